@@ -1,0 +1,127 @@
+// Domain types shared by the pure core, the use case and the adapters. No behaviour here.
+
+/** A tracked entity, as validated from the watchlist. */
+export interface Entity {
+  /** Stable id used in alerts, filter policies and state (`krebs`, `cisa`). */
+  id: string;
+  /** Display name (`Christopher Krebs`). */
+  name: string;
+  /** Phrases that identify the entity on their own (full names, titles, long forms, safe abbreviations). */
+  aliases: string[];
+  /** Phrases that identify the entity only when one of `context` also occurs in the same item (`Krebs`). */
+  ambiguous: string[];
+  /** Context phrases that make an `ambiguous` hit count (`election`, `CISA`, `Trump`). */
+  context: string[];
+  /** Phrases that suppress any hit of this entity that falls inside them (`Brian Krebs`, `Krebs cycle`). */
+  excludes: string[];
+}
+
+export interface FeedConfig {
+  url: string;
+  name: string;
+  /** Minimum minutes between polls of this feed; the schedule's period when absent. */
+  intervalMinutes?: number;
+}
+
+export type DeliveryMode = 'instant' | 'digest';
+
+export interface Subscriber {
+  /** Exactly one of email / phone (E.164). */
+  email?: string;
+  phone?: string;
+  /** Entity ids this subscriber wants; all entities when absent. */
+  entities?: string[];
+  mode: DeliveryMode;
+}
+
+export interface WatchlistSettings {
+  /** First poll of a feed alerts only items published in the last `backfillHours`. */
+  backfillHours: number;
+}
+
+export interface Watchlist {
+  entities: Entity[];
+  feeds: FeedConfig[];
+  subscribers: Subscriber[];
+  settings: WatchlistSettings;
+}
+
+/** One item as rss-parser hands it over, before any cleaning. */
+export interface RawItem {
+  guid?: string;
+  title?: string;
+  link?: string;
+  /** Summary / description / contentSnippet, possibly HTML. */
+  summary?: string;
+  /** Full content (content:encoded, atom content), possibly HTML. */
+  content?: string;
+  /** Date string as found in the feed (pubDate, isoDate, updated). */
+  published?: string;
+  /** Google News and others: `<source url="...">Publisher</source>`. */
+  source?: { name?: string; url?: string };
+}
+
+/** An item reduced to plain text with a canonical link: what matching and identity work on. */
+export interface NormalizedItem {
+  /** The feed's GUID / id, trimmed, when it had one. */
+  guid?: string;
+  title: string;
+  summary: string;
+  content: string;
+  /** The link as published (absolute, http(s)), if any. */
+  link?: string;
+  /** Lower-case host, no fragment, no tracking parameters. */
+  canonicalLink?: string;
+  /** Publisher from `<source>` (Google News) or the feed's own name. */
+  publisher?: string;
+  /** Publication time in ms since the epoch, when the feed gave a parseable date. */
+  publishedAt?: number;
+}
+
+export type TextField = 'title' | 'summary' | 'content';
+
+/** Why an entity matched: which phrase, where, and the text around it. */
+export interface Evidence {
+  entityId: string;
+  /** The watchlist phrase that hit (alias or ambiguous term). */
+  phrase: string;
+  kind: 'alias' | 'ambiguous';
+  field: TextField;
+  /** Offsets in the field's normalized text. */
+  start: number;
+  end: number;
+  /** About 60 characters either side, ellipsised. */
+  snippet: string;
+  /** For ambiguous hits: the context phrase that made it count. */
+  context?: string;
+}
+
+export interface EntityMatch {
+  entityId: string;
+  evidence: Evidence[];
+}
+
+/** Keys that identify an item across polls: `key` first, `aliasKeys` catch changed GUIDs and re-tagged links. */
+export interface ItemIdentity {
+  key: string;
+  aliasKeys: string[];
+}
+
+/** An alert ready for a sink; formatting per protocol happens in the sink through core/format. */
+export interface Alert {
+  /** Deterministic id (from the item key) so a retried publish is recognisable. */
+  id: string;
+  itemKey: string;
+  entities: string[];
+  /** Display names, same order as `entities`. */
+  entityNames: string[];
+  title: string;
+  link?: string;
+  summary: string;
+  publisher?: string;
+  publishedAt?: number;
+  /** The feed's name and URL. */
+  feed: string;
+  feedUrl: string;
+  evidence: Evidence[];
+}
