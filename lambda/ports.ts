@@ -99,6 +99,11 @@ export interface StateStore {
   releaseClaim(item: ItemRecord): Promise<void>;
   /** Record an item as done without alerting (first-poll backfill older than the window). */
   recordSilently(item: ItemRecord, now: number): Promise<void>;
+  /**
+   * Read-only: would claimItem answer 'done' (under the key or an alias key)? Lets a dry run preview alerts without
+   * writing. Optional: a store without it makes a dry run treat every matching item as new.
+   */
+  isItemDone?(item: ItemRecord, now: number): Promise<boolean>;
 }
 
 export type PublishResult =
