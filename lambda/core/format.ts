@@ -1,0 +1,271 @@
+// Renders an Alert for each delivery channel (email subject, SMS, email body, terminal); pure text in, text out.
+import type { Alert } from './types';
+
+/** SNS requires a Subject of fewer than 100 characters. */
+export const SUBJECT_MAX_CHARS = 99;
+/** One GSM-7 SMS segment; longer messages are split and billed per segment. */
+export const SMS_MAX_GSM_UNITS = 160;
+/** Bounds on the email body so ten alerts always fit one 256 KiB PublishBatch. */
+const EMAIL_SUMMARY_MAX_CHARS = 2000;
+const EMAIL_MAX_EVIDENCE = 5;
+const TITLE_MAX_CHARS = 500;
+const ENTITY_PREFIX_MAX_CHARS = 40;
+/** An SMS keeps its link only when at least this much of the title still fits beside it. */
+const SMS_MIN_TITLE_CHARS = 20;
+
+const SUBJECT_PREFIX = '[news-alerts] ';
+const ELLIPSIS = '...';
+
+// Characters that could forge lines or move the terminal cursor (C0/C1 controls, line/paragraph separators): each
+// becomes a space. Invisible ones that could reorder or hide text (bidi marks, embeddings, overrides and isolates,
+// zero-width characters, soft hyphen, BOM): removed, so a word split by one stays whole.
+const BREAKING_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const INVISIBLE_CHARS = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const COMBINING_MARKS = /\p{M}/gu;
+
+/** Letters and punctuation that NFKD does not reduce to ASCII. */
+const ASCII_FALLBACKS: Record<string, string> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u201b': "'",
+  '\u2032': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201e': '"',
+  '\u201f': '"',
+  '\u2033': '"',
+  '\u00ab': '"',
+  '\u00bb': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
+  '\u2022': '-',
+  '\u00df': 'ss',
+  '\u00e6': 'ae',
+  '\u00c6': 'AE',
+  '\u0153': 'oe',
+  '\u0152': 'OE',
+  '\u00f8': 'o',
+  '\u00d8': 'O',
+  '\u0142': 'l',
+  '\u0141': 'L',
+  '\u0111': 'd',
+  '\u0110': 'D',
+  '\u00f0': 'd',
+  '\u00d0': 'D',
+  '\u00fe': 'th',
+  '\u00de': 'Th',
+  '\u0131': 'i',
+};
+
+// GSM 03.38: the basic set costs one septet, the extension set two (escape + character).
+const GSM7_BASIC = new Set(
+  '@\u00a3$\u00a5\u00e8\u00e9\u00f9\u00ec\u00f2\u00c7\n\u00d8\u00f8\r\u00c5\u00e5\u0394_\u03a6\u0393\u039b\u03a9\u03a0\u03a8\u03a3\u0398\u039e\u00c6\u00e6\u00df\u00c9 !"#\u00a4%&\'()*+,-./0123456789:;<=>?\u00a1ABCDEFGHIJKLMNOPQRSTUVWXYZ\u00c4\u00d6\u00d1\u00dc\u00a7\u00bfabcdefghijklmnopqrstuvwxyz\u00e4\u00f6\u00f1\u00fc\u00e0',
+);
+const GSM7_EXTENSION = new Set('^{}\\[~]|\u20ac');
+
+/** Removes control, bidi and zero-width characters (as spaces) and collapses whitespace to single spaces. */
+function singleLine(text: string): string {
+  return text.replace(INVISIBLE_CHARS, '').replace(BREAKING_CHARS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Like singleLine but keeps paragraph breaks: lines are cleaned one by one, runs of blank lines become one. */
+function paragraphs(text: string): string {
+  return text
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .split('\n')
+    .map(singleLine)
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Folds one character towards ASCII: explicit fallbacks, then compatibility decomposition without accents. */
+function foldChar(char: string): string {
+  return ASCII_FALLBACKS[char] ?? char.normalize('NFKD').replace(COMBINING_MARKS, '');
+}
+
+/** Printable ASCII only: quotes and dashes straightened, accents dropped, anything else unrepresentable removed. */
+export function toAscii(text: string): string {
+  let out = '';
+  for (const char of singleLine(text)) {
+    for (const folded of foldChar(char)) if (folded >= ' ' && folded <= '~') out += folded;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** GSM-7 only: characters in the GSM basic or extension set kept, others folded as for ASCII, the rest dropped. */
+export function toGsm7(text: string): string {
+  let out = '';
+  for (const char of singleLine(text)) {
+    if (GSM7_BASIC.has(char) || GSM7_EXTENSION.has(char)) {
+      out += char;
+      continue;
+    }
+    for (const folded of foldChar(char)) {
+      if (folded === '`') out += "'";
+      else if (GSM7_BASIC.has(folded) || GSM7_EXTENSION.has(folded)) out += folded;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Septets a GSM-7 text costs; extension characters take two. Assumes `text` is GSM-7 (see toGsm7). */
+export function gsm7Length(text: string): number {
+  let units = 0;
+  for (const char of text) units += GSM7_EXTENSION.has(char) ? 2 : 1;
+  return units;
+}
+
+/**
+ * Shortens `text` to at most `budget` units (as measured by `measure`), ending in '...' when cut, preferring to cut
+ * at a word boundary in the last third.
+ */
+function truncate(text: string, budget: number, measure: (s: string) => number = (s) => s.length): string {
+  if (measure(text) <= budget) return text;
+  const room = budget - measure(ELLIPSIS);
+  if (room <= 0) return ELLIPSIS.slice(0, Math.max(0, budget));
+  let cut = '';
+  let used = 0;
+  for (const char of text) {
+    const cost = measure(char);
+    if (used + cost > room) break;
+    cut += char;
+    used += cost;
+  }
+  const lastSpace = cut.lastIndexOf(' ');
+  if (lastSpace > (cut.length * 2) / 3) cut = cut.slice(0, lastSpace);
+  return `${cut.trimEnd()}${ELLIPSIS}`;
+}
+
+/** "Christopher Krebs, CISA" or, when the names do not fit, "Christopher Krebs +2". */
+function entityLabel(names: string[], clean: (s: string) => string): string {
+  const cleaned = names.map(clean).filter((name) => name.length > 0);
+  const joined = cleaned.join(', ');
+  if (joined.length <= ENTITY_PREFIX_MAX_CHARS || cleaned.length <= 1) {
+    return truncate(joined, ENTITY_PREFIX_MAX_CHARS);
+  }
+  const first = truncate(cleaned[0] ?? '', ENTITY_PREFIX_MAX_CHARS - 4);
+  return `${first} +${cleaned.length - 1}`;
+}
+
+/** The title as one clean line of at most 500 characters, or a placeholder when nothing printable is left. */
+function titleLine(alert: Alert, clean: (s: string) => string): string {
+  return truncate(clean(alert.title), TITLE_MAX_CHARS) || '(untitled)';
+}
+
+/** An http(s) link of printable ASCII (as URL.href produces), or undefined. */
+function safeLink(link: string | undefined): string | undefined {
+  if (link === undefined) return undefined;
+  const cleaned = link.replace(INVISIBLE_CHARS, '').trim();
+  if (!/^https?:\/\/[\x21-\x7e]+$/i.test(cleaned)) return undefined;
+  return cleaned;
+}
+
+/** `2020-11-18 01:23 UTC` */
+function utcDate(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Evidence snippets worth showing: one line each, duplicates dropped, at most `limit`. */
+function evidenceLines(alert: Alert, limit: number): string[] {
+  const names = new Map(alert.entities.map((id, i) => [id, alert.entityNames[i] ?? id]));
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const evidence of alert.evidence) {
+    const snippet = truncate(singleLine(evidence.snippet), 200);
+    const key = `${evidence.entityId}\u0000${snippet}`;
+    if (snippet.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    const context = evidence.context ? ` with "${singleLine(evidence.context)}"` : '';
+    const name = singleLine(names.get(evidence.entityId) ?? evidence.entityId);
+    lines.push(`${name}: "${singleLine(evidence.phrase)}"${context} in the ${evidence.field}: ${snippet}`);
+    if (lines.length === limit) break;
+  }
+  return lines;
+}
+
+/**
+ * Email Subject as SNS accepts it: printable ASCII, one line, fewer than 100 characters, starting with '['.
+ * `[news-alerts] Christopher Krebs: <title>`, the title shortened with '...' to fit.
+ */
+export function formatSubject(alert: Alert): string {
+  const label = entityLabel(alert.entityNames, toAscii);
+  const prefix = `${SUBJECT_PREFIX}${label ? `${label}: ` : ''}`;
+  return `${prefix}${truncate(titleLine(alert, toAscii), SUBJECT_MAX_CHARS - prefix.length)}`;
+}
+
+/**
+ * One GSM-7 SMS segment (<= 160 septets, extension characters counted twice): `Krebs: <title> <link>`.
+ * The title is shortened to keep the link whole. A link so long that fewer than 20 characters of title would fit is
+ * left out rather than cut (a cut link is useless; the email carries it).
+ */
+export function formatSms(alert: Alert): string {
+  const label = entityLabel(alert.entityNames, toGsm7);
+  const prefix = label ? `${label}: ` : '';
+  const link = smsLink(alert.link);
+  const title = titleLine(alert, toGsm7);
+  const titleBudget = SMS_MAX_GSM_UNITS - gsm7Length(prefix);
+  if (link !== undefined) {
+    const withLinkBudget = titleBudget - gsm7Length(link) - 1;
+    if (withLinkBudget >= SMS_MIN_TITLE_CHARS || gsm7Length(title) <= withLinkBudget) {
+      return `${prefix}${truncate(title, withLinkBudget, gsm7Length)} ${link}`;
+    }
+  }
+  return `${prefix}${truncate(title, titleBudget, gsm7Length)}`;
+}
+
+/** The link in GSM-7, or undefined when it is not http(s). Backtick is the one printable ASCII character GSM-7 lacks;
+ * percent-encoding it gives an equivalent URL. */
+function smsLink(link: string | undefined): string | undefined {
+  return safeLink(link)?.replaceAll('`', '%60');
+}
+
+/**
+ * Plain-text email body (never HTML, so markup in a title stays inert text): title, entities, publisher, date, link,
+ * summary, why it matched, and a footer on why the reader got it and how to stop.
+ */
+export function formatEmail(alert: Alert): string {
+  const lines: string[] = [titleLine(alert, singleLine), ''];
+  lines.push(`Entities: ${alert.entityNames.map(singleLine).join(', ')}`);
+  const publisher = alert.publisher ? singleLine(alert.publisher) : '';
+  if (publisher) lines.push(`Publisher: ${publisher}`);
+  lines.push(`Published: ${utcDate(alert.publishedAt) ?? 'date not given by the feed'}`);
+  const link = safeLink(alert.link);
+  if (link) lines.push(`Link: ${link}`);
+  const summary = truncate(paragraphs(alert.summary), EMAIL_SUMMARY_MAX_CHARS);
+  if (summary) lines.push('', summary);
+  const evidence = evidenceLines(alert, EMAIL_MAX_EVIDENCE);
+  if (evidence.length > 0) lines.push('', 'Why this matched:', ...evidence.map((line) => `- ${line}`));
+  lines.push(
+    '',
+    '--',
+    `You are receiving this because you subscribed to news-alerts for ${alert.entityNames.map(singleLine).join(', ')}.`,
+    `Found in the feed "${singleLine(alert.feed)}" (${singleLine(alert.feedUrl)}).`,
+    'To stop these alerts, use the unsubscribe link below this message or ask the owner of the watchlist to remove you.',
+  );
+  return lines.join('\n');
+}
+
+/** Several lines for a terminal: no control characters, so a title cannot move the cursor or recolour the screen. */
+export function formatConsole(alert: Alert): string {
+  const details = [
+    alert.publisher ? singleLine(alert.publisher) : undefined,
+    utcDate(alert.publishedAt),
+    singleLine(alert.feed),
+  ].filter((part): part is string => Boolean(part));
+  const lines = [`[${alert.entityNames.map(singleLine).join(', ')}] ${truncate(titleLine(alert, singleLine), 300)}`];
+  lines.push(`  ${details.join(' | ')}`);
+  const link = safeLink(alert.link);
+  if (link) lines.push(`  ${link}`);
+  for (const evidence of evidenceLines(alert, 3)) lines.push(`  why: ${evidence}`);
+  return lines.join('\n');
+}
