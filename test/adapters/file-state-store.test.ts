@@ -1,0 +1,137 @@
+// The file state store: state survives restarts, writes are atomic, a damaged file is an error and never reset.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileStateStore, StateFileError } from '../../lambda/adapters/file-state-store';
+import type { ItemRecord } from '../../lambda/ports';
+
+const NOW = Date.UTC(2024, 0, 1);
+const LEASE = 120_000;
+const ROOT = path.resolve(__dirname, '../..');
+
+function item(key: string, aliasKeys: string[] = []): ItemRecord {
+  return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/a.rss', title: `Item ${key}` };
+}
+
+describe('FileStateStore', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'news-alerts-state-'));
+    file = path.join(dir, 'state.json');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function storeWithHistory(): Promise<void> {
+    const store = new FileStateStore(file);
+    await store.putFeed({ url: 'https://a.test/feed', consecutiveFailures: 0, etag: '"v7"', firstPolledAt: NOW });
+    const sent = item('guid:1', ['link:bbc.test/54982360']);
+    await store.claimItem(sent, NOW, LEASE);
+    await store.markSent(sent, NOW, 'alert-1');
+    await store.recordSilently(item('guid:old'), NOW);
+  }
+
+  async function expectHistory(store: FileStateStore): Promise<void> {
+    expect(await store.getFeed('https://a.test/feed')).toMatchObject({ etag: '"v7"', firstPolledAt: NOW });
+    expect(await store.claimItem(item('guid:renamed', ['link:bbc.test/54982360']), NOW + 1, LEASE)).toBe('done');
+    expect(await store.claimItem(item('guid:old'), NOW + 1, LEASE)).toBe('done');
+  }
+
+  it('starts empty without a file and remembers feeds, sent items and aliases across restarts', async () => {
+    const fresh = new FileStateStore(file);
+    expect(await fresh.listFeeds()).toEqual([]);
+    await storeWithHistory();
+    await expectHistory(new FileStateStore(file));
+  });
+
+  it('saves every change made at once, and leaves no temporary files behind', async () => {
+    const store = new FileStateStore(file);
+    const items = Array.from({ length: 40 }, (_, index) => item(`guid:${index}`));
+    await Promise.all(items.map((each) => store.claimItem(each, NOW, LEASE)));
+    await Promise.all(items.map((each) => store.markSent(each, NOW, `alert-${each.identity.key}`)));
+
+    const reloaded = new FileStateStore(file);
+    for (const each of items) expect(await reloaded.claimItem(each, NOW + 1, LEASE)).toBe('done');
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('loads the last good state past a half-written and a corrupt temporary file left by a killed writer', async () => {
+    await storeWithHistory();
+    writeFileSync(`${file}.4242-deadbeef.tmp`, readFileSync(file, 'utf8').slice(0, 40));
+    writeFileSync(`${file}.4343-cafef00d.tmp`, '\u0000\u0000{ not json');
+    const store = new FileStateStore(file);
+    await expectHistory(store);
+    await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    expect((await new FileStateStore(file).listFeeds()).map((state) => state.url).sort()).toEqual([
+      'https://a.test/feed',
+      'https://b.test/feed',
+    ]);
+  });
+
+  it('keeps the last saved state when the writing process is killed in the middle of a save', async () => {
+    // A child process saves three feeds, then on the fourth save writes half of the file's bytes, says so and waits
+    // to be killed: the kill lands mid-write every time.
+    const script = `
+      require('tsx/cjs');
+      const fs = require('node:fs').promises;
+      const { FileStateStore } = require(${JSON.stringify(path.join(ROOT, 'lambda/adapters/file-state-store.ts'))});
+      const open = fs.open;
+      let saves = 0;
+      fs.open = async (...args) => {
+        const handle = await open(...args);
+        if (!String(args[0]).startsWith(${JSON.stringify(file)}) || ++saves < 4) return handle;
+        handle.writeFile = async (data) => {
+          await handle.write(data.slice(0, data.length / 2));
+          await handle.sync();
+          process.stdout.write('mid-write');
+          await new Promise(() => {});
+        };
+        return handle;
+      };
+      const store = new FileStateStore(${JSON.stringify(file)});
+      (async () => {
+        for (let n = 1; n <= 4; n++) {
+          await store.putFeed({ url: 'https://feeds.test/' + n, consecutiveFailures: 0, lastError: 'x'.repeat(5000) });
+        }
+      })();
+    `;
+    const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('mid-write')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`writer exited before the kill: ${code}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toHaveLength(1);
+    const feeds = await new FileStateStore(file).listFeeds();
+    expect(feeds.map((state) => state.url).sort()).toEqual([1, 2, 3].map((n) => `https://feeds.test/${n}`));
+  });
+
+  it('refuses a corrupt state file with an error naming it, and never overwrites it', async () => {
+    writeFileSync(file, '{"version":1,"feeds":[{"url":"https://a.test/feed"');
+    const store = new FileStateStore(file);
+    await expect(store.getFeed('https://a.test/feed')).rejects.toThrow(StateFileError);
+    await expect(store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 })).rejects.toThrow(file);
+    expect(readFileSync(file, 'utf8')).toBe('{"version":1,"feeds":[{"url":"https://a.test/feed"');
+  });
+
+  it('names the field when the file is JSON but not a state file', async () => {
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, feeds: [{ url: 'https://a.test/feed' }], items: {}, aliases: {} }),
+    );
+    await expect(new FileStateStore(file).listFeeds()).rejects.toThrow(/state\.json: .*feeds\.0\.consecutiveFailures/);
+  });
+
+  it('reports a state file it cannot save as an error of the store', async () => {
+    const store = new FileStateStore(path.join(dir, 'missing-dir', 'state.json'));
+    await expect(store.putFeed({ url: 'https://a.test/feed', consecutiveFailures: 0 })).rejects.toThrow(
+      /missing-dir.*cannot save the state file/,
+    );
+  });
+});
