@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStateStore, StateFileError } from '../../lambda/adapters/file-state-store';
 import type { ItemRecord } from '../../lambda/ports';
+import { describeStateStoreContract } from '../support/state-store-contract';
 
 const NOW = Date.UTC(2024, 0, 1);
 const LEASE = 120_000;
@@ -13,6 +14,15 @@ const ROOT = path.resolve(__dirname, '../..');
 function item(key: string, aliasKeys: string[] = []): ItemRecord {
   return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/a.rss', title: `Item ${key}` };
 }
+
+// One process owns a state file at a time, so there is no second store over the same file to race with.
+describeStateStoreContract('FileStateStore', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'news-alerts-contract-'));
+  return {
+    store: new FileStateStore(path.join(dir, 'state.json')),
+    close: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
 
 describe('FileStateStore', () => {
   let dir: string;

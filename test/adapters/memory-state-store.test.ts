@@ -1,6 +1,7 @@
 // The in-memory state store: claim / lease / sent / alias semantics every StateStore must share.
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import type { ItemRecord } from '../../lambda/ports';
+import { describeStateStoreContract } from '../support/state-store-contract';
 
 const NOW = Date.UTC(2024, 0, 1);
 const LEASE = 120_000;
@@ -9,6 +10,8 @@ const DAY = 86_400_000;
 function item(key: string, aliasKeys: string[] = []): ItemRecord {
   return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/a.rss', title: `Item ${key}` };
 }
+
+describeStateStoreContract('MemoryStateStore', async () => ({ store: new MemoryStateStore() }));
 
 describe('MemoryStateStore', () => {
   it('lets one poller claim an item, keeps others off during the lease, and lets it go once sent', async () => {
