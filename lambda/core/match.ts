@@ -1,0 +1,334 @@
+// Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
+import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
+import type { Entity, EntityMatch, Evidence, TextField } from './types';
+
+export interface MatchableItem {
+  title: string;
+  summary?: string;
+  content?: string;
+}
+
+export interface Matcher {
+  /** Entities found in the item, in watchlist order, each with the evidence that made it count. */
+  match(item: MatchableItem): EntityMatch[];
+}
+
+type Role = 'alias' | 'ambiguous' | 'context' | 'exclude';
+
+/** One watchlist phrase behind a pattern: several entities and roles may share the same folded text. */
+interface PatternUse {
+  entity: number;
+  role: Role;
+  phrase: string;
+}
+
+/** A pattern occurrence that passed the word-boundary check, seen from one entity's side. */
+interface Occurrence {
+  use: PatternUse;
+  field: number;
+  /** Offsets in the folded field text (to compare spans). */
+  foldedStart: number;
+  foldedEnd: number;
+  /** Offsets in the original field text (for evidence). */
+  start: number;
+  end: number;
+}
+
+const FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
+const SNIPPET_RADIUS = 60;
+const NO_NODE = -1;
+
+/**
+ * The automaton in flat typed arrays: the root's transitions are a dense row (most characters are read at or near the
+ * root), every other node's are a sorted slice of `edgeSymbol`/`edgeTarget`. Characters are first mapped to a small
+ * alphabet of the code units that occur in patterns; any other character sends the automaton back to the root.
+ */
+class Automaton {
+  private readonly symbolOf = new Uint16Array(65536);
+  private readonly rootNext: Int32Array;
+  private readonly edgeStart: Int32Array;
+  private readonly edgeSymbol: Uint16Array;
+  private readonly edgeTarget: Int32Array;
+  private readonly fail: Int32Array;
+  /** The nearest node (itself included) along the failure chain that ends a pattern, or NO_NODE. */
+  private readonly report: Int32Array;
+  /** For a pattern-ending node: the next pattern-ending node along its failure chain. */
+  private readonly nextReport: Int32Array;
+  /** Pattern id ended by each node, or NO_NODE. */
+  private readonly terminal: Int32Array;
+  private hitPattern = new Int32Array(64);
+  private hitEnd = new Int32Array(64);
+
+  constructor(patterns: readonly string[]) {
+    const units = new Set<number>();
+    for (const pattern of patterns) for (let i = 0; i < pattern.length; i++) units.add(pattern.charCodeAt(i));
+    const alphabet = [...units].sort((a, b) => a - b);
+    alphabet.forEach((code, index) => {
+      this.symbolOf[code] = index + 1;
+    });
+    const nodeLimit = patterns.reduce((sum, pattern) => sum + pattern.length, 1);
+    const parent = new Int32Array(nodeLimit);
+    const symbol = new Uint16Array(nodeLimit);
+    this.terminal = new Int32Array(nodeLimit).fill(NO_NODE);
+    const nodeCount = this.buildTrie(patterns, parent, symbol);
+
+    // Children grouped by parent; sorted insertion made each parent's children ascend by symbol already.
+    this.edgeStart = new Int32Array(nodeCount + 1);
+    for (let node = 1; node < nodeCount; node++) this.edgeStart[parent[node]! + 1]!++;
+    for (let node = 0; node < nodeCount; node++) this.edgeStart[node + 1]! += this.edgeStart[node]!;
+    this.edgeSymbol = new Uint16Array(nodeCount);
+    this.edgeTarget = new Int32Array(nodeCount);
+    const fill = this.edgeStart.slice(0, nodeCount);
+    for (let node = 1; node < nodeCount; node++) {
+      const slot = fill[parent[node]!]!++;
+      this.edgeSymbol[slot] = symbol[node]!;
+      this.edgeTarget[slot] = node;
+    }
+    this.rootNext = new Int32Array(alphabet.length + 1);
+    for (let edge = this.edgeStart[0]!; edge < this.edgeStart[1]!; edge++) {
+      this.rootNext[this.edgeSymbol[edge]!] = this.edgeTarget[edge]!;
+    }
+
+    this.fail = new Int32Array(nodeCount);
+    this.report = new Int32Array(nodeCount).fill(NO_NODE);
+    this.nextReport = new Int32Array(nodeCount).fill(NO_NODE);
+    const queue = new Int32Array(nodeCount);
+    let tail = 0;
+    for (let head = -1; head < tail; head++) {
+      const node = head < 0 ? 0 : queue[head]!;
+      for (let edge = this.edgeStart[node]!; edge < this.edgeStart[node + 1]!; edge++) {
+        const child = this.edgeTarget[edge]!;
+        const failure = node === 0 ? 0 : this.step(this.fail[node]!, this.edgeSymbol[edge]!);
+        this.fail[child] = failure;
+        this.report[child] = this.terminal[child]! >= 0 ? child : this.report[failure]!;
+        this.nextReport[child] = this.report[failure]!;
+        queue[tail++] = child;
+      }
+    }
+  }
+
+  /** Inserts patterns in sorted order, so only the previous pattern's path can share a prefix: no lookups needed. */
+  private buildTrie(patterns: readonly string[], parent: Int32Array, symbol: Uint16Array): number {
+    const order = patterns.map((_, index) => index);
+    order.sort((a, b) => (patterns[a]! < patterns[b]! ? -1 : patterns[a]! > patterns[b]! ? 1 : 0));
+    const path = [0];
+    let previous = '';
+    let nodeCount = 1;
+    for (const patternId of order) {
+      const pattern = patterns[patternId]!;
+      let shared = 0;
+      while (shared < pattern.length && shared < previous.length && pattern[shared] === previous[shared]) shared++;
+      for (let depth = shared; depth < pattern.length; depth++) {
+        const node = nodeCount++;
+        parent[node] = path[depth]!;
+        symbol[node] = this.symbolOf[pattern.charCodeAt(depth)]!;
+        path[depth + 1] = node;
+      }
+      this.terminal[path[pattern.length]!] = patternId;
+      previous = pattern;
+    }
+    return nodeCount;
+  }
+
+  /** The goto function with failure links: the node reached from `node` on `symbol`. */
+  private step(node: number, symbol: number): number {
+    for (let current = node; ; current = this.fail[current]!) {
+      if (current === 0) return this.rootNext[symbol]!;
+      for (let edge = this.edgeStart[current]!, end = this.edgeStart[current + 1]!; edge < end; edge++) {
+        if (this.edgeSymbol[edge] === symbol) return this.edgeTarget[edge]!;
+      }
+    }
+  }
+
+  /** One pass over the folded text; returns how many hits were written to `hitPattern`/`hitEnd`. */
+  scan(codes: Uint16Array, length: number): number {
+    const { symbolOf, report, nextReport, terminal } = this;
+    let hits = 0;
+    let node = 0;
+    for (let index = 0; index < length; index++) {
+      const symbol = symbolOf[codes[index]!]!;
+      node = symbol === 0 ? 0 : node === 0 ? this.rootNext[symbol]! : this.step(node, symbol);
+      for (let found = report[node]!; found !== NO_NODE; found = nextReport[found]!) {
+        if (hits === this.hitPattern.length) this.growHits();
+        this.hitPattern[hits] = terminal[found]!;
+        this.hitEnd[hits] = index + 1;
+        hits++;
+      }
+    }
+    return hits;
+  }
+
+  hit(index: number): { pattern: number; end: number } {
+    return { pattern: this.hitPattern[index]!, end: this.hitEnd[index]! };
+  }
+
+  private growHits(): void {
+    const pattern = new Int32Array(this.hitPattern.length * 2);
+    pattern.set(this.hitPattern);
+    const end = new Int32Array(this.hitEnd.length * 2);
+    end.set(this.hitEnd);
+    this.hitPattern = pattern;
+    this.hitEnd = end;
+  }
+}
+
+function codePointBefore(codes: Uint16Array, index: number): number {
+  const unit = codes[index - 1]!;
+  if (unit >= 0xdc00 && unit <= 0xdfff && index >= 2) {
+    const high = codes[index - 2]!;
+    if (high >= 0xd800 && high <= 0xdbff) return (high - 0xd800) * 0x400 + (unit - 0xdc00) + 0x10000;
+  }
+  return unit;
+}
+
+function codePointAt(codes: Uint16Array, index: number, length: number): number {
+  const unit = codes[index]!;
+  if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < length) {
+    const low = codes[index + 1]!;
+    if (low >= 0xdc00 && low <= 0xdfff) return (unit - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return unit;
+}
+
+/** About SNIPPET_RADIUS characters either side of the hit, cut at spaces where possible, ellipsised when cut. */
+function snippetAround(text: string, start: number, end: number): string {
+  let from = Math.max(0, start - SNIPPET_RADIUS);
+  let to = Math.min(text.length, end + SNIPPET_RADIUS);
+  if (from > 0) {
+    const space = text.indexOf(' ', from);
+    if (space !== -1 && space < start) from = space + 1;
+    else if (/[\udc00-\udfff]/.test(text[from] ?? '')) from++;
+  }
+  if (to < text.length) {
+    const space = text.lastIndexOf(' ', to);
+    if (space >= end) to = space;
+    else if (/[\ud800-\udbff]/.test(text[to - 1] ?? '')) to--;
+  }
+  const body = text.slice(from, to).replace(/\s+/g, ' ').trim();
+  return `${from > 0 ? '…' : ''}${body}${to < text.length ? '…' : ''}`;
+}
+
+function inside(inner: Occurrence, outer: Occurrence): boolean {
+  return inner.field === outer.field && outer.foldedStart <= inner.foldedStart && inner.foldedEnd <= outer.foldedEnd;
+}
+
+function strictlyInside(inner: Occurrence, outer: Occurrence): boolean {
+  return inside(inner, outer) && outer.foldedEnd - outer.foldedStart > inner.foldedEnd - inner.foldedStart;
+}
+
+/**
+ * Compiles the entities' aliases, ambiguous terms, context phrases and excludes into one automaton.
+ *
+ * Rules, per entity and item:
+ * - an alias counts unless it lies inside one of the entity's exclude hits;
+ * - an ambiguous term counts only if one of the entity's context phrases occurs in the item (title, summary or
+ *   content), it lies inside no exclude hit, and the item has no exclude hit of that entity at all: an exclude names
+ *   the look-alike ("Brian Krebs", "Krebs cycle"), so a bare surname elsewhere in that item most likely means it too;
+ * - every hit needs word boundaries: the characters outside a phrase's letter/digit ends are not letters or digits.
+ */
+export function compileMatcher(entities: Entity[]): Matcher {
+  const patternIds = new Map<string, number>();
+  const patterns: string[] = [];
+  const uses: PatternUse[][] = [];
+  entities.forEach((entity, index) => {
+    const phrasesByRole: [Role, string[]][] = [
+      ['alias', entity.aliases],
+      ['ambiguous', entity.ambiguous],
+      ['context', entity.context],
+      ['exclude', entity.excludes],
+    ];
+    for (const [role, phrases] of phrasesByRole) {
+      for (const phrase of phrases) {
+        const folded = foldPhrase(phrase);
+        if (folded === '') continue;
+        let id = patternIds.get(folded);
+        if (id === undefined) {
+          id = patterns.length;
+          patternIds.set(folded, id);
+          patterns.push(folded);
+          uses.push([]);
+        }
+        const patternUses = uses[id]!;
+        if (!patternUses.some((use) => use.entity === index && use.role === role)) {
+          patternUses.push({ entity: index, role, phrase });
+        }
+      }
+    }
+  });
+  const automaton = new Automaton(patterns);
+  const boundedStart = patterns.map((pattern) => isWordCodePoint(pattern.codePointAt(0)!));
+  const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
+  const patternLength = patterns.map((pattern) => pattern.length);
+  const folded = new FoldedText();
+
+  function occurrences(text: string, field: number): Occurrence[] {
+    folded.fold(text);
+    const { codes, length } = folded;
+    const found: Occurrence[] = [];
+    const hits = automaton.scan(codes, length);
+    for (let index = 0; index < hits; index++) {
+      const { pattern, end } = automaton.hit(index);
+      const start = end - patternLength[pattern]!;
+      if (boundedStart[pattern] && start > 0 && isWordCodePoint(codePointBefore(codes, start))) continue;
+      if (boundedEnd[pattern] && end < length && isWordCodePoint(codePointAt(codes, end, length))) continue;
+      for (const use of uses[pattern]!) {
+        found.push({
+          use,
+          field,
+          foldedStart: start,
+          foldedEnd: end,
+          start: folded.start[start]!,
+          end: folded.end[end - 1]!,
+        });
+      }
+    }
+    return found;
+  }
+
+  return {
+    match(item) {
+      const texts = [item.title, item.summary ?? '', item.content ?? ''];
+      const byEntity = new Map<number, Occurrence[]>();
+      texts.forEach((text, field) => {
+        if (text === '') return;
+        for (const occurrence of occurrences(text, field)) {
+          const list = byEntity.get(occurrence.use.entity);
+          if (list) list.push(occurrence);
+          else byEntity.set(occurrence.use.entity, [occurrence]);
+        }
+      });
+      const matches: EntityMatch[] = [];
+      for (const [entityIndex, found] of [...byEntity].sort(([a], [b]) => a - b)) {
+        const excludes = found.filter((o) => o.use.role === 'exclude');
+        const allowed = (o: Occurrence) => !excludes.some((exclude) => inside(o, exclude));
+        const allowedAliases = found.filter((o) => o.use.role === 'alias' && allowed(o));
+        // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
+        const aliases = allowedAliases.filter(
+          (o) => !allowedAliases.some((outer) => outer !== o && strictlyInside(o, outer)),
+        );
+        const context = excludes.length === 0 ? found.find((o) => o.use.role === 'context') : undefined;
+        const ambiguous = context
+          ? found.filter((o) => o.use.role === 'ambiguous' && allowed(o) && !aliases.some((alias) => inside(o, alias)))
+          : [];
+        const counted = [...aliases, ...ambiguous].sort((a, b) => a.field - b.field || a.start - b.start);
+        if (counted.length === 0) continue;
+        const entityId = entities[entityIndex]!.id;
+        const evidence = counted.map((o): Evidence => {
+          const text = texts[o.field]!;
+          return {
+            entityId,
+            phrase: o.use.phrase,
+            kind: o.use.role === 'alias' ? 'alias' : 'ambiguous',
+            field: FIELDS[o.field]!,
+            start: o.start,
+            end: o.end,
+            snippet: snippetAround(text, o.start, o.end),
+            ...(o.use.role === 'ambiguous' && context ? { context: context.use.phrase } : {}),
+          };
+        });
+        matches.push({ entityId, evidence });
+      }
+      return matches;
+    },
+  };
+}

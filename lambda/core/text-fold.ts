@@ -1,0 +1,170 @@
+// Folds text for matching (case, diacritics, quotes, dashes, whitespace) and keeps a map back to the original offsets.
+
+const SPACE = 0x20;
+const APOSTROPHE = 0x27;
+const LOWER_S = 0x73;
+
+/** Folded form of each code point that is not plain ASCII, computed once per code point. */
+const nonAsciiFolds = new Map<number, string>();
+
+const SINGLE_QUOTES = new Set([0x2018, 0x2019, 0x201a, 0x201b, 0x2032, 0x02bc, 0x02b9, 0xff07, 0x00b4]);
+const DOUBLE_QUOTES = new Set([0x201c, 0x201d, 0x201e, 0x201f, 0x2033, 0x00ab, 0x00bb, 0xff02]);
+
+/** ASCII fold: lower case; hyphen and control characters become a space; a backtick is an apostrophe. */
+const ASCII_FOLD = new Uint16Array(128);
+for (let code = 0; code < 128; code++) {
+  if (code >= 0x41 && code <= 0x5a) ASCII_FOLD[code] = code + 0x20;
+  else if (code <= SPACE || code === 0x7f || code === 0x2d) ASCII_FOLD[code] = SPACE;
+  else if (code === 0x60) ASCII_FOLD[code] = 0x27;
+  else ASCII_FOLD[code] = code;
+}
+
+function foldCodePoint(codePoint: number): string {
+  const cached = nonAsciiFolds.get(codePoint);
+  if (cached !== undefined) return cached;
+  const char = String.fromCodePoint(codePoint);
+  let folded: string;
+  if (SINGLE_QUOTES.has(codePoint)) folded = "'";
+  else if (DOUBLE_QUOTES.has(codePoint)) folded = '"';
+  else if (/^[\s\p{Pd}\u2212]$/u.test(char)) folded = ' ';
+  // Soft hyphens, zero-width spaces and joiners, BOMs: invisible, so they must not split or join words.
+  else if (/^\p{Cf}$/u.test(char)) folded = '';
+  else {
+    const decomposed = char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ß/g, 'ss');
+    // NFKD can yield ASCII needing its own fold (fullwidth letters, the space in U+00A0-like compatibility forms).
+    folded = Array.from(decomposed, (part) => {
+      const code = part.codePointAt(0)!;
+      if (code < 128) return String.fromCharCode(ASCII_FOLD[code]!);
+      return part === char ? part : foldCodePoint(code);
+    }).join('');
+  }
+  nonAsciiFolds.set(codePoint, folded);
+  return folded;
+}
+
+/**
+ * Reusable buffers holding the folded form of one text: `codes[0..length)` are UTF-16 code units,
+ * `start[i]`/`end[i]` the span of the original text that produced folded unit `i`.
+ */
+export class FoldedText {
+  codes = new Uint16Array(256);
+  start = new Int32Array(256);
+  end = new Int32Array(256);
+  length = 0;
+
+  /**
+   * Folds `text` into the buffers, replacing what they held. Runs of spaces collapse to one; leading ones vanish;
+   * possessive endings vanish (`Krebs's`, `Krebs’` -> `krebs`), so phrases match with or without them.
+   */
+  fold(text: string): this {
+    this.ensureCapacity(text.length * 2 + 8);
+    let { codes, start, end } = this;
+    let length = 0;
+    let lastWasSpace = true;
+    let sawApostrophe = false;
+    for (let index = 0; index < text.length; ) {
+      const unit = text.charCodeAt(index);
+      if (unit < 128) {
+        const folded = ASCII_FOLD[unit]!;
+        if (folded !== SPACE || !lastWasSpace) {
+          codes[length] = folded;
+          start[length] = index;
+          end[length] = index + 1;
+          length++;
+          lastWasSpace = folded === SPACE;
+          sawApostrophe ||= folded === APOSTROPHE;
+        }
+        index++;
+        continue;
+      }
+      const codePoint = text.codePointAt(index)!;
+      const width = codePoint > 0xffff ? 2 : 1;
+      const folded = foldCodePoint(codePoint);
+      // Typed arrays drop writes past their end, so keep room for this fold plus one unit per remaining input unit.
+      if (length + folded.length + text.length - index > codes.length) {
+        this.length = length;
+        this.ensureCapacity(length + folded.length + text.length - index + 8);
+        ({ codes, start, end } = this);
+      }
+      for (let part = 0; part < folded.length; part++) {
+        const code = folded.charCodeAt(part);
+        if (code === SPACE && lastWasSpace) continue;
+        codes[length] = code;
+        start[length] = index;
+        end[length] = index + width;
+        length++;
+        lastWasSpace = code === SPACE;
+        sawApostrophe ||= code === APOSTROPHE;
+      }
+      index += width;
+    }
+    this.length = length;
+    if (sawApostrophe) this.dropPossessives();
+    return this;
+  }
+
+  /** Removes `'s` and a lone `'` that follow a letter or digit and end a word; `O'Brien` keeps its apostrophe. */
+  private dropPossessives(): void {
+    const { codes, start, end, length } = this;
+    const wordAt = (index: number) => index < length && isWordCodePoint(codes[index]!);
+    let kept = 0;
+    for (let index = 0; index < length; index++) {
+      const code = codes[index]!;
+      if (code === APOSTROPHE && kept > 0 && isWordCodePoint(codes[kept - 1]!)) {
+        if (codes[index + 1] === LOWER_S && index + 1 < length && !wordAt(index + 2)) {
+          index++;
+          continue;
+        }
+        if (!wordAt(index + 1)) continue;
+      }
+      codes[kept] = code;
+      start[kept] = start[index]!;
+      end[kept] = end[index]!;
+      kept++;
+    }
+    this.length = kept;
+  }
+
+  private ensureCapacity(capacity: number): void {
+    if (capacity <= this.codes.length) return;
+    const size = Math.max(capacity, this.codes.length * 2);
+    const grow = <T extends Uint16Array | Int32Array>(old: T, fresh: T): T => {
+      fresh.set(old.subarray(0, this.length));
+      return fresh;
+    };
+    this.codes = grow(this.codes, new Uint16Array(size));
+    this.start = grow(this.start, new Int32Array(size));
+    this.end = grow(this.end, new Int32Array(size));
+  }
+}
+
+/** The folded form of a phrase as a string, without leading or trailing space: what the matcher looks for. */
+export function foldPhrase(phrase: string): string {
+  const folded = new FoldedText().fold(phrase);
+  let length = folded.length;
+  if (length > 0 && folded.codes[length - 1] === SPACE) length--;
+  let result = '';
+  for (let index = 0; index < length; index += 4096) {
+    result += String.fromCharCode(...folded.codes.subarray(index, Math.min(length, index + 4096)));
+  }
+  return result;
+}
+
+const wordCache = new Map<number, boolean>();
+
+/** A letter or a digit (any script): what a word boundary must not have on its outer side. */
+export function isWordCodePoint(codePoint: number): boolean {
+  if (codePoint < 128) {
+    return (
+      (codePoint >= 0x61 && codePoint <= 0x7a) ||
+      (codePoint >= 0x30 && codePoint <= 0x39) ||
+      (codePoint >= 0x41 && codePoint <= 0x5a)
+    );
+  }
+  let word = wordCache.get(codePoint);
+  if (word === undefined) {
+    word = /^[\p{L}\p{N}]$/u.test(String.fromCodePoint(codePoint));
+    wordCache.set(codePoint, word);
+  }
+  return word;
+}
