@@ -1,0 +1,493 @@
+// The poll use case with in-memory ports and the real core: dedupe, backfill, failures, retries, dry runs.
+import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
+import { compileMatcher } from '../lambda/core/match';
+import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
+import { type FeedOutcome, isDue, type PollOptions, type PollPorts, pollFeed, pollFeeds } from '../lambda/pipeline';
+import {
+  type AlertSink,
+  FeedError,
+  type FeedSource,
+  type FeedState,
+  type FetchRequest,
+  type FetchResponse,
+  type PublishResult,
+} from '../lambda/ports';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2020, 10, 18, 12, 0, 0);
+
+const ENTITIES: Entity[] = [
+  {
+    id: 'krebs',
+    name: 'Christopher Krebs',
+    aliases: ['Christopher Krebs', 'Chris Krebs'],
+    ambiguous: ['Krebs'],
+    context: ['CISA', 'election'],
+    excludes: ['Brian Krebs', 'Krebs cycle'],
+  },
+  {
+    id: 'cisa',
+    name: 'CISA',
+    aliases: ['Cybersecurity and Infrastructure Security Agency'],
+    ambiguous: ['CISA'],
+    context: ['Krebs', 'election', 'agency'],
+    excludes: [],
+  },
+];
+
+interface FeedItem {
+  guid?: string;
+  title: string;
+  link?: string;
+  description?: string;
+  /** ms since epoch; no pubDate when absent */
+  published?: number;
+}
+
+function rss(items: FeedItem[]): string {
+  const entries = items.map((item) =>
+    [
+      '<item>',
+      `<title>${item.title}</title>`,
+      item.guid ? `<guid isPermaLink="false">${item.guid}</guid>` : '',
+      item.link ? `<link>${item.link.replaceAll('&', '&amp;')}</link>` : '',
+      item.description ? `<description>${item.description}</description>` : '',
+      item.published === undefined ? '' : `<pubDate>${new Date(item.published).toUTCString()}</pubDate>`,
+      '</item>',
+    ].join(''),
+  );
+  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Test</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
+}
+
+type Served = { body: string; etag?: string } | FeedError | Error;
+
+/** A feed source over documents held in memory; answers 304 when the caller's ETag is the current one. */
+class InMemoryFeedSource implements FeedSource {
+  readonly requests: FetchRequest[] = [];
+  private readonly feeds = new Map<string, Served>();
+  private inFlight = 0;
+  maxInFlight = 0;
+
+  serve(url: string, served: Served): void {
+    this.feeds.set(url, served);
+  }
+
+  async fetch(request: FetchRequest): Promise<FetchResponse> {
+    this.requests.push(request);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      const served = this.feeds.get(request.url);
+      if (served === undefined) throw new FeedError('http-status', 'HTTP 404', { httpStatus: 404 });
+      if (served instanceof Error) throw served;
+      if (served.etag !== undefined && request.etag === served.etag) return { kind: 'not-modified' };
+      return {
+        kind: 'ok',
+        body: new TextEncoder().encode(served.body),
+        contentType: 'application/rss+xml; charset=utf-8',
+        etag: served.etag,
+        finalUrl: request.url,
+      };
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  fetchesOf(url: string): number {
+    return this.requests.filter((request) => request.url === url).length;
+  }
+}
+
+/** Collects published alerts; refuses the ids listed in `refuse` and can fail outright. */
+class CollectingSink implements AlertSink {
+  readonly published: Alert[] = [];
+  readonly calls: Alert[][] = [];
+  refuse = new Set<string>();
+  broken = false;
+
+  async publish(alerts: Alert[]): Promise<PublishResult[]> {
+    if (this.broken) throw new Error('sink unavailable');
+    this.calls.push(alerts);
+    return alerts.map((alert) => {
+      if (this.refuse.has(alert.title)) return { alertId: alert.id, ok: false, error: 'throttled' };
+      this.published.push(alert);
+      return { alertId: alert.id, ok: true };
+    });
+  }
+}
+
+/** A memory store that counts its writes, to show which polls write nothing. */
+class CountingStateStore extends MemoryStateStore {
+  writes = 0;
+  protected override async changed(): Promise<void> {
+    this.writes += 1;
+  }
+}
+
+const BBC: FeedConfig = { url: 'https://feeds.example.test/bbc.rss', name: 'BBC US' };
+const NPR: FeedConfig = { url: 'https://feeds.example.test/npr.rss', name: 'NPR Politics' };
+const BROKEN: FeedConfig = { url: 'https://feeds.example.test/broken.rss', name: 'Broken' };
+
+const KREBS_FIRED: FeedItem = {
+  guid: 'bbc-54982360',
+  title: 'Trump fires US election security official Christopher Krebs',
+  link: 'https://www.bbc.test/news/world-us-canada-54982360',
+  description: 'Chris Krebs was fired as director of the Cybersecurity and Infrastructure Security Agency.',
+  published: NOW - 2 * HOUR,
+};
+const BRIAN_KREBS: FeedItem = {
+  guid: 'kos-1',
+  title: 'Brian Krebs on a new phishing kit aimed at election offices',
+  link: 'https://krebsonsecurity.test/2020/11/phishing',
+  published: NOW - HOUR,
+};
+const UNRELATED: FeedItem = {
+  guid: 'bbc-2',
+  title: 'Pound sterling slides against the dollar',
+  link: 'https://www.bbc.test/news/business-2',
+  published: NOW - HOUR,
+};
+
+function setup(store = new MemoryStateStore()) {
+  const clock = { time: NOW, now: () => clock.time };
+  const source = new InMemoryFeedSource();
+  const sink = new CollectingSink();
+  const ports: PollPorts = { source, state: store, sink, clock };
+  const options: PollOptions = { matcher: compileMatcher(ENTITIES), entities: ENTITIES, backfillHours: 24 };
+  return { clock, source, sink, store, ports, options };
+}
+
+describe('pollFeed', () => {
+  it('alerts a new matching item once, with what a reader needs, and nothing on the next poll', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, BRIAN_KREBS, UNRELATED]) });
+
+    const first = await pollFeed(BBC, ports, options);
+    expect(first).toMatchObject({ status: 'ok', items: 3, matches: 1, failedAlerts: 0 });
+    expect(sink.published).toHaveLength(1);
+    const [alert] = sink.published;
+    expect(alert).toMatchObject({
+      entities: ['krebs', 'cisa'],
+      entityNames: ['Christopher Krebs', 'CISA'],
+      title: KREBS_FIRED.title,
+      link: KREBS_FIRED.link,
+      feed: 'BBC US',
+      feedUrl: BBC.url,
+      publishedAt: KREBS_FIRED.published,
+    });
+    expect(alert?.evidence.map((evidence) => evidence.entityId)).toEqual(expect.arrayContaining(['krebs', 'cisa']));
+    expect(first.alerts).toEqual(sink.published);
+
+    clock.time += HOUR;
+    const second = await pollFeed(BBC, ports, options);
+    expect(second).toMatchObject({ status: 'ok', items: 3, matches: 1, alerts: [] });
+    expect(sink.calls).toHaveLength(1);
+  });
+
+  it('gives the same item the same alert id on every poll, so a retried publish is recognisable', async () => {
+    const a = setup();
+    const b = setup();
+    for (const { source } of [a, b]) source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    const [first] = (await pollFeed(BBC, a.ports, a.options)).alerts;
+    const [again] = (await pollFeed(BBC, b.ports, b.options)).alerts;
+    expect(first?.id).toBeDefined();
+    expect(again?.id).toBe(first?.id);
+  });
+
+  it('does not alert again when the feed changes the GUID of an item it already alerted', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    await pollFeed(BBC, ports, options);
+
+    clock.time += HOUR;
+    source.serve(BBC.url, { body: rss([{ ...KREBS_FIRED, guid: 'urn:bbc:cms:54982360:v2' }]) });
+    const outcome = await pollFeed(BBC, ports, options);
+    expect(outcome).toMatchObject({ status: 'ok', matches: 1, alerts: [] });
+    expect(sink.published).toHaveLength(1);
+  });
+
+  it('does not alert again when an item without GUID comes back with tracking parameters on its link', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    const { guid: _, ...withoutGuid } = KREBS_FIRED;
+    source.serve(BBC.url, { body: rss([withoutGuid]) });
+    await pollFeed(BBC, ports, options);
+
+    clock.time += HOUR;
+    const tracked = `${KREBS_FIRED.link}?utm_source=twitter&utm_medium=social&fbclid=IwAR0abc`;
+    source.serve(BBC.url, { body: rss([{ ...withoutGuid, link: tracked }]) });
+    const outcome = await pollFeed(BBC, ports, options);
+    expect(outcome).toMatchObject({ status: 'ok', matches: 1, alerts: [] });
+    expect(sink.published).toHaveLength(1);
+  });
+
+  it('alerts a story once when a second feed carries it under its own GUID and link (a Google News copy)', async () => {
+    const { source, sink, ports, options } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    const googleCopy: FeedItem = {
+      guid: 'CBMiQWh0dHBzOi8vd3d3LmJiYy5jby51ay9uZXdzL3dvcmxkLXVzLWNhbmFkYS01NDk4MjM2MNIBAA',
+      title: `${KREBS_FIRED.title} - BBC News`,
+      link: 'https://news.google.test/rss/articles/CBMiQWh0dHBzOi8v?oc=5',
+      published: KREBS_FIRED.published,
+    };
+    source.serve(NPR.url, { body: rss([googleCopy]) });
+    const outcomes = await pollFeeds([BBC, NPR], ports, options);
+    expect(outcomes.map((outcome) => outcome.matches)).toEqual([1, 1]);
+    expect(sink.published).toHaveLength(1);
+  });
+
+  it('alerts only recent items on the first poll of a feed; older and undated ones are recorded silently', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    const old = {
+      ...KREBS_FIRED,
+      guid: 'old',
+      link: 'https://www.bbc.test/news/old',
+      title: 'CISA director Krebs testifies on election',
+      published: NOW - 72 * HOUR,
+    };
+    const undated = { guid: 'undated', title: 'Chris Krebs speaks about election security', link: 'https://x.test/u' };
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, old, undated]) });
+
+    const first = await pollFeed(BBC, ports, options);
+    expect(first).toMatchObject({ matches: 3, backfilled: 2 });
+    expect(sink.published.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+
+    // After the first poll the window no longer applies: an old item that appears now is news to this feed.
+    clock.time += HOUR;
+    const lateOld = { guid: 'late', title: 'Krebs on CISA and the election, an interview', published: NOW - 96 * HOUR };
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, old, undated, lateOld]) });
+    const second = await pollFeed(BBC, ports, options);
+    expect(second).toMatchObject({ matches: 4, backfilled: 0 });
+    expect(second.alerts.map((alert) => alert.title)).toEqual([lateOld.title]);
+  });
+
+  it('retries an alert the sink refused on the next poll, keeping the old validators so the feed is fetched again', async () => {
+    const { source, sink, ports, options, store, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"v1"' });
+    await pollFeed(BBC, ports, options);
+    const second = {
+      ...KREBS_FIRED,
+      guid: 'bbc-2',
+      link: 'https://www.bbc.test/news/2',
+      title: 'CISA election chief Krebs: we did it right',
+    };
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, second]), etag: '"v2"' });
+    sink.refuse.add(second.title);
+
+    clock.time += HOUR;
+    const refused = await pollFeed(BBC, ports, options);
+    expect(refused).toMatchObject({ status: 'ok', alerts: [], failedAlerts: 1 });
+    expect((await store.getFeed(BBC.url))?.etag).toBe('"v1"');
+
+    sink.refuse.clear();
+    clock.time += HOUR;
+    const retried = await pollFeed(BBC, ports, options);
+    expect(source.requests.at(-1)?.etag).toBe('"v1"');
+    expect(retried).toMatchObject({ status: 'ok', failedAlerts: 0 });
+    expect(retried.alerts.map((alert) => alert.title)).toEqual([second.title]);
+    expect((await store.getFeed(BBC.url))?.etag).toBe('"v2"');
+
+    clock.time += HOUR;
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
+  });
+
+  it('sends the saved validators and writes nothing when the feed answers 304', async () => {
+    const { source, ports, options, store, clock } = setup(new CountingStateStore());
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"abc"' });
+    await pollFeed(BBC, ports, options);
+    const counting = store as CountingStateStore;
+    const writesAfterFirst = counting.writes;
+    const stateAfterFirst = await store.getFeed(BBC.url);
+
+    clock.time += HOUR;
+    const outcome = await pollFeed(BBC, ports, options);
+    expect(outcome).toMatchObject({ status: 'not-modified', alerts: [] });
+    expect(source.requests.at(-1)).toEqual({ url: BBC.url, etag: '"abc"', lastModified: undefined });
+    expect(counting.writes).toBe(writesAfterFirst);
+    expect(await store.getFeed(BBC.url)).toEqual(stateAfterFirst);
+  });
+
+  it('records a failure on the feed with backoff, skips it until then, and a later 304 clears it', async () => {
+    const { source, ports, options, store, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"abc"' });
+    await pollFeed(BBC, ports, options);
+
+    clock.time += HOUR;
+    source.serve(BBC.url, new FeedError('http-status', 'HTTP 503', { httpStatus: 503 }));
+    const failed = await pollFeed(BBC, ports, options);
+    expect(failed).toMatchObject({ status: 'error', errorCode: 'http-status', error: 'http-status: HTTP 503' });
+    const afterFailure = await store.getFeed(BBC.url);
+    expect(afterFailure).toMatchObject({
+      consecutiveFailures: 1,
+      nextAttemptAt: clock.time + 5 * 60_000,
+      lastError: 'http-status: HTTP 503',
+      etag: '"abc"',
+    });
+
+    const fetches = source.fetchesOf(BBC.url);
+    clock.time += 60_000;
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'skipped' });
+    expect(source.fetchesOf(BBC.url)).toBe(fetches);
+
+    clock.time += 5 * 60_000;
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'error' });
+    expect(await store.getFeed(BBC.url)).toMatchObject({
+      consecutiveFailures: 2,
+      nextAttemptAt: clock.time + 10 * 60_000,
+    });
+
+    clock.time += 10 * 60_000;
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"abc"' });
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
+    const recovered = await store.getFeed(BBC.url);
+    expect(recovered).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: clock.time, etag: '"abc"' });
+    expect(recovered?.lastError).toBeUndefined();
+    expect(recovered?.nextAttemptAt).toBeUndefined();
+  });
+
+  it('waits as long as a 429 Retry-After asks, and stops polling a feed that is gone', async () => {
+    const { source, ports, options, store, clock } = setup();
+    source.serve(BBC.url, new FeedError('rate-limited', 'HTTP 429', { httpStatus: 429, retryAfterMs: 2 * HOUR }));
+    await pollFeed(BBC, ports, options);
+    expect((await store.getFeed(BBC.url))?.nextAttemptAt).toBe(clock.time + 2 * HOUR);
+
+    source.serve(NPR.url, new FeedError('gone', 'HTTP 410', { httpStatus: 410 }));
+    await pollFeed(NPR, ports, options);
+    expect(await store.getFeed(NPR.url)).toMatchObject({ gone: true, lastError: 'gone: HTTP 410' });
+    clock.time += 30 * 24 * HOUR;
+    expect(await pollFeed(NPR, ports, options)).toMatchObject({ status: 'skipped' });
+    expect(source.fetchesOf(NPR.url)).toBe(1);
+  });
+
+  it('reports a malformed feed as an error on that feed', async () => {
+    const { source, ports, options, store } = setup();
+    source.serve(BBC.url, { body: '<rss><channel><item><title>Krebs' });
+    const outcome = await pollFeed(BBC, ports, options);
+    expect(outcome).toMatchObject({ status: 'error', errorCode: 'parse', alerts: [] });
+    expect(await store.getFeed(BBC.url)).toMatchObject({ consecutiveFailures: 1 });
+  });
+
+  it('throws when the sink itself fails, leaving the item to be alerted by a later poll', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    sink.broken = true;
+    await expect(pollFeed(BBC, ports, options)).rejects.toThrow('sink unavailable');
+
+    sink.broken = false;
+    clock.time += 3 * 60_000; // past the claim's lease
+    const retried = await pollFeed(BBC, ports, options);
+    expect(retried.alerts.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+  });
+
+  it('uses the feed state the caller already read instead of reading it again', async () => {
+    const { source, ports, options, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"abc"' });
+    const prior: FeedState = { url: BBC.url, etag: '"abc"', consecutiveFailures: 0, firstPolledAt: NOW - HOUR };
+    const getFeed = jest.spyOn(ports.state, 'getFeed');
+    clock.time += HOUR;
+    expect(await pollFeed(BBC, ports, options, prior)).toMatchObject({ status: 'not-modified' });
+    expect(getFeed).not.toHaveBeenCalled();
+  });
+});
+
+describe('dry run', () => {
+  it('returns the would-be alerts and claims, publishes and records nothing', async () => {
+    const { source, sink, ports, options, store } = setup(new CountingStateStore());
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, UNRELATED]), etag: '"abc"' });
+    source.serve(BROKEN.url, new FeedError('timeout', 'no answer within 30 s'));
+
+    const outcomes = await pollFeeds([BBC, BROKEN], ports, { ...options, dryRun: true });
+    expect(outcomes[0]?.alerts.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+    expect(outcomes[1]).toMatchObject({ status: 'error', errorCode: 'timeout' });
+    expect(sink.calls).toHaveLength(0);
+    expect((store as CountingStateStore).writes).toBe(0);
+    expect(await store.listFeeds()).toEqual([]);
+
+    // The real poll afterwards still alerts: the dry run took nothing away.
+    const real = await pollFeed(BBC, ports, options);
+    expect(real.alerts.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+  });
+
+  it('does not list items that were already alerted', async () => {
+    const { source, ports, options, clock } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    await pollFeed(BBC, ports, options);
+    clock.time += HOUR;
+    const fresh = {
+      ...KREBS_FIRED,
+      guid: 'bbc-3',
+      link: 'https://www.bbc.test/news/3',
+      title: 'Krebs says the election was secure, CISA stands by it',
+    };
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, fresh]) });
+    const preview = await pollFeed(BBC, ports, { ...options, dryRun: true });
+    expect(preview.alerts.map((alert) => alert.title)).toEqual([fresh.title]);
+  });
+});
+
+describe('pollFeeds', () => {
+  it('keeps polling the other feeds when one fails, and reports every feed in order', async () => {
+    const { source, sink, ports, options, store } = setup();
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    source.serve(BROKEN.url, new FeedError('network', 'connection reset'));
+    source.serve(NPR.url, {
+      body: rss([{ guid: 'npr-1', title: 'Fired CISA chief Chris Krebs speaks out', published: NOW - HOUR }]),
+    });
+
+    const progress: [string, number, number][] = [];
+    const outcomes = await pollFeeds([BBC, BROKEN, NPR], ports, {
+      ...options,
+      onProgress: (outcome, done, total) => progress.push([outcome.url, done, total]),
+    });
+    expect(outcomes.map((outcome) => [outcome.name, outcome.status])).toEqual([
+      ['BBC US', 'ok'],
+      ['Broken', 'error'],
+      ['NPR Politics', 'ok'],
+    ]);
+    expect(sink.published.map((alert) => alert.feed).sort()).toEqual(['BBC US', 'NPR Politics']);
+    expect(await store.getFeed(BROKEN.url)).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: 'network: connection reset',
+    });
+    expect(progress.map(([url]) => url).sort()).toEqual([BBC.url, BROKEN.url, NPR.url].sort());
+    expect(progress.map(([, done, total]) => `${done}/${total}`)).toEqual(['1/3', '2/3', '3/3']);
+  });
+
+  it('turns an unexpected error in one feed into that feed’s error and goes on', async () => {
+    const { source, ports, options } = setup();
+    source.serve(BBC.url, new TypeError('cannot read properties of undefined'));
+    source.serve(NPR.url, { body: rss([KREBS_FIRED]) });
+    const outcomes = await pollFeeds([BBC, NPR], ports, options);
+    expect(outcomes[0]).toMatchObject({ status: 'error', error: 'cannot read properties of undefined' });
+    expect(outcomes[0]?.errorCode).toBeUndefined();
+    expect(outcomes[1]?.alerts).toHaveLength(1);
+  });
+
+  it('polls at most `concurrency` feeds at a time', async () => {
+    const { source, ports, options } = setup();
+    const feeds = Array.from({ length: 12 }, (_, index) => ({ url: `https://f.test/${index}.rss`, name: `F${index}` }));
+    for (const feed of feeds) source.serve(feed.url, { body: rss([]) });
+    const outcomes: FeedOutcome[] = await pollFeeds(feeds, ports, { ...options, concurrency: 3 });
+    expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
+    expect(source.maxInFlight).toBe(3);
+  });
+});
+
+describe('isDue', () => {
+  const feed: FeedConfig = { url: BBC.url, name: 'BBC', intervalMinutes: 30 };
+  const base: FeedState = { url: BBC.url, consecutiveFailures: 0, lastAttemptAt: NOW };
+
+  it('is due when never polled, and once its own interval has passed', () => {
+    expect(isDue(feed, undefined, NOW)).toBe(true);
+    expect(isDue(feed, base, NOW + 29 * 60_000)).toBe(false);
+    expect(isDue(feed, base, NOW + 30 * 60_000)).toBe(true);
+    expect(isDue({ url: BBC.url, name: 'BBC' }, base, NOW + 1)).toBe(true);
+  });
+
+  it('is not due while backing off after failures, nor ever once gone', () => {
+    const failing = { ...base, consecutiveFailures: 2, nextAttemptAt: NOW + HOUR };
+    expect(isDue(feed, failing, NOW + HOUR - 1)).toBe(false);
+    expect(isDue(feed, failing, NOW + HOUR)).toBe(true);
+    expect(isDue(feed, { ...base, gone: true }, NOW + 365 * 24 * HOUR)).toBe(false);
+  });
+});
