@@ -1,0 +1,396 @@
+// FeedSource over node:http(s): conditional GET, redirects, decompression, a byte cap, deadlines and an SSRF guard.
+import { lookup as systemLookup } from 'node:dns/promises';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
+import {
+  type Clock,
+  FeedError,
+  type FeedErrorCode,
+  type FeedSource,
+  type FetchRequest,
+  type FetchResponse,
+} from '../ports';
+import { isPublicAddress } from './address-guard';
+
+export const DEFAULT_USER_AGENT = 'news-alerts/0.1 (+https://github.com/news-alerts/news-alerts)';
+
+/** Which addresses a fetch may connect to: any (the local command), public unicast only (Lambda), or a custom rule. */
+export type AddressPolicy = 'any' | 'public-only' | ((ip: string) => boolean);
+
+export interface HttpFeedSourceOptions {
+  /** Total deadline for one fetch, every redirect and the whole body included (default 30 s). */
+  timeoutMs?: number;
+  /** Time to resolve and connect each hop (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Longest silence allowed on a connected socket (default 10 s). */
+  idleTimeoutMs?: number;
+  /** Cap on the body, both as received and after decompression (default 10 MB). */
+  maxBytes?: number;
+  /** Redirects followed before giving up (default 5). */
+  maxRedirects?: number;
+  userAgent?: string;
+  /** Default 'any'; 'public-only' checks every resolved address of every hop, and IP literals in URLs. */
+  addressPolicy?: AddressPolicy;
+  /** Hostname -> IP addresses; default the system resolver. The connection goes to exactly these addresses. */
+  resolve?: (hostname: string) => Promise<string[]>;
+  /** For Retry-After given as a date; default the system clock. */
+  clock?: Clock;
+}
+
+interface FetchSettings {
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  isAllowed: (ip: string) => boolean;
+  resolve: (hostname: string) => Promise<string[]>;
+  clock: Clock;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/** Socket error codes worth a plain-words description; anything else is reported with its own message. */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset before the response was complete',
+  EPIPE: 'connection closed by the server',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+};
+
+type Decompress = (
+  input: Buffer,
+  options: { maxOutputLength: number },
+  callback: (error: Error | null, result: Buffer) => void,
+) => void;
+
+/** Decoders by Content-Encoding. `deflate` is meant to be zlib-wrapped, but some servers send raw DEFLATE. */
+const DECOMPRESSORS: Record<string, (input: Buffer) => Decompress> = {
+  gzip: () => gunzip,
+  'x-gzip': () => gunzip,
+  deflate: (input) => (hasZlibHeader(input) ? inflate : inflateRaw),
+  br: () => brotliDecompress,
+};
+
+function hasZlibHeader(input: Buffer): boolean {
+  if (input.length < 2) return false;
+  const header = input.readUInt16BE(0);
+  return ((header >> 8) & 0x0f) === 8 && header % 31 === 0;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date (a past date means now). */
+function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const { code, errors } = error as { code?: unknown; errors?: unknown[] };
+  if (typeof code === 'string') return code;
+  // Connection attempts to several addresses (happy eyeballs) fail with an AggregateError of the attempts.
+  return Array.isArray(errors) && errors.length > 0 ? errorCode(errors[0]) : undefined;
+}
+
+export class HttpFeedSource implements FeedSource {
+  private readonly settings: FetchSettings;
+
+  constructor(options: HttpFeedSourceOptions = {}) {
+    const policy = options.addressPolicy ?? 'any';
+    this.settings = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
+      maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+      maxRedirects: options.maxRedirects ?? 5,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      isAllowed: policy === 'any' ? () => true : policy === 'public-only' ? isPublicAddress : policy,
+      resolve:
+        options.resolve ??
+        (async (hostname) =>
+          (await systemLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address)),
+      clock: options.clock ?? { now: () => Date.now() },
+    };
+  }
+
+  fetch(request: FetchRequest): Promise<FetchResponse> {
+    return new FetchAttempt(request, this.settings).run();
+  }
+}
+
+/**
+ * One fetch. Its hops share one deadline; whatever ends it (success, a timer, a bad status, a socket error), the live
+ * request is destroyed and every timer cleared, so nothing outlives the promise.
+ */
+class FetchAttempt {
+  private request: ClientRequest | undefined;
+  private redirectedTo: URL | undefined;
+  /** The first failure wins: a timer that destroys the socket also causes a reset error, which is only its echo. */
+  private failure: FeedError | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly aborted: Promise<never>;
+  private rejectAborted: (error: FeedError) => void = () => {};
+
+  constructor(
+    private readonly fetchRequest: FetchRequest,
+    private readonly settings: FetchSettings,
+  ) {
+    this.aborted = new Promise<never>((_, reject) => {
+      this.rejectAborted = reject;
+    });
+    this.aborted.catch(() => {}); // observed through guard(); an attempt that never aborts must not leave it unhandled
+  }
+
+  async run(): Promise<FetchResponse> {
+    const { timeoutMs } = this.settings;
+    this.startTimer(timeoutMs, () => this.fail('timeout', `no complete response within ${timeoutMs} ms`));
+    try {
+      return await this.follow();
+    } catch (error) {
+      throw this.failure ?? this.toFeedError(error);
+    } finally {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.request?.destroy();
+    }
+  }
+
+  private async follow(): Promise<FetchResponse> {
+    let url = this.checkedUrl(this.fetchRequest.url, 'URL');
+    const visited = new Set<string>();
+    for (let redirects = 0; ; redirects += 1) {
+      visited.add(url.href);
+      const response = await this.guard(this.send(url));
+      const status = response.statusCode ?? 0;
+      if (REDIRECT_STATUSES.has(status)) {
+        response.destroy();
+        url = this.redirectTarget(response, url, visited, redirects);
+        this.redirectedTo = url;
+        continue;
+      }
+      if (status === 304) {
+        response.destroy();
+        return { kind: 'not-modified' };
+      }
+      if (status < 200 || status > 299) {
+        response.destroy();
+        throw this.statusError(response);
+      }
+      const body = await this.guard(this.readBody(response));
+      const { etag, 'last-modified': lastModified, 'content-type': contentType } = response.headers;
+      const result: FetchResponse = { kind: 'ok', body, finalUrl: url.href };
+      if (contentType) result.contentType = contentType;
+      // Only a full 200 describes the whole feed; validators from another 2xx answer would be wrong to reuse.
+      if (status === 200 && etag) result.etag = etag;
+      if (status === 200 && lastModified) result.lastModified = lastModified;
+      return result;
+    }
+  }
+
+  /** Parses a URL and applies the rules every hop must pass before any connection: scheme, and IP literals. */
+  private checkedUrl(text: string, what: string, base?: URL): URL {
+    let url: URL;
+    try {
+      url = new URL(text, base);
+    } catch {
+      throw this.error('bad-url', `${what} ${JSON.stringify(text)} is not a valid URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw this.error('bad-url', `${what} ${url.href} is not http or https`);
+    }
+    url.hash = '';
+    // The socket skips the lookup for an IP literal, so the address rule is applied here instead.
+    const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(literal) && !this.settings.isAllowed(literal)) {
+      throw this.error('blocked-address', `${what} ${url.href} points at ${literal}, which is not a public address`);
+    }
+    return url;
+  }
+
+  private redirectTarget(response: IncomingMessage, from: URL, visited: Set<string>, redirects: number): URL {
+    const status = response.statusCode;
+    const location = response.headers.location;
+    if (!location)
+      throw this.error('http-status', `HTTP ${status} redirect without a Location`, { httpStatus: status });
+    const target = this.checkedUrl(location, `HTTP ${status} redirect to`, from);
+    if (visited.has(target.href)) {
+      throw this.error('too-many-redirects', `redirect loop: ${from.href} sends back to ${target.href}`);
+    }
+    if (redirects >= this.settings.maxRedirects) {
+      throw this.error('too-many-redirects', `more than ${this.settings.maxRedirects} redirects`);
+    }
+    return target;
+  }
+
+  private send(url: URL): Promise<IncomingMessage> {
+    const { connectTimeoutMs, idleTimeoutMs } = this.settings;
+    const headers: Record<string, string> = {
+      'user-agent': this.settings.userAgent,
+      accept: ACCEPT,
+      'accept-encoding': ACCEPT_ENCODING,
+    };
+    if (this.fetchRequest.etag) headers['if-none-match'] = this.fetchRequest.etag;
+    if (this.fetchRequest.lastModified) headers['if-modified-since'] = this.fetchRequest.lastModified;
+    return new Promise((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+        method: 'GET',
+        headers,
+        agent: false, // one connection per fetch, closed with it: nothing pooled to leak or to reuse unchecked
+        lookup: this.lookup,
+      });
+      this.request = request;
+      const connectTimer = this.startTimer(connectTimeoutMs, () =>
+        this.fail('timeout', `could not connect to ${url.host} within ${connectTimeoutMs} ms`),
+      );
+      request.on('socket', (socket) => {
+        if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
+        else clearTimeout(connectTimer);
+      });
+      request.setTimeout(idleTimeoutMs, () => this.fail('timeout', `no data from the server for ${idleTimeoutMs} ms`));
+      request.on('response', resolve);
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  /**
+   * The socket's DNS lookup: resolve, refuse the whole answer if any address breaks the policy, and hand the socket
+   * exactly the checked addresses, so a rebinding resolver cannot swap in another between check and connect.
+   */
+  private readonly lookup: LookupFunction = (hostname, options, callback) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    this.allowedAddresses(hostname, family).then(
+      ([first, ...rest]) => {
+        if (options.all)
+          callback(
+            null,
+            [first, ...rest].map((address) => ({ address, family: isIP(address) })),
+          );
+        else callback(null, first, isIP(first));
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
+  };
+
+  private async allowedAddresses(hostname: string, family: number): Promise<[string, ...string[]]> {
+    let resolved: string[];
+    try {
+      resolved = await this.settings.resolve(hostname);
+    } catch (error) {
+      throw this.error('network', `could not resolve ${hostname} (${errorCode(error) ?? String(error)})`);
+    }
+    const refused = resolved.filter((address) => !this.settings.isAllowed(address));
+    if (refused.length > 0) {
+      throw this.error(
+        'blocked-address',
+        `${hostname} resolves to ${refused.join(', ')}, which is not a public address`,
+      );
+    }
+    const [first, ...rest] = family === 0 ? resolved : resolved.filter((address) => isIP(address) === family);
+    if (first === undefined) throw this.error('network', `${hostname} has no ${family ? `IPv${family} ` : ''}address`);
+    return [first, ...rest];
+  }
+
+  private statusError(response: IncomingMessage): FeedError {
+    const httpStatus = response.statusCode ?? 0;
+    const status = `HTTP ${httpStatus}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.settings.clock.now());
+    if (httpStatus === 429 || (httpStatus === 503 && retryAfterMs !== undefined)) {
+      const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
+      return this.error('rate-limited', `${status}${wait}`, { httpStatus, retryAfterMs });
+    }
+    if (httpStatus === 410) return this.error('gone', `${status}: the feed was removed`, { httpStatus });
+    return this.error('http-status', status, { httpStatus });
+  }
+
+  private async readBody(response: IncomingMessage): Promise<Uint8Array> {
+    const { maxBytes } = this.settings;
+    const declared = Number(response.headers['content-length']);
+    if (declared > maxBytes) {
+      throw this.error('too-large', `body of ${declared} bytes (Content-Length) is over the ${maxBytes}-byte cap`);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > maxBytes) throw this.error('too-large', `body is over the ${maxBytes}-byte cap`);
+      chunks.push(chunk);
+    }
+    return this.decode(Buffer.concat(chunks, received), response.headers['content-encoding']);
+  }
+
+  /** Undoes each Content-Encoding, last applied first, capping every decoded size (a small gzip can hold gigabytes). */
+  private async decode(raw: Buffer, contentEncoding: string | undefined): Promise<Buffer> {
+    const encodings = (contentEncoding ?? '')
+      .split(',')
+      .map((encoding) => encoding.trim().toLowerCase())
+      .filter((encoding) => encoding !== '' && encoding !== 'identity')
+      .reverse();
+    let body = raw;
+    for (const encoding of encodings) {
+      if (body.length === 0) break;
+      const decompressor = DECOMPRESSORS[encoding];
+      if (!decompressor) throw this.error('parse', `unsupported Content-Encoding "${encoding}"`);
+      const decompress = decompressor(body);
+      const input = body;
+      try {
+        body = await new Promise<Buffer>((resolve, reject) =>
+          decompress(input, { maxOutputLength: this.settings.maxBytes }, (error, result) =>
+            error ? reject(error) : resolve(result),
+          ),
+        );
+      } catch (error) {
+        if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE') {
+          throw this.error('too-large', `${encoding} body decompresses to over the ${this.settings.maxBytes}-byte cap`);
+        }
+        throw this.error('parse', `could not decompress the ${encoding} body (${(error as Error).message})`);
+      }
+    }
+    return body;
+  }
+
+  /** Settles with `work`, or rejects as soon as the attempt fails (deadline, idle or connect timer). */
+  private guard<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.aborted]);
+  }
+
+  private startTimer(ms: number, onExpiry: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      onExpiry();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private fail(code: FeedErrorCode, detail: string): void {
+    if (this.failure) return;
+    this.failure = this.error(code, detail);
+    this.rejectAborted(this.failure);
+    this.request?.destroy(this.failure);
+  }
+
+  private error(code: FeedErrorCode, detail: string, details: ConstructorParameters<typeof FeedError>[2] = {}) {
+    const where = this.redirectedTo
+      ? `${this.fetchRequest.url} (redirected to ${this.redirectedTo.href})`
+      : this.fetchRequest.url;
+    return new FeedError(code, `${where}: ${detail}`, details);
+  }
+
+  private toFeedError(error: unknown): FeedError {
+    if (error instanceof FeedError) return error;
+    const code = errorCode(error);
+    const description = code !== undefined ? NETWORK_ERRORS[code] : undefined;
+    const detail = description ? `${description} (${code})` : `${(error as Error).message ?? String(error)}`;
+    return this.error(code === 'ETIMEDOUT' ? 'timeout' : 'network', detail);
+  }
+}
