@@ -1,0 +1,169 @@
+// Labelled story fixtures, and a stream replay that files items into stories the way the state stores will.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  addToStory,
+  chooseStory,
+  followUpOf,
+  type LshLayout,
+  STORY_LSH,
+  STORY_WINDOW_MS,
+  type StoryHeadline,
+  type StoryRecord,
+  type StoryRef,
+  startStory,
+  storyBandKeys,
+  storyIdFor,
+  storySignature,
+  storySimilarity,
+} from '../../lambda/core/story';
+
+export interface LabelledItem {
+  id: string;
+  /** The event the item reports, as judged by hand: items with the same event are one story. */
+  event: string;
+  entities: string[];
+  publisher: string;
+  link: string;
+  publishedAt: string;
+  title: string;
+  summary: string;
+}
+
+export interface LabelledPair {
+  a: string;
+  b: string;
+  same: boolean;
+}
+
+export type Split = 'tune' | 'heldout';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'stories');
+
+function readJsonLines<T>(file: string): T[] {
+  return readFileSync(join(FIXTURES, file), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+export function loadItems(split: Split): LabelledItem[] {
+  return readJsonLines<LabelledItem>(`${split}-items.jsonl`);
+}
+
+export function loadPairs(split: Split): LabelledPair[] {
+  return readJsonLines<LabelledPair>(`${split}-pairs.jsonl`);
+}
+
+/** How candidates are found: through LSH band keys (as the stores will), or every live item (the upper bound). */
+export type CandidateSearch = LshLayout | 'exhaustive';
+
+export interface StreamResult {
+  /** Story id per item id. */
+  storyOf: Map<string, string>;
+  /** Stories in the order they alerted, with the follow-up each named. */
+  alerts: { story: StoryRecord; followUp?: StoryHeadline }[];
+  stories: Map<string, StoryRecord>;
+}
+
+/**
+ * Replays `items` in publication order through chooseStory, keeping band rows (latest item of a story wins a key,
+ * rows expire after the window) and story records in memory.
+ */
+export function replayStream(items: readonly LabelledItem[], search: CandidateSearch = STORY_LSH): StreamResult {
+  const bandRows = new Map<string, StoryRef>();
+  const stories = new Map<string, StoryRecord>();
+  const storyOf = new Map<string, string>();
+  const alerts: StreamResult['alerts'] = [];
+  const ordered = [...items].sort((x, y) => Date.parse(x.publishedAt) - Date.parse(y.publishedAt));
+  for (const item of ordered) {
+    const at = Date.parse(item.publishedAt);
+    const signature = storySignature(item);
+    const live = (ref: StoryRef) => at - ref.seenAt <= STORY_WINDOW_MS;
+    // The exhaustive search keys rows by item so that every item's signature stays a candidate.
+    const keys = search === 'exhaustive' ? [item.id] : storyBandKeys(signature, item.entities, search);
+    const candidates =
+      search === 'exhaustive'
+        ? [...bandRows.values()].filter(live)
+        : keys.flatMap((key) => {
+            const ref = bandRows.get(key);
+            return ref && live(ref) ? [ref] : [];
+          });
+    const match = chooseStory(signature, item.entities, candidates, at);
+    const source = { publisher: item.publisher, link: item.link, title: item.title, seenAt: at };
+    let story: StoryRecord;
+    if (match) {
+      story = addToStory(stories.get(match.storyId)!, source, item.entities);
+    } else {
+      story = startStory(storyIdFor(item.id), signature, item.entities, source);
+      alerts.push({ story, followUp: followUpOf(item.entities, [...stories.values()], at) });
+    }
+    stories.set(story.id, story);
+    storyOf.set(item.id, story.id);
+    const ref: StoryRef = {
+      storyId: story.id,
+      entities: item.entities,
+      signature,
+      origin: story.signature,
+      seenAt: at,
+    };
+    for (const key of keys) bandRows.set(key, ref);
+  }
+  return { storyOf, alerts, stories };
+}
+
+export interface PairScores {
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export function scorePairs(pairs: readonly LabelledPair[], predictSame: (pair: LabelledPair) => boolean): PairScores {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const pair of pairs) {
+    const predicted = predictSame(pair);
+    if (predicted && pair.same) tp++;
+    else if (predicted) fp++;
+    else if (pair.same) fn++;
+  }
+  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { tp, fp, fn, precision, recall, f1 };
+}
+
+/** A pair judged on its own: both items within the window, an entity in common, similarity at or above `threshold`. */
+export function pairDecision(items: readonly LabelledItem[], threshold: number): (pair: LabelledPair) => boolean {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return (pair) => {
+    const a = byId.get(pair.a);
+    const b = byId.get(pair.b);
+    if (!a || !b) throw new Error(`pair ${pair.a} / ${pair.b} names an item that is not in the fixture`);
+    if (Math.abs(Date.parse(a.publishedAt) - Date.parse(b.publishedAt)) > STORY_WINDOW_MS) return false;
+    if (!a.entities.some((id) => b.entities.includes(id))) return false;
+    return storySimilarity(storySignature(a), storySignature(b)) >= threshold;
+  };
+}
+
+/** Events split over several stories, and stories that mixed several events. */
+export function clusterErrors(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>) {
+  const storiesPerEvent = new Map<string, Set<string>>();
+  const eventsPerStory = new Map<string, Set<string>>();
+  for (const item of items) {
+    const story = storyOf.get(item.id)!;
+    if (!storiesPerEvent.has(item.event)) storiesPerEvent.set(item.event, new Set());
+    storiesPerEvent.get(item.event)!.add(story);
+    if (!eventsPerStory.has(story)) eventsPerStory.set(story, new Set());
+    eventsPerStory.get(story)!.add(item.event);
+  }
+  return {
+    events: storiesPerEvent.size,
+    splitEvents: [...storiesPerEvent].filter(([, s]) => s.size > 1).map(([event, s]) => `${event} (${s.size})`),
+    mixedStories: [...eventsPerStory].filter(([, e]) => e.size > 1).map(([, e]) => [...e].join(' + ')),
+  };
+}
