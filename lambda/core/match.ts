@@ -13,18 +13,16 @@ export interface Matcher {
   match(item: MatchableItem): EntityMatch[];
 }
 
-type Role = 'alias' | 'ambiguous' | 'context' | 'exclude';
-
-/** One watchlist phrase behind a pattern: several entities and roles may share the same folded text. */
-interface PatternUse {
+/** How one entity uses a pattern that names it (several entities may share the same folded text). */
+interface NamingUse {
   entity: number;
-  role: Role;
+  kind: 'alias' | 'ambiguous';
   phrase: string;
 }
 
-/** A pattern occurrence that passed the word-boundary check, seen from one entity's side. */
-interface Occurrence {
-  use: PatternUse;
+/** A pattern occurrence in one field that passed the word-boundary check. */
+interface Hit {
+  pattern: number;
   field: number;
   /** Offsets in the folded field text (to compare spans). */
   foldedStart: number;
@@ -32,6 +30,11 @@ interface Occurrence {
   /** Offsets in the original field text (for evidence). */
   start: number;
   end: number;
+}
+
+interface Naming {
+  use: NamingUse;
+  hit: Hit;
 }
 
 const FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
@@ -208,11 +211,11 @@ function snippetAround(text: string, start: number, end: number): string {
   return `${from > 0 ? '…' : ''}${body}${to < text.length ? '…' : ''}`;
 }
 
-function inside(inner: Occurrence, outer: Occurrence): boolean {
+function inside(inner: Hit, outer: Hit): boolean {
   return inner.field === outer.field && outer.foldedStart <= inner.foldedStart && inner.foldedEnd <= outer.foldedEnd;
 }
 
-function strictlyInside(inner: Occurrence, outer: Occurrence): boolean {
+function strictlyInside(inner: Hit, outer: Hit): boolean {
   return inside(inner, outer) && outer.foldedEnd - outer.foldedStart > inner.foldedEnd - inner.foldedStart;
 }
 
@@ -229,30 +232,41 @@ function strictlyInside(inner: Occurrence, outer: Occurrence): boolean {
 export function compileMatcher(entities: Entity[]): Matcher {
   const patternIds = new Map<string, number>();
   const patterns: string[] = [];
-  const uses: PatternUse[][] = [];
+  const naming: NamingUse[][] = [];
+  // Context and exclude phrases per entity, by pattern id: consulted only for entities that something named.
+  const contextOf = entities.map(() => new Map<number, string>());
+  const excludeOf = entities.map(() => new Set<number>());
+  const patternId = (phrase: string): number | undefined => {
+    const folded = foldPhrase(phrase);
+    if (folded === '') return undefined;
+    let id = patternIds.get(folded);
+    if (id === undefined) {
+      id = patterns.length;
+      patternIds.set(folded, id);
+      patterns.push(folded);
+      naming.push([]);
+    }
+    return id;
+  };
   entities.forEach((entity, index) => {
-    const phrasesByRole: [Role, string[]][] = [
+    for (const [kind, phrases] of [
       ['alias', entity.aliases],
       ['ambiguous', entity.ambiguous],
-      ['context', entity.context],
-      ['exclude', entity.excludes],
-    ];
-    for (const [role, phrases] of phrasesByRole) {
+    ] as const) {
       for (const phrase of phrases) {
-        const folded = foldPhrase(phrase);
-        if (folded === '') continue;
-        let id = patternIds.get(folded);
-        if (id === undefined) {
-          id = patterns.length;
-          patternIds.set(folded, id);
-          patterns.push(folded);
-          uses.push([]);
-        }
-        const patternUses = uses[id]!;
-        if (!patternUses.some((use) => use.entity === index && use.role === role)) {
-          patternUses.push({ entity: index, role, phrase });
-        }
+        const id = patternId(phrase);
+        if (id === undefined) continue;
+        const uses = naming[id]!;
+        if (!uses.some((use) => use.entity === index && use.kind === kind)) uses.push({ entity: index, kind, phrase });
       }
+    }
+    for (const phrase of entity.context) {
+      const id = patternId(phrase);
+      if (id !== undefined && !contextOf[index]!.has(id)) contextOf[index]!.set(id, phrase);
+    }
+    for (const phrase of entity.excludes) {
+      const id = patternId(phrase);
+      if (id !== undefined) excludeOf[index]!.add(id);
     }
   });
   const automaton = new Automaton(patterns);
@@ -261,71 +275,73 @@ export function compileMatcher(entities: Entity[]): Matcher {
   const patternLength = patterns.map((pattern) => pattern.length);
   const folded = new FoldedText();
 
-  function occurrences(text: string, field: number): Occurrence[] {
+  function collectHits(text: string, field: number, hits: Hit[]): void {
     folded.fold(text);
     const { codes, length } = folded;
-    const found: Occurrence[] = [];
-    const hits = automaton.scan(codes, length);
-    for (let index = 0; index < hits; index++) {
+    const count = automaton.scan(codes, length);
+    for (let index = 0; index < count; index++) {
       const { pattern, end } = automaton.hit(index);
       const start = end - patternLength[pattern]!;
       if (boundedStart[pattern] && start > 0 && isWordCodePoint(codePointBefore(codes, start))) continue;
       if (boundedEnd[pattern] && end < length && isWordCodePoint(codePointAt(codes, end, length))) continue;
-      for (const use of uses[pattern]!) {
-        found.push({
-          use,
-          field,
-          foldedStart: start,
-          foldedEnd: end,
-          start: folded.start[start]!,
-          end: folded.end[end - 1]!,
-        });
-      }
+      hits.push({
+        pattern,
+        field,
+        foldedStart: start,
+        foldedEnd: end,
+        start: folded.start[start]!,
+        end: folded.end[end - 1]!,
+      });
     }
-    return found;
   }
 
   return {
     match(item) {
       const texts = [item.title, item.summary ?? '', item.content ?? ''];
-      const byEntity = new Map<number, Occurrence[]>();
+      const hits: Hit[] = [];
       texts.forEach((text, field) => {
-        if (text === '') return;
-        for (const occurrence of occurrences(text, field)) {
-          const list = byEntity.get(occurrence.use.entity);
-          if (list) list.push(occurrence);
-          else byEntity.set(occurrence.use.entity, [occurrence]);
-        }
+        if (text !== '') collectHits(text, field, hits);
       });
+      const named = new Set<number>();
+      for (const hit of hits) for (const use of naming[hit.pattern]!) named.add(use.entity);
+
       const matches: EntityMatch[] = [];
-      for (const [entityIndex, found] of [...byEntity].sort(([a], [b]) => a - b)) {
-        const excludes = found.filter((o) => o.use.role === 'exclude');
-        const allowed = (o: Occurrence) => !excludes.some((exclude) => inside(o, exclude));
-        const allowedAliases = found.filter((o) => o.use.role === 'alias' && allowed(o));
+      for (const entityIndex of [...named].sort((a, b) => a - b)) {
+        const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern));
+        const allowed = ({ hit }: Naming) => !excludes.some((exclude) => inside(hit, exclude));
+        const namings = hits.flatMap((hit) =>
+          naming[hit.pattern]!.filter((use) => use.entity === entityIndex).map((use) => ({ use, hit })),
+        );
+        const allowedAliases = namings.filter((n) => n.use.kind === 'alias' && allowed(n));
         // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
         const aliases = allowedAliases.filter(
-          (o) => !allowedAliases.some((outer) => outer !== o && strictlyInside(o, outer)),
+          (n) => !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)),
         );
-        const context = excludes.length === 0 ? found.find((o) => o.use.role === 'context') : undefined;
+        const contextHit =
+          excludes.length === 0 ? hits.find((hit) => contextOf[entityIndex]!.has(hit.pattern)) : undefined;
+        const context = contextHit && contextOf[entityIndex]!.get(contextHit.pattern);
         const ambiguous = context
-          ? found.filter((o) => o.use.role === 'ambiguous' && allowed(o) && !aliases.some((alias) => inside(o, alias)))
+          ? namings.filter(
+              (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
+            )
           : [];
-        const counted = [...aliases, ...ambiguous].sort((a, b) => a.field - b.field || a.start - b.start);
+        const counted = [...aliases, ...ambiguous].sort(
+          (a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start,
+        );
         if (counted.length === 0) continue;
         const entityId = entities[entityIndex]!.id;
-        const evidence = counted.map((o): Evidence => {
-          const text = texts[o.field]!;
-          return {
+        const evidence = counted.map(
+          ({ use, hit }): Evidence => ({
             entityId,
-            phrase: o.use.phrase,
-            kind: o.use.role === 'alias' ? 'alias' : 'ambiguous',
-            field: FIELDS[o.field]!,
-            start: o.start,
-            end: o.end,
-            snippet: snippetAround(text, o.start, o.end),
-            ...(o.use.role === 'ambiguous' && context ? { context: context.use.phrase } : {}),
-          };
-        });
+            phrase: use.phrase,
+            kind: use.kind,
+            field: FIELDS[hit.field]!,
+            start: hit.start,
+            end: hit.end,
+            snippet: snippetAround(texts[hit.field]!, hit.start, hit.end),
+            ...(use.kind === 'ambiguous' && context ? { context } : {}),
+          }),
+        );
         matches.push({ entityId, evidence });
       }
       return matches;

@@ -43,6 +43,22 @@ function foldCodePoint(codePoint: number): string {
 }
 
 /**
+ * Fast path for the common case, a BMP code unit that folds to exactly one code unit: the folded unit + 1, learned on
+ * first sight (0 = not yet seen); NOT_SINGLE for surrogates and units that vanish or expand (`ß`, `ﬁ`).
+ */
+const SINGLE_UNIT_FOLD = new Uint16Array(65536);
+const NOT_SINGLE = 0xffff;
+for (let code = 0; code < 128; code++) SINGLE_UNIT_FOLD[code] = ASCII_FOLD[code]! + 1;
+
+function learnSingleUnitFold(unit: number): number {
+  const surrogate = unit >= 0xd800 && unit <= 0xdfff;
+  const folded = surrogate ? '' : foldCodePoint(unit);
+  const entry = folded.length === 1 && folded.charCodeAt(0) + 1 < NOT_SINGLE ? folded.charCodeAt(0) + 1 : NOT_SINGLE;
+  SINGLE_UNIT_FOLD[unit] = entry;
+  return entry;
+}
+
+/**
  * Reusable buffers holding the folded form of one text: `codes[0..length)` are UTF-16 code units,
  * `start[i]`/`end[i]` the span of the original text that produced folded unit `i`.
  */
@@ -64,8 +80,9 @@ export class FoldedText {
     let sawApostrophe = false;
     for (let index = 0; index < text.length; ) {
       const unit = text.charCodeAt(index);
-      if (unit < 128) {
-        const folded = ASCII_FOLD[unit]!;
+      const entry = SINGLE_UNIT_FOLD[unit] || learnSingleUnitFold(unit);
+      if (entry !== NOT_SINGLE) {
+        const folded = entry - 1;
         if (folded !== SPACE || !lastWasSpace) {
           codes[length] = folded;
           start[length] = index;
@@ -138,9 +155,12 @@ export class FoldedText {
   }
 }
 
+/** Reused by foldPhrase: typed-array allocation would dominate compiling 30,000 phrases. */
+const phraseBuffer = new FoldedText();
+
 /** The folded form of a phrase as a string, without leading or trailing space: what the matcher looks for. */
 export function foldPhrase(phrase: string): string {
-  const folded = new FoldedText().fold(phrase);
+  const folded = phraseBuffer.fold(phrase);
   let length = folded.length;
   if (length > 0 && folded.codes[length - 1] === SPACE) length--;
   let result = '';

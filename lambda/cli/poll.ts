@@ -1,0 +1,192 @@
+// `news-alerts poll`: one poll of the watchlist's feeds with file state, alerts on stdout, a per-feed summary.
+import path from 'node:path';
+import { ConsoleAlertSink } from '../adapters/console-sink';
+import { FileStateStore } from '../adapters/file-state-store';
+import { HttpFeedSource } from '../adapters/http-feed-source';
+import { systemClock } from '../adapters/system-clock';
+import { formatConsole } from '../core/format';
+import { compileMatcher } from '../core/match';
+import type { Alert, FeedConfig, Watchlist } from '../core/types';
+import { type FeedOutcome, type PollPorts, pollFeeds } from '../pipeline';
+import type { AlertSink } from '../ports';
+import { type CliIo, EXIT } from './io';
+import { loadWatchlistFrom } from './watchlist-path';
+
+export const DEFAULT_STATE_FILE = '.news-alerts-state.json';
+
+export interface PollCommandOptions {
+  watchlist?: string;
+  state?: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<number> {
+  const { watchlist } = loadWatchlistFrom(io, options.watchlist);
+  const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE));
+  // A damaged state file stops the run before any fetch, with the file's name (StateFileError -> exit 1).
+  await state.listFeeds();
+  const outcomes = await pollAndReport(io, watchlist, watchlist.feeds, {
+    ports: { source: new HttpFeedSource({ addressPolicy: 'any' }), state, clock: systemClock },
+    dryRun: options.dryRun,
+    json: options.json,
+  });
+  return exitCodeFor(outcomes);
+}
+
+/** Accepts every alert without printing it: with --json the alerts are part of the one JSON document. */
+const jsonModeSink: AlertSink = {
+  publish: async (alerts) => alerts.map((alert) => ({ alertId: alert.id, ok: true })),
+};
+
+/** Polls `feeds` and prints what happened: the alerts (as they are published) and a summary, or one JSON object. */
+export async function pollAndReport(
+  io: CliIo,
+  watchlist: Watchlist,
+  feeds: FeedConfig[],
+  run: { ports: Omit<PollPorts, 'sink'>; dryRun: boolean; json: boolean },
+): Promise<FeedOutcome[]> {
+  const progress = io.stderrIsTty ? new ProgressLine(io.stderr) : undefined;
+  const consoleSink = new ConsoleAlertSink(io.stdout);
+  const sink: AlertSink = run.json
+    ? jsonModeSink
+    : {
+        publish: (alerts) => {
+          progress?.clear(); // on a terminal, alerts start on a clean line
+          return consoleSink.publish(alerts);
+        },
+      };
+  const outcomes = await pollFeeds(
+    feeds,
+    { ...run.ports, sink },
+    {
+      matcher: compileMatcher(watchlist.entities),
+      entities: watchlist.entities,
+      backfillHours: watchlist.settings.backfillHours,
+      dryRun: run.dryRun,
+      onProgress:
+        progress && ((outcome, done, total) => progress.show(`[${done}/${total}] ${outcome.name}: ${outcome.status}`)),
+    },
+  );
+  progress?.clear();
+  if (run.json) {
+    io.stdout.write(`${JSON.stringify(pollReport(outcomes, run.dryRun))}\n`);
+  } else {
+    if (run.dryRun) printWouldBeAlerts(io, outcomes);
+    io.stdout.write(summaryTable(outcomes, run.dryRun));
+  }
+  return outcomes;
+}
+
+/** 0 even when feeds failed (they are reported); 1 when something of our own failed (state file, a bug). */
+export function exitCodeFor(outcomes: FeedOutcome[]): number {
+  return outcomes.some((outcome) => outcome.status === 'error' && outcome.errorCode === undefined)
+    ? EXIT.failed
+    : EXIT.ok;
+}
+
+/** The `poll --json` document: the fields DESIGN.md promises, and a few more. */
+export function pollReport(outcomes: FeedOutcome[], dryRun: boolean) {
+  return {
+    dryRun,
+    feeds: outcomes.map((outcome) => ({
+      url: outcome.url,
+      name: outcome.name,
+      status: outcome.status,
+      items: outcome.items,
+      matches: outcome.matches,
+      alerts: outcome.alerts.length,
+      failedAlerts: outcome.failedAlerts,
+      backfilled: outcome.backfilled,
+      ...(outcome.error === undefined ? {} : { error: outcome.error, errorCode: outcome.errorCode ?? 'internal' }),
+    })),
+    alerts: outcomes.flatMap((outcome) => outcome.alerts.map(alertJson)),
+  };
+}
+
+function alertJson(alert: Alert) {
+  return {
+    id: alert.id,
+    entities: alert.entities,
+    entityNames: alert.entityNames,
+    title: alert.title,
+    link: alert.link ?? null,
+    feed: alert.feed,
+    feedUrl: alert.feedUrl,
+    publisher: alert.publisher ?? null,
+    publishedAt: alert.publishedAt === undefined ? null : new Date(alert.publishedAt).toISOString(),
+    summary: alert.summary,
+    evidence: alert.evidence,
+  };
+}
+
+function printWouldBeAlerts(io: CliIo, outcomes: FeedOutcome[]): void {
+  const alerts = outcomes.flatMap((outcome) => outcome.alerts);
+  io.stdout.write(`Dry run: ${alerts.length} would-be alert(s); nothing was sent or recorded.\n\n`);
+  for (const alert of alerts) io.stdout.write(`${formatConsole(alert)}\n\n`);
+}
+
+const STATUS_WORDS: Record<FeedOutcome['status'], string> = {
+  ok: 'ok',
+  'not-modified': '304 unchanged',
+  error: 'ERROR',
+  skipped: 'skipped',
+};
+
+/** One row per feed (status, items, matches, alerts, what went wrong) and a totals line. */
+export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean): string {
+  const fetched = (outcome: FeedOutcome, value: number) => (outcome.status === 'ok' ? String(value) : '-');
+  const rows = outcomes.map((outcome) => [
+    truncate(oneLine(outcome.name), 40),
+    STATUS_WORDS[outcome.status],
+    fetched(outcome, outcome.items),
+    fetched(outcome, outcome.matches),
+    fetched(outcome, outcome.alerts.length),
+    oneLine(note(outcome)),
+  ]);
+  const header = ['feed', 'status', 'items', 'matches', dryRun ? 'would alert' : 'alerts', 'note'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const numeric = new Set([2, 3, 4]);
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  const count = (status: FeedOutcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
+  const alerts = outcomes.reduce((sum, outcome) => sum + outcome.alerts.length, 0);
+  const totals =
+    `${outcomes.length} feed(s): ${count('ok')} ok, ${count('not-modified')} unchanged (304), ` +
+    `${count('error')} failed, ${count('skipped')} skipped (backing off or not due); ` +
+    `${alerts} ${dryRun ? 'would-be ' : 'new '}alert(s).`;
+  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n`;
+}
+
+function note(outcome: FeedOutcome): string {
+  if (outcome.error !== undefined) return outcome.error;
+  const notes: string[] = [];
+  if (outcome.backfilled > 0) notes.push(`${outcome.backfilled} older match(es) recorded without alert (first poll)`);
+  if (outcome.failedAlerts > 0) notes.push(`${outcome.failedAlerts} alert(s) failed, retried next poll`);
+  return notes.join('; ');
+}
+
+/** Feed names and server messages end up in a terminal: no control characters, one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/** A single status line rewritten in place on a terminal. */
+class ProgressLine {
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  show(text: string): void {
+    this.out.write(`\r\u001b[K${truncate(oneLine(text), 100)}`);
+  }
+
+  clear(): void {
+    this.out.write('\r\u001b[K');
+  }
+}
