@@ -15,7 +15,7 @@ import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
 
 /*
  * Table layout (partition key pk, sort key sk, TTL attribute expiresAt):
- *   pk 'FEED',        sk <feed url>  FeedState fields
+ *   pk 'FEED',        sk <feed url>  url, FeedState fields (a URL over 1024 bytes is keyed by its SHA-256)
  *   pk 'ITEM#<key>',  sk 'ITEM'      status 'claimed' | 'sent' | 'silent', leaseUntil, sentAt, alertId, feedUrl, title
  *   pk 'ITEM#<alias>', sk 'ALIAS'    itemKey (the primary key it stands for), status 'sent' | 'silent'
  * Alias rows live under their own sort key so they never overwrite an item row that happens to share the key.
@@ -76,7 +76,7 @@ const FEED_STATE_FIELDS = [
   'lastError',
   'gone',
 ] as const satisfies readonly (keyof FeedState)[];
-/** DynamoDB caps a partition key at 2048 bytes; longer item keys are stored by their SHA-256. */
+/** DynamoDB caps a sort key at 1024 bytes and a partition key at 2048; longer keys are stored by their SHA-256. */
 const MAX_RAW_KEY_BYTES = 1024;
 /** The title is kept only so a person reading the table can tell rows apart. */
 const STORED_TITLE_CHARS = 200;
@@ -99,7 +99,7 @@ export class DynamoStateStore implements StateStore {
 
   async getFeed(url: string): Promise<FeedState | undefined> {
     const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: FEED_PK, sk: url }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: FEED_PK, sk: boundedKey(url) }, ConsistentRead: true }),
     );
     return Item ? feedStateFromRow(Item) : undefined;
   }
@@ -124,7 +124,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   async putFeed(state: FeedState): Promise<void> {
-    const row: Record<string, unknown> = { pk: FEED_PK, sk: state.url };
+    const row: Record<string, unknown> = { pk: FEED_PK, sk: boundedKey(state.url), url: state.url };
     for (const field of FEED_STATE_FIELDS) row[field] = state[field];
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: row }));
   }
@@ -254,11 +254,12 @@ export class DynamoStateStore implements StateStore {
 }
 
 function itemPk(key: string): string {
-  const stored =
-    Buffer.byteLength(key, 'utf8') > MAX_RAW_KEY_BYTES
-      ? `sha256:${createHash('sha256').update(key).digest('hex')}`
-      : key;
-  return `ITEM#${stored}`;
+  return `ITEM#${boundedKey(key)}`;
+}
+
+function boundedKey(key: string): string {
+  if (Buffer.byteLength(key, 'utf8') <= MAX_RAW_KEY_BYTES) return key;
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /** The item's key first, then its alias keys, without repeats. */
@@ -278,7 +279,7 @@ function priorOutcome(rows: (ItemRow | AliasRow)[], now: number): ClaimOutcome |
 }
 
 function feedStateFromRow(row: Record<string, unknown>): FeedState {
-  const state: Record<string, unknown> = { url: row.sk, consecutiveFailures: 0 };
+  const state: Record<string, unknown> = { url: row.url, consecutiveFailures: 0 };
   for (const field of FEED_STATE_FIELDS) if (row[field] !== undefined) state[field] = row[field];
   return state as unknown as FeedState;
 }

@@ -71,6 +71,18 @@ export function describeStateStoreContract(
         expect(await store.getFeed(full.url)).toEqual(recovered);
       });
 
+      it('keeps feeds with very long or non-ASCII URLs apart', async () => {
+        const long = `https://feeds.example.test/rss?q=${'election security '.repeat(120)}`;
+        const longer = `${long}&page=2`;
+        const accented = 'https://feeds.example.test/élection/sécurité.rss';
+        await store.putFeed({ url: long, consecutiveFailures: 1 });
+        await store.putFeed({ url: longer, consecutiveFailures: 2 });
+        await store.putFeed({ url: accented, consecutiveFailures: 3 });
+        expect(await store.getFeed(long)).toEqual({ url: long, consecutiveFailures: 1 });
+        expect(await store.getFeed(longer)).toEqual({ url: longer, consecutiveFailures: 2 });
+        expect((await store.listFeeds()).map((feed) => feed.url).sort()).toEqual([accented, long, longer].sort());
+      });
+
       it('lists every feed once, and no item records', async () => {
         const urls = ['https://a.example.test/rss', 'https://b.example.test/atom?x=1', 'https://c.example.test/feed'];
         for (const url of urls) await store.putFeed({ url, consecutiveFailures: 0, lastAttemptAt: T0 });
