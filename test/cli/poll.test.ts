@@ -44,7 +44,15 @@ const NPR_ITEM = {
 };
 
 interface PollJson {
-  feeds: { url: string; name: string; status: string; items: number; matches: number; alerts: number; error?: string }[];
+  feeds: {
+    url: string;
+    name: string;
+    status: string;
+    items: number;
+    matches: number;
+    alerts: number;
+    error?: string;
+  }[];
   alerts: { entities: string[]; title: string; link: string | null; feed: string }[];
 }
 
