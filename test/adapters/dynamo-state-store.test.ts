@@ -16,7 +16,8 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
-import { FAKE_AWS, type LocalDynamo, startDynalite } from '../support/dynalite';
+import { type LocalDynamo, startDynalite } from '../support/dynalite';
+import { FAKE_AWS } from '../support/fake-aws';
 import { describeStateStoreContract, itemRecord } from '../support/state-store-contract';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);

@@ -11,7 +11,7 @@ import { batchProblems, entryProblems, SnsAlertSink } from '../../lambda/adapter
 import { formatEmail, formatSubject, gsm7Length } from '../../lambda/core/format';
 import type { Alert } from '../../lambda/core/types';
 import { makeAlert } from '../support/alert-fixture';
-import { FAKE_AWS } from '../support/dynalite';
+import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, type SnsNotification, startFauxqs } from '../support/fauxqs';
 
 function alerts(count: number, overrides: (i: number) => Partial<Alert> = () => ({})): Alert[] {

@@ -2,16 +2,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FAKE_AWS } from './fake-aws';
 
 // dynalite ships no types: a factory returning a node http.Server.
 const dynalite: (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server =
   require('dynalite');
-
-/** Credentials and region for local servers only: the SDK never looks for real ones. */
-export const FAKE_AWS = {
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-} as const;
 
 export interface LocalDynamo {
   endpoint: string;

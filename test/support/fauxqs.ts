@@ -9,7 +9,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { FAKE_AWS } from './dynalite';
+import { FAKE_AWS } from './fake-aws';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
