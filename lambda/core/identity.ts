@@ -1,0 +1,70 @@
+// Item identity across polls: a primary key (GUID, else link, else title + date) and alias keys that survive
+// changed GUIDs and re-tagged links.
+import { createHash } from 'node:crypto';
+import { canonicalUrl } from './normalize';
+import type { ItemIdentity, NormalizedItem } from './types';
+
+/** Hex digits of SHA-256 kept in a key: 64 bits, no collision at any realistic number of items. */
+const KEY_HASH_CHARS = 16;
+/**
+ * A title fingerprint becomes an alias key only with at least this many words: short titles repeat ("Morning
+ * briefing", "Podcast") and a shared alias would silence the next, different item.
+ */
+const MIN_FINGERPRINT_WORDS = 5;
+
+/**
+ * Keys for an item: `g:` from the GUID (a GUID that is just the link counts as the link), else `l:` from the
+ * canonical link, else `t:` from the title fingerprint and date. Alias keys: the `l:` key and an `f:` title
+ * fingerprint key, so an item whose GUID changes or whose link gains tracking parameters is still the same item.
+ */
+export function itemIdentity(item: NormalizedItem): ItemIdentity {
+  const linkKey = item.canonicalLink ? `l:${hash(item.canonicalLink)}` : undefined;
+  const fingerprint = titleFingerprint(item.title);
+  const fingerprintKey = fingerprint.split(' ').length >= MIN_FINGERPRINT_WORDS ? `f:${hash(fingerprint)}` : undefined;
+
+  const guid = item.guid?.trim();
+  const guidIsLink =
+    guid !== undefined && item.canonicalLink !== undefined && canonicalUrl(guid) === item.canonicalLink;
+  const key =
+    guid && !guidIsLink
+      ? `g:${hash(guidScope(guid, item))}`
+      : (linkKey ?? `t:${hash(`${fingerprint}|${item.publishedAt ?? ''}`)}`);
+
+  const aliasKeys = [linkKey, fingerprintKey].filter((alias): alias is string => alias !== undefined && alias !== key);
+  return { key, aliasKeys };
+}
+
+/**
+ * What a GUID is hashed with. URLs, tag: and urn: URIs and long ids are unique on their own; short ids (`12345`,
+ * `t3_42tizy`) are unique only within one site, so they are scoped by the link's host (or the publisher).
+ */
+function guidScope(guid: string, item: NormalizedItem): string {
+  if (/^(https?:|tag:|urn:)/i.test(guid) || guid.length >= 24) return guid;
+  const host = item.canonicalLink ? new URL(item.canonicalLink).host : (item.publisher ?? '');
+  return `${host}|${guid}`;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, KEY_HASH_CHARS);
+}
+
+/** A trailing " - Publisher" as Google News writes it: a few capitalised words, no digits (so "- Day 2" stays). */
+const PUBLISHER_WORD = String.raw`(?:\p{Lu}[\p{L}\p{N}.&'’]*|of|the|and|for|from|de|la|le)`;
+const PUBLISHER_SUFFIX = new RegExp(String.raw`\s[-–—|]\s${PUBLISHER_WORD}(?:(?:\s+|-)${PUBLISHER_WORD}){0,5}$`, 'u');
+
+/**
+ * A title reduced to what stays when feeds re-publish it: lower case, diacritics folded, apostrophes dropped,
+ * other punctuation and symbols as spaces, whitespace collapsed, and a trailing Google News " - Publisher" removed.
+ */
+export function titleFingerprint(title: string): string {
+  const trimmed = title.trim();
+  const withoutPublisher = trimmed.replace(PUBLISHER_SUFFIX, (suffix) => (/\d/.test(suffix) ? suffix : ''));
+  return withoutPublisher
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´]/g, '')
+    .replace(/[\p{P}\p{S}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

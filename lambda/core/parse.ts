@@ -1,0 +1,177 @@
+// Feed bytes -> raw items through rss-parser; every failure is one FeedError('parse') with a message a user can act on.
+import Parser from 'rss-parser';
+import { FeedError } from '../ports';
+import { decodeFeedBytes } from './charset';
+import type { RawItem } from './types';
+
+export interface ParsedFeed {
+  title?: string;
+  link?: string;
+  items: RawItem[];
+}
+
+/** A feed longer than this is cut: real feeds carry tens of items, and each item costs a state lookup. */
+export const MAX_ITEMS_PER_FEED = 500;
+
+/** The shape rss-parser hands back for one item, with the custom `<source>` field (Google News). */
+interface ParserItem {
+  guid?: unknown;
+  id?: unknown;
+  title?: unknown;
+  link?: unknown;
+  content?: unknown;
+  'content:encoded'?: unknown;
+  summary?: unknown;
+  isoDate?: unknown;
+  pubDate?: unknown;
+  date?: unknown;
+  sourceElement?: unknown;
+}
+
+type FeedKind = 'atom' | 'rss';
+
+/**
+ * Parses RSS 0.9x/1.0/2.0 or Atom. Rejects only with FeedError('parse'): empty body, an HTML page, something that is
+ * not a feed, or XML that neither the strict nor the forgiving parser can read. The DOCTYPE is removed first, so
+ * entity declarations (billion laughs, external entities such as SYSTEM "file:///etc/passwd") are never seen by the
+ * XML parser: their references stay literal text.
+ */
+export async function parseFeed(bytes: Uint8Array, contentType?: string): Promise<ParsedFeed> {
+  if (bytes.length === 0) throw new FeedError('parse', 'empty response body: not a feed');
+  const text = stripDoctype(decodeFeedBytes(bytes, contentType));
+  const root = rootElementName(text);
+  if (root === undefined) throw new FeedError('parse', 'no XML element in the response: not a feed');
+  if (root === 'html') throw new FeedError('parse', 'got an HTML page, not an RSS or Atom feed');
+  if (!['rss', 'feed', 'rdf:rdf'].includes(root)) {
+    throw new FeedError('parse', `not an RSS or Atom feed (root element <${root}>)`);
+  }
+  const kind: FeedKind = root === 'feed' ? 'atom' : 'rss';
+
+  const output = await parseDocument(text);
+  return {
+    title: textOf(output.title),
+    link: textOf(output.link),
+    items: (output.items ?? []).slice(0, MAX_ITEMS_PER_FEED).map((item) => toRawItem(item, kind)),
+  };
+}
+
+async function parseDocument(text: string): Promise<Parser.Output<ParserItem>> {
+  try {
+    return await parseXml(text, true);
+  } catch (strictError) {
+    if (isChannelMissing(strictError, text)) return { items: [] };
+    // Real feeds often carry a stray `&` or an unclosed HTML tag; a forgiving parse still gets their items.
+    try {
+      return await parseXml(text, false);
+    } catch (forgivingError) {
+      if (isChannelMissing(forgivingError, text)) return { items: [] };
+      throw new FeedError('parse', `invalid XML: ${describeXmlError(strictError)}`);
+    }
+  }
+}
+
+/**
+ * rss-parser trips (a TypeError, sometimes wrapped by xml2js's event emitter) over a well-formed `<rss>` that has no
+ * `<channel>`: that is a feed with nothing in it, not a broken one.
+ */
+function isChannelMissing(error: unknown, text: string): boolean {
+  return !/<channel[\s>/]/i.test(text) && /TypeError/.test(`${(error as Error | undefined)?.name} ${String(error)}`);
+}
+
+/** Tag names rss-parser looks up with capitals; the forgiving parser sees every name upper-cased. */
+const MIXED_CASE_TAGS: Record<string, string> = {
+  pubdate: 'pubDate',
+  lastbuilddate: 'lastBuildDate',
+  'rdf:rdf': 'rdf:RDF',
+};
+
+function parseXml(text: string, strict: boolean): Promise<Parser.Output<ParserItem>> {
+  const parser = new Parser<Record<string, unknown>, ParserItem>({
+    // A root <rss> without a version attribute is RSS 2 in practice.
+    defaultRSS: 2,
+    customFields: { item: [['source', 'sourceElement', { keepArray: true }]] },
+    xml2js: {
+      strict,
+      // rss-parser turns Atom dates into ISO strings and throws on one it cannot read, losing the whole feed.
+      valueProcessors: [(value: string, name: string) => (isAtomDate(name) && !isDate(value) ? '' : value)],
+      ...(strict
+        ? {}
+        : {
+            tagNameProcessors: [(name: string) => MIXED_CASE_TAGS[name.toLowerCase()] ?? name.toLowerCase()],
+            attrNameProcessors: [(name: string) => name.toLowerCase()],
+          }),
+    },
+  });
+  return parser.parseString(text);
+}
+
+const isAtomDate = (name: string): boolean => /^(published|updated)$/i.test(name);
+const isDate = (value: string): boolean => !Number.isNaN(new Date(value).getTime());
+
+function toRawItem(item: ParserItem, kind: FeedKind): RawItem {
+  // rss-parser puts an RSS <description> in `content` and an Atom <content> there too; Atom's summary is `summary`.
+  const summary = kind === 'rss' ? (textOf(item.content) ?? textOf(item.summary)) : textOf(item.summary);
+  const content = kind === 'rss' ? textOf(item['content:encoded']) : textOf(item.content);
+  const raw: RawItem = {
+    guid: textOf(item.guid) ?? textOf(item.id),
+    title: textOf(item.title),
+    link: textOf(item.link),
+    summary,
+    content,
+    // The date as written first: rss-parser's isoDate reads a date without a zone in the machine's time zone.
+    published: textOf(item.pubDate) ?? textOf(item.date) ?? textOf(item.isoDate),
+    source: sourceOf(item.sourceElement),
+  };
+  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)) as RawItem;
+}
+
+/** Google News: `<source url="https://www.bbc.co.uk">BBC News</source>` as xml2js hands it over. */
+function sourceOf(element: unknown): RawItem['source'] {
+  const first: unknown = Array.isArray(element) ? element[0] : undefined;
+  if (first === undefined) return undefined;
+  if (typeof first === 'string') return textOf(first) ? { name: textOf(first) } : undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const record = first as { _?: unknown; $?: { url?: unknown } };
+  const source = { name: textOf(record._), url: textOf(record.$?.url) };
+  return source.name || source.url ? source : undefined;
+}
+
+/** A non-empty trimmed string, or the text of an element that also had attributes; else undefined. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'object' && value !== null && '_' in value) return textOf((value as { _: unknown })._);
+  return undefined;
+}
+
+/** Removes `<!DOCTYPE ...>` with any internal subset: feeds never need one and entity declarations are an attack. */
+export function stripDoctype(text: string): string {
+  return text.replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
+}
+
+/** The lower-cased name of the first element, skipping the XML declaration, processing instructions and comments. */
+export function rootElementName(text: string): string | undefined {
+  let position = 0;
+  for (;;) {
+    const open = text.indexOf('<', position);
+    if (open < 0) return undefined;
+    const rest = text.slice(open, open + 256);
+    if (rest.startsWith('<?') || rest.startsWith('<!')) {
+      const close = rest.startsWith('<!--') ? text.indexOf('-->', open) : text.indexOf('>', open);
+      if (close < 0) return undefined;
+      position = close + 1;
+      continue;
+    }
+    const name = /^<([A-Za-z_][\w.:-]*)/.exec(rest)?.[1];
+    return name?.toLowerCase();
+  }
+}
+
+function describeXmlError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const [reason = message, ...details] = message.split('\n');
+  const line = details
+    .find((detail) => detail.startsWith('Line:'))
+    ?.replace('Line:', '')
+    .trim();
+  return line ? `${reason.trim()} (line ${Number(line) + 1})` : reason.trim();
+}
