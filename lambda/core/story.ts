@@ -255,6 +255,19 @@ export function storyBandKeys(
 }
 
 /**
+ * Whether a candidate scoring `a` beats one scoring `b` (higher scores first, compared in order), with the smaller id
+ * winning a full tie: the choice must not depend on the order the store returned the rows in.
+ */
+function outranks(a: readonly number[], aId: string, b: readonly number[], bId: string): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x > y;
+  }
+  return aId < bId;
+}
+
+/**
  * The story an item at time `at` joins among the candidates its band keys returned, or undefined for a new story.
  * A candidate must share an entity, have been seen within `windowMs` of the item (TTL deletion is lazy, so expired
  * rows can still come back), and reach STORY_THRESHOLD; the most similar wins, ties to the most recent.
@@ -272,7 +285,7 @@ export function chooseStory(
     if (!ref.entities.some((id) => entityIds.includes(id))) continue;
     const similarity = storySimilarity(signature, ref.signature);
     if (similarity < STORY_THRESHOLD || storySimilarity(signature, ref.origin) < ORIGIN_THRESHOLD) continue;
-    if (!best || similarity > best.similarity || (similarity === best.similarity && ref.seenAt > best.ref.seenAt))
+    if (!best || outranks([similarity, ref.seenAt], ref.storyId, [best.similarity, best.ref.seenAt], best.ref.storyId))
       best = { ref, similarity };
   }
   if (!best) return undefined;
@@ -339,7 +352,7 @@ export function followUpOf(
     if (story.id === currentId || story.firstSeenAt > at || at - story.firstSeenAt > horizonMs) continue;
     const shared = story.entities.filter((id) => entityIds.includes(id)).length;
     if (shared === 0) continue;
-    if (!best || shared > best.shared || (shared === best.shared && story.firstSeenAt > best.story.firstSeenAt))
+    if (!best || outranks([shared, story.firstSeenAt], story.id, [best.shared, best.story.firstSeenAt], best.story.id))
       best = { story, shared };
   }
   return best?.story;
