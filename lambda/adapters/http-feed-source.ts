@@ -54,6 +54,8 @@ interface FetchSettings {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
 const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** Characters RFC 9110 allows in a field value: no CR, LF or other controls, so nothing can be injected. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** Socket error codes worth a plain-words description; anything else is reported with its own message. */
 const NETWORK_ERRORS: Record<string, string> = {
@@ -64,6 +66,7 @@ const NETWORK_ERRORS: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'DNS lookup failed',
+  EPROTO: 'TLS handshake failed',
 };
 
 type Decompress = (
@@ -165,7 +168,7 @@ class FetchAttempt {
   }
 
   private async follow(): Promise<FetchResponse> {
-    let url = this.checkedUrl(this.fetchRequest.url, 'URL');
+    let url = this.checkedUrl(this.fetchRequest.url);
     const visited = new Set<string>();
     for (let redirects = 0; ; redirects += 1) {
       visited.add(url.href);
@@ -196,32 +199,39 @@ class FetchAttempt {
     }
   }
 
-  /** Parses a URL and applies the rules every hop must pass before any connection: scheme, and IP literals. */
-  private checkedUrl(text: string, what: string, base?: URL): URL {
+  /**
+   * Parses a URL and applies the rules every hop must pass before any connection: the scheme, and the address policy
+   * for an IP literal. `redirect` describes the redirect that led here, for the message.
+   */
+  private checkedUrl(text: string, redirect?: { from: URL; status: number }): URL {
     let url: URL;
     try {
-      url = new URL(text, base);
+      url = new URL(text, redirect?.from);
     } catch {
-      throw this.error('bad-url', `${what} ${JSON.stringify(text)} is not a valid URL`);
+      throw this.error(
+        'bad-url',
+        `${redirect ? `HTTP ${redirect.status} redirect to "${text}": ` : ''}not a valid URL`,
+      );
     }
+    const context = redirect ? `HTTP ${redirect.status} redirect to ${url.href}: ` : '';
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw this.error('bad-url', `${what} ${url.href} is not http or https`);
+      throw this.error('bad-url', `${context}only http and https URLs can be fetched`);
     }
     url.hash = '';
     // The socket skips the lookup for an IP literal, so the address rule is applied here instead.
     const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (isIP(literal) && !this.settings.isAllowed(literal)) {
-      throw this.error('blocked-address', `${what} ${url.href} points at ${literal}, which is not a public address`);
+      throw this.error('blocked-address', `${context}${literal} is not a public address`);
     }
     return url;
   }
 
   private redirectTarget(response: IncomingMessage, from: URL, visited: Set<string>, redirects: number): URL {
-    const status = response.statusCode;
+    const status = response.statusCode ?? 0;
     const location = response.headers.location;
     if (!location)
       throw this.error('http-status', `HTTP ${status} redirect without a Location`, { httpStatus: status });
-    const target = this.checkedUrl(location, `HTTP ${status} redirect to`, from);
+    const target = this.checkedUrl(location, { from, status });
     if (visited.has(target.href)) {
       throw this.error('too-many-redirects', `redirect loop: ${from.href} sends back to ${target.href}`);
     }
@@ -238,8 +248,10 @@ class FetchAttempt {
       accept: ACCEPT,
       'accept-encoding': ACCEPT_ENCODING,
     };
-    if (this.fetchRequest.etag) headers['if-none-match'] = this.fetchRequest.etag;
-    if (this.fetchRequest.lastModified) headers['if-modified-since'] = this.fetchRequest.lastModified;
+    const { etag, lastModified } = this.fetchRequest;
+    // A validator that is not a legal header value (never one a server sent) is dropped: the fetch goes on unconditional.
+    if (etag && HEADER_VALUE.test(etag)) headers['if-none-match'] = etag;
+    if (lastModified && HEADER_VALUE.test(lastModified)) headers['if-modified-since'] = lastModified;
     return new Promise((resolve, reject) => {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
         method: 'GET',
@@ -389,8 +401,11 @@ class FetchAttempt {
   private toFeedError(error: unknown): FeedError {
     if (error instanceof FeedError) return error;
     const code = errorCode(error);
-    const description = code !== undefined ? NETWORK_ERRORS[code] : undefined;
-    const detail = description ? `${description} (${code})` : `${(error as Error).message ?? String(error)}`;
+    const message = error instanceof Error ? error.message : String(error);
+    // OpenSSL messages carry a reason ("wrong version number") between build paths and hex codes; keep only it.
+    const sslReason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
+    const description = (code !== undefined ? NETWORK_ERRORS[code] : undefined) ?? message.split('\n')[0]?.trim();
+    const detail = `${description}${sslReason ? `: ${sslReason}` : ''}${code && !description?.includes(code) ? ` (${code})` : ''}`;
     return this.error(code === 'ETIMEDOUT' ? 'timeout' : 'network', detail);
   }
 }

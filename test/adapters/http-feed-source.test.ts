@@ -136,6 +136,24 @@ describe('HttpFeedSource: conditional GET', () => {
     expect(text(response)).toBe(FEED);
   });
 
+  it('sends the validators on every hop, so a moved feed can still answer 304', async () => {
+    const target = serve(conditionalFeed(FEED, { etag }), 'moved');
+    const url = serve({ status: 301, headers: { location: target } });
+    expect(await new HttpFeedSource().fetch({ url, etag })).toEqual({ kind: 'not-modified' });
+    expect(server.requestsTo(pathOf(url))[0]?.headers['if-none-match']).toBe(etag);
+    expect(server.requestsTo(pathOf(target))[0]?.headers['if-none-match']).toBe(etag);
+  });
+
+  it('drops a saved validator that would inject a header, and fetches the feed unconditionally', async () => {
+    const url = serve(conditionalFeed(FEED, { etag }));
+    const response = await new HttpFeedSource().fetch({ url, etag: `${etag}\r\nX-Injected: 1`, lastModified: 'x\ny' });
+    expect(text(response)).toBe(FEED);
+    const [seen] = server.requestsTo(pathOf(url));
+    expect(seen?.headers['x-injected']).toBeUndefined();
+    expect(seen?.headers['if-none-match']).toBeUndefined();
+    expect(seen?.headers['if-modified-since']).toBeUndefined();
+  });
+
   it('keeps validators only from a 200, not from another 2xx', async () => {
     const url = serve({ status: 203, headers: { etag: '"proxy"', 'last-modified': lastModified }, body: FEED });
     const response = await new HttpFeedSource().fetch({ url });
@@ -171,7 +189,7 @@ describe('HttpFeedSource: redirects', () => {
     const base = `/${pathCounter}`;
     server.route(`${base}/a/start`, { status: 302, headers: { location: '../b/next' } });
     server.route(`${base}/b/next`, { status: 307, headers: { location: 'feed.xml?x=1' } });
-    server.route(`${base}/b/feed.xml?x=1`, { status: 308, headers: { location: '/' + `${base}/final.xml`.slice(1) } });
+    server.route(`${base}/b/feed.xml?x=1`, { status: 308, headers: { location: `${base}/final.xml` } });
     server.route(`${base}/final.xml`, { body: FEED });
     const response = await new HttpFeedSource().fetch({ url: server.url(`${base}/a/start`) });
     expect(text(response)).toBe(FEED);
@@ -229,7 +247,7 @@ describe('HttpFeedSource: redirects', () => {
       const error = await fetchError(url);
       expect(error.code).toBe('bad-url');
       expect(error.message).toContain(url);
-      expect(error.message).toContain('not http or https');
+      expect(error.message).toContain(`HTTP 302 redirect to ${location}: only http and https URLs can be fetched`);
     },
   );
 
@@ -410,12 +428,21 @@ describe('HttpFeedSource: network failures', () => {
     expect(error.message).toContain('empty.test has no address');
   });
 
+  it('reports a TLS failure on an https URL', async () => {
+    const url = serve({ body: FEED }).replace('http:', 'https:');
+    const error = await fetchError(url);
+    expect(error.code).toBe('network');
+    expect(error.message.startsWith(`${url}: TLS handshake failed`)).toBe(true);
+    expect(server.requestsTo(pathOf(url))).toHaveLength(0);
+  });
+
   it.each(['not a url', 'ftp://example.com/feed.xml', 'file:///etc/passwd', '/relative/feed.xml'])(
     'refuses the feed URL %p before connecting',
     async (url) => {
       const error = await fetchError(url);
       expect(error.code).toBe('bad-url');
-      expect(error.message).toContain(url);
+      expect(error.message.startsWith(`${url}: `)).toBe(true);
+      expect(error.message).toMatch(/(not a valid URL|only http and https URLs can be fetched)$/);
     },
   );
 });
@@ -437,7 +464,8 @@ describe('HttpFeedSource: address policy', () => {
       const before = server.requests.length;
       const error = await fetchError(url, { addressPolicy: 'public-only' });
       expect(error.code).toBe('blocked-address');
-      expect(error.message).toContain('not a public address');
+      expect(error.message).toMatch(/: \S+ is not a public address$/);
+      expect(error.message.startsWith(`${url}: `)).toBe(true);
       expect(server.requests.length).toBe(before);
     }
   });
@@ -499,7 +527,7 @@ describe('HttpFeedSource: address policy', () => {
       expect(error.code).toBe('blocked-address');
       expect(error.message).toContain(url);
       expect(error.message).toContain(new URL(location).href);
-      expect(error.message).toContain('which is not a public address');
+      expect(error.message).toContain('is not a public address');
     });
 
     it('still follows a redirect to an allowed address', async () => {
