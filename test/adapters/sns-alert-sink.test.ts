@@ -56,13 +56,24 @@ describe('SnsAlertSink against fauxqs', () => {
     await local?.stop();
   });
 
+  // A client per test whose PublishBatch inputs are recorded, so every request that went out can be checked.
+  let client: SNSClient;
+  let batches: PublishBatchCommandInput[];
+  beforeEach(() => {
+    client = new SNSClient({ ...FAKE_AWS, endpoint: local.endpoint });
+    batches = recordBatches(client);
+  });
+  afterEach(() => client.destroy());
+
   it('delivers email and SMS bodies, the subject and the entity attribute to a subscriber', async () => {
     const topicArn = await local.createTopic();
     const { queueUrl } = await local.subscribeQueue(topicArn);
     const alert = makeAlert();
-    const [result] = await new SnsAlertSink({ client: local.sns, topicArn }).publish([alert]);
+    const [result] = await new SnsAlertSink({ client, topicArn }).publish([alert]);
     const [notification, ...extra] = await local.receive(queueUrl, 1);
 
+    expect(batches).toHaveLength(1);
+    expect(batchProblems(batches[0]?.PublishBatchRequestEntries ?? [])).toEqual([]);
     expect(extra).toEqual([]);
     expect(result).toEqual({ alertId: alert.id, ok: true, messageId: notification?.MessageId });
     expect(notification?.Subject).toBe(
@@ -84,15 +95,9 @@ describe('SnsAlertSink against fauxqs', () => {
   it('sends 23 alerts as PublishBatch calls of 10, 10 and 3 that all meet SNS limits, and each arrives once', async () => {
     const topicArn = await local.createTopic();
     const { queueUrl } = await local.subscribeQueue(topicArn);
-    const client = new SNSClient({ ...FAKE_AWS, endpoint: local.endpoint });
-    const batches = recordBatches(client);
     const batch = alerts(23);
-    try {
-      const results = await new SnsAlertSink({ client, topicArn }).publish(batch);
-      expect(results.map((r) => [r.alertId, r.ok])).toEqual(batch.map((a) => [a.id, true]));
-    } finally {
-      client.destroy();
-    }
+    const results = await new SnsAlertSink({ client, topicArn }).publish(batch);
+    expect(results.map((r) => [r.alertId, r.ok])).toEqual(batch.map((a) => [a.id, true]));
     expect(batches.map((b) => b.PublishBatchRequestEntries?.length)).toEqual([10, 10, 3]);
     for (const input of batches) expect(batchProblems(input.PublishBatchRequestEntries ?? [])).toEqual([]);
     const received = await local.receive(queueUrl, 23);
@@ -108,14 +113,8 @@ describe('SnsAlertSink against fauxqs', () => {
       `Krebs ${'x'.repeat(10_240)}`,
       '\u0000\u0007\u001b[2J Raffensperger’s “résumé” — 选举',
     ];
-    const client = new SNSClient({ ...FAKE_AWS, endpoint: local.endpoint });
-    const batches = recordBatches(client);
-    try {
-      const results = await new SnsAlertSink({ client, topicArn }).publish(alerts(4, (i) => ({ title: hostile[i] })));
-      expect(results.every((r) => r.ok)).toBe(true);
-    } finally {
-      client.destroy();
-    }
+    const results = await new SnsAlertSink({ client, topicArn }).publish(alerts(4, (i) => ({ title: hostile[i] })));
+    expect(results.every((r) => r.ok)).toBe(true);
     expect(batchProblems(batches[0]?.PublishBatchRequestEntries ?? [])).toEqual([]);
     const received = await local.receive(queueUrl, 4);
     expect(received).toHaveLength(4);
@@ -138,7 +137,7 @@ describe('SnsAlertSink against fauxqs', () => {
       makeAlert({ id: 'only-cisa', entities: ['cisa'], entityNames: ['CISA'], title: 'CISA alone' }),
       makeAlert({ id: 'both', title: 'Krebs and CISA' }),
     ];
-    await new SnsAlertSink({ client: local.sns, topicArn }).publish(byEntity);
+    await new SnsAlertSink({ client, topicArn }).publish(byEntity);
     const received = await local.receive(queueUrl, 3);
     const subjectsFor = (policy: Record<string, string[]>) =>
       received
@@ -208,6 +207,11 @@ describe('SnsAlertSink faults SNS reports', () => {
         error: 'InternalErrorException: boom',
       })),
     );
+  });
+
+  it('makes no call for no alerts (SNS rejects an empty batch)', async () => {
+    expect(await sink().publish([])).toEqual([]);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
   });
 
   it('treats an entry SNS answered neither way as failed', async () => {
