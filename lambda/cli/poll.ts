@@ -158,7 +158,11 @@ export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean): string {
     `${outcomes.length} feed(s): ${count('ok')} ok, ${count('not-modified')} unchanged (304), ` +
     `${count('error')} failed, ${count('skipped')} skipped (backing off or not due); ` +
     `${alerts} ${dryRun ? 'would-be ' : 'new '}alert(s).`;
-  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n`;
+  const unreachable = outcomes.length > 0 && outcomes.every((outcome) => outcome.errorCode === 'network');
+  const hint = unreachable
+    ? 'No feed could be reached. Offline? `npx news-alerts demo` runs on bundled sample feeds.\n'
+    : '';
+  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n${hint}`;
 }
 
 function note(outcome: FeedOutcome): string {
