@@ -1,0 +1,106 @@
+// The handlers' configuration: environment variables and the bundled watchlist, validated once into one object.
+import * as z from 'zod/mini';
+import type { Watchlist } from '../core/types';
+
+/** Environment variable names, shared with the CDK construct that sets them. */
+export const EnvName = {
+  stateTableName: 'STATE_TABLE_NAME',
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  feedJobsQueueUrl: 'FEED_JOBS_QUEUE_URL',
+  /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
+  watchlist: 'NEWS_ALERTS_WATCHLIST',
+} as const;
+
+/** Name of the constant below, for the construct that defines it. */
+export const BUNDLED_WATCHLIST_CONSTANT = 'NEWS_ALERTS_BUNDLED_WATCHLIST';
+
+/**
+ * The validated watchlist as JSON text, compiled into the Lambda bundle by esbuild `define` at synth time, so a
+ * function reads no file at run time and the watchlist is not limited by Lambda's 4 KB of environment.
+ */
+declare const NEWS_ALERTS_BUNDLED_WATCHLIST: string | undefined;
+
+export interface PollConfig {
+  stateTableName: string;
+  alertsTopicArn: string;
+  watchlist: Watchlist;
+}
+
+export interface DispatchConfig {
+  stateTableName: string;
+  feedJobsQueueUrl: string;
+  watchlist: Watchlist;
+}
+
+export class HandlerConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid handler configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'HandlerConfigError';
+  }
+}
+
+// zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own.
+const nonEmpty = z.string({ error: 'must be set' }).check(z.trim(), z.minLength(1, 'must be set'));
+const pollEnvSchema = z.object({
+  [EnvName.stateTableName]: nonEmpty,
+  [EnvName.alertsTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
+});
+const dispatchEnvSchema = z.object({
+  [EnvName.stateTableName]: nonEmpty,
+  [EnvName.feedJobsQueueUrl]: z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' }),
+});
+
+/**
+ * The parts of the watchlist the handlers use. The full schema (lambda/core/watchlist.ts) ran at synth time and the
+ * bundle carries its output; this guard only stops a misbuilt bundle or env with a clear message, without shipping
+ * the YAML parser and full zod in every function.
+ */
+const bundledWatchlistSchema = z.looseObject({
+  entities: z.array(z.looseObject({ id: z.string(), name: z.string() })).check(z.minLength(1, 'must not be empty')),
+  feeds: z.array(z.looseObject({ url: z.string(), name: z.string() })),
+  settings: z.looseObject({ backfillHours: z.number() }),
+});
+
+export function pollConfigFromEnv(env: NodeJS.ProcessEnv): PollConfig {
+  const vars = checked(pollEnvSchema, env, 'env');
+  return {
+    stateTableName: vars[EnvName.stateTableName],
+    alertsTopicArn: vars[EnvName.alertsTopicArn],
+    watchlist: watchlistFrom(env),
+  };
+}
+
+export function dispatchConfigFromEnv(env: NodeJS.ProcessEnv): DispatchConfig {
+  const vars = checked(dispatchEnvSchema, env, 'env');
+  return {
+    stateTableName: vars[EnvName.stateTableName],
+    feedJobsQueueUrl: vars[EnvName.feedJobsQueueUrl],
+    watchlist: watchlistFrom(env),
+  };
+}
+
+function checked<Schema extends z.ZodMiniType>(schema: Schema, value: unknown, source: string): z.infer<Schema> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new HandlerConfigError(
+      parsed.error.issues.map((issue) => `${[source, ...issue.path].join('.')}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+function watchlistFrom(env: NodeJS.ProcessEnv): Watchlist {
+  const source =
+    typeof NEWS_ALERTS_BUNDLED_WATCHLIST === 'string' ? NEWS_ALERTS_BUNDLED_WATCHLIST : env[EnvName.watchlist];
+  if (source === undefined || source.trim() === '') {
+    throw new HandlerConfigError([`${EnvName.watchlist}: no watchlist bundled and none in the environment`]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new HandlerConfigError([`${EnvName.watchlist}: not JSON (${(error as Error).message})`]);
+  }
+  checked(bundledWatchlistSchema, value, EnvName.watchlist);
+  return value as Watchlist;
+}

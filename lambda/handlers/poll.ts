@@ -1,0 +1,103 @@
+// SQS-triggered Lambda: polls the feed of each job in the batch and reports the jobs that must be retried.
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { HttpFeedSource } from '../adapters/http-feed-source';
+import { SnsAlertSink } from '../adapters/sns-alert-sink';
+import { systemClock } from '../adapters/system-clock';
+import { compileMatcher } from '../core/match';
+import { type FeedOutcome, type PollOptions, type PollPorts, pollFeed } from '../pipeline';
+import { pollConfigFromEnv } from './env';
+import { parseFeedJob } from './feed-jobs';
+import { MetricName } from './metrics';
+import { builtOnFirstCall, dynamoStateStore, powertoolsTelemetry, type Telemetry } from './runtime';
+
+export interface PollDeps {
+  ports: PollPorts;
+  options: PollOptions;
+  telemetry: Telemetry;
+}
+
+export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    try {
+      // A batch holds a few feeds (the event source's batch size); polling them together bounds the wait by the slowest.
+      const results = await Promise.all(event.Records.map((record) => pollRecord(record, deps)));
+      return {
+        batchItemFailures: event.Records.filter((_, index) => !results[index]).map((record) => ({
+          itemIdentifier: record.messageId,
+        })),
+      };
+    } finally {
+      deps.telemetry.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/**
+ * Polls one job's feed; false when SQS should deliver the message again. A feed's own failure (FeedError) is recorded
+ * on the feed by pollFeed with its backoff, so the message succeeds; retrying belongs to the state, not to SQS.
+ */
+async function pollRecord(record: SQSRecord, deps: PollDeps): Promise<boolean> {
+  const { logger } = deps.telemetry;
+  let job: ReturnType<typeof parseFeedJob>;
+  try {
+    job = parseFeedJob(record.body);
+  } catch (error) {
+    logger.error('malformed feed job', { messageId: record.messageId, error: (error as Error).message });
+    return false;
+  }
+  // On a redelivery the state dispatch read is stale (an earlier attempt may have written); read it afresh.
+  const prior = Number(record.attributes.ApproximateReceiveCount) > 1 ? undefined : job.state;
+  try {
+    const outcome = await pollFeed(job.feed, deps.ports, deps.options, prior);
+    recordOutcome(outcome, deps.telemetry);
+    return outcome.failedAlerts === 0;
+  } catch (error) {
+    logger.error('state store or alert sink failed', {
+      messageId: record.messageId,
+      feed: job.feed.url,
+      error: (error as Error).message,
+    });
+    return false;
+  }
+}
+
+function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): void {
+  metrics.addMetric(MetricName.FeedsPolled, MetricUnit.Count, 1);
+  metrics.addMetric(MetricName.FeedsNotModified, MetricUnit.Count, outcome.status === 'not-modified' ? 1 : 0);
+  metrics.addMetric(MetricName.FeedErrors, MetricUnit.Count, outcome.status === 'error' ? 1 : 0);
+  metrics.addMetric(MetricName.ItemsSeen, MetricUnit.Count, outcome.items);
+  metrics.addMetric(MetricName.Matches, MetricUnit.Count, outcome.matches);
+  metrics.addMetric(MetricName.AlertsSent, MetricUnit.Count, outcome.alerts.length);
+  metrics.addMetric(MetricName.AlertsFailed, MetricUnit.Count, outcome.failedAlerts);
+  const summary = {
+    feed: outcome.url,
+    status: outcome.status,
+    items: outcome.items,
+    matches: outcome.matches,
+    alerts: outcome.alerts.length,
+    backfilled: outcome.backfilled,
+    failedAlerts: outcome.failedAlerts,
+    error: outcome.error,
+  };
+  if (outcome.status === 'error' || outcome.failedAlerts > 0) logger.warn('feed polled with problems', summary);
+  else logger.info('feed polled', summary);
+}
+
+export const handler = builtOnFirstCall(() => {
+  const config = pollConfigFromEnv(process.env);
+  const { entities, settings } = config.watchlist;
+  return createPollHandler({
+    ports: {
+      // In AWS a feed URL or redirect to a private, loopback or link-local address is refused (SSRF).
+      source: new HttpFeedSource({ addressPolicy: 'public-only' }),
+      state: dynamoStateStore(config.stateTableName),
+      sink: new SnsAlertSink({ client: new SNSClient({}), topicArn: config.alertsTopicArn }),
+      clock: systemClock,
+    },
+    options: { matcher: compileMatcher(entities), entities, backfillHours: settings.backfillHours },
+    telemetry: powertoolsTelemetry(),
+  });
+});

@@ -1,0 +1,150 @@
+// Stack configuration: CDK context plus the validated watchlist, checked once into the one object the stack is built from.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadWatchlist } from '../lambda/adapters/watchlist-file';
+import type { Subscriber, Watchlist } from '../lambda/core/types';
+
+/** Reads one context value (`app.node.tryGetContext`). */
+export type ContextReader = (key: string) => unknown;
+
+export const DEFAULT_SCHEDULE = 'rate(5 minutes)';
+
+/** One email or SMS endpoint on one topic; `entities` absent means every entity (no filter policy). */
+export interface TopicSubscription {
+  protocol: 'email' | 'sms';
+  endpoint: string;
+  entities?: string[];
+}
+
+export interface StackConfig {
+  watchlist: Watchlist;
+  /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`. */
+  schedule: string;
+  /** Instant subscribers of the alerts topic: from `-c email= -c sms=` and the watchlist. */
+  alertSubscriptions: TopicSubscription[];
+  /** Subscribers of the digest topic (the watchlist's `mode: digest`). */
+  digestSubscriptions: TopicSubscription[];
+  /** Where alarms go (`-c opsEmail=`). */
+  opsEmails: string[];
+  /** X-Ray active tracing on the functions (`-c tracing=true`). */
+  tracing: boolean;
+}
+
+/** Bad context values (not the watchlist, which throws its own WatchlistError). */
+export class StackConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid context:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'StackConfigError';
+  }
+}
+
+/** SNS allows at most 150 values in one subscription filter policy. */
+const MAX_FILTER_VALUES = 150;
+
+const email = z.email();
+const e164 = z.e164();
+const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const cron = /^cron\(\S+( \S+){5}\)$/;
+
+/**
+ * Builds the stack config from context. The watchlist comes from `-c watchlist=path` (default config/watchlist.yaml);
+ * `loadList` throws WatchlistError with the same messages as `news-alerts validate`.
+ */
+export function buildStackConfig(
+  context: ContextReader,
+  loadList: (path?: string) => Watchlist = loadWatchlist,
+): StackConfig {
+  const watchlistPath = optionalString(context('watchlist'));
+  const watchlist = loadList(watchlistPath === undefined ? undefined : resolve(watchlistPath));
+  const problems: string[] = [];
+
+  const schedule = optionalString(context('schedule')) ?? DEFAULT_SCHEDULE;
+  const scheduleProblem = checkSchedule(schedule);
+  if (scheduleProblem !== undefined) problems.push(`schedule: ${scheduleProblem}`);
+
+  const contextEndpoints = (key: string, protocol: TopicSubscription['protocol'], format: z.ZodType<string>) =>
+    listOf(context(key)).flatMap((endpoint): TopicSubscription[] => {
+      if (format.safeParse(endpoint).success) return [{ protocol, endpoint }];
+      problems.push(
+        `${key}: "${endpoint}" is not ${protocol === 'email' ? 'an email address' : 'an E.164 phone number'}`,
+      );
+      return [];
+    });
+  const contextSubscriptions = [...contextEndpoints('email', 'email', email), ...contextEndpoints('sms', 'sms', e164)];
+  const opsEmails = contextEndpoints('opsEmail', 'email', email).map((subscription) => subscription.endpoint);
+
+  const tracing = optionalString(context('tracing'));
+  if (tracing !== undefined && tracing !== 'true' && tracing !== 'false') {
+    problems.push(`tracing: "${tracing}" must be true or false`);
+  }
+
+  const byMode = (mode: Subscriber['mode']) =>
+    watchlist.subscribers.filter((subscriber) => subscriber.mode === mode).map(toTopicSubscription);
+  const alertSubscriptions = mergeSubscriptions([...contextSubscriptions, ...byMode('instant')], watchlist);
+  const digestSubscriptions = mergeSubscriptions(byMode('digest'), watchlist);
+  for (const subscription of [...alertSubscriptions, ...digestSubscriptions]) {
+    if ((subscription.entities?.length ?? 0) > MAX_FILTER_VALUES) {
+      problems.push(`${subscription.endpoint}: more than ${MAX_FILTER_VALUES} entities in one SNS filter policy`);
+    }
+  }
+
+  if (problems.length > 0) throw new StackConfigError(problems);
+  return { watchlist, schedule, alertSubscriptions, digestSubscriptions, opsEmails, tracing: tracing === 'true' };
+}
+
+function checkSchedule(schedule: string): string | undefined {
+  const rateMatch = rate.exec(schedule);
+  if (rateMatch !== null) {
+    const [, amount, unit] = rateMatch;
+    const value = Number(amount);
+    if (value < 1) return `"${schedule}": the rate must be at least 1`;
+    // AWS rejects rate(1 minutes) and rate(5 minute).
+    if ((value === 1) !== !unit?.endsWith('s')) return `"${schedule}": use a singular unit for 1, plural otherwise`;
+    return undefined;
+  }
+  if (cron.test(schedule)) return undefined;
+  return `"${schedule}" must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)`;
+}
+
+function toTopicSubscription(subscriber: Subscriber): TopicSubscription {
+  const endpoint = subscriber.email ?? subscriber.phone ?? '';
+  const protocol = subscriber.email !== undefined ? 'email' : 'sms';
+  const entities =
+    subscriber.entities !== undefined && subscriber.entities.length > 0 ? subscriber.entities : undefined;
+  return entities === undefined ? { protocol, endpoint } : { protocol, endpoint, entities };
+}
+
+/**
+ * One subscription per endpoint: SNS keeps a single subscription per topic, protocol and endpoint, so the same address
+ * given twice (context and watchlist) gets the union of its entities, or every entity if either asked for all.
+ */
+function mergeSubscriptions(subscriptions: TopicSubscription[], watchlist: Watchlist): TopicSubscription[] {
+  const merged = new Map<string, TopicSubscription>();
+  for (const subscription of subscriptions) {
+    const key = `${subscription.protocol}:${subscription.endpoint.toLowerCase()}`;
+    const existing = merged.get(key);
+    if (existing === undefined) {
+      merged.set(key, subscription);
+    } else if (existing.entities === undefined || subscription.entities === undefined) {
+      merged.set(key, { protocol: existing.protocol, endpoint: existing.endpoint });
+    } else {
+      const chosen = new Set([...existing.entities, ...subscription.entities]);
+      // Watchlist order, so the synthesized filter policy does not depend on the order subscribers were listed in.
+      const entities = watchlist.entities.map((entity) => entity.id).filter((id) => chosen.has(id));
+      merged.set(key, { ...existing, entities });
+    }
+  }
+  return [...merged.values()];
+}
+
+function optionalString(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** `-c email=a@b.c,d@e.f` on the command line, or a list in cdk.json. */
+function listOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value.map(String) : (optionalString(value)?.split(',') ?? []);
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}

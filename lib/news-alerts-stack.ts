@@ -1,0 +1,45 @@
+// The news-alerts stack: composes one construct per concern; all choices live in the constructs and the config.
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StackConfig } from './config';
+import { AlertTopics } from './constructs/alert-topics';
+import { Monitoring } from './constructs/monitoring';
+import { Poller } from './constructs/poller';
+import { StateTable } from './constructs/state-table';
+import { TopicKey } from './constructs/topic-key';
+
+export interface NewsAlertsStackProps extends StackProps {
+  config: StackConfig;
+}
+
+export class NewsAlertsStack extends Stack {
+  readonly state: StateTable;
+  readonly topicKey: TopicKey;
+  readonly topics: AlertTopics;
+  readonly poller: Poller;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.state = new StateTable(this, 'State');
+    this.topicKey = new TopicKey(this, 'TopicKey');
+    this.topics = new AlertTopics(this, 'Topics', {
+      key: this.topicKey.key,
+      alertSubscriptions: config.alertSubscriptions,
+      digestSubscriptions: config.digestSubscriptions,
+    });
+    this.poller = new Poller(this, 'Poller', {
+      table: this.state.table,
+      alertsTopic: this.topics.alerts,
+      watchlist: config.watchlist,
+      schedule: config.schedule,
+      tracing: config.tracing,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      key: this.topicKey.key,
+      poller: this.poller,
+      opsEmails: config.opsEmails,
+    });
+  }
+}

@@ -1,0 +1,447 @@
+// Infra: synthesizes the real stack from a test watchlist and context, and checks what a deploy would create.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { buildStackConfig } from '../../lib/config';
+import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+
+const FIXTURES = join(__dirname, 'fixtures');
+const CONTEXT = {
+  watchlist: join(FIXTURES, 'watchlist.yaml'),
+  email: 'ops-reader@example.com, both@example.com',
+  sms: '+15555550100',
+  schedule: 'rate(10 minutes)',
+  opsEmail: 'oncall@example.com',
+};
+
+let app: App;
+let stack: NewsAlertsStack;
+let template: Template;
+/** Logical ids of the resources the assertions refer to. */
+let ids: Record<
+  | 'table'
+  | 'key'
+  | 'alerts'
+  | 'digest'
+  | 'ops'
+  | 'queue'
+  | 'dlq'
+  | 'poll'
+  | 'pollRole'
+  | 'pollLogs'
+  | 'dispatch'
+  | 'dispatchRole',
+  string
+>;
+
+// Synthesized once: bundling the two functions with esbuild takes seconds.
+beforeAll(() => {
+  app = new App({ context: CONTEXT });
+  stack = new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
+  template = Template.fromStack(stack);
+  const id = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const { poller, topics } = stack;
+  ids = {
+    table: id(stack.state.table),
+    key: id(stack.topicKey.key),
+    alerts: id(topics.alerts),
+    digest: id(topics.digest),
+    ops: id(stack.monitoring.opsTopic),
+    queue: id(poller.queue),
+    dlq: id(poller.deadLetterQueue),
+    poll: id(poller.poll.fn),
+    pollRole: id(poller.poll.fn.role!),
+    pollLogs: id(poller.poll.logGroup),
+    dispatch: id(poller.dispatch.fn),
+    dispatchRole: id(poller.dispatch.fn.role!),
+  };
+}, 180_000);
+
+describe('state table', () => {
+  test('is on-demand with pk/sk keys, TTL on expiresAt, encryption and point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  test('survives cdk destroy (retained), unlike everything else', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
+    const retained = Object.entries(resources).filter(([, resource]) => resource.DeletionPolicy === 'Retain');
+    expect(retained.map(([logicalId]) => logicalId)).toEqual([ids.table]);
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('topics', () => {
+  test('every topic is encrypted with the rotating customer-managed key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const topics = template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics).sort()).toEqual([ids.alerts, ids.digest, ids.ops].sort());
+    for (const topic of Object.values(topics)) {
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [ids.key, 'Arn'] });
+    }
+  });
+
+  test('the key policy lets CloudWatch alarms and SNS use the key for this account only', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: ['sns.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test.each(['alerts', 'digest', 'ops'] as const)('the %s topic policy denies requests not made over TLS', (topic) => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: ids[topic] }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('subscriptions', () => {
+  const subscriptionsOf = (topic: string) =>
+    Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { TopicArn: { Ref: topic } } })).map(
+      (resource) => resource.Properties as { Protocol: string; Endpoint: string; FilterPolicy?: unknown },
+    );
+
+  test('-c email and -c sms subscribe to every entity: no filter policy', () => {
+    const alerts = subscriptionsOf(ids.alerts);
+    expect(alerts).toContainEqual({
+      Protocol: 'email',
+      Endpoint: 'ops-reader@example.com',
+      TopicArn: expect.anything(),
+    });
+    expect(alerts).toContainEqual({ Protocol: 'sms', Endpoint: '+15555550100', TopicArn: expect.anything() });
+  });
+
+  test('a watchlist subscriber who chose entities gets a filter policy on the entity attribute', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: ids.alerts },
+      Protocol: 'email',
+      Endpoint: 'krebs-watcher@example.com',
+      FilterPolicy: { entity: ['krebs'] },
+    });
+  });
+
+  test('a watchlist phone without entities gets every alert by SMS', () => {
+    const sms = subscriptionsOf(ids.alerts).find((subscription) => subscription.Endpoint === '+15555550111');
+    expect(sms).toEqual({ Protocol: 'sms', Endpoint: '+15555550111', TopicArn: expect.anything() });
+  });
+
+  test('an address given in context and in the watchlist is subscribed once, to every entity', () => {
+    const both = subscriptionsOf(ids.alerts).filter((subscription) => subscription.Endpoint === 'both@example.com');
+    expect(both).toEqual([{ Protocol: 'email', Endpoint: 'both@example.com', TopicArn: expect.anything() }]);
+  });
+
+  test('digest subscribers go to the digest topic, not the alerts topic', () => {
+    expect(subscriptionsOf(ids.digest)).toEqual([
+      {
+        Protocol: 'email',
+        Endpoint: 'digest-reader@example.com',
+        FilterPolicy: { entity: ['cisa', 'quill'] },
+        TopicArn: expect.anything(),
+      },
+    ]);
+    expect(subscriptionsOf(ids.alerts).map((subscription) => subscription.Endpoint)).not.toContain(
+      'digest-reader@example.com',
+    );
+  });
+
+  test('-c opsEmail subscribes to the ops topic', () => {
+    expect(subscriptionsOf(ids.ops)).toEqual([
+      { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: expect.anything() },
+    ]);
+  });
+});
+
+describe('poller', () => {
+  test('the schedule runs dispatch at the -c schedule rate', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [ids.dispatch, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      }),
+    });
+  });
+
+  test('the feed-jobs queue is encrypted and sends a job to the dead-letter queue after 3 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    const dlq = template.toJSON().Resources[ids.dlq];
+    expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  test('the queue visibility timeout is at least six times the poll function timeout', () => {
+    const resources = template.toJSON().Resources;
+    const timeout = resources[ids.poll].Properties.Timeout as number;
+    const visibility = resources[ids.queue].Properties.VisibilityTimeout as number;
+    expect(timeout).toBeGreaterThan(30); // above the HTTP source's 30 s deadline per fetch
+    expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  test.each(['queue', 'dlq'] as const)('the %s policy denies requests not made over TLS', (queue) => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: ids[queue] }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('poll reads the queue in small batches, reports item failures, and has a concurrency cap', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+      FunctionName: { Ref: ids.poll },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  test.each([
+    ['poll', { ALERTS_TOPIC_ARN: 'alerts', STATE_TABLE_NAME: 'table' }],
+    ['dispatch', { FEED_JOBS_QUEUE_URL: 'queue', STATE_TABLE_NAME: 'table' }],
+  ] as const)('the %s function: arm64, current Node.js, log retention, Powertools and bound env', (name, bound) => {
+    const expectedRefs = Object.fromEntries(
+      Object.entries(bound).map(([variable, resource]) => [variable, { Ref: ids[resource] }]),
+    );
+    const fn = template.toJSON().Resources[ids[name]].Properties;
+    expect(fn).toMatchObject({
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      Environment: {
+        Variables: {
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'news-alerts',
+          POWERTOOLS_METRICS_NAMESPACE: 'NewsAlerts',
+          ...expectedRefs,
+        },
+      },
+    });
+    // The watchlist is in the bundle, not in Lambda's 4 KB environment.
+    expect(fn.Environment.Variables).not.toHaveProperty('NEWS_ALERTS_WATCHLIST');
+    const logGroup = template.toJSON().Resources[fn.LoggingConfig.LogGroup.Ref];
+    expect(logGroup.Properties.RetentionInDays).toBe(30);
+  });
+
+  test('the watchlist is compiled into each bundle, without the subscribers', () => {
+    const assembly = app.synth();
+    const bundles = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => readFileSync(join(assembly.directory, entry, 'index.js'), 'utf8'));
+    expect(bundles).toHaveLength(2);
+    for (const bundle of bundles) {
+      expect(bundle).toContain('Zephyrine Quill');
+      expect(bundle).toContain('https://news.example.net/rss');
+      expect(bundle).not.toContain('krebs-watcher@example.com');
+      expect(bundle).not.toContain('+15555550111');
+      // @aws-sdk is left to the Lambda runtime.
+      expect(bundle).toMatch(/require\("@aws-sdk\/client-/);
+    }
+  });
+});
+
+/** Logical ids a CloudFormation value refers to (Ref, Fn::GetAtt), anywhere inside it. */
+function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string') return record.Ref.startsWith('AWS::') ? [] : [record.Ref];
+  const getAtt = record['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return [String(getAtt[0])];
+  return Object.values(record).flatMap(referencedIds);
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function statementsOf(roleId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+const resourcesOf = (statement: Statement) => [statement.Resource].flat();
+
+describe('least privilege', () => {
+  test('no role policy has a wildcard resource', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) expect(resourcesOf(statement)).not.toContain('*');
+  });
+
+  test('poll may use its table, its topic (and key), its queue and its log group, nothing else', () => {
+    const statements = statementsOf(ids.pollRole);
+    const allowed = [ids.table, ids.alerts, ids.key, ids.queue, ids.pollLogs];
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      const referenced = resourcesOf(statement).flatMap(referencedIds);
+      expect(referenced.length).toBeGreaterThan(0);
+      expect(allowed).toEqual(expect.arrayContaining(referenced));
+    }
+    const publish = statements.filter((statement) => actionsOf(statement).includes('sns:Publish'));
+    expect(publish.map(resourcesOf)).toEqual([[{ Ref: ids.alerts }]]);
+    const tableStatements = statements.filter((statement) =>
+      actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(tableStatements.flatMap(resourcesOf).flatMap(referencedIds)).toEqual(expect.arrayContaining([ids.table]));
+    expect(new Set(tableStatements.flatMap(resourcesOf).flatMap(referencedIds))).toEqual(new Set([ids.table]));
+    expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
+  });
+
+  test('dispatch may read the table and send to the feed-jobs queue, nothing else', () => {
+    const statements = statementsOf(ids.dispatchRole);
+    const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+    expect(sqs).toEqual([
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] } }),
+    ]);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.filter((action) => action.startsWith('sns:') || action.startsWith('kms:'))).toEqual([]);
+    const allowed = [
+      ids.table,
+      ids.queue,
+      stack.getLogicalId(stack.poller.dispatch.logGroup.node.defaultChild as CfnElement),
+    ];
+    expect(allowed).toEqual(expect.arrayContaining(statements.flatMap(resourcesOf).flatMap(referencedIds)));
+  });
+
+  test('functions have their own roles, with no AWS managed policy', () => {
+    for (const roleId of [ids.pollRole, ids.dispatchRole]) {
+      expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('monitoring', () => {
+  const toOps = () => ({ AlarmActions: [{ Ref: ids.ops }], OKActions: [{ Ref: ids.ops }] });
+
+  test('dead-letter queue depth above zero alarms to the ops topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ...toOps(),
+    });
+  });
+
+  test.each([
+    ['poll', 'Errors'],
+    ['poll', 'Throttles'],
+    ['dispatch', 'Errors'],
+    ['dispatch', 'Throttles'],
+  ] as const)('%s %s alarm to the ops topic', (fn, metric) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: metric,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids[fn] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ...toOps(),
+    });
+  });
+
+  test('feeds failing for more than a day alarm on the metric the handlers emit', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'NewsAlerts',
+      MetricName: 'FeedsFailingOverADay',
+      Dimensions: [{ Name: 'service', Value: 'news-alerts' }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ...toOps(),
+    });
+  });
+
+  test('the dashboard plots feeds polled, items, matches, alerts, feed errors and the 304 ratio', () => {
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.parse(joinedText(dashboard?.Properties.DashboardBody)) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
+    const plotted = body.widgets.flatMap((widget) => widget.properties.metrics);
+    for (const name of ['FeedsPolled', 'ItemsSeen', 'Matches', 'AlertsSent', 'FeedErrors']) {
+      expect(plotted).toContainEqual(['NewsAlerts', name, 'service', 'news-alerts', expect.any(Object)]);
+    }
+    expect(plotted).toContainEqual([expect.objectContaining({ expression: '100 * notModified / polled' })]);
+    expect(plotted).toContainEqual([
+      'NewsAlerts',
+      'FeedsNotModified',
+      'service',
+      'news-alerts',
+      expect.objectContaining({ id: 'notModified', visible: false }),
+    ]);
+  });
+});
+
+/** The text of an Fn::Join (as a dashboard body is), with each token replaced by a placeholder. */
+function joinedText(value: unknown): string {
+  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(join[0]);
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  test('reports no finding that is not acknowledged', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    const findings = report.violations.map(
+      (violation) =>
+        `${violation.ruleName} on ${violation.violatingResources.map((resource) => resource.resourceLogicalId).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  test('the only acknowledged finding is the scheduler invoking dispatch versions, with its reason', () => {
+    const acknowledgements = stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    expect(acknowledgements.map(([id]) => id)).toEqual([
+      `Annotation::AwsSolutions-IAM5[Resource::<${ids.dispatch}.Arn>:*]`,
+    ]);
+    for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(30);
+  });
+});

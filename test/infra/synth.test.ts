@@ -1,0 +1,88 @@
+// `cdk synth` as a user runs it: offline, without credentials; a bad watchlist stops it with the validate messages.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const BAD_WATCHLIST = join(__dirname, 'fixtures', 'bad-watchlist.yaml');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command in the project root with no AWS credentials and the CDK's network checks off. */
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')),
+  );
+  Object.assign(env, {
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    CDK_CLI_TELEMETRY: 'false',
+    // No instance-metadata lookups for credentials or region: synth must not need them.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extraEnv,
+  });
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd: ROOT, env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const cdk = join(ROOT, 'node_modules', '.bin', 'cdk');
+let outDir: string;
+
+beforeEach(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'news-alerts-synth-'));
+});
+afterEach(() => rmSync(outDir, { recursive: true, force: true }));
+
+test('npx cdk synth --quiet succeeds offline with the default watchlist, cdk-nag included', async () => {
+  const result = await run(cdk, ['synth', '--quiet', '--output', outDir]);
+  expect(result.stderr).not.toMatch(/AwsSolutions-/);
+  expect(result.code).toBe(0);
+  const template = JSON.parse(readFileSync(join(outDir, 'NewsAlerts.template.json'), 'utf8'));
+  expect(Object.values(template.Resources).map((resource) => (resource as { Type: string }).Type)).toContain(
+    'AWS::Scheduler::Schedule',
+  );
+}, 300_000);
+
+test('a bad watchlist stops the app with exit 2 and exactly the messages of news-alerts validate', async () => {
+  const validate = await run(process.execPath, [join(ROOT, 'cli.cjs'), 'validate', '--watchlist', BAD_WATCHLIST]);
+  expect(validate.code).toBe(2);
+  expect(validate.stderr).toContain('entities[0].aliases[0]: must not be empty');
+
+  const app = await run(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/news-alerts.ts'],
+    {
+      CDK_CONTEXT_JSON: JSON.stringify({ watchlist: BAD_WATCHLIST }),
+      CDK_OUTDIR: outDir,
+    },
+  );
+  expect(app.code).toBe(2);
+  expect(app.stderr).toBe(validate.stderr);
+  expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
+}, 120_000);
+
+test('cdk synth -c watchlist=<bad file> fails and shows every problem', async () => {
+  const result = await run(cdk, ['synth', '--quiet', '--output', outDir, '-c', `watchlist=${BAD_WATCHLIST}`]);
+  expect(result.code).not.toBe(0);
+  for (const problem of [
+    'entities[0].aliases[0]: must not be empty',
+    'entities[1].id: duplicate of entities[0].id (krebs)',
+    'feeds[0].url: is not a valid URL ("not a url")',
+  ]) {
+    expect(result.stderr).toContain(`${BAD_WATCHLIST}: ${problem}`);
+  }
+  expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
+}, 300_000);
