@@ -1,0 +1,78 @@
+// The default watchlist on labelled headlines: every tuning item exactly, and a held-out set above a stated bar.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
+import { compileMatcher } from '../../lambda/core/match';
+
+interface LabelledHeadline {
+  id: string;
+  title: string;
+  summary: string;
+  expected: string[];
+}
+
+function readHeadlines(name: string): LabelledHeadline[] {
+  const text = readFileSync(join(__dirname, '..', 'fixtures', 'headlines', name), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LabelledHeadline);
+}
+
+const watchlist = loadWatchlist();
+const matcher = compileMatcher(watchlist.entities);
+const found = (headline: LabelledHeadline) => matcher.match(headline).map((match) => match.entityId);
+const sorted = (ids: string[]) => [...ids].sort();
+
+describe('look-alikes the default watchlist was tuned on', () => {
+  const headlines = readHeadlines('lookalikes.jsonl');
+
+  it('has at least 60 headlines, with positives for every entity and negatives that use its name', () => {
+    expect(headlines.length).toBeGreaterThanOrEqual(60);
+    const lookalikeWord: Record<string, string | undefined> = {
+      krebs: 'krebs',
+      cisa: 'cisa',
+      masterson: 'masterson',
+      sterling: 'sterling',
+    };
+    for (const { id } of watchlist.entities) {
+      const positives = headlines.filter((headline) => headline.expected.includes(id));
+      const word = lookalikeWord[id];
+      const negatives = headlines.filter(
+        (headline) =>
+          word !== undefined &&
+          !headline.expected.includes(id) &&
+          `${headline.title} ${headline.summary}`.toLowerCase().includes(word),
+      );
+      expect({ id, positives: positives.length >= 3 }).toEqual({ id, positives: true });
+      if (word) expect({ id, negatives: negatives.length >= 5 }).toEqual({ id, negatives: true });
+    }
+  });
+
+  it.each(headlines.map((headline) => [headline.id, headline.title, headline]))('%s %s', (_, __, headline) => {
+    expect(sorted(found(headline as LabelledHeadline))).toEqual(sorted((headline as LabelledHeadline).expected));
+  });
+});
+
+describe('held-out headlines (written before the watchlist, never tuned against)', () => {
+  // First and only run before this test existed: precision 36/36 = 1.00, recall 36/37 = 0.97 (h03 missed: CISA named
+  // only as "the nation's election cybersecurity agency"). The bar leaves room for future watchlist edits.
+  const MIN_PRECISION = 0.95;
+  const MIN_RECALL = 0.9;
+
+  it(`keeps precision >= ${MIN_PRECISION} and recall >= ${MIN_RECALL}`, () => {
+    let truePositives = 0;
+    let falsePositives = 0;
+    let falseNegatives = 0;
+    for (const headline of readHeadlines('heldout.jsonl')) {
+      const ids = found(headline);
+      truePositives += ids.filter((id) => headline.expected.includes(id)).length;
+      falsePositives += ids.filter((id) => !headline.expected.includes(id)).length;
+      falseNegatives += headline.expected.filter((id) => !ids.includes(id)).length;
+    }
+    const precision = truePositives / (truePositives + falsePositives);
+    const recall = truePositives / (truePositives + falseNegatives);
+    expect(precision).toBeGreaterThanOrEqual(MIN_PRECISION);
+    expect(recall).toBeGreaterThanOrEqual(MIN_RECALL);
+  });
+});

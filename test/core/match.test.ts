@@ -1,0 +1,233 @@
+// Matcher rules: folding (case, accents, quotes, possessives, hyphens), word boundaries, literal phrases, context,
+// excludes, evidence offsets, and one automaton for many entities.
+import { compileMatcher, type MatchableItem } from '../../lambda/core/match';
+import type { Entity } from '../../lambda/core/types';
+
+function entity(id: string, phrases: Partial<Omit<Entity, 'id' | 'name'>>): Entity {
+  return { id, name: id, aliases: [], ambiguous: [], context: [], excludes: [], ...phrases };
+}
+
+const KREBS = entity('krebs', {
+  aliases: ['Chris Krebs', 'Christopher Krebs', 'Krebs Stamos'],
+  ambiguous: ['Krebs'],
+  context: ['CISA', 'election'],
+  excludes: ['Brian Krebs', 'Krebs cycle'],
+});
+const RAFFENSPERGER = entity('raffensperger', { aliases: ['Raffensperger', 'Brad Raffensperger'] });
+
+function ids(entities: Entity[], item: MatchableItem | string): string[] {
+  const input = typeof item === 'string' ? { title: item } : item;
+  return compileMatcher(entities)
+    .match(input)
+    .map((match) => match.entityId);
+}
+
+describe('folding', () => {
+  it.each([
+    'RAFFENSPERGER certifies results',
+    'raffensperger certifies results',
+    'Ráffenspërger certifies results',
+    'Raffensperger\u0301 certifies results', // combining accent after the name
+    'Ｒａｆｆｅｎｓｐｅｒｇｅｒ certifies results', // fullwidth letters
+    'Raf\u00ADfens\u200Bperger certifies results', // soft hyphen and zero-width space inside the word
+  ])('ignores case, accents and invisible characters: %s', (title) => {
+    expect(ids([RAFFENSPERGER], title)).toEqual(['raffensperger']);
+  });
+
+  it('folds accents in the watchlist phrase as well as in the text', () => {
+    const muller = entity('muller', { aliases: ['Thomas Müller'] });
+    expect(ids([muller], 'THOMAS MULLER scores')).toEqual(['muller']);
+    expect(ids([muller], 'Thomas Mu\u0308ller scores')).toEqual(['muller']);
+  });
+
+  it('treats curly and straight quotes alike', () => {
+    const obrien = entity('obrien', { aliases: ["Pat O'Brien"] });
+    expect(ids([obrien], 'Pat O’Brien resigns')).toEqual(['obrien']);
+    expect(ids([obrien], 'Pat OBrien resigns')).toEqual([]);
+  });
+
+  it.each(['Krebs’s', "Krebs's", 'Krebs’', "Krebs'", 'KREBS’S'])('matches the possessive %s', (form) => {
+    expect(ids([KREBS], `${form} warning on election security`)).toEqual(['krebs']);
+    expect(ids([KREBS], `Chris ${form} warning`)).toEqual(['krebs']);
+  });
+
+  it('applies excludes to possessive forms too', () => {
+    expect(ids([KREBS], 'Krebs’s cycle and the election of enzymes')).toEqual([]);
+  });
+
+  it.each(['Krebs-Stamos', 'Krebs–Stamos', 'Krebs—Stamos', 'Krebs Stamos', 'Krebs \n Stamos'])(
+    'treats hyphens, dashes and runs of whitespace as one space: %s',
+    (form) => {
+      expect(ids([KREBS], `${form} Group hires`)).toEqual(['krebs']);
+    },
+  );
+});
+
+describe('word boundaries', () => {
+  it.each([
+    'krebsonsecurity.com reports on election hacks',
+    'Krebsbach wins the election',
+    'Election night at KrebsOnSecurity',
+    'election: DeKrebs',
+    'election: Krebs2',
+  ])('never matches inside a longer word: %s', (title) => {
+    expect(ids([KREBS], title)).toEqual([]);
+  });
+
+  it.each([
+    '(Krebs) on the election',
+    'Krebs, on the election',
+    '"Krebs" on the election',
+    'Krebs: election',
+    '@Krebs election',
+    'election#Krebs',
+  ])('matches next to punctuation: %s', (title) => {
+    expect(ids([KREBS], title)).toEqual(['krebs']);
+  });
+
+  it('matches next to non-Latin letters only when they are not letters', () => {
+    expect(ids([RAFFENSPERGER], 'Raffenspergerовский')).toEqual([]);
+    expect(ids([RAFFENSPERGER], 'Raffensperger😀')).toEqual(['raffensperger']);
+  });
+});
+
+describe('phrases are literal text', () => {
+  const literal = entity('literal', { aliases: ['a(b', 'c[d]', 'e\\f', 'g*h', 'C++', 'x.y', '^z$'] });
+
+  it.each(['a(b', 'c[d]', 'e\\f', 'g*h', 'C++', 'x.y', '^z$'])('matches %s as written', (phrase) => {
+    expect(ids([literal], `see ${phrase} here`)).toEqual(['literal']);
+  });
+
+  it.each(['ab', 'cd', 'ggggh', 'h', 'C', 'xzy', 'z'])('does not treat the phrases as patterns: %s', (text) => {
+    expect(ids([literal], `see ${text} here`)).toEqual([]);
+  });
+
+  it('needs no boundary on a side that ends in punctuation', () => {
+    expect(ids([literal], 'C++17 released')).toEqual(['literal']);
+  });
+});
+
+describe('ambiguous terms and context', () => {
+  it('counts an ambiguous term only with a context phrase somewhere in the item', () => {
+    expect(ids([KREBS], 'Krebs speaks at conference')).toEqual([]);
+    expect(ids([KREBS], { title: 'Krebs speaks at conference', summary: 'On election night...' })).toEqual(['krebs']);
+    expect(ids([KREBS], { title: 'Krebs speaks', content: 'He led CISA until 2020.' })).toEqual(['krebs']);
+  });
+
+  it('needs the context as a whole phrase too', () => {
+    expect(ids([KREBS], 'Krebs speaks about reelection')).toEqual([]);
+  });
+
+  it('counts aliases without any context', () => {
+    expect(ids([KREBS], 'Chris Krebs speaks at conference')).toEqual(['krebs']);
+  });
+
+  it('takes context only from the entity it belongs to', () => {
+    const sterling = entity('sterling', { ambiguous: ['Sterling'], context: ['Georgia'] });
+    expect(ids([KREBS, sterling], 'Sterling and Krebs on the election')).toEqual(['krebs']);
+    expect(ids([KREBS, sterling], 'Sterling and Krebs in Georgia')).toEqual(['sterling']);
+  });
+});
+
+describe('excludes', () => {
+  it('suppresses hits inside an exclude', () => {
+    expect(ids([KREBS], 'Brian Krebs on election security')).toEqual([]);
+    expect(ids([KREBS], 'The Krebs cycle and CISA')).toEqual([]);
+  });
+
+  it('suppresses ambiguous hits anywhere in an item that mentions the look-alike', () => {
+    expect(ids([KREBS], { title: 'Brian Krebs on election phishing', summary: 'Krebs found 40 fake sites.' })).toEqual(
+      [],
+    );
+  });
+
+  it('still counts aliases outside the exclude', () => {
+    const [match] = compileMatcher([KREBS]).match({ title: 'Brian Krebs interviews Chris Krebs about the election' });
+    expect(match?.evidence.map((evidence) => evidence.phrase)).toEqual(['Chris Krebs']);
+  });
+
+  it('suppresses an abbreviation that follows its long form', () => {
+    const cisa = entity('cisa', {
+      ambiguous: ['CISA'],
+      context: ['agency', 'Congress'],
+      excludes: ['Cybersecurity Information Sharing Act', 'Sharing Act (CISA)'],
+    });
+    expect(ids([cisa], 'Congress renews the Cybersecurity Information Sharing Act (CISA)')).toEqual([]);
+    expect(ids([cisa], 'Congress questions CISA about the agency budget')).toEqual(['cisa']);
+  });
+});
+
+describe('evidence', () => {
+  it('points at the phrase in the original text, whatever folding did before it', () => {
+    const title = 'Ｂｒéａｋｉｎｇ 😀 — “ﬁred”:\u00A0\u00A0 Trump fires CHRIS\u00A0\u00A0KRE\u00ADBS’s boss';
+    const [match] = compileMatcher([KREBS]).match({ title });
+    const [evidence] = match!.evidence;
+    expect(title.slice(evidence!.start, evidence!.end)).toBe('CHRIS\u00A0\u00A0KRE\u00ADBS');
+    expect(evidence).toMatchObject({ entityId: 'krebs', phrase: 'Chris Krebs', kind: 'alias', field: 'title' });
+  });
+
+  it('names the field, the context that made an ambiguous hit count, and a snippet', () => {
+    const content = `${'Lorem ipsum dolor sit amet. '.repeat(10)}Yesterday Krebs told reporters the vote was safe. ${'More filler text here. '.repeat(10)}`;
+    const [match] = compileMatcher([KREBS]).match({ title: 'After the election', content });
+    expect(match!.evidence).toHaveLength(1);
+    const evidence = match!.evidence[0]!;
+    expect(evidence).toMatchObject({ field: 'content', kind: 'ambiguous', phrase: 'Krebs', context: 'election' });
+    expect(content.slice(evidence.start, evidence.end)).toBe('Krebs');
+    expect(evidence.snippet).toMatch(/^….*Yesterday Krebs told reporters the vote was safe\..*…$/);
+    expect(evidence.snippet.length).toBeLessThanOrEqual(2 * 60 + 'Krebs'.length + 2);
+  });
+
+  it('lists every hit in field and text order, without repeating a name inside a longer alias', () => {
+    const [match] = compileMatcher([RAFFENSPERGER]).match({
+      title: 'Brad Raffensperger speaks',
+      summary: 'Raffensperger said... Later Raffensperger added',
+    });
+    expect(match!.evidence.map(({ field, phrase, start }) => [field, phrase, start])).toEqual([
+      ['title', 'Brad Raffensperger', 0],
+      ['summary', 'Raffensperger', 0],
+      ['summary', 'Raffensperger', 28],
+    ]);
+  });
+
+  it('keeps the whole text when it is short', () => {
+    const [match] = compileMatcher([RAFFENSPERGER]).match({ title: 'Raffensperger wins' });
+    expect(match!.evidence[0]!.snippet).toBe('Raffensperger wins');
+  });
+});
+
+describe('many entities in one automaton', () => {
+  const many = Array.from({ length: 2000 }, (_, index) =>
+    entity(`person-${index}`, {
+      aliases: [`Firstname${index} Lastname${index}`, `Agency Number ${index}`],
+      ambiguous: [`Lastname${index}`],
+      context: ['election'],
+      excludes: [`Lastname${index} cycle`],
+    }),
+  );
+  const matcher = compileMatcher(many);
+
+  it('finds exactly the entities named, in watchlist order, whatever the text order', () => {
+    const found = matcher.match({
+      title: 'Agency Number 1500 and Firstname7 Lastname7 meet',
+      summary: 'Also present: agency number 15, and Lastname999 after the election. Lastname42 cycle.',
+    });
+    expect(found.map((match) => match.entityId)).toEqual(['person-7', 'person-15', 'person-999', 'person-1500']);
+  });
+
+  it('finds nothing in text that names none of them', () => {
+    expect(matcher.match({ title: 'Agency Number One', summary: 'Lastname and Firstname', content: '' })).toEqual([]);
+  });
+
+  it('gives each entity its own evidence when several share a phrase', () => {
+    const shared = [entity('a', { aliases: ['Joint Task Force'] }), entity('b', { aliases: ['joint task force'] })];
+    const found = compileMatcher(shared).match({ title: 'The Joint Task Force' });
+    expect(found).toEqual([
+      { entityId: 'a', evidence: [expect.objectContaining({ entityId: 'a', phrase: 'Joint Task Force', start: 4 })] },
+      { entityId: 'b', evidence: [expect.objectContaining({ entityId: 'b', phrase: 'joint task force', start: 4 })] },
+    ]);
+  });
+
+  it('matches nothing with no entities', () => {
+    expect(compileMatcher([]).match({ title: 'Chris Krebs' })).toEqual([]);
+  });
+});
