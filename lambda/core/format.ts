@@ -69,7 +69,7 @@ const GSM7_BASIC = new Set(
 );
 const GSM7_EXTENSION = new Set('^{}\\[~]|\u20ac');
 
-/** Removes control, bidi and zero-width characters (as spaces) and collapses whitespace to single spaces. */
+/** One line: invisible characters removed, line breaks and controls turned to spaces, whitespace collapsed. */
 function singleLine(text: string): string {
   return text.replace(INVISIBLE_CHARS, '').replace(BREAKING_CHARS, ' ').replace(/\s+/g, ' ').trim();
 }
@@ -91,7 +91,7 @@ function foldChar(char: string): string {
 }
 
 /** Printable ASCII only: quotes and dashes straightened, accents dropped, anything else unrepresentable removed. */
-export function toAscii(text: string): string {
+function toAscii(text: string): string {
   let out = '';
   for (const char of singleLine(text)) {
     for (const folded of foldChar(char)) if (folded >= ' ' && folded <= '~') out += folded;
@@ -100,7 +100,7 @@ export function toAscii(text: string): string {
 }
 
 /** GSM-7 only: characters in the GSM basic or extension set kept, others folded as for ASCII, the rest dropped. */
-export function toGsm7(text: string): string {
+function toGsm7(text: string): string {
   let out = '';
   for (const char of singleLine(text)) {
     if (GSM7_BASIC.has(char) || GSM7_EXTENSION.has(char)) {
