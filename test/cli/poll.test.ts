@@ -2,6 +2,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../lambda/cli/main';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
 import { runCli, watchlistYaml } from './run-cli';
 
@@ -155,6 +157,32 @@ describe('news-alerts poll', () => {
     expect(result.stderr).toContain("Unknown option '--wachtlist'");
     expect(result.stderr).toContain('Usage: news-alerts <command>');
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('shows progress on stderr when it is a terminal, keeping stdout for the results', async () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const collect = (stream: PassThrough) => {
+      let text = '';
+      stream.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      return () => text;
+    };
+    const [out, err] = [collect(stdout), collect(stderr)];
+    const io = { stdin: new PassThrough(), stdout, stderr, stderrIsTty: true, cwd: dir };
+    expect(await main(['poll', '--watchlist', 'watchlist.yaml', '--json'], io)).toBe(0);
+    expect(err()).toContain('[3/3] ');
+    for (const feed of feeds) expect(err()).toContain(`${feed.name}: `);
+    expect(JSON.parse(out()).feeds).toHaveLength(3);
+  });
+
+  it('fails with exit 1 when the state cannot be saved, reporting it on every feed', async () => {
+    const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--state', 'no-such-dir/state.json'], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/BBC US +ERROR .*no-such-dir\/state\.json: cannot save the state file/);
   });
 
   it('fails with exit 1 naming a damaged state file, and leaves the file as it was', async () => {
