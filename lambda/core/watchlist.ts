@@ -1,6 +1,7 @@
 // Parses and validates a watchlist (YAML text or a plain object) into a Watchlist, listing every problem with its path.
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type core, z } from 'zod';
+import { foldPhrase } from './text-fold';
 import type { Watchlist } from './types';
 
 export interface WatchlistProblem {
@@ -78,6 +79,19 @@ const entitySchema = z
         code: 'custom',
         path: ['context'],
         message: 'needs at least one phrase: ambiguous terms count only when a context phrase is in the same item',
+      });
+    }
+    const excluded = new Map(entity.excludes.map((phrase) => [foldPhrase(phrase), phrase]));
+    for (const key of ['aliases', 'ambiguous'] as const) {
+      entity[key].forEach((phrase, index) => {
+        const exclude = excluded.get(foldPhrase(phrase));
+        if (exclude !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [key, index],
+            message: `is also an exclude ("${exclude}"), so it could never match`,
+          });
+        }
       });
     }
   });

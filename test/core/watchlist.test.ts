@@ -128,6 +128,11 @@ describe('parseWatchlist: problems', () => {
       'entities[0].context: needs at least one phrase: ambiguous terms count only when a context phrase is in the same item',
     ],
     ['an entity that names nothing', 'aliases: []', 'entities[0].aliases: needs at least one alias or ambiguous term'],
+    [
+      'an alias that is also an exclude, spelled differently',
+      'aliases: [Chris Krebs]\n    excludes: [CHRIS KREBS’s]',
+      'entities[0].aliases[0]: is also an exclude ("CHRIS KREBS’s"), so it could never match',
+    ],
   ])('reports %s', (_, aliasLine, expected) => {
     expect(problemsOf(MINIMAL.replace('aliases: [Chris Krebs]', aliasLine))).toEqual([expected]);
   });
