@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { compileMatcher } from '../../lambda/core/match';
+import { foldPhrase } from '../../lambda/core/text-fold';
 
 interface LabelledHeadline {
   id: string;
@@ -51,6 +52,23 @@ describe('look-alikes the default watchlist was tuned on', () => {
 
   it.each(headlines.map((headline) => [headline.id, headline.title, headline]))('%s %s', (_, __, headline) => {
     expect(sorted(found(headline as LabelledHeadline))).toEqual(sorted((headline as LabelledHeadline).expected));
+  });
+});
+
+describe('the seed story', () => {
+  it('is about Krebs and CISA, with evidence pointing into its text', () => {
+    const content = readFileSync(
+      join(__dirname, '..', '..', '..', 'shared', 'seed', 'krebs-fired-2020-11-18.txt'),
+      'utf8',
+    );
+    const matches = matcher.match({ title: 'US election: Trump fires cyber-security official', content });
+    expect(matches.map((match) => match.entityId)).toEqual(['krebs', 'cisa']);
+    for (const { evidence } of matches) {
+      for (const { start, end, phrase } of evidence) {
+        expect(foldPhrase(content.slice(start, end))).toBe(foldPhrase(phrase));
+      }
+    }
+    expect(matches[0]!.evidence[0]).toMatchObject({ phrase: 'Christopher Krebs', field: 'content' });
   });
 });
 
