@@ -1,4 +1,7 @@
 // What a subcommand may touch of its process (streams, working directory) and the command's exit codes.
+/** The documented exit codes: scripts depend on them. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
@@ -9,6 +12,12 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `news-alerts match | head`: once the reader is gone there is no one to write for, so stop quietly (state writes
+  // are atomic, and an item claimed but not recorded is retried by the next poll).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT.ok);
+  });
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -17,9 +26,6 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
   };
 }
-
-/** The documented exit codes: scripts depend on them. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Bad command line: exit 2 with the usage text. */
 export class UsageError extends Error {
