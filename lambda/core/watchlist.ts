@@ -309,13 +309,16 @@ function validate(
   const parsed = watchlistSchema.safeParse(value, { reportInput: true });
   const problems = [...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)), ...crossProblems(value)];
   if (parsed.success && problems.length === 0) return parsed.data;
-  problems.sort((a, b) => comparePaths(a.segments, b.segments));
+  // File order when lines are known (YAML), path order otherwise.
+  const located = problems.map((problem) => ({ ...problem, line: lineOf(problem.segments) }));
+  located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || comparePaths(a.segments, b.segments));
   throw new WatchlistError(
     fileName,
-    problems.map(({ segments, message }) => {
-      const line = lineOf(segments);
-      return { path: formatPath(segments), message, ...(line === undefined ? {} : { line }) };
-    }),
+    located.map(({ segments, message, line }) => ({
+      path: formatPath(segments),
+      message,
+      ...(line === undefined ? {} : { line }),
+    })),
   );
 }
 

@@ -256,9 +256,9 @@ describe('parseWatchlist: problems', () => {
     expect(error!.file).toBe('watch.yaml');
     expect(error!.problems).toEqual([
       { path: 'entities[0].aliases[1]', message: 'must not be empty', line: 4 },
-      { path: 'entities[1].excludes[0]', message: expect.stringMatching(/letter or digit/), line: 8 },
       { path: 'entities[1].id', message: 'duplicate of entities[0].id (krebs)', line: 5 },
       { path: 'entities[1].name', message: 'must not be empty', line: 6 },
+      { path: 'entities[1].excludes[0]', message: expect.stringMatching(/letter or digit/), line: 8 },
       { path: 'feeds[0].url', message: 'must be an http or https URL (got ftp:)', line: 10 },
       { path: 'feeds[2].url', message: 'duplicate of feeds[1].url (https://example.com/rss)', line: 12 },
       { path: 'subscribers[0].entities[0]', message: 'unknown entity "sterling" (known: krebs)', line: 15 },
