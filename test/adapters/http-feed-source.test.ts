@@ -1,6 +1,7 @@
 // HttpFeedSource against a real HTTP server on 127.0.0.1: every success and failure a feed fetch can meet.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { getDefaultAutoSelectFamily, setDefaultAutoSelectFamily } from 'node:net';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { isPublicAddress } from '../../lambda/adapters/address-guard';
@@ -488,6 +489,20 @@ describe('HttpFeedSource: address policy', () => {
     const local = await new HttpFeedSource({ addressPolicy: 'any', resolve: rebinding }).fetch({ url });
     expect(text(local)).toBe(FEED);
     expect(server.requestsTo(pathOf(url))[0]?.headers.host).toBe(`news.example.com:${server.port}`);
+  });
+
+  it('hands the checked address to a socket that asks for one address (happy eyeballs off)', async () => {
+    const url = serve({ body: FEED }).replace('127.0.0.1', 'single.example.com');
+    const resolve = async () => ['127.0.0.1'];
+    const previous = getDefaultAutoSelectFamily();
+    setDefaultAutoSelectFamily(false);
+    try {
+      expect(text(await new HttpFeedSource({ resolve }).fetch({ url }))).toBe(FEED);
+      const error = await fetchError(url, { resolve, addressPolicy: 'public-only' });
+      expect(error.code).toBe('blocked-address');
+    } finally {
+      setDefaultAutoSelectFamily(previous);
+    }
   });
 
   it('public-only refuses a name when any of its addresses is internal', async () => {
