@@ -111,8 +111,9 @@ export async function pollFeed(
   const found = await findAlerts(items, feed, state, now, ports.state, options);
   const published = options.dryRun ? { sent: found.alerts, failed: 0 } : await publish(found, ports, now);
   if (!options.dryRun) {
-    // Keeping the old validators after a failed publish makes the next poll get a 200 and retry the item.
-    const validators = published.failed > 0 ? state : response;
+    // After a failed publish, or an item another poller holds and might fail to send, keep the old validators: the
+    // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
+    const validators = published.failed > 0 || found.busy > 0 ? state : response;
     await ports.state.putFeed(succeededState(feed, state, now, validators));
   }
   return {
@@ -174,6 +175,8 @@ interface PendingAlert {
 interface FoundAlerts {
   matches: number;
   backfilled: number;
+  /** Items another poller holds a live claim on. */
+  busy: number;
   /** Claimed items to publish (empty in a dry run). */
   pending: PendingAlert[];
   /** Would-be alerts of a dry run. */
@@ -188,7 +191,7 @@ async function findAlerts(
   store: StateStore,
   options: PollOptions,
 ): Promise<FoundAlerts> {
-  const found: FoundAlerts = { matches: 0, backfilled: 0, pending: [], alerts: [] };
+  const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [] };
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
   for (const item of items) {
@@ -204,8 +207,10 @@ async function findAlerts(
     const alert = toAlert(item, record, entityMatches, feed, options.entities);
     if (options.dryRun) {
       if (!(await store.isItemDone?.(record, now))) found.alerts.push(alert);
-    } else if ((await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS)) === 'claimed') {
-      found.pending.push({ record, alert });
+    } else {
+      const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+      if (claim === 'claimed') found.pending.push({ record, alert });
+      else if (claim === 'busy') found.busy += 1;
     }
   }
   return found;

@@ -1,6 +1,8 @@
 // The poll use case with in-memory ports and the real core: dedupe, backfill, failures, retries, dry runs.
 import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
+import { itemIdentity } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
+import { normalizeItem } from '../lambda/core/normalize';
 import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
 import { type FeedOutcome, isDue, type PollOptions, type PollPorts, pollFeed, pollFeeds } from '../lambda/pipeline';
 import {
@@ -291,6 +293,26 @@ describe('pollFeed', () => {
     expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
   });
 
+  it('keeps the old validators while another poller holds an item, so the item is not lost if that poller dies', async () => {
+    const { source, ports, options, store, clock } = setup();
+    source.serve(BBC.url, { body: rss([UNRELATED]), etag: '"v1"' });
+    await pollFeed(BBC, ports, options);
+    source.serve(BBC.url, { body: rss([UNRELATED, KREBS_FIRED]), etag: '"v2"' });
+    clock.time += HOUR;
+    const raw = { guid: KREBS_FIRED.guid, title: KREBS_FIRED.title, link: KREBS_FIRED.link };
+    const identity = itemIdentity(normalizeItem(raw, BBC));
+    await store.claimItem({ identity, feedUrl: BBC.url, title: raw.title }, clock.time, 2 * 60_000);
+
+    const whileHeld = await pollFeed(BBC, ports, options);
+    expect(whileHeld).toMatchObject({ status: 'ok', matches: 1, alerts: [] });
+    expect((await store.getFeed(BBC.url))?.etag).toBe('"v1"');
+
+    clock.time += 3 * 60_000; // the other poller's lease ran out without a send
+    const after = await pollFeed(BBC, ports, options);
+    expect(after.alerts.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+    expect((await store.getFeed(BBC.url))?.etag).toBe('"v2"');
+  });
+
   it('sends the saved validators and writes nothing when the feed answers 304', async () => {
     const { source, ports, options, store, clock } = setup(new CountingStateStore());
     source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"abc"' });
@@ -361,9 +383,10 @@ describe('pollFeed', () => {
 
   it('reports a malformed feed as an error on that feed', async () => {
     const { source, ports, options, store } = setup();
-    source.serve(BBC.url, { body: '<rss><channel><item><title>Krebs' });
+    source.serve(BBC.url, { body: '<html><body><h1>Subscribe to read Chris Krebs news</h1></body></html>' });
     const outcome = await pollFeed(BBC, ports, options);
     expect(outcome).toMatchObject({ status: 'error', errorCode: 'parse', alerts: [] });
+    expect(outcome.error).toMatch(/^parse: /);
     expect(await store.getFeed(BBC.url)).toMatchObject({ consecutiveFailures: 1 });
   });
 
