@@ -55,19 +55,71 @@ export async function parseFeed(bytes: Uint8Array, contentType?: string): Promis
   };
 }
 
+/**
+ * Strict first; then forgiving, as real feeds often carry a stray `&` or an unclosed HTML tag; then forgiving on the
+ * document with its cut-off end closed, as a feed truncated in transit still has its complete items.
+ */
 async function parseDocument(text: string): Promise<Parser.Output<ParserItem>> {
-  try {
-    return await parseXml(text, true);
-  } catch (strictError) {
-    if (isChannelMissing(strictError, text)) return { items: [] };
-    // Real feeds often carry a stray `&` or an unclosed HTML tag; a forgiving parse still gets their items.
+  const closed = closeTruncatedDocument(text);
+  const attempts = [() => parseXml(text, true), () => parseXml(text, false)];
+  if (closed !== undefined) attempts.push(() => parseXml(closed, false));
+  let firstError: unknown;
+  for (const attempt of attempts) {
     try {
-      return await parseXml(text, false);
-    } catch (forgivingError) {
-      if (isChannelMissing(forgivingError, text)) return { items: [] };
-      throw new FeedError('parse', `invalid XML: ${describeXmlError(strictError)}`);
+      return await attempt();
+    } catch (error) {
+      if (isChannelMissing(error, text)) return { items: [] };
+      firstError ??= error;
     }
   }
+  throw new FeedError('parse', `invalid XML: ${describeXmlError(firstError)}`);
+}
+
+/** Elements whose partial copy at a cut-off end is dropped rather than passed on with half a title. */
+const ITEM_ELEMENTS = new Set(['item', 'entry']);
+/** Constructs skipped whole while scanning, by how they open and close. */
+const SKIPPED = [
+  { open: '<!--', close: '-->' },
+  { open: '<![CDATA[', close: ']]>' },
+  { open: '<?', close: '?>' },
+  { open: '<!', close: '>' },
+];
+
+/**
+ * The document with a cut-off end repaired, or undefined when nothing is left open: a partial tag, comment or
+ * CDATA section at the end is removed, an item or entry that was cut off is dropped whole, and the elements still
+ * open are closed. One linear scan (each step moves forward), so hostile input cannot make it slow.
+ */
+export function closeTruncatedDocument(text: string): string | undefined {
+  const open: { name: string; start: number }[] = [];
+  let position = text.indexOf('<');
+  let complete = 0; // end of the last complete construct
+  while (position >= 0) {
+    const skipped = SKIPPED.find((construct) => text.startsWith(construct.open, position));
+    const close = skipped ? text.indexOf(skipped.close, position + skipped.open.length) : text.indexOf('>', position);
+    if (close < 0) break;
+    const tag = skipped ? undefined : /^<(\/?)([A-Za-z_][\w.:-]*)/.exec(text.slice(position, position + 256));
+    const name = tag?.[2];
+    if (name && tag[1]) {
+      const match = open.map((element) => element.name).lastIndexOf(name);
+      if (match >= 0) open.length = match;
+    } else if (name && text[close - 1] !== '/') {
+      open.push({ name, start: position });
+    }
+    complete = close + (skipped ? skipped.close.length : 1);
+    position = text.indexOf('<', complete);
+  }
+  if (open.length === 0) return undefined;
+  const cutItem = open.findIndex((element) => ITEM_ELEMENTS.has(element.name.toLowerCase()));
+  const kept = cutItem >= 0 ? open.slice(0, cutItem) : open;
+  const body = text.slice(0, cutItem >= 0 ? open[cutItem]?.start : position >= 0 ? position : text.length);
+  return (
+    body +
+    kept
+      .map((element) => `</${element.name}>`)
+      .reverse()
+      .join('')
+  );
 }
 
 /**

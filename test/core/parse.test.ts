@@ -1,6 +1,6 @@
 // parseFeed: RSS/Atom/RDF to raw items, Google News sources, clear parse errors, and hostile XML kept inert.
 import * as fs from 'node:fs';
-import { MAX_ITEMS_PER_FEED, parseFeed } from '../../lambda/core/parse';
+import { closeTruncatedDocument, MAX_ITEMS_PER_FEED, parseFeed } from '../../lambda/core/parse';
 import { FeedError } from '../../lambda/ports';
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -152,6 +152,20 @@ describe('parseFeed: feeds that parse', () => {
     expect(feed.items[0]?.link).toBe('https://example.com/a?x=1&y=2');
   });
 
+  it('keeps the complete items of a feed cut off in transit and drops the cut one', async () => {
+    const feed = await parseFeed(
+      utf8(`<rss version="2.0"><channel><title>Cut</title>
+        <item><title>Complete item</title><link>https://example.com/1</link></item>
+        <item><title>Trump fires CISA dir`),
+    );
+    expect(feed).toEqual({ title: 'Cut', items: [{ title: 'Complete item', link: 'https://example.com/1' }] });
+  });
+
+  it('reads a feed whose closing tag lost its last character', async () => {
+    const feed = await parseFeed(utf8('<rss version="2.0"><channel><item><title>Last</title></item></channel></rss'));
+    expect(feed.items).toEqual([{ title: 'Last' }]);
+  });
+
   it('keeps an item whose Atom date is unreadable, without a date', async () => {
     const feed = await parseFeed(
       utf8(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x1</id><title>Bad date</title>
@@ -222,8 +236,8 @@ describe('parseFeed: clear errors', () => {
   });
 
   it('rejects XML broken beyond repair, saying where', async () => {
-    const error = await parseError('<rss version="2.0">\n<channel>\n<item><title>cut off');
-    expect(error.message).toMatch(/^invalid XML: .+ \(line \d+\)$/);
+    const error = await parseError('<?xml version="1.0"?>\n<rss version="2.0" <<<<');
+    expect(error.message).toBe('invalid XML: Invalid attribute name (line 2)');
   });
 });
 
@@ -274,5 +288,32 @@ describe('parseFeed: hostile XML stays inert and bounded', () => {
     const nested = `<rss version="2.0"><channel><item><title>Deep</title><description>${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}</description></item></channel></rss>`;
     const outcome = await parseFeed(utf8(nested)).catch((error: unknown) => error);
     expect(outcome instanceof FeedError || (outcome as { items: unknown[] }).items.length === 1).toBe(true);
+  });
+});
+
+describe('closeTruncatedDocument', () => {
+  it.each([
+    ['<rss><channel><title>T</title>', '<rss><channel><title>T</title></channel></rss>'],
+    [
+      '<rss><channel><item><title>ok</title></item><item><title>cu',
+      '<rss><channel><item><title>ok</title></item></channel></rss>',
+    ],
+    [
+      '<feed><entry><id>1</id></entry><entry><id>2</id><summary><![CDATA[half',
+      '<feed><entry><id>1</id></entry></feed>',
+    ],
+    ['<rss><channel><!-- a comment that never', '<rss><channel></channel></rss>'],
+    ['<rss><channel><image/><title>T</title></channel></rss', '<rss><channel><image/><title>T</title></channel></rss>'],
+  ])('%j -> %j', (truncated, repaired) => {
+    expect(closeTruncatedDocument(truncated)).toBe(repaired);
+  });
+
+  it('leaves a complete document alone', () => {
+    expect(closeTruncatedDocument('<rss><channel></channel></rss>')).toBeUndefined();
+  });
+
+  it('scans hostile input in linear time', () => {
+    const hostile = `<rss>${'<!--<a "<![CDATA[<?'.repeat(50_000)}`;
+    expect(closeTruncatedDocument(hostile)).toBe('<rss></rss>');
   });
 });
