@@ -55,10 +55,13 @@ const dispatchEnvSchema = z.object({
  * bundle carries its output; this guard only stops a misbuilt bundle or env with a clear message, without shipping
  * the YAML parser and full zod in every function.
  */
+const text = z.string({ error: 'must be text' });
 const bundledWatchlistSchema = z.looseObject({
-  entities: z.array(z.looseObject({ id: z.string(), name: z.string() })).check(z.minLength(1, 'must not be empty')),
-  feeds: z.array(z.looseObject({ url: z.string(), name: z.string() })),
-  settings: z.looseObject({ backfillHours: z.number() }),
+  entities: z
+    .array(z.looseObject({ id: text, name: text }), { error: 'must be a list' })
+    .check(z.minLength(1, 'must not be empty')),
+  feeds: z.array(z.looseObject({ url: text, name: text }), { error: 'must be a list' }),
+  settings: z.looseObject({ backfillHours: z.number({ error: 'must be a number' }) }, { error: 'must be an object' }),
 });
 
 export function pollConfigFromEnv(env: NodeJS.ProcessEnv): PollConfig {

@@ -13,8 +13,12 @@ export interface MetricsRecorder {
   publishStoredMetrics(): void;
 }
 
-/** The part of Powertools Logger the handlers use. */
-export type HandlerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+/** The part of Powertools Logger the handlers use (structured: a message and its fields). */
+export interface HandlerLogger {
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
 
 export interface Telemetry {
   logger: HandlerLogger;

@@ -1,0 +1,70 @@
+// Handler configuration from the environment: every problem named at once, the watchlist taken as synth left it.
+import { readFileSync } from 'node:fs';
+import { DEFAULT_WATCHLIST_PATH } from '../../lambda/adapters/watchlist-file';
+import { parseWatchlist } from '../../lambda/core/watchlist';
+import { dispatchConfigFromEnv, HandlerConfigError, pollConfigFromEnv } from '../../lambda/handlers/env';
+
+const watchlist = parseWatchlist(readFileSync(DEFAULT_WATCHLIST_PATH, 'utf8'), DEFAULT_WATCHLIST_PATH);
+const WATCHLIST_JSON = JSON.stringify(watchlist);
+
+function problemsOf(read: () => unknown): string[] {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof HandlerConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a HandlerConfigError');
+}
+
+test('poll config: table, topic and the watchlist', () => {
+  const config = pollConfigFromEnv({
+    STATE_TABLE_NAME: 'NewsAlerts-StateTable-1ABC',
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
+    NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
+  });
+  expect(config).toEqual({
+    stateTableName: 'NewsAlerts-StateTable-1ABC',
+    alertsTopicArn: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
+    watchlist,
+  });
+});
+
+test('dispatch config: table, queue URL and the watchlist', () => {
+  const config = dispatchConfigFromEnv({
+    STATE_TABLE_NAME: 'table',
+    FEED_JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/NewsAlerts-FeedJobs',
+    NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
+  });
+  expect(config.feedJobsQueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/NewsAlerts-FeedJobs');
+  expect(config.watchlist.feeds).toEqual(watchlist.feeds);
+});
+
+test('every missing or malformed variable is named in one error', () => {
+  expect(problemsOf(() => pollConfigFromEnv({ STATE_TABLE_NAME: '  ', ALERTS_TOPIC_ARN: 'my-topic' }))).toEqual([
+    'env.STATE_TABLE_NAME: must be set',
+    'env.ALERTS_TOPIC_ARN: must be an SNS topic ARN',
+  ]);
+  expect(problemsOf(() => dispatchConfigFromEnv({ NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON }))).toEqual([
+    'env.STATE_TABLE_NAME: must be set',
+    'env.FEED_JOBS_QUEUE_URL: must be an SQS queue URL',
+  ]);
+});
+
+test('a missing, non-JSON or misshapen watchlist is a configuration error, not a crash later', () => {
+  const env = { STATE_TABLE_NAME: 't', ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t' };
+  expect(problemsOf(() => pollConfigFromEnv(env))).toEqual([
+    'NEWS_ALERTS_WATCHLIST: no watchlist bundled and none in the environment',
+  ]);
+  expect(problemsOf(() => pollConfigFromEnv({ ...env, NEWS_ALERTS_WATCHLIST: 'entities: []' }))[0]).toMatch(
+    /^NEWS_ALERTS_WATCHLIST: not JSON/,
+  );
+  expect(
+    problemsOf(() =>
+      pollConfigFromEnv({ ...env, NEWS_ALERTS_WATCHLIST: JSON.stringify({ entities: [], feeds: [], settings: {} }) }),
+    ),
+  ).toEqual([
+    'NEWS_ALERTS_WATCHLIST.entities: must not be empty',
+    'NEWS_ALERTS_WATCHLIST.settings.backfillHours: must be a number',
+  ]);
+});
