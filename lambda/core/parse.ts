@@ -195,27 +195,61 @@ function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Removes `<!DOCTYPE ...>` with any internal subset: feeds never need one and entity declarations are an attack. */
+/**
+ * Removes the DOCTYPE (with any internal subset) and other declarations from the prolog: feeds never need them and
+ * entity declarations are an attack. sax, under xml2js, never expands declared entities anyway; this keeps them from reaching it at all.
+ */
 export function stripDoctype(text: string): string {
-  return text.replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
+  let result = text;
+  let position = 0;
+  for (;;) {
+    const construct = nextPrologConstruct(result, position);
+    if (!construct) return result;
+    // Any markup declaration: a DOCTYPE, or an entity declaration left over from a subset with a `]` in a value.
+    if (result.startsWith('<!', construct.start) && !result.startsWith('<!--', construct.start)) {
+      result = result.slice(0, construct.start) + result.slice(construct.end);
+      position = construct.start;
+    } else {
+      position = construct.end;
+    }
+  }
 }
 
 /** The lower-cased name of the first element, skipping the XML declaration, processing instructions and comments. */
 export function rootElementName(text: string): string | undefined {
   let position = 0;
   for (;;) {
-    const open = text.indexOf('<', position);
-    if (open < 0) return undefined;
-    const rest = text.slice(open, open + 256);
-    if (rest.startsWith('<?') || rest.startsWith('<!')) {
-      const close = rest.startsWith('<!--') ? text.indexOf('-->', open) : text.indexOf('>', open);
-      if (close < 0) return undefined;
-      position = close + 1;
-      continue;
+    const construct = nextPrologConstruct(text, position);
+    if (!construct) {
+      const open = text.indexOf('<', position);
+      return open < 0 ? undefined : /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(open, open + 256))?.[1]?.toLowerCase();
     }
-    const name = /^<([A-Za-z_][\w.:-]*)/.exec(rest)?.[1];
-    return name?.toLowerCase();
+    position = construct.end;
   }
+}
+
+/**
+ * The next comment, processing instruction or declaration before the root element, as [start, end), or undefined
+ * at the root element or an unterminated construct. A DOCTYPE's internal subset runs to `]` before its `>`.
+ * Every call moves forward with indexOf, so the prolog costs linear time whatever it holds.
+ */
+function nextPrologConstruct(text: string, from: number): { start: number; end: number } | undefined {
+  const start = text.indexOf('<', from);
+  if (start < 0) return undefined;
+  const terminator = (offset: number, close: string): { start: number; end: number } | undefined => {
+    const end = text.indexOf(close, offset);
+    return end < 0 ? undefined : { start, end: end + close.length };
+  };
+  if (text.startsWith('<!--', start)) return terminator(start + 4, '-->');
+  if (text.startsWith('<?', start)) return terminator(start + 2, '?>');
+  if (!text.startsWith('<!', start)) return undefined;
+  const close = text.indexOf('>', start);
+  const subset = text.indexOf('[', start);
+  if (subset >= 0 && (close < 0 || subset < close)) {
+    const subsetEnd = text.indexOf(']', subset);
+    return subsetEnd < 0 ? undefined : terminator(subsetEnd, '>');
+  }
+  return close < 0 ? undefined : { start, end: close + 1 };
 }
 
 function describeXmlError(error: unknown): string {

@@ -1,6 +1,12 @@
 // parseFeed: RSS/Atom/RDF to raw items, Google News sources, clear parse errors, and hostile XML kept inert.
 import * as fs from 'node:fs';
-import { closeTruncatedDocument, MAX_ITEMS_PER_FEED, parseFeed } from '../../lambda/core/parse';
+import {
+  closeTruncatedDocument,
+  MAX_ITEMS_PER_FEED,
+  parseFeed,
+  rootElementName,
+  stripDoctype,
+} from '../../lambda/core/parse';
 import { FeedError } from '../../lambda/ports';
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -166,6 +172,30 @@ describe('parseFeed: feeds that parse', () => {
     expect(feed.items).toEqual([{ title: 'Last' }]);
   });
 
+  it('reads the same fields when only the forgiving parser can read the feed', async () => {
+    const strict = await parseFeed(utf8(RSS_2));
+    const forgiving = await parseFeed(
+      utf8(RSS_2.replace('<title>CyberScoop</title>', '<title>CyberScoop & Co</title>')),
+    );
+    expect(forgiving.title).toBe('CyberScoop & Co');
+    expect(forgiving.items).toEqual(strict.items);
+  });
+
+  it('reads Atom entries and Google News sources with the forgiving parser too', async () => {
+    const feed = await parseFeed(
+      utf8(`<feed xmlns="http://www.w3.org/2005/Atom"><title>A & B</title><entry><id>e1</id><title>Entry</title>
+        <link rel="alternate" href="https://example.com/e1"/><published>2021-01-04T15:00:00Z</published></entry></feed>`),
+    );
+    expect(feed.items).toEqual([
+      { guid: 'e1', title: 'Entry', link: 'https://example.com/e1', published: '2021-01-04T15:00:00.000Z' },
+    ]);
+    const google = await parseFeed(
+      utf8(`<rss version="2.0"><channel><title>Q & A</title><item><title>T - BBC News</title>
+        <source url="https://www.bbc.co.uk">BBC News</source></item></channel></rss>`),
+    );
+    expect(google.items[0]?.source).toEqual({ name: 'BBC News', url: 'https://www.bbc.co.uk' });
+  });
+
   it('keeps an item whose Atom date is unreadable, without a date', async () => {
     const feed = await parseFeed(
       utf8(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x1</id><title>Bad date</title>
@@ -315,5 +345,39 @@ describe('closeTruncatedDocument', () => {
   it('scans hostile input in linear time', () => {
     const hostile = `<rss>${'<!--<a "<![CDATA[<?'.repeat(50_000)}`;
     expect(closeTruncatedDocument(hostile)).toBe('<rss></rss>');
+  });
+});
+
+describe('stripDoctype and rootElementName', () => {
+  it.each([
+    ['<?xml version="1.0"?>\n<!DOCTYPE rss>\n<rss/>', '<?xml version="1.0"?>\n\n<rss/>'],
+    [
+      '<!DOCTYPE rss [\n<!ENTITY a "x">\n<!ENTITY b SYSTEM "file:///etc/passwd">\n]>\n<rss>&a;</rss>',
+      '\n<rss>&a;</rss>',
+    ],
+    ['<!-- <!DOCTYPE kept in a comment> --><rss/>', '<!-- <!DOCTYPE kept in a comment> --><rss/>'],
+  ])('strips the DOCTYPE from %j', (xml, stripped) => {
+    expect(stripDoctype(xml)).toBe(stripped);
+  });
+
+  it('drops every entity declaration even when a `]` inside a value ends the subset early', () => {
+    const stripped = stripDoctype('<!DOCTYPE rss [<!ENTITY a "]"><!ENTITY b "&a;&a;">]><rss/>');
+    expect(stripped).not.toContain('<!ENTITY');
+    expect(rootElementName(stripped)).toBe('rss');
+  });
+
+  it('scans a hostile prolog in linear time', () => {
+    const hostile = '<!DOCTYPE x ['.repeat(100_000);
+    expect(stripDoctype(hostile)).toBe(hostile);
+    expect(rootElementName(`${'<!-- -->'.repeat(100_000)}<feed>`)).toBe('feed');
+  });
+
+  it.each([
+    ['<?xml version="1.0"?><!-- c --><?xml-stylesheet href="a"?><rss version="2.0">', 'rss'],
+    ['<rdf:RDF xmlns:rdf="x">', 'rdf:rdf'],
+    ['\n\n<HTML><body>', 'html'],
+    ['just text', undefined],
+  ])('finds the root element of %j', (xml, root) => {
+    expect(rootElementName(xml)).toBe(root);
   });
 });
