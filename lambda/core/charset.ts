@@ -27,8 +27,8 @@ const GUESS_SAMPLE_BYTES = 64 * 1024;
 /**
  * Decodes a feed body to a string without its BOM. The encoding is, in order: a BOM (authoritative, RFC 7303 §3.3
  * and WHATWG), UTF-16/32 recognised from the first bytes, the Content-Type charset (which overrides the XML
- * declaration for every XML media type, RFC 3023/7303), the XML declaration, then UTF-8 if the bytes are valid UTF-8,
- * else a guess among common legacy charsets. `text/xml` without a charset is not forced to US-ASCII: RFC 7303 dropped
+ * declaration for every XML media type, RFC 3023/7303, except a UTF-8 claim the bytes contradict), the XML
+ * declaration, then UTF-8 if the bytes are valid UTF-8, else a guess among common legacy charsets. `text/xml` without a charset is not forced to US-ASCII: RFC 7303 dropped
  * that default and real feeds served that way are UTF-8. An unknown charset name is skipped, never fatal. The
  * declaration's `encoding` is rewritten to UTF-8 so no XML parser re-decodes the text.
  */
@@ -43,13 +43,22 @@ function decodeWithDetectedCharset(bytes: Uint8Array, contentType: string | unde
   const wide = NUL_PATTERNS.find((candidate) => startsWith(bytes, candidate.bytes));
   if (wide) return decodeAs(wide.encoding, bytes) ?? '';
 
+  const validUtf8 = decodeAs(UTF8, bytes, true);
+  let claimsUtf8 = false;
   for (const label of [charsetFromContentType(contentType), declaredEncoding(bytes)]) {
     // A 16/32-bit charset named for bytes that start like ASCII cannot be right (the patterns above did not match).
     if (!label || /^(utf-?(16|32)|ucs-?[24]|unicode)/.test(label)) continue;
+    // UTF-8 is many servers' default, named for feeds that are not: when the bytes say otherwise, ask the next source.
+    if (resolveCharset(label) === UTF8 && validUtf8 === undefined) {
+      claimsUtf8 = true;
+      continue;
+    }
     const text = decodeAs(label, bytes);
     if (text !== undefined) return text;
   }
-  return decodeAs(UTF8, bytes, true) ?? decodeAs(guessLegacyCharset(bytes), bytes) ?? '';
+  if (validUtf8 !== undefined) return validUtf8;
+  // Said to be UTF-8 by every source that spoke: keep what is valid, mark the rest with U+FFFD.
+  return decodeAs(claimsUtf8 ? UTF8 : guessLegacyCharset(bytes), bytes) ?? '';
 }
 
 /** The `charset` parameter of a Content-Type value, normalised; undefined when absent or malformed. */

@@ -66,6 +66,20 @@ describe('decodeFeedBytes: the HTTP Content-Type charset', () => {
     expect(decodeFeedBytes(bytes, 'text/xml; charset=windows-1252')).toContain('This is a £“test.”');
   });
 
+  it('yields to the declaration when it says UTF-8 but the bytes are not', () => {
+    const bytes = iconv.encode(feedWithTitle('Müller’s café', 'iso-8859-1'), 'windows-1252');
+    expect(titleOf(decodeFeedBytes(bytes, 'text/xml; charset=utf-8'))).toBe('Müller’s café');
+  });
+
+  it('keeps the valid part of bytes every source calls UTF-8', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('<rss><channel><title>Café', 'utf8'),
+      Buffer.from([0xff]),
+      Buffer.from('</title></channel></rss>'),
+    ]);
+    expect(titleOf(decodeFeedBytes(bytes, 'application/rss+xml; charset=UTF-8'))).toBe('Café\ufffd');
+  });
+
   it('ignores a 16-bit charset claimed for bytes that start like ASCII', () => {
     const bytes = Buffer.from(feedWithTitle('Krebs'), 'utf8');
     expect(titleOf(decodeFeedBytes(bytes, 'application/xml; charset=utf-16'))).toBe('Krebs');
