@@ -44,7 +44,8 @@ export function builtOnFirstCall<Event, Result>(
   build: () => (event: Event) => Promise<Result>,
 ): (event: Event) => Promise<Result> {
   let handler: ((event: Event) => Promise<Result>) | undefined;
-  return (event) => {
+  // Async, so a configuration error rejects the invocation like any other failure.
+  return async (event) => {
     handler ??= build();
     return handler(event);
   };

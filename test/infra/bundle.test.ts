@@ -1,0 +1,150 @@
+// The synthesized Lambda bundles themselves, run in a fresh Node process with the env the stack gives them.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
+import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
+import { buildStackConfig } from '../../lib/config';
+import type { NewsAlertsFunction } from '../../lib/constructs/news-alerts-function';
+import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { type LocalDynamo, startDynalite } from '../support/dynalite';
+import { FAKE_AWS } from '../support/fake-aws';
+import { type LocalSns, startFauxqs } from '../support/fauxqs';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURE_FEEDS = ['https://feeds.example.org/politics.xml', 'https://news.example.net/rss'];
+
+// Loads a bundle as Lambda would (index.handler), invokes it once with the event, prints the result or the error.
+// fauxqs names queues sqs.<region>.localhost and the SDK sends to the queue URL's host: resolve *.localhost locally.
+const INVOKE = `
+const dns = require('node:dns');
+const lookup = dns.lookup;
+dns.lookup = (hostname, ...rest) => lookup(hostname.endsWith('.localhost') ? '127.0.0.1' : hostname, ...rest);
+const [bundle, event] = process.argv.slice(1);
+require(bundle).handler(JSON.parse(event)).then(
+  (result) => console.log('RESULT ' + JSON.stringify(result ?? null)),
+  (error) => { console.log('ERROR ' + JSON.stringify({ name: error.name, message: error.message })); process.exitCode = 1; },
+);
+`;
+
+interface Invocation {
+  result?: unknown;
+  error?: { name: string; message: string };
+  /** Embedded-metric-format documents the function printed. */
+  metrics: { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }; [key: string]: unknown }[];
+}
+
+let stack: NewsAlertsStack;
+let template: Template;
+let assemblyDir: string;
+let dynamo: LocalDynamo;
+let sns: LocalSns;
+let tableName: string;
+
+beforeAll(async () => {
+  const app = new App({ context: { watchlist: join(__dirname, 'fixtures', 'watchlist.yaml') } });
+  stack = new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
+  template = Template.fromStack(stack);
+  assemblyDir = app.synth().directory;
+  [dynamo, sns] = await Promise.all([startDynalite(), startFauxqs()]);
+  tableName = await dynamo.createStateTable();
+}, 180_000);
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), sns?.stop()]);
+});
+
+/** Runs a function's bundle with its synthesized environment, the resource references replaced by local ones. */
+function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<string, string>): Promise<Invocation> {
+  const properties = template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
+  const bundle = join(assemblyDir, `asset.${String(properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.js');
+  const synthesized = properties.Environment.Variables as Record<string, unknown>;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    // The Lambda runtime provides @aws-sdk; here the project's node_modules stand in for it.
+    NODE_PATH: join(ROOT, 'node_modules'),
+    AWS_REGION: FAKE_AWS.region,
+    AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: sns.endpoint,
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+  };
+  for (const [name, value] of Object.entries(synthesized)) {
+    env[name] = typeof value === 'string' ? value : references[name];
+  }
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', INVOKE, bundle, JSON.stringify(event)],
+      { env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const lines = stdout.split('\n').filter((line) => line.trim() !== '');
+        const outcome = lines.find((line) => line.startsWith('RESULT ') || line.startsWith('ERROR '));
+        if (outcome === undefined) {
+          reject(new Error(`bundle printed no outcome (${error?.message}): ${stdout}\n${stderr}`));
+          return;
+        }
+        const metrics = lines
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line))
+          .filter((document) => document._aws !== undefined);
+        const payload = JSON.parse(outcome.slice(outcome.indexOf(' ') + 1));
+        resolve(outcome.startsWith('RESULT ') ? { result: payload, metrics } : { error: payload, metrics });
+      },
+    );
+  });
+}
+
+test('the dispatch bundle queues the feeds of the watchlist compiled into it, and emits its metrics as EMF', async () => {
+  const { QueueUrl } = await sns.sqs.send(new CreateQueueCommand({ QueueName: 'bundle-feed-jobs' }));
+  const invocation = await invoke(
+    stack.poller.dispatch,
+    {},
+    { STATE_TABLE_NAME: tableName, FEED_JOBS_QUEUE_URL: QueueUrl! },
+  );
+  expect(invocation.error).toBeUndefined();
+  expect(invocation.result).toEqual({ feeds: 2, queued: 2, failingOverADay: 0 });
+
+  const { Messages = [] } = await sns.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+  expect(Messages.map((message) => parseFeedJob(message.Body ?? '').feed.url).sort()).toEqual(FIXTURE_FEEDS);
+
+  // The namespace and dimension the alarms and dashboard read (lib/constructs/monitoring.ts).
+  const [document] = invocation.metrics;
+  expect(document?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'NewsAlerts', Dimensions: [['service']] });
+  expect(document).toMatchObject({ service: 'news-alerts', FeedsDispatched: 2, FeedsFailingOverADay: 0 });
+}, 90_000);
+
+test('the poll bundle refuses a loopback feed (SSRF guard), records it on the feed, and fails only the malformed job', async () => {
+  const loopbackFeed = { url: 'http://127.0.0.1:9/feed.xml', name: 'Loopback' };
+  const record = (messageId: string, body: string) => ({
+    messageId,
+    receiptHandle: messageId,
+    body,
+    attributes: { ApproximateReceiveCount: '1' },
+    messageAttributes: {},
+    eventSource: 'aws:sqs',
+  });
+  const invocation = await invoke(
+    stack.poller.poll,
+    { Records: [record('m-loopback', JSON.stringify({ feed: loopbackFeed })), record('m-garbage', 'not json')] },
+    { STATE_TABLE_NAME: tableName, ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:unused' },
+  );
+  expect(invocation.error).toBeUndefined();
+  expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-garbage' }] });
+  const state = await new DynamoStateStore({ client: dynamo.client, tableName }).getFeed(loopbackFeed.url);
+  expect(state).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringMatching(/^blocked-address/) });
+  expect(invocation.metrics[0]).toMatchObject({ FeedsPolled: 1, FeedErrors: 1 });
+}, 90_000);
+
+test('a bundle started without its table reports a configuration error naming the variable', async () => {
+  const invocation = await invoke(stack.poller.dispatch, {}, { FEED_JOBS_QUEUE_URL: 'https://sqs.example/q' });
+  expect(invocation.error).toEqual({
+    name: 'HandlerConfigError',
+    message: expect.stringContaining('env.STATE_TABLE_NAME: must be set'),
+  });
+  // Nothing about the watchlist: it is in the bundle.
+  expect(invocation.error?.message).not.toContain('NEWS_ALERTS_WATCHLIST');
+}, 60_000);

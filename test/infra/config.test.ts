@@ -1,0 +1,101 @@
+// Stack configuration from CDK context: defaults, schedule rules, subscriber lists, and every bad value named at once.
+import { join } from 'node:path';
+import { WatchlistError } from '../../lambda/core/watchlist';
+import { buildStackConfig, DEFAULT_SCHEDULE, StackConfigError } from '../../lib/config';
+
+const WATCHLIST = join(__dirname, 'fixtures', 'watchlist.yaml');
+
+const configFrom = (context: Record<string, unknown>) =>
+  buildStackConfig((key) => ({ watchlist: WATCHLIST, ...context })[key]);
+
+function problemsOf(context: Record<string, unknown>): string[] {
+  try {
+    configFrom(context);
+  } catch (error) {
+    if (error instanceof StackConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a StackConfigError');
+}
+
+test('with no context: the default watchlist, a 5-minute schedule, no tracing, no ops email', () => {
+  const config = buildStackConfig(() => undefined);
+  expect(config.schedule).toBe(DEFAULT_SCHEDULE);
+  expect(DEFAULT_SCHEDULE).toBe('rate(5 minutes)');
+  expect(config.tracing).toBe(false);
+  expect(config.opsEmails).toEqual([]);
+  expect(config.watchlist.entities.map((entity) => entity.id)).toEqual(
+    expect.arrayContaining(['krebs', 'cisa', 'masterson', 'raffensperger', 'sterling']),
+  );
+});
+
+test('the watchlist subscribers, split into instant and digest, with their entities', () => {
+  const config = configFrom({});
+  expect(config.alertSubscriptions).toEqual([
+    { protocol: 'email', endpoint: 'krebs-watcher@example.com', entities: ['krebs'] },
+    { protocol: 'sms', endpoint: '+15555550111' },
+    { protocol: 'email', endpoint: 'both@example.com', entities: ['quill'] },
+  ]);
+  expect(config.digestSubscriptions).toEqual([
+    { protocol: 'email', endpoint: 'digest-reader@example.com', entities: ['cisa', 'quill'] },
+  ]);
+});
+
+test('-c email and -c sms take comma-separated lists (or lists in cdk.json); a repeated address merges', () => {
+  const config = configFrom({ email: ' a@example.com,BOTH@example.com ', sms: ['+15555550100', '+442071838750'] });
+  expect(config.alertSubscriptions).toEqual([
+    { protocol: 'email', endpoint: 'a@example.com' },
+    // Context asks for everything, so the watchlist's entity choice for the same address widens to all.
+    { protocol: 'email', endpoint: 'BOTH@example.com' },
+    { protocol: 'sms', endpoint: '+15555550100' },
+    { protocol: 'sms', endpoint: '+442071838750' },
+    { protocol: 'email', endpoint: 'krebs-watcher@example.com', entities: ['krebs'] },
+    { protocol: 'sms', endpoint: '+15555550111' },
+  ]);
+});
+
+test.each(['rate(1 minute)', 'rate(10 minutes)', 'rate(2 hours)', 'rate(1 day)', 'cron(0/15 6-22 * * ? *)'])(
+  'schedule %s is accepted',
+  (schedule) => {
+    expect(configFrom({ schedule }).schedule).toBe(schedule);
+  },
+);
+
+test.each([
+  ['rate(1 minutes)', 'use a singular unit for 1, plural otherwise'],
+  ['rate(5 minute)', 'use a singular unit for 1, plural otherwise'],
+  ['rate(0 minutes)', 'the rate must be at least 1'],
+  ['every 5 minutes', 'must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)'],
+  ['cron(0 7 * * ?)', 'must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)'],
+])('schedule %s is refused: %s', (schedule, message) => {
+  expect(problemsOf({ schedule })).toEqual([
+    expect.stringMatching(new RegExp(`^schedule: "${escape(schedule)}".*${escape(message)}`)),
+  ]);
+});
+
+test('every bad context value is listed in one error', () => {
+  expect(
+    problemsOf({ email: 'me@example.com,not-an-address', sms: '555-0100', opsEmail: 'ops', tracing: 'yes' }),
+  ).toEqual([
+    'email: "not-an-address" is not an email address',
+    'sms: "555-0100" is not an E.164 phone number',
+    'opsEmail: "ops" is not an email address',
+    'tracing: "yes" must be true or false',
+  ]);
+});
+
+test('-c opsEmail and -c tracing=true', () => {
+  const config = configFrom({ opsEmail: 'oncall@example.com,lead@example.com', tracing: 'true' });
+  expect(config.opsEmails).toEqual(['oncall@example.com', 'lead@example.com']);
+  expect(config.tracing).toBe(true);
+});
+
+test('a watchlist path that does not exist is a WatchlistError naming it', () => {
+  const missing = join(__dirname, 'fixtures', 'no-such-watchlist.yaml');
+  expect(() => buildStackConfig((key) => (key === 'watchlist' ? missing : undefined))).toThrow(WatchlistError);
+  expect(() => buildStackConfig((key) => (key === 'watchlist' ? missing : undefined))).toThrow(missing);
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
