@@ -101,8 +101,9 @@ export async function pollFeed(
   }
 
   if (response.kind === 'not-modified') {
-    // A 304 changes nothing, so it costs no write, unless it ends a run of failures.
-    if (!options.dryRun && state !== undefined && hasFailures(state)) {
+    // A 304 changes nothing, so it costs no write, unless it ends a run of failures or the feed's own interval
+    // needs to know when it was last asked (else it would be fetched on every tick once the interval passed).
+    if (!options.dryRun && state !== undefined && (hasFailures(state) || feed.intervalMinutes !== undefined)) {
       await ports.state.putFeed(succeededState(feed, state, now, state));
     }
     return { ...outcome, status: 'not-modified' };
@@ -289,6 +290,7 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
     lastSuccessAt: state?.lastSuccessAt,
     lastAttemptAt: now,
     consecutiveFailures,
+    failingSince: state?.failingSince ?? now,
     nextAttemptAt: now + backoffDelay(consecutiveFailures, DEFAULT_BACKOFF, error.details.retryAfterMs),
     lastError: `${error.code}: ${error.message}`,
     gone: error.code === 'gone' ? true : undefined,

@@ -63,6 +63,8 @@ export interface FeedState {
   lastSuccessAt?: number;
   lastAttemptAt?: number;
   consecutiveFailures: number;
+  /** ms since epoch of the first failure in the current run of failures (a 304 does not move lastSuccessAt). */
+  failingSince?: number;
   nextAttemptAt?: number;
   lastError?: string;
   /** 410 Gone: polling stopped until the watchlist changes the URL. */

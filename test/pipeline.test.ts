@@ -367,6 +367,33 @@ describe('pollFeed', () => {
     expect(recovered?.nextAttemptAt).toBeUndefined();
   });
 
+  it('remembers when a run of failures began, so a day of failures is told from a day of 304s', async () => {
+    const { source, ports, options, store, clock } = setup();
+    source.serve(BBC.url, new FeedError('timeout', 'no answer'));
+    const firstFailure = clock.time;
+    await pollFeed(BBC, ports, options);
+    clock.time += HOUR;
+    await pollFeed(BBC, ports, options);
+    expect(await store.getFeed(BBC.url)).toMatchObject({ consecutiveFailures: 2, failingSince: firstFailure });
+
+    clock.time += HOUR;
+    source.serve(BBC.url, { body: rss([UNRELATED]) });
+    await pollFeed(BBC, ports, options);
+    expect((await store.getFeed(BBC.url))?.failingSince).toBeUndefined();
+  });
+
+  it('polls a feed with its own interval once per interval even while it answers 304', async () => {
+    const { source, ports, options, clock } = setup();
+    const hourly: FeedConfig = { ...NPR, intervalMinutes: 60 };
+    source.serve(hourly.url, { body: rss([UNRELATED]), etag: '"v1"' });
+    await pollFeed(hourly, ports, options);
+    clock.time += 61 * 60_000;
+    expect(await pollFeed(hourly, ports, options)).toMatchObject({ status: 'not-modified' });
+    clock.time += 5 * 60_000;
+    expect(await pollFeed(hourly, ports, options)).toMatchObject({ status: 'skipped' });
+    expect(source.fetchesOf(hourly.url)).toBe(2);
+  });
+
   it('waits as long as a 429 Retry-After asks, and stops polling a feed that is gone', async () => {
     const { source, ports, options, store, clock } = setup();
     source.serve(BBC.url, new FeedError('rate-limited', 'HTTP 429', { httpStatus: 429, retryAfterMs: 2 * HOUR }));

@@ -72,6 +72,7 @@ const FEED_STATE_FIELDS = [
   'lastSuccessAt',
   'lastAttemptAt',
   'consecutiveFailures',
+  'failingSince',
   'nextAttemptAt',
   'lastError',
   'gone',

@@ -33,6 +33,7 @@ const snapshotSchema = z.looseObject({
       lastSuccessAt: optionalNumber,
       lastAttemptAt: optionalNumber,
       consecutiveFailures: z.number(),
+      failingSince: optionalNumber,
       nextAttemptAt: optionalNumber,
       lastError: optionalString,
       gone: z.boolean().optional(),

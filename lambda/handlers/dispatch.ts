@@ -3,7 +3,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../adapters/system-clock';
-import { backoffDelay } from '../core/backoff';
 import type { FeedConfig } from '../core/types';
 import { isDue } from '../pipeline';
 import type { Clock, FeedState, StateStore } from '../ports';
@@ -56,16 +55,10 @@ export function createDispatchHandler(deps: DispatchDeps): () => Promise<Dispatc
   };
 }
 
-/** A feed failing now whose last success (or, never having succeeded, whose first failure) is over a day old. */
+/** A feed whose current run of failures started over a day ago (a 304 keeps lastSuccessAt still, so that won't do). */
 function failingOverADay(state: FeedState | undefined, now: number): boolean {
   if (state === undefined || state.consecutiveFailures === 0) return false;
-  if (state.lastSuccessAt !== undefined) return now - state.lastSuccessAt > DAY_MS;
-  // Never succeeded: attempts are spaced at least by the backoff, which bounds from below how long it has failed.
-  let failingFor = now - (state.lastAttemptAt ?? now);
-  for (let failures = 1; failures < state.consecutiveFailures && failingFor <= DAY_MS; failures++) {
-    failingFor += backoffDelay(failures);
-  }
-  return failingFor > DAY_MS;
+  return now - (state.failingSince ?? state.lastAttemptAt ?? now) > DAY_MS;
 }
 
 export const handler = builtOnFirstCall(() => {

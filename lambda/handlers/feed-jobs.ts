@@ -29,6 +29,7 @@ const stateSchema = z.looseObject({
   lastSuccessAt: optionalNumber,
   lastAttemptAt: optionalNumber,
   consecutiveFailures: z.int({ error: 'must be a whole number' }).check(z.nonnegative('must not be negative')),
+  failingSince: optionalNumber,
   nextAttemptAt: optionalNumber,
   lastError: optionalString,
   gone: z.optional(z.boolean({ error: 'must be true or false' })),

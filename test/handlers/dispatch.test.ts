@@ -135,12 +135,23 @@ test('counts the feeds failing for more than a day, including one that never suc
   const [healthy, failingHour, failingTwoDays, neverOkYoung, neverOkOld] = feeds.map((f) => f.url);
   const { handler, telemetry } = await dispatchWith(feeds, [
     { url: healthy!, consecutiveFailures: 0, lastSuccessAt: NOW - 3 * 24 * HOUR },
-    { url: failingHour!, consecutiveFailures: 2, lastSuccessAt: NOW - HOUR, lastError: 'timeout: no answer' },
-    { url: failingTwoDays!, consecutiveFailures: 9, lastSuccessAt: NOW - 48 * HOUR, lastError: 'http-status: 503' },
-    // Three failures since the first poll: the backoff schedule (5 + 10 min) says at least 15 minutes.
-    { url: neverOkYoung!, consecutiveFailures: 3, lastAttemptAt: NOW - MINUTE },
-    // Twelve failures with capped backoff between them cannot fit in a day.
-    { url: neverOkOld!, consecutiveFailures: 12, lastAttemptAt: NOW - MINUTE },
+    // Answered 304 for three days (lastSuccessAt stays still), then failed for an hour: not a day of failures.
+    {
+      url: failingHour!,
+      consecutiveFailures: 2,
+      lastSuccessAt: NOW - 3 * 24 * HOUR,
+      failingSince: NOW - HOUR,
+      lastError: 'timeout: no answer',
+    },
+    {
+      url: failingTwoDays!,
+      consecutiveFailures: 9,
+      lastSuccessAt: NOW - 48 * HOUR,
+      failingSince: NOW - 47 * HOUR,
+      lastError: 'http-status: 503',
+    },
+    { url: neverOkYoung!, consecutiveFailures: 3, failingSince: NOW - 15 * MINUTE, lastAttemptAt: NOW - MINUTE },
+    { url: neverOkOld!, consecutiveFailures: 12, failingSince: NOW - 30 * HOUR, lastAttemptAt: NOW - MINUTE },
   ]);
   expect(await handler()).toMatchObject({ failingOverADay: 2 });
   expect(telemetry.metrics.total('FeedsFailingOverADay')).toBe(2);
