@@ -62,15 +62,13 @@ test.each(['rate(1 minute)', 'rate(10 minutes)', 'rate(2 hours)', 'rate(1 day)',
 );
 
 test.each([
-  ['rate(1 minutes)', 'use a singular unit for 1, plural otherwise'],
-  ['rate(5 minute)', 'use a singular unit for 1, plural otherwise'],
-  ['rate(0 minutes)', 'the rate must be at least 1'],
-  ['every 5 minutes', 'must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)'],
-  ['cron(0 7 * * ?)', 'must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)'],
-])('schedule %s is refused: %s', (schedule, message) => {
-  expect(problemsOf({ schedule })).toEqual([
-    expect.stringMatching(new RegExp(`^schedule: "${escape(schedule)}".*${escape(message)}`)),
-  ]);
+  ['rate(1 minutes)', '"rate(1 minutes)": use a singular unit for 1, plural otherwise'],
+  ['rate(5 minute)', '"rate(5 minute)": use a singular unit for 1, plural otherwise'],
+  ['rate(0 minutes)', '"rate(0 minutes)": the rate must be at least 1'],
+  ['every 5 minutes', '"every 5 minutes" must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)'],
+  ['cron(0 7 * * ?)', '"cron(0 7 * * ?)" must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)'],
+])('schedule %s is refused', (schedule, message) => {
+  expect(problemsOf({ schedule })).toEqual([`schedule: ${message}`]);
 });
 
 test('every bad context value is listed in one error', () => {
@@ -95,7 +93,3 @@ test('a watchlist path that does not exist is a WatchlistError naming it', () =>
   expect(() => buildStackConfig((key) => (key === 'watchlist' ? missing : undefined))).toThrow(WatchlistError);
   expect(() => buildStackConfig((key) => (key === 'watchlist' ? missing : undefined))).toThrow(missing);
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
