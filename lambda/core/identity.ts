@@ -28,7 +28,7 @@ export function itemIdentity(item: NormalizedItem): ItemIdentity {
   const key =
     guid && !guidIsLink
       ? `g:${hash(guidScope(guid, item))}`
-      : (linkKey ?? `t:${hash(`${fingerprint}|${item.publishedAt ?? ''}`)}`);
+      : (linkKey ?? `t:${hash(`${fingerprint || untitledFingerprint(item)}|${item.publishedAt ?? ''}`)}`);
 
   const aliasKeys = [linkKey, fingerprintKey].filter((alias): alias is string => alias !== undefined && alias !== key);
   return { key, aliasKeys };
@@ -42,6 +42,11 @@ function guidScope(guid: string, item: NormalizedItem): string {
   if (/^(https?:|tag:|urn:)/i.test(guid) || guid.length >= 24) return guid;
   const host = item.canonicalLink ? new URL(item.canonicalLink).host : (item.publisher ?? '');
   return `${host}|${guid}`;
+}
+
+/** An untitled item's stand-in for a title fingerprint: the start of its text, so untitled items do not collide. */
+function untitledFingerprint(item: NormalizedItem): string {
+  return titleFingerprint((item.summary || item.content).slice(0, 500));
 }
 
 function hash(text: string): string {

@@ -92,6 +92,13 @@ describe('itemIdentity', () => {
     expect(identify({ title: 'Masterson leaves CISA', published: '2021-01-05T12:00:00Z' }).key).not.toBe(identity.key);
   });
 
+  it('tells apart untitled items with neither GUID nor link by their text', () => {
+    const first = identify({ summary: 'Sterling: threats against election workers must stop' });
+    const second = identify({ summary: 'Raffensperger certifies Georgia results' });
+    expect(first.key).toMatch(/^t:/);
+    expect(first.key).not.toBe(second.key);
+  });
+
   it('gives short titles no fingerprint alias, so a recurring "Morning briefing" is not taken for yesterday’s', () => {
     const monday = identify({ guid: 'brief-2020-11-16', title: 'Morning briefing', link: 'https://example.com/b/16' });
     const tuesday = identify({ guid: 'brief-2020-11-17', title: 'Morning briefing', link: 'https://example.com/b/17' });
