@@ -1,5 +1,5 @@
 // The news-alerts stack: composes one construct per concern; all choices live in the constructs and the config.
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { AlertTopics } from './constructs/alert-topics';
@@ -41,5 +41,11 @@ export class NewsAlertsStack extends Stack {
       poller: this.poller,
       opsEmails: config.opsEmails,
     });
+    // What the README's deploy steps refer to: the table to delete after `cdk destroy`, the topics to subscribe to.
+    new CfnOutput(this, 'StateTableName', { value: this.state.table.tableName });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.topics.alerts.topicArn });
+    new CfnOutput(this, 'DigestTopicArn', { value: this.topics.digest.topicArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.monitoring.opsTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }
