@@ -28,6 +28,19 @@ export interface NewsAlertsFunctionProps {
 
 export type TableAccess = 'read' | 'readWrite';
 
+/** What DynamoStateStore calls: no Scan, no streams, no table management (grantReadData would add them). */
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 export class NewsAlertsFunction extends Construct {
@@ -86,11 +99,11 @@ export class NewsAlertsFunction extends Construct {
     });
   }
 
-  /** Table name in the env and read (dispatch) or read/write (poll) data access to that table alone. */
+  /** Table name in the env and read (dispatch) or read/write (poll) item access to that table alone. */
   bindStateTable(table: ITable, access: TableAccess): void {
     this.fn.addEnvironment(EnvName.stateTableName, table.tableName);
-    if (access === 'read') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
+    // The table uses the AWS-managed key, which needs no grant of its own.
+    table.grant(this.fn, ...TABLE_ACTIONS[access]);
   }
 
   /** Topic ARN in the env, sns:Publish on that topic, and what publishing needs of its KMS key. */
