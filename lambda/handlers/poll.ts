@@ -65,6 +65,11 @@ async function pollRecord(record: SQSRecord, deps: PollDeps): Promise<boolean> {
 }
 
 function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): void {
+  if (outcome.status === 'skipped') {
+    // A redelivered job whose feed an earlier attempt already polled: nothing was fetched, so nothing is counted.
+    logger.info('feed not due, skipped', { feed: outcome.url });
+    return;
+  }
   metrics.addMetric(MetricName.FeedsPolled, MetricUnit.Count, 1);
   metrics.addMetric(MetricName.FeedsNotModified, MetricUnit.Count, outcome.status === 'not-modified' ? 1 : 0);
   metrics.addMetric(MetricName.FeedErrors, MetricUnit.Count, outcome.status === 'error' ? 1 : 0);

@@ -225,3 +225,14 @@ test('each invocation flushes its metrics once, with the per-feed counts', async
     AlertsFailed: 0,
   });
 });
+
+test('a redelivered job whose feed was polled meanwhile is skipped: no fetch, no metrics, the message succeeds', async () => {
+  const { handler, state, telemetry } = setup();
+  await state.putFeed({ url: feeds.sterling.url, consecutiveFailures: 0, lastAttemptAt: NOW, lastSuccessAt: NOW });
+  const hourly = { ...feeds.sterling, intervalMinutes: 60 };
+  const requestsBefore = server.requestsTo('/sterling.xml').length;
+  const response = await handler(sqsEvent([sqsRecord('m-again', job(hourly), 2)]));
+  expect(response.batchItemFailures).toEqual([]);
+  expect(server.requestsTo('/sterling.xml')).toHaveLength(requestsBefore);
+  expect(telemetry.metrics.total('FeedsPolled')).toBe(0);
+});
