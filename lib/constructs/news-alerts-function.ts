@@ -41,7 +41,8 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   ],
 };
 
-export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+/** The newest Node.js runtime aws-cdk-lib offers; the bundling target below follows it. */
+const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 export class NewsAlertsFunction extends Construct {
   readonly fn: NodejsFunction;

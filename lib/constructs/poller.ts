@@ -35,7 +35,6 @@ export class Poller extends Construct {
   readonly poll: NewsAlertsFunction;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: PollerProps) {
     super(scope, id);
@@ -101,7 +100,7 @@ export class Poller extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${dispatchId}.Arn>:*]`,
       reason: 'grantInvoke covers the dispatch function and its versions/aliases (ARN:*); no other function',
     });
-    this.schedule = new Schedule(this, 'Schedule', {
+    new Schedule(this, 'Schedule', {
       description: 'news-alerts: run dispatch, which queues the feeds that are due',
       schedule: ScheduleExpression.expression(props.schedule),
       target: new LambdaInvoke(this.dispatch.fn, {
