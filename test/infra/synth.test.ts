@@ -61,14 +61,11 @@ test('a bad watchlist stops the app with exit 2 and exactly the messages of news
   expect(validate.code).toBe(2);
   expect(validate.stderr).toContain('entities[0].aliases[0]: must not be empty');
 
-  const app = await run(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/news-alerts.ts'],
-    {
-      CDK_CONTEXT_JSON: JSON.stringify({ watchlist: BAD_WATCHLIST }),
-      CDK_OUTDIR: outDir,
-    },
-  );
+  // The app as cdk.json runs it, with the context the CLI would pass.
+  const app = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/news-alerts.ts'], {
+    CDK_CONTEXT_JSON: JSON.stringify({ watchlist: BAD_WATCHLIST }),
+    CDK_OUTDIR: outDir,
+  });
   expect(app.code).toBe(2);
   expect(app.stderr).toBe(validate.stderr);
   expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
