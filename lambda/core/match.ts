@@ -42,13 +42,30 @@ const SNIPPET_RADIUS = 60;
 const NO_NODE = -1;
 
 /**
- * The automaton in flat typed arrays: the root's transitions are a dense row (most characters are read at or near the
- * root), every other node's are a sorted slice of `edgeSymbol`/`edgeTarget`. Characters are first mapped to a small
- * alphabet of the code units that occur in patterns; any other character sends the automaton back to the root.
+ * Nodes this close to the root get a dense row of complete transitions (failure links already followed): text is read
+ * at or near the root almost all the time, so most characters cost one array read whatever the number of patterns,
+ * while the rows stay few (at most 1 + A + A² for an alphabet of A symbols).
+ */
+const DENSE_DEPTH = 2;
+/**
+ * ...up to this many cells in all (16 MB): phrases in a large alphabet (thousands of CJK characters) would otherwise
+ * make rows that wide by as many. Rows go to the shallowest nodes first, so a node's failure target always has one.
+ */
+const DENSE_CELL_BUDGET = 1 << 22;
+
+/**
+ * The automaton in flat typed arrays: nodes up to DENSE_DEPTH have dense rows of complete transitions, deeper nodes a
+ * sorted slice of `edgeSymbol`/`edgeTarget` and a failure link. Characters are first mapped to a small alphabet of the
+ * code units that occur in patterns; any other character sends the automaton back to the root.
  */
 class Automaton {
   private readonly symbolOf = new Uint16Array(65536);
-  private readonly rootNext: Int32Array;
+  /** Symbols per dense row: the alphabet plus symbol 0 (a character in no pattern). */
+  private readonly width: number;
+  /** Row of complete transitions for each dense node, `width` entries per row; row 0 is the root's. */
+  private readonly dense: Int32Array;
+  /** Each node's row in `dense`, or NO_NODE for a sparse (deep) node. */
+  private readonly denseRow: Int32Array;
   private readonly edgeStart: Int32Array;
   private readonly edgeSymbol: Uint16Array;
   private readonly edgeTarget: Int32Array;
@@ -87,25 +104,49 @@ class Automaton {
       this.edgeSymbol[slot] = symbol[node]!;
       this.edgeTarget[slot] = node;
     }
-    this.rootNext = new Int32Array(alphabet.length + 1);
-    for (let edge = this.edgeStart[0]!; edge < this.edgeStart[1]!; edge++) {
-      this.rootNext[this.edgeSymbol[edge]!] = this.edgeTarget[edge]!;
-    }
-
+    this.width = alphabet.length + 1;
+    const depth = new Uint8Array(nodeCount);
+    let denseCount = 0;
+    this.denseRow = new Int32Array(nodeCount).fill(NO_NODE);
+    // First pass, breadth-first: depths, and which nodes get a dense row.
     this.fail = new Int32Array(nodeCount);
     this.report = new Int32Array(nodeCount).fill(NO_NODE);
     this.nextReport = new Int32Array(nodeCount).fill(NO_NODE);
     const queue = new Int32Array(nodeCount);
-    let tail = 0;
-    for (let head = -1; head < tail; head++) {
-      const node = head < 0 ? 0 : queue[head]!;
+    queue[0] = 0;
+    for (let head = 0, tail = 1; head < tail; head++) {
+      const node = queue[head]!;
+      if (depth[node]! <= DENSE_DEPTH && (denseCount + 1) * this.width <= DENSE_CELL_BUDGET) {
+        this.denseRow[node] = denseCount++;
+      }
+      for (let edge = this.edgeStart[node]!; edge < this.edgeStart[node + 1]!; edge++) {
+        const child = this.edgeTarget[edge]!;
+        depth[child] = Math.min(depth[node]! + 1, 255);
+        queue[tail++] = child;
+      }
+    }
+    this.dense = new Int32Array(denseCount * this.width);
+
+    // Breadth-first, so a node's failure target (always shallower) has its row and links before the node needs them.
+    for (let head = 0; head < nodeCount; head++) {
+      const node = queue[head]!;
+      const row = this.denseRow[node]!;
+      if (row !== NO_NODE) {
+        const base = row * this.width;
+        const fallback = node === 0 ? NO_NODE : this.denseRow[this.fail[node]!]! * this.width;
+        for (let symbol = 1; symbol < this.width; symbol++) {
+          this.dense[base + symbol] = fallback === NO_NODE ? 0 : this.dense[fallback + symbol]!;
+        }
+        for (let edge = this.edgeStart[node]!; edge < this.edgeStart[node + 1]!; edge++) {
+          this.dense[base + this.edgeSymbol[edge]!] = this.edgeTarget[edge]!;
+        }
+      }
       for (let edge = this.edgeStart[node]!; edge < this.edgeStart[node + 1]!; edge++) {
         const child = this.edgeTarget[edge]!;
         const failure = node === 0 ? 0 : this.step(this.fail[node]!, this.edgeSymbol[edge]!);
         this.fail[child] = failure;
         this.report[child] = this.terminal[child]! >= 0 ? child : this.report[failure]!;
         this.nextReport[child] = this.report[failure]!;
-        queue[tail++] = child;
       }
     }
   }
@@ -136,7 +177,8 @@ class Automaton {
   /** The goto function with failure links: the node reached from `node` on `symbol`. */
   private step(node: number, symbol: number): number {
     for (let current = node; ; current = this.fail[current]!) {
-      if (current === 0) return this.rootNext[symbol]!;
+      const row = this.denseRow[current]!;
+      if (row !== NO_NODE) return this.dense[row * this.width + symbol]!;
       for (let edge = this.edgeStart[current]!, end = this.edgeStart[current + 1]!; edge < end; edge++) {
         if (this.edgeSymbol[edge] === symbol) return this.edgeTarget[edge]!;
       }
@@ -145,12 +187,13 @@ class Automaton {
 
   /** One pass over the folded text; returns how many hits were written to `hitPattern`/`hitEnd`. */
   scan(codes: Uint16Array, length: number): number {
-    const { symbolOf, report, nextReport, terminal } = this;
+    const { symbolOf, report, nextReport, terminal, dense, denseRow, width } = this;
     let hits = 0;
     let node = 0;
     for (let index = 0; index < length; index++) {
       const symbol = symbolOf[codes[index]!]!;
-      node = symbol === 0 ? 0 : node === 0 ? this.rootNext[symbol]! : this.step(node, symbol);
+      const row = denseRow[node]!;
+      node = row !== NO_NODE ? dense[row * width + symbol]! : this.step(node, symbol);
       for (let found = report[node]!; found !== NO_NODE; found = nextReport[found]!) {
         if (hits === this.hitPattern.length) this.growHits();
         this.hitPattern[hits] = terminal[found]!;
@@ -290,7 +333,7 @@ export function compileMatcher(entities: Entity[]): Matcher {
         foldedStart: start,
         foldedEnd: end,
         start: folded.start[start]!,
-        end: folded.end[end - 1]!,
+        end: folded.originalEnd(end - 1),
       });
     }
   }

@@ -58,74 +58,111 @@ function learnSingleUnitFold(unit: number): number {
   return entry;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /**
- * Reusable buffers holding the folded form of one text: `codes[0..length)` are UTF-16 code units,
- * `start[i]`/`end[i]` the span of the original text that produced folded unit `i`.
+ * Reusable buffers holding the folded form of one text: `codes[0..length)` are UTF-16 code units, `start[i]` the
+ * offset in the original text of the character that produced folded unit `i` (`originalEnd(i)` is where it ends).
  */
 export class FoldedText {
   codes = new Uint16Array(256);
   start = new Int32Array(256);
-  end = new Int32Array(256);
   length = 0;
+  /**
+   * The input's UTF-16 code units. Feed text reaches the matcher as a mix of string representations (flat, sliced,
+   * concatenated), and charCodeAt over such a mix runs about 5x slower than reading a copy made by Buffer.write, which
+   * handles every representation natively.
+   */
+  private source = Buffer.alloc(512);
+  private units = new Uint16Array(this.source.buffer, this.source.byteOffset, 256);
 
   /**
    * Folds `text` into the buffers, replacing what they held. Runs of spaces collapse to one; leading ones vanish;
    * possessive endings vanish (`Krebs's`, `Krebs’` -> `krebs`), so phrases match with or without them.
    */
   fold(text: string): this {
-    this.ensureCapacity(text.length * 2 + 8);
-    let { codes, start, end } = this;
+    const count = text.length;
+    this.ensureCapacity(count + 8);
+    const units = this.readUnits(text);
+    let { codes, start } = this;
     let length = 0;
     let lastWasSpace = true;
-    let sawApostrophe = false;
-    for (let index = 0; index < text.length; ) {
-      const unit = text.charCodeAt(index);
+    let firstApostrophe = -1;
+    for (let index = 0; index < count; ) {
+      const unit = units[index]!;
       const entry = SINGLE_UNIT_FOLD[unit] || learnSingleUnitFold(unit);
       if (entry !== NOT_SINGLE) {
         const folded = entry - 1;
-        if (folded !== SPACE || !lastWasSpace) {
-          codes[length] = folded;
-          start[length] = index;
-          end[length] = index + 1;
-          length++;
-          lastWasSpace = folded === SPACE;
-          sawApostrophe ||= folded === APOSTROPHE;
+        if (folded === SPACE) {
+          if (lastWasSpace) {
+            index++;
+            continue;
+          }
+          lastWasSpace = true;
+        } else {
+          lastWasSpace = false;
+          if (folded === APOSTROPHE && firstApostrophe < 0) firstApostrophe = length;
         }
+        codes[length] = folded;
+        start[length] = index;
+        length++;
         index++;
         continue;
       }
-      const codePoint = text.codePointAt(index)!;
-      const width = codePoint > 0xffff ? 2 : 1;
-      const folded = foldCodePoint(codePoint);
+      const next = index + 1 < count ? units[index + 1]! : 0;
+      const pair = unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+      const folded = foldCodePoint(pair ? (unit - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000 : unit);
       // Typed arrays drop writes past their end, so keep room for this fold plus one unit per remaining input unit.
-      if (length + folded.length + text.length - index > codes.length) {
+      if (length + folded.length + count - index > codes.length) {
         this.length = length;
-        this.ensureCapacity(length + folded.length + text.length - index + 8);
-        ({ codes, start, end } = this);
+        this.ensureCapacity(length + folded.length + count - index + 8);
+        ({ codes, start } = this);
       }
       for (let part = 0; part < folded.length; part++) {
         const code = folded.charCodeAt(part);
         if (code === SPACE && lastWasSpace) continue;
+        if (code === APOSTROPHE && firstApostrophe < 0) firstApostrophe = length;
         codes[length] = code;
         start[length] = index;
-        end[length] = index + width;
         length++;
         lastWasSpace = code === SPACE;
-        sawApostrophe ||= code === APOSTROPHE;
       }
-      index += width;
+      index += pair ? 2 : 1;
     }
     this.length = length;
-    if (sawApostrophe) this.dropPossessives();
+    if (firstApostrophe >= 0) this.dropPossessives(firstApostrophe);
     return this;
   }
 
-  /** Removes `'s` and a lone `'` that follow a letter or digit and end a word; `O'Brien` keeps its apostrophe. */
-  private dropPossessives(): void {
-    const { codes, start, end, length } = this;
+  /** Offset in the original text just after the character that produced folded unit `index`. */
+  originalEnd(index: number): number {
+    const at = this.start[index]!;
+    const unit = this.units[at]!;
+    const pair = unit >= 0xd800 && unit <= 0xdbff && (this.units[at + 1]! & 0xfc00) === 0xdc00;
+    return at + (pair ? 2 : 1);
+  }
+
+  /** Copies the text's code units into `units` (native order) and returns it. */
+  private readUnits(text: string): Uint16Array {
+    if (this.units.length < text.length + 1) {
+      this.source = Buffer.alloc(text.length * 4 + 2);
+      this.units = new Uint16Array(this.source.buffer, this.source.byteOffset, text.length * 2 + 1);
+    }
+    const bytes = this.source.write(text, 0, 'utf16le');
+    if (!LITTLE_ENDIAN) this.source.subarray(0, bytes).swap16();
+    this.units[text.length] = 0; // so originalEnd never reads a stale unit past the end
+    return this.units;
+  }
+
+  /**
+   * Removes `'s` and a lone `'` that follow a letter or digit and end a word; `O'Brien` keeps its apostrophe. Starts at
+   * the first apostrophe: everything before it stays where it is.
+   */
+  private dropPossessives(from: number): void {
+    const { codes, start, length } = this;
     const wordAt = (index: number) => index < length && isWordCodePoint(codes[index]!);
-    let kept = 0;
-    for (let index = 0; index < length; index++) {
+    let kept = from;
+    for (let index = from; index < length; index++) {
       const code = codes[index]!;
       if (code === APOSTROPHE && kept > 0 && isWordCodePoint(codes[kept - 1]!)) {
         if (codes[index + 1] === LOWER_S && index + 1 < length && !wordAt(index + 2)) {
@@ -136,7 +173,6 @@ export class FoldedText {
       }
       codes[kept] = code;
       start[kept] = start[index]!;
-      end[kept] = end[index]!;
       kept++;
     }
     this.length = kept;
@@ -151,7 +187,6 @@ export class FoldedText {
     };
     this.codes = grow(this.codes, new Uint16Array(size));
     this.start = grow(this.start, new Int32Array(size));
-    this.end = grow(this.end, new Int32Array(size));
   }
 }
 
