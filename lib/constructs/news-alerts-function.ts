@@ -36,6 +36,7 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
     'dynamodb:BatchGetItem',
     'dynamodb:Query',
     'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
   ],

@@ -335,6 +335,7 @@ describe('least privilege', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
       ].sort(),
     );
   });
