@@ -1,4 +1,5 @@
 // The interfaces the use case needs; adapters implement them and are passed in, never built at module scope.
+import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
 import type { Alert, ItemIdentity } from './core/types';
 
 export interface Clock {
@@ -83,9 +84,51 @@ export interface ItemRecord {
   identity: ItemIdentity;
   feedUrl: string;
   title: string;
+  /** The story the item started or joined, kept on the item's row so an item links to its story. */
+  storyId?: string;
 }
 
-export interface StateStore {
+/** What filing one item on a story writes: its band rows (pointing at `ref`) and the story's record. */
+export type StoryItemWrite =
+  /** The item starts `story`: the story row, the band rows and one headline row per entity of the story. */
+  | { kind: 'start'; story: StoryRecord; bandKeys: string[]; ref: StoryRef }
+  /** The item joins story `storyId`: its source is added to the story (as core/story addToStory does), band rows. */
+  | { kind: 'join'; storyId: string; source: StorySource; entities: string[]; bandKeys: string[]; ref: StoryRef };
+
+/** Story rows (docs/stories.md): band rows find an item's story, story rows hold it, headline rows find follow-ups. */
+export interface StoryStore {
+  /**
+   * The band rows stored under these keys (one read). Rows past their time may still come back, as DynamoDB's TTL
+   * deletes lazily: chooseStory checks the window itself.
+   */
+  findStoryRefs(bandKeys: string[]): Promise<StoryRef[]>;
+  /**
+   * Files an item on its story. A 'start' of a story that exists already (a retried item) leaves its record as it is.
+   * Returns the story's record after the write; undefined when a 'join' found no story row (it expired).
+   */
+  saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined>;
+  /** Headlines of stories of `entityId` first seen in [since, until], newest first, at most `limit`. */
+  recentHeadlines(entityId: string, since: number, until: number, limit: number): Promise<StoryHeadline[]>;
+  /** Stories of any of `entityIds` first seen in [from, to), oldest first, each once (the digest's query). */
+  storiesBetween(entityIds: string[], from: number, to: number): Promise<StoryRecord[]>;
+}
+
+/** The SMS storm guard's answer for one alert. */
+export type SmsSlot =
+  /** The alert may go to SMS; `heldBefore` counts the alerts held back since the previous SMS (then reset). */
+  | { granted: true; heldBefore?: { count: number; since: number } }
+  /** Over the hour's limit: the alert goes to email only, and is counted as held back. */
+  | { granted: false };
+
+export interface SmsGuardStore {
+  /**
+   * Takes one of `limit` SMS slots of the hour starting at `hourStart` (atomic across pollers), or counts the alert
+   * as held back when none is left. Held-back counts older than a day are forgotten.
+   */
+  takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot>;
+}
+
+export interface StateStore extends StoryStore, SmsGuardStore {
   getFeed(url: string): Promise<FeedState | undefined>;
   /** All feeds' state in one call (dispatch reads it once per cycle). */
   listFeeds(): Promise<FeedState[]>;

@@ -1,4 +1,4 @@
-// StateStore on one DynamoDB table: feed state rows, and item claims/sent records kept exact with conditional writes.
+// StateStore on one DynamoDB table: feed state, item claims and story rows kept exact with conditional writes.
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -10,8 +10,19 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
+import {
+  addToStory,
+  FOLLOW_UP_HORIZON_MS,
+  MAX_STORY_SOURCES,
+  STORY_WINDOW_MS,
+  type StoryHeadline,
+  type StoryRecord,
+  type StoryRef,
+} from '../core/story';
+import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
+import { SMS_HELD_TTL_MS, SMS_HOUR_TTL_MS } from './memory-state-store';
 
 /*
  * Table layout (partition key pk, sort key sk, TTL attribute expiresAt):
@@ -31,6 +42,19 @@ import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
  * Alias rows are written when an item is done, not when it is claimed: two different keys of one story claimed within
  * the same lease window can both alert. Same-key races are exact (conditional put); cross-story dedupe is the story
  * fingerprint's job.
+ *
+ * Story rows (docs/stories.md; TTLs from the item's time, not the clock):
+ *   pk 'S#<entity>#<band>#<hash>', sk 'BAND'   StoryRef of the latest item filed under the key    seenAt + 72 h
+ *   pk 'STORY#<id>', sk 'STORY'                StoryRecord; entities and links as string sets,   lastSeenAt + 30 d
+ *                                               version (optimistic lock of the rare read-modify-write)
+ *   pk 'E#<entity>', sk '<firstSeenAt ISO>#<id>'  StoryHeadline                                  firstSeenAt + 30 d
+ *   pk 'SMS', sk 'HOUR#<hour ISO>'              sent: SMS slots taken in that hour                 hour + 2 h
+ *   pk 'SMS', sk 'HELD'                         heldCount, since: alerts held back since the last SMS  since + 24 h
+ *
+ *   findStoryRefs 1 BatchGetItem per 100 keys (eventually consistent). saveStoryItem: a join is 1 UpdateItem (append
+ *     the source while the story has room, the link is new and time moves forward; otherwise a GetItem and a
+ *     versioned PutItem through core addToStory) + 1 BatchWriteItem per 25 band rows; a start is 1 conditional
+ *     PutItem + the band and headline rows in BatchWriteItems. recentHeadlines 1 Query. takeSmsSlot 2 writes.
  */
 
 export interface DynamoStateStoreOptions {
@@ -49,6 +73,7 @@ interface ItemRow {
   leaseUntil?: number;
   sentAt?: number;
   alertId?: string;
+  storyId?: string;
   feedUrl: string;
   title: string;
   expiresAt: number;
@@ -62,9 +87,17 @@ interface AliasRow {
   expiresAt: number;
 }
 
+type Row = Record<string, unknown>;
+
 const FEED_PK = 'FEED';
 const ITEM_SK = 'ITEM';
 const ALIAS_SK = 'ALIAS';
+const BAND_SK = 'BAND';
+const STORY_SK = 'STORY';
+const SMS_PK = 'SMS';
+const SMS_HELD_SK = 'HELD';
+/** Retries of a conditional write (versioned story, held-back SMS count) that another poller raced. */
+const CONDITIONAL_WRITE_ATTEMPTS = 5;
 const FEED_STATE_FIELDS = [
   'etag',
   'lastModified',
@@ -190,10 +223,251 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
+  async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
+    const keys = [...new Set(bandKeys)].map((pk) => ({ pk, sk: BAND_SK }));
+    return (await this.readRows(keys, false)).map(storyRefFromRow);
+  }
+
+  async saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined> {
+    const story = write.kind === 'start' ? await this.startStory(write.story) : await this.joinStory(write);
+    if (story === undefined) return undefined;
+    const band = { ...write.ref, sk: BAND_SK, expiresAt: epochSeconds(write.ref.seenAt + STORY_WINDOW_MS) };
+    const rows: object[] = [...new Set(write.bandKeys)].map((pk) => ({ ...band, pk }));
+    if (write.kind === 'start') {
+      const { id, title, entities, firstSeenAt } = write.story;
+      const expiresAt = epochSeconds(firstSeenAt + FOLLOW_UP_HORIZON_MS);
+      for (const entityId of entities) {
+        rows.push({
+          pk: headlinePk(entityId),
+          sk: headlineSk(firstSeenAt, id),
+          id,
+          title,
+          entities,
+          firstSeenAt,
+          expiresAt,
+        });
+      }
+    }
+    await this.writeRows(rows);
+    return story;
+  }
+
+  async recentHeadlines(entityId: string, since: number, until: number, limit: number): Promise<StoryHeadline[]> {
+    if (limit <= 0) return [];
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': headlinePk(entityId),
+          ':from': isoTime(since),
+          ':to': `${isoTime(until)}~`,
+        },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(headlineFromRow);
+  }
+
+  async storiesBetween(entityIds: string[], from: number, to: number): Promise<StoryRecord[]> {
+    if (to <= from) return [];
+    const ids = new Set<string>();
+    for (const entityId of new Set(entityIds)) {
+      let startKey: Row | undefined;
+      do {
+        const page = await this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': headlinePk(entityId),
+              ':from': isoTime(from),
+              // The sort key is '<ISO>#<id>': '~' sorts after '#', so the last millisecond before `to` is included.
+              ':to': `${isoTime(to - 1)}~`,
+            },
+            ProjectionExpression: 'id',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const row of page.Items ?? []) ids.add(String(row.id));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    const rows = await this.readRows(
+      [...ids].map((id) => ({ pk: storyPk(id), sk: STORY_SK })),
+      false,
+    );
+    return rows.map(storyFromRow).sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot> {
+    if (!(limit > 0) || !(await this.takeHourSlot(hourStart, limit))) {
+      await this.countHeldSms(now);
+      return { granted: false };
+    }
+    // Taking the held-back count deletes it in the same request, so each held alert is told by exactly one SMS.
+    const { Attributes } = await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: SMS_PK, sk: SMS_HELD_SK }, ReturnValues: 'ALL_OLD' }),
+    );
+    if (Attributes === undefined || Number(Attributes.expiresAt) <= now / 1000) return { granted: true };
+    return { granted: true, heldBefore: { count: Number(Attributes.heldCount), since: Number(Attributes.since) } };
+  }
+
+  /** One atomic increment of the hour's count, refused once it reached `limit`. */
+  private async takeHourSlot(hourStart: number, limit: number): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: SMS_PK, sk: `HOUR#${isoTime(hourStart)}` },
+          UpdateExpression: 'ADD #sent :one SET expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
+          ExpressionAttributeNames: { '#sent': 'sent' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit,
+            ':expiresAt': epochSeconds(hourStart + SMS_HOUR_TTL_MS),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
+    }
+  }
+
+  /**
+   * One more alert held back: added to the live HELD row, or a fresh row when there is none or it is past its day.
+   * Both writes are conditional, so two pollers starting a row at once cannot overwrite each other's count.
+   */
+  private async countHeldSms(now: number): Promise<void> {
+    const Key = { pk: SMS_PK, sk: SMS_HELD_SK };
+    for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'ADD heldCount :one',
+            ConditionExpression: 'expiresAt > :now',
+            ExpressionAttributeValues: { ':one': 1, ':now': now / 1000 },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...Key, heldCount: 1, since: now, expiresAt: epochSeconds(now + SMS_HELD_TTL_MS) },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':now': now / 1000 },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(`SMS held-back count in ${this.tableName} kept changing; gave up`);
+  }
+
+  /** Writes a new story row; a story that exists already (a retried item) is left as it is and returned. */
+  private async startStory(story: StoryRecord): Promise<StoryRecord> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: storyRow(story, 0),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return story;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.readStory(story.id))?.story ?? story;
+    }
+  }
+
+  /**
+   * Adds the item's source to its story. The common case (room for a source, a new link, time moving forward) is one
+   * UpdateItem; any other case reads the story and writes what core addToStory makes of it, guarded by the version.
+   */
+  private async joinStory(write: Extract<StoryItemWrite, { kind: 'join' }>): Promise<StoryRecord | undefined> {
+    const { source } = write;
+    const link = source.link;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: storyPk(write.storyId), sk: STORY_SK },
+          UpdateExpression:
+            'SET #sources = list_append(#sources, :source), #lastSeenAt = :at, expiresAt = :expiresAt ' +
+            `ADD #entities :entities, #version :one${link === undefined ? '' : ', #links :links'}`,
+          ConditionExpression:
+            'attribute_exists(pk) AND #lastSeenAt <= :at AND size(#sources) < :max' +
+            (link === undefined ? '' : ' AND NOT contains(#links, :link)'),
+          ExpressionAttributeNames: {
+            '#sources': 'sources',
+            '#lastSeenAt': 'lastSeenAt',
+            '#entities': 'entities',
+            '#version': 'version',
+            ...(link === undefined ? {} : { '#links': 'links' }),
+          },
+          ExpressionAttributeValues: {
+            ':source': [withoutUndefined(source)],
+            ':at': source.seenAt,
+            ':expiresAt': epochSeconds(source.seenAt + FOLLOW_UP_HORIZON_MS),
+            ':entities': new Set(write.entities),
+            ':one': 1,
+            ':max': MAX_STORY_SOURCES,
+            ...(link === undefined ? {} : { ':links': new Set([link]), ':link': link }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? storyFromRow(Attributes) : undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.readStory(write.storyId);
+      if (current === undefined) return undefined;
+      const story = addToStory(current.story, source, write.entities);
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: storyRow(story, current.version + 1),
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': current.version },
+          }),
+        );
+        return story;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(`story ${write.storyId} kept changing; gave up after ${CONDITIONAL_WRITE_ATTEMPTS} attempts`);
+  }
+
+  private async readStory(id: string): Promise<{ story: StoryRecord; version: number } | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: storyPk(id), sk: STORY_SK }, ConsistentRead: true }),
+    );
+    return Item ? { story: storyFromRow(Item), version: Number(Item.version ?? 0) } : undefined;
+  }
+
   private itemRowBase(item: ItemRecord, now: number): Omit<ItemRow, 'status'> {
     return {
       pk: itemPk(item.identity.key),
       sk: ITEM_SK,
+      storyId: item.storyId,
       feedUrl: item.feedUrl,
       title: Array.from(item.title).slice(0, STORED_TITLE_CHARS).join(''),
       expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
@@ -206,15 +480,20 @@ export class DynamoStateStore implements StateStore {
       { pk: itemPk(key), sk: ITEM_SK },
       { pk: itemPk(key), sk: ALIAS_SK },
     ]);
-    const rows: (ItemRow | AliasRow)[] = [];
+    return (await this.readRows(keys, true)) as unknown as (ItemRow | AliasRow)[];
+  }
+
+  /** The rows under `keys` (at most one per key), in any order, in BatchGetItems of 100 keys. */
+  private async readRows(keys: { pk: string; sk: string }[], consistent: boolean): Promise<Row[]> {
+    const rows: Row[] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_MAX_KEYS);
+      let pending: Row[] | undefined = keys.slice(start, start + BATCH_GET_MAX_KEYS);
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
         if (attempt > 0) await this.pauseBeforeRetry(attempt, pending.length);
         const result: BatchGetCommandOutput = await this.documents.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } } }),
         );
-        rows.push(...((result.Responses?.[this.tableName] ?? []) as (ItemRow | AliasRow)[]));
+        rows.push(...(result.Responses?.[this.tableName] ?? []));
         pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
@@ -232,7 +511,12 @@ export class DynamoStateStore implements StateStore {
         status: row.status === 'silent' ? 'silent' : 'sent',
         expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
       }));
-    const requests = [row, ...aliasRows].map((Item) => ({ PutRequest: { Item } }));
+    await this.writeRows([row, ...aliasRows]);
+  }
+
+  /** Puts `rows` in BatchWriteItems of 25, retrying what DynamoDB leaves unprocessed. */
+  private async writeRows(rows: object[]): Promise<void> {
+    const requests = rows.map((Item) => ({ PutRequest: { Item: Item as Row } }));
     for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX_ITEMS) {
       let pending: typeof requests | undefined = requests.slice(start, start + BATCH_WRITE_MAX_ITEMS);
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
@@ -252,6 +536,83 @@ export class DynamoStateStore implements StateStore {
     }
     await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
   }
+}
+
+function storyPk(id: string): string {
+  return `STORY#${id}`;
+}
+
+function headlinePk(entityId: string): string {
+  return `E#${entityId}`;
+}
+
+function headlineSk(firstSeenAt: number, id: string): string {
+  return `${isoTime(firstSeenAt)}#${id}`;
+}
+
+/** ISO 8601 in UTC: sorts as time does (years 0-9999), so sort keys of times compare in order. */
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** DynamoDB TTL reads whole seconds since the epoch. */
+function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/** The story row: entities and links as string sets so a join can ADD to them and test `contains`. */
+function storyRow(story: StoryRecord, version: number): Row {
+  const links = new Set(story.sources.flatMap((source) => (source.link === undefined ? [] : [source.link])));
+  return {
+    pk: storyPk(story.id),
+    sk: STORY_SK,
+    ...story,
+    sources: story.sources.map(withoutUndefined),
+    entities: new Set(story.entities),
+    ...(links.size > 0 ? { links } : {}),
+    version,
+    expiresAt: epochSeconds(story.lastSeenAt + FOLLOW_UP_HORIZON_MS),
+  };
+}
+
+function storyFromRow(row: Row): StoryRecord {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    entities: sortedStrings(row.entities),
+    firstSeenAt: Number(row.firstSeenAt),
+    lastSeenAt: Number(row.lastSeenAt),
+    signature: row.signature as StoryRecord['signature'],
+    sources: row.sources as StoryRecord['sources'],
+  };
+}
+
+function storyRefFromRow(row: Row): StoryRef {
+  return {
+    storyId: String(row.storyId),
+    entities: row.entities as string[],
+    signature: row.signature as StoryRef['signature'],
+    origin: row.origin as StoryRef['origin'],
+    seenAt: Number(row.seenAt),
+  };
+}
+
+function headlineFromRow(row: Row): StoryHeadline {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    entities: row.entities as string[],
+    firstSeenAt: Number(row.firstSeenAt),
+  };
+}
+
+/** A string set comes back as a Set: the record keeps a sorted list, as core/story makes it. */
+function sortedStrings(value: unknown): string[] {
+  return [...((value as Iterable<string> | undefined) ?? [])].sort();
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
 function itemPk(key: string): string {

@@ -20,6 +20,40 @@ const KEEP_FILE_ADVICE = 'it is left untouched: repair it, or move it away to st
 
 const optionalNumber = z.number().optional();
 const optionalString = z.string().optional();
+const strings = z.array(z.string());
+const signatureSchema = z.looseObject({ title: strings, terms: strings });
+const headlineFields = { id: z.string(), title: z.string(), entities: strings, firstSeenAt: z.number() };
+const expiresAt = z.number();
+
+// Story rows (docs/stories.md), absent from files written before stories existed.
+const storiesSchema = z.looseObject({
+  bands: z.record(
+    z.string(),
+    z.looseObject({
+      storyId: z.string(),
+      entities: strings,
+      signature: signatureSchema,
+      origin: signatureSchema,
+      seenAt: z.number(),
+      expiresAt,
+    }),
+  ),
+  records: z.record(
+    z.string(),
+    z.looseObject({
+      ...headlineFields,
+      signature: signatureSchema,
+      lastSeenAt: z.number(),
+      sources: z.array(
+        z.looseObject({ publisher: optionalString, link: optionalString, title: z.string(), seenAt: z.number() }),
+      ),
+      expiresAt,
+    }),
+  ),
+  headlines: z.record(z.string(), z.record(z.string(), z.looseObject({ ...headlineFields, expiresAt }))),
+  smsHours: z.record(z.string(), z.looseObject({ sent: z.number(), expiresAt })),
+  smsHeld: z.looseObject({ count: z.number(), since: z.number(), expiresAt }).optional(),
+});
 
 // Loose objects keep fields this version does not know, so an older CLI does not drop a newer one's state.
 const snapshotSchema = z.looseObject({
@@ -49,10 +83,12 @@ const snapshotSchema = z.looseObject({
       leaseUntil: optionalNumber,
       sentAt: optionalNumber,
       alertId: optionalString,
+      storyId: optionalString,
       expiresAt: z.number(),
     }),
   ),
   aliases: z.record(z.string(), z.string()),
+  stories: storiesSchema.optional(),
 });
 
 export class FileStateStore extends MemoryStateStore {

@@ -1,5 +1,13 @@
 // In-memory StateStore: the reference semantics of the state port, for tests and the demo; the file store extends it.
-import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
+import {
+  addToStory,
+  FOLLOW_UP_HORIZON_MS,
+  STORY_WINDOW_MS,
+  type StoryHeadline,
+  type StoryRecord,
+  type StoryRef,
+} from '../core/story';
+import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
 
 export interface StoredItem {
   /** 'recorded': done without an alert (first-poll backfill). */
@@ -11,8 +19,26 @@ export interface StoredItem {
   leaseUntil?: number;
   sentAt?: number;
   alertId?: string;
+  /** The story the item started or joined. */
+  storyId?: string;
   /** ms since epoch after which the item is forgotten, as DynamoDB's TTL forgets it in AWS. */
   expiresAt: number;
+}
+
+/** A story row of docs/stories.md with its expiry (ms since epoch), as the DynamoDB table keeps it. */
+type Expiring<T> = T & { expiresAt: number };
+
+/** The story rows, as plain JSON. */
+export interface StorySnapshot {
+  /** Band key -> the ref of the latest item filed under it. */
+  bands: Record<string, Expiring<StoryRef>>;
+  /** Story id -> story. */
+  records: Record<string, Expiring<StoryRecord>>;
+  /** Entity id -> headlines of the stories it started with, by story id. */
+  headlines: Record<string, Record<string, Expiring<StoryHeadline>>>;
+  /** SMS storm guard: SMS slots taken per hour (hour start, ms), and the alerts held back since the last SMS. */
+  smsHours: Record<string, Expiring<{ sent: number }>>;
+  smsHeld?: Expiring<{ count: number; since: number }>;
 }
 
 /** Everything a store holds, as plain JSON (the file store's format). */
@@ -23,6 +49,8 @@ export interface StateSnapshot {
   items: Record<string, StoredItem>;
   /** Alias key (canonical link, title fingerprint) -> the key of the item it was first seen on. */
   aliases: Record<string, string>;
+  /** Absent in state files written before stories existed. */
+  stories?: StorySnapshot;
 }
 
 export interface StateStoreOptions {
@@ -31,15 +59,26 @@ export interface StateStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** Forgetting expired items is a sweep over all of them, so do it at most this often. */
 const PRUNE_EVERY_MS = 3_600_000;
+/** A held-back SMS count is told by the next SMS only within a day: "held since 14:05" must mean today. */
+export const SMS_HELD_TTL_MS = DAY_MS;
+/** An hour's SMS count is kept a little past its hour (DynamoDB deletes it by TTL). */
+export const SMS_HOUR_TTL_MS = 2 * HOUR_MS;
+
+function emptyStories(): StorySnapshot {
+  return { bands: {}, records: {}, headlines: {}, smsHours: {} };
+}
 
 export class MemoryStateStore implements StateStore {
   private feeds = new Map<string, FeedState>();
   private items = new Map<string, StoredItem>();
   private aliases = new Map<string, string>();
+  private stories: StorySnapshot = emptyStories();
   private readonly itemTtlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
+  private storiesPrunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: StateStoreOptions = {}) {
     this.itemTtlMs = (options.itemTtlDays ?? 90) * DAY_MS;
@@ -97,6 +136,91 @@ export class MemoryStateStore implements StateStore {
     return this.related(item, now).some((stored) => stored.status !== 'claimed');
   }
 
+  async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
+    await this.ready();
+    return bandKeys.flatMap((key) => {
+      const band = this.stories.bands[key];
+      return band ? [structuredClone(withoutExpiry(band))] : [];
+    });
+  }
+
+  async saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined> {
+    await this.ready();
+    this.pruneStories(write.ref.seenAt);
+    const { records, bands, headlines } = this.stories;
+    let story: StoryRecord;
+    if (write.kind === 'start') {
+      const existing = records[write.story.id];
+      story = existing ? withoutExpiry(existing) : write.story;
+      for (const entityId of write.story.entities) {
+        const headline: StoryHeadline = {
+          id: write.story.id,
+          title: write.story.title,
+          entities: write.story.entities,
+          firstSeenAt: write.story.firstSeenAt,
+        };
+        headlines[entityId] ??= {};
+        headlines[entityId][write.story.id] = { ...headline, expiresAt: headline.firstSeenAt + FOLLOW_UP_HORIZON_MS };
+      }
+    } else {
+      const existing = records[write.storyId];
+      if (!existing) return undefined;
+      story = addToStory(withoutExpiry(existing), write.source, write.entities);
+    }
+    records[story.id] = structuredClone({ ...story, expiresAt: story.lastSeenAt + FOLLOW_UP_HORIZON_MS });
+    for (const key of write.bandKeys) {
+      bands[key] = structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS });
+    }
+    await this.changed();
+    return structuredClone(story);
+  }
+
+  async recentHeadlines(entityId: string, since: number, until: number, limit: number): Promise<StoryHeadline[]> {
+    await this.ready();
+    return Object.values(this.stories.headlines[entityId] ?? {})
+      .filter((headline) => headline.firstSeenAt >= since && headline.firstSeenAt <= until)
+      .sort(newestFirst)
+      .slice(0, limit)
+      .map((headline) => structuredClone(withoutExpiry(headline)));
+  }
+
+  async storiesBetween(entityIds: string[], from: number, to: number): Promise<StoryRecord[]> {
+    await this.ready();
+    const ids = new Set<string>();
+    for (const entityId of entityIds) {
+      for (const headline of Object.values(this.stories.headlines[entityId] ?? {})) {
+        if (headline.firstSeenAt >= from && headline.firstSeenAt < to) ids.add(headline.id);
+      }
+    }
+    return [...ids]
+      .flatMap((id) => {
+        const record = this.stories.records[id];
+        return record ? [structuredClone(withoutExpiry(record))] : [];
+      })
+      .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot> {
+    await this.ready();
+    const { smsHours } = this.stories;
+    for (const [hour, row] of Object.entries(smsHours)) if (row.expiresAt <= now) delete smsHours[hour];
+    const sent = smsHours[hourStart]?.sent ?? 0;
+    const held = this.stories.smsHeld && this.stories.smsHeld.expiresAt > now ? this.stories.smsHeld : undefined;
+    let slot: SmsSlot;
+    if (sent < limit) {
+      smsHours[hourStart] = { sent: sent + 1, expiresAt: hourStart + SMS_HOUR_TTL_MS };
+      this.stories.smsHeld = undefined;
+      slot = held ? { granted: true, heldBefore: { count: held.count, since: held.since } } : { granted: true };
+    } else {
+      this.stories.smsHeld = held
+        ? { ...held, count: held.count + 1 }
+        : { count: 1, since: now, expiresAt: now + SMS_HELD_TTL_MS };
+      slot = { granted: false };
+    }
+    await this.changed();
+    return slot;
+  }
+
   /** A deep copy of everything held, for persisting. */
   protected snapshot(): StateSnapshot {
     return structuredClone({
@@ -104,6 +228,7 @@ export class MemoryStateStore implements StateStore {
       feeds: [...this.feeds.values()],
       items: Object.fromEntries(this.items),
       aliases: Object.fromEntries(this.aliases),
+      stories: this.stories,
     });
   }
 
@@ -111,6 +236,7 @@ export class MemoryStateStore implements StateStore {
     this.feeds = new Map(snapshot.feeds.map((state) => [state.url, state]));
     this.items = new Map(Object.entries(snapshot.items));
     this.aliases = new Map(Object.entries(snapshot.aliases));
+    this.stories = snapshot.stories ?? emptyStories();
   }
 
   /** Called before every operation (the file store loads its file here). */
@@ -141,6 +267,7 @@ export class MemoryStateStore implements StateStore {
     const { key, aliasKeys } = item.identity;
     const stored: StoredItem = {
       ...fields,
+      ...(item.storyId === undefined ? {} : { storyId: item.storyId }),
       feedUrl: item.feedUrl,
       title: item.title,
       aliasKeys: [...aliasKeys],
@@ -169,4 +296,26 @@ export class MemoryStateStore implements StateStore {
       if (stored.expiresAt <= now) this.forget(key);
     }
   }
+
+  /** Forgets story rows past their TTL, as DynamoDB does in its own time; `now` may lag the clock, never lead it. */
+  private pruneStories(now: number): void {
+    if (now - this.storiesPrunedAt < PRUNE_EVERY_MS) return;
+    this.storiesPrunedAt = now;
+    const { bands, records, headlines } = this.stories;
+    for (const [key, band] of Object.entries(bands)) if (band.expiresAt <= now) delete bands[key];
+    for (const [id, record] of Object.entries(records)) if (record.expiresAt <= now) delete records[id];
+    for (const [entityId, byStory] of Object.entries(headlines)) {
+      for (const [id, headline] of Object.entries(byStory)) if (headline.expiresAt <= now) delete byStory[id];
+      if (Object.keys(byStory).length === 0) delete headlines[entityId];
+    }
+  }
+}
+
+function withoutExpiry<T extends object>(row: Expiring<T>): T {
+  const { expiresAt: _expiresAt, ...rest } = row;
+  return rest as unknown as T;
+}
+
+function newestFirst(a: StoryHeadline, b: StoryHeadline): number {
+  return b.firstSeenAt - a.firstSeenAt || (a.id < b.id ? -1 : 1);
 }

@@ -37,6 +37,8 @@ export interface Subscriber {
 export interface WatchlistSettings {
   /** First poll of a feed alerts only items published in the last `backfillHours`. */
   backfillHours: number;
+  /** SMS storm guard: at most this many alerts an hour reach SMS subscribers (default 5); the rest go to email only. */
+  smsPerHour?: number;
 }
 
 export interface Watchlist {
@@ -124,4 +126,14 @@ export interface Alert {
   feed: string;
   feedUrl: string;
   evidence: Evidence[];
+  /** The story the item started (stories join items that report one event; see docs/stories.md). */
+  storyId?: string;
+  /** The most recent earlier story of the same entities (30 days back): this alert is a follow-up to it. */
+  followUp?: { title: string; firstSeenAt: number };
+  /** Publishers of other items that joined this alert's story before it was sent (same poll). */
+  alsoIn?: string[];
+  /** SMS storm guard: this alert goes to email only (the hour's SMS budget is spent). */
+  smsHeld?: boolean;
+  /** SMS storm guard: alerts held back from SMS since the previous SMS, told in this one. */
+  smsHeldBefore?: { count: number; since: number };
 }

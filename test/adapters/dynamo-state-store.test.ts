@@ -16,6 +16,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
+import { startStory, storyBandKeys, storySignature } from '../../lambda/core/story';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { FAKE_AWS } from '../support/fake-aws';
 import { describeStateStoreContract, itemRecord } from '../support/state-store-contract';
@@ -135,6 +136,91 @@ describe('DynamoStateStore table rows', () => {
     const listed = await store.listFeeds();
     expect(listed.map((feed) => feed.url).sort()).toEqual([...urls].sort());
     expect(listed.every((feed) => feed.lastError?.startsWith(feed.url))).toBe(true);
+  });
+});
+
+describe('DynamoStateStore story rows', () => {
+  let tableName: string;
+  let client: DynamoDBClient;
+  let commands: string[];
+  let store: DynamoStateStore;
+
+  beforeEach(async () => {
+    tableName = await dynamo.createStateTable();
+    client = new DynamoDBClient({ ...FAKE_AWS, endpoint: dynamo.endpoint });
+    commands = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    store = new DynamoStateStore({ client, tableName });
+  });
+  afterEach(() => client.destroy());
+
+  const at = Date.UTC(2020, 10, 17, 23, 50);
+  const fired = { title: 'Trump fires CISA director Chris Krebs' };
+  const signature = storySignature(fired);
+  const entities = ['cisa', 'krebs'];
+  const bandKeys = storyBandKeys(signature, entities);
+  const story = startStory('st-1', signature, entities, {
+    publisher: 'Reuters',
+    link: 'https://r.test/1',
+    ...fired,
+    seenAt: at,
+  });
+  const ref = { storyId: 'st-1', entities, signature, origin: signature, seenAt: at };
+
+  async function row(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }),
+    );
+    return Item ? unmarshall(Item) : undefined;
+  }
+
+  it('keeps band rows 72 hours, story and headline rows 30 days, counted from the item time', async () => {
+    await store.saveStoryItem({ kind: 'start', story, bandKeys, ref });
+    expect(await row(bandKeys[0]!, 'BAND')).toMatchObject({
+      storyId: 'st-1',
+      seenAt: at,
+      expiresAt: at / 1000 + 72 * 3600,
+    });
+    expect(await row('STORY#st-1', 'STORY')).toMatchObject({
+      title: fired.title,
+      entities: new Set(entities),
+      links: new Set(['https://r.test/1']),
+      expiresAt: at / 1000 + 30 * DAY_S,
+    });
+    expect(await row('E#krebs', '2020-11-17T23:50:00.000Z#st-1')).toEqual({
+      pk: 'E#krebs',
+      sk: '2020-11-17T23:50:00.000Z#st-1',
+      id: 'st-1',
+      title: fired.title,
+      entities,
+      firstSeenAt: at,
+      expiresAt: at / 1000 + 30 * DAY_S,
+    });
+  });
+
+  it('costs the requests docs/stories.md counts: a join is one read, one UpdateItem and the band rows', async () => {
+    await store.saveStoryItem({ kind: 'start', story, bandKeys, ref });
+    expect(commands).toEqual(['PutItem', 'BatchWriteItem', 'BatchWriteItem']); // 32 band rows + 2 headlines, 25 per batch
+    commands.length = 0;
+    const joining = storySignature({ title: 'Krebs ousted as CISA director' });
+    const joinKeys = storyBandKeys(joining, ['krebs']);
+    await store.findStoryRefs(joinKeys);
+    await store.saveStoryItem({
+      kind: 'join',
+      storyId: 'st-1',
+      source: { publisher: 'BBC', link: 'https://bbc.test/1', title: 'Krebs ousted', seenAt: at + 60_000 },
+      entities: ['krebs'],
+      bandKeys: joinKeys,
+      ref: { ...ref, entities: ['krebs'], signature: joining, seenAt: at + 60_000 },
+    });
+    await store.recentHeadlines('krebs', at - 30 * DAY_S * 1000, at, 5);
+    expect(commands).toEqual(['BatchGetItem', 'UpdateItem', 'BatchWriteItem', 'Query']);
   });
 });
 

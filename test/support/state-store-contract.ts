@@ -1,5 +1,14 @@
 // Behaviour every StateStore must share (file, memory, DynamoDB): call describeStateStoreContract from a test file.
-import type { FeedState, ItemRecord, StateStore } from '../../lambda/ports';
+import {
+  MAX_STORY_SOURCES,
+  type StoryRecord,
+  type StoryRef,
+  type StorySource,
+  startStory,
+  storyBandKeys,
+  storySignature,
+} from '../../lambda/core/story';
+import type { FeedState, ItemRecord, StateStore, StoryItemWrite } from '../../lambda/ports';
 
 export interface StateStoreHarness {
   store: StateStore;
@@ -11,9 +20,61 @@ export interface StateStoreHarness {
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const LEASE_MS = 5 * 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 export function itemRecord(key: string, aliasKeys: string[] = [], title = `Item ${key}`): ItemRecord {
   return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/politics.rss', title };
+}
+
+/** An item filed on a story: its band keys and the ref its band rows hold. */
+function filed(title: string, entities: string[], seenAt: number, origin?: StoryRecord) {
+  const signature = storySignature({ title });
+  const bandKeys = storyBandKeys(signature, entities);
+  const ref = (storyId: string): StoryRef => ({
+    storyId,
+    entities,
+    signature,
+    origin: origin?.signature ?? signature,
+    seenAt,
+  });
+  return { signature, bandKeys, ref };
+}
+
+/** The 'start' write of a story begun by `title`, with the source's publisher and link. */
+function startWrite(
+  id: string,
+  title: string,
+  entities: string[],
+  seenAt: number,
+  publisher = 'Reuters',
+): StoryItemWrite {
+  const item = filed(title, entities, seenAt);
+  const source: StorySource = { publisher, link: `https://${publisher.toLowerCase()}.test/${id}`, title, seenAt };
+  return {
+    kind: 'start',
+    story: startStory(id, item.signature, entities, source),
+    bandKeys: item.bandKeys,
+    ref: item.ref(id),
+  };
+}
+
+function joinWrite(
+  story: StoryRecord,
+  title: string,
+  entities: string[],
+  seenAt: number,
+  source: Partial<StorySource> = {},
+): StoryItemWrite {
+  const item = filed(title, entities, seenAt, story);
+  return {
+    kind: 'join',
+    storyId: story.id,
+    source: { publisher: 'BBC News', link: `https://bbc.test/${seenAt}`, title, seenAt, ...source },
+    entities,
+    bandKeys: item.bandKeys,
+    ref: item.ref(story.id),
+  };
 }
 
 export interface ContractOptions {
@@ -197,6 +258,171 @@ export function describeStateStoreContract(
         expect(await store.isItemDone(item, T0)).toBe(false);
         await store.markSent(item, T0, 'alert-7');
         expect(await store.isItemDone(itemRecord('guid:x', ['link:https://news.example.test/preview']), T0)).toBe(true);
+      });
+    });
+
+    describe('stories', () => {
+      const FIRED = 'Trump fires CISA director Chris Krebs';
+      const start = () => startWrite('st-fired', FIRED, ['krebs', 'cisa'], T0);
+
+      it('finds nothing under band keys never written', async () => {
+        expect(await store.findStoryRefs(filed(FIRED, ['krebs'], T0).bandKeys)).toEqual([]);
+        expect(await store.findStoryRefs([])).toEqual([]);
+      });
+
+      it('files a new story under its band keys and one headline per entity', async () => {
+        const write = start();
+        if (write.kind !== 'start') throw new Error('start write expected');
+        expect(await store.saveStoryItem(write)).toEqual(write.story);
+        const refs = await store.findStoryRefs(write.bandKeys);
+        expect(refs).toHaveLength(write.bandKeys.length);
+        for (const ref of refs) expect(ref).toEqual(write.ref);
+        for (const entityId of ['krebs', 'cisa']) {
+          expect(await store.recentHeadlines(entityId, T0 - DAY, T0, 5)).toEqual([
+            { id: 'st-fired', title: FIRED, entities: ['cisa', 'krebs'], firstSeenAt: T0 },
+          ]);
+        }
+        expect(await store.recentHeadlines('masterson', T0 - DAY, T0, 5)).toEqual([]);
+      });
+
+      it('adds a joining item as a source, merges its entities, and points the band keys at the latest item', async () => {
+        const story = (await store.saveStoryItem(startWrite('st-fired', FIRED, ['krebs'], T0)))!;
+        const join = joinWrite(story, 'Krebs ousted as CISA director by Trump', ['krebs', 'cisa'], T0 + HOUR);
+        const joined = await store.saveStoryItem(join);
+        expect(joined).toMatchObject({
+          id: 'st-fired',
+          entities: ['cisa', 'krebs'],
+          firstSeenAt: T0,
+          lastSeenAt: T0 + HOUR,
+        });
+        expect(joined?.sources.map((source) => source.publisher)).toEqual(['Reuters', 'BBC News']);
+        expect(joined?.signature).toEqual(story.signature);
+        const refs = await store.findStoryRefs(join.bandKeys);
+        expect(refs.length).toBe(join.bandKeys.length);
+        for (const ref of refs) expect(ref).toEqual(join.ref);
+        expect(join.ref.origin).toEqual(story.signature);
+        expect(await store.storiesBetween(['krebs'], T0, T0 + 1)).toEqual([joined]);
+      });
+
+      it('records a link once, keeps the latest time when an earlier item joins late, and accepts sources without link', async () => {
+        const story = (await store.saveStoryItem(startWrite('st-fired', FIRED, ['krebs'], T0)))!;
+        const link = 'https://npr.test/krebs';
+        await store.saveStoryItem(
+          joinWrite(story, 'Krebs out at CISA', ['krebs'], T0 + 2 * HOUR, { publisher: 'NPR', link }),
+        );
+        const again = await store.saveStoryItem(
+          joinWrite(story, 'Krebs out at CISA (updated)', ['krebs'], T0 + 3 * HOUR, { publisher: 'NPR', link }),
+        );
+        expect(again?.sources.map((source) => source.link)).toEqual([story.sources[0]!.link, link]);
+        expect(again?.lastSeenAt).toBe(T0 + 3 * HOUR);
+        const late = await store.saveStoryItem(
+          joinWrite(story, 'Krebs fired', ['krebs'], T0 + HOUR, { publisher: 'AP' }),
+        );
+        expect(late?.lastSeenAt).toBe(T0 + 3 * HOUR);
+        expect(late?.sources.map((source) => source.publisher)).toEqual(['Reuters', 'NPR', 'AP']);
+        const unlinked = await store.saveStoryItem(
+          joinWrite(story, 'Krebs fired by tweet', ['krebs'], T0 + 4 * HOUR, { publisher: 'Radio', link: undefined }),
+        );
+        expect(unlinked?.sources.at(-1)).toEqual({
+          publisher: 'Radio',
+          title: 'Krebs fired by tweet',
+          seenAt: T0 + 4 * HOUR,
+        });
+      });
+
+      it(`keeps the first source and the newest ones past ${MAX_STORY_SOURCES} sources`, async () => {
+        const story = (await store.saveStoryItem(startWrite('st-fired', FIRED, ['krebs'], T0)))!;
+        let latest: StoryRecord | undefined;
+        for (let i = 1; i <= MAX_STORY_SOURCES + 2; i++) {
+          latest = await store.saveStoryItem(
+            joinWrite(story, `Krebs fired, outlet ${i}`, ['krebs'], T0 + i * 60_000, { publisher: `Outlet ${i}` }),
+          );
+        }
+        expect(latest?.sources).toHaveLength(MAX_STORY_SOURCES);
+        expect(latest?.sources[0]?.publisher).toBe('Reuters');
+        expect(latest?.sources[1]?.publisher).toBe('Outlet 4');
+        expect(latest?.sources.at(-1)?.publisher).toBe(`Outlet ${MAX_STORY_SOURCES + 2}`);
+      });
+
+      it('refuses a join to a story that is gone, writing nothing', async () => {
+        const ghost = startWrite('st-gone', FIRED, ['krebs'], T0);
+        if (ghost.kind !== 'start') throw new Error('start write expected');
+        const join = joinWrite(ghost.story, 'Krebs fired', ['krebs'], T0 + HOUR);
+        expect(await store.saveStoryItem(join)).toBeUndefined();
+        expect(await store.findStoryRefs(join.bandKeys)).toEqual([]);
+      });
+
+      it('leaves a story as it is when its first item is filed again (a retried alert)', async () => {
+        const story = (await store.saveStoryItem(start()))!;
+        const joined = await store.saveStoryItem(joinWrite(story, 'Krebs ousted', ['krebs'], T0 + HOUR));
+        expect(await store.saveStoryItem(start())).toEqual(joined);
+        expect(await store.storiesBetween(['krebs'], T0, T0 + 1)).toEqual([joined]);
+      });
+
+      it('lists recent headlines newest first within [since, until], at most `limit`', async () => {
+        for (const [id, hours] of [
+          ['st-a', 0],
+          ['st-b', 5],
+          ['st-c', 10],
+          ['st-d', 30],
+        ] as const) {
+          await store.saveStoryItem(startWrite(id, `Krebs story ${id}`, ['krebs'], T0 + hours * HOUR));
+        }
+        const ids = async (since: number, until: number, limit: number) =>
+          (await store.recentHeadlines('krebs', since, until, limit)).map((headline) => headline.id);
+        expect(await ids(T0, T0 + 10 * HOUR, 5)).toEqual(['st-c', 'st-b', 'st-a']);
+        expect(await ids(T0 + HOUR, T0 + 40 * HOUR, 2)).toEqual(['st-d', 'st-c']);
+        expect(await ids(T0 + 11 * HOUR, T0 + 29 * HOUR, 5)).toEqual([]);
+      });
+
+      it('gives the stories of a period once each, oldest first, from any of the entities, end excluded', async () => {
+        const dayStart = Date.UTC(2026, 0, 16);
+        await store.saveStoryItem(startWrite('st-eve', 'Krebs story the evening before', ['krebs'], dayStart - 1));
+        await store.saveStoryItem(startWrite('st-both', 'Krebs and CISA at midnight', ['krebs', 'cisa'], dayStart));
+        await store.saveStoryItem(startWrite('st-cisa', 'CISA issues directive', ['cisa'], dayStart + 9 * HOUR));
+        await store.saveStoryItem(startWrite('st-raff', 'Raffensperger certifies', ['raffensperger'], dayStart + HOUR));
+        await store.saveStoryItem(startWrite('st-next', 'Krebs story next midnight', ['krebs'], dayStart + DAY));
+        const ids = async (entities: string[]) =>
+          (await store.storiesBetween(entities, dayStart, dayStart + DAY)).map((story) => story.id);
+        expect(await ids(['krebs', 'cisa'])).toEqual(['st-both', 'st-cisa']);
+        expect(await ids(['krebs'])).toEqual(['st-both']);
+        expect(await ids(['masterson'])).toEqual([]);
+      });
+    });
+
+    describe('SMS storm guard', () => {
+      const hour = Date.UTC(2026, 0, 15, 14);
+
+      it("grants `limit` slots an hour, holds the rest, and tells the count on the next hour's first SMS", async () => {
+        const taken = [];
+        for (let i = 0; i < 7; i++) taken.push(await store.takeSmsSlot(hour, 5, hour + 5 * 60_000 + i * 60_000));
+        expect(taken.map((slot) => slot.granted)).toEqual([true, true, true, true, true, false, false]);
+        expect(taken.slice(0, 5)).toEqual(Array(5).fill({ granted: true }));
+        const next = await store.takeSmsSlot(hour + HOUR, 5, hour + HOUR + 60_000);
+        expect(next).toEqual({ granted: true, heldBefore: { count: 2, since: hour + 10 * 60_000 } });
+        expect(await store.takeSmsSlot(hour + HOUR, 5, hour + HOUR + 2 * 60_000)).toEqual({ granted: true });
+      });
+
+      it('forgets a held-back count after a day', async () => {
+        expect(await store.takeSmsSlot(hour, 0, hour)).toEqual({ granted: false });
+        expect(await store.takeSmsSlot(hour + 25 * HOUR, 1, hour + 25 * HOUR)).toEqual({ granted: true });
+        expect(await store.takeSmsSlot(hour + 26 * HOUR, 0, hour + 26 * HOUR)).toEqual({ granted: false });
+        expect(await store.takeSmsSlot(hour + 27 * HOUR, 1, hour + 27 * HOUR)).toEqual({
+          granted: true,
+          heldBefore: { count: 1, since: hour + 26 * HOUR },
+        });
+      });
+
+      it('grants exactly `limit` slots to concurrent pollers, and tells each held-back alert exactly once', async () => {
+        const peer = harness.peer ?? store;
+        const slots = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : peer).takeSmsSlot(hour, 5, hour + i)),
+        );
+        expect(slots.filter((slot) => slot.granted)).toHaveLength(5);
+        slots.push(await store.takeSmsSlot(hour + HOUR, 5, hour + HOUR));
+        // A grant racing the holds may tell some of them already; over all grants each is told once.
+        const told = slots.reduce((sum, slot) => sum + (slot.granted ? (slot.heldBefore?.count ?? 0) : 0), 0);
+        expect(told).toBe(3);
       });
     });
   });
