@@ -5,6 +5,22 @@ import { itemIdentity } from './core/identity';
 import type { Matcher } from './core/match';
 import { normalizeItem } from './core/normalize';
 import { parseFeed } from './core/parse';
+import {
+  addToStory,
+  alsoInPublishers,
+  chooseStory,
+  FOLLOW_UP_HORIZON_MS,
+  followUpOf,
+  type StoryHeadline,
+  type StoryMatch,
+  type StoryRecord,
+  type StoryRef,
+  type StorySource,
+  startStory,
+  storyBandKeys,
+  storyIdFor,
+  storySignature,
+} from './core/story';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from './core/types';
 import {
   type AlertSink,
@@ -16,6 +32,8 @@ import {
   type FetchResponse,
   type ItemRecord,
   type StateStore,
+  type StoryItemWrite,
+  type StoryStore,
 } from './ports';
 
 export interface PollPorts {
@@ -33,6 +51,11 @@ export interface PollOptions {
   leaseMs?: number;
   /** Fetch, parse and match, but claim, publish and record nothing: `alerts` are the would-be alerts. */
   dryRun?: boolean;
+  /**
+   * Told how long parsing and normalizing one feed's document took, for benchmarks and diagnostics (fetch, match and
+   * state are timed by wrapping the ports and the matcher; parsing happens in here).
+   */
+  onParsed?: (feedUrl: string, items: number, ms: number) => void;
 }
 
 export type FeedStatus = 'ok' | 'not-modified' | 'error' | 'skipped';
@@ -51,6 +74,8 @@ export interface FeedOutcome {
   failedAlerts: number;
   /** Matching items older than the backfill window on a feed's first poll: recorded, not alerted. */
   backfilled: number;
+  /** New matching items that reported a story already alerted: recorded on that story, not alerted. */
+  joined: StoryJoin[];
   error?: string;
   /** Set when the feed itself failed; absent on an error of our own (state store, sink, bug). */
   errorCode?: FeedErrorCode;
@@ -59,6 +84,12 @@ export interface FeedOutcome {
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_SMS_PER_HOUR = 5;
+/** Earlier stories read per entity to find the one a new story follows up (the newest are the candidates). */
+const FOLLOW_UP_CANDIDATES = 5;
+/** Titles kept on story rows: a hostile feed's megabyte title must not outgrow a DynamoDB item (400 KB). */
+const STORY_TITLE_MAX_CHARS = 500;
+const HOUR_MS = 3_600_000;
 
 /** Whether a feed should be fetched now: not gone, not backing off, and its own interval has passed. */
 export function isDue(feed: FeedConfig, state: FeedState | undefined, now: number): boolean {
@@ -75,11 +106,26 @@ export function isDue(feed: FeedConfig, state: FeedState | undefined, now: numbe
  * Polls one feed. A failure of the feed itself is recorded on the feed (with backoff) and reported in the outcome;
  * only a failure of the state store or the sink throws, so the caller can retry the whole job.
  */
-export async function pollFeed(
+export function pollFeed(
   feed: FeedConfig,
   ports: PollPorts,
   options: PollOptions,
   prior?: FeedState,
+): Promise<FeedOutcome> {
+  return pollOneFeed(feed, ports, options, prior, storiesFor(ports.state, options));
+}
+
+/** A dry run files stories in memory over the stored ones, so its preview clusters as a real poll would. */
+function storiesFor(state: StateStore, options: PollOptions): StoryFilingStore {
+  return options.dryRun ? new PreviewStoryStore(state) : state;
+}
+
+async function pollOneFeed(
+  feed: FeedConfig,
+  ports: PollPorts,
+  options: PollOptions,
+  prior: FeedState | undefined,
+  stories: StoryFilingStore,
 ): Promise<FeedOutcome> {
   const now = ports.clock.now();
   const state = prior ?? (await ports.state.getFeed(feed.url));
@@ -91,8 +137,10 @@ export async function pollFeed(
   try {
     response = await ports.source.fetch({ url: feed.url, etag: state?.etag, lastModified: state?.lastModified });
     if (response.kind === 'ok') {
+      const parseStart = performance.now();
       const parsed = await parseFeed(response.body, response.contentType);
       items = parsed.items.map((raw) => normalizeItem(raw, feed));
+      options.onParsed?.(feed.url, items.length, performance.now() - parseStart);
     }
   } catch (error) {
     if (!(error instanceof FeedError)) throw error;
@@ -109,8 +157,8 @@ export async function pollFeed(
     return { ...outcome, status: 'not-modified' };
   }
 
-  const found = await findAlerts(items, feed, state, now, ports.state, options);
-  const published = options.dryRun ? { sent: found.alerts, failed: 0 } : await publish(found, ports, now);
+  const found = await findAlerts(items, feed, state, now, ports.state, stories, options);
+  const published = options.dryRun ? { sent: found.alerts, failed: 0 } : await publish(found, ports, options, now);
   if (!options.dryRun) {
     // After a failed publish, or an item another poller holds and might fail to send, keep the old validators: the
     // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
@@ -125,6 +173,7 @@ export async function pollFeed(
     alerts: published.sent,
     failedAlerts: published.failed,
     backfilled: found.backfilled,
+    joined: found.joined,
     bytes: response.body.byteLength,
   };
 }
@@ -142,6 +191,8 @@ export async function pollFeeds(
   },
 ): Promise<FeedOutcome[]> {
   const outcomes: FeedOutcome[] = new Array(feeds.length);
+  // One preview for the whole dry run: the same story carried by two feeds previews as one alert.
+  const stories = storiesFor(ports.state, options);
   let nextIndex = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -149,7 +200,7 @@ export async function pollFeeds(
       const feed = feeds[index]!;
       let outcome: FeedOutcome;
       try {
-        outcome = await pollFeed(feed, ports, options);
+        outcome = await pollOneFeed(feed, ports, options, undefined, stories);
       } catch (error) {
         outcome = { ...emptyOutcome(feed), status: 'error', error: errorMessage(error) };
       }
@@ -182,6 +233,7 @@ interface FoundAlerts {
   pending: PendingAlert[];
   /** Would-be alerts of a dry run. */
   alerts: Alert[];
+  joined: StoryJoin[];
 }
 
 async function findAlerts(
@@ -190,9 +242,10 @@ async function findAlerts(
   state: FeedState | undefined,
   now: number,
   store: StateStore,
+  stories: StoryFilingStore,
   options: PollOptions,
 ): Promise<FoundAlerts> {
-  const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [] };
+  const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [] };
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
   for (const item of items) {
@@ -205,20 +258,181 @@ async function findAlerts(
       if (!options.dryRun) await store.recordSilently(record, now);
       continue;
     }
-    const alert = toAlert(item, record, entityMatches, feed, options.entities);
     if (options.dryRun) {
-      if (!(await store.isItemDone?.(record, now))) found.alerts.push(alert);
+      if (await store.isItemDone?.(record, now)) continue;
     } else {
       const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
-      if (claim === 'claimed') found.pending.push({ record, alert });
-      else if (claim === 'busy') found.busy += 1;
+      if (claim === 'busy') found.busy += 1;
+      if (claim !== 'claimed') continue;
     }
+    const entityIds = entityMatches.map((match) => match.entityId);
+    // The publication time places the item among its story's coverage; a missing or future date means "now".
+    const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
+    const filing = await fileOnStory(stories, { key: record.identity.key, ...item }, entityIds, at);
+    record.storyId = filing.story.id;
+    if (filing.joined) {
+      found.joined.push(storyJoin(item, filing.story, filing.joined));
+      if (!options.dryRun) await store.recordSilently(record, now);
+      // Coverage that arrives before the story's alert is sent rides along in it.
+      const pending = [...found.pending.map((p) => p.alert), ...found.alerts].find((a) => a.storyId === filing.story.id);
+      if (pending) pending.alsoIn = alsoInPublishers(filing.story);
+      continue;
+    }
+    const alert: Alert = {
+      ...toAlert(item, record, entityMatches, feed, options.entities),
+      storyId: filing.story.id,
+      ...(filing.followUp && { followUp: { title: filing.followUp.title, firstSeenAt: filing.followUp.firstSeenAt } }),
+    };
+    if (options.dryRun) found.alerts.push(alert);
+    else found.pending.push({ record, alert });
   }
   return found;
 }
 
-async function publish(found: FoundAlerts, ports: PollPorts, now: number): Promise<{ sent: Alert[]; failed: number }> {
+function storyJoin(item: NormalizedItem, story: StoryRecord, match: StoryMatch): StoryJoin {
+  return {
+    title: item.title,
+    link: item.canonicalLink ?? item.link,
+    publisher: item.publisher,
+    storyId: story.id,
+    storyTitle: story.title,
+    similarity: match.similarity,
+    sharedEntities: match.sharedEntities,
+    sharedTerms: match.sharedTerms,
+  };
+}
+
+/** The story operations filing needs (a dry run's preview has only these). */
+export type StoryFilingStore = Pick<StoryStore, 'findStoryRefs' | 'saveStoryItem' | 'recentHeadlines'>;
+
+/** What filing an item did: joined a story (no alert), or started one, maybe following up an earlier story. */
+export type StoryFiling =
+  | { story: StoryRecord; joined: StoryMatch; followUp?: undefined }
+  | { story: StoryRecord; joined?: undefined; followUp?: StoryHeadline };
+
+export interface StoryItem {
+  /** The item's identity key: a story it starts is named after it, so a retried item starts the same story. */
+  key: string;
+  title: string;
+  summary?: string;
+  publisher?: string;
+  canonicalLink?: string;
+  link?: string;
+}
+
+/**
+ * Files one matching item on its story in one pass (docs/stories.md): signature -> band keys -> candidates ->
+ * chooseStory. It joins the best candidate story, or starts a new one, naming the latest earlier story of its
+ * entities (30 days back) as the story it follows up. `at`: the item's time.
+ */
+export async function fileOnStory(
+  store: StoryFilingStore,
+  item: StoryItem,
+  entityIds: string[],
+  at: number,
+): Promise<StoryFiling> {
+  const title = item.title.slice(0, STORY_TITLE_MAX_CHARS);
+  const signature = storySignature({ title, summary: item.summary, publisher: item.publisher });
+  const bandKeys = storyBandKeys(signature, entityIds);
+  const candidates = bandKeys.length > 0 ? await store.findStoryRefs(bandKeys) : [];
+  const source: StorySource = withoutUndefined({
+    publisher: item.publisher,
+    link: item.canonicalLink ?? item.link,
+    title,
+    seenAt: at,
+  });
+  const ownId = storyIdFor(item.key);
+  // Our own story among the candidates: an earlier attempt started it and its alert was not sent. Start it again.
+  const match = candidates.some((ref) => ref.storyId === ownId)
+    ? undefined
+    : chooseStory(signature, entityIds, candidates, at);
+  const joinedRef = match && candidates.find((ref) => ref.storyId === match.storyId);
+  if (match && joinedRef) {
+    const ref: StoryRef = { ...joinedRef, entities: entityIds, signature, seenAt: at };
+    const story = await store.saveStoryItem({
+      kind: 'join',
+      storyId: match.storyId,
+      source,
+      entities: entityIds,
+      bandKeys,
+      ref,
+    });
+    if (story) return { story, joined: match };
+  }
+  const recent = await Promise.all(
+    entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
+  );
+  const followUp = followUpOf(entityIds, recent.flat(), at, FOLLOW_UP_HORIZON_MS, ownId);
+  const started = startStory(ownId, signature, entityIds, source);
+  const ref: StoryRef = { storyId: ownId, storyTitle: title, entities: entityIds, signature, origin: signature, seenAt: at };
+  const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
+  return { story, followUp };
+}
+
+/**
+ * A dry run's stories: reads what is stored, files in memory only, so a preview clusters its own items as a real
+ * poll would and writes nothing. A stored story joined in the preview is known only by its band row.
+ */
+class PreviewStoryStore implements StoryFilingStore {
+  private readonly bands = new Map<string, StoryRef>();
+  private readonly stories = new Map<string, StoryRecord>();
+  private readonly started: StoryHeadline[] = [];
+
+  constructor(private readonly stored: StoryFilingStore) {}
+
+  async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
+    const previewed = bandKeys.flatMap((key) => this.bands.get(key) ?? []);
+    return [...(await this.stored.findStoryRefs(bandKeys)), ...previewed];
+  }
+
+  async saveStoryItem(write: StoryItemWrite): Promise<StoryRecord> {
+    let story: StoryRecord;
+    if (write.kind === 'start') {
+      story = this.stories.get(write.story.id) ?? write.story;
+      this.started.push({ id: story.id, title: story.title, entities: story.entities, firstSeenAt: story.firstSeenAt });
+    } else {
+      const { ref } = write;
+      const known = this.stories.get(write.storyId) ?? {
+        id: write.storyId,
+        title: ref.storyTitle ?? write.storyId,
+        entities: [],
+        firstSeenAt: ref.seenAt,
+        lastSeenAt: ref.seenAt,
+        signature: ref.origin,
+        sources: [],
+      };
+      story = addToStory(known, write.source, write.entities);
+    }
+    this.stories.set(story.id, story);
+    for (const key of write.bandKeys) this.bands.set(key, write.ref);
+    return story;
+  }
+
+  async recentHeadlines(entityId: string, since: number, until: number, limit: number): Promise<StoryHeadline[]> {
+    const previewed = this.started.filter(
+      (h) => h.entities.includes(entityId) && h.firstSeenAt >= since && h.firstSeenAt <= until,
+    );
+    return [...(await this.stored.recentHeadlines(entityId, since, until, limit)), ...previewed]
+      .sort((a, b) => b.firstSeenAt - a.firstSeenAt)
+      .slice(0, limit);
+  }
+}
+
+async function publish(
+  found: FoundAlerts,
+  ports: PollPorts,
+  options: PollOptions,
+  now: number,
+): Promise<{ sent: Alert[]; failed: number }> {
   if (found.pending.length === 0) return { sent: [], failed: 0 };
+  if (options.smsPerHour !== undefined) {
+    const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
+    for (const { alert } of found.pending) {
+      const slot = await ports.state.takeSmsSlot(hourStart, options.smsPerHour, now);
+      if (!slot.granted) alert.smsHeld = true;
+      else if (slot.heldBefore) alert.smsHeldBefore = slot.heldBefore;
+    }
+  }
   const results = await ports.sink.publish(found.pending.map((pending) => pending.alert));
   const sent: Alert[] = [];
   let failed = 0;
@@ -312,6 +526,7 @@ function emptyOutcome(feed: FeedConfig): FeedOutcome {
     alerts: [],
     failedAlerts: 0,
     backfilled: 0,
+    joined: [],
   };
 }
 
