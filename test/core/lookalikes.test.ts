@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { compileMatcher } from '../../lambda/core/match';
 import { foldPhrase } from '../../lambda/core/text-fold';
+import { SHARED_DIR } from '../support/shared-dir';
 
 interface LabelledHeadline {
   id: string;
@@ -57,10 +58,7 @@ describe('look-alikes the default watchlist was tuned on', () => {
 
 describe('the seed story', () => {
   it('is about Krebs and CISA, with evidence pointing into its text', () => {
-    const content = readFileSync(
-      join(__dirname, '..', '..', '..', 'shared', 'seed', 'krebs-fired-2020-11-18.txt'),
-      'utf8',
-    );
+    const content = readFileSync(join(SHARED_DIR, 'seed', 'krebs-fired-2020-11-18.txt'), 'utf8');
     const matches = matcher.match({ title: 'US election: Trump fires cyber-security official', content });
     expect(matches.map((match) => match.entityId)).toEqual(['krebs', 'cisa']);
     for (const { evidence } of matches) {

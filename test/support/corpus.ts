@@ -1,9 +1,9 @@
 // The shared feed corpus, read in place: every file, and the Content-Type a feedparser case says it was served with.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SHARED_DIR } from './shared-dir';
 
-/** `../shared/corpus` beside the project (a fresh clone has shared/ next to it). */
-export const CORPUS_DIR = path.resolve(__dirname, '../../../shared/corpus');
+export const CORPUS_DIR = path.join(SHARED_DIR, 'corpus');
 
 /** Every feed document under the corpus, recursively, as paths relative to CORPUS_DIR; licences and README skipped. */
 export function corpusFiles(): string[] {
