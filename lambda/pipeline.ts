@@ -56,6 +56,23 @@ export interface PollOptions {
    * state are timed by wrapping the ports and the matcher; parsing happens in here).
    */
   onParsed?: (feedUrl: string, items: number, ms: number) => void;
+  /**
+   * SMS storm guard: at most this many alerts an hour go to SMS subscribers; the rest are published for email only
+   * (`smsHeld`) and the next SMS tells how many were held. No guard when absent (nothing goes to SMS locally).
+   */
+  smsPerHour?: number;
+}
+
+/** Which story a matching item joined instead of alerting, and why (`--explain`). */
+export interface StoryJoin {
+  title: string;
+  link?: string;
+  publisher?: string;
+  storyId: string;
+  storyTitle: string;
+  similarity: number;
+  sharedEntities: string[];
+  sharedTerms: string[];
 }
 
 export type FeedStatus = 'ok' | 'not-modified' | 'error' | 'skipped';
@@ -112,12 +129,24 @@ export function pollFeed(
   options: PollOptions,
   prior?: FeedState,
 ): Promise<FeedOutcome> {
-  return pollOneFeed(feed, ports, options, prior, storiesFor(ports.state, options));
+  return pollOneFeed(feed, ports, options, prior, storyFiler(ports.state, options));
 }
 
-/** A dry run files stories in memory over the stored ones, so its preview clusters as a real poll would. */
-function storiesFor(state: StateStore, options: PollOptions): StoryFilingStore {
-  return options.dryRun ? new PreviewStoryStore(state) : state;
+type FileItem = (item: StoryItem, entityIds: string[], at: number) => Promise<StoryFiling>;
+
+/**
+ * Files items on stories one at a time, so feeds polled side by side in this process see each other's stories (a
+ * story carried by two feeds that answer at once still alerts once). A dry run files in memory over the stored
+ * stories: its preview clusters as a real poll would, and writes nothing.
+ */
+function storyFiler(state: StateStore, options: PollOptions): FileItem {
+  const store = options.dryRun ? new PreviewStoryStore(state) : state;
+  let previous: Promise<unknown> = Promise.resolve();
+  return (item, entityIds, at) => {
+    const filing = previous.then(() => fileOnStory(store, item, entityIds, at));
+    previous = filing.catch(() => undefined);
+    return filing;
+  };
 }
 
 async function pollOneFeed(
@@ -125,7 +154,7 @@ async function pollOneFeed(
   ports: PollPorts,
   options: PollOptions,
   prior: FeedState | undefined,
-  stories: StoryFilingStore,
+  fileItem: FileItem,
 ): Promise<FeedOutcome> {
   const now = ports.clock.now();
   const state = prior ?? (await ports.state.getFeed(feed.url));
@@ -157,7 +186,7 @@ async function pollOneFeed(
     return { ...outcome, status: 'not-modified' };
   }
 
-  const found = await findAlerts(items, feed, state, now, ports.state, stories, options);
+  const found = await findAlerts(items, feed, state, now, ports.state, fileItem, options);
   const published = options.dryRun ? { sent: found.alerts, failed: 0 } : await publish(found, ports, options, now);
   if (!options.dryRun) {
     // After a failed publish, or an item another poller holds and might fail to send, keep the old validators: the
@@ -191,8 +220,7 @@ export async function pollFeeds(
   },
 ): Promise<FeedOutcome[]> {
   const outcomes: FeedOutcome[] = new Array(feeds.length);
-  // One preview for the whole dry run: the same story carried by two feeds previews as one alert.
-  const stories = storiesFor(ports.state, options);
+  const fileItem = storyFiler(ports.state, options);
   let nextIndex = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -200,7 +228,7 @@ export async function pollFeeds(
       const feed = feeds[index]!;
       let outcome: FeedOutcome;
       try {
-        outcome = await pollOneFeed(feed, ports, options, undefined, stories);
+        outcome = await pollOneFeed(feed, ports, options, undefined, fileItem);
       } catch (error) {
         outcome = { ...emptyOutcome(feed), status: 'error', error: errorMessage(error) };
       }
@@ -242,7 +270,7 @@ async function findAlerts(
   state: FeedState | undefined,
   now: number,
   store: StateStore,
-  stories: StoryFilingStore,
+  fileItem: FileItem,
   options: PollOptions,
 ): Promise<FoundAlerts> {
   const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [] };
@@ -268,13 +296,15 @@ async function findAlerts(
     const entityIds = entityMatches.map((match) => match.entityId);
     // The publication time places the item among its story's coverage; a missing or future date means "now".
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
-    const filing = await fileOnStory(stories, { key: record.identity.key, ...item }, entityIds, at);
+    const filing = await fileItem({ key: record.identity.key, ...item }, entityIds, at);
     record.storyId = filing.story.id;
     if (filing.joined) {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
       if (!options.dryRun) await store.recordSilently(record, now);
       // Coverage that arrives before the story's alert is sent rides along in it.
-      const pending = [...found.pending.map((p) => p.alert), ...found.alerts].find((a) => a.storyId === filing.story.id);
+      const pending = [...found.pending.map((p) => p.alert), ...found.alerts].find(
+        (a) => a.storyId === filing.story.id,
+      );
       if (pending) pending.alsoIn = alsoInPublishers(filing.story);
       continue;
     }
@@ -364,7 +394,14 @@ export async function fileOnStory(
   );
   const followUp = followUpOf(entityIds, recent.flat(), at, FOLLOW_UP_HORIZON_MS, ownId);
   const started = startStory(ownId, signature, entityIds, source);
-  const ref: StoryRef = { storyId: ownId, storyTitle: title, entities: entityIds, signature, origin: signature, seenAt: at };
+  const ref: StoryRef = {
+    storyId: ownId,
+    storyTitle: title,
+    entities: entityIds,
+    signature,
+    origin: signature,
+    seenAt: at,
+  };
   const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
   return { story, followUp };
 }

@@ -25,6 +25,13 @@ export const SNS_LIMITS = {
   entryId: /^[A-Za-z0-9_-]{1,80}$/,
 } as const;
 
+/**
+ * Message attribute (plain String, which every SNS filter engine matches) that SMS subscriptions filter on: an alert
+ * the storm guard held back carries `sms-held` and reaches email subscribers only.
+ */
+export const CHANNEL_ATTRIBUTE = 'channel';
+export const CHANNEL = { all: 'all', smsHeld: 'sms-held' } as const;
+
 const DATA_TYPES = /^(String|String\.Array|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/;
 
 export class SnsAlertSink implements AlertSink {
@@ -78,7 +85,8 @@ export class SnsAlertSink implements AlertSink {
 
 /**
  * One batch entry: `MessageStructure: json` with a body per protocol (`default` for any other, e.g. SQS or HTTPS),
- * the email Subject, and `entity` as a String.Array attribute that subscription filter policies match on.
+ * the email Subject, `entity` as a String.Array attribute that subscription filter policies match on, and `channel`
+ * (all / sms-held) that keeps a held-back alert away from SMS subscriptions.
  */
 export function alertEntry(alert: Alert, id: string): PublishBatchRequestEntry {
   const email = formatEmail(alert);
@@ -89,6 +97,7 @@ export function alertEntry(alert: Alert, id: string): PublishBatchRequestEntry {
     Message: JSON.stringify({ default: email, email, sms: formatSms(alert) }),
     MessageAttributes: {
       entity: { DataType: 'String.Array', StringValue: JSON.stringify(alert.entities) },
+      [CHANNEL_ATTRIBUTE]: { DataType: 'String', StringValue: alert.smsHeld ? CHANNEL.smsHeld : CHANNEL.all },
     },
   };
 }

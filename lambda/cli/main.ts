@@ -1,5 +1,6 @@
 // Entry point of the `news-alerts` command: parses argv, runs a subcommand and maps failures to exit codes.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { systemClock } from '../adapters/system-clock';
 import { WatchlistError } from '../core/watchlist';
 import { runDemo } from './demo/run';
 import { type CliIo, EXIT, processIo, UsageError } from './io';
@@ -20,7 +21,8 @@ Options:
   --state F       poll: state file (default: .news-alerts-state.json in the current directory)
   --dry-run       poll: show what would alert; publish and record nothing
   --json          poll: write one JSON object to stdout instead of text
-  --explain       match: add the evidence for each entity
+  --explain       match: add the evidence for each entity and the story each item joined;
+                  poll: list the items that joined a story already alerted, and why
   -h, --help      show this help
 
 Exit codes: 0 success (failed feeds are reported, not fatal), 1 the run itself failed,
@@ -33,6 +35,7 @@ const OPTIONS_BY_COMMAND = {
     state: { type: 'string' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
+    explain: { type: 'boolean' },
   },
   match: { watchlist: { type: 'string' }, explain: { type: 'boolean' } },
   validate: { watchlist: { type: 'string' } },
@@ -66,9 +69,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           state: typeof values.state === 'string' ? values.state : undefined,
           dryRun: values['dry-run'] === true,
           json: values.json === true,
+          explain: values.explain === true,
         });
       case 'match':
-        return await runMatch(io, { watchlist, explain: values.explain === true });
+        return await runMatch(io, { watchlist, explain: values.explain === true, clock: systemClock });
       case 'validate':
         return runValidate(io, { watchlist });
       case 'demo':

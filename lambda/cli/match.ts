@@ -2,8 +2,11 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { MemoryStateStore } from '../adapters/memory-state-store';
 import { compileMatcher } from '../core/match';
 import { htmlToText } from '../core/normalize';
+import { fileOnStory, type StoryFiling } from '../pipeline';
+import type { Clock } from '../ports';
 import { type CliIo, EXIT } from './io';
 import { loadWatchlistFrom } from './watchlist-path';
 
@@ -14,15 +17,27 @@ const inputSchema = z.looseObject({
   summary: z.string().nullish(),
   content: z.string().nullish(),
   link: z.string().nullish(),
+  // Used by --explain to file items on stories: who published it, and when (any date Date.parse reads).
+  publisher: z.string().nullish(),
+  published: z
+    .string()
+    .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'must be a date, e.g. 2020-11-18T00:41:00Z' })
+    .nullish(),
 });
 
 /**
  * An input line that is not a valid item gets an `{line, error}` output line in its place (so outputs still pair
  * with inputs) and a message on stderr; the rest go on, and the exit code is 2 at the end. Blank lines are skipped.
+ * With --explain, matching items are also filed on stories among the input lines themselves (in memory, in input
+ * order, at their `published` time or now), and each line says which story it started or joined, and why.
  */
-export async function runMatch(io: CliIo, options: { watchlist?: string; explain: boolean }): Promise<number> {
+export async function runMatch(
+  io: CliIo,
+  options: { watchlist?: string; explain: boolean; clock: Clock },
+): Promise<number> {
   const { watchlist } = loadWatchlistFrom(io, options.watchlist);
   const matcher = compileMatcher(watchlist.entities);
+  const stories = new MemoryStateStore();
   let lineNumber = 0;
   let invalid = 0;
   for await (const line of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -31,16 +46,32 @@ export async function runMatch(io: CliIo, options: { watchlist?: string; explain
     const parsed = parseLine(line);
     let output: object;
     if (parsed.ok) {
-      const { id, title, summary, content } = parsed.item;
-      const matches = matcher.match({
+      const { id, title, summary, content, link, publisher, published } = parsed.item;
+      const text = {
         title: htmlToText(title),
         summary: summary ? htmlToText(summary) : undefined,
         content: content ? htmlToText(content) : undefined,
-      });
+      };
+      const matches = matcher.match(text);
+      const entities = matches.map((match) => match.entityId);
+      let story: StoryFiling | undefined;
+      if (options.explain && entities.length > 0) {
+        const now = options.clock.now();
+        const at = published ? Math.min(Date.parse(published), now) : now;
+        const item = {
+          ...text,
+          key: `line:${lineNumber}:${id}`,
+          link: link ?? undefined,
+          publisher: publisher ?? undefined,
+        };
+        story = await fileOnStory(stories, item, entities, at);
+      }
       output = {
         id,
-        entities: matches.map((match) => match.entityId),
-        ...(options.explain ? { evidence: matches.flatMap((match) => match.evidence) } : {}),
+        entities,
+        ...(options.explain
+          ? { evidence: matches.flatMap((match) => match.evidence), ...(story ? { story: storyJson(story) } : {}) }
+          : {}),
       };
     } else {
       invalid += 1;
@@ -51,6 +82,30 @@ export async function runMatch(io: CliIo, options: { watchlist?: string; explain
     if (!io.stdout.write(`${JSON.stringify(output)}\n`)) await once(io.stdout, 'drain');
   }
   return invalid > 0 ? EXIT.usage : EXIT.ok;
+}
+
+/** Which story an item started (and the earlier story it follows up) or joined, and why. */
+function storyJson(filing: StoryFiling) {
+  if (filing.joined) {
+    const { similarity, sharedEntities, sharedTerms } = filing.joined;
+    return {
+      id: filing.story.id,
+      joined: true,
+      title: filing.story.title,
+      similarity: Math.round(similarity * 1000) / 1000,
+      sharedEntities,
+      sharedTerms,
+    };
+  }
+  const followUp = filing.followUp;
+  return {
+    id: filing.story.id,
+    joined: false,
+    title: filing.story.title,
+    followUp: followUp
+      ? { id: followUp.id, title: followUp.title, firstSeenAt: new Date(followUp.firstSeenAt).toISOString() }
+      : null,
+  };
 }
 
 type ParsedLine = { ok: true; item: z.infer<typeof inputSchema> } | { ok: false; error: string; id?: string | number };
@@ -68,7 +123,7 @@ function parseLine(line: string): ParsedLine {
   const id = (value as { id?: unknown } | null)?.id;
   return {
     ok: false,
-    error: `not an item {id, title, summary?, content?, link?} (${problems.join('; ')})`,
+    error: `not an item {id, title, summary?, content?, link?, publisher?, published?} (${problems.join('; ')})`,
     ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { systemClock } from '../adapters/system-clock';
 import { formatConsole } from '../core/format';
 import { compileMatcher } from '../core/match';
 import type { Alert, FeedConfig, Watchlist } from '../core/types';
-import { type FeedOutcome, type PollPorts, pollFeeds } from '../pipeline';
+import { type FeedOutcome, type PollPorts, pollFeeds, type StoryJoin } from '../pipeline';
 import type { AlertSink } from '../ports';
 import { type CliIo, EXIT } from './io';
 import { loadWatchlistFrom } from './watchlist-path';
@@ -19,6 +19,8 @@ export interface PollCommandOptions {
   state?: string;
   dryRun: boolean;
   json: boolean;
+  /** Print which story each item that did not alert joined, and why. */
+  explain: boolean;
 }
 
 export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<number> {
@@ -30,6 +32,7 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
     ports: { source: new HttpFeedSource({ addressPolicy: 'any' }), state, clock: systemClock },
     dryRun: options.dryRun,
     json: options.json,
+    explain: options.explain,
   });
   return exitCodeFor(outcomes);
 }
@@ -44,7 +47,7 @@ export async function pollAndReport(
   io: CliIo,
   watchlist: Watchlist,
   feeds: FeedConfig[],
-  run: { ports: Omit<PollPorts, 'sink'>; dryRun: boolean; json: boolean },
+  run: { ports: Omit<PollPorts, 'sink'>; dryRun: boolean; json: boolean; explain?: boolean },
 ): Promise<FeedOutcome[]> {
   const progress = io.stderrIsTty ? new ProgressLine(io.stderr) : undefined;
   const consoleSink = new ConsoleAlertSink(io.stdout);
@@ -73,6 +76,7 @@ export async function pollAndReport(
     io.stdout.write(`${JSON.stringify(pollReport(outcomes, run.dryRun))}\n`);
   } else {
     if (run.dryRun) printWouldBeAlerts(io, outcomes);
+    if (run.explain) printStoryJoins(io, outcomes);
     io.stdout.write(summaryTable(outcomes, run.dryRun));
   }
   return outcomes;
@@ -98,9 +102,12 @@ export function pollReport(outcomes: FeedOutcome[], dryRun: boolean) {
       alerts: outcome.alerts.length,
       failedAlerts: outcome.failedAlerts,
       backfilled: outcome.backfilled,
+      joined: outcome.joined.length,
       ...(outcome.error === undefined ? {} : { error: outcome.error, errorCode: outcome.errorCode ?? 'internal' }),
     })),
     alerts: outcomes.flatMap((outcome) => outcome.alerts.map(alertJson)),
+    /** Matching items recorded on a story already alerted instead of alerting, with why. */
+    joined: outcomes.flatMap((outcome) => outcome.joined),
   };
 }
 
@@ -117,6 +124,11 @@ function alertJson(alert: Alert) {
     publishedAt: alert.publishedAt === undefined ? null : new Date(alert.publishedAt).toISOString(),
     summary: alert.summary,
     evidence: alert.evidence,
+    storyId: alert.storyId ?? null,
+    followUp: alert.followUp
+      ? { title: alert.followUp.title, firstSeenAt: new Date(alert.followUp.firstSeenAt).toISOString() }
+      : null,
+    alsoIn: alert.alsoIn ?? [],
   };
 }
 
@@ -124,6 +136,24 @@ function printWouldBeAlerts(io: CliIo, outcomes: FeedOutcome[]): void {
   const alerts = outcomes.flatMap((outcome) => outcome.alerts);
   io.stdout.write(`Dry run: ${alerts.length} would-be alert(s); nothing was sent or recorded.\n\n`);
   for (const alert of alerts) io.stdout.write(`${formatConsole(alert)}\n\n`);
+}
+
+function printStoryJoins(io: CliIo, outcomes: FeedOutcome[]): void {
+  const joins = outcomes.flatMap((outcome) => outcome.joined);
+  if (joins.length === 0) return;
+  io.stdout.write(`${joins.length} item(s) joined a story already alerted (no new alert):\n`);
+  for (const join of joins) io.stdout.write(`${explainJoin(join)}\n`);
+  io.stdout.write('\n');
+}
+
+/** `- "<title>" (NPR) joined "<story>" [st-..]: similarity 0.43; shared entities: krebs; shared terms: cisa, fire` */
+export function explainJoin(join: Omit<StoryJoin, 'title'> & { title?: string }): string {
+  const item =
+    join.title === undefined ? '' : `"${oneLine(join.title)}"${join.publisher ? ` (${oneLine(join.publisher)})` : ''} `;
+  return (
+    `- ${item}joined "${oneLine(join.storyTitle)}" [${join.storyId}]: similarity ${join.similarity.toFixed(2)}; ` +
+    `shared entities: ${join.sharedEntities.join(', ')}; shared terms: ${join.sharedTerms.join(', ')}`
+  );
 }
 
 const STATUS_WORDS: Record<FeedOutcome['status'], string> = {
@@ -169,6 +199,7 @@ function note(outcome: FeedOutcome): string {
   if (outcome.error !== undefined) return outcome.error;
   const notes: string[] = [];
   if (outcome.backfilled > 0) notes.push(`${outcome.backfilled} older match(es) recorded without alert (first poll)`);
+  if (outcome.joined.length > 0) notes.push(`${outcome.joined.length} joined a story already alerted`);
   if (outcome.failedAlerts > 0) notes.push(`${outcome.failedAlerts} alert(s) failed, retried next poll`);
   return notes.join('; ');
 }

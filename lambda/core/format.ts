@@ -1,4 +1,5 @@
 // Renders an Alert for each delivery channel (email subject, SMS, email body, terminal); pure text in, text out.
+import { formatFollowUp, storyDay } from './story';
 import type { Alert } from './types';
 
 /** SNS requires a Subject of fewer than 100 characters. */
@@ -175,6 +176,25 @@ function utcDate(ms: number | undefined): string | undefined {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** "Follow-up to: <earlier story>, 17 Nov" on one line, or undefined for an alert that follows up nothing. */
+function followUpLine(alert: Alert): string | undefined {
+  return alert.followUp && singleLine(formatFollowUp(alert.followUp));
+}
+
+/** "Also in: BBC News, NPR" on one line, or undefined when no other outlet has carried the story yet. */
+function alsoInLine(alert: Alert): string | undefined {
+  const publishers = (alert.alsoIn ?? []).map(singleLine).filter((publisher) => publisher !== '');
+  return publishers.length > 0 ? `Also in: ${publishers.join(', ')}` : undefined;
+}
+
+/** "+3 more alerts held since 14:05 UTC": what the SMS storm guard kept from SMS since the previous one. */
+function heldNote(alert: Alert): string | undefined {
+  const held = alert.smsHeldBefore;
+  if (held === undefined || held.count <= 0 || !Number.isFinite(held.since)) return undefined;
+  const time = new Date(held.since).toISOString().slice(11, 16);
+  return `+${held.count} more alert${held.count === 1 ? '' : 's'} held since ${time} UTC`;
+}
+
 /** Evidence snippets worth showing: one line each, duplicates dropped, at most `limit`. */
 function evidenceLines(alert: Alert, limit: number): string[] {
   const names = new Map(alert.entities.map((id, i) => [id, alert.entityNames[i] ?? id]));
@@ -206,21 +226,28 @@ export function formatSubject(alert: Alert): string {
 /**
  * One GSM-7 SMS segment (<= 160 septets, extension characters counted twice): `Krebs: <title> <link>`.
  * The title is shortened to keep the link whole. A link so long that fewer than 20 characters of title would fit is
- * left out rather than cut (a cut link is useless; the email carries it).
+ * left out rather than cut (a cut link is useless; the email carries it). Alerts the storm guard held back since the
+ * previous SMS are counted up front; a follow-up is marked " (follow-up, 17 Nov)" when the whole title still fits.
  */
 export function formatSms(alert: Alert): string {
   const label = entityLabel(alert.entityNames, toGsm7);
-  const prefix = label ? `${label}: ` : '';
+  const held = heldNote(alert);
+  const prefix = `${held ? `[${held}] ` : ''}${label ? `${label}: ` : ''}`;
   const link = smsLink(alert.link);
   const title = titleLine(alert, toGsm7);
+  const followUpTag = alert.followUp ? ` (follow-up, ${storyDay(alert.followUp.firstSeenAt)})` : '';
   const titleBudget = SMS_MAX_GSM_UNITS - gsm7Length(prefix);
+  const fitted = (budget: number) =>
+    gsm7Length(title) + gsm7Length(followUpTag) <= budget
+      ? `${title}${followUpTag}`
+      : truncate(title, budget, gsm7Length);
   if (link !== undefined) {
     const withLinkBudget = titleBudget - gsm7Length(link) - 1;
     if (withLinkBudget >= SMS_MIN_TITLE_CHARS || gsm7Length(title) <= withLinkBudget) {
-      return `${prefix}${truncate(title, withLinkBudget, gsm7Length)} ${link}`;
+      return `${prefix}${fitted(withLinkBudget)} ${link}`;
     }
   }
-  return `${prefix}${truncate(title, titleBudget, gsm7Length)}`;
+  return `${prefix}${fitted(titleBudget)}`;
 }
 
 /** The link in GSM-7, or undefined when it is not http(s). Backtick is the one printable ASCII character GSM-7 lacks;
@@ -230,14 +257,18 @@ function smsLink(link: string | undefined): string | undefined {
 }
 
 /**
- * Plain-text email body (never HTML, so markup in a title stays inert text): title, entities, publisher, date, link,
- * summary, why it matched, and a footer on why the reader got it and how to stop.
+ * Plain-text email body (never HTML, so markup in a title stays inert text): title (and the story it follows up),
+ * entities, publisher (and other outlets carrying the story), date, link, summary, why it matched, and a footer on
+ * why the reader got it and how to stop.
  */
 export function formatEmail(alert: Alert): string {
-  const lines: string[] = [titleLine(alert, singleLine), ''];
+  const followUp = followUpLine(alert);
+  const lines: string[] = [titleLine(alert, singleLine), ...(followUp ? [followUp] : []), ''];
   lines.push(`Entities: ${alert.entityNames.map(singleLine).join(', ')}`);
   const publisher = alert.publisher ? singleLine(alert.publisher) : '';
   if (publisher) lines.push(`Publisher: ${publisher}`);
+  const alsoIn = alsoInLine(alert);
+  if (alsoIn) lines.push(alsoIn);
   lines.push(`Published: ${utcDate(alert.publishedAt) ?? 'date not given by the feed'}`);
   const link = safeLink(alert.link);
   if (link) lines.push(`Link: ${link}`);
@@ -263,6 +294,7 @@ export function formatConsole(alert: Alert): string {
     singleLine(alert.feed),
   ].filter((part): part is string => Boolean(part));
   const lines = [`[${alert.entityNames.map(singleLine).join(', ')}] ${truncate(titleLine(alert, singleLine), 300)}`];
+  for (const line of [followUpLine(alert), alsoInLine(alert)]) if (line) lines.push(`  ${truncate(line, 300)}`);
   lines.push(`  ${details.join(' | ')}`);
   const link = safeLink(alert.link);
   if (link) lines.push(`  ${link}`);

@@ -46,6 +46,8 @@ export interface StorySignature {
 /** What one LSH band row holds: a story, and the entities and signature of the story's latest item under that key. */
 export interface StoryRef {
   storyId: string;
+  /** The story's title, so a lookup can say which story an item joined without reading the story row. */
+  storyTitle?: string;
   entities: string[];
   signature: StorySignature;
   /** Signature of the story's first item. */
@@ -358,17 +360,26 @@ export function followUpOf(
   return best?.story;
 }
 
+/** "17 Nov": the day of `time` in `timeZone` (UTC unless told), as follow-up lines name a story's day. */
+export function storyDay(time: number, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(time);
+}
+
 /** "Follow-up to: Trump fires CISA director Krebs, 17 Nov" (the date in `timeZone`, UTC unless told). */
-export function formatFollowUp(story: StoryHeadline, timeZone = 'UTC'): string {
-  const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(story.firstSeenAt);
-  return `Follow-up to: ${story.title}, ${date}`;
+export function formatFollowUp(story: Pick<StoryHeadline, 'title' | 'firstSeenAt'>, timeZone = 'UTC'): string {
+  return `Follow-up to: ${story.title}, ${storyDay(story.firstSeenAt, timeZone)}`;
+}
+
+/** The publishers after the story's first source, each once, without the first source's own. */
+export function alsoInPublishers(story: Pick<StoryRecord, 'sources'>): string[] {
+  const first = story.sources[0]?.publisher;
+  return [...new Set(story.sources.slice(1).map((s) => s.publisher))].filter(
+    (p): p is string => p !== undefined && p !== first,
+  );
 }
 
 /** "also in: BBC News, Sky News, NPR": the publishers after the first source, each once; empty when there are none. */
-export function formatAlsoIn(story: StoryRecord): string {
-  const first = story.sources[0]?.publisher;
-  const others = [...new Set(story.sources.slice(1).map((s) => s.publisher))].filter(
-    (p): p is string => p !== undefined && p !== first,
-  );
+export function formatAlsoIn(story: Pick<StoryRecord, 'sources'>): string {
+  const others = alsoInPublishers(story);
   return others.length === 0 ? '' : `also in: ${others.join(', ')}`;
 }

@@ -7,7 +7,13 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { batchProblems, entryProblems, SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
+import {
+  batchProblems,
+  CHANNEL,
+  CHANNEL_ATTRIBUTE,
+  entryProblems,
+  SnsAlertSink,
+} from '../../lambda/adapters/sns-alert-sink';
 import { formatEmail, formatSubject, gsm7Length } from '../../lambda/core/format';
 import type { Alert } from '../../lambda/core/types';
 import { makeAlert } from '../support/alert-fixture';
@@ -89,7 +95,26 @@ describe('SnsAlertSink against fauxqs', () => {
     );
     expect(gsm7Length(bodies.sms)).toBeLessThanOrEqual(160);
     expect(bodies.default).toBe(bodies.email);
-    expect(notification?.MessageAttributes).toEqual({ entity: { Type: 'String.Array', Value: '["krebs","cisa"]' } });
+    expect(notification?.MessageAttributes).toEqual({
+      entity: { Type: 'String.Array', Value: '["krebs","cisa"]' },
+      channel: { Type: 'String', Value: 'all' },
+    });
+  });
+
+  it('keeps an alert the SMS storm guard held back from SMS subscriptions, not from email ones', async () => {
+    const topicArn = await local.createTopic();
+    const email = await local.subscribeQueue(topicArn);
+    // What the stack gives SMS subscriptions: only messages whose channel is "all".
+    const sms = await local.subscribeQueue(topicArn, { [CHANNEL_ATTRIBUTE]: [CHANNEL.all] });
+    const held = makeAlert({ id: 'held', title: 'Krebs story held back', smsHeld: true });
+    const told = makeAlert({ id: 'told', title: 'Krebs story told', smsHeldBefore: { count: 1, since: 0 } });
+    await new SnsAlertSink({ client, topicArn }).publish([held, told]);
+    const toEmail = await local.receive(email.queueUrl, 2);
+    const toSms = await local.receive(sms.queueUrl, 1, { settleMs: 500 });
+    expect(toEmail.map((n) => n.MessageAttributes?.channel?.Value).sort()).toEqual(['all', 'sms-held']);
+    expect(toSms.map((n) => JSON.parse(n.Message).sms)).toEqual([
+      '[+1 more alert held since 00:00 UTC] Christopher Krebs, CISA: Krebs story told https://news.example.test/2020/11/18/krebs-fired',
+    ]);
   });
 
   it('sends 23 alerts as PublishBatch calls of 10, 10 and 3 that all meet SNS limits, and each arrives once', async () => {

@@ -40,7 +40,7 @@ const OLD_MATCH = {
 };
 const NPR_ITEM = {
   guid: 'npr-1',
-  title: 'Fired CISA director Chris Krebs speaks out',
+  title: 'Chris Krebs, ex-CISA chief, joins Stanford Internet Observatory',
   link: 'https://www.npr.example.test/krebs',
   hoursAgo: 1,
 };

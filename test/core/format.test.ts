@@ -281,3 +281,50 @@ describe('formatConsole', () => {
     expect(out.split('\n')).toHaveLength(3);
   });
 });
+
+describe('stories and the SMS storm guard', () => {
+  const link = 'https://news.example.test/2020/12/08/krebs-sues';
+  const followUp = {
+    title: 'Trump fires election security chief Chris Krebs',
+    firstSeenAt: Date.UTC(2020, 10, 18, 0, 25),
+  };
+  const sues = makeAlert({ title: 'Krebs sues Trump lawyer diGenova', link, followUp });
+
+  it('names the earlier story and its day under the title of a follow-up email, and the other outlets', () => {
+    const body = formatEmail({ ...sues, alsoIn: ['AP News', 'The Verge'] });
+    const lines = body.split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'Krebs sues Trump lawyer diGenova',
+      'Follow-up to: Trump fires election security chief Chris Krebs, 18 Nov',
+    ]);
+    expect(lines).toContain('Also in: AP News, The Verge');
+    expect(formatEmail(makeAlert())).not.toMatch(/Follow-up to|Also in/);
+  });
+
+  it('keeps a hostile earlier title on its one line in email and terminal', () => {
+    const forged = { ...sues, followUp: { ...followUp, title: HOSTILE_TITLES.newlines! } };
+    const follow = formatEmail(forged).split('\n')[1];
+    expect(follow).toBe('Follow-up to: Krebs fired Bcc: victim@example.com Subject: forged, 18 Nov');
+    expect(formatConsole(forged).split('\n')[1]).toBe(`  ${follow}`);
+  });
+
+  it("marks an SMS follow-up with the earlier story's day when the whole title still fits", () => {
+    expect(formatSms(sues)).toBe(
+      `Christopher Krebs, CISA: Krebs sues Trump lawyer diGenova (follow-up, 18 Nov) ${link}`,
+    );
+    const long = formatSms({ ...sues, title: 'word '.repeat(40) });
+    expect(long).not.toContain('follow-up');
+    expect(septets(long)).toBeLessThanOrEqual(160);
+  });
+
+  it('tells in the next SMS how many alerts were held back and since when, within one segment', () => {
+    const since = Date.UTC(2020, 10, 18, 14, 5);
+    const sms = formatSms({ ...sues, smsHeldBefore: { count: 3, since } });
+    expect(sms.startsWith('[+3 more alerts held since 14:05 UTC] Christopher Krebs, CISA: Krebs sues')).toBe(true);
+    expect(sms.endsWith(` ${link}`)).toBe(true);
+    const crowded = formatSms({ ...sues, title: 'word '.repeat(40), smsHeldBefore: { count: 1, since } });
+    expect(crowded.startsWith('[+1 more alert held since 14:05 UTC] ')).toBe(true);
+    expect(septets(crowded)).toBeLessThanOrEqual(160);
+    expect(crowded.endsWith(`... ${link}`)).toBe(true);
+  });
+});

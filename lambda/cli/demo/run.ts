@@ -21,9 +21,10 @@ export async function runDemo(io: CliIo): Promise<number> {
 
 Serving ${server.feeds.length} sample feeds on ${server.origin}: an RSS feed in the shape of BBC News, an Atom feed and a
 Google News search feed. They hold the story that started this project (BBC, "Trump fires US election security
-official Christopher Krebs", re-dated to a few hours ago), the same story again through Google News, look-alikes that
-must not alert (Brian Krebs of KrebsOnSecurity, the Krebs cycle, pound sterling), and matching items older than the
-${hours}-hour backfill window, which the first poll of a feed records without alerting.
+official Christopher Krebs", re-dated to a few hours ago), the same story again through Google News, NPR's coverage
+of it, which joins the story instead of alerting again, look-alikes that must not alert (Brian Krebs of
+KrebsOnSecurity, the Krebs cycle, pound sterling), and matching items older than the ${hours}-hour backfill window,
+which the first poll of a feed records without alerting.
 Entities: the default watchlist's (${DEFAULT_WATCHLIST_PATH}). State: a temporary file, deleted afterwards.
 `);
     const run = {
@@ -34,6 +35,7 @@ Entities: the default watchlist's (${DEFAULT_WATCHLIST_PATH}). State: a temporar
       },
       dryRun: false,
       json: false,
+      explain: true,
     };
 
     say('== Poll 1: the alerts ==\n');
