@@ -31,8 +31,10 @@ const LEFTOVER_MARKUP = /<\/?[A-Za-z][\w:-]*(?:[\s/>]|$)|<!--|&(?:#\d+|#x[\da-f]
  * and UTF-8 read as Latin-1 repaired, whitespace collapsed.
  */
 export function htmlToText(html: string): string {
+  if (html === '') return '';
   let text = html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html;
-  for (let round = 0; round < MAX_DECODE_ROUNDS; round += 1) {
+  // Without `<` or `&` there is no markup and no entity: most titles skip straight to the cleanup.
+  for (let round = 0; round < MAX_DECODE_ROUNDS && /[<&]/.test(text); round += 1) {
     text = decodeHTML(stripTags(text));
     if (!LEFTOVER_MARKUP.test(text)) break;
   }
@@ -50,8 +52,8 @@ function stripTags(html: string): string {
 
 function collapseWhitespace(text: string): string {
   return text
-    .replace(/\u200b|\u200c|\u200d|\u2060|\ufeff|\u00ad/g, '') // zero-width characters and soft hyphens
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '') // controls that are not whitespace
+    // Zero-width characters, soft hyphens, and controls that are not whitespace.
+    .replace(/[\u200b\u200c\u200d\u2060\ufeff\u00ad\u0000-\u0008\u000e-\u001f\u007f]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -132,13 +134,12 @@ const TRACKING_PARAMS = new Set([
  * default port, no credentials, no fragment, no tracking parameters, the rest sorted. Undefined for anything else.
  */
 export function canonicalUrl(url: string, base?: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim(), base);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  const parsed = httpUrl(url, base);
+  return parsed && canonicalHref(parsed);
+}
+
+/** canonicalUrl of a parsed http(s) URL; changes `parsed`. */
+function canonicalHref(parsed: URL): string {
   parsed.hash = '';
   parsed.username = '';
   parsed.password = '';
@@ -170,12 +171,12 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** An absolute http(s) URL as published (resolved against the feed URL), or undefined. */
-function absoluteLink(url: string | undefined, base: string): string | undefined {
+/** An http(s) URL, resolved against `base`, or undefined. */
+function httpUrl(url: string | undefined, base?: string): URL | undefined {
   if (!url) return undefined;
   try {
     const parsed = new URL(url.trim(), base);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -198,15 +199,17 @@ export function normalizeItem(raw: RawItem, feed: { name: string; url: string })
       : truncate(content, DERIVED_SUMMARY_CHARS);
   const guid = raw.guid?.trim() || undefined;
   // RSS GUIDs are permalinks unless marked otherwise, and some feeds give no <link> at all.
-  const link =
-    absoluteLink(raw.link, feed.url) ?? (guid && /^https?:\/\//i.test(guid) ? absoluteLink(guid, feed.url) : undefined);
+  const linkUrl =
+    httpUrl(raw.link, feed.url) ?? (guid && /^https?:\/\//i.test(guid) ? httpUrl(guid, feed.url) : undefined);
+  // Parsed once for both: the link as published, then its canonical form.
+  const link = linkUrl?.href;
   const item: NormalizedItem = {
     guid,
     title,
     summary,
     content,
     link,
-    canonicalLink: link ? canonicalUrl(link) : undefined,
+    canonicalLink: linkUrl && canonicalHref(linkUrl),
     publisher: sourceName || feed.name,
     publishedAt: parseFeedDate(raw.published),
   };

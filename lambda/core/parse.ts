@@ -60,13 +60,17 @@ export async function parseFeed(bytes: Uint8Array, contentType?: string): Promis
  * document with its cut-off end closed, as a feed truncated in transit still has its complete items.
  */
 async function parseDocument(text: string): Promise<Parser.Output<ParserItem>> {
-  const closed = closeTruncatedDocument(text);
-  const attempts = [() => parseXml(text, true), () => parseXml(text, false)];
-  if (closed !== undefined) attempts.push(() => parseXml(closed, false));
+  // The repair scans the whole document, so it runs only once both parsers have failed.
+  const repaired = () => {
+    const closed = closeTruncatedDocument(text);
+    return closed === undefined ? undefined : parseXml(closed, false);
+  };
+  const attempts = [() => parseXml(text, true), () => parseXml(text, false), repaired];
   let firstError: unknown;
   for (const attempt of attempts) {
     try {
-      return await attempt();
+      const output = await attempt();
+      if (output !== undefined) return output;
     } catch (error) {
       if (isChannelMissing(error, text)) return { items: [] };
       firstError ??= error;
