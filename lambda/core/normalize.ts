@@ -51,9 +51,9 @@ function stripTags(html: string): string {
 }
 
 function collapseWhitespace(text: string): string {
+  // Zero-width characters, soft hyphens, and controls that are not whitespace, in one pass.
   return text
-    // Zero-width characters, soft hyphens, and controls that are not whitespace.
-    .replace(/[\u200b\u200c\u200d\u2060\ufeff\u00ad\u0000-\u0008\u000e-\u001f\u007f]/g, '')
+    .replace(/\u200b|\u200c|\u200d|\u2060|\ufeff|\u00ad|[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
