@@ -1,4 +1,5 @@
-// StateStore in a local JSON file: the memory store's semantics, saved atomically (temp file, fsync, rename) on change.
+// StateStore in a local file: the memory store's semantics, each change journaled and fsynced, compacted atomically.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -91,11 +92,45 @@ const snapshotSchema = z.looseObject({
   stories: storiesSchema.optional(),
 });
 
+/** The state changes the file records one line each, replayed through the memory store's own methods on load. */
+type JournalEntry =
+  | { op: 'putFeed'; args: Parameters<MemoryStateStore['putFeed']> }
+  | { op: 'claimItem'; args: Parameters<MemoryStateStore['claimItem']> }
+  | { op: 'markSent'; args: Parameters<MemoryStateStore['markSent']> }
+  | { op: 'releaseClaim'; args: Parameters<MemoryStateStore['releaseClaim']> }
+  | { op: 'recordSilently'; args: Parameters<MemoryStateStore['recordSilently']> }
+  | { op: 'saveStoryItem'; args: Parameters<MemoryStateStore['saveStoryItem']> }
+  | { op: 'takeSmsSlot'; args: Parameters<MemoryStateStore['takeSmsSlot']> };
+
+/** The operation running in the current async context, and whether its change has been journaled yet. */
+interface RunningOperation {
+  entry: JournalEntry;
+  journaled: boolean;
+}
+
+/** The journal may grow to this many bytes, or to the snapshot's size if larger, before the file is rewritten whole. */
+const MIN_JOURNAL_BYTES = 256 * 1024;
+
+/**
+ * The file is JSON Lines: a snapshot of the whole state on the first line, then one line per change since. A change is
+ * appended and fsynced before the call that made it returns, so a save costs what changed, not the size of the state
+ * (a poll makes thousands of small changes). Concurrent changes share one append. Once the journal outgrows the
+ * snapshot the file is rewritten whole (temp file, fsync, rename). A line cut off by a crash was never acknowledged
+ * and is dropped on load; a file of one plain JSON document (older versions) is read as a snapshot.
+ */
 export class FileStateStore extends MemoryStateStore {
   private loading?: Promise<void>;
+  /** Lines changed since the last save started, waiting for the next one. */
+  private pendingLines: string[] = [];
   /** The save that will include every change made so far, while it has not started. */
   private queuedSave?: Promise<void>;
   private lastSave: Promise<void> = Promise.resolve();
+  private snapshotBytes = 0;
+  private journalBytes = 0;
+  /** Set by a change that has no journal line, or a cut-off line left by a crash: the next save rewrites the file. */
+  private rewriteWhole = true;
+  private replaying = false;
+  private readonly running = new AsyncLocalStorage<RunningOperation>();
 
   constructor(
     readonly file: string,
@@ -104,23 +139,86 @@ export class FileStateStore extends MemoryStateStore {
     super(options);
   }
 
+  override putFeed(...args: Parameters<MemoryStateStore['putFeed']>) {
+    return this.journaled({ op: 'putFeed', args }, () => super.putFeed(...args));
+  }
+
+  override claimItem(...args: Parameters<MemoryStateStore['claimItem']>) {
+    return this.journaled({ op: 'claimItem', args }, () => super.claimItem(...args));
+  }
+
+  override markSent(...args: Parameters<MemoryStateStore['markSent']>) {
+    return this.journaled({ op: 'markSent', args }, () => super.markSent(...args));
+  }
+
+  override releaseClaim(...args: Parameters<MemoryStateStore['releaseClaim']>) {
+    return this.journaled({ op: 'releaseClaim', args }, () => super.releaseClaim(...args));
+  }
+
+  override recordSilently(...args: Parameters<MemoryStateStore['recordSilently']>) {
+    return this.journaled({ op: 'recordSilently', args }, () => super.recordSilently(...args));
+  }
+
+  override saveStoryItem(...args: Parameters<MemoryStateStore['saveStoryItem']>) {
+    return this.journaled({ op: 'saveStoryItem', args }, () => super.saveStoryItem(...args));
+  }
+
+  override takeSmsSlot(...args: Parameters<MemoryStateStore['takeSmsSlot']>) {
+    return this.journaled({ op: 'takeSmsSlot', args }, () => super.takeSmsSlot(...args));
+  }
+
   protected override ready(): Promise<void> {
+    if (this.replaying) return Promise.resolve();
     this.loading ??= this.load();
     return this.loading;
   }
 
-  /** Changes made while a save is running are written together by the next one: one file write per burst. */
+  /**
+   * Called by the memory store right after it changed something, in the operation's async context: the operation's
+   * line joins the next save, and the caller waits for that save. Changes made while a save runs go in the next one.
+   */
   protected override changed(): Promise<void> {
+    if (this.replaying) return Promise.resolve();
+    const operation = this.running.getStore();
+    if (operation === undefined) {
+      this.rewriteWhole = true; // a change this class does not journal: only a whole snapshot holds it
+    } else if (!operation.journaled) {
+      operation.journaled = true;
+      this.pendingLines.push(`${JSON.stringify(operation.entry)}\n`);
+    }
     if (this.queuedSave === undefined) {
       this.queuedSave = this.lastSave
         .catch(() => undefined)
         .then(() => {
           this.queuedSave = undefined;
-          return this.write(this.snapshot());
+          return this.save();
         });
       this.lastSave = this.queuedSave;
     }
     return this.queuedSave;
+  }
+
+  private journaled<T>(entry: JournalEntry, operation: () => Promise<T>): Promise<T> {
+    return this.running.run({ entry, journaled: false }, operation);
+  }
+
+  /** Appends the pending lines, or rewrites the file whole when the journal has outgrown the snapshot. */
+  private async save(): Promise<void> {
+    const lines = this.pendingLines.join('');
+    this.pendingLines = [];
+    const appended = this.journalBytes + Buffer.byteLength(lines);
+    if (this.rewriteWhole || appended > Math.max(MIN_JOURNAL_BYTES, this.snapshotBytes)) {
+      // Taken now, before any await: it holds exactly the changes made so far, the pending lines included.
+      const text = `${JSON.stringify(this.snapshot())}\n`;
+      this.rewriteWhole = true; // until this rewrite succeeds, a later save must not append to a file without it
+      await this.writeWhole(text);
+      this.rewriteWhole = false;
+      this.snapshotBytes = Buffer.byteLength(text);
+      this.journalBytes = 0;
+    } else {
+      await this.append(lines);
+      this.journalBytes = appended;
+    }
   }
 
   private async load(): Promise<void> {
@@ -131,27 +229,111 @@ export class FileStateStore extends MemoryStateStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new StateFileError(this.file, `cannot read the state file: ${(error as Error).message}`);
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new StateFileError(this.file, `not a valid state file (${(error as Error).message}); ${KEEP_FILE_ADVICE}`);
-    }
-    const parsed = snapshotSchema.safeParse(data);
+    const { snapshot, entries, snapshotBytes, appendable } = this.parseFile(text);
+    const parsed = snapshotSchema.safeParse(snapshot);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
       throw new StateFileError(this.file, `not a valid state file (${problems.join('; ')}); ${KEEP_FILE_ADVICE}`);
     }
     this.restore(parsed.data as StateSnapshot);
+    this.replaying = true;
+    try {
+      for (const entry of entries) await this.replay(entry);
+    } finally {
+      this.replaying = false;
+    }
+    this.snapshotBytes = snapshotBytes;
+    this.journalBytes = Buffer.byteLength(text) - snapshotBytes;
+    this.rewriteWhole = !appendable;
+  }
+
+  /**
+   * The snapshot and journal of the file's text. Appending is safe only to a file of complete compact lines: not
+   * after a line cut off by a crash (it would glue the next change to it), nor to one pretty-printed document.
+   */
+  private parseFile(text: string): {
+    snapshot: unknown;
+    entries: JournalEntry[];
+    snapshotBytes: number;
+    appendable: boolean;
+  } {
+    const invalid = (problem: string) =>
+      new StateFileError(this.file, `not a valid state file (${problem}); ${KEEP_FILE_ADVICE}`);
+    let wholeError: Error;
+    try {
+      const snapshot = JSON.parse(text);
+      const oneLine = text.indexOf('\n') === text.length - 1;
+      return { snapshot, entries: [], snapshotBytes: Buffer.byteLength(text), appendable: oneLine };
+    } catch (error) {
+      wholeError = error as Error;
+    }
+    const lines = text.split('\n');
+    const cutOff = lines.pop() !== '';
+    const [first, ...journal] = lines;
+    let snapshot: unknown;
+    try {
+      snapshot = JSON.parse(first ?? '');
+    } catch {
+      throw invalid(wholeError.message);
+    }
+    const entries = journal.map((line, index) => {
+      try {
+        return JSON.parse(line) as JournalEntry;
+      } catch (error) {
+        throw invalid(`line ${index + 2}: ${(error as Error).message}`);
+      }
+    });
+    return { snapshot, entries, snapshotBytes: Buffer.byteLength(`${first}\n`), appendable: !cutOff };
+  }
+
+  private async replay(entry: JournalEntry): Promise<void> {
+    switch (entry?.op) {
+      case 'putFeed':
+        return super.putFeed(...entry.args);
+      case 'claimItem':
+        await super.claimItem(...entry.args);
+        return;
+      case 'markSent':
+        return super.markSent(...entry.args);
+      case 'releaseClaim':
+        return super.releaseClaim(...entry.args);
+      case 'recordSilently':
+        return super.recordSilently(...entry.args);
+      case 'saveStoryItem':
+        await super.saveStoryItem(...entry.args);
+        return;
+      case 'takeSmsSlot':
+        await super.takeSmsSlot(...entry.args);
+        return;
+      default:
+        throw new StateFileError(
+          this.file,
+          `not a valid state file (unknown change ${JSON.stringify(entry)}); ${KEEP_FILE_ADVICE}`,
+        );
+    }
+  }
+
+  private async append(lines: string): Promise<void> {
+    try {
+      const handle = await fs.open(this.file, 'a');
+      try {
+        await handle.writeFile(lines);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw new StateFileError(this.file, `cannot save the state file: ${(error as Error).message}`);
+    }
   }
 
   /** A reader sees the old file or the new one, never half of one, even if the process dies mid-write. */
-  private async write(snapshot: StateSnapshot): Promise<void> {
+  private async writeWhole(text: string): Promise<void> {
     const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
       const handle = await fs.open(temp, 'wx');
       try {
-        await handle.writeFile(`${JSON.stringify(snapshot, null, 1)}\n`);
+        await handle.writeFile(text);
         await handle.sync();
       } finally {
         await handle.close();

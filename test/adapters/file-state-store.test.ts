@@ -117,9 +117,56 @@ describe('FileStateStore', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('close', resolve));
 
-    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toHaveLength(1);
+    // The fourth change was being appended to the journal: the file ends in half a line.
+    expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(false);
     const feeds = await new FileStateStore(file).listFeeds();
     expect(feeds.map((state) => state.url).sort()).toEqual([1, 2, 3].map((n) => `https://feeds.test/${n}`));
+  });
+
+  it('after a crash cut a change in half, saves the next change whole instead of gluing it to the half line', async () => {
+    await storeWithHistory();
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"op":"putFeed","args":[{"url":"https://cut.test/fe`);
+    const store = new FileStateStore(file);
+    await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    const reloaded = new FileStateStore(file);
+    await expectHistory(reloaded);
+    expect((await reloaded.listFeeds()).map((state) => state.url).sort()).toEqual([
+      'https://a.test/feed',
+      'https://b.test/feed',
+    ]);
+  });
+
+  it('reads a state file written as one pretty-printed document, and keeps it readable after a change', async () => {
+    // The shape older versions wrote: the snapshot alone, indented over many lines.
+    const sent = {
+      status: 'sent',
+      feedUrl: 'https://a.test/feed',
+      title: 'Item guid:1',
+      sentAt: NOW,
+      alertId: 'alert-1',
+    };
+    const legacy = {
+      version: 1,
+      feeds: [{ url: 'https://a.test/feed', consecutiveFailures: 0, etag: '"v7"', firstPolledAt: NOW }],
+      items: {
+        'guid:1': { ...sent, aliasKeys: ['link:bbc.test/54982360'], expiresAt: NOW + 86_400_000 },
+        'guid:old': {
+          status: 'recorded',
+          feedUrl: 'https://a.test/feed',
+          title: 'Old',
+          aliasKeys: [],
+          expiresAt: NOW + 86_400_000,
+        },
+      },
+      aliases: { 'link:bbc.test/54982360': 'guid:1' },
+    };
+    writeFileSync(file, `${JSON.stringify(legacy, null, 1)}\n`);
+    await expectHistory(new FileStateStore(file));
+    const store = new FileStateStore(file);
+    await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    const reloaded = new FileStateStore(file);
+    await expectHistory(reloaded);
+    expect(await reloaded.getFeed('https://b.test/feed')).toBeDefined();
   });
 
   it('refuses a corrupt state file with an error naming it, and never overwrites it', async () => {
