@@ -276,7 +276,10 @@ async function findAlerts(
   const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [] };
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
-  for (const item of items) {
+  // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
+  // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
+  const ordered = [...items].sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now));
+  for (const item of ordered) {
     const entityMatches = options.matcher.match(item);
     if (entityMatches.length === 0) continue;
     found.matches += 1;

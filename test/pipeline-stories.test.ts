@@ -1,0 +1,312 @@
+// Stories through the real poll: many outlets' coverage of one event alert once, new developments alert as follow-ups,
+// and the SMS storm guard keeps the sixth SMS of an hour to email, told by the next SMS (fauxqs, filtered queue).
+import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
+import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
+import { CHANNEL, CHANNEL_ATTRIBUTE, SnsAlertSink } from '../lambda/adapters/sns-alert-sink';
+import { loadWatchlist } from '../lambda/adapters/watchlist-file';
+import { formatEmail, formatSms } from '../lambda/core/format';
+import { titleFingerprint } from '../lambda/core/identity';
+import { compileMatcher } from '../lambda/core/match';
+import { canonicalUrl } from '../lambda/core/normalize';
+import type { Alert, FeedConfig } from '../lambda/core/types';
+import { type FeedOutcome, type PollOptions, type PollPorts, pollFeed, pollFeeds } from '../lambda/pipeline';
+import type { AlertSink, PublishResult } from '../lambda/ports';
+import { type LocalSns, startFauxqs } from './support/fauxqs';
+import { FeedServer } from './support/feed-server';
+import { type LabelledItem, loadItems } from './support/story-stream';
+
+const watchlist = loadWatchlist();
+const tune = loadItems('tune');
+const ofEvent = (...events: string[]) => tune.filter((item) => events.includes(item.event));
+
+function escapeXml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/**
+ * An RSS 2.0 document as outlets publish them, newest first. An aggregator's items name their outlet in <source> (and
+ * in the title, as the fixtures' Google News titles already do).
+ */
+function rss(title: string, items: readonly LabelledItem[], aggregator = title.startsWith('Google News')): string {
+  const entries = [...items]
+    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
+    .map((item) =>
+      [
+        '<item>',
+        `<title>${escapeXml(item.title)}</title>`,
+        `<link>${escapeXml(item.link)}</link>`,
+        `<guid isPermaLink="false">${escapeXml(item.id)}</guid>`,
+        `<pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate>`,
+        `<description>${escapeXml(item.summary)}</description>`,
+        aggregator
+          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeXml(item.publisher)}</source>`
+          : '',
+        '</item>',
+      ].join(''),
+    );
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeXml(title)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
+}
+
+/** Keeps every published alert; refuses the titles in `refuse` once each. */
+class CollectingSink implements AlertSink {
+  readonly published: Alert[] = [];
+  readonly refuse = new Set<string>();
+
+  async publish(alerts: Alert[]): Promise<PublishResult[]> {
+    return alerts.map((alert) => {
+      if (this.refuse.delete(alert.title)) return { alertId: alert.id, ok: false, error: 'throttled' };
+      this.published.push(alert);
+      return { alertId: alert.id, ok: true };
+    });
+  }
+}
+
+let server: FeedServer;
+beforeAll(async () => {
+  server = await FeedServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+let feedCounter = 0;
+
+/** Serves `items` as one feed per outlet (direct links) plus one Google News feed for the news.google.com copies. */
+function serveByOutlet(items: readonly LabelledItem[]): FeedConfig[] {
+  const groups = new Map<string, LabelledItem[]>();
+  for (const item of items) {
+    const outlet = item.link.startsWith('https://news.google.com/') ? 'Google News' : item.publisher;
+    groups.set(outlet, [...(groups.get(outlet) ?? []), item]);
+  }
+  return [...groups].map(([outlet, outletItems]) => serveFeed(outlet, outletItems));
+}
+
+function serveFeed(name: string, items: readonly LabelledItem[]): FeedConfig {
+  const path = `/feed-${++feedCounter}.rss`;
+  server.route(path, { headers: { 'content-type': 'application/rss+xml; charset=utf-8' }, body: rss(name, items) });
+  return { url: server.url(path), name };
+}
+
+function setup(at: string, options: Partial<PollOptions> = {}) {
+  const clock = { time: Date.parse(at), now: () => clock.time };
+  const store = new MemoryStateStore();
+  const sink = new CollectingSink();
+  const ports: PollPorts = { source: new HttpFeedSource({ addressPolicy: 'any' }), state: store, sink, clock };
+  const pollOptions: PollOptions = {
+    matcher,
+    entities: watchlist.entities,
+    backfillHours: 24,
+    ...options,
+  };
+  return { clock, store, sink, ports, options: pollOptions };
+}
+
+const matcher = compileMatcher(watchlist.entities);
+const matchingItems = (items: readonly LabelledItem[]) => items.filter((item) => matcher.match(item).length > 0);
+/** The labelled event of each item, by the link an alert or a join reports (canonical form). */
+const eventsByLink = (items: readonly LabelledItem[]) =>
+  new Map<string | undefined, string>(items.map((item) => [canonicalUrl(item.link), item.event]));
+const joinedIn = (outcomes: FeedOutcome[]) => outcomes.flatMap((outcome) => outcome.joined);
+const matchesIn = (outcomes: FeedOutcome[]) => outcomes.reduce((sum, outcome) => sum + outcome.matches, 0);
+
+describe('one event covered by many outlets', () => {
+  const fired = ofEvent('krebs-fired');
+
+  it('alerts once; every other outlet is recorded on the story, and a second poll sends nothing', async () => {
+    const { store, sink, ports, options } = setup('2020-11-18T15:00:00Z');
+    const feeds = serveByOutlet(fired);
+    expect(feeds.length).toBeGreaterThanOrEqual(10);
+
+    const outcomes = await pollFeeds(feeds, ports, options);
+    expect(matchesIn(outcomes)).toBeGreaterThanOrEqual(12);
+    // NPR ran BBC's wire headline word for word: item identity (its title fingerprint) knows it as the BBC item
+    // before stories are asked. Every other distinct report is filed on the one story.
+    const distinct = new Set(matchingItems(fired).map((item) => titleFingerprint(item.title))).size;
+    expect(sink.published).toHaveLength(1);
+    const [alert] = sink.published;
+    expect(fired.map((item) => item.title)).toContain(alert?.title);
+    expect(alert?.followUp).toBeUndefined();
+    expect(joinedIn(outcomes)).toHaveLength(distinct - 1);
+    expect(new Set(joinedIn(outcomes).map((join) => join.storyId))).toEqual(new Set([alert!.storyId]));
+
+    const day = Date.parse('2020-11-18');
+    const [story, ...others] = await store.storiesBetween(['krebs', 'cisa'], day, day + 24 * 3_600_000);
+    expect(others).toEqual([]);
+    expect(story?.id).toBe(alert?.storyId);
+    expect(story?.sources).toHaveLength(distinct);
+    for (const outlet of ['BBC News', 'Sky News', 'CNN', 'The Verge', 'CyberScoop', 'The Guardian', 'Wired']) {
+      expect(story?.sources.map((source) => source.publisher)).toContain(outlet);
+    }
+
+    const again = await pollFeeds(feeds, ports, options);
+    expect(sink.published).toHaveLength(1);
+    expect(joinedIn(again)).toEqual([]);
+  });
+
+  it('says in the alert where else the story already ran when the copies come in the same poll', async () => {
+    const { sink, ports, options } = setup('2020-11-18T15:00:00Z');
+    const google = fired.filter((item) => ['CNN', 'NPR', 'Sky News', 'The Verge'].includes(item.publisher));
+    await pollFeed(serveFeed('Google News: Krebs', google), ports, options);
+    expect(sink.published).toHaveLength(1);
+    const [alert] = sink.published;
+    expect(alert?.alsoIn?.length).toBe(google.length - 1);
+    expect(formatEmail(alert!)).toContain(`Also in: ${alert?.alsoIn?.join(', ')}`);
+  });
+
+  it('previews one alert in a dry run and writes nothing, so the real poll still alerts', async () => {
+    const { store, sink, ports, options } = setup('2020-11-18T15:00:00Z');
+    const feeds = serveByOutlet(fired);
+    const preview = await pollFeeds(feeds, ports, { ...options, dryRun: true });
+    expect(preview.flatMap((outcome) => outcome.alerts)).toHaveLength(1);
+    // Nothing is recorded in a dry run, so even NPR's copy of the BBC headline is filed (and joins) here.
+    expect(joinedIn(preview)).toHaveLength(matchesIn(preview) - 1);
+    expect(sink.published).toEqual([]);
+    expect(await store.listFeeds()).toEqual([]);
+    expect(await store.storiesBetween(['krebs', 'cisa'], 0, Date.parse('2030-01-01'))).toEqual([]);
+
+    await pollFeeds(feeds, ports, options);
+    expect(sink.published).toHaveLength(1);
+  });
+
+  it('alerts a story again, not as its own follow-up, when its first alert failed to send', async () => {
+    const { sink, ports, options, clock } = setup('2020-11-18T15:00:00Z');
+    const feed = serveFeed('Google News: Krebs', fired.slice(0, 6));
+    const reuters = fired.find((item) => item.id === 't-fired-reuters')!;
+    sink.refuse.add(reuters.title);
+    const refused = await pollFeed(feed, ports, options);
+    expect(refused).toMatchObject({ alerts: [], failedAlerts: 1 });
+    expect(refused.joined.length).toBeGreaterThan(0);
+
+    clock.time += 5 * 60_000;
+    const retried = await pollFeed(feed, ports, options);
+    expect(retried.alerts.map((alert) => [alert.title, alert.followUp])).toEqual([[reuters.title, undefined]]);
+    expect(retried.joined).toEqual([]);
+  });
+});
+
+describe('a new development about the same person', () => {
+  it('alerts again, marked as a follow-up that names the earlier story and its day', async () => {
+    const { sink, ports, options, clock } = setup('2020-11-18T15:00:00Z');
+    const fired = ofEvent('krebs-fired');
+    const sues = ofEvent('krebs-sues');
+    const feeds = serveByOutlet(fired);
+    await pollFeeds(feeds, ports, options);
+    const [firing] = sink.published;
+
+    clock.time = Date.parse('2020-12-09T03:00:00Z');
+    const later = await pollFeeds([...feeds, ...serveByOutlet(sues)], ports, options);
+
+    expect(sink.published).toHaveLength(2);
+    const lawsuit = sink.published[1]!;
+    expect(lawsuit.title).toMatch(/sues/i);
+    // The firing story started with the item its alert was about.
+    expect(lawsuit.followUp).toEqual({ title: firing!.title, firstSeenAt: firing!.publishedAt });
+    expect(formatEmail(lawsuit).split('\n')[1]).toBe(`Follow-up to: ${firing!.title}, 18 Nov`);
+    // The other reports of the lawsuit joined it; the firing coverage was done already.
+    const suesMatching = matchingItems(sues).length;
+    expect(joinedIn(later).map((join) => join.storyId)).toEqual(Array(suesMatching - 1).fill(lawsuit.storyId));
+  });
+});
+
+describe('unrelated stories about one entity on the same day', () => {
+  it('stay separate stories and alerts, the later marked as a follow-up of the earlier', async () => {
+    const { sink, ports, options } = setup('2025-02-14T00:00:00Z');
+    const items = ofEvent('cisa-kev-ivanti', 'cisa-election-pause');
+    const outcome = await pollFeed(serveFeed('Google News: CISA', items), ports, options);
+    expect(sink.published).toHaveLength(2);
+    const [ivanti, pause] = sink.published;
+    expect(ivanti?.title).toMatch(/Ivanti/);
+    expect(pause?.title).toMatch(/election security staff on leave/);
+    expect(pause?.followUp).toEqual({ title: ivanti?.title, firstSeenAt: ivanti?.publishedAt });
+    const eventOf = eventsByLink(items);
+    expect(outcome.joined.map((join) => [eventOf.get(join.link), join.storyId]).sort()).toEqual(
+      [
+        ['cisa-election-pause', pause?.storyId],
+        ['cisa-election-pause', pause?.storyId],
+        ['cisa-kev-ivanti', ivanti?.storyId],
+        ['cisa-kev-ivanti', ivanti?.storyId],
+      ].sort(),
+    );
+  });
+
+  it('never mix two events in one story, even where the wording splits one event in two', async () => {
+    const { sink, ports, options } = setup('2020-11-17T21:00:00Z');
+    const items = ofEvent('raffensperger-graham', 'raffensperger-threats');
+    const outcome = await pollFeed(serveFeed('Google News: Raffensperger', items), ports, options);
+    const eventOf = eventsByLink(items);
+    const eventsByStory = new Map<string, Set<string | undefined>>();
+    for (const { link, storyId } of [...sink.published, ...outcome.joined]) {
+      eventsByStory.set(storyId!, new Set([...(eventsByStory.get(storyId!) ?? []), eventOf.get(link)]));
+    }
+    expect([...eventsByStory.values()].map((events) => [...events])).toEqual(
+      [...eventsByStory.values()].map((events) => [[...events][0]]),
+    );
+    expect(sink.published.filter((alert) => eventOf.get(alert.link) === 'raffensperger-graham')).toHaveLength(1);
+  });
+});
+
+describe('SMS storm guard through SNS (fauxqs)', () => {
+  let local: LocalSns;
+  beforeAll(async () => {
+    local = await startFauxqs();
+  }, 30_000);
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  /** The first report of eight unrelated events, re-dated a minute apart into the hour before `at`, oldest first. */
+  function eightStories(at: number): LabelledItem[] {
+    const events = [
+      'krebs-fired',
+      'digenova-shot',
+      'ksg-launch',
+      'cisa-election-pause',
+      'cisa-kev-ivanti',
+      'raffensperger-graham',
+      'raffensperger-threats',
+      'georgia-recount-result',
+    ];
+    return events.map((event, index) => ({
+      ...ofEvent(event)[0]!,
+      publishedAt: new Date(at - (50 - index) * 60_000).toISOString(),
+    }));
+  }
+
+  it("sends the sixth SMS of an hour by email only, and the next hour's first SMS tells how many were held", async () => {
+    const topicArn = await local.createTopic();
+    const email = await local.subscribeQueue(topicArn);
+    // The stack's SMS subscriptions carry this filter; SNS ANDs it with their entity filter.
+    const sms = await local.subscribeQueue(topicArn, { [CHANNEL_ATTRIBUTE]: [CHANNEL.all] });
+    const { ports, options, clock } = setup('2020-11-20T14:05:00Z', { smsPerHour: 5 });
+    const snsPorts: PollPorts = { ...ports, sink: new SnsAlertSink({ client: local.sns, topicArn }) };
+    const stories = eightStories(clock.time);
+    const seven = stories.slice(0, 7);
+    const feed = serveFeed('Election desk', seven);
+
+    const first = await pollFeed(feed, snsPorts, options);
+    expect(first.alerts).toHaveLength(7);
+    // Published oldest first: the sixth and seventh are over the hour's five.
+    expect(first.alerts.map((alert) => alert.smsHeld === true)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(await local.receive(email.queueUrl, 7)).toHaveLength(7);
+    const smsFirstHour = await local.receive(sms.queueUrl, 5, { settleMs: 500 });
+    expect(smsFirstHour.map((n) => JSON.parse(n.Message).sms).sort()).toEqual(
+      first.alerts.slice(0, 5).map(formatSms).sort(),
+    );
+
+    clock.time = Date.parse('2020-11-20T15:10:00Z');
+    const eighth = { ...stories[7]!, publishedAt: '2020-11-20T15:00:00Z' };
+    server.route(new URL(feed.url).pathname, { body: rss('Election desk', [...seven, eighth]) });
+    const second = await pollFeed(feed, snsPorts, options);
+    expect(second.alerts).toHaveLength(1);
+    const [next] = await local.receive(sms.queueUrl, 1);
+    expect(JSON.parse(next!.Message).sms).toMatch(/^\[\+2 more alerts held since 14:05 UTC\] /);
+  });
+});
