@@ -1,4 +1,5 @@
 // Renders an Alert for each delivery channel (email subject, SMS, email body, terminal); pure text in, text out.
+import type { Digest, DigestPeriod, DigestStory } from './digest';
 import { formatFollowUp, storyDay } from './story';
 import type { Alert } from './types';
 
@@ -299,5 +300,93 @@ export function formatConsole(alert: Alert): string {
   const link = safeLink(alert.link);
   if (link) lines.push(`  ${link}`);
   for (const evidence of evidenceLines(alert, 3)) lines.push(`  why: ${evidence}`);
+  return lines.join('\n');
+}
+
+/** A digest body stays well under SNS's 256 KiB message limit, whatever the day brought. */
+const DIGEST_MAX_BYTES = 200_000;
+/** Reports listed per story in a digest; the rest are counted. */
+const DIGEST_MAX_SOURCES = 10;
+const DAY_MS = 86_400_000;
+
+/** "18 Nov 2020 (UTC)" for a UTC calendar day, else "2020-11-17 07:00 UTC to 2020-11-18 07:00 UTC". */
+function periodLabel(period: DigestPeriod): string {
+  if (period.from % DAY_MS === 0 && period.to - period.from === DAY_MS) {
+    const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    return `${day.format(period.from)} (UTC)`;
+  }
+  return `${utcDate(period.from)} to ${utcDate(period.to)}`;
+}
+
+/** "1 story", "3 stories". */
+function counted(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** `[news-alerts] Digest for 18 Nov 2020 (UTC): 3 stories`, as an SNS email Subject (ASCII, one line, < 100). */
+export function formatDigestSubject(digest: Digest): string {
+  const stories = counted(digest.storyCount, 'story', 'stories');
+  return truncate(toAscii(`${SUBJECT_PREFIX}Digest for ${periodLabel(digest.period)}: ${stories}`), SUBJECT_MAX_CHARS);
+}
+
+/** One story of a digest: title, when it started and how widely it ran, then each report with its link. */
+function digestStoryLines(story: DigestStory): string[] {
+  const about = story.alsoAbout.length > 0 ? `; also about ${story.alsoAbout.map(singleLine).join(', ')}` : '';
+  const lines = [
+    truncate(singleLine(story.title), TITLE_MAX_CHARS) || '(untitled)',
+    `  First seen ${utcDate(story.firstSeenAt)}, ${counted(story.sources.length, 'report', 'reports')}${about}`,
+  ];
+  for (const source of story.sources.slice(0, DIGEST_MAX_SOURCES)) {
+    const publisher = source.publisher ? singleLine(source.publisher) : '';
+    const link = safeLink(source.link);
+    const name = publisher || truncate(singleLine(source.title), 80);
+    lines.push(`  - ${name}${link ? `: ${link}` : ''}`);
+  }
+  const more = story.sources.length - DIGEST_MAX_SOURCES;
+  if (more > 0) lines.push(`  - and ${counted(more, 'more report', 'more reports')}`);
+  return lines;
+}
+
+/**
+ * Plain-text digest email: the period, then each entity's stories with their reports and links, and a footer. Past
+ * DIGEST_MAX_BYTES the remaining stories are counted instead of listed.
+ */
+export function formatDigestEmail(digest: Digest): string {
+  const lines = [
+    `News alerts digest: ${periodLabel(digest.period)}`,
+    `${counted(digest.storyCount, 'story', 'stories')} about ${counted(digest.groups.length, 'tracked entity', 'tracked entities')}.`,
+  ];
+  let bytes = Buffer.byteLength(lines.join('\n'));
+  let listed = 0;
+  let full = false;
+  for (const group of digest.groups) {
+    const heading = singleLine(group.entityName);
+    const block = ['', heading, '='.repeat(Math.min(heading.length, 60))];
+    for (const story of group.stories) {
+      const storyLines = ['', ...digestStoryLines(story)];
+      const size = Buffer.byteLength(storyLines.join('\n')) + 1;
+      if (full || bytes + size > DIGEST_MAX_BYTES) {
+        full = true;
+        break;
+      }
+      block.push(...storyLines);
+      bytes += size;
+      listed += 1;
+    }
+    if (block.length > 3) lines.push(...block);
+  }
+  const left = digest.storyCount - listed;
+  if (left > 0) {
+    lines.push(
+      '',
+      `... and ${counted(left, 'more story', 'more stories')}, left out to keep this message within the size limit.`,
+    );
+  }
+  lines.push(
+    '',
+    '--',
+    'You are receiving this daily digest because you subscribed to news-alerts digests.',
+    'To stop, use the unsubscribe link below this message or ask the owner of the watchlist to remove you.',
+  );
   return lines.join('\n');
 }
