@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { systemClock } from '../adapters/system-clock';
 import { WatchlistError } from '../core/watchlist';
 import { runDemo } from './demo/run';
+import { runDigest } from './digest';
 import { type CliIo, EXIT, processIo, UsageError } from './io';
 import { runMatch } from './match';
 import { runPoll } from './poll';
@@ -14,13 +15,15 @@ Commands:
   poll       one poll of the watchlist's feeds: prints new alerts and a per-feed summary
   match      reads JSON Lines items on stdin, writes the entities each one matches
   validate   checks a watchlist and lists every problem
+  digest     prints the day's stories from the state file, as the daily digest email shows them
   demo       serves sample feeds on 127.0.0.1 and polls them twice (no network needed)
 
 Options:
   --watchlist F   watchlist file (default: config/watchlist.yaml in the package)
-  --state F       poll: state file (default: .news-alerts-state.json in the current directory)
+  --state F       poll, digest: state file (default: .news-alerts-state.json in the current directory)
+  --date D        digest: the UTC day, YYYY-MM-DD (default: today)
   --dry-run       poll: show what would alert; publish and record nothing
-  --json          poll: write one JSON object to stdout instead of text
+  --json          poll, digest: write one JSON object to stdout instead of text
   --explain       match: add the evidence for each entity and the story each item joined;
                   poll: list the items that joined a story already alerted, and why
   -h, --help      show this help
@@ -39,6 +42,12 @@ const OPTIONS_BY_COMMAND = {
   },
   match: { watchlist: { type: 'string' }, explain: { type: 'boolean' } },
   validate: { watchlist: { type: 'string' } },
+  digest: {
+    watchlist: { type: 'string' },
+    state: { type: 'string' },
+    date: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   demo: {},
 } as const;
 
@@ -75,6 +84,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await runMatch(io, { watchlist, explain: values.explain === true, clock: systemClock });
       case 'validate':
         return runValidate(io, { watchlist });
+      case 'digest':
+        return await runDigest(io, {
+          watchlist,
+          state: typeof values.state === 'string' ? values.state : undefined,
+          date: typeof values.date === 'string' ? values.date : undefined,
+          json: values.json === true,
+          clock: systemClock,
+        });
       case 'demo':
         return await runDemo(io);
     }

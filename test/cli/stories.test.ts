@@ -1,0 +1,141 @@
+// Stories at the command line: match and poll --explain say which story an item joined and why; digest prints a day.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FeedServer } from '../support/feed-server';
+import { type LabelledItem, loadItems } from '../support/story-stream';
+import { runCli, watchlistYaml } from './run-cli';
+
+const tune = loadItems('tune');
+const byId = (...ids: string[]) => ids.map((id) => tune.find((item) => item.id === id)!);
+const FIRED = byId('t-fired-cyberscoop', 't-fired-cnn', 't-fired-verge', 't-fired-sky');
+const SUES = byId('t-sues-reuters');
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+describe('news-alerts match --explain', () => {
+  it('files the input lines on stories among themselves and says which story each joined, and why', async () => {
+    const input = [...FIRED, ...SUES]
+      .map(({ id, title, summary, link, publisher, publishedAt }) =>
+        JSON.stringify({ id, title, summary, link, publisher, published: publishedAt }),
+      )
+      .join('\n');
+    const result = await runCli(['match', '--explain'], { cwd: tmpdir(), input });
+    expect(result.code).toBe(0);
+    const stories = jsonLines(result.stdout).map((line) => line.story as Record<string, unknown>);
+    const firstId = stories[0]?.id;
+    expect(stories[0]).toEqual({ id: firstId, joined: false, title: FIRED[0]!.title, followUp: null });
+    for (const joined of stories.slice(1, FIRED.length)) {
+      expect(joined).toEqual({
+        id: firstId,
+        joined: true,
+        title: FIRED[0]!.title,
+        similarity: expect.any(Number),
+        sharedEntities: expect.arrayContaining(['krebs']),
+        sharedTerms: expect.arrayContaining(['fire', 'kreb']),
+      });
+      expect(joined.similarity).toBeGreaterThanOrEqual(0.25);
+    }
+    expect(stories.at(-1)).toEqual({
+      id: expect.not.stringMatching(String(firstId)),
+      joined: false,
+      title: SUES[0]!.title,
+      followUp: { id: firstId, title: FIRED[0]!.title, firstSeenAt: '2020-11-18T00:38:00.000Z' },
+    });
+  });
+
+  it('refuses a published date it cannot read, on that line only', async () => {
+    const input = [
+      JSON.stringify({ id: 'a', title: 'Chris Krebs fired', published: 'last Tuesday' }),
+      JSON.stringify({ id: 'b', title: 'Chris Krebs fired' }),
+    ].join('\n');
+    const result = await runCli(['match', '--explain'], { cwd: tmpdir(), input });
+    expect(result.code).toBe(2);
+    const [bad, good] = jsonLines(result.stdout);
+    expect(bad).toEqual({ line: 1, id: 'a', error: expect.stringContaining('published: must be a date') });
+    expect(good).toMatchObject({ id: 'b', entities: ['krebs'], story: { joined: false } });
+  });
+});
+
+describe('news-alerts poll --explain and digest', () => {
+  let server: FeedServer;
+  let dir: string;
+  /** The coverage re-dated to the last hours, as a live Google News search would list it. */
+  let redated: LabelledItem[];
+
+  beforeEach(async () => {
+    const now = Date.now();
+    redated = FIRED.map((item, index) => ({
+      ...item,
+      publishedAt: new Date(now - (4 - index) * 3_600_000).toISOString(),
+    }));
+    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Google News: Krebs</title>${redated
+      .map(
+        (item) =>
+          `<item><title>${item.title}</title><link>${item.link}</link><guid>${item.id}</guid><pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate><description>${item.summary.replaceAll('&', '&amp;')}</description><source url="https://x.test">${item.publisher}</source></item>`,
+      )
+      .join('')}</channel></rss>`;
+    server = await FeedServer.start({
+      routes: { '/news.rss': { headers: { 'content-type': 'application/rss+xml' }, body: rss } },
+    });
+    dir = mkdtempSync(path.join(tmpdir(), 'news-alerts-stories-'));
+    writeFileSync(
+      path.join(dir, 'watchlist.yaml'),
+      watchlistYaml([{ url: server.url('/news.rss'), name: 'Google News: Krebs' }]),
+    );
+  });
+  afterEach(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('alerts the story once, lists the reports that joined it with why, and the digest shows them all', async () => {
+    const poll = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--explain'], { cwd: dir });
+    expect(poll.code).toBe(0);
+    expect(poll.stdout.match(/^\[/gm)).toHaveLength(1);
+    expect(poll.stdout).toContain(`3 item(s) joined a story already alerted (no new alert):`);
+    for (const item of redated.slice(1)) {
+      expect(poll.stdout).toMatch(
+        new RegExp(
+          `- "${item.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(${item.publisher}\\) joined "${redated[0]!.title}" \\[st-\\w+\\]: similarity 0\\.\\d\\d; shared entities: [a-z, ]+; shared terms: [a-z, ]+`,
+        ),
+      );
+    }
+    expect(poll.stdout).toMatch(/Google News: Krebs +ok +4 +4 +1 +3 joined a story already alerted/);
+
+    const day = redated[0]!.publishedAt.slice(0, 10);
+    const digest = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--date', day], { cwd: dir });
+    expect(digest.code).toBe(0);
+    const lines = digest.stdout.split('\n');
+    expect(lines[1]).toBe('1 story about 1 tracked entity.');
+    expect(lines).toContain(redated[0]!.title);
+    for (const item of redated) expect(lines).toContain(`  - ${item.publisher}: ${item.link}`);
+
+    const json = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--date', day, '--json'], { cwd: dir });
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ date: day, digest: { storyCount: 1 } });
+    expect(report.digest.groups[0].stories[0].sources).toHaveLength(4);
+  });
+
+  it('says there is nothing to send on a day without stories, and refuses a date that is not a day', async () => {
+    await runCli(['poll', '--watchlist', 'watchlist.yaml'], { cwd: dir });
+    const quiet = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--date', '2020-01-01'], { cwd: dir });
+    expect(quiet).toMatchObject({
+      code: 0,
+      stdout: 'No stories on 2020-01-01 (UTC): no digest would be sent.\n',
+      stderr: '',
+    });
+    const json = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--date', '2020-01-01', '--json'], {
+      cwd: dir,
+    });
+    expect(JSON.parse(json.stdout)).toEqual({ date: '2020-01-01', digest: null });
+    const bad = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--date', '2020-02-30'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--date "2020-02-30" is not a day written YYYY-MM-DD');
+  });
+});
