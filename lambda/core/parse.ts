@@ -96,6 +96,9 @@ const SKIPPED = [
  */
 export function closeTruncatedDocument(text: string): string | undefined {
   const open: { name: string; start: number }[] = [];
+  // Open elements per name: a close tag that matches none costs nothing, and one that matches pops down to its
+  // element, so every element is pushed and popped once and deep nesting stays linear.
+  const openByName = new Map<string, number>();
   let position = text.indexOf('<');
   let complete = 0; // end of the last complete construct
   while (position >= 0) {
@@ -105,10 +108,14 @@ export function closeTruncatedDocument(text: string): string | undefined {
     const tag = skipped ? undefined : /^<(\/?)([A-Za-z_][\w.:-]*)/.exec(text.slice(position, position + 256));
     const name = tag?.[2];
     if (name && tag[1]) {
-      const match = open.map((element) => element.name).lastIndexOf(name);
-      if (match >= 0) open.length = match;
+      for (let closes = openByName.get(name) ?? 0; closes > 0; ) {
+        const element = open.pop()!;
+        openByName.set(element.name, (openByName.get(element.name) ?? 1) - 1);
+        if (element.name === name) closes = 0;
+      }
     } else if (name && text[close - 1] !== '/') {
       open.push({ name, start: position });
+      openByName.set(name, (openByName.get(name) ?? 0) + 1);
     }
     complete = close + (skipped ? skipped.close.length : 1);
     position = text.indexOf('<', complete);

@@ -346,6 +346,14 @@ describe('closeTruncatedDocument', () => {
     const hostile = `<rss>${'<!--<a "<![CDATA[<?'.repeat(50_000)}`;
     expect(closeTruncatedDocument(hostile)).toBe('<rss></rss>');
   });
+
+  it('scans deep nesting and unmatched close tags in linear time (a quadratic scan takes minutes here)', () => {
+    const nested = `<rss>${'<a>'.repeat(200_000)}${'</a>'.repeat(200_000)}`;
+    // Compared as booleans: a failure must not print megabytes of tags.
+    expect(closeTruncatedDocument(`${nested}<item><title>cut`) === `${nested}</rss>`).toBe(true);
+    const unmatched = `<rss>${'<a>'.repeat(200_000)}${'</b>'.repeat(200_000)}`;
+    expect(closeTruncatedDocument(unmatched) === `${unmatched}${'</a>'.repeat(200_000)}</rss>`).toBe(true);
+  });
 });
 
 describe('stripDoctype and rootElementName', () => {
