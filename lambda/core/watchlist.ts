@@ -150,6 +150,12 @@ const settingsSchema = z.strictObject({
     .min(0, { message: 'must be 0 or more (hours)' })
     .max(24 * 30, { message: 'must be at most 720 (30 days)' })
     .default(DEFAULT_BACKFILL_HOURS),
+  smsPerHour: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be 0 or more (0 sends every alert by email only)' })
+    .max(1000, { message: 'must be at most 1000' })
+    .optional(),
 });
 
 const watchlistSchema = z.strictObject({

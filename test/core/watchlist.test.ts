@@ -203,6 +203,16 @@ describe('parseWatchlist: problems', () => {
     expect(problemsOf(`${MINIMAL}subscribers:\n  - ${subscriber}\n`)).toEqual([expected]);
   });
 
+  it('takes an SMS storm guard limit per hour, a whole number from 0', () => {
+    expect(parseWatchlist(`${MINIMAL}settings:\n  smsPerHour: 0\n`, 'test.yaml').settings.smsPerHour).toBe(0);
+    expect(problemsOf(`${MINIMAL}settings:\n  smsPerHour: 2.5\n`)).toEqual([
+      'settings.smsPerHour: must be a whole number, not number 2.5',
+    ]);
+    expect(problemsOf(`${MINIMAL}settings:\n  smsPerHour: -1\n`)).toEqual([
+      'settings.smsPerHour: must be 0 or more (0 sends every alert by email only)',
+    ]);
+  });
+
   it('rejects unknown keys and suggests the key that was probably meant', () => {
     const yaml = MINIMAL.replace('aliases:', 'aliasses: [x]\n    aliases:').concat('setings:\n  backfillHours: 1\n');
     expect(problemsOf(yaml)).toEqual([
