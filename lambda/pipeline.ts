@@ -278,13 +278,20 @@ async function findAlerts(
   const backfillFrom = now - options.backfillHours * 3_600_000;
   // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
   // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
-  const ordered = [...items].sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now));
-  for (const item of ordered) {
-    const entityMatches = options.matcher.match(item);
-    if (entityMatches.length === 0) continue;
+  const matching = [...items]
+    .sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now))
+    .map((item) => ({ item, entityMatches: options.matcher.match(item) }))
+    .filter(({ entityMatches }) => entityMatches.length > 0)
+    .map(({ item, entityMatches }) => {
+      const record: ItemRecord = { identity: itemIdentity(item), feedUrl: feed.url, title: item.title };
+      const backfill = firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom);
+      return { item, entityMatches, record, backfill };
+    });
+  // One lookup for every item about to be claimed, rather than one each.
+  await store.prefetchItems?.(matching.filter(({ backfill }) => !backfill).map(({ record }) => record));
+  for (const { item, entityMatches, record, backfill } of matching) {
     found.matches += 1;
-    const record: ItemRecord = { identity: itemIdentity(item), feedUrl: feed.url, title: item.title };
-    if (firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom)) {
+    if (backfill) {
       found.backfilled += 1;
       if (!options.dryRun) await store.recordSilently(record, now);
       continue;

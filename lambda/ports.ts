@@ -149,6 +149,12 @@ export interface StateStore extends StoryStore, SmsGuardStore {
    * writing. Optional: a store without it makes a dry run treat every matching item as new.
    */
   isItemDone?(item: ItemRecord, now: number): Promise<boolean>;
+  /**
+   * Optional: reads ahead, in as few requests as the store can, what claimItem and isItemDone will look at for these
+   * items, so a changed feed's matching items are looked up together instead of one request each. Each item's rows
+   * are used once, by its next claimItem or isItemDone; claiming still takes a conditional write.
+   */
+  prefetchItems?(items: ItemRecord[]): Promise<void>;
 }
 
 export type PublishResult =

@@ -35,9 +35,12 @@ import { SMS_HELD_TTL_MS, SMS_HOUR_TTL_MS } from './memory-state-store';
  *   getFeed 1 GetItem; putFeed 1 PutItem; listFeeds 1 Query per MB of feed state (one for any realistic watchlist).
  *   claimItem 1 BatchGetItem (item and alias rows of the key and every alias key) + 1 conditional PutItem when the
  *     item is new; 'done' and 'busy' are answered from the read alone; a lost race costs 1 GetItem more.
+ *   prefetchItems 1 BatchGetItem per 100 row keys for all the items given (a feed's matching items): the claims that
+ *     follow skip their own read, so a changed feed costs one read in all, not one per matching item.
  *   markSent, recordSilently 1 BatchWriteItem (item row + alias rows); releaseClaim 1 DeleteItem.
- * So a new matching item costs 3 requests: read, claim, sent. (TransactWriteItems could fold the read into the claim,
- * but dynalite, which the tests run against, does not implement transactions.)
+ * So a new matching item costs its claim and its sent record, 2 requests, plus its share of the feed's one read (3 for
+ * a feed with a single new item). Folding the read into the claim needs TransactWriteItems (a ConditionCheck on each
+ * alias row beside the claim's Put), which dynalite, which the tests run against, does not implement.
  *
  * Alias rows are written when an item is done, not when it is claimed: two different keys of one story claimed within
  * the same lease window can both alert. Same-key races are exact (conditional put); cross-story dedupe is the story
@@ -117,11 +120,15 @@ const STORED_TITLE_CHARS = 200;
 const BATCH_GET_MAX_KEYS = 100;
 const BATCH_WRITE_MAX_ITEMS = 25;
 const UNPROCESSED_RETRIES = 5;
+/** Read-ahead rows kept for items not claimed yet; past this many, ones never claimed are dropped (reads again). */
+const MAX_PREFETCHED_ITEMS = 5_000;
 
 export class DynamoStateStore implements StateStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly itemTtlSeconds: number;
+  /** Rows read by prefetchItems, by item key, until that item's claimItem or isItemDone uses them. */
+  private readonly prefetched = new Map<string, (ItemRow | AliasRow)[]>();
 
   constructor(options: DynamoStateStoreOptions) {
     const ttlDays = options.itemTtlDays ?? 90;
@@ -161,6 +168,21 @@ export class DynamoStateStore implements StateStore {
     const row: Record<string, unknown> = { pk: FEED_PK, sk: boundedKey(state.url), url: state.url };
     for (const field of FEED_STATE_FIELDS) row[field] = state[field];
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: row }));
+  }
+
+  async prefetchItems(items: ItemRecord[]): Promise<void> {
+    if (this.prefetched.size > MAX_PREFETCHED_ITEMS) this.prefetched.clear(); // items read ahead but never claimed
+    const keys = [...new Set(items.flatMap(uniqueKeys))].flatMap(rowKeysOf);
+    const byPk = new Map<string, (ItemRow | AliasRow)[]>();
+    for (const row of (await this.readRows(keys, true)) as unknown as (ItemRow | AliasRow)[]) {
+      byPk.set(row.pk, [...(byPk.get(row.pk) ?? []), row]);
+    }
+    for (const item of items) {
+      this.prefetched.set(
+        item.identity.key,
+        uniqueKeys(item).flatMap((key) => byPk.get(itemPk(key)) ?? []),
+      );
+    }
   }
 
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
@@ -474,13 +496,14 @@ export class DynamoStateStore implements StateStore {
     };
   }
 
-  /** The item row and alias row under the item's key and each alias key, whichever exist. */
+  /** The item row and alias row under the item's key and each alias key, whichever exist: read ahead, or now. */
   private async readItemRows(item: ItemRecord): Promise<(ItemRow | AliasRow)[]> {
-    const keys = uniqueKeys(item).flatMap((key) => [
-      { pk: itemPk(key), sk: ITEM_SK },
-      { pk: itemPk(key), sk: ALIAS_SK },
-    ]);
-    return (await this.readRows(keys, true)) as unknown as (ItemRow | AliasRow)[];
+    const prefetched = this.prefetched.get(item.identity.key);
+    if (prefetched !== undefined) {
+      this.prefetched.delete(item.identity.key);
+      return prefetched;
+    }
+    return (await this.readRows(uniqueKeys(item).flatMap(rowKeysOf), true)) as unknown as (ItemRow | AliasRow)[];
   }
 
   /** The rows under `keys` (at most one per key), in any order, in BatchGetItems of 100 keys. */
@@ -613,6 +636,14 @@ function sortedStrings(value: unknown): string[] {
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+/** The item row and the alias row that may exist under one key. */
+function rowKeysOf(key: string): { pk: string; sk: string }[] {
+  return [
+    { pk: itemPk(key), sk: ITEM_SK },
+    { pk: itemPk(key), sk: ALIAS_SK },
+  ];
 }
 
 function itemPk(key: string): string {

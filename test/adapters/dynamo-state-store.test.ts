@@ -224,6 +224,63 @@ describe('DynamoStateStore story rows', () => {
   });
 });
 
+describe("DynamoStateStore read-ahead of a feed's items", () => {
+  let tableName: string;
+  let client: DynamoDBClient;
+  let commands: string[];
+  let store: DynamoStateStore;
+
+  beforeEach(async () => {
+    tableName = await dynamo.createStateTable();
+    client = new DynamoDBClient({ ...FAKE_AWS, endpoint: dynamo.endpoint });
+    commands = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    store = new DynamoStateStore({ client, tableName });
+  });
+  afterEach(() => client.destroy());
+
+  const link = (n: number) => `link:https://news.example.test/${n}`;
+
+  it("looks up a feed's items in one read, then claims each with its conditional write alone", async () => {
+    const seen = itemRecord('guid:seen', [link(0)]);
+    await store.claimItem(seen, T0, LEASE_MS);
+    await store.markSent(seen, T0, 'alert-seen');
+    commands.length = 0;
+    // Twenty items: a new GUID for the sent story (found through its link), nineteen new ones.
+    const items = [
+      itemRecord('guid:renamed', [link(0)]),
+      ...Array.from({ length: 19 }, (_, n) => itemRecord(`guid:${n + 1}`, [link(n + 1)])),
+    ];
+    await store.prefetchItems(items);
+    const outcomes = [];
+    for (const item of items) outcomes.push(await store.claimItem(item, T0 + 1000, LEASE_MS));
+    expect(outcomes).toEqual(['done', ...Array(19).fill('claimed')]);
+    expect(commands).toEqual(['BatchGetItem', ...Array(19).fill('PutItem')]);
+  });
+
+  it('still loses to a claim another poller made after the read-ahead', async () => {
+    const peer = new DynamoStateStore({ client: dynamo.client, tableName });
+    const item = itemRecord('guid:raced', [link(1)]);
+    await store.prefetchItems([item]);
+    expect(await peer.claimItem(item, T0, LEASE_MS)).toBe('claimed');
+    expect(await store.claimItem(item, T0 + 1000, LEASE_MS)).toBe('busy');
+  });
+
+  it('uses what it read once: a second claim of the item reads afresh and finds the first', async () => {
+    const item = itemRecord('guid:twice');
+    await store.prefetchItems([item]);
+    expect(await store.claimItem(item, T0, LEASE_MS)).toBe('claimed');
+    await store.markSent(item, T0, 'alert-twice');
+    expect(await store.claimItem(item, T0 + 1000, LEASE_MS)).toBe('done');
+  });
+});
+
 describe('DynamoStateStore faults DynamoDB itself reports', () => {
   // Replaces send on every document client while this block runs; restored afterwards for the dynalite tests.
   let documents: AwsClientStub<DynamoDBDocumentClient>;
