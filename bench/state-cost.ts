@@ -1,0 +1,281 @@
+// DynamoDB requests per poll cycle, counted against dynalite: a new feed, unchanged feeds, one new matching item each.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoStateStore } from '../lambda/adapters/dynamo-state-store';
+import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
+import { systemClock } from '../lambda/adapters/system-clock';
+import { loadWatchlist } from '../lambda/adapters/watchlist-file';
+import { compileMatcher } from '../lambda/core/match';
+import type { FeedConfig } from '../lambda/core/types';
+import { createDispatchHandler } from '../lambda/handlers/dispatch';
+import type { FeedJob, FeedJobQueue } from '../lambda/handlers/feed-jobs';
+import { createPollHandler } from '../lambda/handlers/poll';
+import type { AlertSink, StateStore } from '../lambda/ports';
+import { recordedTelemetry, sqsEvent, sqsRecord } from '../test/handlers/fixtures';
+import { startDynalite } from '../test/support/dynalite';
+import { conditionalFeed, FeedServer } from '../test/support/feed-server';
+import { benchFeedXml, escapeHtml, surname } from './support/news-corpus';
+import { benchFlags, fmt, heading, table, target } from './support/report';
+
+/** Feed jobs per poll invocation, as the stack's event source delivers them. */
+export const POLL_BATCH_SIZE = 5;
+const ITEMS_PER_FEED = 50;
+
+/** Requests and capacity units one cycle cost, by the state store method that made them. */
+export interface CycleCost {
+  feeds: number;
+  /** Feed jobs queued by dispatch (one SQS message each). */
+  jobs: number;
+  /** Poll invocations (jobs / POLL_BATCH_SIZE, rounded up). */
+  invocations: number;
+  alerts: number;
+  /** Matching items the feeds carried for the first time this cycle (alerted, joined to a story, or backfilled). */
+  newItems: number;
+  requests: number;
+  reads: number;
+  writes: number;
+  rru: number;
+  wru: number;
+  byMethod: Map<string, { requests: number; commands: Map<string, number> }>;
+}
+
+export interface StateCostResult {
+  newFeeds: CycleCost;
+  unchanged: CycleCost;
+  oneNewItem: CycleCost;
+}
+
+const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
+
+/** Counts every request the client sends, with its consumed capacity, under the store method that sent it. */
+class RequestCounter {
+  private readonly method = new AsyncLocalStorage<string>();
+  private current = this.empty();
+
+  constructor(client: DynamoDBClient) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = (args as { input: Record<string, unknown> }).input;
+        input.ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        const output = result.output as { ConsumedCapacity?: unknown };
+        const consumed = ([] as { CapacityUnits?: number }[]).concat(
+          (output.ConsumedCapacity as { CapacityUnits?: number } | undefined) ?? [],
+        );
+        const units = consumed.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+        this.record(context.commandName ?? 'unknown', units);
+        return result;
+      },
+      { step: 'initialize', name: 'benchRequestCounter' },
+    );
+  }
+
+  /** The store with each method's requests attributed to it; without `hidden` methods, as a store lacking them. */
+  attribute(store: StateStore, hidden: string[] = []): StateStore {
+    return new Proxy(store, {
+      get: (target, key, receiver) => {
+        if (hidden.includes(String(key))) return undefined;
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => this.method.run(String(key), () => value.apply(target, args));
+      },
+    });
+  }
+
+  take(): Omit<CycleCost, 'feeds' | 'jobs' | 'invocations' | 'alerts' | 'newItems'> {
+    const taken = this.current;
+    this.current = this.empty();
+    return taken;
+  }
+
+  private record(command: string, units: number): void {
+    const cost = this.current;
+    const method = this.method.getStore() ?? '(other)';
+    const entry = cost.byMethod.get(method) ?? { requests: 0, commands: new Map<string, number>() };
+    entry.requests += 1;
+    entry.commands.set(command, (entry.commands.get(command) ?? 0) + 1);
+    cost.byMethod.set(method, entry);
+    cost.requests += 1;
+    if (READS.has(command)) {
+      cost.reads += 1;
+      cost.rru += units;
+    } else {
+      cost.writes += 1;
+      cost.wru += units;
+    }
+  }
+
+  private empty() {
+    return { requests: 0, reads: 0, writes: 0, rru: 0, wru: 0, byMethod: new Map() };
+  }
+}
+
+/** Feed jobs kept in memory instead of sent to SQS: the poll handler gets them as SQS records. */
+class QueuedJobs implements FeedJobQueue {
+  jobs: FeedJob[] = [];
+  async send(jobs: FeedJob[]): Promise<void> {
+    this.jobs.push(...jobs);
+  }
+}
+
+const countingSink: AlertSink = {
+  async publish(alerts) {
+    return alerts.map((alert) => ({ alertId: alert.id, ok: true as const }));
+  },
+};
+
+/** A matching item no feed has carried before, with a headline of its own (so it starts a story of its own). */
+function withNewItem(xml: string, feedIndex: number, now: number): string {
+  // Made-up words of its own, so its headline shares only the name with the other feeds' new items.
+  const own = (n: number) => surname(20_000 + feedIndex * 8 + n);
+  const title = `${own(0)} ${own(1)} ${own(2)}: Christopher Krebs ${own(3)} ${own(4)} ${own(5)}`;
+  const item = [
+    '<item>',
+    `<title>${escapeHtml(title)}</title>`,
+    `<link>https://news.example.test/${feedIndex}/new.html</link>`,
+    `<guid isPermaLink="false">bench-${feedIndex}-new</guid>`,
+    `<pubDate>${new Date(now - 60_000).toUTCString()}</pubDate>`,
+    `<description>${own(6)} ${own(7)}.</description>`,
+    '</item>',
+  ].join('');
+  return xml.replace('<item>', `${item}\n<item>`);
+}
+
+/**
+ * Three cycles through the real dispatch and poll handlers on one dynalite table; see the scenario names. Without
+ * `readAhead` the store is used as if it had no prefetchItems (one read per claim, as before it had one).
+ */
+export async function measureStateCost(feedCount: number, readAhead = true): Promise<StateCostResult> {
+  const dynamo = await startDynalite();
+  const server = await FeedServer.start();
+  try {
+    const tableName = await dynamo.createStateTable();
+    const counter = new RequestCounter(dynamo.client);
+    const dynamoStore = new DynamoStateStore({ client: dynamo.client, tableName });
+    const store = counter.attribute(dynamoStore, readAhead ? [] : ['prefetchItems']);
+    const now = Date.now();
+    const options = { itemsPerFeed: ITEMS_PER_FEED, now, mentionRate: 0.1 };
+    const feeds: FeedConfig[] = [];
+    for (let index = 0; index < feedCount; index++) {
+      server.route(`/feeds/${index}.xml`, conditionalFeed(benchFeedXml(index, options), { etag: `"v1-${index}"` }));
+      feeds.push({ url: server.url(`/feeds/${index}.xml`), name: `Bench feed ${index}` });
+    }
+    const watchlist = loadWatchlist();
+    const queue = new QueuedJobs();
+    const dispatch = createDispatchHandler({
+      feeds,
+      state: store,
+      queue,
+      clock: systemClock,
+      telemetry: recordedTelemetry(),
+    });
+    const pollTelemetry = recordedTelemetry();
+    const poll = createPollHandler({
+      ports: { source: new HttpFeedSource(), state: store, sink: countingSink, clock: systemClock },
+      options: {
+        matcher: compileMatcher(watchlist.entities),
+        entities: watchlist.entities,
+        backfillHours: watchlist.settings.backfillHours,
+      },
+      telemetry: pollTelemetry,
+    });
+
+    const cycle = async (newItems: number): Promise<CycleCost> => {
+      queue.jobs = [];
+      const alertsBefore = pollTelemetry.metrics.total('AlertsSent');
+      await dispatch();
+      let invocations = 0;
+      for (let start = 0; start < queue.jobs.length; start += POLL_BATCH_SIZE) {
+        const batch = queue.jobs.slice(start, start + POLL_BATCH_SIZE);
+        const records = batch.map((job, index) => sqsRecord(`job-${start + index}`, JSON.stringify(job)));
+        const response = await poll(sqsEvent(records));
+        if (response.batchItemFailures.length > 0) throw new Error('a feed job failed; the counts would be wrong');
+        invocations += 1;
+      }
+      pollTelemetry.logs.length = 0;
+      const alerts = pollTelemetry.metrics.total('AlertsSent') - alertsBefore;
+      return { ...counter.take(), feeds: feedCount, jobs: queue.jobs.length, invocations, alerts, newItems };
+    };
+
+    const matchesBefore = pollTelemetry.metrics.total('Matches');
+    const newFeeds = await cycle(0);
+    const newFeedMatches = pollTelemetry.metrics.total('Matches') - matchesBefore;
+    newFeeds.newItems = newFeedMatches;
+    const unchanged = await cycle(0);
+    for (let index = 0; index < feedCount; index++) {
+      const xml = withNewItem(benchFeedXml(index, options), index, now);
+      server.route(`/feeds/${index}.xml`, conditionalFeed(xml, { etag: `"v2-${index}"` }));
+    }
+    const oneNewItem = await cycle(feedCount);
+    return { newFeeds, unchanged, oneNewItem };
+  } finally {
+    await server.close();
+    await dynamo.stop();
+  }
+}
+
+function methodRows(cost: CycleCost, per: number): string[][] {
+  return [...cost.byMethod.entries()]
+    .sort((a, b) => b[1].requests - a[1].requests)
+    .map(([method, { requests, commands }]) => [
+      method,
+      fmt(requests),
+      fmt(requests / per, 2),
+      [...commands.entries()].map(([command, count]) => `${command.replace('Command', '')} ${count}`).join(', '),
+    ]);
+}
+
+function report(title: string, cost: CycleCost, per: number, perLabel: string): void {
+  console.log(
+    `\n${title}: ${fmt(cost.requests)} requests (${fmt(cost.reads)} reads, ${fmt(cost.writes)} writes), ` +
+      `${fmt(cost.rru, 1)} RRU, ${fmt(cost.wru, 1)} WRU; ${fmt(cost.jobs)} jobs, ${fmt(cost.invocations)} poll ` +
+      `invocations, ${fmt(cost.alerts)} alerts`,
+  );
+  table(['store method', 'requests', perLabel, 'DynamoDB calls'], methodRows(cost, per));
+}
+
+async function main(): Promise<void> {
+  const { quick } = benchFlags();
+  const feedCount = quick ? 10 : 40;
+  heading(
+    `state cost: ${feedCount} feeds x ${ITEMS_PER_FEED} items (10% mention a tracked entity), real dispatch and poll ` +
+      `handlers, DynamoStateStore on dynalite; requests counted by client middleware`,
+  );
+  const { newFeeds, unchanged, oneNewItem } = await measureStateCost(feedCount);
+  report('(c) first poll of new feeds', newFeeds, feedCount, 'per feed');
+  report('(a) unchanged feeds (all 304)', unchanged, feedCount, 'per feed');
+  report('(b) one new matching item per feed', oneNewItem, oneNewItem.newItems, 'per new item');
+
+  const unchangedWrites = unchanged.writes / feedCount;
+  const unchangedReads = unchanged.reads / feedCount;
+  target(
+    '<= 1 read and 0 writes per unchanged feed',
+    unchangedReads <= 1 && unchanged.writes === 0,
+    `${fmt(unchangedReads, 3)} reads and ${fmt(unchangedWrites, 3)} writes per feed ` +
+      `(${fmt(unchanged.reads)} reads in all: dispatch's listFeeds)`,
+  );
+  // What the item dedupe costs: the feed's read-ahead, the claim, and the sent (or recorded-silently) rows.
+  const itemMethods = ['prefetchItems', 'claimItem', 'markSent', 'recordSilently', 'isItemDone', 'releaseClaim'];
+  const itemRequests = itemMethods.reduce((sum, method) => sum + (oneNewItem.byMethod.get(method)?.requests ?? 0), 0);
+  const { newItems } = oneNewItem;
+  const before = (await measureStateCost(feedCount, false)).oneNewItem;
+  const beforeItems = itemMethods.reduce((sum, method) => sum + (before.byMethod.get(method)?.requests ?? 0), 0);
+  console.log(
+    `\nsame run without the read-ahead (each claim reads for itself, as before): (b) costs ` +
+      `${fmt(beforeItems / newItems, 2)} item-state requests per new item, ${fmt(before.requests / newItems, 2)} in all`,
+  );
+  target(
+    '<= 2 requests per new item',
+    itemRequests / newItems <= 2,
+    `${fmt(itemRequests / newItems, 2)} item-state requests per new item (${fmt(itemRequests)} for ${fmt(newItems)}: ` +
+      `one read per changed feed, a conditional claim, a sent or recorded write); the whole cycle ` +
+      `${fmt(oneNewItem.requests / newItems, 2)} per new item with story rows and feed state`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,69 @@
+// Child process for the poll benchmark: serves N generated feeds on 127.0.0.1 with latency, away from the poller's loop.
+import { fork } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { conditionalFeed, FeedServer, type RouteHandler } from '../../test/support/feed-server';
+import { type BenchFeedOptions, benchFeedXml } from './news-corpus';
+
+export interface FeedServerConfig extends BenchFeedOptions {
+  feeds: number;
+  latencyMs: number;
+  /** Serve gzipped bodies (as most feed servers do), or plain. */
+  gzip: boolean;
+}
+
+/** A running server child: the URL of feed i, and how to stop it. */
+export interface FeedServerChild {
+  feedUrl(index: number): string;
+  stop(): Promise<void>;
+}
+
+/** Forks this file as a server child and resolves once it listens. */
+export function startFeedServerChild(config: FeedServerConfig): Promise<FeedServerChild> {
+  const child = fork(__filename, [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`feed server child exited early (${code})`)));
+    child.once('message', (message: { origin: string }) => {
+      child.removeAllListeners('exit');
+      resolve({
+        feedUrl: (index) => `${message.origin}/feeds/${index}.xml`,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.disconnect();
+          }),
+      });
+    });
+  });
+}
+
+/** Conditional GET as a well-behaved server answers it; gzip compressed once here, so serving costs no CPU per request. */
+function feedRoute(xml: string, index: number, gzip: boolean): RouteHandler {
+  const plain = conditionalFeed(xml, { etag: `"bench-${index}-v1"` });
+  if (!gzip) return plain;
+  const compressed = gzipSync(xml);
+  return async (request) => {
+    const response = await plain(request);
+    if (response.status !== 200) return response;
+    return { ...response, headers: { ...response.headers, 'content-encoding': 'gzip' }, body: compressed };
+  };
+}
+
+async function serve(config: FeedServerConfig): Promise<void> {
+  const routes: Record<string, RouteHandler> = {};
+  for (let index = 0; index < config.feeds; index++) {
+    routes[`/feeds/${index}.xml`] = feedRoute(benchFeedXml(index, config), index, config.gzip);
+  }
+  const server = await FeedServer.start({ routes, latencyMs: config.latencyMs });
+  process.send?.({ origin: server.origin });
+  process.once('disconnect', () => {
+    server.close().finally(() => process.exit(0));
+  });
+}
+
+if (require.main === module) {
+  serve(JSON.parse(process.argv[2] ?? '{}') as FeedServerConfig).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
