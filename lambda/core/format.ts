@@ -329,6 +329,13 @@ export function formatDigestSubject(digest: Digest): string {
   return truncate(toAscii(`${SUBJECT_PREFIX}Digest for ${periodLabel(digest.period)}: ${stories}`), SUBJECT_MAX_CHARS);
 }
 
+/** The digest for an SMS subscriber of the digest topic: the day and the count per entity; the email has the rest. */
+export function formatDigestSms(digest: Digest): string {
+  const counts = digest.groups.map((group) => `${group.entityName} ${group.stories.length}`).join(', ');
+  const text = `News alerts digest ${periodLabel(digest.period)}: ${counted(digest.storyCount, 'story', 'stories')} (${counts}). Details by email.`;
+  return truncate(toGsm7(text), SMS_MAX_GSM_UNITS, gsm7Length);
+}
+
 /** One story of a digest: title, when it started and how widely it ran, then each report with its link. */
 function digestStoryLines(story: DigestStory): string[] {
   const about = story.alsoAbout.length > 0 ? `; also about ${story.alsoAbout.map(singleLine).join(', ')}` : '';

@@ -1,5 +1,6 @@
 // The handlers' configuration: environment variables and the bundled watchlist, validated once into one object.
 import * as z from 'zod/mini';
+import type { DigestAudience } from '../core/digest';
 import type { Watchlist } from '../core/types';
 
 /** Environment variable names, shared with the CDK construct that sets them. */
@@ -7,6 +8,9 @@ export const EnvName = {
   stateTableName: 'STATE_TABLE_NAME',
   alertsTopicArn: 'ALERTS_TOPIC_ARN',
   feedJobsQueueUrl: 'FEED_JOBS_QUEUE_URL',
+  digestTopicArn: 'DIGEST_TOPIC_ARN',
+  /** JSON list of the digest audiences ({key, entities?}) the digest topic's subscriptions filter on. */
+  digestAudiences: 'DIGEST_AUDIENCES',
   /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
   watchlist: 'NEWS_ALERTS_WATCHLIST',
 } as const;
@@ -32,6 +36,13 @@ export interface DispatchConfig {
   watchlist: Watchlist;
 }
 
+export interface DigestConfig {
+  stateTableName: string;
+  digestTopicArn: string;
+  audiences: DigestAudience[];
+  watchlist: Watchlist;
+}
+
 export class HandlerConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid handler configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
@@ -44,6 +55,18 @@ const nonEmpty = z.string({ error: 'must be set' }).check(z.trim(), z.minLength(
 const pollEnvSchema = z.object({
   [EnvName.stateTableName]: nonEmpty,
   [EnvName.alertsTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
+});
+const audiencesSchema = z.array(
+  z.object({
+    key: nonEmpty,
+    entities: z.optional(z.array(z.string({ error: 'must be text' })).check(z.minLength(1, 'must not be empty'))),
+  }),
+  { error: 'must be a list' },
+);
+const digestEnvSchema = z.object({
+  [EnvName.stateTableName]: nonEmpty,
+  [EnvName.digestTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
+  [EnvName.digestAudiences]: nonEmpty,
 });
 const dispatchEnvSchema = z.object({
   [EnvName.stateTableName]: nonEmpty,
@@ -78,6 +101,22 @@ export function dispatchConfigFromEnv(env: NodeJS.ProcessEnv): DispatchConfig {
   return {
     stateTableName: vars[EnvName.stateTableName],
     feedJobsQueueUrl: vars[EnvName.feedJobsQueueUrl],
+    watchlist: watchlistFrom(env),
+  };
+}
+
+export function digestConfigFromEnv(env: NodeJS.ProcessEnv): DigestConfig {
+  const vars = checked(digestEnvSchema, env, 'env');
+  let audiences: unknown;
+  try {
+    audiences = JSON.parse(vars[EnvName.digestAudiences]);
+  } catch (error) {
+    throw new HandlerConfigError([`env.${EnvName.digestAudiences}: not JSON (${(error as Error).message})`]);
+  }
+  return {
+    stateTableName: vars[EnvName.stateTableName],
+    digestTopicArn: vars[EnvName.digestTopicArn],
+    audiences: checked(audiencesSchema, audiences, `env.${EnvName.digestAudiences}`),
     watchlist: watchlistFrom(env),
   };
 }

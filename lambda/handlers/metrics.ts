@@ -21,6 +21,10 @@ export const MetricName = {
   AlertsSent: 'AlertsSent',
   /** Poll handler: alerts that failed to publish (the claim is released; the job is retried). */
   AlertsFailed: 'AlertsFailed',
+  /** Poll handler: alerts sent to email only because the hour's SMS budget was spent (SMS storm guard). */
+  AlertsHeldFromSms: 'AlertsHeldFromSms',
+  /** Digest handler: digests published (one per audience with stories). */
+  DigestsSent: 'DigestsSent',
   /** Dispatch handler: feed jobs queued this cycle. */
   FeedsDispatched: 'FeedsDispatched',
   /** Dispatch handler: feeds of the watchlist still failing more than a day after their last success. */

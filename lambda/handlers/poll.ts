@@ -7,7 +7,7 @@ import { HttpFeedSource } from '../adapters/http-feed-source';
 import { SnsAlertSink } from '../adapters/sns-alert-sink';
 import { systemClock } from '../adapters/system-clock';
 import { compileMatcher } from '../core/match';
-import { type FeedOutcome, type PollOptions, type PollPorts, pollFeed } from '../pipeline';
+import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, type PollOptions, type PollPorts, pollFeed } from '../pipeline';
 import { pollConfigFromEnv } from './env';
 import { parseFeedJob } from './feed-jobs';
 import { MetricName } from './metrics';
@@ -77,6 +77,11 @@ function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): vo
   metrics.addMetric(MetricName.Matches, MetricUnit.Count, outcome.matches);
   metrics.addMetric(MetricName.AlertsSent, MetricUnit.Count, outcome.alerts.length);
   metrics.addMetric(MetricName.AlertsFailed, MetricUnit.Count, outcome.failedAlerts);
+  metrics.addMetric(
+    MetricName.AlertsHeldFromSms,
+    MetricUnit.Count,
+    outcome.alerts.filter((alert) => alert.smsHeld).length,
+  );
   const summary = {
     feed: outcome.url,
     status: outcome.status,
@@ -84,6 +89,7 @@ function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): vo
     matches: outcome.matches,
     alerts: outcome.alerts.length,
     backfilled: outcome.backfilled,
+    joinedStories: outcome.joined.length,
     failedAlerts: outcome.failedAlerts,
     error: outcome.error,
   };
@@ -102,7 +108,12 @@ export const handler = builtOnFirstCall(() => {
       sink: new SnsAlertSink({ client: new SNSClient({}), topicArn: config.alertsTopicArn }),
       clock: systemClock,
     },
-    options: { matcher: compileMatcher(entities), entities, backfillHours: settings.backfillHours },
+    options: {
+      matcher: compileMatcher(entities),
+      entities,
+      backfillHours: settings.backfillHours,
+      smsPerHour: settings.smsPerHour ?? DEFAULT_SMS_PER_HOUR,
+    },
     telemetry: powertoolsTelemetry(),
   });
 });

@@ -223,6 +223,7 @@ test('each invocation flushes its metrics once, with the per-feed counts', async
     Matches: 2,
     AlertsSent: 2,
     AlertsFailed: 0,
+    AlertsHeldFromSms: 0,
   });
 });
 

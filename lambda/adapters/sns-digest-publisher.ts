@@ -1,0 +1,31 @@
+// Publishes a digest to the digest topic: email and SMS bodies, and the audience its subscriptions filter on.
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Digest } from '../core/digest';
+import { formatDigestEmail, formatDigestSms, formatDigestSubject } from '../core/format';
+
+/** Message attribute (plain String) that each digest subscription's filter policy names its audience on. */
+export const AUDIENCE_ATTRIBUTE = 'audience';
+
+export interface SnsDigestPublisherOptions {
+  client: SNSClient;
+  topicArn: string;
+}
+
+export class SnsDigestPublisher {
+  constructor(private readonly options: SnsDigestPublisherOptions) {}
+
+  /** Publishes `digest` to the subscribers of `audience`; resolves with the SNS message id, rejects on failure. */
+  async publish(digest: Digest, audience: string): Promise<string | undefined> {
+    const email = formatDigestEmail(digest);
+    const { MessageId } = await this.options.client.send(
+      new PublishCommand({
+        TopicArn: this.options.topicArn,
+        Subject: formatDigestSubject(digest),
+        MessageStructure: 'json',
+        Message: JSON.stringify({ default: email, email, sms: formatDigestSms(digest) }),
+        MessageAttributes: { [AUDIENCE_ATTRIBUTE]: { DataType: 'String', StringValue: audience } },
+      }),
+    );
+    return MessageId;
+  }
+}
