@@ -42,6 +42,8 @@ export interface CycleCost {
 export interface StateCostResult {
   newFeeds: CycleCost;
   unchanged: CycleCost;
+  /** Every feed changed, with a new item that matches nothing (the usual change). */
+  changedNoMatch: CycleCost;
   oneNewItem: CycleCost;
 }
 
@@ -124,16 +126,19 @@ const countingSink: AlertSink = {
   },
 };
 
-/** A matching item no feed has carried before, with a headline of its own (so it starts a story of its own). */
-function withNewItem(xml: string, feedIndex: number, now: number): string {
-  // Made-up words of its own, so its headline shares only the name with the other feeds' new items.
+/**
+ * The feed's document with a new item on top that no feed carried before: one naming Christopher Krebs among made-up
+ * words of its own (so it starts a story of its own), or one that names no one tracked.
+ */
+function withNewItem(xml: string, feedIndex: number, now: number, matching: boolean): string {
   const own = (n: number) => surname(20_000 + feedIndex * 8 + n);
-  const title = `${own(0)} ${own(1)} ${own(2)}: Christopher Krebs ${own(3)} ${own(4)} ${own(5)}`;
+  const name = matching ? 'Christopher Krebs' : 'the county clerk';
+  const title = `${own(0)} ${own(1)} ${own(2)}: ${name} ${own(3)} ${own(4)} ${own(5)}`;
   const item = [
     '<item>',
     `<title>${escapeHtml(title)}</title>`,
-    `<link>https://news.example.test/${feedIndex}/new.html</link>`,
-    `<guid isPermaLink="false">bench-${feedIndex}-new</guid>`,
+    `<link>https://news.example.test/${feedIndex}/new-${matching}.html</link>`,
+    `<guid isPermaLink="false">bench-${feedIndex}-new-${matching}</guid>`,
     `<pubDate>${new Date(now - 60_000).toUTCString()}</pubDate>`,
     `<description>${own(6)} ${own(7)}.</description>`,
     '</item>',
@@ -202,12 +207,19 @@ export async function measureStateCost(feedCount: number, readAhead = true): Pro
     const newFeedMatches = pollTelemetry.metrics.total('Matches') - matchesBefore;
     newFeeds.newItems = newFeedMatches;
     const unchanged = await cycle(0);
-    for (let index = 0; index < feedCount; index++) {
-      const xml = withNewItem(benchFeedXml(index, options), index, now);
-      server.route(`/feeds/${index}.xml`, conditionalFeed(xml, { etag: `"v2-${index}"` }));
-    }
+    let document = (index: number) => benchFeedXml(index, options);
+    const change = (version: string, matching: boolean) => {
+      const previous = document;
+      document = (index) => withNewItem(previous(index), index, now, matching);
+      for (let index = 0; index < feedCount; index++) {
+        server.route(`/feeds/${index}.xml`, conditionalFeed(document(index), { etag: `"${version}-${index}"` }));
+      }
+    };
+    change('v2', false);
+    const changedNoMatch = await cycle(0);
+    change('v3', true);
     const oneNewItem = await cycle(feedCount);
-    return { newFeeds, unchanged, oneNewItem };
+    return { newFeeds, unchanged, changedNoMatch, oneNewItem };
   } finally {
     await server.close();
     await dynamo.stop();
@@ -241,9 +253,10 @@ async function main(): Promise<void> {
     `state cost: ${feedCount} feeds x ${ITEMS_PER_FEED} items (10% mention a tracked entity), real dispatch and poll ` +
       `handlers, DynamoStateStore on dynalite; requests counted by client middleware`,
   );
-  const { newFeeds, unchanged, oneNewItem } = await measureStateCost(feedCount);
+  const { newFeeds, unchanged, changedNoMatch, oneNewItem } = await measureStateCost(feedCount);
   report('(c) first poll of new feeds', newFeeds, feedCount, 'per feed');
   report('(a) unchanged feeds (all 304)', unchanged, feedCount, 'per feed');
+  report('changed feeds, new item matching no one', changedNoMatch, feedCount, 'per feed');
   report('(b) one new matching item per feed', oneNewItem, oneNewItem.newItems, 'per new item');
 
   const unchangedWrites = unchanged.writes / feedCount;

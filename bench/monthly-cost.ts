@@ -1,0 +1,273 @@
+// Monthly AWS cost of the deployed stack, from DynamoDB requests counted in this run and the synthesized template.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MetricName } from '../lambda/handlers/metrics';
+import { buildStackConfig } from '../lib/config';
+import { NewsAlertsStack } from '../lib/news-alerts-stack';
+import { type CycleCost, measureStateCost, POLL_BATCH_SIZE } from './state-cost';
+import { benchFlags, fmt, heading, table, target } from './support/report';
+
+/**
+ * us-east-1 list prices as published on the AWS pricing pages (Lambda, SQS, DynamoDB on-demand after the
+ * November 2024 reduction, SNS, CloudWatch, EventBridge Scheduler, KMS), read for this model in 2025: assumptions
+ * to check against the pricing pages before relying on the figure.
+ */
+const PRICE = {
+  lambdaGbSecondArm: 0.0000133334,
+  lambdaRequest: 0.2 / 1e6,
+  sqsRequest: 0.4 / 1e6,
+  dynamoWru: 0.625 / 1e6,
+  dynamoRru: 0.125 / 1e6,
+  dynamoStorageGbMonth: 0.25,
+  dynamoPitrGbMonth: 0.2,
+  snsPublish: 0.5 / 1e6,
+  snsEmail: 2 / 100_000,
+  /** US: AWS's per-message price plus typical carrier fees, per 160-character segment. */
+  snsSmsUs: 0.00581 + 0.00302,
+  cloudwatchMetricMonth: 0.3,
+  cloudwatchAlarmMonth: 0.1,
+  cloudwatchDashboardMonth: 3,
+  cloudwatchLogsIngestGb: 0.5,
+  schedulerInvocation: 1 / 1e6,
+  kmsKeyMonth: 1,
+  kmsRequest: 0.03 / 10_000,
+};
+
+/** AWS's always-free monthly allowances (an account running nothing else), for the second total. */
+const FREE = {
+  lambdaGbSeconds: 400_000,
+  lambdaRequests: 1e6,
+  sqsRequests: 1e6,
+  snsPublishes: 1e6,
+  snsEmails: 1_000,
+  cloudwatchMetrics: 10,
+  cloudwatchAlarms: 10,
+  cloudwatchDashboards: 3,
+  cloudwatchLogsGb: 5,
+  schedulerInvocations: 14e6,
+  kmsRequests: 20_000,
+};
+
+/** Traffic and timing assumptions: what a real month of feeds looks like, stated so they can be argued with. */
+const ASSUMED = {
+  hoursPerMonth: 730,
+  /** A feed publishes about this often; a poll between two updates gets a 304. */
+  feedUpdatesPerHour: 1,
+  /** Alerts a day (new stories about tracked entities) per 100 feeds. */
+  alertsPerDayPer100Feeds: 10,
+  emailSubscribers: 1,
+  smsSubscribers: 1,
+  /** Wall time of one poll invocation (five feeds fetched side by side): the slowest fetch over the internet. */
+  pollBatchSeconds: 0.6,
+  dispatchSeconds: 0.3,
+  /** Lambda's SQS event source long-polls with five pollers, 20 s each: ReceiveMessage calls while the queue is idle. */
+  idleReceivesPerMinute: 15,
+  /** Log bytes per poll invocation (platform lines, one Powertools line per feed, the metrics document). */
+  logBytesPerPollInvocation: 300 + POLL_BATCH_SIZE * 400 + 1_500,
+  stateGb: 0.05,
+};
+
+interface StackFacts {
+  pollMemoryMb: number;
+  dispatchMemoryMb: number;
+  pollBatchSize: number;
+  alarms: number;
+  dashboards: number;
+  kmsKeys: number;
+  schedules: number;
+  customMetrics: number;
+}
+
+/** What the deployed stack is made of, read from the synthesized template (bundling skipped: sizes do not matter). */
+function stackFacts(): StackFacts {
+  const app = new App({ context: { email: 'reader@example.com', sms: '+15555550100', 'aws:cdk:bundling-stacks': [] } });
+  const stack = new NewsAlertsStack(app, 'NewsAlerts', {
+    config: buildStackConfig((key) => app.node.tryGetContext(key)),
+  });
+  const template = Template.fromStack(stack);
+  const memoryOf = (fn: { node: { defaultChild?: unknown } }) =>
+    Number((fn.node.defaultChild as { memorySize?: number }).memorySize);
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+  const count = (type: string) => Object.keys(template.findResources(type)).length;
+  return {
+    pollMemoryMb: memoryOf(stack.poller.poll.fn),
+    dispatchMemoryMb: memoryOf(stack.poller.dispatch.fn),
+    pollBatchSize: Number((mappings[0]?.Properties as { BatchSize?: number } | undefined)?.BatchSize ?? 10),
+    alarms: count('AWS::CloudWatch::Alarm'),
+    dashboards: count('AWS::CloudWatch::Dashboard'),
+    kmsKeys: count('AWS::KMS::Key'),
+    schedules: count('AWS::Scheduler::Schedule'),
+    customMetrics: Object.keys(MetricName).length,
+  };
+}
+
+interface Scenario {
+  name: string;
+  feeds: number;
+  periodMinutes: number;
+}
+
+interface Line {
+  service: string;
+  usage: string;
+  list: number;
+  afterFree: number;
+}
+
+/** Per-feed and per-item DynamoDB costs from the counted cycles. */
+function perUnit(cost: CycleCost, per: number) {
+  return { requests: cost.requests / per, rru: cost.rru / per, wru: cost.wru / per };
+}
+
+function monthly(
+  scenario: Scenario,
+  facts: StackFacts,
+  counted: Awaited<ReturnType<typeof measureStateCost>>,
+  measuredFeeds: number,
+): Line[] {
+  const cycles = (ASSUMED.hoursPerMonth * 60) / scenario.periodMinutes;
+  const changedShare = Math.min(1, (ASSUMED.feedUpdatesPerHour * scenario.periodMinutes) / 60);
+  const alerts = (ASSUMED.alertsPerDayPer100Feeds * scenario.feeds * ASSUMED.hoursPerMonth) / 24 / 100;
+  const pollInvocationsPerCycle = Math.ceil(scenario.feeds / facts.pollBatchSize);
+
+  // DynamoDB: dispatch's Query grows with the feed count; each changed feed costs what a changed feed cost here,
+  // each alert what a new matching item cost beyond that.
+  const listQuery = perUnit(counted.unchanged, measuredFeeds);
+  const changed = perUnit(counted.changedNoMatch, measuredFeeds);
+  const changedWithItem = perUnit(counted.oneNewItem, measuredFeeds);
+  const perAlert = {
+    rru: changedWithItem.rru - changed.rru,
+    wru: changedWithItem.wru - changed.wru,
+  };
+  const rru = cycles * scenario.feeds * (listQuery.rru + changedShare * changed.rru) + alerts * perAlert.rru;
+  const wru = cycles * scenario.feeds * changedShare * changed.wru + alerts * perAlert.wru;
+
+  const pollGbSeconds = cycles * pollInvocationsPerCycle * ASSUMED.pollBatchSeconds * (facts.pollMemoryMb / 1024);
+  const dispatchGbSeconds = cycles * ASSUMED.dispatchSeconds * (facts.dispatchMemoryMb / 1024);
+  const lambdaRequests = cycles * (1 + pollInvocationsPerCycle);
+  const gbSeconds = pollGbSeconds + dispatchGbSeconds;
+
+  const sqsRequests =
+    cycles * (Math.ceil(scenario.feeds / 10) + 2 * pollInvocationsPerCycle) +
+    ASSUMED.idleReceivesPerMinute * ASSUMED.hoursPerMonth * 60;
+  const logGb = (cycles * pollInvocationsPerCycle * ASSUMED.logBytesPerPollInvocation) / 1e9;
+  const emails = alerts * ASSUMED.emailSubscribers + 30 * ASSUMED.emailSubscribers; // alerts and daily digests
+  const publishes = alerts + 30;
+  const schedulerRuns = cycles + 30;
+
+  const free = (used: number, allowance: number) => Math.max(0, used - allowance);
+  return [
+    {
+      service: 'Lambda',
+      usage: `${fmt(lambdaRequests)} requests, ${fmt(gbSeconds)} GB-s (poll ${facts.pollMemoryMb} MB x ${fmt(cycles * pollInvocationsPerCycle)} x ${ASSUMED.pollBatchSeconds} s)`,
+      list: lambdaRequests * PRICE.lambdaRequest + gbSeconds * PRICE.lambdaGbSecondArm,
+      afterFree:
+        free(lambdaRequests, FREE.lambdaRequests) * PRICE.lambdaRequest +
+        free(gbSeconds, FREE.lambdaGbSeconds) * PRICE.lambdaGbSecondArm,
+    },
+    {
+      service: 'SQS',
+      usage: `${fmt(sqsRequests)} requests (send, receive, delete, idle long polls)`,
+      list: sqsRequests * PRICE.sqsRequest,
+      afterFree: free(sqsRequests, FREE.sqsRequests) * PRICE.sqsRequest,
+    },
+    {
+      service: 'DynamoDB',
+      usage: `${fmt(rru)} RRU, ${fmt(wru)} WRU, ${ASSUMED.stateGb} GB with PITR`,
+      list:
+        rru * PRICE.dynamoRru +
+        wru * PRICE.dynamoWru +
+        ASSUMED.stateGb * (PRICE.dynamoStorageGbMonth + PRICE.dynamoPitrGbMonth),
+      // Storage is free up to 25 GB; request units and backups have no free tier on demand.
+      afterFree: rru * PRICE.dynamoRru + wru * PRICE.dynamoWru + ASSUMED.stateGb * PRICE.dynamoPitrGbMonth,
+    },
+    {
+      service: 'SNS',
+      usage: `${fmt(publishes)} publishes, ${fmt(emails)} emails`,
+      list: publishes * PRICE.snsPublish + emails * PRICE.snsEmail,
+      afterFree: free(publishes, FREE.snsPublishes) * PRICE.snsPublish + free(emails, FREE.snsEmails) * PRICE.snsEmail,
+    },
+    {
+      service: 'CloudWatch',
+      usage: `${facts.customMetrics} custom metrics, ${facts.alarms} alarms, ${facts.dashboards} dashboard, ${fmt(logGb, 2)} GB logs`,
+      list:
+        facts.customMetrics * PRICE.cloudwatchMetricMonth +
+        facts.alarms * PRICE.cloudwatchAlarmMonth +
+        facts.dashboards * PRICE.cloudwatchDashboardMonth +
+        logGb * PRICE.cloudwatchLogsIngestGb,
+      afterFree:
+        free(facts.customMetrics, FREE.cloudwatchMetrics) * PRICE.cloudwatchMetricMonth +
+        free(facts.alarms, FREE.cloudwatchAlarms) * PRICE.cloudwatchAlarmMonth +
+        free(facts.dashboards, FREE.cloudwatchDashboards) * PRICE.cloudwatchDashboardMonth +
+        free(logGb, FREE.cloudwatchLogsGb) * PRICE.cloudwatchLogsIngestGb,
+    },
+    {
+      service: 'EventBridge Scheduler',
+      usage: `${fmt(schedulerRuns)} invocations`,
+      list: schedulerRuns * PRICE.schedulerInvocation,
+      afterFree: free(schedulerRuns, FREE.schedulerInvocations) * PRICE.schedulerInvocation,
+    },
+    {
+      service: 'KMS',
+      usage: `${facts.kmsKeys} customer managed key (topics), ~${fmt(publishes * 2)} requests`,
+      list: facts.kmsKeys * PRICE.kmsKeyMonth + publishes * 2 * PRICE.kmsRequest,
+      afterFree: facts.kmsKeys * PRICE.kmsKeyMonth + free(publishes * 2, FREE.kmsRequests) * PRICE.kmsRequest,
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const { quick } = benchFlags();
+  const measuredFeeds = quick ? 10 : 20;
+  heading('monthly cost model: DynamoDB request units counted on dynalite in this run, stack facts from synth');
+  const facts = stackFacts();
+  const counted = await measureStateCost(measuredFeeds);
+  console.log(
+    `stack: poll ${facts.pollMemoryMb} MB (batch ${facts.pollBatchSize}), dispatch ${facts.dispatchMemoryMb} MB, ` +
+      `${facts.alarms} alarms, ${facts.dashboards} dashboard, ${facts.kmsKeys} KMS key, ${facts.customMetrics} ` +
+      'custom metric names (one metric each: Powertools adds only the service dimension)',
+  );
+  const perFeed = (cost: CycleCost) =>
+    `${fmt(cost.rru / measuredFeeds, 2)} RRU + ${fmt(cost.wru / measuredFeeds, 2)} WRU per feed`;
+  console.log(
+    `counted (${measuredFeeds} feeds): unchanged ${perFeed(counted.unchanged)}; changed ${perFeed(counted.changedNoMatch)}; ` +
+      `changed with a new matching item ${perFeed(counted.oneNewItem)}`,
+  );
+  console.log(`assumptions: ${JSON.stringify(ASSUMED)}`);
+  console.log(`prices (us-east-1 list, USD): ${JSON.stringify(PRICE)}`);
+
+  const scenarios: Scenario[] = [
+    { name: '100 feeds every 5 minutes', feeds: 100, periodMinutes: 5 },
+    { name: '1,000 feeds every minute', feeds: 1_000, periodMinutes: 1 },
+  ];
+  const totals: { scenario: Scenario; list: number; afterFree: number; smsPerAlert: number; alerts: number }[] = [];
+  for (const scenario of scenarios) {
+    const lines = monthly(scenario, facts, counted, measuredFeeds);
+    console.log(`\n${scenario.name}`);
+    table(
+      ['service', 'usage a month', 'list $', 'after free tier $'],
+      lines.map((line) => [line.service, line.usage, fmt(line.list, 2), fmt(line.afterFree, 2)]),
+    );
+    const list = lines.reduce((sum, line) => sum + line.list, 0);
+    const afterFree = lines.reduce((sum, line) => sum + line.afterFree, 0);
+    const alerts = (ASSUMED.alertsPerDayPer100Feeds * scenario.feeds * ASSUMED.hoursPerMonth) / 24 / 100;
+    console.log(
+      `total: $${fmt(list, 2)} a month at list price, $${fmt(afterFree, 2)} after the always-free tier; ` +
+        `SMS on top: ${fmt(alerts * ASSUMED.smsSubscribers)} messages x $${fmt(PRICE.snsSmsUs, 5)} = ` +
+        `$${fmt(alerts * ASSUMED.smsSubscribers * PRICE.snsSmsUs, 2)} (US; plus a leased origination number)`,
+    );
+    totals.push({ scenario, list, afterFree, smsPerAlert: PRICE.snsSmsUs, alerts });
+  }
+  const first = totals[0]!;
+  target(
+    '100 feeds every 5 minutes < $1/month',
+    first.afterFree < 1,
+    `$${fmt(first.afterFree, 2)} after the free tier, $${fmt(first.list, 2)} at list price (SMS excluded); ` +
+      `the KMS key alone is $${fmt(facts.kmsKeys * PRICE.kmsKeyMonth, 2)}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
