@@ -8,6 +8,8 @@ import type { Subscriber, Watchlist } from '../lambda/core/types';
 export type ContextReader = (key: string) => unknown;
 
 export const DEFAULT_SCHEDULE = 'rate(5 minutes)';
+/** The daily digest: 07:00 UTC, covering the 24 hours before. */
+export const DEFAULT_DIGEST_SCHEDULE = 'cron(0 7 * * ? *)';
 
 /** One email or SMS endpoint on one topic; `entities` absent means every entity (no filter policy). */
 export interface TopicSubscription {
@@ -20,6 +22,8 @@ export interface StackConfig {
   watchlist: Watchlist;
   /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`. */
   schedule: string;
+  /** When the digest Lambda runs (`-c digestSchedule=`): each run covers the 24 hours before it. */
+  digestSchedule: string;
   /** Instant subscribers of the alerts topic: from `-c email= -c sms=` and the watchlist. */
   alertSubscriptions: TopicSubscription[];
   /** Subscribers of the digest topic (the watchlist's `mode: digest`). */
@@ -61,6 +65,9 @@ export function buildStackConfig(
   const schedule = optionalString(context('schedule')) ?? DEFAULT_SCHEDULE;
   const scheduleProblem = checkSchedule(schedule);
   if (scheduleProblem !== undefined) problems.push(`schedule: ${scheduleProblem}`);
+  const digestSchedule = optionalString(context('digestSchedule')) ?? DEFAULT_DIGEST_SCHEDULE;
+  const digestScheduleProblem = checkSchedule(digestSchedule);
+  if (digestScheduleProblem !== undefined) problems.push(`digestSchedule: ${digestScheduleProblem}`);
 
   const contextEndpoints = (key: string, protocol: TopicSubscription['protocol'], format: z.ZodType<string>) =>
     listOf(context(key)).flatMap((endpoint): TopicSubscription[] => {
@@ -89,7 +96,15 @@ export function buildStackConfig(
   }
 
   if (problems.length > 0) throw new StackConfigError(problems);
-  return { watchlist, schedule, alertSubscriptions, digestSubscriptions, opsEmails, tracing: tracing === 'true' };
+  return {
+    watchlist,
+    schedule,
+    digestSchedule,
+    alertSubscriptions,
+    digestSubscriptions,
+    opsEmails,
+    tracing: tracing === 'true',
+  };
 }
 
 function checkSchedule(schedule: string): string | undefined {

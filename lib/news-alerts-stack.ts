@@ -3,6 +3,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { AlertTopics } from './constructs/alert-topics';
+import { DigestSchedule } from './constructs/digest-schedule';
 import { Monitoring } from './constructs/monitoring';
 import { Poller } from './constructs/poller';
 import { StateTable } from './constructs/state-table';
@@ -17,6 +18,7 @@ export class NewsAlertsStack extends Stack {
   readonly topicKey: TopicKey;
   readonly topics: AlertTopics;
   readonly poller: Poller;
+  readonly digest: DigestSchedule;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
@@ -36,9 +38,18 @@ export class NewsAlertsStack extends Stack {
       schedule: config.schedule,
       tracing: config.tracing,
     });
+    this.digest = new DigestSchedule(this, 'DigestSchedule', {
+      table: this.state.table,
+      digestTopic: this.topics.digest,
+      digestSubscriptions: config.digestSubscriptions,
+      watchlist: config.watchlist,
+      schedule: config.digestSchedule,
+      tracing: config.tracing,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       key: this.topicKey.key,
       poller: this.poller,
+      digest: this.digest.digest,
       opsEmails: config.opsEmails,
     });
     // What the README's deploy steps refer to: the table to delete after `cdk destroy`, the topics to subscribe to.

@@ -3,6 +3,9 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type ITopicSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { CHANNEL, CHANNEL_ATTRIBUTE } from '../../lambda/adapters/sns-alert-sink';
+import { AUDIENCE_ATTRIBUTE } from '../../lambda/adapters/sns-digest-publisher';
+import { digestAudienceKey } from '../../lambda/core/digest';
 import type { TopicSubscription } from '../config';
 
 export interface AlertTopicsProps {
@@ -16,7 +19,7 @@ export const ENTITY_ATTRIBUTE = 'entity';
 
 export class AlertTopics extends Construct {
   readonly alerts: Topic;
-  /** Receives one digest a day from the digest Lambda (the stories issue); subscribers are wired already. */
+  /** Receives one digest a day per audience from the digest Lambda. */
   readonly digest: Topic;
 
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
@@ -24,8 +27,12 @@ export class AlertTopics extends Construct {
     // No display name on the alerts topic: SNS would prefix it to every SMS, past the 160 characters formatSms keeps to.
     this.alerts = newTopic(this, 'Alerts', props.key);
     this.digest = newTopic(this, 'Digest', props.key, 'News alerts digest');
-    for (const subscription of props.alertSubscriptions) this.alerts.addSubscription(toSnsSubscription(subscription));
-    for (const subscription of props.digestSubscriptions) this.digest.addSubscription(toSnsSubscription(subscription));
+    for (const subscription of props.alertSubscriptions) {
+      this.alerts.addSubscription(toSnsSubscription(subscription, alertFilter(subscription)));
+    }
+    for (const subscription of props.digestSubscriptions) {
+      this.digest.addSubscription(toSnsSubscription(subscription, digestFilter(subscription)));
+    }
   }
 }
 
@@ -34,12 +41,26 @@ export function newTopic(scope: Construct, id: string, key: IKey, displayName?: 
   return new Topic(scope, id, { displayName, masterKey: key, enforceSSL: true });
 }
 
-function toSnsSubscription({ protocol, endpoint, entities }: TopicSubscription): ITopicSubscription {
-  // A subscriber who chose entities receives only alerts whose `entity` attribute names one of them.
-  const filterPolicy =
-    entities === undefined
-      ? undefined
-      : { [ENTITY_ATTRIBUTE]: SubscriptionFilter.stringFilter({ allowlist: entities }) };
+/**
+ * An alert subscriber who chose entities receives only alerts whose `entity` attribute names one of them; an SMS
+ * subscriber only alerts the storm guard let through (`channel` all, not sms-held). SNS ANDs the two keys.
+ */
+function alertFilter({ protocol, entities }: TopicSubscription): Record<string, SubscriptionFilter> | undefined {
+  const filter: Record<string, SubscriptionFilter> = {};
+  if (entities !== undefined) filter[ENTITY_ATTRIBUTE] = SubscriptionFilter.stringFilter({ allowlist: entities });
+  if (protocol === 'sms') filter[CHANNEL_ATTRIBUTE] = SubscriptionFilter.stringFilter({ allowlist: [CHANNEL.all] });
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+/** A digest subscriber receives the one digest of its audience (its entity choice), never another audience's. */
+function digestFilter({ entities }: TopicSubscription): Record<string, SubscriptionFilter> {
+  return { [AUDIENCE_ATTRIBUTE]: SubscriptionFilter.stringFilter({ allowlist: [digestAudienceKey(entities)] }) };
+}
+
+function toSnsSubscription(
+  { protocol, endpoint }: TopicSubscription,
+  filterPolicy: Record<string, SubscriptionFilter> | undefined,
+): ITopicSubscription {
   return protocol === 'email'
     ? new EmailSubscription(endpoint, { filterPolicy })
     : new SmsSubscription(endpoint, { filterPolicy });

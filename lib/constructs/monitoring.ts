@@ -24,6 +24,8 @@ import type { Poller } from './poller';
 export interface MonitoringProps {
   key: IKey;
   poller: Poller;
+  /** The daily digest function. */
+  digest: NewsAlertsFunction;
   /** Subscribed to the ops topic (`-c opsEmail=`). */
   opsEmails: string[];
 }
@@ -62,6 +64,7 @@ export class Monitoring extends Construct {
     const functions: [string, NewsAlertsFunction][] = [
       ['Dispatch', poller.dispatch],
       ['Poll', poller.poll],
+      ['Digest', props.digest],
     ];
     for (const [name, { fn }] of functions) {
       alarmOnAnyOf(`${name}Errors`, fn.metricErrors({ period: PERIOD }), `The ${name.toLowerCase()} function failed`);
@@ -90,6 +93,8 @@ export class Monitoring extends Construct {
           graph('Alerts', [
             customMetric(MetricName.AlertsSent, 'Alerts sent'),
             customMetric(MetricName.AlertsFailed, 'Alerts failed'),
+            customMetric(MetricName.AlertsHeldFromSms, 'Held from SMS (storm guard)'),
+            customMetric(MetricName.DigestsSent, 'Digests sent'),
           ]),
         ],
         [

@@ -111,6 +111,16 @@ export class NewsAlertsFunction extends Construct {
   /** Topic ARN in the env, sns:Publish on that topic, and what publishing needs of its KMS key. */
   bindAlertTopic(topic: ITopic): void {
     this.fn.addEnvironment(EnvName.alertsTopicArn, topic.topicArn);
+    this.grantPublish(topic);
+  }
+
+  /** The digest topic's ARN in the env and publishing to it, as bindAlertTopic does for alerts. */
+  bindDigestTopic(topic: ITopic): void {
+    this.fn.addEnvironment(EnvName.digestTopicArn, topic.topicArn);
+    this.grantPublish(topic);
+  }
+
+  private grantPublish(topic: ITopic): void {
     // Not grantPublish: it grants kms:GenerateDataKey*, a wildcard; SNS asks a publisher for these two actions only.
     Grant.addToPrincipal({ grantee: this.fn, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
     topic.masterKey?.grant(this.fn, 'kms:GenerateDataKey', 'kms:Decrypt');

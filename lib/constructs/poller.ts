@@ -1,16 +1,14 @@
 // The polling pipeline: a schedule runs dispatch, which queues one job per due feed for the poll function to work off.
 import { join } from 'node:path';
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Watchlist } from '../../lambda/core/types';
 import { NewsAlertsFunction } from './news-alerts-function';
+import { scheduledInvoke } from './scheduled-invoke';
 
 export interface PollerProps {
   table: ITable;
@@ -87,28 +85,13 @@ export class Poller extends Construct {
     this.dispatch.bindStateTable(props.table, 'read');
     this.dispatch.bindFeedJobsQueue(this.queue);
 
-    // Own role rather than the stack-wide one the target would create, so its one finding is acknowledged right here.
-    const account = Stack.of(this).account;
-    const scheduleRole = new Role(this, 'ScheduleRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-      description: 'news-alerts: lets EventBridge Scheduler invoke the dispatch function',
-    });
-    const dispatchId = Stack.of(this).getLogicalId(this.dispatch.fn.node.defaultChild as CfnElement);
-    Validations.of(scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${dispatchId}.Arn>:*]`,
-      reason: 'grantInvoke covers the dispatch function and its versions/aliases (ARN:*); no other function',
-    });
-    new Schedule(this, 'Schedule', {
+    scheduledInvoke(this, this.dispatch, {
+      name: 'dispatch',
       description: 'news-alerts: run dispatch, which queues the feeds that are due',
-      schedule: ScheduleExpression.expression(props.schedule),
-      target: new LambdaInvoke(this.dispatch.fn, {
-        role: scheduleRole,
-        // An invocation that cannot be delivered soon is superseded by the next tick.
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(5),
-      }),
+      expression: props.schedule,
+      // An invocation that cannot be delivered soon is superseded by the next tick.
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(5),
     });
   }
 }
