@@ -615,6 +615,7 @@ function storyFromRow(row: Row): StoryRecord {
 function storyRefFromRow(row: Row): StoryRef {
   return {
     storyId: String(row.storyId),
+    ...(typeof row.storyTitle === 'string' ? { storyTitle: row.storyTitle } : {}),
     entities: row.entities as string[],
     signature: row.signature as StoryRef['signature'],
     origin: row.origin as StoryRef['origin'],

@@ -33,6 +33,7 @@ function filed(title: string, entities: string[], seenAt: number, origin?: Story
   const bandKeys = storyBandKeys(signature, entities);
   const ref = (storyId: string): StoryRef => ({
     storyId,
+    storyTitle: origin?.title ?? title,
     entities,
     signature,
     origin: origin?.signature ?? signature,
