@@ -7,7 +7,7 @@ import { benchFlags, fmt, heading, median, ms, ratio, table, target } from './su
 
 const SIZES = [10, 100, 1_000, 10_000] as const;
 const { quick } = benchFlags();
-const ITEMS = quick ? 1_500 : 6_000;
+const ITEMS = quick ? 1_500 : 4_000;
 const ROUNDS = quick ? 3 : 5;
 /** The baseline is slow at large sizes: each round reads as many items as fit in this time. */
 const BASELINE_BUDGET_MS = quick ? 150 : 400;
