@@ -30,6 +30,8 @@ function run(benchmark: Benchmark, flags: string[]): Promise<Finished> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, benchmark.file), ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // The SDK's notice that it will soon need a newer Node.js than this machine's would interleave with the tables.
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const targets: string[] = [];
   let partial = '';
