@@ -28,10 +28,12 @@ const expiresAt = z.number();
 
 // Story rows (docs/stories.md), absent from files written before stories existed.
 const storiesSchema = z.looseObject({
-  bands: z.record(
+  bands: z.record(z.string(), z.string()),
+  bandRefs: z.record(
     z.string(),
     z.looseObject({
       storyId: z.string(),
+      storyTitle: optionalString,
       entities: strings,
       signature: signatureSchema,
       origin: signatureSchema,
@@ -39,6 +41,7 @@ const storiesSchema = z.looseObject({
       expiresAt,
     }),
   ),
+  nextBandRef: z.number(),
   records: z.record(
     z.string(),
     z.looseObject({

@@ -30,8 +30,14 @@ type Expiring<T> = T & { expiresAt: number };
 
 /** The story rows, as plain JSON. */
 export interface StorySnapshot {
-  /** Band key -> the ref of the latest item filed under it. */
-  bands: Record<string, Expiring<StoryRef>>;
+  /**
+   * Band key -> the id (in `bandRefs`) of the ref of the latest item filed under it. An item's ref is kept once for
+   * all its band keys (16 per entity), as a DynamoDB row per key would be too large to hold in memory 16 times over.
+   */
+  bands: Record<string, string>;
+  bandRefs: Record<string, Expiring<StoryRef>>;
+  /** Id of the next ref in `bandRefs`. */
+  nextBandRef: number;
   /** Story id -> story. */
   records: Record<string, Expiring<StoryRecord>>;
   /** Entity id -> headlines of the stories it started with, by story id. */
@@ -68,7 +74,7 @@ export const SMS_HELD_TTL_MS = DAY_MS;
 export const SMS_HOUR_TTL_MS = 2 * HOUR_MS;
 
 function emptyStories(): StorySnapshot {
-  return { bands: {}, records: {}, headlines: {}, smsHours: {} };
+  return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsHours: {} };
 }
 
 export class MemoryStateStore implements StateStore {
@@ -139,7 +145,8 @@ export class MemoryStateStore implements StateStore {
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
     await this.ready();
     return bandKeys.flatMap((key) => {
-      const band = this.stories.bands[key];
+      const refId = this.stories.bands[key];
+      const band = refId === undefined ? undefined : this.stories.bandRefs[refId];
       return band ? [structuredClone(withoutExpiry(band))] : [];
     });
   }
@@ -168,8 +175,10 @@ export class MemoryStateStore implements StateStore {
       story = addToStory(withoutExpiry(existing), write.source, write.entities);
     }
     records[story.id] = structuredClone({ ...story, expiresAt: story.lastSeenAt + FOLLOW_UP_HORIZON_MS });
-    for (const key of write.bandKeys) {
-      bands[key] = structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS });
+    if (write.bandKeys.length > 0) {
+      const refId = String(this.stories.nextBandRef++);
+      this.stories.bandRefs[refId] = structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS });
+      for (const key of write.bandKeys) bands[key] = refId;
     }
     await this.changed();
     return structuredClone(story);
@@ -301,8 +310,10 @@ export class MemoryStateStore implements StateStore {
   private pruneStories(now: number): void {
     if (now - this.storiesPrunedAt < PRUNE_EVERY_MS) return;
     this.storiesPrunedAt = now;
-    const { bands, records, headlines } = this.stories;
-    for (const [key, band] of Object.entries(bands)) if (band.expiresAt <= now) delete bands[key];
+    const { bands, bandRefs, records, headlines } = this.stories;
+    for (const [key, refId] of Object.entries(bands)) if ((bandRefs[refId]?.expiresAt ?? 0) <= now) delete bands[key];
+    const pointedAt = new Set(Object.values(bands));
+    for (const refId of Object.keys(bandRefs)) if (!pointedAt.has(refId)) delete bandRefs[refId];
     for (const [id, record] of Object.entries(records)) if (record.expiresAt <= now) delete records[id];
     for (const [entityId, byStory] of Object.entries(headlines)) {
       for (const [id, headline] of Object.entries(byStory)) if (headline.expiresAt <= now) delete byStory[id];
