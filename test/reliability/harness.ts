@@ -80,7 +80,8 @@ const TRACKED_NAMES = ['Christopher Krebs', 'Brad Raffensperger', 'Gabriel Sterl
  * story (story clustering would rightly fold near-identical items into one alert) and its own identity.
  */
 export function newsEntry(feed: string, index: number, matching: boolean, now = T0): FeedEntry {
-  const token = (word: number) => `${feed}n${index}${'abcdefghij'[word]}`;
+  // Letters that no suffix rule of the story stemmer strips (no e, s, d), and never a doubled final letter.
+  const token = (word: number) => `${feed}x${index}q${'abcfghjkmn'[word]}`;
   const tokens = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => token(from + k)).join(' ');
   const subject = matching ? TRACKED_NAMES[index % TRACKED_NAMES.length] : 'The council';
   return {
@@ -149,6 +150,9 @@ export class ManualClock implements Clock {
     this.time += ms;
   }
 }
+
+/** What the crash child prints between publish and mark, followed by the published links as JSON. */
+export const PUBLISHED = 'published ';
 
 export interface ChildResult {
   code: number | null;

@@ -1,0 +1,113 @@
+// The process killed between publish and mark: a child polls with the Lambda's adapters (dynalite, fauxqs) and is
+// SIGKILLed right after SNS accepted a batch and before the batch is marked sent. Recovery polls then deliver every
+// matched item; only the killed batch is delivered twice, once more; no item stays claimed.
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
+import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
+import type { FeedConfig } from '../../lambda/core/types';
+import { DEFAULT_LEASE_MS, type PollPorts, pollFeeds } from '../../lambda/pipeline';
+import { type LocalDynamo, startDynalite } from '../support/dynalite';
+import { type LocalSns, startFauxqs } from '../support/fauxqs';
+import { conditionalFeed, FeedServer } from '../support/feed-server';
+import type { CrashJob } from './crash-child';
+import {
+  countOf,
+  ManualClock,
+  MINUTE,
+  newsFeed,
+  PUBLISHED,
+  pollOptions,
+  runTsChild,
+  T0,
+  testFeedSource,
+} from './harness';
+
+let dynamo: LocalDynamo;
+let sns: LocalSns;
+let server: FeedServer;
+
+beforeAll(async () => {
+  [dynamo, sns, server] = await Promise.all([startDynalite(), startFauxqs(), FeedServer.start()]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), sns?.stop(), server?.close()]);
+});
+
+/** The link in each delivered notification (fauxqs hands a subscriber the whole `MessageStructure: json` document). */
+function deliveredLinks(notifications: { Message: string }[]): string[] {
+  return notifications.map((notification) => {
+    const email = (JSON.parse(notification.Message) as { default: string }).default;
+    return /^Link: (\S+)$/m.exec(email)?.[1] ?? '(no link)';
+  });
+}
+
+it('every matched item is delivered, the killed batch at most once more, and no item stays claimed', async () => {
+  const tableName = await dynamo.createStateTable();
+  const topicArn = await sns.createTopic();
+  const { queueUrl } = await sns.subscribeQueue(topicArn);
+  const killed = newsFeed('crashkilled', 4, 1);
+  const spared = newsFeed('crashspared', 3, 1);
+  server.route('/killed', conditionalFeed(killed.body, { etag: '"killed-v1"' }));
+  server.route('/spared', conditionalFeed(spared.body, { etag: '"spared-v1"' }));
+  const feeds: FeedConfig[] = [
+    { url: server.url('/killed'), name: 'Killed mid-poll' },
+    { url: server.url('/spared'), name: 'Not reached before the kill' },
+  ];
+
+  const job: CrashJob = {
+    dynamoEndpoint: dynamo.endpoint,
+    tableName,
+    snsEndpoint: sns.endpoint,
+    topicArn,
+    feeds,
+    now: T0,
+  };
+  let publishedBeforeKill: string[] = [];
+  const child = await runTsChild('crash-child.ts', {
+    args: [JSON.stringify(job)],
+    onLine: (line, process) => {
+      if (!line.startsWith(PUBLISHED)) return;
+      publishedBeforeKill = JSON.parse(line.slice(PUBLISHED.length)) as string[];
+      process.kill('SIGKILL');
+    },
+  });
+  expect(child.signal).toBe('SIGKILL');
+  expect(publishedBeforeKill.sort()).toEqual([...killed.alertLinks].sort());
+
+  const rows = async () => (await dynamo.client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+  const itemStatuses = async () =>
+    (await rows()).filter((row) => row.sk?.S === 'ITEM').map((row) => row.status?.S ?? '?');
+  // Killed between publish and mark: the batch's items are still claimed, nothing is marked sent.
+  expect(await itemStatuses()).toEqual(killed.alertLinks.map(() => 'claimed'));
+
+  const clock = new ManualClock();
+  const ports: PollPorts = {
+    source: testFeedSource(),
+    state: new DynamoStateStore({ client: dynamo.client, tableName }),
+    sink: new SnsAlertSink({ client: sns.sns, topicArn }),
+    clock,
+  };
+  const recover = async (time: number) => {
+    clock.time = time;
+    return pollFeeds(feeds, ports, pollOptions());
+  };
+  // Within the lease: the killed batch is left to its claim; the other feed alerts.
+  const [killedFeed, sparedFeed] = await recover(T0 + MINUTE);
+  expect(killedFeed).toMatchObject({ status: 'ok', alerts: [] });
+  expect(sparedFeed?.alerts).toHaveLength(spared.alertLinks.length);
+  // Once the lease has run out, the killed batch is claimed again and sent; after that, nothing.
+  const [retried] = await recover(T0 + DEFAULT_LEASE_MS + MINUTE);
+  expect(retried?.alerts.map((alert) => alert.link).sort()).toEqual([...killed.alertLinks].sort());
+  const last = await recover(T0 + DEFAULT_LEASE_MS + 2 * MINUTE);
+  expect(last.map((outcome) => outcome.alerts.length)).toEqual([0, 0]);
+
+  const expected = killed.alertLinks.length * 2 + spared.alertLinks.length;
+  const delivered = deliveredLinks(await sns.receive(queueUrl, expected, { timeoutMs: 20_000, settleMs: 1_500 }));
+  expect(Object.fromEntries(countOf(delivered))).toEqual(
+    Object.fromEntries([...killed.alertLinks.map((link) => [link, 2]), ...spared.alertLinks.map((link) => [link, 1])]),
+  );
+  const statuses = await itemStatuses();
+  expect(statuses).toHaveLength(killed.alertLinks.length + spared.alertLinks.length);
+  expect(new Set(statuses)).toEqual(new Set(['sent']));
+}, 120_000);
