@@ -376,6 +376,17 @@ export function describeStateStoreContract(
         expect(await ids(T0 + 11 * HOUR, T0 + 29 * HOUR, 5)).toEqual([]);
       });
 
+      it('keeps recent headlines newest first when stories start between reads, out of order or again', async () => {
+        const ids = async () => (await store.recentHeadlines('krebs', T0, T0 + DAY, 10)).map((headline) => headline.id);
+        await store.saveStoryItem(startWrite('st-b', 'Krebs story b', ['krebs'], T0 + 5 * HOUR));
+        expect(await ids()).toEqual(['st-b']);
+        await store.saveStoryItem(startWrite('st-a', 'Krebs story a', ['krebs'], T0));
+        await store.saveStoryItem(startWrite('st-c', 'Krebs story c', ['krebs'], T0 + 10 * HOUR));
+        expect(await ids()).toEqual(['st-c', 'st-b', 'st-a']);
+        await store.saveStoryItem(startWrite('st-b', 'Krebs story b', ['krebs'], T0 + 5 * HOUR));
+        expect(await ids()).toEqual(['st-c', 'st-b', 'st-a']);
+      });
+
       it('gives the stories of a period once each, oldest first, from any of the entities, end excluded', async () => {
         const dayStart = Date.UTC(2026, 0, 16);
         await store.saveStoryItem(startWrite('st-eve', 'Krebs story the evening before', ['krebs'], dayStart - 1));
