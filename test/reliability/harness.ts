@@ -30,9 +30,9 @@ export function pollOptions(overrides: Partial<PollOptions> = {}): PollOptions {
  * a healthy loopback fetch takes milliseconds.
  */
 export const TEST_LIMITS = {
-  timeoutMs: 4_000,
-  connectTimeoutMs: 3_000,
-  idleTimeoutMs: 3_000,
+  timeoutMs: 6_000,
+  connectTimeoutMs: 5_000,
+  idleTimeoutMs: 4_000,
   maxBytes: 1024 * 1024,
 } as const satisfies HttpFeedSourceOptions;
 
