@@ -9,7 +9,7 @@ import type { Entity } from '../core/types';
 import type { Clock, StoryStore } from '../ports';
 import { digestConfigFromEnv } from './env';
 import { MetricName } from './metrics';
-import { builtOnFirstCall, dynamoStateStore, powertoolsTelemetry, type Telemetry } from './runtime';
+import { dynamoStateStore, lambdaEntryPoint, type Telemetry } from './runtime';
 
 /** What the schedule sends: its scheduled time (EventBridge Scheduler's <aws.scheduler.scheduled-time>). */
 export interface DigestEvent {
@@ -73,7 +73,7 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
-export const handler = builtOnFirstCall(() => {
+export const handler = lambdaEntryPoint((telemetry) => {
   const config = digestConfigFromEnv(process.env);
   return createDigestHandler({
     stories: dynamoStateStore(config.stateTableName),
@@ -81,6 +81,6 @@ export const handler = builtOnFirstCall(() => {
     entities: config.watchlist.entities,
     audiences: config.audiences,
     clock: systemClock,
-    telemetry: powertoolsTelemetry(),
+    telemetry,
   });
 });

@@ -9,7 +9,7 @@ import type { Clock, FeedState, StateStore } from '../ports';
 import { dispatchConfigFromEnv } from './env';
 import { type FeedJob, type FeedJobQueue, SqsFeedJobQueue } from './feed-jobs';
 import { MetricName } from './metrics';
-import { builtOnFirstCall, dynamoStateStore, powertoolsTelemetry, type Telemetry } from './runtime';
+import { dynamoStateStore, lambdaEntryPoint, type Telemetry } from './runtime';
 
 export interface DispatchDeps {
   feeds: FeedConfig[];
@@ -61,13 +61,13 @@ function failingOverADay(state: FeedState | undefined, now: number): boolean {
   return now - (state.failingSince ?? state.lastAttemptAt ?? now) > DAY_MS;
 }
 
-export const handler = builtOnFirstCall(() => {
+export const handler = lambdaEntryPoint((telemetry) => {
   const config = dispatchConfigFromEnv(process.env);
   return createDispatchHandler({
     feeds: config.watchlist.feeds,
     state: dynamoStateStore(config.stateTableName),
     queue: new SqsFeedJobQueue({ client: new SQSClient({}), queueUrl: config.feedJobsQueueUrl }),
     clock: systemClock,
-    telemetry: powertoolsTelemetry(),
+    telemetry,
   });
 });

@@ -11,7 +11,7 @@ import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, type PollOptions, type PollPort
 import { pollConfigFromEnv } from './env';
 import { parseFeedJob } from './feed-jobs';
 import { MetricName } from './metrics';
-import { builtOnFirstCall, dynamoStateStore, powertoolsTelemetry, type Telemetry } from './runtime';
+import { dynamoStateStore, lambdaEntryPoint, type Telemetry } from './runtime';
 
 export interface PollDeps {
   ports: PollPorts;
@@ -57,17 +57,30 @@ async function pollRecord(record: SQSRecord, deps: PollDeps): Promise<boolean> {
   } catch (error) {
     logger.error('state store or alert sink failed', {
       messageId: record.messageId,
-      feed: job.feed.url,
+      url: job.feed.url,
       error: (error as Error).message,
     });
     return false;
   }
 }
 
+/** One structured log line per feed outcome (what an operator searches the logs by), and the dashboard's metrics. */
 function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): void {
+  const line = {
+    url: outcome.url,
+    feed: outcome.name,
+    status: outcome.status,
+    items: outcome.items,
+    matches: outcome.matches,
+    alerts: outcome.alerts.length,
+    backfilled: outcome.backfilled,
+    joinedStories: outcome.joined.length,
+    failedAlerts: outcome.failedAlerts,
+    error: outcome.error,
+  };
   if (outcome.status === 'skipped') {
     // A redelivered job whose feed an earlier attempt already polled: nothing was fetched, so nothing is counted.
-    logger.info('feed not due, skipped', { feed: outcome.url });
+    logger.info('feed not due, skipped', line);
     return;
   }
   metrics.addMetric(MetricName.FeedsPolled, MetricUnit.Count, 1);
@@ -82,22 +95,11 @@ function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): vo
     MetricUnit.Count,
     outcome.alerts.filter((alert) => alert.smsHeld).length,
   );
-  const summary = {
-    feed: outcome.url,
-    status: outcome.status,
-    items: outcome.items,
-    matches: outcome.matches,
-    alerts: outcome.alerts.length,
-    backfilled: outcome.backfilled,
-    joinedStories: outcome.joined.length,
-    failedAlerts: outcome.failedAlerts,
-    error: outcome.error,
-  };
-  if (outcome.status === 'error' || outcome.failedAlerts > 0) logger.warn('feed polled with problems', summary);
-  else logger.info('feed polled', summary);
+  if (outcome.status === 'error' || outcome.failedAlerts > 0) logger.warn('feed polled with problems', line);
+  else logger.info('feed polled', line);
 }
 
-export const handler = builtOnFirstCall(() => {
+export const handler = lambdaEntryPoint((telemetry) => {
   const config = pollConfigFromEnv(process.env);
   const { entities, settings } = config.watchlist;
   return createPollHandler({
@@ -114,6 +116,6 @@ export const handler = builtOnFirstCall(() => {
       backfillHours: settings.backfillHours,
       smsPerHour: settings.smsPerHour ?? DEFAULT_SMS_PER_HOUR,
     },
-    telemetry: powertoolsTelemetry(),
+    telemetry,
   });
 });

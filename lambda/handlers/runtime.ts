@@ -3,6 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import { DynamoStateStore } from '../adapters/dynamo-state-store';
 import type { StateStore } from '../ports';
 import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from './metrics';
@@ -25,28 +26,30 @@ export interface Telemetry {
   metrics: MetricsRecorder;
 }
 
-export function powertoolsTelemetry(): Telemetry {
-  return {
-    logger: new Logger({ serviceName: SERVICE_NAME }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
-  };
-}
-
 export function dynamoStateStore(tableName: string): StateStore {
   return new DynamoStateStore({ client: new DynamoDBClient({}), tableName });
 }
 
 /**
  * A Lambda entry point that builds its handler (config, clients) on the first invocation and reuses it for the life
- * of the container: nothing is built at import, so tests import the factories without AWS clients or env.
+ * of the container: nothing is built at import, so tests import the factories without AWS clients or env. Every log
+ * line of an invocation carries its Lambda context (request id, function name and version, cold start), as
+ * Powertools' injectLambdaContext would, without middy or a decorator.
  */
-export function builtOnFirstCall<Event, Result>(
-  build: () => (event: Event) => Promise<Result>,
-): (event: Event) => Promise<Result> {
+export function lambdaEntryPoint<Event, Result>(
+  build: (telemetry: Telemetry) => (event: Event) => Promise<Result>,
+): (event: Event, context?: Context) => Promise<Result> {
+  let telemetry: { logger: Logger; metrics: Metrics } | undefined;
   let handler: ((event: Event) => Promise<Result>) | undefined;
   // Async, so a configuration error rejects the invocation like any other failure.
-  return async (event) => {
-    handler ??= build();
+  return async (event, context) => {
+    telemetry ??= {
+      logger: new Logger({ serviceName: SERVICE_NAME }),
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+    };
+    // Lambda always passes a context; a bundle required and called by hand (the benchmarks) may not.
+    if (context !== undefined) telemetry.logger.addContext(context);
+    handler ??= build(telemetry);
     return handler(event);
   };
 }

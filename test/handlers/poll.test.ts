@@ -149,6 +149,30 @@ test("a feed's own failure is recorded on the feed with backoff, and its message
   expect(telemetry.metrics.total('FeedsPolled')).toBe(2);
 });
 
+test('each feed outcome is one structured log line: url, status, items, matches, alerts and the error', async () => {
+  const { handler, telemetry } = setup();
+  await handler(sqsEvent([sqsRecord('m-krebs', job(feeds.krebs)), sqsRecord('m-broken', job(feeds.broken))]));
+  const outcomes = telemetry.logs.filter((line) => line.fields.status !== undefined);
+  expect(outcomes).toHaveLength(2);
+  expect(outcomes).toContainEqual({
+    level: 'info',
+    message: 'feed polled',
+    fields: expect.objectContaining({ url: feeds.krebs.url, status: 'ok', items: 1, matches: 1, alerts: 1 }),
+  });
+  expect(outcomes).toContainEqual({
+    level: 'warn',
+    message: 'feed polled with problems',
+    fields: expect.objectContaining({
+      url: feeds.broken.url,
+      feed: 'Broken',
+      status: 'error',
+      items: 0,
+      alerts: 0,
+      error: expect.stringContaining('http-status'),
+    }),
+  });
+});
+
 test('a state store failure fails that job only, so SQS delivers it again', async () => {
   const { handler, sink } = setup(new FailingFeedWrites(server.url('/sterling.xml')));
   const response = await handler(

@@ -16,14 +16,15 @@ import { type LocalSns, startFauxqs } from '../support/fauxqs';
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE_FEEDS = ['https://feeds.example.org/politics.xml', 'https://news.example.net/rss'];
 
-// Loads a bundle as Lambda would (index.handler), invokes it once with the event, prints the result or the error.
+// Loads a bundle as Lambda would (index.handler), invokes it once with the event and a Lambda context, prints the
+// result or the error.
 // fauxqs names queues sqs.<region>.localhost and the SDK sends to the queue URL's host: resolve *.localhost locally.
 const INVOKE = `
 const dns = require('node:dns');
 const lookup = dns.lookup;
 dns.lookup = (hostname, ...rest) => lookup(hostname.endsWith('.localhost') ? '127.0.0.1' : hostname, ...rest);
-const [bundle, event] = process.argv.slice(1);
-require(bundle).handler(JSON.parse(event)).then(
+const [bundle, event, context] = process.argv.slice(1);
+require(bundle).handler(JSON.parse(event), { ...JSON.parse(context), getRemainingTimeInMillis: () => 60000 }).then(
   (result) => console.log('RESULT ' + JSON.stringify(result ?? null)),
   (error) => { console.log('ERROR ' + JSON.stringify({ name: error.name, message: error.message })); process.exitCode = 1; },
 );
@@ -34,7 +35,21 @@ interface Invocation {
   error?: { name: string; message: string };
   /** Embedded-metric-format documents the function printed. */
   metrics: { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }; [key: string]: unknown }[];
+  /** Structured log lines (Powertools Logger JSON, stdout and stderr). */
+  logs: { level: string; message: string; [key: string]: unknown }[];
 }
+
+/** What the Lambda runtime hands the handler beside the event (less getRemainingTimeInMillis, added by INVOKE). */
+const LAMBDA_CONTEXT = {
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  functionName: 'NewsAlerts-PollerPollFunction',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:NewsAlerts-PollerPollFunction',
+  memoryLimitInMB: '512',
+  logGroupName: '/aws/lambda/NewsAlerts-PollerPollFunction',
+  logStreamName: '2026/11/01/[$LATEST]abcdef',
+  callbackWaitsForEmptyEventLoop: true,
+};
 
 let stack: NewsAlertsStack;
 let template: Template;
@@ -68,6 +83,8 @@ function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<strin
     AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // Set by the Lambda runtime; Powertools reports a cold start only on on-demand environments.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SQS: sns.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
@@ -78,7 +95,7 @@ function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<strin
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['-e', INVOKE, bundle, JSON.stringify(event)],
+      ['-e', INVOKE, bundle, JSON.stringify(event), JSON.stringify(LAMBDA_CONTEXT)],
       { env, timeout: 60_000 },
       (error, stdout, stderr) => {
         const lines = stdout.split('\n').filter((line) => line.trim() !== '');
@@ -87,12 +104,13 @@ function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<strin
           reject(new Error(`bundle printed no outcome (${error?.message}): ${stdout}\n${stderr}`));
           return;
         }
-        const metrics = lines
+        const documents = [...lines, ...stderr.split('\n')]
           .filter((line) => line.startsWith('{'))
-          .map((line) => JSON.parse(line))
-          .filter((document) => document._aws !== undefined);
+          .map((line) => JSON.parse(line));
+        const metrics = documents.filter((document) => document._aws !== undefined);
+        const logs = documents.filter((document) => typeof document.level === 'string');
         const payload = JSON.parse(outcome.slice(outcome.indexOf(' ') + 1));
-        resolve(outcome.startsWith('RESULT ') ? { result: payload, metrics } : { error: payload, metrics });
+        resolve(outcome.startsWith('RESULT ') ? { result: payload, metrics, logs } : { error: payload, metrics, logs });
       },
     );
   });
@@ -115,9 +133,12 @@ test('the dispatch bundle queues the feeds of the watchlist compiled into it, an
   const [document] = invocation.metrics;
   expect(document?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'NewsAlerts', Dimensions: [['service']] });
   expect(document).toMatchObject({ service: 'news-alerts', FeedsDispatched: 2, FeedsFailingOverADay: 0 });
+  expect(invocation.logs).toContainEqual(
+    expect.objectContaining({ message: 'feed jobs queued', function_request_id: LAMBDA_CONTEXT.awsRequestId }),
+  );
 }, 90_000);
 
-test('the poll bundle refuses a loopback feed (SSRF guard), records it on the feed, and fails only the malformed job', async () => {
+test('the poll bundle refuses a loopback feed (SSRF guard), records it on the feed, fails only the malformed job, and logs the outcome with the request context', async () => {
   const loopbackFeed = { url: 'http://127.0.0.1:9/feed.xml', name: 'Loopback' };
   const record = (messageId: string, body: string) => ({
     messageId,
@@ -137,6 +158,27 @@ test('the poll bundle refuses a loopback feed (SSRF guard), records it on the fe
   const state = await new DynamoStateStore({ client: dynamo.client, tableName }).getFeed(loopbackFeed.url);
   expect(state).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringMatching(/^blocked-address/) });
   expect(invocation.metrics[0]).toMatchObject({ FeedsPolled: 1, FeedErrors: 1 });
+
+  // Every line names the invocation it belongs to; the feed's outcome is one line with its figures and error.
+  const invocationContext = {
+    function_request_id: LAMBDA_CONTEXT.awsRequestId,
+    function_name: LAMBDA_CONTEXT.functionName,
+    function_arn: LAMBDA_CONTEXT.invokedFunctionArn,
+    cold_start: true,
+  };
+  expect(invocation.logs.length).toBeGreaterThanOrEqual(2);
+  for (const line of invocation.logs) expect(line).toMatchObject(invocationContext);
+  expect(invocation.logs).toContainEqual(
+    expect.objectContaining({
+      message: 'feed polled with problems',
+      url: loopbackFeed.url,
+      status: 'error',
+      items: 0,
+      matches: 0,
+      alerts: 0,
+      error: expect.stringMatching(/^blocked-address/),
+    }),
+  );
 }, 90_000);
 
 test('a bundle started without its table reports a configuration error naming the variable', async () => {
