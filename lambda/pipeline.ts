@@ -61,6 +61,8 @@ export interface PollOptions {
    * (`smsHeld`) and the next SMS tells how many were held. No guard when absent (nothing goes to SMS locally).
    */
   smsPerHour?: number;
+  /** Fetch every feed now, whatever its backoff, its interval or an earlier 410 (the user asked: `poll --force`). */
+  force?: boolean;
 }
 
 /** Which story a matching item joined instead of alerting, and why (`--explain`). */
@@ -76,6 +78,15 @@ export interface StoryJoin {
 }
 
 export type FeedStatus = 'ok' | 'not-modified' | 'error' | 'skipped';
+
+/** Why a feed is not fetched now, with what a user needs to decide whether to wait or force it. */
+export type FeedSkip =
+  /** It answered 410 Gone: never polled again until the watchlist changes its URL. */
+  | { reason: 'gone'; lastError?: string }
+  /** It failed `failures` times in a row; the next attempt is at `until`. */
+  | { reason: 'backing-off'; until: number; failures: number; lastError?: string }
+  /** Its own `intervalMinutes` has not passed since the last attempt. */
+  | { reason: 'not-due'; until: number; intervalMinutes: number };
 
 export interface FeedOutcome {
   url: string;
@@ -97,6 +108,8 @@ export interface FeedOutcome {
   /** Set when the feed itself failed; absent on an error of our own (state store, sink, bug). */
   errorCode?: FeedErrorCode;
   bytes?: number;
+  /** Set on a 'skipped' feed: why, and until when. */
+  skip?: FeedSkip;
 }
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
@@ -115,13 +128,22 @@ const HOUR_MS = 3_600_000;
 
 /** Whether a feed should be fetched now: not gone, not backing off, and its own interval has passed. */
 export function isDue(feed: FeedConfig, state: FeedState | undefined, now: number): boolean {
-  if (state === undefined) return true;
-  if (state.gone) return false;
-  if (state.nextAttemptAt !== undefined && state.nextAttemptAt > now) return false;
-  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined) {
-    return now - state.lastAttemptAt >= feed.intervalMinutes * 60_000;
+  return feedSkip(feed, state, now) === undefined;
+}
+
+/** Why a feed should not be fetched now (gone, backing off, or inside its interval); undefined when it is due. */
+export function feedSkip(feed: FeedConfig, state: FeedState | undefined, now: number): FeedSkip | undefined {
+  if (state === undefined) return undefined;
+  const lastError = state.lastError === undefined ? {} : { lastError: state.lastError };
+  if (state.gone) return { reason: 'gone', ...lastError };
+  if (state.nextAttemptAt !== undefined && state.nextAttemptAt > now) {
+    return { reason: 'backing-off', until: state.nextAttemptAt, failures: state.consecutiveFailures, ...lastError };
   }
-  return true;
+  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined) {
+    const until = state.lastAttemptAt + feed.intervalMinutes * 60_000;
+    if (until > now) return { reason: 'not-due', until, intervalMinutes: feed.intervalMinutes };
+  }
+  return undefined;
 }
 
 /**
@@ -164,7 +186,8 @@ async function pollOneFeed(
   const now = ports.clock.now();
   const state = prior ?? (await ports.state.getFeed(feed.url));
   const outcome = emptyOutcome(feed);
-  if (!isDue(feed, state, now)) return { ...outcome, status: 'skipped' };
+  const skip = options.force ? undefined : feedSkip(feed, state, now);
+  if (skip) return { ...outcome, status: 'skipped', skip };
 
   let response: FetchResponse;
   let items: NormalizedItem[] = [];

@@ -4,7 +4,15 @@ import { itemIdentity } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
 import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
-import { type FeedOutcome, isDue, type PollOptions, type PollPorts, pollFeed, pollFeeds } from '../lambda/pipeline';
+import {
+  type FeedOutcome,
+  feedSkip,
+  isDue,
+  type PollOptions,
+  type PollPorts,
+  pollFeed,
+  pollFeeds,
+} from '../lambda/pipeline';
 import {
   type AlertSink,
   FeedError,
@@ -544,5 +552,64 @@ describe('isDue', () => {
     expect(isDue(feed, failing, NOW + HOUR - 1)).toBe(false);
     expect(isDue(feed, failing, NOW + HOUR)).toBe(true);
     expect(isDue(feed, { ...base, gone: true }, NOW + 365 * 24 * HOUR)).toBe(false);
+  });
+});
+
+describe('skipped feeds', () => {
+  it('say why they were skipped and until when: backing off, inside their interval, or gone', async () => {
+    const { source, ports, options, clock } = setup();
+    source.serve(BBC.url, new FeedError('http-status', 'HTTP 503', { httpStatus: 503 }));
+    await pollFeed(BBC, ports, options);
+    clock.time += 5 * 60_000; // the first backoff
+    await pollFeed(BBC, ports, options);
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({
+      status: 'skipped',
+      skip: { reason: 'backing-off', until: clock.time + 10 * 60_000, failures: 2, lastError: 'http-status: HTTP 503' },
+    });
+
+    const quarterly: FeedConfig = { ...NPR, intervalMinutes: 15 };
+    source.serve(NPR.url, { body: rss([UNRELATED]) });
+    await pollFeed(quarterly, ports, options);
+    clock.time += 60_000;
+    expect(await pollFeed(quarterly, ports, options)).toMatchObject({
+      status: 'skipped',
+      skip: { reason: 'not-due', until: clock.time + 14 * 60_000, intervalMinutes: 15 },
+    });
+
+    source.serve(BROKEN.url, new FeedError('gone', 'HTTP 410', { httpStatus: 410 }));
+    await pollFeed(BROKEN, ports, options);
+    expect(await pollFeed(BROKEN, ports, options)).toMatchObject({
+      status: 'skipped',
+      skip: { reason: 'gone', lastError: 'gone: HTTP 410' },
+    });
+  });
+
+  it('are fetched now with `force`, whatever their backoff, interval or 410; a recovered feed forgets its failures', async () => {
+    const { source, sink, ports, options, store, clock } = setup();
+    source.serve(BBC.url, new FeedError('network', 'could not resolve feeds.example.test'));
+    source.serve(NPR.url, new FeedError('gone', 'HTTP 410', { httpStatus: 410 }));
+    const hourly: FeedConfig = { url: 'https://feeds.example.test/hourly.rss', name: 'Hourly', intervalMinutes: 60 };
+    source.serve(hourly.url, { body: rss([UNRELATED]) });
+    await pollFeeds([BBC, NPR, hourly], ports, options);
+    clock.time += 60_000;
+    expect((await pollFeeds([BBC, NPR, hourly], ports, options)).map((outcome) => outcome.status)).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+
+    source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+    source.serve(NPR.url, { body: rss([UNRELATED]) });
+    const forced = await pollFeeds([BBC, NPR, hourly], ports, { ...options, force: true });
+    expect(forced.map((outcome) => outcome.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(sink.published.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+    expect(await store.getFeed(BBC.url)).toMatchObject({ consecutiveFailures: 0 });
+    expect((await store.getFeed(NPR.url))?.gone).toBeUndefined();
+    expect(isDue(NPR, await store.getFeed(NPR.url), clock.time)).toBe(true);
+  });
+
+  it('tell nothing when the feed is due', () => {
+    expect(feedSkip(BBC, undefined, NOW)).toBeUndefined();
+    expect(feedSkip(BBC, { url: BBC.url, consecutiveFailures: 1, nextAttemptAt: NOW }, NOW)).toBeUndefined();
   });
 });

@@ -23,6 +23,8 @@ Options:
   --state F       poll, digest: state file (default: .news-alerts-state.json in the current directory)
   --date D        digest: the UTC day, YYYY-MM-DD (default: today)
   --dry-run       poll: show what would alert; publish and record nothing
+  --force         poll: fetch every feed now, even one backing off after failures, not due
+                  yet (intervalMinutes) or gone (410)
   --json          poll, digest: write one JSON object to stdout instead of text
   --explain       match: add the evidence for each entity and the story each item joined;
                   poll: list the items that joined a story already alerted, and why
@@ -37,6 +39,7 @@ const OPTIONS_BY_COMMAND = {
     watchlist: { type: 'string' },
     state: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    force: { type: 'boolean' },
     json: { type: 'boolean' },
     explain: { type: 'boolean' },
   },
@@ -79,6 +82,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           dryRun: values['dry-run'] === true,
           json: values.json === true,
           explain: values.explain === true,
+          force: values.force === true,
         });
       case 'match':
         return await runMatch(io, { watchlist, explain: values.explain === true, clock: systemClock });

@@ -7,7 +7,7 @@ import { systemClock } from '../adapters/system-clock';
 import { formatConsole } from '../core/format';
 import { compileMatcher } from '../core/match';
 import type { Alert, FeedConfig, Watchlist } from '../core/types';
-import { type FeedOutcome, type PollPorts, pollFeeds, type StoryJoin } from '../pipeline';
+import { type FeedOutcome, type FeedSkip, type PollPorts, pollFeeds, type StoryJoin } from '../pipeline';
 import type { AlertSink } from '../ports';
 import { type CliIo, EXIT } from './io';
 import { loadWatchlistFrom } from './watchlist-path';
@@ -21,6 +21,8 @@ export interface PollCommandOptions {
   json: boolean;
   /** Print which story each item that did not alert joined, and why. */
   explain: boolean;
+  /** Fetch every feed now, whatever its backoff, interval or an earlier 410. */
+  force: boolean;
 }
 
 export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<number> {
@@ -33,6 +35,7 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
     dryRun: options.dryRun,
     json: options.json,
     explain: options.explain,
+    force: options.force,
   });
   return exitCodeFor(outcomes);
 }
@@ -47,7 +50,7 @@ export async function pollAndReport(
   io: CliIo,
   watchlist: Watchlist,
   feeds: FeedConfig[],
-  run: { ports: Omit<PollPorts, 'sink'>; dryRun: boolean; json: boolean; explain?: boolean },
+  run: { ports: Omit<PollPorts, 'sink'>; dryRun: boolean; json: boolean; explain?: boolean; force?: boolean },
 ): Promise<FeedOutcome[]> {
   const progress = io.stderrIsTty ? new ProgressLine(io.stderr) : undefined;
   const consoleSink = new ConsoleAlertSink(io.stdout);
@@ -67,6 +70,7 @@ export async function pollAndReport(
       entities: watchlist.entities,
       backfillHours: watchlist.settings.backfillHours,
       dryRun: run.dryRun,
+      force: run.force,
       onProgress:
         progress && ((outcome, done, total) => progress.show(`[${done}/${total}] ${outcome.name}: ${outcome.status}`)),
     },
@@ -77,7 +81,7 @@ export async function pollAndReport(
   } else {
     if (run.dryRun) printWouldBeAlerts(io, outcomes);
     if (run.explain) printStoryJoins(io, outcomes);
-    io.stdout.write(summaryTable(outcomes, run.dryRun));
+    io.stdout.write(summaryTable(outcomes, run.dryRun, run.ports.clock.now()));
   }
   return outcomes;
 }
@@ -104,11 +108,29 @@ export function pollReport(outcomes: FeedOutcome[], dryRun: boolean) {
       backfilled: outcome.backfilled,
       joined: outcome.joined.length,
       ...(outcome.error === undefined ? {} : { error: outcome.error, errorCode: outcome.errorCode ?? 'internal' }),
+      ...(outcome.skip && skipJson(outcome.skip)),
     })),
     alerts: outcomes.flatMap((outcome) => outcome.alerts.map(alertJson)),
     /** Matching items recorded on a story already alerted instead of alerting, with why. */
     joined: outcomes.flatMap((outcome) => outcome.joined),
   };
+}
+
+/** Why a feed was skipped: `skipReason`, and when it will be polled again (ISO) or the failures that led here. */
+function skipJson(skip: FeedSkip) {
+  switch (skip.reason) {
+    case 'gone':
+      return { skipReason: skip.reason, lastError: skip.lastError ?? null };
+    case 'backing-off':
+      return {
+        skipReason: skip.reason,
+        nextAttemptAt: new Date(skip.until).toISOString(),
+        consecutiveFailures: skip.failures,
+        lastError: skip.lastError ?? null,
+      };
+    case 'not-due':
+      return { skipReason: skip.reason, nextAttemptAt: new Date(skip.until).toISOString() };
+  }
 }
 
 function alertJson(alert: Alert) {
@@ -163,8 +185,8 @@ const STATUS_WORDS: Record<FeedOutcome['status'], string> = {
   skipped: 'skipped',
 };
 
-/** One row per feed (status, items, matches, alerts, what went wrong) and a totals line. */
-export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean): string {
+/** One row per feed (status, items, matches, alerts, what went wrong or why it was skipped) and a totals line. */
+export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean, now: number): string {
   const fetched = (outcome: FeedOutcome, value: number) => (outcome.status === 'ok' ? String(value) : '-');
   const rows = outcomes.map((outcome) => [
     truncate(oneLine(outcome.name), 40),
@@ -172,7 +194,7 @@ export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean): string {
     fetched(outcome, outcome.items),
     fetched(outcome, outcome.matches),
     fetched(outcome, outcome.alerts.length),
-    oneLine(note(outcome)),
+    oneLine(note(outcome, now)),
   ]);
   const header = ['feed', 'status', 'items', 'matches', dryRun ? 'would alert' : 'alerts', 'note'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
@@ -186,22 +208,94 @@ export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean): string {
   const alerts = outcomes.reduce((sum, outcome) => sum + outcome.alerts.length, 0);
   const totals =
     `${outcomes.length} feed(s): ${count('ok')} ok, ${count('not-modified')} unchanged (304), ` +
-    `${count('error')} failed, ${count('skipped')} skipped (backing off or not due); ` +
-    `${alerts} ${dryRun ? 'would-be ' : 'new '}alert(s).`;
-  const unreachable = outcomes.length > 0 && outcomes.every((outcome) => outcome.errorCode === 'network');
-  const hint = unreachable
-    ? 'No feed could be reached. Offline? `npx news-alerts demo` runs on bundled sample feeds.\n'
-    : '';
-  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n${hint}`;
+    `${count('error')} failed, ${skippedCounts(outcomes)}; ${alerts} ${dryRun ? 'would-be ' : 'new '}alert(s).`;
+  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n${hint(outcomes)}`;
 }
 
-function note(outcome: FeedOutcome): string {
-  if (outcome.error !== undefined) return outcome.error;
+/** `3 skipped (2 backing off, 1 not due)` */
+function skippedCounts(outcomes: FeedOutcome[]): string {
+  const reasons = new Map<string, number>();
+  for (const { skip } of outcomes)
+    if (skip) reasons.set(SKIP_WORDS[skip.reason], (reasons.get(SKIP_WORDS[skip.reason]) ?? 0) + 1);
+  const total = [...reasons.values()].reduce((sum, n) => sum + n, 0);
+  const detail = [...reasons].map(([words, n]) => `${n} ${words}`).join(', ');
+  return `${total} skipped${total > 0 ? ` (${detail})` : ''}`;
+}
+
+const SKIP_WORDS: Record<FeedSkip['reason'], string> = {
+  'backing-off': 'backing off',
+  'not-due': 'not due',
+  gone: 'gone',
+};
+
+/** What to try next when the poll reached nothing: the demo when offline, --force when every feed was held back. */
+function hint(outcomes: FeedOutcome[]): string {
+  if (outcomes.length === 0) return '';
+  if (outcomes.every((outcome) => outcome.errorCode === 'network')) {
+    return 'No feed could be reached. Offline? `npx news-alerts demo` runs on bundled sample feeds.\n';
+  }
+  if (outcomes.every((outcome) => outcome.skip?.reason === 'backing-off')) {
+    return 'All feeds are backing off after failures; `npx news-alerts poll --force` polls them now.\n';
+  }
+  if (outcomes.every((outcome) => outcome.skip !== undefined)) {
+    return 'No feed was due; `npx news-alerts poll --force` polls every feed now.\n';
+  }
+  return '';
+}
+
+function note(outcome: FeedOutcome, now: number): string {
+  if (outcome.error !== undefined) return withoutFeedUrl(outcome.error, outcome.url);
+  if (outcome.skip) return skipNote(outcome.skip, outcome.url, now);
   const notes: string[] = [];
   if (outcome.backfilled > 0) notes.push(`${outcome.backfilled} older match(es) recorded without alert (first poll)`);
   if (outcome.joined.length > 0) notes.push(`${outcome.joined.length} joined a story already alerted`);
   if (outcome.failedAlerts > 0) notes.push(`${outcome.failedAlerts} alert(s) failed, retried next poll`);
   return notes.join('; ');
+}
+
+/** Why a feed was not fetched, and when it will be. */
+function skipNote(skip: FeedSkip, url: string, now: number): string {
+  switch (skip.reason) {
+    case 'gone':
+      return 'gone (410): remove it from the watchlist (`poll --force` tries it again)';
+    case 'backing-off': {
+      const failures = `${skip.failures} failure${skip.failures === 1 ? '' : 's'}`;
+      const lastError = skip.lastError === undefined ? '' : `: ${withoutFeedUrl(skip.lastError, url)}`;
+      return `backing off until ${timeFromNow(skip.until, now)} after ${failures}${lastError}`;
+    }
+    case 'not-due':
+      return `not due until ${timeFromNow(skip.until, now)} (every ${duration(skip.intervalMinutes * 60_000)})`;
+  }
+}
+
+/**
+ * The table names the feed already: `network: https://feed/url: could not resolve host` -> `network: could not
+ * resolve host` (a redirect keeps its `(redirected to ...)`).
+ */
+function withoutFeedUrl(message: string, url: string): string {
+  return message.replace(`${url}: `, '').replace(`${url} (redirected`, '(redirected');
+}
+
+/** `11:32 UTC (in 5 min)`, with the day when it is not today: `26 Nov 02:10 UTC (in 14 h)`. */
+function timeFromNow(at: number, now: number): string {
+  const iso = new Date(at).toISOString();
+  const sameDay = iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
+  const day = sameDay
+    ? ''
+    : `${new Date(at).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })} `;
+  return `${day}${iso.slice(11, 16)} UTC (in ${duration(at - now)})`;
+}
+
+/** `under a minute`, `5 min`, `2 h`, `1 h 40 min`, `3 days` (minutes rounded up: "in 5 min" is never early). */
+function duration(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) {
+    const rest = minutes % 60;
+    return `${Math.floor(minutes / 60)} h${rest > 0 ? ` ${rest} min` : ''}`;
+  }
+  return `${Math.round(minutes / (24 * 60))} days`;
 }
 
 /** Feed names and server messages end up in a terminal: no control characters, one line. */

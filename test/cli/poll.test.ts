@@ -200,6 +200,9 @@ describe('news-alerts --help', () => {
   it('prints the usage and exits 0', async () => {
     const result = await runCli(['--help'], { cwd: tmpdir() });
     expect(result.code).toBe(0);
-    for (const command of ['poll', 'match', 'validate', 'demo']) expect(result.stdout).toContain(`  ${command} `);
+    for (const command of ['poll', 'match', 'validate', 'digest', 'demo']) {
+      expect(result.stdout).toContain(`  ${command} `);
+    }
+    expect(result.stdout).toMatch(/--force +poll: fetch every feed now, even one backing off/);
   });
 });

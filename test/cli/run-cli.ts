@@ -28,7 +28,7 @@ export function runCli(args: string[], options: { cwd: string; input?: string })
 }
 
 /** A small watchlist in the documented YAML format, tracking two entities and reading the given feeds. */
-export function watchlistYaml(feeds: { url: string; name: string }[]): string {
+export function watchlistYaml(feeds: { url: string; name: string; intervalMinutes?: number }[]): string {
   return `entities:
   - id: krebs
     name: Christopher Krebs
@@ -42,7 +42,13 @@ export function watchlistYaml(feeds: { url: string; name: string }[]): string {
     ambiguous: [CISA]
     context: [agency, election, Krebs]
 feeds:
-${feeds.map((feed) => `  - url: ${feed.url}\n    name: ${JSON.stringify(feed.name)}`).join('\n')}
+${feeds
+  .map(
+    (feed) =>
+      `  - url: ${feed.url}\n    name: ${JSON.stringify(feed.name)}` +
+      (feed.intervalMinutes === undefined ? '' : `\n    intervalMinutes: ${feed.intervalMinutes}`),
+  )
+  .join('\n')}
 settings:
   backfillHours: 24
 `;
