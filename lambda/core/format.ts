@@ -287,12 +287,18 @@ export function formatEmail(alert: Alert): string {
   return lines.join('\n');
 }
 
-/** Several lines for a terminal: no control characters, so a title cannot move the cursor or recolour the screen. */
+/**
+ * Several lines for a terminal: no control characters, so a title cannot move the cursor or recolour the screen. The
+ * details name the publisher, the date and the feed; the feed only when it is not the publisher (an item without a
+ * `<source>` is published under the feed's own name).
+ */
 export function formatConsole(alert: Alert): string {
+  const publisher = alert.publisher ? singleLine(alert.publisher) : '';
+  const feed = singleLine(alert.feed);
   const details = [
-    alert.publisher ? singleLine(alert.publisher) : undefined,
+    publisher,
     utcDate(alert.publishedAt),
-    singleLine(alert.feed),
+    feed.toLowerCase() === publisher.toLowerCase() ? '' : feed,
   ].filter((part): part is string => Boolean(part));
   const lines = [`[${alert.entityNames.map(singleLine).join(', ')}] ${truncate(titleLine(alert, singleLine), 300)}`];
   for (const line of [followUpLine(alert), alsoInLine(alert)]) if (line) lines.push(`  ${truncate(line, 300)}`);

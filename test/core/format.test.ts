@@ -275,6 +275,13 @@ describe('formatConsole', () => {
     ]);
   });
 
+  it('names the feed only when it is not the publisher (an item without <source> is published under the feed)', () => {
+    const ownFeed = makeAlert({ publisher: 'BBC News - US & Canada', feed: 'BBC News - US & Canada' });
+    expect(formatConsole(ownFeed).split('\n')[1]).toBe('  BBC News - US & Canada | 2020-11-18 01:23 UTC');
+    const noPublisher = makeAlert({ publisher: undefined, publishedAt: undefined, feed: 'CyberScoop' });
+    expect(formatConsole(noPublisher).split('\n')[1]).toBe('  CyberScoop');
+  });
+
   it.each(Object.entries(HOSTILE_TITLES))('cannot move the cursor or add lines with a %s title', (_, title) => {
     const out = formatConsole(makeAlert({ title, evidence: [] }));
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
