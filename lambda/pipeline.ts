@@ -196,7 +196,8 @@ async function pollOneFeed(
     if (response.kind === 'ok') {
       const parseStart = performance.now();
       const parsed = await parseFeed(response.body, response.contentType);
-      items = parsed.items.map((raw) => normalizeItem(raw, feed));
+      // Relative links resolve against where the document was found, which after a redirect is not the configured URL.
+      items = parsed.items.map((raw) => normalizeItem(raw, { name: feed.name, url: response.finalUrl }));
       options.onParsed?.(feed.url, items.length, performance.now() - parseStart);
     }
   } catch (error) {

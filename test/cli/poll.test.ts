@@ -137,6 +137,19 @@ describe('news-alerts poll', () => {
     expect((JSON.parse(real.stdout) as PollJson).alerts).toHaveLength(2);
   });
 
+  it('resolves relative item links against where a redirected feed was found, not the configured URL', async () => {
+    server.route('/old/feed.rss', { status: 301, headers: { location: '/news/rss.xml' } });
+    server.route('/news/rss.xml', {
+      headers: { 'content-type': 'application/rss+xml' },
+      body: rss([{ ...KREBS_FIRED, link: '2020/11/krebs-fired.html' }]),
+    });
+    writeFileSync(path.join(dir, 'moved.yaml'), watchlistYaml([{ url: server.url('/old/feed.rss'), name: 'Moved' }]));
+    const result = await runCli(['poll', '--watchlist', 'moved.yaml', '--json'], { cwd: dir });
+    expect((JSON.parse(result.stdout) as PollJson).alerts).toEqual([
+      expect.objectContaining({ title: KREBS_FIRED.title, link: server.url('/news/2020/11/krebs-fired.html') }),
+    ]);
+  });
+
   it('stops with exit 2 and every problem listed for a bad watchlist, before fetching anything', async () => {
     writeFileSync(
       path.join(dir, 'bad.yaml'),
