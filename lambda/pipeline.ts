@@ -197,7 +197,8 @@ async function pollOneFeed(
       const parseStart = performance.now();
       const parsed = await parseFeed(response.body, response.contentType);
       // Relative links resolve against where the document was found, which after a redirect is not the configured URL.
-      items = parsed.items.map((raw) => normalizeItem(raw, { name: feed.name, url: response.finalUrl }));
+      const documentUrl = response.finalUrl;
+      items = parsed.items.map((raw) => normalizeItem(raw, { name: feed.name, url: documentUrl }));
       options.onParsed?.(feed.url, items.length, performance.now() - parseStart);
     }
   } catch (error) {

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
@@ -12,6 +12,7 @@ import { NewsAlertsStack } from '../../lib/news-alerts-stack';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
+import { projectApp } from './project-app';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE_FEEDS = ['https://feeds.example.org/politics.xml', 'https://news.example.net/rss'];
@@ -59,7 +60,7 @@ let sns: LocalSns;
 let tableName: string;
 
 beforeAll(async () => {
-  const app = new App({ context: { watchlist: join(__dirname, 'fixtures', 'watchlist.yaml') } });
+  const app = projectApp({ watchlist: join(__dirname, 'fixtures', 'watchlist.yaml') });
   stack = new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
   template = Template.fromStack(stack);
   assemblyDir = app.synth().directory;

@@ -1,9 +1,10 @@
 // Infra for stories: the daily digest schedule and function, its least-privilege grants, and the digest setting.
 import { join } from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildStackConfig, StackConfigError } from '../../lib/config';
 import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { projectApp } from './project-app';
 
 const CONTEXT = {
   watchlist: join(__dirname, 'fixtures', 'watchlist.yaml'),
@@ -12,7 +13,7 @@ const CONTEXT = {
 };
 
 function synth(context: Record<string, string> = {}) {
-  const app = new App({ context: { ...CONTEXT, ...context } });
+  const app = projectApp({ ...CONTEXT, ...context });
   const stack = new NewsAlertsStack(app, 'NewsAlerts', {
     config: buildStackConfig((key) => app.node.tryGetContext(key)),
   });
@@ -108,7 +109,7 @@ describe('digest least privilege', () => {
     ]);
     expect(byAction('kms:')).toEqual([
       expect.objectContaining({
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
       }),
     ]);

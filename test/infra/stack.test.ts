@@ -1,12 +1,13 @@
 // Infra: synthesizes the real stack from a test watchlist and context, and checks what a deploy would create.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { App, CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildStackConfig } from '../../lib/config';
 import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { projectApp } from './project-app';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const CONTEXT = {
@@ -39,7 +40,7 @@ let ids: Record<
 
 // Synthesized once: bundling the two functions with esbuild takes seconds.
 beforeAll(() => {
-  app = new App({ context: CONTEXT });
+  app = projectApp(CONTEXT);
   stack = new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
   template = Template.fromStack(stack);
   const id = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
@@ -102,7 +103,8 @@ describe('topics', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
-            Principal: { Service: ['sns.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+            // sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders principals and actions
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'] },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
           }),
@@ -497,7 +499,7 @@ describe('cdk-nag AwsSolutions', () => {
 
 describe('with -c tracing=true', () => {
   test('both functions trace actively, and the X-Ray wildcard is the one finding acknowledged on their roles', () => {
-    const tracingApp = new App({ context: { ...CONTEXT, tracing: 'true' } });
+    const tracingApp = projectApp({ ...CONTEXT, tracing: 'true' });
     const traced = new NewsAlertsStack(tracingApp, 'NewsAlerts', {
       config: buildStackConfig((key) => tracingApp.node.tryGetContext(key)),
     });
@@ -510,7 +512,7 @@ describe('with -c tracing=true', () => {
     tracedTemplate.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }),
+          Match.objectLike({ Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' }),
         ]),
       },
     });
