@@ -25,6 +25,9 @@ Options:
   --dry-run       poll: show what would alert; publish and record nothing
   --force         poll: fetch every feed now, even one backing off after failures, not due
                   yet (intervalMinutes) or gone (410)
+  --topic-arn A   poll: also publish the alerts to this SNS topic (credentials from the
+                  AWS environment or profile, region from the ARN; AWS_ENDPOINT_URL_SNS
+                  points it at a local emulator)
   --json          poll, digest: write one JSON object to stdout instead of text
   --explain       match: add the evidence for each entity and the story each item joined;
                   poll: list the items that joined a story already alerted, and why
@@ -40,6 +43,7 @@ const OPTIONS_BY_COMMAND = {
     state: { type: 'string' },
     'dry-run': { type: 'boolean' },
     force: { type: 'boolean' },
+    'topic-arn': { type: 'string' },
     json: { type: 'boolean' },
     explain: { type: 'boolean' },
   },
@@ -83,6 +87,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           json: values.json === true,
           explain: values.explain === true,
           force: values.force === true,
+          topicArn: typeof values['topic-arn'] === 'string' ? values['topic-arn'] : undefined,
         });
       case 'match':
         return await runMatch(io, { watchlist, explain: values.explain === true, clock: systemClock });

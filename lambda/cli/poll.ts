@@ -8,8 +8,9 @@ import { formatConsole } from '../core/format';
 import { compileMatcher } from '../core/match';
 import type { Alert, FeedConfig, Watchlist } from '../core/types';
 import { type FeedOutcome, type FeedSkip, type PollPorts, pollFeeds, type StoryJoin } from '../pipeline';
-import type { AlertSink } from '../ports';
+import type { AlertSink, PublishResult } from '../ports';
 import { type CliIo, EXIT } from './io';
+import { snsTopicSink } from './topic-sink';
 import { loadWatchlistFrom } from './watchlist-path';
 
 export const DEFAULT_STATE_FILE = '.news-alerts-state.json';
@@ -23,45 +24,70 @@ export interface PollCommandOptions {
   explain: boolean;
   /** Fetch every feed now, whatever its backoff, interval or an earlier 410. */
   force: boolean;
+  /** Also publish the alerts to this SNS topic (they are still printed). */
+  topicArn?: string;
 }
 
 export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<number> {
-  const { watchlist } = loadWatchlistFrom(io, options.watchlist);
-  const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE));
-  // A damaged state file stops the run before any fetch, with the file's name (StateFileError -> exit 1).
-  await state.listFeeds();
-  const outcomes = await pollAndReport(io, watchlist, watchlist.feeds, {
-    ports: { source: new HttpFeedSource({ addressPolicy: 'any' }), state, clock: systemClock },
-    dryRun: options.dryRun,
-    json: options.json,
-    explain: options.explain,
-    force: options.force,
-  });
-  return exitCodeFor(outcomes);
+  const topic = options.topicArn === undefined ? undefined : snsTopicSink(options.topicArn);
+  try {
+    const { watchlist } = loadWatchlistFrom(io, options.watchlist);
+    const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE));
+    // A damaged state file stops the run before any fetch, with the file's name (StateFileError -> exit 1).
+    await state.listFeeds();
+    const outcomes = await pollAndReport(io, watchlist, watchlist.feeds, {
+      ports: { source: new HttpFeedSource({ addressPolicy: 'any' }), state, clock: systemClock },
+      delivery: topic?.sink,
+      dryRun: options.dryRun,
+      json: options.json,
+      explain: options.explain,
+      force: options.force,
+    });
+    return exitCodeFor(outcomes);
+  } finally {
+    topic?.client.destroy();
+  }
 }
 
-/** Accepts every alert without printing it: with --json the alerts are part of the one JSON document. */
-const jsonModeSink: AlertSink = {
+/** Where alerts go besides the terminal: nowhere, unless `poll --topic-arn` gave an SNS topic. */
+const NO_DELIVERY: AlertSink = {
   publish: async (alerts) => alerts.map((alert) => ({ alertId: alert.id, ok: true })),
 };
 
-/** Polls `feeds` and prints what happened: the alerts (as they are published) and a summary, or one JSON object. */
+/**
+ * Polls `feeds` and prints what happened: the alerts (as they are delivered) and a summary, or one JSON object. An
+ * alert the delivery sink refused is not printed as sent: it is named on stderr with the reason and counted in the
+ * summary, and the pipeline leaves its item unsent for the next poll to retry.
+ */
 export async function pollAndReport(
   io: CliIo,
   watchlist: Watchlist,
   feeds: FeedConfig[],
-  run: { ports: Omit<PollPorts, 'sink'>; dryRun: boolean; json: boolean; explain?: boolean; force?: boolean },
+  run: {
+    ports: Omit<PollPorts, 'sink'>;
+    delivery?: AlertSink;
+    dryRun: boolean;
+    json: boolean;
+    explain?: boolean;
+    force?: boolean;
+  },
 ): Promise<FeedOutcome[]> {
   const progress = io.stderrIsTty ? new ProgressLine(io.stderr) : undefined;
   const consoleSink = new ConsoleAlertSink(io.stdout);
-  const sink: AlertSink = run.json
-    ? jsonModeSink
-    : {
-        publish: (alerts) => {
-          progress?.clear(); // on a terminal, alerts start on a clean line
-          return consoleSink.publish(alerts);
-        },
-      };
+  const delivery = run.delivery ?? NO_DELIVERY;
+  const sink: AlertSink = {
+    publish: async (alerts) => {
+      const results = await delivery.publish(alerts);
+      progress?.clear(); // on a terminal, alerts and warnings start on a clean line
+      const sent = alerts.filter((_, index) => results[index]?.ok);
+      // With --json the alerts are part of the one JSON document.
+      if (!run.json) await consoleSink.publish(sent);
+      alerts.forEach((alert, index) => {
+        if (!results[index]?.ok) io.stderr.write(`${publishFailure(alert, results[index])}\n`);
+      });
+      return results;
+    },
+  };
   const outcomes = await pollFeeds(
     feeds,
     { ...run.ports, sink },
@@ -86,7 +112,16 @@ export async function pollAndReport(
   return outcomes;
 }
 
-/** 0 even when feeds failed (they are reported); 1 when something of our own failed (state file, a bug). */
+/** `news-alerts: not published: "<title>" (NotFound: Topic does not exist); the next poll retries it` */
+function publishFailure(alert: Alert, result: PublishResult | undefined): string {
+  const reason = result && !result.ok ? result.error : 'no answer from the sink';
+  return `news-alerts: not published: "${truncate(oneLine(alert.title), 100)}" (${oneLine(reason)}); the next poll retries it`;
+}
+
+/**
+ * 0 even when feeds failed or alerts could not be published (both are reported, and retried by the next poll); 1 when
+ * something of our own failed (state file, a bug).
+ */
 export function exitCodeFor(outcomes: FeedOutcome[]): number {
   return outcomes.some((outcome) => outcome.status === 'error' && outcome.errorCode === undefined)
     ? EXIT.failed
@@ -209,7 +244,10 @@ export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean, now: numb
   const totals =
     `${outcomes.length} feed(s): ${count('ok')} ok, ${count('not-modified')} unchanged (304), ` +
     `${count('error')} failed, ${skippedCounts(outcomes)}; ${alerts} ${dryRun ? 'would-be ' : 'new '}alert(s).`;
-  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n${hint(outcomes)}`;
+  const failedAlerts = outcomes.reduce((sum, outcome) => sum + outcome.failedAlerts, 0);
+  const failures =
+    failedAlerts > 0 ? `${failedAlerts} alert(s) failed to publish; they will be retried on the next poll.\n` : '';
+  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n${failures}${hint(outcomes)}`;
 }
 
 /** `3 skipped (2 backing off, 1 not due)` */
