@@ -8,4 +8,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
 };
