@@ -338,6 +338,19 @@ async function findAlerts(
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
     const filing = await fileItem({ key: record.identity.key, ...item }, entityIds, at);
     record.storyId = filing.story.id;
+    if (filing.joined && filing.addedEntities.length > 0) {
+      // Same event, but it now names an entity the story's alert did not: an alert for that entity's followers only.
+      found.joined.push(storyJoin(item, filing.story, filing.joined));
+      const added = entityMatches.filter((match) => filing.addedEntities.includes(match.entityId));
+      const alert: Alert = {
+        ...toAlert(item, record, added, feed, options.entities),
+        storyId: filing.story.id,
+        partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt },
+      };
+      if (options.dryRun) found.alerts.push(alert);
+      else found.pending.push({ record, alert });
+      continue;
+    }
     if (filing.joined) {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
       if (!options.dryRun) await store.recordSilently(record, now);
@@ -377,7 +390,8 @@ export type StoryFilingStore = Pick<StoryStore, 'findStoryRefs' | 'saveStoryItem
 
 /** What filing an item did: joined a story (no alert), or started one, maybe following up an earlier story. */
 export type StoryFiling =
-  | { story: StoryRecord; joined: StoryMatch; followUp?: undefined }
+  /** `addedEntities`: the item's entities the story had not been alerted for (usually none). */
+  | { story: StoryRecord; joined: StoryMatch; addedEntities: string[]; followUp?: undefined }
   | { story: StoryRecord; joined?: undefined; followUp?: StoryHeadline };
 
 export interface StoryItem {
@@ -418,7 +432,19 @@ export async function fileOnStory(
     : chooseStory(signature, entityIds, candidates, at);
   const joinedRef = match && candidates.find((ref) => ref.storyId === match.storyId);
   if (match && joinedRef) {
-    const ref: StoryRef = { ...joinedRef, entities: entityIds, signature, seenAt: at };
+    // What the story had been alerted for, as its rows among the candidates know it (the latest row of a story
+    // carries every entity added before it).
+    const storyEntities = new Set(
+      candidates.filter((ref) => ref.storyId === match.storyId).flatMap((ref) => ref.storyEntities ?? ref.entities),
+    );
+    const addedEntities = entityIds.filter((id) => !storyEntities.has(id));
+    const ref: StoryRef = {
+      ...joinedRef,
+      entities: entityIds,
+      storyEntities: [...new Set([...storyEntities, ...entityIds])].sort(),
+      signature,
+      seenAt: at,
+    };
     const story = await store.saveStoryItem({
       kind: 'join',
       storyId: match.storyId,
@@ -427,7 +453,7 @@ export async function fileOnStory(
       bandKeys,
       ref,
     });
-    if (story) return { story, joined: match };
+    if (story) return { story, joined: match, addedEntities };
   }
   const recent = await Promise.all(
     entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
@@ -438,6 +464,7 @@ export async function fileOnStory(
     storyId: ownId,
     storyTitle: title,
     entities: entityIds,
+    storyEntities: [...entityIds].sort(),
     signature,
     origin: signature,
     seenAt: at,

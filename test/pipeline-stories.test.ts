@@ -108,6 +108,8 @@ const eventsByLink = (items: readonly LabelledItem[]) =>
   new Map<string | undefined, string>(items.map((item) => [canonicalUrl(item.link), item.event]));
 const joinedIn = (outcomes: FeedOutcome[]) => outcomes.flatMap((outcome) => outcome.joined);
 const matchesIn = (outcomes: FeedOutcome[]) => outcomes.reduce((sum, outcome) => sum + outcome.matches, 0);
+/** Alerts that start a story (not the ones that bring a story to the followers of an entity it newly names). */
+const storyAlerts = (alerts: readonly Alert[]) => alerts.filter((alert) => alert.partOf === undefined);
 
 describe('one event covered by many outlets', () => {
   const fired = ofEvent('krebs-fired');
@@ -122,7 +124,7 @@ describe('one event covered by many outlets', () => {
     // NPR ran BBC's wire headline word for word: item identity (its title fingerprint) knows it as the BBC item
     // before stories are asked. Every other distinct report is filed on the one story.
     const distinct = new Set(matchingItems(fired).map((item) => titleFingerprint(item.title))).size;
-    expect(sink.published).toHaveLength(1);
+    expect(storyAlerts(sink.published)).toHaveLength(1);
     const [alert] = sink.published;
     expect(fired.map((item) => item.title)).toContain(alert?.title);
     expect(alert?.followUp).toBeUndefined();
@@ -138,8 +140,9 @@ describe('one event covered by many outlets', () => {
       expect(story?.sources.map((source) => source.publisher)).toContain(outlet);
     }
 
+    const sent = sink.published.length;
     const again = await pollFeeds(feeds, ports, options);
-    expect(sink.published).toHaveLength(1);
+    expect(sink.published).toHaveLength(sent);
     expect(joinedIn(again)).toEqual([]);
   });
 
@@ -147,7 +150,7 @@ describe('one event covered by many outlets', () => {
     const { sink, ports, options } = setup('2020-11-18T15:00:00Z');
     const google = fired.filter((item) => ['CNN', 'NPR', 'Sky News', 'The Verge'].includes(item.publisher));
     await pollFeed(serveFeed('Google News: Krebs', google), ports, options);
-    expect(sink.published).toHaveLength(1);
+    expect(storyAlerts(sink.published)).toHaveLength(1);
     const [alert] = sink.published;
     expect(alert?.alsoIn?.length).toBe(google.length - 1);
     expect(formatEmail(alert!)).toContain(`Also in: ${alert?.alsoIn?.join(', ')}`);
@@ -157,7 +160,8 @@ describe('one event covered by many outlets', () => {
     const { store, sink, ports, options } = setup('2020-11-18T15:00:00Z');
     const feeds = serveByOutlet(fired);
     const preview = await pollFeeds(feeds, ports, { ...options, dryRun: true });
-    expect(preview.flatMap((outcome) => outcome.alerts)).toHaveLength(1);
+    const previewed = preview.flatMap((outcome) => outcome.alerts);
+    expect(storyAlerts(previewed)).toHaveLength(1);
     // Nothing is recorded in a dry run, so even NPR's copy of the BBC headline is filed (and joins) here.
     expect(joinedIn(preview)).toHaveLength(matchesIn(preview) - 1);
     expect(sink.published).toEqual([]);
@@ -165,7 +169,9 @@ describe('one event covered by many outlets', () => {
     expect(await store.storiesBetween(['krebs', 'cisa'], 0, Date.parse('2030-01-01'))).toEqual([]);
 
     await pollFeeds(feeds, ports, options);
-    expect(sink.published).toHaveLength(1);
+    expect(storyAlerts(sink.published).map((alert) => alert.title)).toEqual(
+      storyAlerts(previewed).map((alert) => alert.title),
+    );
   });
 
   it('alerts a story again, not as its own follow-up, when its first alert failed to send', async () => {
@@ -174,13 +180,33 @@ describe('one event covered by many outlets', () => {
     const reuters = fired.find((item) => item.id === 't-fired-reuters')!;
     sink.refuse.add(reuters.title);
     const refused = await pollFeed(feed, ports, options);
-    expect(refused).toMatchObject({ alerts: [], failedAlerts: 1 });
+    expect(refused.failedAlerts).toBe(1);
+    expect(storyAlerts(refused.alerts)).toEqual([]);
     expect(refused.joined.length).toBeGreaterThan(0);
 
     clock.time += 5 * 60_000;
     const retried = await pollFeed(feed, ports, options);
-    expect(retried.alerts.map((alert) => [alert.title, alert.followUp])).toEqual([[reuters.title, undefined]]);
+    expect(storyAlerts(retried.alerts).map((alert) => [alert.title, alert.followUp])).toEqual([
+      [reuters.title, undefined],
+    ]);
     expect(retried.joined).toEqual([]);
+  });
+});
+
+describe('coverage of one event that names another tracked entity', () => {
+  it("brings the story to that entity's followers once, and never again to those of the entities already alerted", async () => {
+    const { sink, ports, options } = setup('2020-11-18T15:00:00Z');
+    const fired = ofEvent('krebs-fired');
+    await pollFeeds(serveByOutlet(fired), ports, options);
+    const [first, ...extensions] = sink.published;
+    expect(first?.partOf).toBeUndefined();
+    expect(first?.entities).toEqual(['krebs']);
+    // Later reports name the agency too: the CISA followers, whose filter never matched the first alert, get one.
+    expect(extensions.map((alert) => alert.entities)).toEqual([['cisa']]);
+    const [sameStory] = extensions;
+    expect(sameStory?.partOf).toEqual({ title: first!.title, firstSeenAt: first!.publishedAt });
+    expect(sameStory?.storyId).toBe(first?.storyId);
+    expect(formatEmail(sameStory!).split('\n')[1]).toBe(`Same story as: ${first!.title}, 18 Nov`);
   });
 });
 
@@ -196,8 +222,8 @@ describe('a new development about the same person', () => {
     clock.time = Date.parse('2020-12-09T03:00:00Z');
     const later = await pollFeeds([...feeds, ...serveByOutlet(sues)], ports, options);
 
-    expect(sink.published).toHaveLength(2);
-    const lawsuit = sink.published[1]!;
+    expect(storyAlerts(sink.published)).toHaveLength(2);
+    const lawsuit = storyAlerts(sink.published)[1]!;
     expect(lawsuit.title).toMatch(/sues/i);
     // The firing story started with the item its alert was about.
     expect(lawsuit.followUp).toEqual({ title: firing!.title, firstSeenAt: firing!.publishedAt });

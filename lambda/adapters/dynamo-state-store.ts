@@ -617,6 +617,7 @@ function storyRefFromRow(row: Row): StoryRef {
     storyId: String(row.storyId),
     ...(typeof row.storyTitle === 'string' ? { storyTitle: row.storyTitle } : {}),
     entities: row.entities as string[],
+    ...(Array.isArray(row.storyEntities) ? { storyEntities: row.storyEntities as string[] } : {}),
     signature: row.signature as StoryRef['signature'],
     origin: row.origin as StoryRef['origin'],
     seenAt: Number(row.seenAt),

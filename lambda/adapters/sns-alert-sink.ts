@@ -32,6 +32,14 @@ export const SNS_LIMITS = {
 export const CHANNEL_ATTRIBUTE = 'channel';
 export const CHANNEL = { all: 'all', smsHeld: 'sms-held' } as const;
 
+/**
+ * Message attribute (plain String) saying what an alert is: a `story` alert, or a `same-story` one that brings a
+ * story already alerted to the followers of an entity it newly names. A subscriber of every entity had the story
+ * already, so its subscription takes `story` alerts only.
+ */
+export const KIND_ATTRIBUTE = 'kind';
+export const ALERT_KIND = { story: 'story', sameStory: 'same-story' } as const;
+
 const DATA_TYPES = /^(String|String\.Array|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/;
 
 export class SnsAlertSink implements AlertSink {
@@ -85,8 +93,8 @@ export class SnsAlertSink implements AlertSink {
 
 /**
  * One batch entry: `MessageStructure: json` with a body per protocol (`default` for any other, e.g. SQS or HTTPS),
- * the email Subject, `entity` as a String.Array attribute that subscription filter policies match on, and `channel`
- * (all / sms-held) that keeps a held-back alert away from SMS subscriptions.
+ * the email Subject, `entity` as a String.Array attribute that subscription filter policies match on, `channel`
+ * (all / sms-held) that keeps a held-back alert away from SMS subscriptions, and `kind` (story / same-story).
  */
 export function alertEntry(alert: Alert, id: string): PublishBatchRequestEntry {
   const email = formatEmail(alert);
@@ -98,6 +106,7 @@ export function alertEntry(alert: Alert, id: string): PublishBatchRequestEntry {
     MessageAttributes: {
       entity: { DataType: 'String.Array', StringValue: JSON.stringify(alert.entities) },
       [CHANNEL_ATTRIBUTE]: { DataType: 'String', StringValue: alert.smsHeld ? CHANNEL.smsHeld : CHANNEL.all },
+      [KIND_ATTRIBUTE]: { DataType: 'String', StringValue: alert.partOf ? ALERT_KIND.sameStory : ALERT_KIND.story },
     },
   };
 }

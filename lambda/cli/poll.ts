@@ -185,6 +185,9 @@ function alertJson(alert: Alert) {
     followUp: alert.followUp
       ? { title: alert.followUp.title, firstSeenAt: new Date(alert.followUp.firstSeenAt).toISOString() }
       : null,
+    partOf: alert.partOf
+      ? { title: alert.partOf.title, firstSeenAt: new Date(alert.partOf.firstSeenAt).toISOString() }
+      : null,
     alsoIn: alert.alsoIn ?? [],
   };
 }

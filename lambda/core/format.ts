@@ -177,9 +177,13 @@ function utcDate(ms: number | undefined): string | undefined {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** "Follow-up to: <earlier story>, 17 Nov" on one line, or undefined for an alert that follows up nothing. */
+/**
+ * "Follow-up to: <earlier story>, 17 Nov", or "Same story as: <story>, 17 Nov" for an alert that brings a story to
+ * the followers of an entity it newly names, on one line; undefined for an alert that stands alone.
+ */
 function followUpLine(alert: Alert): string | undefined {
-  return alert.followUp && singleLine(formatFollowUp(alert.followUp));
+  if (alert.followUp) return singleLine(formatFollowUp(alert.followUp));
+  return alert.partOf && singleLine(`Same story as: ${alert.partOf.title}, ${storyDay(alert.partOf.firstSeenAt)}`);
 }
 
 /** "Also in: BBC News, NPR" on one line, or undefined when no other outlet has carried the story yet. */
@@ -236,7 +240,11 @@ export function formatSms(alert: Alert): string {
   const prefix = `${held ? `[${held}] ` : ''}${label ? `${label}: ` : ''}`;
   const link = smsLink(alert.link);
   const title = titleLine(alert, toGsm7);
-  const followUpTag = alert.followUp ? ` (follow-up, ${storyDay(alert.followUp.firstSeenAt)})` : '';
+  const followUpTag = alert.followUp
+    ? ` (follow-up, ${storyDay(alert.followUp.firstSeenAt)})`
+    : alert.partOf
+      ? ` (story of ${storyDay(alert.partOf.firstSeenAt)})`
+      : '';
   const titleBudget = SMS_MAX_GSM_UNITS - gsm7Length(prefix);
   const fitted = (budget: number) =>
     gsm7Length(title) + gsm7Length(followUpTag) <= budget

@@ -49,6 +49,11 @@ export interface StoryRef {
   /** The story's title, so a lookup can say which story an item joined without reading the story row. */
   storyTitle?: string;
   entities: string[];
+  /**
+   * The entities the story had been alerted for once this item was filed (absent on rows written before it was
+   * kept: `entities` stands in). An item naming an entity outside them is news for that entity's followers.
+   */
+  storyEntities?: string[];
   signature: StorySignature;
   /** Signature of the story's first item. */
   origin: StorySignature;

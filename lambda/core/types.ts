@@ -130,6 +130,11 @@ export interface Alert {
   storyId?: string;
   /** The most recent earlier story of the same entities (30 days back): this alert is a follow-up to it. */
   followUp?: { title: string; firstSeenAt: number };
+  /**
+   * The story this item joined, which was alerted before for other entities: this alert carries only the entities
+   * the story had not named, so their followers hear of it and the others do not hear of it twice.
+   */
+  partOf?: { title: string; firstSeenAt: number };
   /** Publishers of other items that joined this alert's story before it was sent (same poll). */
   alsoIn?: string[];
   /** SMS storm guard: this alert goes to email only (the hour's SMS budget is spent). */

@@ -3,7 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type ITopicSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { CHANNEL, CHANNEL_ATTRIBUTE } from '../../lambda/adapters/sns-alert-sink';
+import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, KIND_ATTRIBUTE } from '../../lambda/adapters/sns-alert-sink';
 import { AUDIENCE_ATTRIBUTE } from '../../lambda/adapters/sns-digest-publisher';
 import { digestAudienceKey } from '../../lambda/core/digest';
 import type { TopicSubscription } from '../config';
@@ -42,12 +42,15 @@ export function newTopic(scope: Construct, id: string, key: IKey, displayName?: 
 }
 
 /**
- * An alert subscriber who chose entities receives only alerts whose `entity` attribute names one of them; an SMS
- * subscriber only alerts the storm guard let through (`channel` all, not sms-held). SNS ANDs the two keys.
+ * An alert subscriber who chose entities receives only alerts whose `entity` attribute names one of them; one of every
+ * entity receives `story` alerts, not the same-story ones; an SMS subscriber only alerts the storm guard let through
+ * (`channel` all, not sms-held). SNS ANDs the keys.
  */
 function alertFilter({ protocol, entities }: TopicSubscription): Record<string, SubscriptionFilter> | undefined {
   const filter: Record<string, SubscriptionFilter> = {};
   if (entities !== undefined) filter[ENTITY_ATTRIBUTE] = SubscriptionFilter.stringFilter({ allowlist: entities });
+  // Every entity: the story's first alert reached this subscriber already, so a same-story alert would repeat it.
+  else filter[KIND_ATTRIBUTE] = SubscriptionFilter.stringFilter({ allowlist: [ALERT_KIND.story] });
   if (protocol === 'sms') filter[CHANNEL_ATTRIBUTE] = SubscriptionFilter.stringFilter({ allowlist: [CHANNEL.all] });
   return Object.keys(filter).length > 0 ? filter : undefined;
 }

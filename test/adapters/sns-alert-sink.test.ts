@@ -8,10 +8,12 @@ import {
 } from '@aws-sdk/client-sns';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import {
+  ALERT_KIND,
   batchProblems,
   CHANNEL,
   CHANNEL_ATTRIBUTE,
   entryProblems,
+  KIND_ATTRIBUTE,
   SnsAlertSink,
 } from '../../lambda/adapters/sns-alert-sink';
 import { formatEmail, formatSubject, gsm7Length } from '../../lambda/core/format';
@@ -98,6 +100,7 @@ describe('SnsAlertSink against fauxqs', () => {
     expect(notification?.MessageAttributes).toEqual({
       entity: { Type: 'String.Array', Value: '["krebs","cisa"]' },
       channel: { Type: 'String', Value: 'all' },
+      kind: { Type: 'String', Value: 'story' },
     });
   });
 
@@ -115,6 +118,27 @@ describe('SnsAlertSink against fauxqs', () => {
     expect(toSms.map((n) => JSON.parse(n.Message).sms)).toEqual([
       '[+1 more alert held since 00:00 UTC] Christopher Krebs, CISA: Krebs story told https://news.example.test/2020/11/18/krebs-fired',
     ]);
+  });
+
+  it('keeps a same-story alert from subscribers of every entity, who had the story already', async () => {
+    const topicArn = await local.createTopic();
+    // What the stack gives a subscriber of every entity: story alerts only.
+    const everyEntity = await local.subscribeQueue(topicArn, { [KIND_ATTRIBUTE]: [ALERT_KIND.story] });
+    const cisaFollower = await local.subscribeQueue(topicArn);
+    const story = makeAlert({ id: 'story', entities: ['krebs'], entityNames: ['Christopher Krebs'] });
+    const sameStory = makeAlert({
+      id: 'same-story',
+      entities: ['cisa'],
+      entityNames: ['CISA'],
+      title: 'Trump fires CISA director Chris Krebs',
+      partOf: { title: story.title, firstSeenAt: Date.parse('2020-11-18T00:00:00Z') },
+    });
+    await new SnsAlertSink({ client, topicArn }).publish([story, sameStory]);
+    const toEveryEntity = await local.receive(everyEntity.queueUrl, 1, { settleMs: 500 });
+    const toFollower = await local.receive(cisaFollower.queueUrl, 2);
+    expect(toEveryEntity.map((n) => n.MessageAttributes?.kind?.Value)).toEqual(['story']);
+    const sameStoryEmail = toFollower.find((n) => n.MessageAttributes?.kind?.Value === 'same-story');
+    expect(JSON.parse(sameStoryEmail?.Message ?? '{}').email).toContain(`Same story as: ${story.title}, 18 Nov`);
   });
 
   it('sends 23 alerts as PublishBatch calls of 10, 10 and 3 that all meet SNS limits, and each arrives once', async () => {

@@ -135,17 +135,18 @@ describe('subscriptions', () => {
       (resource) => resource.Properties as { Protocol: string; Endpoint: string; FilterPolicy?: unknown },
     );
 
-  test('-c email and -c sms subscribe to every entity; SMS skips only alerts the storm guard held back', () => {
+  test('-c email and -c sms subscribe to every entity (story alerts: they had the story already when a later report names another entity); SMS skips alerts the storm guard held back', () => {
     const alerts = subscriptionsOf(ids.alerts);
     expect(alerts).toContainEqual({
       Protocol: 'email',
       Endpoint: 'ops-reader@example.com',
+      FilterPolicy: { kind: ['story'] },
       TopicArn: expect.anything(),
     });
     expect(alerts).toContainEqual({
       Protocol: 'sms',
       Endpoint: '+15555550100',
-      FilterPolicy: { channel: ['all'] },
+      FilterPolicy: { kind: ['story'], channel: ['all'] },
       TopicArn: expect.anything(),
     });
   });
@@ -164,14 +165,21 @@ describe('subscriptions', () => {
     expect(sms).toEqual({
       Protocol: 'sms',
       Endpoint: '+15555550111',
-      FilterPolicy: { channel: ['all'] },
+      FilterPolicy: { kind: ['story'], channel: ['all'] },
       TopicArn: expect.anything(),
     });
   });
 
   test('an address given in context and in the watchlist is subscribed once, to every entity', () => {
     const both = subscriptionsOf(ids.alerts).filter((subscription) => subscription.Endpoint === 'both@example.com');
-    expect(both).toEqual([{ Protocol: 'email', Endpoint: 'both@example.com', TopicArn: expect.anything() }]);
+    expect(both).toEqual([
+      {
+        Protocol: 'email',
+        Endpoint: 'both@example.com',
+        FilterPolicy: { kind: ['story'] },
+        TopicArn: expect.anything(),
+      },
+    ]);
   });
 
   test('digest subscribers go to the digest topic, each filtering on the audience of its entity choice', () => {

@@ -35,6 +35,7 @@ function filed(title: string, entities: string[], seenAt: number, origin?: Story
     storyId,
     storyTitle: origin?.title ?? title,
     entities,
+    storyEntities: [...new Set([...(origin?.entities ?? []), ...entities])].sort(),
     signature,
     origin: origin?.signature ?? signature,
     seenAt,
