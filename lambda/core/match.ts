@@ -30,6 +30,8 @@ interface Hit {
   /** Offsets in the original field text (for evidence). */
   start: number;
   end: number;
+  /** Whether a space comes right before the hit in the folded text (to find phrases that touch it). */
+  spaceBefore: boolean;
 }
 
 interface Naming {
@@ -40,6 +42,7 @@ interface Naming {
 const FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
 const SNIPPET_RADIUS = 60;
 const NO_NODE = -1;
+const SPACE = 0x20;
 
 /**
  * Nodes this close to the root get a dense row of complete transitions (failure links already followed): text is read
@@ -262,14 +265,101 @@ function strictlyInside(inner: Hit, outer: Hit): boolean {
   return inside(inner, outer) && outer.foldedEnd - outer.foldedStart > inner.foldedEnd - inner.foldedStart;
 }
 
+/** Phrases that touch: the same field, one space apart, `first` before `second` ("CISA's Krebs", "Georgia's Sterling"). */
+function touching(first: Hit, second: Hit): boolean {
+  return first.field === second.field && first.foldedEnd + 1 === second.foldedStart && second.spaceBefore;
+}
+
+/** How far back the name rules look: a few words, so long content is not rescanned for every hit. */
+const LOOK_BEHIND = 48;
+
+/** The text just before `end`, cut back to at most LOOK_BEHIND characters and then to the start of a word. */
+function tail(text: string, end: number): string {
+  const from = end - LOOK_BEHIND;
+  if (from <= 0) return text.slice(0, end);
+  const space = text.slice(from, end).search(/\s/u);
+  return space === -1 ? '' : text.slice(from + space, end);
+}
+
+/** Honorifics none of the tracked people go by: "Dr. Krebs" is someone else (an alias can still say "Dr. X"). */
+const HONORIFIC_BEFORE = /(?:^|[^\p{L}\p{N}])(?:dr|prof|professor|mrs|ms|miss)\.?[ \t\u00a0]+$/iu;
+/** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
+const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"“‘([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
+/**
+ * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
+ * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
+ */
+const NOT_GIVEN_NAMES = new Set(
+  (
+    'mr mister sir director chief head secretary official officials adviser advisor manager officer cofounder founder ' +
+    'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep ' +
+    'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight'
+  ).split(' '),
+);
+/** How much text either side of a name decides whether it is title-cased. */
+const TITLE_CASE_RADIUS = 160;
+/** Words that neither make nor break title case. */
+const MINOR_WORDS = new Set(
+  'a an the and or nor but of in on at to for by as vs via per from with into onto over after up off out is are'.split(
+    ' ',
+  ),
+);
+
+/** A heading where (almost) every word is capitalized: capitals there say nothing about names. */
+function looksTitleCased(text: string, skipFrom: number, skipTo: number): boolean {
+  let capitalized = 0;
+  let lower = 0;
+  for (const word of text.matchAll(/\p{L}[\p{L}\p{M}\p{N}'’]*/gu)) {
+    const at = word.index;
+    if ((at >= skipFrom && at < skipTo) || MINOR_WORDS.has(word[0].toLowerCase())) continue;
+    const first = word[0][0]!;
+    if (first !== first.toLowerCase()) capitalized++;
+    else if (first !== first.toUpperCase()) lower++;
+  }
+  return lower === 0 || capitalized >= 4 * lower;
+}
+
+/** Whether `before` ends a sentence or heading part, so the next word is capitalized whatever it is. */
+function endsSentence(before: string): boolean {
+  const trimmed = before.trimEnd();
+  if (trimmed === '') return true;
+  const last = trimmed.at(-1)!;
+  if (':;!?"“”‘’\'([{—–|-'.includes(last)) return true;
+  if (last !== '.') return false;
+  // "Dr." "Sen." "U.S." and initials abbreviate; a period after any other word ends a sentence.
+  const word = /(\S+)\.$/u.exec(trimmed)?.[1] ?? '';
+  return !/^\p{Lu}\p{L}{0,3}$/u.test(word) && !word.includes('.');
+}
+
+/**
+ * Whether a bare ambiguous hit is preceded by something that makes it another person: an honorific ("Dr. Krebs"), or
+ * another given name ("Tom Krebs", "Jim Masterson"): a capitalized word that is not a title, a role or a day, not
+ * capitalized only because it starts a sentence, in text that is not title-cased ("Trump Fires Krebs").
+ */
+function namesSomeoneElse(text: string, hit: Hit): boolean {
+  const before = tail(text, hit.start);
+  if (HONORIFIC_BEFORE.test(before)) return true;
+  const word = CAPITALIZED_WORD_BEFORE.exec(before);
+  if (!word) return false;
+  const wordStart = hit.start - before.length + word.index + word[0].indexOf(word[1]!);
+  if (NOT_GIVEN_NAMES.has(word[1]!.toLowerCase()) || endsSentence(tail(text, wordStart))) return false;
+  // A headline is read whole; in long content, the text around the hit stands for it.
+  const from = Math.max(0, wordStart - TITLE_CASE_RADIUS);
+  const around = text.slice(from, Math.min(text.length, hit.end + TITLE_CASE_RADIUS));
+  return !looksTitleCased(around, wordStart - from, hit.end - from);
+}
+
 /**
  * Compiles the entities' aliases, ambiguous terms, context phrases and excludes into one automaton.
  *
  * Rules, per entity and item:
  * - an alias counts unless it lies inside one of the entity's exclude hits;
- * - an ambiguous term counts only if one of the entity's context phrases occurs in the item (title, summary or
- *   content), it lies inside no exclude hit, and the item has no exclude hit of that entity at all: an exclude names
- *   the look-alike ("Brian Krebs", "Krebs cycle"), so a bare surname elsewhere in that item most likely means it too;
+ * - an ambiguous term never counts inside an exclude hit ("Brian Krebs") or right after an honorific or another given
+ *   name ("Dr. Krebs", "Tom Krebs": see namesSomeoneElse);
+ * - otherwise it counts if one of the entity's context phrases occurs in the item (title, summary or content) outside
+ *   the entity's exclude hits; but once the item names a look-alike (an exclude hit, or a surname after another given
+ *   name), a bare term elsewhere in it most likely means the look-alike too ("Brian Krebs ... Krebs found"), so it
+ *   counts only with a context phrase touching it ("CISA's Krebs", "Georgia's Sterling");
  * - every hit needs word boundaries: the characters outside a phrase's letter/digit ends are not letters or digits.
  */
 export function compileMatcher(entities: Entity[]): Matcher {
@@ -334,6 +424,7 @@ export function compileMatcher(entities: Entity[]): Matcher {
         foldedEnd: end,
         start: folded.start[start]!,
         end: folded.originalEnd(end - 1),
+        spaceBefore: start > 0 && codes[start - 1] === SPACE,
       });
     }
   }
@@ -360,21 +451,32 @@ export function compileMatcher(entities: Entity[]): Matcher {
         const aliases = allowedAliases.filter(
           (n) => !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)),
         );
-        const contextHit =
-          excludes.length === 0 ? hits.find((hit) => contextOf[entityIndex]!.has(hit.pattern)) : undefined;
-        const context = contextHit && contextOf[entityIndex]!.get(contextHit.pattern);
-        const ambiguous = context
-          ? namings.filter(
-              (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
-            )
-          : [];
-        const counted = [...aliases, ...ambiguous].sort(
+        const bare = namings.filter(
+          (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
+        );
+        const contexts =
+          bare.length === 0
+            ? []
+            : hits.filter((hit) => contextOf[entityIndex]!.has(hit.pattern) && !excludes.some((ex) => inside(hit, ex)));
+        const touchingContext = (hit: Hit) =>
+          contexts.find((context) => touching(context, hit)) ?? contexts.find((context) => touching(hit, context));
+        // A context phrase right before the term is its title or place ("Georgia Sterling"), never a given name.
+        const others = bare.filter(
+          (n) => !contexts.some((context) => touching(context, n.hit)) && namesSomeoneElse(texts[n.hit.field]!, n.hit),
+        );
+        const namesLookalike = excludes.length > 0 || others.length > 0;
+        const ambiguous = bare.flatMap((n) => {
+          if (others.includes(n)) return [];
+          const context = namesLookalike ? touchingContext(n.hit) : contexts[0];
+          return context ? [{ ...n, context: contextOf[entityIndex]!.get(context.pattern)! }] : [];
+        });
+        const counted: (Naming & { context?: string })[] = [...aliases, ...ambiguous].sort(
           (a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start,
         );
         if (counted.length === 0) continue;
         const entityId = entities[entityIndex]!.id;
         const evidence = counted.map(
-          ({ use, hit }): Evidence => ({
+          ({ use, hit, context }): Evidence => ({
             entityId,
             phrase: use.phrase,
             kind: use.kind,

@@ -73,6 +73,11 @@ describe('the seed story', () => {
 describe('held-out headlines (written before the watchlist, never tuned against)', () => {
   // First and only run before this test existed: precision 36/36 = 1.00, recall 36/37 = 0.97 (h03 missed: CISA named
   // only as "the nation's election cybersecurity agency"). The bar leaves room for future watchlist edits.
+  // h49-h82 were written after an audit found fresh look-alikes (a01-a09 in the tuning set), before the matcher and
+  // watchlist changed for them. On h49-h82 alone: before, precision 20/29 = 0.69, recall 20/21 = 0.95; after (span-only
+  // excludes, given-name rule, entity-specific context), precision 20/21 = 0.95, recall 20/21 = 0.95 (h65 "Sterling-Rice
+  // Group ... Georgia Lottery" still matches, h79 "White House fires Krebs after he rejects fraud claims" is missed).
+  // Whole file after: precision 56/57 = 0.98, recall 56/58 = 0.97.
   const MIN_PRECISION = 0.95;
   const MIN_RECALL = 0.9;
 

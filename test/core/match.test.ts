@@ -135,10 +135,33 @@ describe('excludes', () => {
     expect(ids([KREBS], 'The Krebs cycle and CISA')).toEqual([]);
   });
 
-  it('suppresses ambiguous hits anywhere in an item that mentions the look-alike', () => {
+  it('suppresses ambiguous hits elsewhere in an item that mentions the look-alike', () => {
     expect(ids([KREBS], { title: 'Brian Krebs on election phishing', summary: 'Krebs found 40 fake sites.' })).toEqual(
       [],
     );
+  });
+
+  it('lets a bare term elsewhere in that item count only with a context phrase right beside it', () => {
+    expect(ids([KREBS], { title: 'Brian Krebs interviews CISA’s Krebs' })).toEqual(['krebs']);
+    expect(ids([KREBS], { title: 'Brian Krebs on phishing', summary: 'Krebs, CISA and the election.' })).toEqual([]);
+    const [match] = compileMatcher([KREBS]).match({ title: 'Krebs cycle quiz', summary: 'Ask CISA Krebs' });
+    expect(match!.evidence).toMatchObject([{ field: 'summary', phrase: 'Krebs', context: 'CISA' }]);
+  });
+
+  it('keeps an exclude of one entity from silencing another entity, or its own term at another place', () => {
+    const cisa = entity('cisa', {
+      ambiguous: ['CISA'],
+      context: ['Krebs'],
+      excludes: ['Cybersecurity Information Sharing Act'],
+    });
+    const title = 'CISA’s Krebs urges Congress to renew the Cybersecurity Information Sharing Act';
+    expect(ids([KREBS, cisa], title)).toEqual(['krebs', 'cisa']);
+  });
+
+  it('ignores context phrases that lie inside an exclude', () => {
+    const sterling = entity('sterling', { ambiguous: ['Sterling'], context: ['Georgia'], excludes: ['Georgia Tech'] });
+    expect(ids([sterling], 'Georgia Tech hires coach Sterling')).toEqual([]);
+    expect(ids([sterling], 'Georgia’s Sterling praises Georgia Tech')).toEqual(['sterling']);
   });
 
   it('still counts aliases outside the exclude', () => {
@@ -154,6 +177,54 @@ describe('excludes', () => {
     });
     expect(ids([cisa], 'Congress renews the Cybersecurity Information Sharing Act (CISA)')).toEqual([]);
     expect(ids([cisa], 'Congress questions CISA about the agency budget')).toEqual(['cisa']);
+  });
+});
+
+describe('other people with the same surname', () => {
+  it.each([
+    'Minnesota farmer Tom Krebs on the election',
+    'county clerk Jim Krebs, CISA and the election',
+    'Hometown hero Paul Krebs’s take on the election',
+    'Dr. Krebs on the election',
+    'Dr Krebs on the election',
+    'DR. KREBS ON THE ELECTION',
+    'Prof. Krebs on the election',
+  ])('does not count a surname after another given name or an honorific: %s', (title) => {
+    expect(ids([KREBS], title)).toEqual([]);
+  });
+
+  it.each([
+    'Trump Fires Krebs Over Election', // Title Case: every word is capitalized
+    'TRUMP FIRES KREBS OVER ELECTION',
+    'CISA Director Krebs on the election', // a title, not a given name
+    'Former Krebs aide on the election', // the first word is capitalized anyway
+    'Election: Defiant Krebs speaks',
+    'On Tuesday Krebs spoke about the election',
+    'Mr. Krebs on the election',
+    'Sen. Warner and Krebs on the election',
+    'Election notes. Yesterday Krebs spoke',
+  ])('still counts the surname after a title, a day, a sentence start or in Title Case: %s', (title) => {
+    expect(ids([KREBS], title)).toEqual(['krebs']);
+  });
+
+  it('takes a context phrase right before the surname for a title or place, not a given name', () => {
+    const sterling = entity('sterling', { ambiguous: ['Sterling'], context: ['Georgia'] });
+    expect(ids([sterling], 'Officials in Georgia Sterling trusts say the count is done')).toEqual(['sterling']);
+    expect(ids([sterling], 'Georgia Southern signs receiver Jalen Sterling')).toEqual([]);
+  });
+
+  it('reads a later bare surname in that item as the same other person', () => {
+    expect(ids([KREBS], { title: 'Farmer Tom Krebs wins award', summary: 'Krebs thanked election staff.' })).toEqual(
+      [],
+    );
+    expect(ids([KREBS], { title: 'Farmer Tom Krebs wins award', summary: 'He thanked CISA Krebs.' })).toEqual([
+      'krebs',
+    ]);
+  });
+
+  it('leaves aliases alone', () => {
+    expect(ids([KREBS], 'Dr. Chris Krebs speaks')).toEqual(['krebs']);
+    expect(ids([KREBS], { title: 'Chris Krebs speaks', summary: 'Krebs on the election' })).toEqual(['krebs']);
   });
 });
 
