@@ -7,7 +7,14 @@ import { systemClock } from '../adapters/system-clock';
 import { formatConsole } from '../core/format';
 import { compileMatcher } from '../core/match';
 import type { Alert, FeedConfig, Watchlist } from '../core/types';
-import { type FeedOutcome, type FeedSkip, type PollPorts, pollFeeds, type StoryJoin } from '../pipeline';
+import {
+  DEFAULT_SMS_PER_HOUR,
+  type FeedOutcome,
+  type FeedSkip,
+  type PollPorts,
+  pollFeeds,
+  type StoryJoin,
+} from '../pipeline';
 import type { AlertSink, PublishResult } from '../ports';
 import { type CliIo, EXIT } from './io';
 import { snsTopicSink } from './topic-sink';
@@ -97,6 +104,8 @@ export async function pollAndReport(
       backfillHours: watchlist.settings.backfillHours,
       dryRun: run.dryRun,
       force: run.force,
+      // Alerts that reach a real topic may reach phones: the same SMS storm guard as the deployed poller.
+      ...(run.delivery && { smsPerHour: watchlist.settings.smsPerHour ?? DEFAULT_SMS_PER_HOUR }),
       onProgress:
         progress && ((outcome, done, total) => progress.show(`[${done}/${total}] ${outcome.name}: ${outcome.status}`)),
     },

@@ -115,6 +115,26 @@ test('a topic that refuses the publish: the alert is reported as not published, 
   expect(received.map((n) => n.MessageAttributes?.entity?.Value)).toEqual(['["krebs"]']);
 }, 60_000);
 
+test("keeps to the watchlist's SMS storm guard: past smsPerHour an alert is marked for email only", async () => {
+  const joins = {
+    guid: 'sentinelone-1',
+    title: 'Chris Krebs joins SentinelOne as chief intelligence and public policy officer',
+    link: 'https://www.example.test/krebs-sentinelone',
+  };
+  server.route('/bbc.rss', {
+    headers: { 'content-type': 'application/rss+xml' },
+    body: rss([KREBS_FIRED, joins]),
+  });
+  writeFileSync(
+    path.join(dir, 'watchlist.yaml'),
+    `${watchlistYaml([{ url: server.url('/bbc.rss'), name: 'BBC US' }])}  smsPerHour: 1\n`,
+  );
+  const result = await poll(topicArn);
+  expect(result.code).toBe(0);
+  const received = await sns.receive(subscriber.queueUrl, 2);
+  expect(received.map((n) => n.MessageAttributes?.channel?.Value).sort()).toEqual(['all', 'sms-held']);
+}, 60_000);
+
 test('an argument that is not an SNS topic ARN is bad usage (exit 2), before any feed is fetched', async () => {
   const result = await poll('my-alerts-topic');
   expect(result.code).toBe(2);

@@ -20,7 +20,7 @@ function run(command: string, args: string[], extraEnv: Record<string, string> =
   );
   Object.assign(env, {
     CDK_DISABLE_VERSION_CHECK: 'true',
-    CDK_CLI_TELEMETRY: 'false',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
     // No instance-metadata lookups for credentials or region: synth must not need them.
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extraEnv,
