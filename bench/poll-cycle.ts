@@ -1,4 +1,7 @@
 // Poll cycle: N feeds x 50 items from a loopback server with 100 ms latency, through fetch, parse, match and file state.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { normalizeItem } from '../lambda/core/normalize';
 import { parseFeed } from '../lambda/core/parse';
@@ -176,6 +179,36 @@ async function main(): Promise<void> {
       `${statusText(main.second)}; ${ms(main.second.wallMs)}); ${fmt(plainShare * 100, 2)}% with the same feeds ` +
       `uncompressed (100 feeds); a 304 exchange is ${fmt(main.second.wireBytes / MAIN_SCALE)} bytes of headers`,
   );
+  const real = realFeedBytesPerItem();
+  if (real) {
+    const realDocument = real.gzipBytesPerItem * ITEMS_PER_FEED;
+    console.log(
+      `\nfor scale: the ${real.feeds} real feeds of 10+ items in ../shared/corpus/real-feeds take a median ` +
+        `${fmt(real.gzipBytesPerItem)} gzipped bytes per item (these generated items: ` +
+        `${fmt(main.first.wireBytes / MAIN_SCALE / ITEMS_PER_FEED)}); a ${ITEMS_PER_FEED}-item feed like them is ` +
+        `${fmt(realDocument / 1024, 1)} KiB, and the same 304 exchange ` +
+        `${fmt((main.second.wireBytes / MAIN_SCALE / realDocument) * 100, 1)}% of it`,
+    );
+  }
+}
+
+/** Median gzipped bytes per item over the corpus's real feeds (those with 10 items or more), if the corpus is here. */
+function realFeedBytesPerItem(): { feeds: number; gzipBytesPerItem: number } | undefined {
+  const dir = path.join(
+    process.env.NEWS_ALERTS_SHARED_DIR ?? path.resolve(__dirname, '../../shared'),
+    'corpus',
+    'real-feeds',
+  );
+  if (!fs.existsSync(dir)) return undefined;
+  const perItem: number[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!fs.statSync(file).isFile()) continue;
+    const bytes = fs.readFileSync(file);
+    const items = bytes.toString('latin1').match(/<(item|entry)[\s>]/g)?.length ?? 0;
+    if (items >= 10) perItem.push(gzipSync(bytes).byteLength / items);
+  }
+  return perItem.length > 0 ? { feeds: perItem.length, gzipBytesPerItem: median(perItem) } : undefined;
 }
 
 main().catch((error: unknown) => {
