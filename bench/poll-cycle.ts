@@ -1,10 +1,9 @@
 // Poll cycle: N feeds x 50 items from a loopback server with 100 ms latency, through fetch, parse, match and file state.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { normalizeItem } from '../lambda/core/normalize';
 import { parseFeed } from '../lambda/core/parse';
+import { corpusFiles, readCorpusFile } from '../test/support/corpus';
 import { type FeedServerConfig, startFeedServerChild } from './support/feed-server-process';
 import { benchFeedXml } from './support/news-corpus';
 import { type CycleFigures, type PollCycleResult, runPollCycleChild } from './support/poll-cycle-process';
@@ -192,19 +191,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** Median gzipped bytes per item over the corpus's real feeds (those with 10 items or more), if the corpus is here. */
+/** Median gzipped bytes per item over the corpus's real feeds (those with 10 items or more). */
 function realFeedBytesPerItem(): { feeds: number; gzipBytesPerItem: number } | undefined {
-  const dir = path.join(
-    process.env.NEWS_ALERTS_SHARED_DIR ?? path.resolve(__dirname, '../../shared'),
-    'corpus',
-    'real-feeds',
-  );
-  if (!fs.existsSync(dir)) return undefined;
   const perItem: number[] = [];
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (!fs.statSync(file).isFile()) continue;
-    const bytes = fs.readFileSync(file);
+  for (const file of corpusFiles().filter((name) => name.startsWith('real-feeds/'))) {
+    const bytes = readCorpusFile(file);
     const items = bytes.toString('latin1').match(/<(item|entry)[\s>]/g)?.length ?? 0;
     if (items >= 10) perItem.push(gzipSync(bytes).byteLength / items);
   }

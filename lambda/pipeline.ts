@@ -16,6 +16,7 @@ import {
   type StoryRecord,
   type StoryRef,
   type StorySource,
+  sortedUnique,
   startStory,
   storyBandKeys,
   storyIdFor,
@@ -338,21 +339,10 @@ async function findAlerts(
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
     const filing = await fileItem({ key: record.identity.key, ...item }, entityIds, at);
     record.storyId = filing.story.id;
-    if (filing.joined && filing.addedEntities.length > 0) {
-      // Same event, but it now names an entity the story's alert did not: an alert for that entity's followers only.
-      found.joined.push(storyJoin(item, filing.story, filing.joined));
-      const added = entityMatches.filter((match) => filing.addedEntities.includes(match.entityId));
-      const alert: Alert = {
-        ...toAlert(item, record, added, feed, options.entities),
-        storyId: filing.story.id,
-        partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt },
-      };
-      if (options.dryRun) found.alerts.push(alert);
-      else found.pending.push({ record, alert });
-      continue;
-    }
     if (filing.joined) {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
+    }
+    if (filing.joined && filing.addedEntities.length === 0) {
       if (!options.dryRun) await store.recordSilently(record, now);
       // Coverage that arrives before the story's alert is sent rides along in it.
       const pending = [...found.pending.map((p) => p.alert), ...found.alerts].find(
@@ -361,10 +351,15 @@ async function findAlerts(
       if (pending) pending.alsoIn = alsoInPublishers(filing.story);
       continue;
     }
+    // A new story alerts for all its entities; a joined one that names an entity its alert did not, for those only.
+    const alerted = filing.joined
+      ? entityMatches.filter((match) => filing.addedEntities.includes(match.entityId))
+      : entityMatches;
     const alert: Alert = {
-      ...toAlert(item, record, entityMatches, feed, options.entities),
+      ...toAlert(item, record, alerted, feed, options.entities),
       storyId: filing.story.id,
       ...(filing.followUp && { followUp: { title: filing.followUp.title, firstSeenAt: filing.followUp.firstSeenAt } }),
+      ...(filing.joined && { partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt } }),
     };
     if (options.dryRun) found.alerts.push(alert);
     else found.pending.push({ record, alert });
@@ -441,7 +436,7 @@ export async function fileOnStory(
     const ref: StoryRef = {
       ...joinedRef,
       entities: entityIds,
-      storyEntities: [...new Set([...storyEntities, ...entityIds])].sort(),
+      storyEntities: sortedUnique([...storyEntities, ...entityIds]),
       signature,
       seenAt: at,
     };
@@ -464,7 +459,7 @@ export async function fileOnStory(
     storyId: ownId,
     storyTitle: title,
     entities: entityIds,
-    storyEntities: [...entityIds].sort(),
+    storyEntities: sortedUnique(entityIds),
     signature,
     origin: signature,
     seenAt: at,

@@ -86,12 +86,15 @@ export async function pollAndReport(
     publish: async (alerts) => {
       const results = await delivery.publish(alerts);
       progress?.clear(); // on a terminal, alerts and warnings start on a clean line
-      const sent = alerts.filter((_, index) => results[index]?.ok);
+      const sent: Alert[] = [];
+      const refused: string[] = [];
+      alerts.forEach((alert, index) => {
+        if (results[index]?.ok) sent.push(alert);
+        else refused.push(`${publishFailure(alert, results[index])}\n`);
+      });
       // With --json the alerts are part of the one JSON document.
       if (!run.json) await consoleSink.publish(sent);
-      alerts.forEach((alert, index) => {
-        if (!results[index]?.ok) io.stderr.write(`${publishFailure(alert, results[index])}\n`);
-      });
+      for (const line of refused) io.stderr.write(line);
       return results;
     },
   };

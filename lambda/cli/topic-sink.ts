@@ -7,7 +7,7 @@ import { UsageError } from './io';
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
 
 /** The region a topic lives in, from its ARN; a UsageError for anything that is not an SNS topic ARN. */
-export function topicRegion(topicArn: string): string {
+function topicRegion(topicArn: string): string {
   const region = TOPIC_ARN.exec(topicArn)?.[1];
   if (region === undefined) {
     throw new UsageError(

@@ -178,12 +178,24 @@ function utcDate(ms: number | undefined): string | undefined {
 }
 
 /**
- * "Follow-up to: <earlier story>, 17 Nov", or "Same story as: <story>, 17 Nov" for an alert that brings a story to
- * the followers of an entity it newly names, on one line; undefined for an alert that stands alone.
+ * The earlier story an alert points at, as the email line and the SMS tag say it: the story it follows up, or the
+ * story it belongs to when it brings that story to the followers of an entity it newly names.
  */
+function storyReference(alert: Alert): { line: string; smsTag: string } | undefined {
+  if (alert.followUp) {
+    return { line: formatFollowUp(alert.followUp), smsTag: `follow-up, ${storyDay(alert.followUp.firstSeenAt)}` };
+  }
+  if (alert.partOf) {
+    const day = storyDay(alert.partOf.firstSeenAt);
+    return { line: `Same story as: ${alert.partOf.title}, ${day}`, smsTag: `story of ${day}` };
+  }
+  return undefined;
+}
+
+/** "Follow-up to: <earlier story>, 17 Nov" or "Same story as: <story>, 17 Nov" on one line; undefined when neither. */
 function followUpLine(alert: Alert): string | undefined {
-  if (alert.followUp) return singleLine(formatFollowUp(alert.followUp));
-  return alert.partOf && singleLine(`Same story as: ${alert.partOf.title}, ${storyDay(alert.partOf.firstSeenAt)}`);
+  const reference = storyReference(alert);
+  return reference && singleLine(reference.line);
 }
 
 /** "Also in: BBC News, NPR" on one line, or undefined when no other outlet has carried the story yet. */
@@ -240,11 +252,8 @@ export function formatSms(alert: Alert): string {
   const prefix = `${held ? `[${held}] ` : ''}${label ? `${label}: ` : ''}`;
   const link = smsLink(alert.link);
   const title = titleLine(alert, toGsm7);
-  const followUpTag = alert.followUp
-    ? ` (follow-up, ${storyDay(alert.followUp.firstSeenAt)})`
-    : alert.partOf
-      ? ` (story of ${storyDay(alert.partOf.firstSeenAt)})`
-      : '';
+  const reference = storyReference(alert);
+  const followUpTag = reference ? ` (${reference.smsTag})` : '';
   const titleBudget = SMS_MAX_GSM_UNITS - gsm7Length(prefix);
   const fitted = (budget: number) =>
     gsm7Length(title) + gsm7Length(followUpTag) <= budget

@@ -442,7 +442,8 @@ export function compileMatcher(entities: Entity[]): Matcher {
       const matches: EntityMatch[] = [];
       for (const entityIndex of [...named].sort((a, b) => a - b)) {
         const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern));
-        const allowed = ({ hit }: Naming) => !excludes.some((exclude) => inside(hit, exclude));
+        const outsideExcludes = (hit: Hit) => !excludes.some((exclude) => inside(hit, exclude));
+        const allowed = ({ hit }: Naming) => outsideExcludes(hit);
         const namings = hits.flatMap((hit) =>
           naming[hit.pattern]!.filter((use) => use.entity === entityIndex).map((use) => ({ use, hit })),
         );
@@ -457,13 +458,18 @@ export function compileMatcher(entities: Entity[]): Matcher {
         const contexts =
           bare.length === 0
             ? []
-            : hits.filter((hit) => contextOf[entityIndex]!.has(hit.pattern) && !excludes.some((ex) => inside(hit, ex)));
+            : hits.filter((hit) => contextOf[entityIndex]!.has(hit.pattern) && outsideExcludes(hit));
         const touchingContext = (hit: Hit) =>
           contexts.find((context) => touching(context, hit)) ?? contexts.find((context) => touching(hit, context));
         // A context phrase right before the term is its title or place ("Georgia Sterling"), never a given name.
-        const others = bare.filter(
-          (n) => !contexts.some((context) => touching(context, n.hit)) && namesSomeoneElse(texts[n.hit.field]!, n.hit),
-        );
+        // Without any context phrase no bare term counts, so the name rules (regexes over the text) are not run.
+        const others =
+          contexts.length === 0
+            ? []
+            : bare.filter(
+                (n) =>
+                  !contexts.some((context) => touching(context, n.hit)) && namesSomeoneElse(texts[n.hit.field]!, n.hit),
+              );
         const namesLookalike = excludes.length > 0 || others.length > 0;
         const ambiguous = bare.flatMap((n) => {
           if (others.includes(n)) return [];

@@ -197,7 +197,7 @@ function withoutPublisher(text: string, publisher: string | undefined): string {
     .trim();
 }
 
-function sortedUnique(values: Iterable<string>): string[] {
+export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
