@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { backoffDelay, DEFAULT_BACKOFF } from './core/backoff';
 import { itemIdentity } from './core/identity';
 import type { Matcher } from './core/match';
-import { normalizeItem } from './core/normalize';
-import { parseFeed } from './core/parse';
+import { inlineDocumentReader } from './core/read-document';
 import {
   addToStory,
   alsoInPublishers,
@@ -26,6 +25,7 @@ import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from './c
 import {
   type AlertSink,
   type Clock,
+  type DocumentReader,
   FeedError,
   type FeedErrorCode,
   type FeedSource,
@@ -42,6 +42,8 @@ export interface PollPorts {
   state: StateStore;
   sink: AlertSink;
   clock: Clock;
+  /** Parses and normalizes each fetched document; on this thread when absent. */
+  reader?: DocumentReader;
 }
 
 export interface PollOptions {
@@ -195,12 +197,14 @@ async function pollOneFeed(
   try {
     response = await ports.source.fetch({ url: feed.url, etag: state?.etag, lastModified: state?.lastModified });
     if (response.kind === 'ok') {
-      const parseStart = performance.now();
-      const parsed = await parseFeed(response.body, response.contentType);
       // Relative links resolve against where the document was found, which after a redirect is not the configured URL.
-      const documentUrl = response.finalUrl;
-      items = parsed.items.map((raw) => normalizeItem(raw, { name: feed.name, url: documentUrl }));
-      options.onParsed?.(feed.url, items.length, performance.now() - parseStart);
+      const reader = ports.reader ?? inlineDocumentReader;
+      const document = await reader.read(response.body, response.contentType, {
+        name: feed.name,
+        url: response.finalUrl,
+      });
+      items = document.items;
+      options.onParsed?.(feed.url, items.length, document.ms);
     }
   } catch (error) {
     if (!(error instanceof FeedError)) throw error;

@@ -1,6 +1,6 @@
 // The interfaces the use case needs; adapters implement them and are passed in, never built at module scope.
 import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
-import type { Alert, ItemIdentity } from './core/types';
+import type { Alert, ItemIdentity, NormalizedItem } from './core/types';
 
 export interface Clock {
   now(): number;
@@ -164,4 +164,16 @@ export type PublishResult =
 export interface AlertSink {
   /** Publish alerts; one result per alert, in order. Must not throw for per-alert failures. */
   publish(alerts: Alert[]): Promise<PublishResult[]>;
+}
+
+/** A fetched document read into items, and how long the reading took (wherever it ran). */
+export interface ReadDocument {
+  items: NormalizedItem[];
+  ms: number;
+}
+
+/** Turns a fetched document into normalized items: on the calling thread, or on worker threads for a large poll. */
+export interface DocumentReader {
+  /** Rejects with FeedError('parse') for a body that is not a feed it can read. */
+  read(body: Uint8Array, contentType: string | undefined, feed: { name: string; url: string }): Promise<ReadDocument>;
 }

@@ -9,7 +9,9 @@ import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { HttpFeedSource } from '../../lambda/adapters/http-feed-source';
 import { systemClock } from '../../lambda/adapters/system-clock';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
+import { documentReaderFor } from '../../lambda/adapters/worker-document-reader';
 import { compileMatcher, type Matcher } from '../../lambda/core/match';
+import { inlineDocumentReader } from '../../lambda/core/read-document';
 import type { FeedConfig } from '../../lambda/core/types';
 import { type PollPorts, pollFeeds } from '../../lambda/pipeline';
 import type { AlertSink, FeedSource, StateStore } from '../../lambda/ports';
@@ -17,6 +19,8 @@ import type { AlertSink, FeedSource, StateStore } from '../../lambda/ports';
 export interface PollCycleConfig {
   feedUrls: string[];
   concurrency: number;
+  /** How documents are parsed: as the local command chooses for this many feeds (default), or on the loop. */
+  reader?: 'as-the-cli-does' | 'inline';
 }
 
 export interface CycleFigures {
@@ -51,7 +55,12 @@ export interface PollCycleResult {
 
 /** Runs the two cycles in a fresh child process (so its peak RSS is its own) and returns what it measured. */
 export function runPollCycleChild(config: PollCycleConfig): Promise<PollCycleResult> {
-  const child = fork(__filename, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: write the poller's CPU profile there (where the time goes, function by function).
+  const profile = process.env.BENCH_CPU_PROF;
+  const child = fork(__filename, [], {
+    execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.send(config);
   return new Promise((resolve, reject) => {
     child.once('message', (result: PollCycleResult) => resolve(result));
@@ -125,6 +134,10 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
   const watchlist = loadWatchlist();
   const feeds: FeedConfig[] = config.feedUrls.map((url, index) => ({ url, name: `Bench feed ${index}` }));
   const store = new FileStateStore(stateFile);
+  const reading =
+    config.reader === 'inline'
+      ? { reader: inlineDocumentReader, close: async () => {} }
+      : documentReaderFor(config.feedUrls.length);
   try {
     const cycle = async (): Promise<CycleFigures> => {
       const fetchTimer = new StageTimer();
@@ -136,6 +149,7 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
         state: stateTimer.wrap<StateStore>(store),
         sink: countingSink,
         clock: systemClock,
+        reader: reading.reader,
       };
       const wireBefore = wire.total;
       const loopBefore = performance.eventLoopUtilization();
@@ -180,6 +194,7 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   } finally {
+    await reading.close();
     rmSync(directory, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import { ConsoleAlertSink } from '../adapters/console-sink';
 import { FileStateStore } from '../adapters/file-state-store';
 import { HttpFeedSource } from '../adapters/http-feed-source';
 import { systemClock } from '../adapters/system-clock';
+import { documentReaderFor } from '../adapters/worker-document-reader';
 import { formatConsole } from '../core/format';
 import { compileMatcher } from '../core/match';
 import type { Alert, FeedConfig, Watchlist } from '../core/types';
@@ -37,13 +38,20 @@ export interface PollCommandOptions {
 
 export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<number> {
   const topic = options.topicArn === undefined ? undefined : snsTopicSink(options.topicArn);
+  let reading: ReturnType<typeof documentReaderFor> | undefined;
   try {
     const { watchlist } = loadWatchlistFrom(io, options.watchlist);
     const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE));
     // A damaged state file stops the run before any fetch, with the file's name (StateFileError -> exit 1).
     await state.listFeeds();
+    reading = documentReaderFor(watchlist.feeds.length);
     const outcomes = await pollAndReport(io, watchlist, watchlist.feeds, {
-      ports: { source: new HttpFeedSource({ addressPolicy: 'any' }), state, clock: systemClock },
+      ports: {
+        source: new HttpFeedSource({ addressPolicy: 'any' }),
+        state,
+        clock: systemClock,
+        reader: reading.reader,
+      },
       delivery: topic?.sink,
       dryRun: options.dryRun,
       json: options.json,
@@ -52,6 +60,7 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
     });
     return exitCodeFor(outcomes);
   } finally {
+    await reading?.close();
     topic?.client.destroy();
   }
 }

@@ -1,7 +1,13 @@
 // HttpFeedSource against a real HTTP server on 127.0.0.1: every success and failure a feed fetch can meet.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { getDefaultAutoSelectFamily, setDefaultAutoSelectFamily } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  getDefaultAutoSelectFamily,
+  type Socket,
+  setDefaultAutoSelectFamily,
+} from 'node:net';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { isPublicAddress } from '../../lambda/adapters/address-guard';
@@ -390,6 +396,63 @@ describe('HttpFeedSource: HTTP errors', () => {
     const error = await fetchError(url);
     expect(error).toMatchObject({ code, details: { httpStatus: status } });
     expect(error.message).toContain(`${url}: HTTP ${status}`);
+  });
+});
+
+describe('HttpFeedSource: connection reuse', () => {
+  it('fetches feeds of one host over one connection, 304s included', async () => {
+    const own = await FeedServer.start();
+    try {
+      own.route('/a', { headers: RSS, body: FEED });
+      own.route('/b', conditionalFeed(FEED, { etag: '"b1"' }));
+      const source = new HttpFeedSource();
+      expect(text(await source.fetch({ url: own.url('/a') }))).toBe(FEED);
+      expect(await source.fetch({ url: own.url('/b'), etag: '"b1"' })).toEqual({ kind: 'not-modified' });
+      expect(text(await source.fetch({ url: own.url('/a') }))).toBe(FEED);
+      expect(own.requests).toHaveLength(3);
+      expect(own.connectionsAccepted).toBe(1);
+
+      const unpooled = new HttpFeedSource({ keepAlive: false });
+      await unpooled.fetch({ url: own.url('/a') });
+      await unpooled.fetch({ url: own.url('/a') });
+      expect(own.connectionsAccepted).toBe(3);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('retries once on a new connection when the server has closed the pooled one', async () => {
+    // A server that answers one request per connection but says keep-alive, then resets the connection on the next
+    // request: what a server's idle timeout racing the client's reuse looks like.
+    const sockets: Socket[] = [];
+    const raw = createNetServer((socket) => {
+      sockets.push(socket);
+      let served = false;
+      socket.on('data', () => {
+        if (served) {
+          socket.resetAndDestroy();
+          return;
+        }
+        served = true;
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: ${Buffer.byteLength(FEED)}\r\n` +
+            `connection: keep-alive\r\n\r\n${FEED}`,
+        );
+      });
+      socket.on('error', () => {});
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/feed.xml`;
+      const source = new HttpFeedSource();
+      expect(text(await source.fetch({ url }))).toBe(FEED);
+      expect(text(await source.fetch({ url }))).toBe(FEED);
+      expect(sockets).toHaveLength(2);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      raw.close();
+    }
   });
 });
 

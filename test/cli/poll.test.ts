@@ -190,6 +190,35 @@ describe('news-alerts poll', () => {
     expect(JSON.parse(out()).feeds).toHaveLength(3);
   });
 
+  it('polls a watchlist large enough to parse on worker threads with the same per-feed results', async () => {
+    // 60 feeds (the worker threads start at 50): each has its own matching item, every tenth is not a feed.
+    const many = Array.from({ length: 60 }, (_, index) => {
+      const route = `/many/${index}.rss`;
+      server.route(
+        route,
+        index % 10 === 9
+          ? { headers: { 'content-type': 'text/html' }, body: '<html><body>Moved</body></html>' }
+          : {
+              headers: { 'content-type': 'application/rss+xml' },
+              body: rss([{ ...NPR_ITEM, guid: `many-${index}`, link: `https://www.npr.example.test/krebs/${index}` }]),
+            },
+      );
+      return { url: server.url(route), name: `Feed ${index}` };
+    });
+    writeFileSync(path.join(dir, 'watchlist.yaml'), watchlistYaml(many));
+    const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as PollJson;
+    expect(report.feeds).toHaveLength(60);
+    report.feeds.forEach((feed, index) => {
+      if (index % 10 === 9) {
+        expect(feed).toMatchObject({ status: 'error', error: 'parse: got an HTML page, not an RSS or Atom feed' });
+      } else expect(feed).toMatchObject({ status: 'ok', items: 1, matches: 1 });
+    });
+    // One event reported by 54 feeds: the first to be filed alerts, the rest join its story.
+    expect(report.alerts).toHaveLength(1);
+  });
+
   it('fails with exit 1 when the state cannot be saved, reporting it on every feed', async () => {
     const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--state', 'no-such-dir/state.json'], {
       cwd: dir,

@@ -89,10 +89,11 @@ const COMPRESSORS: Record<NonNullable<CannedResponse['encoding']>, [label: strin
 export class FeedServer {
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
+  /** TCP connections accepted so far (a client that reuses connections opens fewer than it sends requests). */
+  connectionsAccepted = 0;
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private idleWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -100,11 +101,9 @@ export class FeedServer {
   ) {
     for (const [path, route] of Object.entries(options.routes ?? {})) this.routes.set(path, route);
     server.on('connection', (socket) => {
+      this.connectionsAccepted += 1;
       this.sockets.add(socket);
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-        if (this.sockets.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      });
+      socket.on('close', () => this.sockets.delete(socket));
     });
     server.on('request', (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
@@ -151,16 +150,6 @@ export class FeedServer {
   /** The requests received for one path (query included when given). */
   requestsTo(path: string): RecordedRequest[] {
     return this.requests.filter((request) => request.path === path || request.path.split('?')[0] === path);
-  }
-
-  get openConnections(): number {
-    return this.sockets.size;
-  }
-
-  /** Resolves once no client connection is open (a client that gave up has closed its socket). */
-  whenIdle(): Promise<void> {
-    if (this.sockets.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Stops pending drips and delays, drops open connections and stops listening. */

@@ -1,0 +1,185 @@
+// DocumentReader on worker threads: a large local poll parses on the other cores while this thread fetches and files.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { inlineDocumentReader } from '../core/read-document';
+import { type DocumentReader, FeedError, type ReadDocument } from '../ports';
+import { type ReadJob, type ReadJobResult, THREAD_READY, THREAD_ROLE } from './document-reader-thread';
+
+export interface WorkerDocumentReaderOptions {
+  /** Worker threads (default: one per core but this one, at most 4). */
+  threads?: number;
+  /**
+   * A document still being read after this long fails as a parse error and its thread is replaced (default 20 s):
+   * the bound on what a hostile document can cost, which the main thread alone could not enforce on itself.
+   */
+  timeoutMs?: number;
+  /** The code a thread runs (tests: one that cannot start). Default: the reader thread module. */
+  threadSource?: string;
+}
+
+interface PendingRead {
+  job: ReadJob;
+  resolve: (document: ReadDocument) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * What a thread runs: the entry module by absolute path (an eval'd thread resolves from the working directory). Under
+ * tsx or ts-jest the entry is TypeScript, so the thread first registers tsx, as cli.cjs does.
+ */
+function threadSource(): string {
+  const entry = require.resolve('./document-reader-thread');
+  const register = entry.endsWith('.ts') ? `require(${JSON.stringify(require.resolve('tsx/cjs'))});` : '';
+  return `${register}require(${JSON.stringify(entry)});`;
+}
+
+/** One worker thread and the read it is doing. */
+class ReaderThread {
+  private worker: Worker;
+  /** Loaded and waiting: a read's time limit starts when the thread can start on it, not while it loads. */
+  ready = false;
+  current: PendingRead | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly source: string,
+    private readonly timeoutMs: number,
+    private readonly onIdle: () => void,
+    /** The thread could not even start: replacing it would fail the same way, again and again. */
+    private readonly onBroken: (error: Error) => void,
+  ) {
+    this.worker = this.spawn();
+  }
+
+  start(read: PendingRead): void {
+    this.current = read;
+    this.worker.ref(); // a pending read keeps the process alive; an idle thread does not
+    this.timer = setTimeout(() => {
+      this.replace(new FeedError('parse', `document still not read after ${this.timeoutMs} ms: not a feed`));
+    }, this.timeoutMs);
+    this.worker.postMessage(read.job);
+  }
+
+  terminate(): Promise<number> {
+    clearTimeout(this.timer);
+    return this.worker.terminate();
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(this.source, { eval: true, workerData: THREAD_ROLE });
+    worker.unref();
+    worker.on('message', (message: ReadJobResult | typeof THREAD_READY) => {
+      if (message !== THREAD_READY) this.settle(message);
+      else if (worker === this.worker) {
+        this.ready = true;
+        this.onIdle();
+      }
+    });
+    // A thread that dies (out of memory on a hostile document, a bug) fails its read alone and is replaced.
+    worker.on('error', (error) => {
+      if (worker !== this.worker) return;
+      if (!this.ready) this.onBroken(error);
+      else this.replace(new FeedError('parse', `the parser thread failed: ${error.message}`));
+    });
+    worker.on('exit', (code) => {
+      if (worker === this.worker && this.current)
+        this.replace(new FeedError('parse', `parser thread exited (${code})`));
+    });
+    return worker;
+  }
+
+  private settle(result: ReadJobResult): void {
+    const read = this.finish();
+    if (!read || read.job.id !== result.id) return;
+    if (result.ok) read.resolve({ items: result.items, ms: result.ms });
+    else read.reject(result.code ? new FeedError(result.code, result.message) : new Error(result.message));
+    this.onIdle();
+  }
+
+  private replace(error: Error): void {
+    const read = this.finish();
+    const old = this.worker;
+    this.ready = false;
+    this.worker = this.spawn();
+    void old.terminate();
+    read?.reject(error);
+    this.onIdle();
+  }
+
+  private finish(): PendingRead | undefined {
+    const read = this.current;
+    clearTimeout(this.timer);
+    this.current = undefined;
+    this.worker.unref();
+    return read;
+  }
+}
+
+export class WorkerDocumentReader implements DocumentReader {
+  private readonly threads: ReaderThread[];
+  private readonly queue: PendingRead[] = [];
+  private nextId = 0;
+  private closed = false;
+  /** Set when a thread could not start: every read is then done on this thread, as without workers. */
+  private startFailure: Error | undefined;
+
+  constructor(options: WorkerDocumentReaderOptions = {}) {
+    const count = options.threads ?? Math.min(4, Math.max(1, availableParallelism() - 1));
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const source = options.threadSource ?? threadSource();
+    const onBroken = (error: Error) => this.readInline(error);
+    this.threads = Array.from(
+      { length: count },
+      () => new ReaderThread(source, timeoutMs, () => this.dispatch(), onBroken),
+    );
+  }
+
+  /** Why the threads are not used (reads went inline), if they are not. */
+  get fallbackReason(): string | undefined {
+    return this.startFailure?.message;
+  }
+
+  read(body: Uint8Array, contentType: string | undefined, feed: { name: string; url: string }): Promise<ReadDocument> {
+    if (this.closed) return Promise.reject(new Error('WorkerDocumentReader is closed'));
+    if (this.startFailure) return inlineDocumentReader.read(body, contentType, feed);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job: { id: this.nextId++, body, contentType, feed }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops the threads; reads still queued fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const read of this.queue.splice(0)) read.reject(new Error('WorkerDocumentReader closed before reading'));
+    await Promise.all(this.threads.map((thread) => thread.terminate()));
+  }
+
+  private readInline(error: Error): void {
+    if (this.startFailure) return;
+    this.startFailure = error;
+    for (const thread of this.threads) void thread.terminate();
+    for (const { job, resolve, reject } of this.queue.splice(0)) {
+      inlineDocumentReader.read(job.body, job.contentType, job.feed).then(resolve, reject);
+    }
+  }
+
+  private dispatch(): void {
+    for (const thread of this.threads) {
+      if (this.queue.length === 0) return;
+      if (thread.ready && !thread.current) thread.start(this.queue.shift()!);
+    }
+  }
+}
+
+/** Feeds in one poll from which worker threads pay for their start (about 100 ms each) on a machine with 2+ cores. */
+export const WORKER_READER_MIN_FEEDS = 50;
+
+/** The reader for a local poll of `feeds` feeds: worker threads when there are enough feeds and a core to spare. */
+export function documentReaderFor(feeds: number): { reader: DocumentReader; close: () => Promise<void> } {
+  if (feeds < WORKER_READER_MIN_FEEDS || availableParallelism() < 2) {
+    return { reader: inlineDocumentReader, close: async () => {} };
+  }
+  const reader = new WorkerDocumentReader();
+  return { reader, close: () => reader.close() };
+}

@@ -1,0 +1,109 @@
+// WorkerDocumentReader on real worker threads: the same items as reading inline, errors per document, a time bound.
+import { documentReaderFor, WorkerDocumentReader } from '../../lambda/adapters/worker-document-reader';
+import { inlineDocumentReader } from '../../lambda/core/read-document';
+import { FeedError } from '../../lambda/ports';
+import { corpusFiles, readCorpusFile, servedContentType } from '../support/corpus';
+
+const FEED = { name: 'Corpus feed', url: 'https://news.example.test/feed.xml' };
+
+let reader: WorkerDocumentReader;
+
+beforeAll(() => {
+  reader = new WorkerDocumentReader({ threads: 2 });
+});
+
+afterAll(async () => {
+  await reader.close();
+});
+
+/** What a read settles with, errors included, in a form two readers' answers can be compared by. */
+async function outcome(read: Promise<{ items: unknown[] }>): Promise<unknown> {
+  return read.then(
+    ({ items }) => ({ items }),
+    (error: unknown) => ({ error: error instanceof FeedError ? `${error.code}: ${error.message}` : String(error) }),
+  );
+}
+
+describe('WorkerDocumentReader', () => {
+  it('reads every corpus document exactly as the inline reader does, failures included', async () => {
+    const files = corpusFiles();
+    const answers = await Promise.all(
+      files.map(async (file) => {
+        const bytes = readCorpusFile(file);
+        const contentType = servedContentType(bytes) ?? 'application/xml';
+        return {
+          file,
+          inThread: await outcome(inlineDocumentReader.read(bytes, contentType, FEED)),
+          onWorker: await outcome(reader.read(bytes, contentType, FEED)),
+        };
+      }),
+    );
+    for (const { file, inThread, onWorker } of answers)
+      expect({ file, answer: onWorker }).toEqual({ file, answer: inThread });
+    // The corpus holds both readable feeds and broken ones, so both paths were compared.
+    expect(answers.some(({ onWorker }) => 'items' in (onWorker as object))).toBe(true);
+    expect(answers.some(({ onWorker }) => 'error' in (onWorker as object))).toBe(true);
+  });
+
+  it('fails a document that is not a feed as a parse error of that document alone', async () => {
+    const html = reader.read(Buffer.from('<html><body>Sign in</body></html>'), 'text/html', FEED);
+    const rss = reader.read(
+      Buffer.from('<rss version="2.0"><channel><item><title>Krebs fired</title></item></channel></rss>'),
+      'application/rss+xml',
+      FEED,
+    );
+    await expect(html).rejects.toEqual(new FeedError('parse', 'got an HTML page, not an RSS or Atom feed'));
+    expect((await rss).items.map((item) => item.title)).toEqual(['Krebs fired']);
+  });
+
+  it('gives up on a document still being read after its time limit, and goes on reading others', async () => {
+    const slow = new WorkerDocumentReader({ threads: 1, timeoutMs: 50 });
+    try {
+      const items = Array.from({ length: 40_000 }, (_, i) => `<item><title>Item ${i}</title></item>`).join('');
+      const huge = Buffer.from(`<rss version="2.0"><channel>${items}</channel></rss>`);
+      await expect(slow.read(huge, 'application/rss+xml', FEED)).rejects.toThrow(
+        /^document still not read after 50 ms: not a feed$/,
+      );
+      const small = Buffer.from('<rss version="2.0"><channel><item><title>CISA</title></item></channel></rss>');
+      expect((await slow.read(small, 'application/rss+xml', FEED)).items).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('reads on the calling thread when its threads cannot start, instead of restarting them forever', async () => {
+    const broken = new WorkerDocumentReader({ threads: 2, threadSource: "throw new Error('no parser here')" });
+    try {
+      const rss = Buffer.from('<rss version="2.0"><channel><item><title>Masterson</title></item></channel></rss>');
+      const reads = await Promise.all([1, 2, 3].map(() => broken.read(rss, 'application/rss+xml', FEED)));
+      expect(reads.map(({ items }) => items.map((item) => item.title))).toEqual([
+        ['Masterson'],
+        ['Masterson'],
+        ['Masterson'],
+      ]);
+      expect(broken.fallbackReason).toBe('no parser here');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('refuses reads once closed', async () => {
+    const closing = new WorkerDocumentReader({ threads: 1 });
+    await closing.close();
+    await expect(closing.read(Buffer.from('<rss/>'), 'application/rss+xml', FEED)).rejects.toThrow(/closed/);
+  });
+});
+
+describe('documentReaderFor', () => {
+  it('reads a small poll on this thread and a large one on worker threads', async () => {
+    const small = documentReaderFor(10);
+    const large = documentReaderFor(1_000);
+    try {
+      expect(small.reader).toBe(inlineDocumentReader);
+      expect(large.reader).toBeInstanceOf(WorkerDocumentReader);
+    } finally {
+      await small.close();
+      await large.close();
+    }
+  });
+});
