@@ -9,8 +9,10 @@ import { DynamoStateStore } from '../lambda/adapters/dynamo-state-store';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import { BUNDLED_WATCHLIST_CONSTANT, EnvName } from '../lambda/handlers/env';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/handlers/metrics';
+import { pollErrorsAlarmEvent } from '../test/support/alarm-event';
 import { startDynalite } from '../test/support/dynalite';
 import { FAKE_AWS } from '../test/support/fake-aws';
+import { startFauxqs } from '../test/support/fauxqs';
 import { benchFlags, fmt, heading, median, ms, table, target } from './support/report';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,6 +27,8 @@ const FIRST_EVENTS: Record<string, unknown> = {
   poll: { Records: [] },
   dispatch: {},
   digest: { scheduledTime: new Date().toISOString() },
+  // An alarm firing: the notifier formats it and publishes it to a topic on the local SNS.
+  'ops-notify': pollErrorsAlarmEvent(),
 };
 
 /** Handler modules: the files under lambda/handlers that export `handler`. */
@@ -137,7 +141,7 @@ async function measureInit(
 
 async function main(): Promise<void> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'news-alerts-bundles-'));
-  const dynamo = await startDynalite();
+  const [dynamo, sns] = await Promise.all([startDynalite(), startFauxqs()]);
   try {
     const entries = handlerEntries();
     heading(
@@ -153,14 +157,16 @@ async function main(): Promise<void> {
     for (const feed of loadWatchlist().feeds) {
       await state.putFeed({ url: feed.url, consecutiveFailures: 1, nextAttemptAt: Date.now() + 86_400_000 });
     }
+    const opsTopicArn = await sns.createTopic('bench-ops');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_PATH: path.join(ROOT, 'node_modules'), // the Lambda runtime provides @aws-sdk/*; here node_modules does
       AWS_REGION: FAKE_AWS.region,
       AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // anything but DynamoDB would fail here, never reach AWS
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // anything but DynamoDB and SNS would fail here, never reach AWS
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SNS: sns.endpoint,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       [EnvName.stateTableName]: tableName,
@@ -168,6 +174,7 @@ async function main(): Promise<void> {
       [EnvName.digestTopicArn]: 'arn:aws:sns:us-east-1:123456789012:news-alerts-digest',
       [EnvName.digestAudiences]: JSON.stringify([{ key: 'everything' }]),
       [EnvName.feedJobsQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/news-alerts-feed-jobs',
+      [EnvName.opsTopicArn]: opsTopicArn,
     };
     const scriptFile = path.join(outdir, 'init.js');
     writeFileSync(scriptFile, INIT_SCRIPT);
@@ -198,7 +205,8 @@ async function main(): Promise<void> {
     console.log(
       `bare \`node -e ''\`: ${ms(asDeployed.bareMs)} per process with --enable-source-maps, ` +
         `${ms(withoutMaps.bareMs)} without. import = require of the bundle; first call = config, clients, Powertools, ` +
-        'matcher, and the call itself (dispatch and digest make one local DynamoDB query; poll gets an empty batch); ' +
+        'matcher, and the call itself (dispatch and digest make one local DynamoDB query; poll gets an empty batch; ' +
+        'ops-notify publishes one alarm email to a local SNS); ' +
         'init = both (wall), init CPU = its CPU time; over bare node = the whole process minus a bare node start ' +
         '(and the ratio of the two); zipped = index.js and its source map, gzipped.',
     );
@@ -220,7 +228,7 @@ async function main(): Promise<void> {
         .join(', '),
     );
   } finally {
-    await dynamo.stop();
+    await Promise.all([dynamo.stop(), sns.stop()]);
     rmSync(outdir, { recursive: true, force: true });
   }
 }

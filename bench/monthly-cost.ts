@@ -29,6 +29,7 @@ const PRICE = {
   cloudwatchDashboardMonth: 3,
   cloudwatchLogsIngestGb: 0.5,
   schedulerInvocation: 1 / 1e6,
+  /** A customer-managed key; AWS-managed keys (alias/aws/sns) have no monthly fee, only this request price. */
   kmsKeyMonth: 1,
   kmsRequest: 0.03 / 10_000,
 };
@@ -65,15 +66,26 @@ const ASSUMED = {
   /** Log bytes per poll invocation (platform lines, one Powertools line per feed, the metrics document). */
   logBytesPerPollInvocation: 300 + POLL_BATCH_SIZE * 400 + 1_500,
   stateGb: 0.05,
+  /** Alarm state changes (each ALARM and each return to OK) a month: one notifier invocation and ops email each. */
+  alarmStateChangesPerMonth: 20,
+  /** Wall time of one notifier invocation at 128 MB, mostly a cold start; one Publish. */
+  notifierSeconds: 1,
+  opsEmailSubscribers: 1,
+  /** KMS requests SNS makes per publish to a topic encrypted at rest: a data key on publish, a decrypt on delivery. */
+  kmsRequestsPerPublish: 2,
 };
 
 interface StackFacts {
   pollMemoryMb: number;
   dispatchMemoryMb: number;
+  notifierMemoryMb: number;
   pollBatchSize: number;
   alarms: number;
   dashboards: number;
+  /** Customer-managed keys ($1 a month each). */
   kmsKeys: number;
+  /** Topics encrypted with SNS's AWS-managed key (no monthly fee; SNS's KMS requests are still billed). */
+  awsManagedKeyTopics: number;
   schedules: number;
   customMetrics: number;
 }
@@ -92,10 +104,14 @@ function stackFacts(): StackFacts {
   return {
     pollMemoryMb: memoryOf(stack.poller.poll.fn),
     dispatchMemoryMb: memoryOf(stack.poller.dispatch.fn),
+    notifierMemoryMb: memoryOf(stack.monitoring.notifier.fn),
     pollBatchSize: Number((mappings[0]?.Properties as { BatchSize?: number } | undefined)?.BatchSize ?? 10),
     alarms: count('AWS::CloudWatch::Alarm'),
     dashboards: count('AWS::CloudWatch::Dashboard'),
     kmsKeys: count('AWS::KMS::Key'),
+    awsManagedKeyTopics: Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: 'alias/aws/sns' } }),
+    ).length,
     schedules: count('AWS::Scheduler::Schedule'),
     customMetrics: Object.keys(MetricName).length,
   };
@@ -144,22 +160,28 @@ function monthly(
 
   const pollGbSeconds = cycles * pollInvocationsPerCycle * ASSUMED.pollBatchSeconds * (facts.pollMemoryMb / 1024);
   const dispatchGbSeconds = cycles * ASSUMED.dispatchSeconds * (facts.dispatchMemoryMb / 1024);
-  const lambdaRequests = cycles * (1 + pollInvocationsPerCycle);
-  const gbSeconds = pollGbSeconds + dispatchGbSeconds;
+  // The alarm notifier runs only when an alarm changes state.
+  const opsNotifications = ASSUMED.alarmStateChangesPerMonth;
+  const notifierGbSeconds = opsNotifications * ASSUMED.notifierSeconds * (facts.notifierMemoryMb / 1024);
+  const lambdaRequests = cycles * (1 + pollInvocationsPerCycle) + opsNotifications;
+  const gbSeconds = pollGbSeconds + dispatchGbSeconds + notifierGbSeconds;
 
   const sqsRequests =
     cycles * (Math.ceil(scenario.feeds / 10) + 2 * pollInvocationsPerCycle) +
     ASSUMED.idleReceivesPerMinute * ASSUMED.hoursPerMonth * 60;
   const logGb = (cycles * pollInvocationsPerCycle * ASSUMED.logBytesPerPollInvocation) / 1e9;
-  const emails = alerts * ASSUMED.emailSubscribers + 30 * ASSUMED.emailSubscribers; // alerts and daily digests
-  const publishes = alerts + 30;
+  // Alerts, daily digests, ops notifications.
+  const emails =
+    alerts * ASSUMED.emailSubscribers + 30 * ASSUMED.emailSubscribers + opsNotifications * ASSUMED.opsEmailSubscribers;
+  const publishes = alerts + 30 + opsNotifications;
+  const kmsRequests = publishes * ASSUMED.kmsRequestsPerPublish;
   const schedulerRuns = cycles + 30;
 
   const free = (used: number, allowance: number) => Math.max(0, used - allowance);
   return [
     {
       service: 'Lambda',
-      usage: `${fmt(lambdaRequests)} requests, ${fmt(gbSeconds)} GB-s (poll ${facts.pollMemoryMb} MB x ${fmt(cycles * pollInvocationsPerCycle)} x ${ASSUMED.pollBatchSeconds} s)`,
+      usage: `${fmt(lambdaRequests)} requests, ${fmt(gbSeconds)} GB-s (poll ${facts.pollMemoryMb} MB x ${fmt(cycles * pollInvocationsPerCycle)} x ${ASSUMED.pollBatchSeconds} s; ops notifier ${fmt(opsNotifications)} x)`,
       list: lambdaRequests * PRICE.lambdaRequest + gbSeconds * PRICE.lambdaGbSecondArm,
       afterFree:
         free(lambdaRequests, FREE.lambdaRequests) * PRICE.lambdaRequest +
@@ -183,7 +205,7 @@ function monthly(
     },
     {
       service: 'SNS',
-      usage: `${fmt(publishes)} publishes, ${fmt(emails)} emails`,
+      usage: `${fmt(publishes)} publishes, ${fmt(emails)} emails (${fmt(opsNotifications)} of each to ops)`,
       list: publishes * PRICE.snsPublish + emails * PRICE.snsEmail,
       afterFree: free(publishes, FREE.snsPublishes) * PRICE.snsPublish + free(emails, FREE.snsEmails) * PRICE.snsEmail,
     },
@@ -209,9 +231,11 @@ function monthly(
     },
     {
       service: 'KMS',
-      usage: `${facts.kmsKeys} customer managed key (topics), ~${fmt(publishes * 2)} requests`,
-      list: facts.kmsKeys * PRICE.kmsKeyMonth + publishes * 2 * PRICE.kmsRequest,
-      afterFree: facts.kmsKeys * PRICE.kmsKeyMonth + free(publishes * 2, FREE.kmsRequests) * PRICE.kmsRequest,
+      usage:
+        `${facts.kmsKeys} customer-managed keys; ${facts.awsManagedKeyTopics} topics under alias/aws/sns (no key ` +
+        `fee), ~${fmt(kmsRequests)} requests by SNS`,
+      list: facts.kmsKeys * PRICE.kmsKeyMonth + kmsRequests * PRICE.kmsRequest,
+      afterFree: facts.kmsKeys * PRICE.kmsKeyMonth + free(kmsRequests, FREE.kmsRequests) * PRICE.kmsRequest,
     },
   ];
 }
@@ -224,8 +248,9 @@ async function main(): Promise<void> {
   const counted = await measureStateCost(measuredFeeds);
   console.log(
     `stack: poll ${facts.pollMemoryMb} MB (batch ${facts.pollBatchSize}), dispatch ${facts.dispatchMemoryMb} MB, ` +
-      `${facts.alarms} alarms, ${facts.dashboards} dashboard, ${facts.kmsKeys} KMS key, ${facts.customMetrics} ` +
-      'custom metric names (one metric each: Powertools adds only the service dimension)',
+      `ops notifier ${facts.notifierMemoryMb} MB, ${facts.alarms} alarms, ${facts.dashboards} dashboard, ` +
+      `${facts.kmsKeys} customer-managed KMS keys (${facts.awsManagedKeyTopics} topics under alias/aws/sns), ` +
+      `${facts.customMetrics} custom metric names (one metric each: Powertools adds only the service dimension)`,
   );
   const perFeed = (cost: CycleCost) =>
     `${fmt(cost.rru / measuredFeeds, 2)} RRU + ${fmt(cost.wru / measuredFeeds, 2)} WRU per feed`;
@@ -240,7 +265,14 @@ async function main(): Promise<void> {
     { name: '100 feeds every 5 minutes', feeds: 100, periodMinutes: 5 },
     { name: '1,000 feeds every minute', feeds: 1_000, periodMinutes: 1 },
   ];
-  const totals: { scenario: Scenario; list: number; afterFree: number; smsPerAlert: number; alerts: number }[] = [];
+  const totals: {
+    scenario: Scenario;
+    list: number;
+    afterFree: number;
+    smsPerAlert: number;
+    alerts: number;
+    lines: Line[];
+  }[] = [];
   for (const scenario of scenarios) {
     const lines = monthly(scenario, facts, counted, measuredFeeds);
     console.log(`\n${scenario.name}`);
@@ -256,14 +288,16 @@ async function main(): Promise<void> {
         `SMS on top: ${fmt(alerts * ASSUMED.smsSubscribers)} messages x $${fmt(PRICE.snsSmsUs, 5)} = ` +
         `$${fmt(alerts * ASSUMED.smsSubscribers * PRICE.snsSmsUs, 2)} (US; plus a leased origination number)`,
     );
-    totals.push({ scenario, list, afterFree, smsPerAlert: PRICE.snsSmsUs, alerts });
+    totals.push({ scenario, list, afterFree, smsPerAlert: PRICE.snsSmsUs, alerts, lines });
   }
   const first = totals[0]!;
+  const largest = [...first.lines].sort((a, b) => b.afterFree - a.afterFree)[0]!;
   target(
     '100 feeds every 5 minutes < $1/month',
     first.afterFree < 1,
     `$${fmt(first.afterFree, 2)} after the free tier, $${fmt(first.list, 2)} at list price (SMS excluded); ` +
-      `the KMS key alone is $${fmt(facts.kmsKeys * PRICE.kmsKeyMonth, 2)}`,
+      `largest: ${largest.service} $${fmt(largest.afterFree, 2)}; customer-managed KMS keys ` +
+      `$${fmt(facts.kmsKeys * PRICE.kmsKeyMonth, 2)}`,
   );
 }
 

@@ -7,7 +7,6 @@ import { DigestSchedule } from './constructs/digest-schedule';
 import { Monitoring } from './constructs/monitoring';
 import { Poller } from './constructs/poller';
 import { StateTable } from './constructs/state-table';
-import { TopicKey } from './constructs/topic-key';
 
 export interface NewsAlertsStackProps extends StackProps {
   config: StackConfig;
@@ -15,7 +14,6 @@ export interface NewsAlertsStackProps extends StackProps {
 
 export class NewsAlertsStack extends Stack {
   readonly state: StateTable;
-  readonly topicKey: TopicKey;
   readonly topics: AlertTopics;
   readonly poller: Poller;
   readonly digest: DigestSchedule;
@@ -25,9 +23,7 @@ export class NewsAlertsStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.state = new StateTable(this, 'State');
-    this.topicKey = new TopicKey(this, 'TopicKey');
     this.topics = new AlertTopics(this, 'Topics', {
-      key: this.topicKey.key,
       alertSubscriptions: config.alertSubscriptions,
       digestSubscriptions: config.digestSubscriptions,
     });
@@ -47,10 +43,10 @@ export class NewsAlertsStack extends Stack {
       tracing: config.tracing,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      key: this.topicKey.key,
       poller: this.poller,
       digest: this.digest.digest,
       opsEmails: config.opsEmails,
+      tracing: config.tracing,
     });
     // What the README's deploy steps refer to: the table to delete after `cdk destroy`, the topics to subscribe to.
     new CfnOutput(this, 'StateTableName', { value: this.state.table.tableName });

@@ -72,7 +72,7 @@ const GSM7_BASIC = new Set(
 const GSM7_EXTENSION = new Set('^{}\\[~]|\u20ac');
 
 /** One line: invisible characters removed, line breaks and controls turned to spaces, whitespace collapsed. */
-function singleLine(text: string): string {
+export function singleLine(text: string): string {
   return text.replace(INVISIBLE_CHARS, '').replace(BREAKING_CHARS, ' ').replace(/\s+/g, ' ').trim();
 }
 
@@ -93,7 +93,7 @@ function foldChar(char: string): string {
 }
 
 /** Printable ASCII only: quotes and dashes straightened, accents dropped, anything else unrepresentable removed. */
-function toAscii(text: string): string {
+export function toAscii(text: string): string {
   let out = '';
   for (const char of singleLine(text)) {
     for (const folded of foldChar(char)) if (folded >= ' ' && folded <= '~') out += folded;
@@ -128,7 +128,7 @@ export function gsm7Length(text: string): number {
  * Shortens `text` to at most `budget` units (as measured by `measure`), ending in '...' when cut, preferring to cut
  * at a word boundary in the last third.
  */
-function truncate(text: string, budget: number, measure: (s: string) => number = (s) => s.length): string {
+export function truncate(text: string, budget: number, measure: (s: string) => number = (s) => s.length): string {
   if (measure(text) <= budget) return text;
   const room = budget - measure(ELLIPSIS);
   if (room <= 0) return ELLIPSIS.slice(0, Math.max(0, budget));

@@ -11,6 +11,8 @@ export const EnvName = {
   digestTopicArn: 'DIGEST_TOPIC_ARN',
   /** JSON list of the digest audiences ({key, entities?}) the digest topic's subscriptions filter on. */
   digestAudiences: 'DIGEST_AUDIENCES',
+  /** The ops topic the alarm notifier publishes to. */
+  opsTopicArn: 'OPS_TOPIC_ARN',
   /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
   watchlist: 'NEWS_ALERTS_WATCHLIST',
 } as const;
@@ -43,6 +45,11 @@ export interface DigestConfig {
   watchlist: Watchlist;
 }
 
+/** The alarm notifier needs its topic alone: it formats alarms, not news, so it carries no watchlist. */
+export interface OpsNotifyConfig {
+  opsTopicArn: string;
+}
+
 export class HandlerConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid handler configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
@@ -67,6 +74,9 @@ const digestEnvSchema = z.object({
   [EnvName.stateTableName]: nonEmpty,
   [EnvName.digestTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
   [EnvName.digestAudiences]: nonEmpty,
+});
+const opsNotifyEnvSchema = z.object({
+  [EnvName.opsTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
 });
 const dispatchEnvSchema = z.object({
   [EnvName.stateTableName]: nonEmpty,
@@ -119,6 +129,10 @@ export function digestConfigFromEnv(env: NodeJS.ProcessEnv): DigestConfig {
     audiences: checked(audiencesSchema, audiences, `env.${EnvName.digestAudiences}`),
     watchlist: watchlistFrom(env),
   };
+}
+
+export function opsNotifyConfigFromEnv(env: NodeJS.ProcessEnv): OpsNotifyConfig {
+  return { opsTopicArn: checked(opsNotifyEnvSchema, env, 'env')[EnvName.opsTopicArn] };
 }
 
 function checked<Schema extends z.ZodMiniType>(schema: Schema, value: unknown, source: string): z.infer<Schema> {

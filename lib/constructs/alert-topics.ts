@@ -1,6 +1,5 @@
 // The SNS topics users subscribe to: instant alerts and the daily digest, with their email and SMS subscriptions.
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { type ITopicSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { type CfnTopic, type ITopicSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, KIND_ATTRIBUTE } from '../../lambda/adapters/sns-alert-sink';
@@ -9,7 +8,6 @@ import { digestAudienceKey } from '../../lambda/core/digest';
 import type { TopicSubscription } from '../config';
 
 export interface AlertTopicsProps {
-  key: IKey;
   alertSubscriptions: TopicSubscription[];
   digestSubscriptions: TopicSubscription[];
 }
@@ -25,8 +23,8 @@ export class AlertTopics extends Construct {
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
     // No display name on the alerts topic: SNS would prefix it to every SMS, past the 160 characters formatSms keeps to.
-    this.alerts = newTopic(this, 'Alerts', props.key);
-    this.digest = newTopic(this, 'Digest', props.key, 'News alerts digest');
+    this.alerts = newTopic(this, 'Alerts');
+    this.digest = newTopic(this, 'Digest', 'News alerts digest');
     for (const subscription of props.alertSubscriptions) {
       this.alerts.addSubscription(toSnsSubscription(subscription, alertFilter(subscription)));
     }
@@ -36,9 +34,17 @@ export class AlertTopics extends Construct {
   }
 }
 
-/** A topic encrypted with the stack's key whose policy denies any request not made over TLS. */
-export function newTopic(scope: Construct, id: string, key: IKey, displayName?: string): Topic {
-  return new Topic(scope, id, { displayName, masterKey: key, enforceSSL: true });
+/** SNS's AWS-managed KMS key: free (a customer-managed key is $1 a month), rotated by AWS. */
+export const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
+
+/** A topic encrypted at rest with SNS's AWS-managed key whose policy denies any request not made over TLS. */
+export function newTopic(scope: Construct, id: string, displayName?: string): Topic {
+  const topic = new Topic(scope, id, { displayName, enforceSSL: true });
+  // Set on the resource, not as masterKey: CDK would write the alias as an ARN and, with this app's
+  // applyImportedAliasPermissionsToPrincipal flag, grant every publisher KMS actions on key/*. Publishers need no KMS
+  // grant: the AWS-managed key's own policy lets this account's principals use it through SNS.
+  (topic.node.defaultChild as CfnTopic).kmsMasterKeyId = AWS_MANAGED_SNS_KEY;
+  return topic;
 }
 
 /**

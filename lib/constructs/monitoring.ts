@@ -1,4 +1,6 @@
-// Operations: alarms to an ops topic (dead letters, function errors and throttles, feeds failing a day) and a dashboard.
+// Operations: alarms (dead letters, function errors and throttles, feeds failing a day) emailed to an ops topic by a
+// notifier function, and a dashboard.
+import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -11,37 +13,64 @@ import {
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../../lambda/handlers/metrics';
 import { newTopic } from './alert-topics';
-import type { NewsAlertsFunction } from './news-alerts-function';
+import { NewsAlertsFunction } from './news-alerts-function';
 import type { Poller } from './poller';
 
 export interface MonitoringProps {
-  key: IKey;
   poller: Poller;
   /** The daily digest function. */
   digest: NewsAlertsFunction;
   /** Subscribed to the ops topic (`-c opsEmail=`). */
   opsEmails: string[];
+  tracing: boolean;
 }
 
 const PERIOD = Duration.minutes(5);
+const HANDLERS_DIR = join(__dirname, '..', '..', 'lambda', 'handlers');
 
 export class Monitoring extends Construct {
   readonly opsTopic: Topic;
+  /**
+   * Every alarm's action: emails the state change to the ops topic. Alarms cannot publish to a topic encrypted with
+   * the AWS-managed SNS key themselves, and a customer-managed key they could use costs $1 a month.
+   */
+  readonly notifier: NewsAlertsFunction;
+  /** Alarm events the notifier failed to publish, after Lambda's two retries. */
+  readonly notifierDeadLetterQueue: Queue;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { poller } = props;
-    this.opsTopic = newTopic(this, 'Ops', props.key, 'news-alerts ops');
+    this.opsTopic = newTopic(this, 'Ops', 'news-alerts ops');
     for (const email of props.opsEmails) this.opsTopic.addSubscription(new EmailSubscription(email));
-    const notifyOps = new SnsAction(this.opsTopic);
+
+    this.notifierDeadLetterQueue = new Queue(this, 'OpsNotifierDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.notifier = new NewsAlertsFunction(this, 'OpsNotifier', {
+      entry: join(HANDLERS_DIR, 'ops-notify.ts'),
+      description: 'Emails CloudWatch alarm state changes to the ops topic',
+      // One Publish; the rest is the SDK's own retries on a throttled or failing call.
+      timeout: Duration.seconds(30),
+      memorySize: 128,
+      // Lambda's default two retries of an asynchronous invocation, then the dead-letter queue.
+      deadLetterQueue: this.notifierDeadLetterQueue,
+      tracing: props.tracing,
+    });
+    this.notifier.bindOpsTopic(this.opsTopic);
+    // Adds one invoke permission per alarm, for lambda.alarms.cloudwatch.amazonaws.com, this account and that alarm;
+    // ids unique per alarm whatever the app's feature flags (without the LambdaAction flag they would all collide).
+    const notifyOps = new LambdaAction(this.notifier.fn, { useUniquePermissionId: true });
     const alarmOnAnyOf = (alarmId: string, metric: IMetric, description: string) => {
       const alarm = new Alarm(this, alarmId, {
         metric,
@@ -78,6 +107,20 @@ export class Monitoring extends Construct {
       'FeedsFailingOverADay',
       customMetric(MetricName.FeedsFailingOverADay, undefined, Stats.MAXIMUM, Duration.hours(1)),
       'A watchlist feed has failed for more than a day: see the dispatch log for its URL and last error',
+    );
+    // The notifier's own failures alarm on its dead-letter queue, not on its errors: an errors alarm notified through
+    // a broken notifier would fail again and flip between ALARM and OK for as long as it stays broken. Dead letters
+    // stay (14 days), so this alarm changes state once: the notifier sends it if it works again, and otherwise the
+    // alarm stands in the console and the dashboard plots the notifier's errors.
+    const notifierDeadLetters = this.notifierDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: PERIOD,
+      statistic: Stats.MAXIMUM,
+    });
+    alarmOnAnyOf(
+      'OpsNotifierDeadLetters',
+      notifierDeadLetters,
+      'Alarm notifications failed three times and wait in the notifier dead-letter queue: see the other alarms in ' +
+        'the CloudWatch console, and the notifier log for why the ops topic refused them',
     );
 
     const polled = customMetric(MetricName.FeedsPolled, 'Feeds polled');
@@ -116,6 +159,8 @@ export class Monitoring extends Construct {
               statistic: Stats.MAXIMUM,
             }),
             ...functions.map(([name, { fn }]) => fn.metricErrors({ period: PERIOD, label: `${name} errors` })),
+            this.notifier.fn.metricErrors({ period: PERIOD, label: 'Ops notifier errors' }),
+            notifierDeadLetters.with({ label: 'Ops notifier dead letters' }),
           ]),
         ],
       ],

@@ -18,10 +18,15 @@ export interface NewsAlertsFunctionProps {
   description: string;
   timeout: Duration;
   memorySize: number;
-  /** Compiled into the bundle as a constant: the function reads no file at run time and Lambda's 4 KB env is no limit. */
-  watchlist: Watchlist;
+  /**
+   * Compiled into the bundle as a constant: the function reads no file at run time and Lambda's 4 KB env is no limit.
+   * Left out by a function that reads no watchlist (the alarm notifier).
+   */
+  watchlist?: Watchlist;
   /** Asynchronous invocations retried by Lambda on error (default 2). */
   retryAttempts?: number;
+  /** Where Lambda leaves an asynchronous event whose retries all failed. */
+  deadLetterQueue?: IQueue;
   /** X-Ray active tracing. */
   tracing?: boolean;
 }
@@ -79,6 +84,7 @@ export class NewsAlertsFunction extends Construct {
       role,
       logGroup: this.logGroup,
       retryAttempts: props.retryAttempts,
+      deadLetterQueue: props.deadLetterQueue,
       tracing: props.tracing === true ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -94,9 +100,10 @@ export class NewsAlertsFunction extends Construct {
         // The Node.js runtime provides AWS SDK v3.
         externalModules: ['@aws-sdk/*'],
         // Without subscribers: their addresses live in SNS alone, the functions never need them.
-        define: {
-          [BUNDLED_WATCHLIST_CONSTANT]: JSON.stringify(JSON.stringify({ ...props.watchlist, subscribers: [] })),
-        },
+        define:
+          props.watchlist === undefined
+            ? undefined
+            : { [BUNDLED_WATCHLIST_CONSTANT]: JSON.stringify(JSON.stringify({ ...props.watchlist, subscribers: [] })) },
       },
     });
   }
@@ -108,7 +115,7 @@ export class NewsAlertsFunction extends Construct {
     table.grant(this.fn, ...TABLE_ACTIONS[access]);
   }
 
-  /** Topic ARN in the env, sns:Publish on that topic, and what publishing needs of its KMS key. */
+  /** Topic ARN in the env and sns:Publish on that topic alone. */
   bindAlertTopic(topic: ITopic): void {
     this.fn.addEnvironment(EnvName.alertsTopicArn, topic.topicArn);
     this.grantPublish(topic);
@@ -120,10 +127,16 @@ export class NewsAlertsFunction extends Construct {
     this.grantPublish(topic);
   }
 
+  /** The ops topic's ARN in the env and publishing to it, for the alarm notifier. */
+  bindOpsTopic(topic: ITopic): void {
+    this.fn.addEnvironment(EnvName.opsTopicArn, topic.topicArn);
+    this.grantPublish(topic);
+  }
+
   private grantPublish(topic: ITopic): void {
-    // Not grantPublish: it grants kms:GenerateDataKey*, a wildcard; SNS asks a publisher for these two actions only.
+    // No KMS grant: the topics use the AWS-managed key alias/aws/sns, whose own key policy lets this account's
+    // principals use it through SNS. (topic.grantPublish would also grant KMS actions on key/* were a key set.)
     Grant.addToPrincipal({ grantee: this.fn, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
-    topic.masterKey?.grant(this.fn, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
   /** Queue URL in the env and sqs:SendMessage (SendMessageBatch too) on that queue alone. */

@@ -9,6 +9,7 @@ import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
 import { buildStackConfig } from '../../lib/config';
 import type { NewsAlertsFunction } from '../../lib/constructs/news-alerts-function';
 import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { ALARM_NAME, pollErrorsAlarmEvent } from '../support/alarm-event';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
@@ -191,3 +192,28 @@ test('a bundle started without its table reports a configuration error naming th
   // Nothing about the watchlist: it is in the bundle.
   expect(invocation.error?.message).not.toContain('NEWS_ALERTS_WATCHLIST');
 }, 60_000);
+
+test('the ops notifier bundle emails an alarm to the topic in its OPS_TOPIC_ARN, and fails when SNS refuses it', async () => {
+  const opsTopicArn = await sns.createTopic('bundle-ops');
+  const subscriber = await sns.subscribeQueue(opsTopicArn);
+  const invocation = await invoke(stack.monitoring.notifier, pollErrorsAlarmEvent(), { OPS_TOPIC_ARN: opsTopicArn });
+  expect(invocation.error).toBeUndefined();
+  const [email, ...extra] = await sns.receive(subscriber.queueUrl, 1);
+  expect(extra).toEqual([]);
+  expect(email?.Subject).toBe(`ALARM: ${ALARM_NAME}`);
+  expect(email?.Message).toContain('\nState: OK -> ALARM\n');
+  expect(invocation.result).toEqual({ alarm: ALARM_NAME, state: 'ALARM', messageId: email?.MessageId });
+  expect(invocation.logs).toContainEqual(
+    expect.objectContaining({
+      message: 'ops notified',
+      alarm: ALARM_NAME,
+      function_request_id: LAMBDA_CONTEXT.awsRequestId,
+    }),
+  );
+
+  // The invocation fails, so Lambda retries it and then leaves it in the dead-letter queue.
+  const refused = await invoke(stack.monitoring.notifier, pollErrorsAlarmEvent(), {
+    OPS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:deleted-ops-topic',
+  });
+  expect(refused.error).toEqual({ name: 'NotFoundException', message: 'Topic does not exist' });
+}, 90_000);

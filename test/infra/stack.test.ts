@@ -24,7 +24,6 @@ let template: Template;
 /** Logical ids of the resources the assertions refer to. */
 let ids: Record<
   | 'table'
-  | 'key'
   | 'alerts'
   | 'digest'
   | 'ops'
@@ -34,20 +33,23 @@ let ids: Record<
   | 'pollRole'
   | 'pollLogs'
   | 'dispatch'
-  | 'dispatchRole',
+  | 'dispatchRole'
+  | 'notifier'
+  | 'notifierRole'
+  | 'notifierLogs'
+  | 'notifierDlq',
   string
 >;
 
-// Synthesized once: bundling the two functions with esbuild takes seconds.
+// Synthesized once: bundling the functions with esbuild takes seconds.
 beforeAll(() => {
   app = projectApp(CONTEXT);
   stack = new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
   template = Template.fromStack(stack);
   const id = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
-  const { poller, topics } = stack;
+  const { poller, topics, monitoring } = stack;
   ids = {
     table: id(stack.state.table),
-    key: id(stack.topicKey.key),
     alerts: id(topics.alerts),
     digest: id(topics.digest),
     ops: id(stack.monitoring.opsTopic),
@@ -58,6 +60,10 @@ beforeAll(() => {
     pollLogs: id(poller.poll.logGroup),
     dispatch: id(poller.dispatch.fn),
     dispatchRole: id(poller.dispatch.fn.role!),
+    notifier: id(monitoring.notifier.fn),
+    notifierRole: id(monitoring.notifier.fn.role!),
+    notifierLogs: id(monitoring.notifier.logGroup),
+    notifierDlq: id(monitoring.notifierDeadLetterQueue),
   };
 }, 180_000);
 
@@ -88,29 +94,22 @@ describe('state table', () => {
 });
 
 describe('topics', () => {
-  test('every topic is encrypted with the rotating customer-managed key', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    const topics = template.findResources('AWS::SNS::Topic');
-    expect(Object.keys(topics).sort()).toEqual([ids.alerts, ids.digest, ids.ops].sort());
-    for (const topic of Object.values(topics)) {
-      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [ids.key, 'Arn'] });
-    }
+  test('every topic (alerts, digest, ops) is encrypted at rest with the AWS-managed SNS key', () => {
+    const underAwsManagedKey = template.findResources('AWS::SNS::Topic', {
+      Properties: { KmsMasterKeyId: 'alias/aws/sns' },
+    });
+    const all = template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(underAwsManagedKey).sort()).toEqual([ids.alerts, ids.digest, ids.ops].sort());
+    expect(Object.keys(all).sort()).toEqual(Object.keys(underAwsManagedKey).sort());
   });
 
-  test('the key policy lets CloudWatch alarms and SNS use the key for this account only', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            // sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders principals and actions
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'] },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          }),
-        ]),
-      },
-    });
+  test('the stack has no customer-managed key to pay for, and no role is granted any KMS action', () => {
+    expect(template.findResources('AWS::KMS::Key')).toEqual({});
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+    // The AWS-managed key's own policy lets this account's principals use it through SNS: publishers need no grant.
+    expect(statements.flatMap(actionsOf).filter((action) => action.toLowerCase().startsWith('kms:'))).toEqual([]);
   });
 
   test.each(['alerts', 'digest', 'ops'] as const)('the %s topic policy denies requests not made over TLS', (topic) => {
@@ -281,13 +280,20 @@ describe('poller', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
-  test('the watchlist is compiled into each bundle, without the subscribers', () => {
+  test('the watchlist is compiled into each bundle that reads it, without the subscribers', () => {
     const assembly = app.synth();
     const bundles = readdirSync(assembly.directory)
       .filter((entry) => entry.startsWith('asset.'))
       .map((entry) => readFileSync(join(assembly.directory, entry, 'index.js'), 'utf8'));
-    expect(bundles).toHaveLength(3);
-    for (const bundle of bundles) {
+    expect(bundles).toHaveLength(4);
+    // The alarm notifier formats alarms, not news: its bundle carries no watchlist at all.
+    const [notifierBundle, ...others] = [...bundles].sort(
+      (a, b) => Number(b.includes('alarmsV2')) - Number(a.includes('alarmsV2')),
+    );
+    expect(notifierBundle).toContain('alarmsV2');
+    expect(notifierBundle).not.toContain('Zephyrine Quill');
+    expect(notifierBundle).toMatch(/require\("@aws-sdk\/client-sns"\)/);
+    for (const bundle of others) {
       expect(bundle).toContain('Zephyrine Quill');
       expect(bundle).toContain('https://news.example.net/rss');
       expect(bundle).not.toContain('krebs-watcher@example.com');
@@ -331,9 +337,9 @@ describe('least privilege', () => {
     for (const statement of statements) expect(resourcesOf(statement)).not.toContain('*');
   });
 
-  test('poll may use its table, its topic (and key), its queue and its log group, nothing else', () => {
+  test('poll may use its table, its topic, its queue and its log group, nothing else', () => {
     const statements = statementsOf(ids.pollRole);
-    const allowed = [ids.table, ids.alerts, ids.key, ids.queue, ids.pollLogs];
+    const allowed = [ids.table, ids.alerts, ids.queue, ids.pollLogs];
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       const referenced = resourcesOf(statement).flatMap(referencedIds);
@@ -402,19 +408,105 @@ describe('least privilege', () => {
     expect(granted(ids.dispatchRole)).toContain('sqs:SendMessage');
     // Dispatch reads feed state only through listFeeds, one Query.
     expect(granted(ids.dispatchRole)).toContain('dynamodb:Query');
+    expect(commandsIn('handlers/ops-notify.ts')).toEqual(['Publish']);
+    expect(granted(ids.notifierRole)).toContain('sns:Publish');
+  });
+
+  test('the alarm notifier may publish to the ops topic and nothing else, beside its dead letters and its logs', () => {
+    const statements = statementsOf(ids.notifierRole).map(({ Effect, Action, Resource }) => ({
+      Effect,
+      Action: [Action].flat().sort(),
+      Resource,
+    }));
+    expect(statements).toHaveLength(3);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: ids.ops } },
+        // Lambda sends an event whose retries all failed to the dead-letter queue with the function's role.
+        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': [ids.notifierDlq, 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [ids.notifierLogs, 'Arn'] },
+        },
+      ]),
+    );
   });
 
   test('functions have their own roles, with no AWS managed policy', () => {
-    for (const roleId of [ids.pollRole, ids.dispatchRole]) {
+    for (const roleId of [ids.pollRole, ids.dispatchRole, ids.notifierRole]) {
       expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
 });
 
 describe('monitoring', () => {
-  const toOps = () => ({ AlarmActions: [{ Ref: ids.ops }], OKActions: [{ Ref: ids.ops }] });
+  const notifierArn = () => ({ 'Fn::GetAtt': [ids.notifier, 'Arn'] });
+  const toOps = () => ({ AlarmActions: [notifierArn()], OKActions: [notifierArn()] });
+  const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
 
-  test('dead-letter queue depth above zero alarms to the ops topic', () => {
+  test('every alarm, when it fires and when it clears, invokes the notifier and nothing else', () => {
+    expect(alarms().length).toBe(9);
+    for (const [, alarm] of alarms()) {
+      expect(alarm.Properties).toMatchObject(toOps());
+      expect(alarm.Properties.InsufficientDataActions).toBeUndefined();
+    }
+  });
+
+  test('CloudWatch alarms may invoke the notifier only from this account, each alarm by its own ARN', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map(
+      (permission) => permission.Properties,
+    );
+    expect(permissions.map((permission) => permission.SourceArn).sort()).toEqual(
+      alarms()
+        .map(([alarmId]) => ({ 'Fn::GetAtt': [alarmId, 'Arn'] }))
+        .sort(),
+    );
+    for (const permission of permissions) {
+      expect(permission).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: notifierArn(),
+        Principal: 'lambda.alarms.cloudwatch.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      });
+    }
+  });
+
+  test('the notifier knows the ops topic, carries no watchlist, and keeps what it failed to send in a dead-letter queue', () => {
+    const fn = template.toJSON().Resources[ids.notifier].Properties;
+    expect(fn).toMatchObject({
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Environment: { Variables: { OPS_TOPIC_ARN: { Ref: ids.ops } } },
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [ids.notifierDlq, 'Arn'] } },
+    });
+    // An asynchronous invocation (an alarm action) is retried twice by Lambda before it goes to the queue.
+    expect(
+      template.findResources('AWS::Lambda::EventInvokeConfig', { Properties: { FunctionName: { Ref: ids.notifier } } }),
+    ).toEqual({});
+    expect(template.toJSON().Resources[ids.notifierDlq].Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  test('the notifier does not alarm on its own errors (it would notify through itself in a loop): its dead letters alarm', () => {
+    const watched = alarms().map(([, alarm]) => alarm.Properties);
+    for (const alarm of watched) {
+      expect(alarm.Dimensions).not.toContainEqual({ Name: 'FunctionName', Value: { Ref: ids.notifier } });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.notifierDlq, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ...toOps(),
+    });
+  });
+
+  test('dead-letter queue depth above zero alarms to the ops notifier', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -430,7 +522,7 @@ describe('monitoring', () => {
     ['poll', 'Throttles'],
     ['dispatch', 'Errors'],
     ['dispatch', 'Throttles'],
-  ] as const)('%s %s alarm to the ops topic', (fn, metric) => {
+  ] as const)('%s %s alarm to the ops notifier', (fn, metric) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: metric,
@@ -462,6 +554,14 @@ describe('monitoring', () => {
       expect(plotted).toContainEqual(['NewsAlerts', name, 'service', 'news-alerts', expect.any(Object)]);
     }
     expect(plotted).toContainEqual([expect.objectContaining({ expression: '100 * notModified / polled' })]);
+    // The notifier's own failures are on the dashboard, since no alarm reports them through it.
+    expect(plotted).toContainEqual([
+      'AWS/Lambda',
+      'Errors',
+      'FunctionName',
+      expect.anything(),
+      expect.objectContaining({ label: 'Ops notifier errors' }),
+    ]);
     expect(plotted).toContainEqual([
       'NewsAlerts',
       'FeedsNotModified',

@@ -1,6 +1,7 @@
 // Infrastructure policy, walked generically over the synthesized stack (default options, and every option on):
 // every IAM statement of every identity, trust and resource policy is specific or its wildcard has a written reason;
-// table, queues and topics are encrypted at rest and refuse plain HTTP; cdk-nag AwsSolutions finds nothing unexplained.
+// only AWS services of this account may invoke a function; table, queues and topics are encrypted at rest and refuse
+// plain HTTP; cdk-nag AwsSolutions finds nothing unexplained.
 import path from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -11,25 +12,9 @@ import { NewsAlertsStack } from '../../lib/news-alerts-stack';
 /**
  * Wildcards in resource policies, which cdk-nag does not look at, each with the reason it is there. (Wildcards in
  * identity policies must carry an acknowledgement with a reason on their construct, which cdk-nag demands anyway.)
+ * None today: the key policy they were for went with the customer-managed key (the topics use alias/aws/sns).
  */
-const RESOURCE_POLICY_WILDCARDS: { type: string; action: string; resource: string; reason: string }[] = [
-  {
-    type: 'AWS::KMS::Key',
-    action: 'kms:*',
-    resource: '*',
-    reason:
-      'The key policy statement for the account root (the CDK and AWS default): without it no IAM policy can ever ' +
-      'grant use of the key and it becomes unmanageable. In a key policy, Resource "*" means this key only.',
-  },
-  {
-    type: 'AWS::KMS::Key',
-    action: 'kms:GenerateDataKey*',
-    resource: '*',
-    reason:
-      'SNS and CloudWatch alarms encrypt messages for the topics with data keys of every kind SNS asks for; ' +
-      '"*" is this key, and the aws:SourceAccount condition keeps other accounts out.',
-  },
-];
+const RESOURCE_POLICY_WILDCARDS: { type: string; action: string; resource: string; reason: string }[] = [];
 
 interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -105,11 +90,33 @@ function statementsOf(resources: Synthesized['resources']): FoundStatement[] {
       }
     } else if (type === 'AWS::KMS::Key') {
       add(logicalId, type, 'resource', properties.KeyPolicy);
+    } else if (type === 'AWS::Lambda::Permission') {
+      // One statement of the function's resource policy, as Lambda writes it from these properties.
+      add(logicalId, type, 'resource', { Statement: [lambdaPermissionStatement(properties)] });
     } else if (/^AWS::(SNS::TopicPolicy|SQS::QueuePolicy|S3::BucketPolicy|Logs::ResourcePolicy)$/.test(type)) {
       add(logicalId, type, 'resource', properties.PolicyDocument);
     }
   }
   return found;
+}
+
+function lambdaPermissionStatement(properties: Record<string, unknown>): Statement {
+  const principal = String(properties.Principal);
+  const condition: Record<string, Record<string, unknown>> = {};
+  if (properties.SourceAccount !== undefined)
+    condition.StringEquals = { 'AWS:SourceAccount': properties.SourceAccount };
+  if (properties.SourceArn !== undefined) condition.ArnLike = { 'AWS:SourceArn': properties.SourceArn };
+  return {
+    Effect: 'Allow',
+    Action: String(properties.Action),
+    Resource: properties.FunctionName,
+    Principal: principal.endsWith('.amazonaws.com')
+      ? { Service: principal }
+      : principal === '*'
+        ? '*'
+        : { AWS: principal },
+    Condition: Object.keys(condition).length > 0 ? condition : undefined,
+  };
 }
 
 /** A resource as cdk-nag names it in a finding: `<Id.Attr>` for GetAtt, `<Id>` for Ref, joins concatenated. */
@@ -209,7 +216,21 @@ describe.each(Object.entries(VARIANTS))('the stack synthesized with %s', (_varia
     }
   });
 
-  it('encrypts at rest: the table, every queue (the dead-letter queue too) and every topic with a rotating key', () => {
+  it('only AWS services acting for this account may invoke a function, each from one named source', () => {
+    const invokers = statements.filter((found) => found.type === 'AWS::Lambda::Permission');
+    // CloudWatch alarms invoke the ops notifier: one permission per alarm.
+    expect(invokers.length).toBe(ofType('AWS::CloudWatch::Alarm').length);
+    for (const { statement } of invokers) {
+      expect(statement).toMatchObject({ Effect: 'Allow', Action: 'lambda:InvokeFunction' });
+      expect(Object.keys(statement.Principal as object)).toEqual(['Service']);
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'AWS:SourceArn': { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      });
+    }
+  });
+
+  it('encrypts at rest: the table, every queue (the dead-letter queues too) and every topic', () => {
     const tables = ofType('AWS::DynamoDB::Table');
     expect(tables.length).toBeGreaterThan(0);
     for (const [, table] of tables) expect(table.Properties?.SSESpecification).toMatchObject({ SSEEnabled: true });
@@ -222,12 +243,8 @@ describe.each(Object.entries(VARIANTS))('the stack synthesized with %s', (_varia
     }
     const topics = ofType('AWS::SNS::Topic');
     expect(topics.length).toBeGreaterThan(0);
-    const keys = new Set(ofType('AWS::KMS::Key').map(([id]) => id));
-    for (const [, topic] of topics) {
-      const key = topic.Properties?.KmsMasterKeyId as { 'Fn::GetAtt'?: string[] } | undefined;
-      expect(keys.has(key?.['Fn::GetAtt']?.[0] ?? '')).toBe(true);
-    }
-    for (const [, key] of ofType('AWS::KMS::Key')) expect(key.Properties?.EnableKeyRotation).toBe(true);
+    // SNS's AWS-managed key: AWS rotates it every year, and its policy admits this account's principals via SNS only.
+    for (const [, topic] of topics) expect(topic.Properties?.KmsMasterKeyId).toBe('alias/aws/sns');
   });
 
   it('refuses plain HTTP: every topic and every queue has a policy denying requests without TLS', () => {
