@@ -1,4 +1,5 @@
 // Poll cycle: N feeds x 50 items from a loopback server with 100 ms latency, through fetch, parse, match and file state.
+import { availableParallelism } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { normalizeItem } from '../lambda/core/normalize';
@@ -6,7 +7,12 @@ import { parseFeed } from '../lambda/core/parse';
 import { corpusFiles, readCorpusFile } from '../test/support/corpus';
 import { type FeedServerConfig, startFeedServerChild } from './support/feed-server-process';
 import { benchFeedXml } from './support/news-corpus';
-import { type CycleFigures, type PollCycleResult, runPollCycleChild } from './support/poll-cycle-process';
+import {
+  type CycleFigures,
+  type PollCycleConfig,
+  type PollCycleResult,
+  runPollCycleChild,
+} from './support/poll-cycle-process';
 import { benchFlags, fmt, heading, median, mib, ms, table, target } from './support/report';
 
 const { quick } = benchFlags();
@@ -19,7 +25,12 @@ const CONCURRENCY_SWEEP = quick ? [] : [16];
 const MAIN_SCALE = 1_000;
 const now = Date.now();
 
-async function measure(feeds: number, concurrency: number, gzip = true): Promise<PollCycleResult> {
+async function measure(
+  feeds: number,
+  concurrency: number,
+  gzip = true,
+  reader: PollCycleConfig['reader'] = 'as-the-cli-does',
+): Promise<PollCycleResult> {
   const config: FeedServerConfig = {
     feeds,
     latencyMs: LATENCY_MS,
@@ -33,6 +44,7 @@ async function measure(feeds: number, concurrency: number, gzip = true): Promise
     return await runPollCycleChild({
       feedUrls: Array.from({ length: feeds }, (_, index) => server.feedUrl(index)),
       concurrency,
+      reader,
     });
   } finally {
     await server.stop();
@@ -74,7 +86,8 @@ async function parseBreakdown(documents: number): Promise<{ rssParser: number; p
 async function main(): Promise<void> {
   heading(
     `poll cycle: ${ITEMS_PER_FEED} items per feed, gzipped RSS from a child-process server on 127.0.0.1 adding ` +
-      `${LATENCY_MS} ms per response; HttpFeedSource, parseFeed, normalize, match (default watchlist), ` +
+      `${LATENCY_MS} ms per response; HttpFeedSource (connections reused), parseFeed + normalize on worker threads ` +
+      `as the local command does for 50+ feeds, match (default watchlist), ` +
       `FileStateStore; pollFeeds concurrency ${CONCURRENCY}`,
   );
   const results = new Map<number, PollCycleResult>();
@@ -136,6 +149,17 @@ async function main(): Promise<void> {
       `parseFeed (charset + rss-parser + mapping) ${ms(parse.parseFeed, 2)}, normalizeItem x${ITEMS_PER_FEED} ` +
       `${ms(parse.normalize, 2)}: rss-parser is ${fmt((parse.rssParser / perDocument) * 100)}% of parse+normalize; ` +
       `${fmt(MAIN_SCALE)} documents = ${ms(perDocument * MAIN_SCALE)}`,
+  );
+
+  // The same cycle with every document parsed on the event loop, as before worker threads (and as the Lambda does).
+  const inline = await measure(MAIN_SCALE, CONCURRENCY, true, 'inline');
+  const workers = results.get(MAIN_SCALE)!;
+  console.log(
+    `\nparsing on worker threads (${availableParallelism()} cores here) against on the event loop, ${fmt(MAIN_SCALE)} ` +
+      `feeds, same run: cycle ${ms(workers.first.wallMs)} vs ${ms(inline.first.wallMs)} ` +
+      `(${fmt(inline.first.wallMs / workers.first.wallMs, 2)}x faster); loop busy ${fmt(workers.first.loopBusy * 100)}% ` +
+      `vs ${fmt(inline.first.loopBusy * 100)}%; process CPU ${ms(workers.first.cpuMs)} vs ${ms(inline.first.cpuMs)}; ` +
+      `peak RSS ${mib(workers.peakRssBytes, 0)} vs ${mib(inline.peakRssBytes, 0)}`,
   );
 
   if (CONCURRENCY_SWEEP.length > 0) {
