@@ -267,22 +267,30 @@ async function main(): Promise<void> {
     `${fmt(unchangedReads, 3)} reads and ${fmt(unchangedWrites, 3)} writes per feed ` +
       `(${fmt(unchanged.reads)} reads in all: dispatch's listFeeds)`,
   );
-  // What the item dedupe costs: the feed's read-ahead, the claim, and the sent (or recorded-silently) rows.
-  const itemMethods = ['prefetchItems', 'claimItem', 'markSent', 'recordSilently', 'isItemDone', 'releaseClaim'];
-  const itemRequests = itemMethods.reduce((sum, method) => sum + (oneNewItem.byMethod.get(method)?.requests ?? 0), 0);
+  // What the item dedupe adds: its writes (claim, sent or recorded rows) and whatever read it needs beyond the story
+  // lookup's. The read-ahead reads an item's rows together with its story's band rows, so it replaces the story
+  // lookup's own read; the same run without it (each claim and each story lookup reads for itself) shows how many.
+  const requestsOf = (result: typeof oneNewItem, methods: string[]) =>
+    methods.reduce((sum, method) => sum + (result.byMethod.get(method)?.requests ?? 0), 0);
+  const itemWrites = ['claimItem', 'markSent', 'recordSilently', 'releaseClaim'];
   const { newItems } = oneNewItem;
   const before = (await measureStateCost(feedCount, false)).oneNewItem;
-  const beforeItems = itemMethods.reduce((sum, method) => sum + (before.byMethod.get(method)?.requests ?? 0), 0);
+  const readAhead = requestsOf(oneNewItem, ['prefetchItems', 'isItemDone']);
+  const storyReadsReplaced = requestsOf(before, ['findStoryRefs']) - requestsOf(oneNewItem, ['findStoryRefs']);
+  const dedupe = requestsOf(oneNewItem, itemWrites) + Math.max(0, readAhead - storyReadsReplaced);
+  const beforeDedupe = requestsOf(before, [...itemWrites, 'prefetchItems', 'isItemDone']);
   console.log(
-    `\nsame run without the read-ahead (each claim reads for itself, as before): (b) costs ` +
-      `${fmt(beforeItems / newItems, 2)} item-state requests per new item, ${fmt(before.requests / newItems, 2)} in all`,
+    `\nsame run without the read-ahead (each claim and each story lookup reads for itself): (b) costs ` +
+      `${fmt(beforeDedupe / newItems, 2)} dedupe requests per new item, ${fmt(before.requests / newItems, 2)} in all ` +
+      `(${fmt(oneNewItem.requests / newItems, 2)} with it)`,
   );
   target(
     '<= 2 requests per new item',
-    itemRequests / newItems <= 2,
-    `${fmt(itemRequests / newItems, 2)} item-state requests per new item (${fmt(itemRequests)} for ${fmt(newItems)}: ` +
-      `one read per changed feed, a conditional claim, a sent or recorded write); the whole cycle ` +
-      `${fmt(oneNewItem.requests / newItems, 2)} per new item with story rows and feed state`,
+    dedupe / newItems <= 2,
+    `${fmt(dedupe / newItems, 2)} dedupe requests per new item (${fmt(dedupe)} for ${fmt(newItems)}: a conditional ` +
+      `claim and a sent or recorded write; the item's rows are read in the one BatchGetItem that also reads its ` +
+      `story's band rows, ${fmt(readAhead)} reads that replaced ${fmt(storyReadsReplaced)} story lookups); the whole ` +
+      `cycle ${fmt(oneNewItem.requests / newItems, 2)} per new item with story rows and feed state`,
   );
 }
 

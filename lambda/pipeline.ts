@@ -24,6 +24,7 @@ import {
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from './core/types';
 import {
   type AlertSink,
+  type ClaimOutcome,
   type Clock,
   type DocumentReader,
   FeedError,
@@ -162,20 +163,25 @@ export function pollFeed(
   return pollOneFeed(feed, ports, options, prior, storyFiler(ports.state, options));
 }
 
-type FileItem = (item: StoryItem, entityIds: string[], at: number) => Promise<StoryFiling>;
-
 /**
- * Files items on stories one at a time, so feeds polled side by side in this process see each other's stories (a
- * story carried by two feeds that answer at once still alerts once). A dry run files in memory over the stored
- * stories: its preview clusters as a real poll would, and writes nothing.
+ * Runs the claim and story filing of one item at a time, so feeds polled side by side in this process see each
+ * other's stories (a story carried by two feeds that answer at once still alerts once). A dry run files in memory over
+ * the stored stories: its preview clusters as a real poll would, and writes nothing.
  */
-function storyFiler(state: StateStore, options: PollOptions): FileItem {
-  const store = options.dryRun ? new PreviewStoryStore(state) : state;
+interface StoryFiler {
+  store: StoryFilingStore;
+  serially<T>(work: () => Promise<T>): Promise<T>;
+}
+
+function storyFiler(state: StateStore, options: PollOptions): StoryFiler {
   let previous: Promise<unknown> = Promise.resolve();
-  return (item, entityIds, at) => {
-    const filing = previous.then(() => fileOnStory(store, item, entityIds, at));
-    previous = filing.catch(() => undefined);
-    return filing;
+  return {
+    store: options.dryRun ? new PreviewStoryStore(state) : state,
+    serially(work) {
+      const run = previous.then(work);
+      previous = run.catch(() => undefined);
+      return run;
+    },
   };
 }
 
@@ -184,7 +190,7 @@ async function pollOneFeed(
   ports: PollPorts,
   options: PollOptions,
   prior: FeedState | undefined,
-  fileItem: FileItem,
+  filer: StoryFiler,
 ): Promise<FeedOutcome> {
   const now = ports.clock.now();
   const state = prior ?? (await ports.state.getFeed(feed.url));
@@ -221,13 +227,14 @@ async function pollOneFeed(
     return { ...outcome, status: 'not-modified' };
   }
 
-  const found = await findAlerts(items, feed, state, now, ports.state, fileItem, options);
+  const found = await findAlerts(items, feed, state, now, ports.state, filer, options);
   const published = options.dryRun ? { sent: found.alerts, failed: 0 } : await publish(found, ports, options, now);
   if (!options.dryRun) {
     // After a failed publish, or an item another poller holds and might fail to send, keep the old validators: the
     // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
     const validators = published.failed > 0 || found.busy > 0 ? state : response;
-    await ports.state.putFeed(succeededState(feed, state, now, validators));
+    const itemKeys = found.doneKeys.length > 0 ? sortedUnique(found.doneKeys) : undefined;
+    await ports.state.putFeed(withoutUndefined({ ...succeededState(feed, state, now, validators), itemKeys }));
   }
   return {
     ...outcome,
@@ -255,7 +262,7 @@ export async function pollFeeds(
   },
 ): Promise<FeedOutcome[]> {
   const outcomes: FeedOutcome[] = new Array(feeds.length);
-  const fileItem = storyFiler(ports.state, options);
+  const filer = storyFiler(ports.state, options);
   let nextIndex = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -263,7 +270,7 @@ export async function pollFeeds(
       const feed = feeds[index]!;
       let outcome: FeedOutcome;
       try {
-        outcome = await pollOneFeed(feed, ports, options, undefined, fileItem);
+        outcome = await pollOneFeed(feed, ports, options, undefined, filer);
       } catch (error) {
         outcome = { ...emptyOutcome(feed), status: 'error', error: errorMessage(error) };
       }
@@ -297,6 +304,8 @@ interface FoundAlerts {
   /** Would-be alerts of a dry run. */
   alerts: Alert[];
   joined: StoryJoin[];
+  /** Keys of matching items dealt with for good (alerted before, recorded, joined): the feed remembers them. */
+  doneKeys: string[];
 }
 
 async function findAlerts(
@@ -305,49 +314,60 @@ async function findAlerts(
   state: FeedState | undefined,
   now: number,
   store: StateStore,
-  fileItem: FileItem,
+  filer: StoryFiler,
   options: PollOptions,
 ): Promise<FoundAlerts> {
-  const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [] };
+  const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [], doneKeys: [] };
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
+  // Matching items the previous document held and that were dealt with then: done, without asking the store.
+  const doneBefore = new Set(state?.itemKeys);
   // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
   // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
   const matching = [...items]
     .sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now))
     .map((item) => ({ item, entityMatches: options.matcher.match(item) }))
-    .filter(({ entityMatches }) => entityMatches.length > 0)
-    .map(({ item, entityMatches }) => {
-      const record: ItemRecord = { identity: itemIdentity(item), feedUrl: feed.url, title: item.title };
-      const backfill = firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom);
-      return { item, entityMatches, record, backfill };
-    });
-  // One lookup for every item about to be claimed, rather than one each.
-  await store.prefetchItems?.(matching.filter(({ backfill }) => !backfill).map(({ record }) => record));
-  for (const { item, entityMatches, record, backfill } of matching) {
+    .filter(({ entityMatches }) => entityMatches.length > 0);
+  for (const { item, entityMatches } of matching) {
     found.matches += 1;
-    if (backfill) {
-      found.backfilled += 1;
-      if (!options.dryRun) await store.recordSilently(record, now);
+    const record: ItemRecord = { identity: itemIdentity(item), feedUrl: feed.url, title: item.title };
+    const { key } = record.identity;
+    if (doneBefore.has(key)) {
+      found.doneKeys.push(key);
       continue;
     }
-    if (options.dryRun) {
-      if (await store.isItemDone?.(record, now)) continue;
-    } else {
-      const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
-      if (claim === 'busy') found.busy += 1;
-      if (claim !== 'claimed') continue;
+    if (firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom)) {
+      found.backfilled += 1;
+      if (!options.dryRun) await store.recordSilently(record, now);
+      found.doneKeys.push(key);
+      continue;
     }
     const entityIds = entityMatches.map((match) => match.entityId);
     // The publication time places the item among its story's coverage; a missing or future date means "now".
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
-    const filing = await fileItem({ key: record.identity.key, ...item }, entityIds, at);
+    const storyItem: StoryItem = { key, ...item };
+    const filed = await filer.serially(async (): Promise<StoryFiling | ClaimOutcome> => {
+      // One read for the item's own rows and the story rows its filing looks up next.
+      await store.prefetchItems?.([record], storyKeysOf(storyItem, entityIds).bandKeys);
+      if (options.dryRun) {
+        if (await store.isItemDone?.(record, now)) return 'done';
+      } else {
+        const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+        if (claim !== 'claimed') return claim;
+      }
+      return fileOnStory(filer.store, storyItem, entityIds, at);
+    });
+    if (filed === 'busy') found.busy += 1;
+    if (filed === 'done') found.doneKeys.push(key);
+    if (typeof filed === 'string') continue;
+    const filing = filed;
     record.storyId = filing.story.id;
     if (filing.joined) {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
     }
     if (filing.joined && filing.addedEntities.length === 0) {
       if (!options.dryRun) await store.recordSilently(record, now);
+      found.doneKeys.push(key);
       // Coverage that arrives before the story's alert is sent rides along in it.
       const pending = [...found.pending.map((p) => p.alert), ...found.alerts].find(
         (a) => a.storyId === filing.story.id,
@@ -403,6 +423,13 @@ export interface StoryItem {
   link?: string;
 }
 
+/** The item's story title, signature and band keys: what filing it looks up (and the poll reads ahead). */
+function storyKeysOf(item: StoryItem, entityIds: string[]) {
+  const title = item.title.slice(0, STORY_TITLE_MAX_CHARS);
+  const signature = storySignature({ title, summary: item.summary, publisher: item.publisher });
+  return { title, signature, bandKeys: storyBandKeys(signature, entityIds) };
+}
+
 /**
  * Files one matching item on its story in one pass (docs/stories.md): signature -> band keys -> candidates ->
  * chooseStory. It joins the best candidate story, or starts a new one, naming the latest earlier story of its
@@ -414,9 +441,7 @@ export async function fileOnStory(
   entityIds: string[],
   at: number,
 ): Promise<StoryFiling> {
-  const title = item.title.slice(0, STORY_TITLE_MAX_CHARS);
-  const signature = storySignature({ title, summary: item.summary, publisher: item.publisher });
-  const bandKeys = storyBandKeys(signature, entityIds);
+  const { title, signature, bandKeys } = storyKeysOf(item, entityIds);
   const candidates = bandKeys.length > 0 ? await store.findStoryRefs(bandKeys) : [];
   const source: StorySource = withoutUndefined({
     publisher: item.publisher,
@@ -544,6 +569,7 @@ async function publish(
     if (result?.ok) {
       await ports.state.markSent(pending.record, now, pending.alert.id);
       sent.push(pending.alert);
+      found.doneKeys.push(pending.record.identity.key);
     } else {
       await ports.state.releaseClaim(pending.record);
       failed += 1;
@@ -594,6 +620,7 @@ function succeededState(
     lastSuccessAt: now,
     lastAttemptAt: now,
     consecutiveFailures: 0,
+    itemKeys: state?.itemKeys,
   });
 }
 
@@ -611,6 +638,7 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
     nextAttemptAt: now + backoffDelay(consecutiveFailures, DEFAULT_BACKOFF, error.details.retryAfterMs),
     lastError: `${error.code}: ${error.message}`,
     gone: error.code === 'gone' ? true : undefined,
+    itemKeys: state?.itemKeys,
   });
 }
 

@@ -70,6 +70,11 @@ export interface FeedState {
   lastError?: string;
   /** 410 Gone: polling stopped until the watchlist changes the URL. */
   gone?: boolean;
+  /**
+   * Keys of the matching items in the last document read that were dealt with for good (alerted, recorded or filed
+   * on a story): the next changed document skips them without asking the store.
+   */
+  itemKeys?: string[];
 }
 
 export type ClaimOutcome =
@@ -151,10 +156,11 @@ export interface StateStore extends StoryStore, SmsGuardStore {
   isItemDone?(item: ItemRecord, now: number): Promise<boolean>;
   /**
    * Optional: reads ahead, in as few requests as the store can, what claimItem and isItemDone will look at for these
-   * items, so a changed feed's matching items are looked up together instead of one request each. Each item's rows
-   * are used once, by its next claimItem or isItemDone; claiming still takes a conditional write.
+   * items and, when given, the band rows the next findStoryRefs(bandKeys) will ask for, so an item's dedupe check and
+   * its story lookup share one read. Each item's rows are used once, by its next claimItem or isItemDone, the band
+   * rows once, by that findStoryRefs; claiming still takes a conditional write.
    */
-  prefetchItems?(items: ItemRecord[]): Promise<void>;
+  prefetchItems?(items: ItemRecord[], bandKeys?: string[]): Promise<void>;
 }
 
 export type PublishResult =

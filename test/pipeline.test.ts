@@ -303,6 +303,54 @@ describe('pollFeed', () => {
     expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
   });
 
+  it('remembers the items a changed feed dealt with, so the next document asks the store only about new ones', async () => {
+    /** The real memory store, recording which items it was asked to claim. */
+    class ClaimRecordingStore extends MemoryStateStore {
+      readonly claimed: string[] = [];
+      override async claimItem(...args: Parameters<MemoryStateStore['claimItem']>) {
+        this.claimed.push(args[0].title);
+        return super.claimItem(...args);
+      }
+    }
+    const { source, sink, ports, options, store, clock } = setup(new ClaimRecordingStore());
+    const recording = store as ClaimRecordingStore;
+    const lawsuit = {
+      ...KREBS_FIRED,
+      guid: 'bbc-3',
+      link: 'https://www.bbc.test/news/3',
+      title: 'Krebs sues campaign lawyer Joe diGenova for defamation',
+      description: 'The former CISA director filed a lawsuit in a Maryland court over calls to execute him.',
+      published: NOW,
+    };
+    source.serve(BBC.url, { body: rss([KREBS_FIRED, UNRELATED]), etag: '"v1"' });
+    await pollFeed(BBC, ports, options);
+    const firedKey = itemIdentity(
+      normalizeItem({ guid: KREBS_FIRED.guid, title: KREBS_FIRED.title, link: KREBS_FIRED.link }, BBC),
+    ).key;
+    expect((await store.getFeed(BBC.url))?.itemKeys).toEqual([firedKey]);
+
+    // The next document adds the lawsuit, which the sink refuses once: it is not remembered, so it is asked about again.
+    source.serve(BBC.url, { body: rss([lawsuit, KREBS_FIRED, UNRELATED]), etag: '"v2"' });
+    sink.refuse.add(lawsuit.title);
+    recording.claimed.length = 0;
+    clock.time += HOUR;
+    await pollFeed(BBC, ports, options);
+    expect(recording.claimed).toEqual([lawsuit.title]);
+
+    sink.refuse.clear();
+    clock.time += HOUR;
+    const retried = await pollFeed(BBC, ports, options);
+    expect(retried.alerts.map((alert) => alert.title)).toEqual([lawsuit.title]);
+    expect(recording.claimed).toEqual([lawsuit.title, lawsuit.title]);
+
+    // A new unrelated item changes the document; the two alerted items cost no lookup now.
+    source.serve(BBC.url, { body: rss([{ ...UNRELATED, guid: 'bbc-4', title: 'Rates held' }, lawsuit, KREBS_FIRED]) });
+    clock.time += HOUR;
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'ok', matches: 2, alerts: [] });
+    expect(recording.claimed).toHaveLength(2);
+    expect(sink.published.map((alert) => alert.title)).toEqual([KREBS_FIRED.title, lawsuit.title]);
+  });
+
   it('keeps the old validators while another poller holds an item, so the item is not lost if that poller dies', async () => {
     const { source, ports, options, store, clock } = setup();
     source.serve(BBC.url, { body: rss([UNRELATED]), etag: '"v1"' });

@@ -35,12 +35,14 @@ import { SMS_HELD_TTL_MS, SMS_HOUR_TTL_MS } from './memory-state-store';
  *   getFeed 1 GetItem; putFeed 1 PutItem; listFeeds 1 Query per MB of feed state (one for any realistic watchlist).
  *   claimItem 1 BatchGetItem (item and alias rows of the key and every alias key) + 1 conditional PutItem when the
  *     item is new; 'done' and 'busy' are answered from the read alone; a lost race costs 1 GetItem more.
- *   prefetchItems 1 eventually consistent BatchGetItem per 100 row keys for all the items given (a feed's matching
- *     items): the claims that follow skip their own read, so a changed feed costs one read, not one per matching item.
+ *   prefetchItems 1 eventually consistent BatchGetItem per 100 row keys for the items given and the band rows their
+ *     story lookup will read: the poll reads ahead for each new matching item just before claiming and filing it, so
+ *     the claim skips its read and findStoryRefs of those band keys sends nothing.
  *   markSent, recordSilently 1 BatchWriteItem (item row + alias rows); releaseClaim 1 DeleteItem.
- * So a new matching item costs its claim and its sent record, 2 requests, plus its share of the feed's one read (3 for
- * a feed with a single new item). Folding the read into the claim needs TransactWriteItems (a ConditionCheck on each
- * alias row beside the claim's Put), which dynalite, which the tests run against, does not implement.
+ * So a new matching item costs one read it shares with its story lookup, its claim and its sent record. Items a feed
+ * dealt with before cost nothing: the feed row remembers their keys (FeedState.itemKeys). Folding the read into the
+ * claim instead would need TransactWriteItems (a ConditionCheck on each alias row beside the claim's Put), which
+ * dynalite, which the tests run against, does not implement.
  *
  * Alias rows are written when an item is done, not when it is claimed: two different keys of one story claimed within
  * the same lease window can both alert. Same-key races are exact (conditional put); cross-story dedupe is the story
@@ -112,6 +114,7 @@ const FEED_STATE_FIELDS = [
   'nextAttemptAt',
   'lastError',
   'gone',
+  'itemKeys',
 ] as const satisfies readonly (keyof FeedState)[];
 /** DynamoDB caps a sort key at 1024 bytes and a partition key at 2048; longer keys are stored by their SHA-256. */
 const MAX_RAW_KEY_BYTES = 1024;
@@ -129,6 +132,8 @@ export class DynamoStateStore implements StateStore {
   private readonly itemTtlSeconds: number;
   /** Rows read by prefetchItems, by item key, until that item's claimItem or isItemDone uses them. */
   private readonly prefetched = new Map<string, (ItemRow | AliasRow)[]>();
+  /** Band rows read by prefetchItems, by the band keys asked for, until the findStoryRefs of those keys uses them. */
+  private readonly prefetchedBands = new Map<string, StoryRef[]>();
 
   constructor(options: DynamoStateStoreOptions) {
     const ttlDays = options.itemTtlDays ?? 90;
@@ -170,14 +175,22 @@ export class DynamoStateStore implements StateStore {
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: row }));
   }
 
-  async prefetchItems(items: ItemRecord[]): Promise<void> {
+  async prefetchItems(items: ItemRecord[], bandKeys: string[] = []): Promise<void> {
     if (this.prefetched.size > MAX_PREFETCHED_ITEMS) this.prefetched.clear(); // items read ahead but never claimed
-    const keys = [...new Set(items.flatMap(uniqueKeys))].flatMap(rowKeysOf);
+    if (this.prefetchedBands.size > MAX_PREFETCHED_ITEMS) this.prefetchedBands.clear();
+    const itemKeys = [...new Set(items.flatMap(uniqueKeys))].flatMap(rowKeysOf);
+    const bandRowKeys = bandRowKeysOf(bandKeys);
     const byPk = new Map<string, (ItemRow | AliasRow)[]>();
+    const bands: StoryRef[] = [];
     // Eventually consistent, at half the read units: the claim's conditional put still settles a race on the item's
     // own key, and an alias row written in the last second is the race the alias design already accepts (see above).
-    for (const row of (await this.readRows(keys, false)) as unknown as (ItemRow | AliasRow)[]) {
-      byPk.set(row.pk, [...(byPk.get(row.pk) ?? []), row]);
+    // Band rows are read as findStoryRefs reads them, eventually consistent, just before it would.
+    for (const row of await this.readRows([...itemKeys, ...bandRowKeys], false)) {
+      if (row.sk === BAND_SK) bands.push(storyRefFromRow(row));
+      else {
+        const itemRow = row as unknown as ItemRow | AliasRow;
+        byPk.set(itemRow.pk, [...(byPk.get(itemRow.pk) ?? []), itemRow]);
+      }
     }
     for (const item of items) {
       this.prefetched.set(
@@ -185,6 +198,7 @@ export class DynamoStateStore implements StateStore {
         uniqueKeys(item).flatMap((key) => byPk.get(itemPk(key)) ?? []),
       );
     }
+    if (bandRowKeys.length > 0) this.prefetchedBands.set(bandSetKey(bandKeys), bands);
   }
 
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
@@ -248,8 +262,13 @@ export class DynamoStateStore implements StateStore {
   }
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
-    const keys = [...new Set(bandKeys)].map((pk) => ({ pk, sk: BAND_SK }));
-    return (await this.readRows(keys, false)).map(storyRefFromRow);
+    const setKey = bandSetKey(bandKeys);
+    const prefetched = this.prefetchedBands.get(setKey);
+    if (prefetched !== undefined) {
+      this.prefetchedBands.delete(setKey);
+      return prefetched;
+    }
+    return (await this.readRows(bandRowKeysOf(bandKeys), false)).map(storyRefFromRow);
   }
 
   async saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined> {
@@ -657,6 +676,15 @@ function itemPk(key: string): string {
 function boundedKey(key: string): string {
   if (Buffer.byteLength(key, 'utf8') <= MAX_RAW_KEY_BYTES) return key;
   return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+function bandRowKeysOf(bandKeys: string[]): { pk: string; sk: string }[] {
+  return [...new Set(bandKeys)].map((pk) => ({ pk, sk: BAND_SK }));
+}
+
+/** One name for a set of band keys, whatever their order or repeats. */
+function bandSetKey(bandKeys: string[]): string {
+  return [...new Set(bandKeys)].sort().join('\n');
 }
 
 /** The item's key first, then its alias keys, without repeats. */

@@ -204,6 +204,24 @@ describe('DynamoStateStore story rows', () => {
     });
   });
 
+  it("reads an item's rows and its story's band rows in one request, which the story lookup then uses once", async () => {
+    await store.saveStoryItem({ kind: 'start', story, bandKeys, ref });
+    const joining = storySignature({ title: 'Krebs ousted as CISA director' });
+    const joinKeys = storyBandKeys(joining, ['krebs']);
+    const direct = await store.findStoryRefs(joinKeys);
+    expect(direct.map((found) => found.storyId)).toContain('st-1');
+    commands.length = 0;
+
+    const item = itemRecord('guid:ousted', ['link:https://bbc.test/1']);
+    await store.prefetchItems([item], joinKeys);
+    expect(await store.claimItem(item, at + 60_000, LEASE_MS)).toBe('claimed');
+    expect(await store.findStoryRefs([...joinKeys].reverse())).toEqual(direct);
+    expect(commands).toEqual(['BatchGetItem', 'PutItem']);
+    // Used once: the next lookup of the same keys reads again (it may find what was filed since).
+    await store.findStoryRefs(joinKeys);
+    expect(commands).toEqual(['BatchGetItem', 'PutItem', 'BatchGetItem']);
+  });
+
   it('costs the requests docs/stories.md counts: a join is one read, one UpdateItem and the band rows', async () => {
     await store.saveStoryItem({ kind: 'start', story, bandKeys, ref });
     expect(commands).toEqual(['PutItem', 'BatchWriteItem', 'BatchWriteItem']); // 32 band rows + 2 headlines, 25 per batch
