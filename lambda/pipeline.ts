@@ -1,6 +1,7 @@
 // The use case: poll one feed (fetch, parse, normalize, match, dedupe, alert, record) and many feeds side by side.
 import { createHash } from 'node:crypto';
 import { backoffDelay, DEFAULT_BACKOFF } from './core/backoff';
+import { type FeedSkip, feedSkip } from './core/feed-schedule';
 import { itemIdentity } from './core/identity';
 import type { Matcher } from './core/match';
 import { inlineDocumentReader } from './core/read-document';
@@ -83,14 +84,7 @@ export interface StoryJoin {
 
 export type FeedStatus = 'ok' | 'not-modified' | 'error' | 'skipped';
 
-/** Why a feed is not fetched now, with what a user needs to decide whether to wait or force it. */
-export type FeedSkip =
-  /** It answered 410 Gone: never polled again until the watchlist changes its URL. */
-  | { reason: 'gone'; lastError?: string }
-  /** It failed `failures` times in a row; the next attempt is at `until`. */
-  | { reason: 'backing-off'; until: number; failures: number; lastError?: string }
-  /** Its own `intervalMinutes` has not passed since the last attempt. */
-  | { reason: 'not-due'; until: number; intervalMinutes: number };
+export { type FeedSkip, feedSkip, isDue } from './core/feed-schedule';
 
 export interface FeedOutcome {
   url: string;
@@ -129,26 +123,6 @@ const FOLLOW_UP_CANDIDATES = 5;
 /** Titles kept on story rows: a hostile feed's megabyte title must not outgrow a DynamoDB item (400 KB). */
 const STORY_TITLE_MAX_CHARS = 500;
 const HOUR_MS = 3_600_000;
-
-/** Whether a feed should be fetched now: not gone, not backing off, and its own interval has passed. */
-export function isDue(feed: FeedConfig, state: FeedState | undefined, now: number): boolean {
-  return feedSkip(feed, state, now) === undefined;
-}
-
-/** Why a feed should not be fetched now (gone, backing off, or inside its interval); undefined when it is due. */
-export function feedSkip(feed: FeedConfig, state: FeedState | undefined, now: number): FeedSkip | undefined {
-  if (state === undefined) return undefined;
-  const lastError = state.lastError === undefined ? {} : { lastError: state.lastError };
-  if (state.gone) return { reason: 'gone', ...lastError };
-  if (state.nextAttemptAt !== undefined && state.nextAttemptAt > now) {
-    return { reason: 'backing-off', until: state.nextAttemptAt, failures: state.consecutiveFailures, ...lastError };
-  }
-  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined) {
-    const until = state.lastAttemptAt + feed.intervalMinutes * 60_000;
-    if (until > now) return { reason: 'not-due', until, intervalMinutes: feed.intervalMinutes };
-  }
-  return undefined;
-}
 
 /**
  * Polls one feed. A failure of the feed itself is recorded on the feed (with backoff) and reported in the outcome;

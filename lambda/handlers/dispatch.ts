@@ -3,8 +3,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../adapters/system-clock';
+import { isDue } from '../core/feed-schedule';
 import type { FeedConfig } from '../core/types';
-import { isDue } from '../pipeline';
 import type { Clock, FeedState, StateStore } from '../ports';
 import { dispatchConfigFromEnv } from './env';
 import { type FeedJob, type FeedJobQueue, SqsFeedJobQueue } from './feed-jobs';

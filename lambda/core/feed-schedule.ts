@@ -1,0 +1,34 @@
+// When a feed is fetched: not after a 410, not while backing off, not inside its own interval. Read by dispatch too,
+// which must not bundle the parser the rest of the pipeline needs.
+
+import type { FeedState } from '../ports';
+import type { FeedConfig } from './types';
+
+/** Why a feed is not fetched now, with what a user needs to decide whether to wait or force it. */
+export type FeedSkip =
+  /** It answered 410 Gone: never polled again until the watchlist changes its URL. */
+  | { reason: 'gone'; lastError?: string }
+  /** It failed `failures` times in a row; the next attempt is at `until`. */
+  | { reason: 'backing-off'; until: number; failures: number; lastError?: string }
+  /** Its own `intervalMinutes` has not passed since the last attempt. */
+  | { reason: 'not-due'; until: number; intervalMinutes: number };
+
+/** Whether a feed should be fetched now: not gone, not backing off, and its own interval has passed. */
+export function isDue(feed: FeedConfig, state: FeedState | undefined, now: number): boolean {
+  return feedSkip(feed, state, now) === undefined;
+}
+
+/** Why a feed should not be fetched now (gone, backing off, or inside its interval); undefined when it is due. */
+export function feedSkip(feed: FeedConfig, state: FeedState | undefined, now: number): FeedSkip | undefined {
+  if (state === undefined) return undefined;
+  const lastError = state.lastError === undefined ? {} : { lastError: state.lastError };
+  if (state.gone) return { reason: 'gone', ...lastError };
+  if (state.nextAttemptAt !== undefined && state.nextAttemptAt > now) {
+    return { reason: 'backing-off', until: state.nextAttemptAt, failures: state.consecutiveFailures, ...lastError };
+  }
+  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined) {
+    const until = state.lastAttemptAt + feed.intervalMinutes * 60_000;
+    if (until > now) return { reason: 'not-due', until, intervalMinutes: feed.intervalMinutes };
+  }
+  return undefined;
+}
