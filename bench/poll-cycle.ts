@@ -30,7 +30,7 @@ async function measure(
   concurrency: number,
   gzip = true,
   reader: PollCycleConfig['reader'] = 'as-the-cli-does',
-): Promise<PollCycleResult> {
+): Promise<PollCycleResult & { serverCpuMs: number }> {
   const config: FeedServerConfig = {
     feeds,
     latencyMs: LATENCY_MS,
@@ -40,15 +40,18 @@ async function measure(
     gzip,
   };
   const server = await startFeedServerChild(config);
+  let result: PollCycleResult;
   try {
-    return await runPollCycleChild({
+    result = await runPollCycleChild({
       feedUrls: Array.from({ length: feeds }, (_, index) => server.feedUrl(index)),
       concurrency,
       reader,
     });
-  } finally {
+  } catch (error) {
     await server.stop();
+    throw error;
   }
+  return { ...result, serverCpuMs: await server.stop() };
 }
 
 function statusText(figures: CycleFigures): string {
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
       `as the local command does for 50+ feeds, match (default watchlist), ` +
       `FileStateStore; pollFeeds concurrency ${CONCURRENCY}`,
   );
-  const results = new Map<number, PollCycleResult>();
+  const results = new Map<number, Awaited<ReturnType<typeof measure>>>();
   for (const feeds of SCALES) results.set(feeds, await measure(feeds, CONCURRENCY));
 
   table(
@@ -160,6 +163,15 @@ async function main(): Promise<void> {
       `(${fmt(inline.first.wallMs / workers.first.wallMs, 2)}x faster); loop busy ${fmt(workers.first.loopBusy * 100)}% ` +
       `vs ${fmt(inline.first.loopBusy * 100)}%; process CPU ${ms(workers.first.cpuMs)} vs ${ms(inline.first.cpuMs)}; ` +
       `peak RSS ${mib(workers.peakRssBytes, 0)} vs ${mib(inline.peakRssBytes, 0)}`,
+  );
+
+  // This machine's CPU bounds the cycle from below: the poller (both threads) and the feed server share its cores.
+  const cores = availableParallelism();
+  const bothCycles = workers.first.cpuMs + workers.second.cpuMs + workers.serverCpuMs;
+  console.log(
+    `CPU floor on ${cores} cores, both cycles: poller ${ms(workers.first.cpuMs + workers.second.cpuMs)} + feed server ` +
+      `${ms(workers.serverCpuMs)} = ${ms(bothCycles)}, so at best ${ms(bothCycles / cores)} of wall ` +
+      `(they took ${ms(workers.first.wallMs + workers.second.wallMs)})`,
   );
 
   if (CONCURRENCY_SWEEP.length > 0) {

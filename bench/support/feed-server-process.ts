@@ -14,7 +14,8 @@ export interface FeedServerConfig extends BenchFeedOptions {
 /** A running server child: the URL of feed i, and how to stop it. */
 export interface FeedServerChild {
   feedUrl(index: number): string;
-  stop(): Promise<void>;
+  /** Stops the server; resolves with the CPU time (ms) it spent serving, generating the feeds excluded. */
+  stop(): Promise<number>;
 }
 
 /** Forks this file as a server child and resolves once it listens. */
@@ -29,8 +30,13 @@ export function startFeedServerChild(config: FeedServerConfig): Promise<FeedServ
         feedUrl: (index) => `${message.origin}/feeds/${index}.xml`,
         stop: () =>
           new Promise((done) => {
-            child.once('exit', () => done());
-            child.disconnect();
+            let servingCpuMs = Number.NaN;
+            child.once('message', (report: { servingCpuMs: number }) => {
+              servingCpuMs = report.servingCpuMs;
+              child.disconnect();
+            });
+            child.once('exit', () => done(servingCpuMs));
+            child.send('stop');
           }),
       });
     });
@@ -55,7 +61,12 @@ async function serve(config: FeedServerConfig): Promise<void> {
     routes[`/feeds/${index}.xml`] = feedRoute(benchFeedXml(index, config), index, config.gzip);
   }
   const server = await FeedServer.start({ routes, latencyMs: config.latencyMs });
+  const ready = process.cpuUsage();
   process.send?.({ origin: server.origin });
+  process.once('message', () => {
+    const serving = process.cpuUsage(ready);
+    process.send?.({ servingCpuMs: (serving.user + serving.system) / 1000 });
+  });
   process.once('disconnect', () => {
     server.close().finally(() => process.exit(0));
   });
