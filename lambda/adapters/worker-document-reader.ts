@@ -27,7 +27,7 @@ interface PendingRead {
  * What a thread runs: the entry module by absolute path (an eval'd thread resolves from the working directory). Under
  * tsx or ts-jest the entry is TypeScript, so the thread first registers tsx, as cli.cjs does.
  */
-function threadSource(): string {
+export function readerThreadSource(): string {
   const entry = require.resolve('./document-reader-thread');
   const register = entry.endsWith('.ts') ? `require(${JSON.stringify(require.resolve('tsx/cjs'))});` : '';
   return `${register}require(${JSON.stringify(entry)});`;
@@ -38,6 +38,8 @@ class ReaderThread {
   private worker: Worker;
   /** Loaded and waiting: a read's time limit starts when the thread can start on it, not while it loads. */
   ready = false;
+  /** Terminated on purpose (the reader closed, or the threads are not used): not to be replaced. */
+  private stopped = false;
   current: PendingRead | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -61,6 +63,7 @@ class ReaderThread {
   }
 
   terminate(): Promise<number> {
+    this.stopped = true;
     clearTimeout(this.timer);
     return this.worker.terminate();
   }
@@ -81,9 +84,11 @@ class ReaderThread {
       if (!this.ready) this.onBroken(error);
       else this.replace(new FeedError('parse', `the parser thread failed: ${error.message}`));
     });
+    // One that exits while idle is replaced too, or the next read would wait out its time limit on a dead thread.
     worker.on('exit', (code) => {
-      if (worker === this.worker && this.current)
-        this.replace(new FeedError('parse', `parser thread exited (${code})`));
+      if (worker !== this.worker || this.stopped) return;
+      if (!this.ready) this.onBroken(new Error(`the parser thread exited (${code}) while starting`));
+      else this.replace(new FeedError('parse', `the parser thread exited (${code})`));
     });
     return worker;
   }
@@ -126,7 +131,7 @@ export class WorkerDocumentReader implements DocumentReader {
   constructor(options: WorkerDocumentReaderOptions = {}) {
     const count = options.threads ?? Math.min(4, Math.max(1, availableParallelism() - 1));
     const timeoutMs = options.timeoutMs ?? 20_000;
-    const source = options.threadSource ?? threadSource();
+    const source = options.threadSource ?? readerThreadSource();
     const onBroken = (error: Error) => this.readInline(error);
     this.threads = Array.from(
       { length: count },

@@ -1,5 +1,9 @@
 // WorkerDocumentReader on real worker threads: the same items as reading inline, errors per document, a time bound.
-import { documentReaderFor, WorkerDocumentReader } from '../../lambda/adapters/worker-document-reader';
+import {
+  documentReaderFor,
+  readerThreadSource,
+  WorkerDocumentReader,
+} from '../../lambda/adapters/worker-document-reader';
 import { inlineDocumentReader } from '../../lambda/core/read-document';
 import { FeedError } from '../../lambda/ports';
 import { corpusFiles, readCorpusFile, servedContentType } from '../support/corpus';
@@ -84,6 +88,25 @@ describe('WorkerDocumentReader', () => {
       expect(broken.fallbackReason).toBe('no parser here');
     } finally {
       await broken.close();
+    }
+  });
+
+  it('replaces a thread that exits while idle, so the next read does not wait out the time limit', async () => {
+    // The real thread, which also exits shortly after answering a read for the feed named 'exit after'.
+    const exiting = `${readerThreadSource()}
+      require('node:worker_threads').parentPort.on('message', (job) => {
+        if (job.feed.name === 'exit after') setTimeout(() => process.exit(3), 50);
+      });`;
+    const reader = new WorkerDocumentReader({ threads: 1, timeoutMs: 60_000, threadSource: exiting });
+    try {
+      const rss = Buffer.from('<rss version="2.0"><channel><item><title>Sterling</title></item></channel></rss>');
+      await reader.read(rss, 'application/rss+xml', { ...FEED, name: 'exit after' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = performance.now();
+      expect((await reader.read(rss, 'application/rss+xml', FEED)).items).toHaveLength(1);
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await reader.close();
     }
   });
 
