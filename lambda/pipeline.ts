@@ -134,7 +134,19 @@ export function pollFeed(
   options: PollOptions,
   prior?: FeedState,
 ): Promise<FeedOutcome> {
-  return pollOneFeed(feed, ports, options, prior, storyFiler(ports.state, options));
+  return feedPoller(ports, options)(feed, prior);
+}
+
+/**
+ * pollFeed for feeds polled side by side (an SQS batch): they share one story filer, so an event two of them report
+ * at once starts one story and alerts once, as in pollFeeds.
+ */
+export function feedPoller(
+  ports: PollPorts,
+  options: PollOptions,
+): (feed: FeedConfig, prior?: FeedState) => Promise<FeedOutcome> {
+  const filer = storyFiler(ports.state, options);
+  return (feed, prior) => pollOneFeed(feed, ports, options, prior, filer);
 }
 
 /**
@@ -236,7 +248,7 @@ export async function pollFeeds(
   },
 ): Promise<FeedOutcome[]> {
   const outcomes: FeedOutcome[] = new Array(feeds.length);
-  const filer = storyFiler(ports.state, options);
+  const poll = feedPoller(ports, options);
   let nextIndex = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -244,7 +256,7 @@ export async function pollFeeds(
       const feed = feeds[index]!;
       let outcome: FeedOutcome;
       try {
-        outcome = await pollOneFeed(feed, ports, options, undefined, filer);
+        outcome = await poll(feed);
       } catch (error) {
         outcome = { ...emptyOutcome(feed), status: 'error', error: errorMessage(error) };
       }

@@ -7,7 +7,7 @@ import { HttpFeedSource } from '../adapters/http-feed-source';
 import { SnsAlertSink } from '../adapters/sns-alert-sink';
 import { systemClock } from '../adapters/system-clock';
 import { compileMatcher } from '../core/match';
-import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, type PollOptions, type PollPorts, pollFeed } from '../pipeline';
+import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, feedPoller, type PollOptions, type PollPorts } from '../pipeline';
 import { pollConfigFromEnv } from './env';
 import { parseFeedJob } from './feed-jobs';
 import { MetricName } from './metrics';
@@ -23,7 +23,9 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
   return async (event) => {
     try {
       // A batch holds a few feeds (the event source's batch size); polling them together bounds the wait by the slowest.
-      const results = await Promise.all(event.Records.map((record) => pollRecord(record, deps)));
+      // One poller for the batch: its feeds file their items on stories one at a time, so one event alerts once.
+      const poll = feedPoller(deps.ports, deps.options);
+      const results = await Promise.all(event.Records.map((record) => pollRecord(record, poll, deps.telemetry)));
       return {
         batchItemFailures: event.Records.filter((_, index) => !results[index]).map((record) => ({
           itemIdentifier: record.messageId,
@@ -39,8 +41,12 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
  * Polls one job's feed; false when SQS should deliver the message again. A feed's own failure (FeedError) is recorded
  * on the feed by pollFeed with its backoff, so the message succeeds; retrying belongs to the state, not to SQS.
  */
-async function pollRecord(record: SQSRecord, deps: PollDeps): Promise<boolean> {
-  const { logger } = deps.telemetry;
+async function pollRecord(
+  record: SQSRecord,
+  poll: ReturnType<typeof feedPoller>,
+  telemetry: Telemetry,
+): Promise<boolean> {
+  const { logger } = telemetry;
   let job: ReturnType<typeof parseFeedJob>;
   try {
     job = parseFeedJob(record.body);
@@ -51,8 +57,8 @@ async function pollRecord(record: SQSRecord, deps: PollDeps): Promise<boolean> {
   // On a redelivery the state dispatch read is stale (an earlier attempt may have written); read it afresh.
   const prior = Number(record.attributes.ApproximateReceiveCount) > 1 ? undefined : job.state;
   try {
-    const outcome = await pollFeed(job.feed, deps.ports, deps.options, prior);
-    recordOutcome(outcome, deps.telemetry);
+    const outcome = await poll(job.feed, prior);
+    recordOutcome(outcome, telemetry);
     return outcome.failedAlerts === 0;
   } catch (error) {
     logger.error('state store or alert sink failed', {

@@ -1,4 +1,5 @@
 // The poll handler on SQS batches: feeds from a loopback server, in-memory state, a recording sink; which jobs fail.
+import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { HttpFeedSource } from '../../lambda/adapters/http-feed-source';
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
@@ -7,6 +8,7 @@ import type { Alert, FeedConfig } from '../../lambda/core/types';
 import { createPollHandler } from '../../lambda/handlers/poll';
 import type { PollPorts } from '../../lambda/pipeline';
 import type { AlertSink, FeedState, PublishResult, StateStore } from '../../lambda/ports';
+import { startDynalite } from '../support/dynalite';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
 import { recordedTelemetry, rss, sqsEvent, sqsRecord } from './fixtures';
 
@@ -260,4 +262,33 @@ test('a redelivered job whose feed was polled meanwhile is skipped: no fetch, no
   expect(response.batchItemFailures).toEqual([]);
   expect(server.requestsTo('/sterling.xml')).toHaveLength(requestsBefore);
   expect(telemetry.metrics.total('FeedsPolled')).toBe(0);
+});
+
+test('one event reported by several feeds of one batch alerts once, on the real table', async () => {
+  // Five outlets publish the same firing at once; the batch polls them side by side against dynalite.
+  const dynamo = await startDynalite();
+  try {
+    const store = new DynamoStateStore({ client: dynamo.client, tableName: await dynamo.createStateTable() });
+    const outlets = ['Reuters', 'AP', 'BBC', 'NPR', 'Politico'];
+    const batch = outlets.map((outlet, index) => {
+      const path = `/same-event/${index}.xml`;
+      server.route(path, {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: rss(outlet, [
+          {
+            guid: `${outlet}-krebs`,
+            title: `Trump fires Christopher Krebs, top U.S. election security official - ${outlet}`,
+            link: `https://${outlet.toLowerCase()}.example.test/krebs-fired`,
+            publishedAt: NOW - HOUR + index * 60_000,
+          },
+        ]),
+      });
+      return sqsRecord(`m-${index}`, job({ url: server.url(path), name: outlet }));
+    });
+    const { handler, sink } = setup(store);
+    expect((await handler(sqsEvent(batch))).batchItemFailures).toEqual([]);
+    expect(sink.published.map((alert) => alert.title)).toHaveLength(1);
+  } finally {
+    await dynamo.stop();
+  }
 });
