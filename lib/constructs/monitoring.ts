@@ -1,7 +1,7 @@
 // Operations: alarms (dead letters, function errors and throttles, feeds failing a day) emailed to an ops topic by a
 // notifier function, and a dashboard.
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -73,6 +73,8 @@ export class Monitoring extends Construct {
     const notifyOps = new LambdaAction(this.notifier.fn, { useUniquePermissionId: true });
     const alarmOnAnyOf = (alarmId: string, metric: IMetric, description: string) => {
       const alarm = new Alarm(this, alarmId, {
+        // The name is the subject of the ops email ("ALARM: NewsAlerts-PollErrors"), not a generated id.
+        alarmName: `${Stack.of(this).stackName}-${alarmId}`,
         metric,
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -517,6 +517,13 @@ describe('monitoring', () => {
     });
   });
 
+  test('alarms are named after the stack and what they watch, as the ops email subject shows them', () => {
+    const names = alarms().map(([, alarm]) => alarm.Properties.AlarmName);
+    expect(names).toEqual(expect.arrayContaining(['NewsAlerts-PollErrors', 'NewsAlerts-DeadLetters']));
+    expect(names.every((name) => /^NewsAlerts-[A-Za-z]+$/.test(name))).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   test.each([
     ['poll', 'Errors'],
     ['poll', 'Throttles'],
