@@ -341,7 +341,7 @@ async function findAlerts(
         const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
         if (claim !== 'claimed') return claim;
       }
-      return fileOnStory(filer.store, storyItem, entityIds, at);
+      return fileOnStory(filer.store, storyItem, entityIds, at, now);
     });
     if (filed === 'busy') found.busy += 1;
     if (filed === 'done') found.doneKeys.push(key);
@@ -426,6 +426,7 @@ export async function fileOnStory(
   item: StoryItem,
   entityIds: string[],
   at: number,
+  recordedAt: number = at,
 ): Promise<StoryFiling> {
   const { title, signature, bandKeys } = storyKeysOf(item, entityIds);
   const candidates = bandKeys.length > 0 ? await store.findStoryRefs(bandKeys) : [];
@@ -469,7 +470,7 @@ export async function fileOnStory(
     entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
   );
   const followUp = followUpOf(entityIds, recent.flat(), at, FOLLOW_UP_HORIZON_MS, ownId);
-  const started = startStory(ownId, signature, entityIds, source);
+  const started = startStory(ownId, signature, entityIds, source, recordedAt);
   const ref: StoryRef = {
     storyId: ownId,
     storyTitle: title,

@@ -14,8 +14,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   addToStory,
+  DIGEST_LOOKBACK_MS,
   FOLLOW_UP_HORIZON_MS,
   MAX_STORY_SOURCES,
+  recordedIn,
   STORY_WINDOW_MS,
   type StoryHeadline,
   type StoryRecord,
@@ -325,7 +327,7 @@ export class DynamoStateStore implements StateStore {
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': headlinePk(entityId),
-              ':from': isoTime(from),
+              ':from': isoTime(from - DIGEST_LOOKBACK_MS),
               // The sort key is '<ISO>#<id>': '~' sorts after '#', so the last millisecond before `to` is included.
               ':to': `${isoTime(to - 1)}~`,
             },
@@ -341,7 +343,10 @@ export class DynamoStateStore implements StateStore {
       [...ids].map((id) => ({ pk: storyPk(id), sk: STORY_SK })),
       false,
     );
-    return rows.map(storyFromRow).sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
+    return rows
+      .map(storyFromRow)
+      .filter((story) => recordedIn(story, from, to))
+      .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   }
 
   async takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot> {
@@ -628,6 +633,7 @@ function storyFromRow(row: Row): StoryRecord {
     lastSeenAt: Number(row.lastSeenAt),
     signature: row.signature as StoryRecord['signature'],
     sources: row.sources as StoryRecord['sources'],
+    ...(typeof row.recordedAt === 'number' ? { recordedAt: row.recordedAt } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 // In-memory StateStore: the reference semantics of the state port, for tests and the demo; the file store extends it.
 import {
   addToStory,
+  DIGEST_LOOKBACK_MS,
   FOLLOW_UP_HORIZON_MS,
+  recordedIn,
   STORY_WINDOW_MS,
   type StoryHeadline,
   type StoryRecord,
@@ -210,13 +212,13 @@ export class MemoryStateStore implements StateStore {
     const ids = new Set<string>();
     for (const entityId of entityIds) {
       for (const headline of Object.values(this.stories.headlines[entityId] ?? {})) {
-        if (headline.firstSeenAt >= from && headline.firstSeenAt < to) ids.add(headline.id);
+        if (headline.firstSeenAt >= from - DIGEST_LOOKBACK_MS && headline.firstSeenAt < to) ids.add(headline.id);
       }
     }
     return [...ids]
       .flatMap((id) => {
         const record = this.stories.records[id];
-        return record ? [structuredClone(withoutExpiry(record))] : [];
+        return record && recordedIn(record, from, to) ? [structuredClone(withoutExpiry(record))] : [];
       })
       .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   }

@@ -80,6 +80,12 @@ export interface StoryRecord extends StoryHeadline {
   /** Signature of the item that started the story. */
   signature: StorySignature;
   lastSeenAt: number;
+  /**
+   * When a poll filed the story's first item (ms). Feeds often carry an item hours after its publication time
+   * (`firstSeenAt`); the digest places a story by this, so a late item still reaches the next digest. Absent on stories
+   * recorded before it existed: their firstSeenAt stands in.
+   */
+  recordedAt?: number;
   /** Oldest first, at most MAX_STORY_SOURCES, one per link. */
   sources: StorySource[];
 }
@@ -315,6 +321,7 @@ export function startStory(
   signature: StorySignature,
   entityIds: readonly string[],
   source: StorySource,
+  recordedAt: number = source.seenAt,
 ): StoryRecord {
   return {
     id,
@@ -324,7 +331,20 @@ export function startStory(
     lastSeenAt: source.seenAt,
     signature,
     sources: [source],
+    recordedAt,
   };
+}
+
+/**
+ * How far before a digest period a story may have been published and still be recorded in it: headline rows are kept
+ * by publication time, so the digest reads this much further back and keeps the stories recorded in the period.
+ */
+export const DIGEST_LOOKBACK_MS = 7 * 24 * 3_600_000;
+
+/** Whether the digest of [from, to) holds `story`: recorded in the period (published up to DIGEST_LOOKBACK_MS before). */
+export function recordedIn(story: StoryRecord, from: number, to: number): boolean {
+  const recordedAt = story.recordedAt ?? story.firstSeenAt;
+  return recordedAt >= from && recordedAt < to;
 }
 
 /**

@@ -50,12 +50,13 @@ function startWrite(
   entities: string[],
   seenAt: number,
   publisher = 'Reuters',
+  recordedAt = seenAt,
 ): StoryItemWrite {
   const item = filed(title, entities, seenAt);
   const source: StorySource = { publisher, link: `https://${publisher.toLowerCase()}.test/${id}`, title, seenAt };
   return {
     kind: 'start',
-    story: startStory(id, item.signature, entities, source),
+    story: startStory(id, item.signature, entities, source, recordedAt),
     bandKeys: item.bandKeys,
     ref: item.ref(id),
   };
@@ -400,6 +401,26 @@ export function describeStateStoreContract(
         expect(await ids(['krebs', 'cisa'])).toEqual(['st-both', 'st-cisa']);
         expect(await ids(['krebs'])).toEqual(['st-both']);
         expect(await ids(['masterson'])).toEqual([]);
+      });
+
+      it('places a story in the period a poll recorded it in, however long before the item was published', async () => {
+        const dayStart = Date.UTC(2026, 0, 20);
+        const ids = async (from: number) =>
+          (await store.storiesBetween(['krebs'], from, from + DAY)).map((story) => story.id);
+        // Published at 23:50 the day before, reaching the feed (and the poll) at 02:00: the day's digest has it.
+        await store.saveStoryItem(
+          startWrite('st-late', 'Krebs late item', ['krebs'], dayStart - 10 * 60_000, 'AP', dayStart + 2 * HOUR),
+        );
+        // Published and recorded the day before: that day's digest had it.
+        await store.saveStoryItem(
+          startWrite('st-prior', 'Krebs prior item', ['krebs'], dayStart - 3 * HOUR, 'AP', dayStart - 2 * HOUR),
+        );
+        // Six days late: still found, as the digest reads seven days of headlines back.
+        await store.saveStoryItem(
+          startWrite('st-week', 'Krebs week old item', ['krebs'], dayStart - 6 * DAY, 'AP', dayStart + HOUR),
+        );
+        expect(await ids(dayStart)).toEqual(['st-week', 'st-late']);
+        expect(await ids(dayStart - DAY)).toEqual(['st-prior']);
       });
     });
 
