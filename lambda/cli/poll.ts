@@ -47,7 +47,7 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
     reading = documentReaderFor(watchlist.feeds.length);
     const outcomes = await pollAndReport(io, watchlist, watchlist.feeds, {
       ports: {
-        source: new HttpFeedSource({ addressPolicy: 'any' }),
+        source: new HttpFeedSource({ addressPolicy: 'any', userAgent: watchlist.settings.userAgent }),
         state,
         clock: systemClock,
         reader: reading.reader,

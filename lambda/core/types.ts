@@ -39,6 +39,8 @@ export interface WatchlistSettings {
   backfillHours: number;
   /** SMS storm guard: at most this many alerts an hour reach SMS subscribers (default 5); the rest go to email only. */
   smsPerHour?: number;
+  /** User-Agent sent to the feeds (default names news-alerts). */
+  userAgent?: string;
 }
 
 export interface Watchlist {

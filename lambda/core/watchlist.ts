@@ -156,6 +156,11 @@ const settingsSchema = z.strictObject({
     .min(0, { message: 'must be 0 or more (0 sends every alert by email only)' })
     .max(1000, { message: 'must be at most 1000' })
     .optional(),
+  // Sent to every feed: publishers that block unknown fetchers can be told who is asking (add a contact address).
+  userAgent: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,200}$/, { message: 'must be 1 to 200 printable ASCII characters (it is sent as a header)' })
+    .optional(),
 });
 
 const watchlistSchema = z.strictObject({

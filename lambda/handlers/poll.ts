@@ -111,7 +111,7 @@ export const handler = lambdaEntryPoint((telemetry) => {
   return createPollHandler({
     ports: {
       // In AWS a feed URL or redirect to a private, loopback or link-local address is refused (SSRF).
-      source: new HttpFeedSource({ addressPolicy: 'public-only' }),
+      source: new HttpFeedSource({ addressPolicy: 'public-only', userAgent: settings.userAgent }),
       state: dynamoStateStore(config.stateTableName),
       sink: new SnsAlertSink({ client: new SNSClient({}), topicArn: config.alertsTopicArn }),
       clock: systemClock,

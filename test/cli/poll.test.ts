@@ -190,6 +190,13 @@ describe('news-alerts poll', () => {
     expect(JSON.parse(out()).feeds).toHaveLength(3);
   });
 
+  it("sends the watchlist's User-Agent to every feed, so a publisher can tell who is polling", async () => {
+    const ua = 'news-alerts/0.1 (+mailto:ops@example.org)';
+    writeFileSync(path.join(dir, 'watchlist.yaml'), `${watchlistYaml(feeds)}  userAgent: "${ua}"\n`);
+    expect((await runCli(['poll', '--watchlist', 'watchlist.yaml', '--json'], { cwd: dir })).code).toBe(0);
+    expect(server.requests.map((request) => request.headers['user-agent'])).toEqual(feeds.map(() => ua));
+  });
+
   it('polls a watchlist large enough to parse on worker threads with the same per-feed results', async () => {
     // 60 feeds (the worker threads start at 50): each has its own matching item, every tenth is not a feed.
     const many = Array.from({ length: 60 }, (_, index) => {

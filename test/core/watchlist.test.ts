@@ -213,6 +213,14 @@ describe('parseWatchlist: problems', () => {
     ]);
   });
 
+  it('takes the User-Agent to send to feeds, refusing one that could not be a header', () => {
+    const ua = 'news-alerts/0.1 (ops@example.org)';
+    expect(parseWatchlist(`${MINIMAL}settings:\n  userAgent: "${ua}"\n`, 'test.yaml').settings.userAgent).toBe(ua);
+    expect(problemsOf(`${MINIMAL}settings:\n  userAgent: "news-alerts\\r\\nX-Evil: 1"\n`)).toEqual([
+      'settings.userAgent: must be 1 to 200 printable ASCII characters (it is sent as a header)',
+    ]);
+  });
+
   it('rejects unknown keys and suggests the key that was probably meant', () => {
     const yaml = MINIMAL.replace('aliases:', 'aliasses: [x]\n    aliases:').concat('setings:\n  backfillHours: 1\n');
     expect(problemsOf(yaml)).toEqual([
