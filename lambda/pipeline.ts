@@ -122,7 +122,6 @@ export const DEFAULT_SMS_PER_HOUR = 5;
 const FOLLOW_UP_CANDIDATES = 5;
 /** Titles kept on story rows: a hostile feed's megabyte title must not outgrow a DynamoDB item (400 KB). */
 const STORY_TITLE_MAX_CHARS = 500;
-const HOUR_MS = 3_600_000;
 
 /**
  * Polls one feed. A failure of the feed itself is recorded on the feed (with backoff) and reported in the outcome;
@@ -541,9 +540,8 @@ async function publish(
 ): Promise<{ sent: Alert[]; failed: number }> {
   if (found.pending.length === 0) return { sent: [], failed: 0 };
   if (options.smsPerHour !== undefined) {
-    const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
     for (const { alert } of found.pending) {
-      const slot = await ports.state.takeSmsSlot(hourStart, options.smsPerHour, now);
+      const slot = await ports.state.takeSmsSlot(options.smsPerHour, now);
       if (!slot.granted) alert.smsHeld = true;
       else if (slot.heldBefore) alert.smsHeldBefore = slot.heldBefore;
     }

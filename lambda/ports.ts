@@ -127,10 +127,11 @@ export type SmsSlot =
 
 export interface SmsGuardStore {
   /**
-   * Takes one of `limit` SMS slots of the hour starting at `hourStart` (atomic across pollers), or counts the alert
-   * as held back when none is left. Held-back counts older than a day are forgotten.
+   * Takes one of `limit` SMS slots of the last hour, a sliding window: at most `limit` SMS in any 60 minutes, across a
+   * clock hour's end too (atomic across pollers). Without a slot the alert is counted as held back. Held-back counts
+   * older than a day are forgotten.
    */
-  takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot>;
+  takeSmsSlot(limit: number, now: number): Promise<SmsSlot>;
 }
 
 export interface StateStore extends StoryStore, SmsGuardStore {

@@ -24,7 +24,7 @@ import {
   type StoryRef,
 } from '../core/story';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
-import { SMS_HELD_TTL_MS, SMS_HOUR_TTL_MS } from './memory-state-store';
+import { SMS_HELD_TTL_MS, SMS_WINDOW_MS } from './memory-state-store';
 
 /*
  * Table layout (partition key pk, sort key sk, TTL attribute expiresAt):
@@ -61,7 +61,7 @@ import { SMS_HELD_TTL_MS, SMS_HOUR_TTL_MS } from './memory-state-store';
  *   findStoryRefs 1 BatchGetItem per 100 keys (eventually consistent). saveStoryItem: a join is 1 UpdateItem (append
  *     the source while the story has room, the link is new and time moves forward; otherwise a GetItem and a
  *     versioned PutItem through core addToStory) + 1 BatchWriteItem per 25 band rows; a start is 1 conditional
- *     PutItem + the band and headline rows in BatchWriteItems. recentHeadlines 1 Query. takeSmsSlot 2 writes.
+ *     PutItem + the band and headline rows in BatchWriteItems. recentHeadlines 1 Query. takeSmsSlot 1 read and 2 writes.
  */
 
 export interface DynamoStateStoreOptions {
@@ -349,8 +349,8 @@ export class DynamoStateStore implements StateStore {
       .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   }
 
-  async takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot> {
-    if (!(limit > 0) || !(await this.takeHourSlot(hourStart, limit))) {
+  async takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
+    if (!(limit > 0) || !(await this.takeWindowSlot(limit, now))) {
       await this.countHeldSms(now);
       return { granted: false };
     }
@@ -362,34 +362,45 @@ export class DynamoStateStore implements StateStore {
     return { granted: true, heldBefore: { count: Number(Attributes.heldCount), since: Number(Attributes.since) } };
   }
 
-  /** One atomic increment of the hour's count, refused once it reached `limit`. */
-  private async takeHourSlot(hourStart: number, limit: number): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: SMS_PK, sk: `HOUR#${isoTime(hourStart)}` },
-          UpdateExpression: 'ADD #sent :one SET expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
-          ExpressionAttributeNames: { '#sent': 'sent' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':limit': limit,
-            ':expiresAt': epochSeconds(hourStart + SMS_HOUR_TTL_MS),
-          },
-        }),
+  /**
+   * The window row keeps the times of the last `limit` SMS in a ring (s0 .. s<limit-1>); `next` is the slot to
+   * overwrite, which holds the oldest of them. A slot is granted when that oldest SMS left the window: fewer than
+   * `limit` were sent in the last hour. Read, then a write conditional on `next` not having moved; a lost race reads
+   * again. The row is per limit: a changed `smsPerHour` starts a new window.
+   */
+  private async takeWindowSlot(limit: number, now: number): Promise<boolean> {
+    const Key = { pk: SMS_PK, sk: `WINDOW#${limit}` };
+    for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS + limit; attempt++) {
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
       );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return false;
+      const next = Item === undefined ? 0 : Number(Item.next);
+      const oldest = Item?.[`s${next}`];
+      if (typeof oldest === 'number' && oldest > now - SMS_WINDOW_MS) return false;
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'SET #slot = :now, #next = :following, expiresAt = :expiresAt',
+            ConditionExpression: Item === undefined ? 'attribute_not_exists(pk)' : '#next = :next',
+            ExpressionAttributeNames: { '#slot': `s${next}`, '#next': 'next' },
+            ExpressionAttributeValues: {
+              ':now': now,
+              ':following': (next + 1) % limit,
+              ':expiresAt': epochSeconds(now + 2 * SMS_WINDOW_MS),
+              ...(Item === undefined ? {} : { ':next': next }),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
+    throw new Error(`SMS window in ${this.tableName} kept changing; gave up`);
   }
 
-  /**
-   * One more alert held back: added to the live HELD row, or a fresh row when there is none or it is past its day.
-   * Both writes are conditional, so two pollers starting a row at once cannot overwrite each other's count.
-   */
   private async countHeldSms(now: number): Promise<void> {
     const Key = { pk: SMS_PK, sk: SMS_HELD_SK };
     for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {

@@ -55,7 +55,8 @@ const storiesSchema = z.looseObject({
     }),
   ),
   headlines: z.record(z.string(), z.record(z.string(), z.looseObject({ ...headlineFields, expiresAt }))),
-  smsHours: z.record(z.string(), z.looseObject({ sent: z.number(), expiresAt })),
+  // Files written before the sliding window have per-hour counts (smsHours) instead: the loose object keeps them, unused.
+  smsSent: z.array(z.number()).optional(),
   smsHeld: z.looseObject({ count: z.number(), since: z.number(), expiresAt }).optional(),
 });
 
@@ -305,9 +306,12 @@ export class FileStateStore extends MemoryStateStore {
       case 'saveStoryItem':
         await super.saveStoryItem(...entry.args);
         return;
-      case 'takeSmsSlot':
-        await super.takeSmsSlot(...entry.args);
+      case 'takeSmsSlot': {
+        // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).
+        const args: number[] = entry.args;
+        await super.takeSmsSlot(args.at(-2) ?? 0, args.at(-1) ?? 0);
         return;
+      }
       default:
         throw new StateFileError(
           this.file,

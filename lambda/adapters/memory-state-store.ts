@@ -44,8 +44,8 @@ export interface StorySnapshot {
   records: Record<string, Expiring<StoryRecord>>;
   /** Entity id -> headlines of the stories it started with, by story id. */
   headlines: Record<string, Record<string, Expiring<StoryHeadline>>>;
-  /** SMS storm guard: SMS slots taken per hour (hour start, ms), and the alerts held back since the last SMS. */
-  smsHours: Record<string, Expiring<{ sent: number }>>;
+  /** SMS storm guard: when each SMS of the last hour was granted (ms, oldest first), and the alerts held back since. */
+  smsSent?: number[];
   smsHeld?: Expiring<{ count: number; since: number }>;
 }
 
@@ -72,11 +72,11 @@ const HOUR_MS = 3_600_000;
 const PRUNE_EVERY_MS = 3_600_000;
 /** A held-back SMS count is told by the next SMS only within a day: "held since 14:05" must mean today. */
 export const SMS_HELD_TTL_MS = DAY_MS;
-/** An hour's SMS count is kept a little past its hour (DynamoDB deletes it by TTL). */
-export const SMS_HOUR_TTL_MS = 2 * HOUR_MS;
+/** The storm guard's window: at most `smsPerHour` SMS in any span this long. */
+export const SMS_WINDOW_MS = HOUR_MS;
 
 function emptyStories(): StorySnapshot {
-  return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsHours: {} };
+  return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsSent: [] };
 }
 
 export class MemoryStateStore implements StateStore {
@@ -223,18 +223,17 @@ export class MemoryStateStore implements StateStore {
       .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   }
 
-  async takeSmsSlot(hourStart: number, limit: number, now: number): Promise<SmsSlot> {
+  async takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
     await this.ready();
-    const { smsHours } = this.stories;
-    for (const [hour, row] of Object.entries(smsHours)) if (row.expiresAt <= now) delete smsHours[hour];
-    const sent = smsHours[hourStart]?.sent ?? 0;
+    const sent = (this.stories.smsSent ?? []).filter((at) => at > now - SMS_WINDOW_MS);
     const held = this.stories.smsHeld && this.stories.smsHeld.expiresAt > now ? this.stories.smsHeld : undefined;
     let slot: SmsSlot;
-    if (sent < limit) {
-      smsHours[hourStart] = { sent: sent + 1, expiresAt: hourStart + SMS_HOUR_TTL_MS };
+    if (sent.length < limit) {
+      this.stories.smsSent = [...sent, now];
       this.stories.smsHeld = undefined;
       slot = held ? { granted: true, heldBefore: { count: held.count, since: held.since } } : { granted: true };
     } else {
+      this.stories.smsSent = sent;
       this.stories.smsHeld = held
         ? { ...held, count: held.count + 1 }
         : { count: 1, since: now, expiresAt: now + SMS_HELD_TTL_MS };

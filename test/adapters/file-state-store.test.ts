@@ -169,6 +169,33 @@ describe('FileStateStore', () => {
     expect(await reloaded.getFeed('https://b.test/feed')).toBeDefined();
   });
 
+  it("reads a file of the per-hour storm guard: its journal's SMS grants still count in the sliding window", async () => {
+    // Written by the version that counted SMS per clock hour: smsHours in the snapshot, (hourStart, limit, now) entries.
+    const hour = Date.UTC(2026, 0, 15, 14);
+    const snapshot = {
+      version: 1,
+      feeds: [],
+      items: {},
+      aliases: {},
+      stories: {
+        bands: {},
+        bandRefs: {},
+        nextBandRef: 0,
+        records: {},
+        headlines: {},
+        smsHours: { [hour]: { sent: 1, expiresAt: hour + 7_200_000 } },
+      },
+    };
+    const grant = (minute: number) => `{"op":"takeSmsSlot","args":[${hour},2,${hour + minute * 60_000}]}\n`;
+    writeFileSync(file, `${JSON.stringify(snapshot)}\n${grant(10)}${grant(20)}`);
+    const store = new FileStateStore(file);
+    expect(await store.takeSmsSlot(2, hour + 30 * 60_000)).toEqual({ granted: false });
+    expect(await store.takeSmsSlot(2, hour + 70 * 60_000 + 1)).toEqual({
+      granted: true,
+      heldBefore: { count: 1, since: hour + 30 * 60_000 },
+    });
+  });
+
   it('refuses a corrupt state file with an error naming it, and never overwrites it', async () => {
     writeFileSync(file, '{"version":1,"feeds":[{"url":"https://a.test/feed"');
     const store = new FileStateStore(file);

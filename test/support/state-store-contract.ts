@@ -427,21 +427,38 @@ export function describeStateStoreContract(
     describe('SMS storm guard', () => {
       const hour = Date.UTC(2026, 0, 15, 14);
 
-      it("grants `limit` slots an hour, holds the rest, and tells the count on the next hour's first SMS", async () => {
+      const MINUTE = 60_000;
+
+      it('grants `limit` SMS in any 60 minutes, holds the rest, and tells the count on the first SMS after', async () => {
+        const t0 = hour + 5 * MINUTE;
         const taken = [];
-        for (let i = 0; i < 7; i++) taken.push(await store.takeSmsSlot(hour, 5, hour + 5 * 60_000 + i * 60_000));
+        for (let i = 0; i < 7; i++) taken.push(await store.takeSmsSlot(5, t0 + i * MINUTE));
         expect(taken.map((slot) => slot.granted)).toEqual([true, true, true, true, true, false, false]);
         expect(taken.slice(0, 5)).toEqual(Array(5).fill({ granted: true }));
-        const next = await store.takeSmsSlot(hour + HOUR, 5, hour + HOUR + 60_000);
-        expect(next).toEqual({ granted: true, heldBefore: { count: 2, since: hour + 10 * 60_000 } });
-        expect(await store.takeSmsSlot(hour + HOUR, 5, hour + HOUR + 2 * 60_000)).toEqual({ granted: true });
+        // Still five in the last hour at t0 + 59 min, past the clock hour's end: held.
+        expect(await store.takeSmsSlot(5, t0 + 59 * MINUTE)).toEqual({ granted: false });
+        // The first SMS leaves the window an hour after it was sent: one slot, which tells the three held.
+        const next = await store.takeSmsSlot(5, t0 + HOUR + 1);
+        expect(next).toEqual({ granted: true, heldBefore: { count: 3, since: t0 + 5 * MINUTE } });
+        expect(await store.takeSmsSlot(5, t0 + HOUR + 2)).toEqual({ granted: false });
+        expect(await store.takeSmsSlot(5, t0 + HOUR + MINUTE + 1)).toEqual({
+          granted: true,
+          heldBefore: { count: 1, since: t0 + HOUR + 2 },
+        });
+      });
+
+      it('sends no second burst when a clock hour ends: five at 14:56-14:59 hold the sixth at 15:01', async () => {
+        for (let i = 0; i < 5; i++)
+          expect((await store.takeSmsSlot(5, hour + HOUR - 4 * MINUTE + i * 30_000)).granted).toBe(true);
+        expect(await store.takeSmsSlot(5, hour + HOUR + MINUTE)).toEqual({ granted: false });
+        expect((await store.takeSmsSlot(5, hour + 2 * HOUR - 3 * MINUTE)).granted).toBe(true);
       });
 
       it('forgets a held-back count after a day', async () => {
-        expect(await store.takeSmsSlot(hour, 0, hour)).toEqual({ granted: false });
-        expect(await store.takeSmsSlot(hour + 25 * HOUR, 1, hour + 25 * HOUR)).toEqual({ granted: true });
-        expect(await store.takeSmsSlot(hour + 26 * HOUR, 0, hour + 26 * HOUR)).toEqual({ granted: false });
-        expect(await store.takeSmsSlot(hour + 27 * HOUR, 1, hour + 27 * HOUR)).toEqual({
+        expect(await store.takeSmsSlot(0, hour)).toEqual({ granted: false });
+        expect(await store.takeSmsSlot(1, hour + 25 * HOUR)).toEqual({ granted: true });
+        expect(await store.takeSmsSlot(0, hour + 26 * HOUR)).toEqual({ granted: false });
+        expect(await store.takeSmsSlot(1, hour + 27 * HOUR)).toEqual({
           granted: true,
           heldBefore: { count: 1, since: hour + 26 * HOUR },
         });
@@ -450,10 +467,10 @@ export function describeStateStoreContract(
       it('grants exactly `limit` slots to concurrent pollers, and tells each held-back alert exactly once', async () => {
         const peer = harness.peer ?? store;
         const slots = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : peer).takeSmsSlot(hour, 5, hour + i)),
+          Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : peer).takeSmsSlot(5, hour + i)),
         );
         expect(slots.filter((slot) => slot.granted)).toHaveLength(5);
-        slots.push(await store.takeSmsSlot(hour + HOUR, 5, hour + HOUR));
+        slots.push(await store.takeSmsSlot(5, hour + HOUR + 8));
         // A grant racing the holds may tell some of them already; over all grants each is told once.
         const told = slots.reduce((sum, slot) => sum + (slot.granted ? (slot.heldBefore?.count ?? 0) : 0), 0);
         expect(told).toBe(3);
