@@ -179,7 +179,9 @@ export class DynamoStateStore implements StateStore {
 
   async prefetchItems(items: ItemRecord[], bandKeys: string[] = []): Promise<void> {
     if (this.prefetched.size > MAX_PREFETCHED_ITEMS) this.prefetched.clear(); // items read ahead but never claimed
-    if (this.prefetchedBands.size > MAX_PREFETCHED_ITEMS) this.prefetchedBands.clear();
+    // Only the latest read-ahead's band rows are kept: ones a claim that came back 'done' or 'busy' never used must
+    // not answer a later lookup of the same keys. Another poll's lookup that finds them gone just reads the table.
+    this.prefetchedBands.clear();
     const itemKeys = [...new Set(items.flatMap(uniqueKeys))].flatMap(rowKeysOf);
     const bandRowKeys = bandRowKeysOf(bandKeys);
     const byPk = new Map<string, (ItemRow | AliasRow)[]>();

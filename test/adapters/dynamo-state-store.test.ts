@@ -220,6 +220,12 @@ describe('DynamoStateStore story rows', () => {
     // Used once: the next lookup of the same keys reads again (it may find what was filed since).
     await store.findStoryRefs(joinKeys);
     expect(commands).toEqual(['BatchGetItem', 'PutItem', 'BatchGetItem']);
+    // Band rows read ahead for an item whose claim came to nothing are dropped by the next read-ahead.
+    commands.length = 0;
+    await store.prefetchItems([item], joinKeys);
+    await store.prefetchItems([itemRecord('guid:other')], []);
+    await store.findStoryRefs(joinKeys);
+    expect(commands).toEqual(['BatchGetItem', 'BatchGetItem', 'BatchGetItem']);
   });
 
   it('costs the requests docs/stories.md counts: a join is one read, one UpdateItem and the band rows', async () => {
