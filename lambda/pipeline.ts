@@ -219,7 +219,7 @@ async function pollOneFeed(
     // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
     const validators = published.failed > 0 || found.busy > 0 ? state : response;
     const itemKeys = found.doneKeys.length > 0 ? sortedUnique(found.doneKeys) : undefined;
-    await ports.state.putFeed(withoutUndefined({ ...succeededState(feed, state, now, validators), itemKeys }));
+    await ports.state.putFeed(succeededState(feed, state, now, validators, itemKeys));
   }
   return {
     ...outcome,
@@ -331,21 +331,21 @@ async function findAlerts(
     // The publication time places the item among its story's coverage; a missing or future date means "now".
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
     const storyItem: StoryItem = { key, ...item };
-    const filed = await filer.serially(async (): Promise<StoryFiling | ClaimOutcome> => {
+    const storyKeys = storyKeysOf(storyItem, entityIds);
+    const filing = await filer.serially(async (): Promise<StoryFiling | ClaimOutcome> => {
       // One read for the item's own rows and the story rows its filing looks up next.
-      await store.prefetchItems?.([record], storyKeysOf(storyItem, entityIds).bandKeys);
+      await store.prefetchItems?.([record], storyKeys.bandKeys);
       if (options.dryRun) {
         if (await store.isItemDone?.(record, now)) return 'done';
       } else {
         const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
         if (claim !== 'claimed') return claim;
       }
-      return fileOnStory(filer.store, storyItem, entityIds, at, now);
+      return fileOnStory(filer.store, storyItem, entityIds, at, now, storyKeys);
     });
-    if (filed === 'busy') found.busy += 1;
-    if (filed === 'done') found.doneKeys.push(key);
-    if (typeof filed === 'string') continue;
-    const filing = filed;
+    if (filing === 'busy') found.busy += 1;
+    if (filing === 'done') found.doneKeys.push(key);
+    if (typeof filing === 'string') continue;
     record.storyId = filing.story.id;
     if (filing.joined) {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
@@ -409,6 +409,8 @@ export interface StoryItem {
 }
 
 /** The item's story title, signature and band keys: what filing it looks up (and the poll reads ahead). */
+type StoryKeys = ReturnType<typeof storyKeysOf>;
+
 function storyKeysOf(item: StoryItem, entityIds: string[]) {
   const title = item.title.slice(0, STORY_TITLE_MAX_CHARS);
   const signature = storySignature({ title, summary: item.summary, publisher: item.publisher });
@@ -426,8 +428,10 @@ export async function fileOnStory(
   entityIds: string[],
   at: number,
   recordedAt: number = at,
+  /** storyKeysOf(item, entityIds), when the caller has it already (the poll reads ahead with its band keys). */
+  keys: StoryKeys = storyKeysOf(item, entityIds),
 ): Promise<StoryFiling> {
-  const { title, signature, bandKeys } = storyKeysOf(item, entityIds);
+  const { title, signature, bandKeys } = keys;
   const candidates = bandKeys.length > 0 ? await store.findStoryRefs(bandKeys) : [];
   const source: StorySource = withoutUndefined({
     publisher: item.publisher,
@@ -596,6 +600,8 @@ function succeededState(
   state: FeedState | undefined,
   now: number,
   validators: { etag?: string; lastModified?: string } | undefined,
+  /** The matching items dealt with in the document just read; a 304 keeps the ones already known. */
+  itemKeys: string[] | undefined = state?.itemKeys,
 ): FeedState {
   return withoutUndefined({
     url: feed.url,
@@ -605,7 +611,7 @@ function succeededState(
     lastSuccessAt: now,
     lastAttemptAt: now,
     consecutiveFailures: 0,
-    itemKeys: state?.itemKeys,
+    itemKeys,
   });
 }
 

@@ -4,16 +4,15 @@ import { readDocument } from '../core/read-document';
 import { FeedError } from '../ports';
 
 export interface ReadJob {
-  id: number;
   body: Uint8Array;
   contentType: string | undefined;
   feed: { name: string; url: string };
 }
 
 export type ReadJobResult =
-  | { id: number; ok: true; items: Awaited<ReturnType<typeof readDocument>>; ms: number }
+  | { ok: true; items: Awaited<ReturnType<typeof readDocument>>; ms: number }
   /** A FeedError crosses as its parts (`code` set); anything else as a message, to be reported as our own error. */
-  | { id: number; ok: false; message: string; code?: FeedError['code'] };
+  | { ok: false; message: string; code?: FeedError['code'] };
 
 /** Posted once the thread has loaded the parser and can take reads. */
 export const THREAD_READY = 'ready';
@@ -22,16 +21,16 @@ export const THREAD_ROLE = 'news-alerts-document-reader';
 
 const port = workerData === THREAD_ROLE ? parentPort : null;
 if (port) {
-  port.on('message', async ({ id, body, contentType, feed }: ReadJob) => {
+  port.on('message', async ({ body, contentType, feed }: ReadJob) => {
     const start = performance.now();
     let result: ReadJobResult;
     try {
-      result = { id, ok: true, items: await readDocument(body, contentType, feed), ms: performance.now() - start };
+      result = { ok: true, items: await readDocument(body, contentType, feed), ms: performance.now() - start };
     } catch (error) {
       result =
         error instanceof FeedError
-          ? { id, ok: false, message: error.message, code: error.code }
-          : { id, ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+          ? { ok: false, message: error.message, code: error.code }
+          : { ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
     port.postMessage(result);
   });

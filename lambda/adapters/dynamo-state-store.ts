@@ -134,8 +134,8 @@ export class DynamoStateStore implements StateStore {
   private readonly itemTtlSeconds: number;
   /** Rows read by prefetchItems, by item key, until that item's claimItem or isItemDone uses them. */
   private readonly prefetched = new Map<string, (ItemRow | AliasRow)[]>();
-  /** Band rows read by prefetchItems, by the band keys asked for, until the findStoryRefs of those keys uses them. */
-  private readonly prefetchedBands = new Map<string, StoryRef[]>();
+  /** Band rows of the latest prefetchItems and the band keys asked for, until the findStoryRefs of those keys. */
+  private prefetchedBands: { keys: string; refs: StoryRef[] } | undefined;
 
   constructor(options: DynamoStateStoreOptions) {
     const ttlDays = options.itemTtlDays ?? 90;
@@ -181,7 +181,7 @@ export class DynamoStateStore implements StateStore {
     if (this.prefetched.size > MAX_PREFETCHED_ITEMS) this.prefetched.clear(); // items read ahead but never claimed
     // Only the latest read-ahead's band rows are kept: ones a claim that came back 'done' or 'busy' never used must
     // not answer a later lookup of the same keys. Another poll's lookup that finds them gone just reads the table.
-    this.prefetchedBands.clear();
+    this.prefetchedBands = undefined;
     const itemKeys = [...new Set(items.flatMap(uniqueKeys))].flatMap(rowKeysOf);
     const bandRowKeys = bandRowKeysOf(bandKeys);
     const byPk = new Map<string, (ItemRow | AliasRow)[]>();
@@ -202,7 +202,7 @@ export class DynamoStateStore implements StateStore {
         uniqueKeys(item).flatMap((key) => byPk.get(itemPk(key)) ?? []),
       );
     }
-    if (bandRowKeys.length > 0) this.prefetchedBands.set(bandSetKey(bandKeys), bands);
+    if (bandRowKeys.length > 0) this.prefetchedBands = { keys: bandSetKey(bandKeys), refs: bands };
   }
 
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
@@ -266,11 +266,10 @@ export class DynamoStateStore implements StateStore {
   }
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
-    const setKey = bandSetKey(bandKeys);
-    const prefetched = this.prefetchedBands.get(setKey);
-    if (prefetched !== undefined) {
-      this.prefetchedBands.delete(setKey);
-      return prefetched;
+    const prefetched = this.prefetchedBands;
+    if (prefetched?.keys === bandSetKey(bandKeys)) {
+      this.prefetchedBands = undefined;
+      return prefetched.refs;
     }
     return (await this.readRows(bandRowKeysOf(bandKeys), false)).map(storyRefFromRow);
   }
@@ -403,6 +402,10 @@ export class DynamoStateStore implements StateStore {
     throw new Error(`SMS window in ${this.tableName} kept changing; gave up`);
   }
 
+  /**
+   * One more alert held back: added to the live HELD row, or a fresh row when there is none or it is past its day.
+   * Both writes are conditional, so two pollers starting a row at once cannot overwrite each other's count.
+   */
   private async countHeldSms(now: number): Promise<void> {
     const Key = { pk: SMS_PK, sk: SMS_HELD_SK };
     for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {

@@ -71,12 +71,12 @@ class ReaderThread {
   private spawn(): Worker {
     const worker = new Worker(this.source, { eval: true, workerData: THREAD_ROLE });
     worker.unref();
+    // A thread replaced after its time limit may still answer: that answer belongs to a read already failed.
     worker.on('message', (message: ReadJobResult | typeof THREAD_READY) => {
-      if (message !== THREAD_READY) this.settle(message);
-      else if (worker === this.worker) {
-        this.ready = true;
-        this.onIdle();
-      }
+      if (worker !== this.worker) return;
+      if (message !== THREAD_READY) return this.settle(message);
+      this.ready = true;
+      this.onIdle();
     });
     // A thread that dies (out of memory on a hostile document, a bug) fails its read alone and is replaced.
     worker.on('error', (error) => {
@@ -95,7 +95,7 @@ class ReaderThread {
 
   private settle(result: ReadJobResult): void {
     const read = this.finish();
-    if (!read || read.job.id !== result.id) return;
+    if (!read) return;
     if (result.ok) read.resolve({ items: result.items, ms: result.ms });
     else read.reject(result.code ? new FeedError(result.code, result.message) : new Error(result.message));
     this.onIdle();
@@ -123,7 +123,6 @@ class ReaderThread {
 export class WorkerDocumentReader implements DocumentReader {
   private readonly threads: ReaderThread[];
   private readonly queue: PendingRead[] = [];
-  private nextId = 0;
   private closed = false;
   /** Set when a thread could not start: every read is then done on this thread, as without workers. */
   private startFailure: Error | undefined;
@@ -148,7 +147,7 @@ export class WorkerDocumentReader implements DocumentReader {
     if (this.closed) return Promise.reject(new Error('WorkerDocumentReader is closed'));
     if (this.startFailure) return inlineDocumentReader.read(body, contentType, feed);
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, body, contentType, feed }, resolve, reject });
+      this.queue.push({ job: { body, contentType, feed }, resolve, reject });
       this.dispatch();
     });
   }

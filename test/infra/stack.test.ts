@@ -444,6 +444,16 @@ describe('monitoring', () => {
   const notifierArn = () => ({ 'Fn::GetAtt': [ids.notifier, 'Arn'] });
   const toOps = () => ({ AlarmActions: [notifierArn()], OKActions: [notifierArn()] });
   const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+  /** A message waiting in the queue alarms to the ops notifier. */
+  const expectQueueDepthAlarm = (queueId: string) =>
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ...toOps(),
+    });
 
   test('every alarm, when it fires and when it clears, invokes the notifier and nothing else', () => {
     expect(alarms().length).toBe(9);
@@ -496,25 +506,11 @@ describe('monitoring', () => {
     for (const alarm of watched) {
       expect(alarm.Dimensions).not.toContainEqual({ Name: 'FunctionName', Value: { Ref: ids.notifier } });
     }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.notifierDlq, 'QueueName'] } }],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      ...toOps(),
-    });
+    expectQueueDepthAlarm(ids.notifierDlq);
   });
 
   test('dead-letter queue depth above zero alarms to the ops notifier', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq, 'QueueName'] } }],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      ...toOps(),
-    });
+    expectQueueDepthAlarm(ids.dlq);
   });
 
   test('alarms are named after the stack and what they watch, as the ops email subject shows them', () => {
