@@ -266,6 +266,15 @@ export async function pollFeeds(
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, feeds.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await ports.state.flush?.(); // the poll's changes are saved when it returns
+  } catch (error) {
+    // Changes since the last good save are not in the store: every feed's poll must be done again.
+    const unsaved = errorMessage(error);
+    return outcomes.map((outcome) =>
+      outcome.status === 'error' ? outcome : { ...outcome, status: 'error', error: unsaved },
+    );
+  }
   return outcomes;
 }
 
@@ -550,6 +559,8 @@ async function publish(
       else if (slot.heldBefore) alert.smsHeldBefore = slot.heldBefore;
     }
   }
+  // Nothing leaves the process before the claims (and SMS slots) it rests on are saved: a crash cannot re-send it.
+  await ports.state.flush?.();
   const results = await ports.sink.publish(found.pending.map((pending) => pending.alert));
   const sent: Alert[] = [];
   let failed = 0;

@@ -162,6 +162,12 @@ export interface StateStore extends StoryStore, SmsGuardStore {
    * rows once, by that findStoryRefs; claiming still takes a conditional write.
    */
   prefetchItems?(items: ItemRecord[], bandKeys?: string[]): Promise<void>;
+  /**
+   * Optional: resolves once every change acknowledged so far would survive a crash, and rejects if that cannot be
+   * done. A store that acknowledges changes before they are durable (the local file store) has it, and the poll calls
+   * it before anything leaves the process (an alert is published only once its claim is saved) and before it returns.
+   */
+  flush?(): Promise<void>;
 }
 
 export type PublishResult =

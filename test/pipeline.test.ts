@@ -1,4 +1,8 @@
 // The poll use case with in-memory ports and the real core: dedupe, backfill, failures, retries, dry runs.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileStateStore } from '../lambda/adapters/file-state-store';
 import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
 import { itemIdentity } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
@@ -130,7 +134,7 @@ class CollectingSink implements AlertSink {
 /** A memory store that counts its writes, to show which polls write nothing. */
 class CountingStateStore extends MemoryStateStore {
   writes = 0;
-  protected override async changed(): Promise<void> {
+  protected override changed(): void {
     this.writes += 1;
   }
 }
@@ -572,6 +576,29 @@ describe('pollFeeds', () => {
     expect(outcomes[0]).toMatchObject({ status: 'error', error: 'cannot read properties of undefined' });
     expect(outcomes[0]?.errorCode).toBeUndefined();
     expect(outcomes[1]?.alerts).toHaveLength(1);
+  });
+
+  it('publishes nothing while the store cannot save its claims, and every feed says its poll was not saved', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'news-alerts-unsaved-'));
+    try {
+      const stateFile = path.join(dir, 'not-yet', 'state.json');
+      const { source, sink, ports, options } = setup(new FileStateStore(stateFile));
+      source.serve(BBC.url, { body: rss([KREBS_FIRED]) });
+      source.serve(NPR.url, { body: rss([UNRELATED]) });
+      const outcomes = await pollFeeds([BBC, NPR], ports, options);
+      expect(sink.calls).toEqual([]);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: 'error', error: expect.stringMatching(/cannot save the state file/) });
+      }
+
+      // The next run, once the state can be saved, alerts the item that was never published.
+      mkdirSync(path.dirname(stateFile));
+      const rerun = await pollFeeds([BBC, NPR], { ...ports, state: new FileStateStore(stateFile) }, options);
+      expect(rerun.map((outcome) => outcome.status)).toEqual(['ok', 'ok']);
+      expect(sink.published.map((alert) => alert.title)).toEqual([KREBS_FIRED.title]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('polls at most `concurrency` feeds at a time', async () => {

@@ -1,10 +1,9 @@
 // StateStore in a local file: the memory store's semantics, each change journaled and fsynced, compacted atomically.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { MemoryStateStore, type StateSnapshot, type StateStoreOptions } from './memory-state-store';
+import { MemoryStateStore, type StateChange, type StateSnapshot, type StateStoreOptions } from './memory-state-store';
 
 /** The state file cannot be read or is not a state file. Never answered by starting afresh: that would re-alert. */
 export class StateFileError extends Error {
@@ -96,45 +95,32 @@ const snapshotSchema = z.looseObject({
   stories: storiesSchema.optional(),
 });
 
-/** The state changes the file records one line each, replayed through the memory store's own methods on load. */
-type JournalEntry =
-  | { op: 'putFeed'; args: Parameters<MemoryStateStore['putFeed']> }
-  | { op: 'claimItem'; args: Parameters<MemoryStateStore['claimItem']> }
-  | { op: 'markSent'; args: Parameters<MemoryStateStore['markSent']> }
-  | { op: 'releaseClaim'; args: Parameters<MemoryStateStore['releaseClaim']> }
-  | { op: 'recordSilently'; args: Parameters<MemoryStateStore['recordSilently']> }
-  | { op: 'saveStoryItem'; args: Parameters<MemoryStateStore['saveStoryItem']> }
-  | { op: 'takeSmsSlot'; args: Parameters<MemoryStateStore['takeSmsSlot']> };
-
-/** The operation running in the current async context, and whether its change has been journaled yet. */
-interface RunningOperation {
-  entry: JournalEntry;
-  journaled: boolean;
-}
-
 /** The journal may grow to this many bytes, or to the snapshot's size if larger, before the file is rewritten whole. */
 const MIN_JOURNAL_BYTES = 256 * 1024;
 
 /**
- * The file is JSON Lines: a snapshot of the whole state on the first line, then one line per change since. A change is
- * appended and fsynced before the call that made it returns, so a save costs what changed, not the size of the state
- * (a poll makes thousands of small changes). Concurrent changes share one append. Once the journal outgrows the
- * snapshot the file is rewritten whole (temp file, fsync, rename). A line cut off by a crash was never acknowledged
- * and is dropped on load; a file of one plain JSON document (older versions) is read as a snapshot.
+ * The file is JSON Lines: a snapshot of the whole state on the first line, then one line per change since (the call
+ * that made it, replayed through the memory store's own methods on load). A change is acknowledged once it is made in
+ * memory and queued for the file; one writer appends the queued lines and fsyncs, taking all the changes made while
+ * the previous append ran, so a poll's thousands of small changes cost a few hundred appends and never wait on the
+ * disk one by one. `flush()` waits for every change made so far: the poll calls it before it publishes an alert and
+ * before it returns. The journal is always a prefix of the changes in the order they were made, so a crash loses at
+ * most the latest changes, never one from the middle, and none that an alert depended on. Once the journal outgrows
+ * the snapshot the file is rewritten whole (temp file, fsync, rename). A line cut off by a crash was never flushed and
+ * is dropped on load; a file of one plain JSON document (older versions) is read as a snapshot.
  */
 export class FileStateStore extends MemoryStateStore {
   private loading?: Promise<void>;
-  /** Lines changed since the last save started, waiting for the next one. */
+  /** Lines of the changes made since the last save started, waiting for the next one. */
   private pendingLines: string[] = [];
   /** The save that will include every change made so far, while it has not started. */
   private queuedSave?: Promise<void>;
   private lastSave: Promise<void> = Promise.resolve();
   private snapshotBytes = 0;
   private journalBytes = 0;
-  /** Set by a change that has no journal line, or a cut-off line left by a crash: the next save rewrites the file. */
+  /** Set until the file holds a whole snapshot this store can append to: at first, and after a failed save. */
   private rewriteWhole = true;
   private replaying = false;
-  private readonly running = new AsyncLocalStorage<RunningOperation>();
 
   constructor(
     readonly file: string,
@@ -143,32 +129,17 @@ export class FileStateStore extends MemoryStateStore {
     super(options);
   }
 
-  override putFeed(...args: Parameters<MemoryStateStore['putFeed']>) {
-    return this.journaled({ op: 'putFeed', args }, () => super.putFeed(...args));
-  }
-
-  override claimItem(...args: Parameters<MemoryStateStore['claimItem']>) {
-    return this.journaled({ op: 'claimItem', args }, () => super.claimItem(...args));
-  }
-
-  override markSent(...args: Parameters<MemoryStateStore['markSent']>) {
-    return this.journaled({ op: 'markSent', args }, () => super.markSent(...args));
-  }
-
-  override releaseClaim(...args: Parameters<MemoryStateStore['releaseClaim']>) {
-    return this.journaled({ op: 'releaseClaim', args }, () => super.releaseClaim(...args));
-  }
-
-  override recordSilently(...args: Parameters<MemoryStateStore['recordSilently']>) {
-    return this.journaled({ op: 'recordSilently', args }, () => super.recordSilently(...args));
-  }
-
-  override saveStoryItem(...args: Parameters<MemoryStateStore['saveStoryItem']>) {
-    return this.journaled({ op: 'saveStoryItem', args }, () => super.saveStoryItem(...args));
-  }
-
-  override takeSmsSlot(...args: Parameters<MemoryStateStore['takeSmsSlot']>) {
-    return this.journaled({ op: 'takeSmsSlot', args }, () => super.takeSmsSlot(...args));
+  /** Resolves once every change made so far is in the file and fsynced; a failed save is retried here, whole. */
+  async flush(): Promise<void> {
+    if (this.queuedSave === undefined) {
+      try {
+        return await this.lastSave;
+      } catch {
+        // The file lacks changes memory holds: the retry writes them all (rewriteWhole is set).
+        this.scheduleSave();
+      }
+    }
+    return this.queuedSave;
   }
 
   protected override ready(): Promise<void> {
@@ -177,33 +148,25 @@ export class FileStateStore extends MemoryStateStore {
     return this.loading;
   }
 
-  /**
-   * Called by the memory store right after it changed something, in the operation's async context: the operation's
-   * line joins the next save, and the caller waits for that save. Changes made while a save runs go in the next one.
-   */
-  protected override changed(): Promise<void> {
-    if (this.replaying) return Promise.resolve();
-    const operation = this.running.getStore();
-    if (operation === undefined) {
-      this.rewriteWhole = true; // a change this class does not journal: only a whole snapshot holds it
-    } else if (!operation.journaled) {
-      operation.journaled = true;
-      this.pendingLines.push(`${JSON.stringify(operation.entry)}\n`);
-    }
-    if (this.queuedSave === undefined) {
-      this.queuedSave = this.lastSave
-        .catch(() => undefined)
-        .then(() => {
-          this.queuedSave = undefined;
-          return this.save();
-        });
-      this.lastSave = this.queuedSave;
-    }
-    return this.queuedSave;
+  protected override changed(change: StateChange): void {
+    if (this.replaying) return;
+    this.pendingLines.push(`${JSON.stringify(change)}\n`);
+    this.scheduleSave();
   }
 
-  private journaled<T>(entry: JournalEntry, operation: () => Promise<T>): Promise<T> {
-    return this.running.run({ entry, journaled: false }, operation);
+  /** Queues a save after the running one, unless one is queued already: it takes every change made until it starts. */
+  private scheduleSave(): void {
+    if (this.queuedSave !== undefined) return;
+    const save = this.lastSave
+      .catch(() => undefined)
+      .then(() => {
+        this.queuedSave = undefined;
+        return this.save();
+      });
+    // Nobody may be waiting on this save: its failure is for flush() to report, not an unhandled rejection.
+    save.catch(() => undefined);
+    this.queuedSave = save;
+    this.lastSave = save;
   }
 
   /** Appends the pending lines, or rewrites the file whole when the journal has outgrown the snapshot. */
@@ -213,14 +176,19 @@ export class FileStateStore extends MemoryStateStore {
     const appended = this.journalBytes + Buffer.byteLength(lines);
     if (this.rewriteWhole || appended > Math.max(MIN_JOURNAL_BYTES, this.snapshotBytes)) {
       // Taken now, before any await: it holds exactly the changes made so far, the pending lines included.
-      const text = `${JSON.stringify(this.snapshot())}\n`;
+      const text = `${JSON.stringify(this.snapshotView())}\n`;
       this.rewriteWhole = true; // until this rewrite succeeds, a later save must not append to a file without it
       await this.writeWhole(text);
       this.rewriteWhole = false;
       this.snapshotBytes = Buffer.byteLength(text);
       this.journalBytes = 0;
     } else {
-      await this.append(lines);
+      try {
+        await this.append(lines);
+      } catch (error) {
+        this.rewriteWhole = true; // the file now lacks these lines (or holds part of them): only a snapshot mends it
+        throw error;
+      }
       this.journalBytes = appended;
     }
   }
@@ -257,7 +225,7 @@ export class FileStateStore extends MemoryStateStore {
    */
   private parseFile(text: string): {
     snapshot: unknown;
-    entries: JournalEntry[];
+    entries: StateChange[];
     snapshotBytes: number;
     appendable: boolean;
   } {
@@ -282,7 +250,7 @@ export class FileStateStore extends MemoryStateStore {
     }
     const entries = journal.map((line, index) => {
       try {
-        return JSON.parse(line) as JournalEntry;
+        return JSON.parse(line) as StateChange;
       } catch (error) {
         throw invalid(`line ${index + 2}: ${(error as Error).message}`);
       }
@@ -290,26 +258,26 @@ export class FileStateStore extends MemoryStateStore {
     return { snapshot, entries, snapshotBytes: Buffer.byteLength(`${first}\n`), appendable: !cutOff };
   }
 
-  private async replay(entry: JournalEntry): Promise<void> {
+  private async replay(entry: StateChange): Promise<void> {
     switch (entry?.op) {
       case 'putFeed':
-        return super.putFeed(...entry.args);
+        return this.putFeed(...entry.args);
       case 'claimItem':
-        await super.claimItem(...entry.args);
+        await this.claimItem(...entry.args);
         return;
       case 'markSent':
-        return super.markSent(...entry.args);
+        return this.markSent(...entry.args);
       case 'releaseClaim':
-        return super.releaseClaim(...entry.args);
+        return this.releaseClaim(...entry.args);
       case 'recordSilently':
-        return super.recordSilently(...entry.args);
+        return this.recordSilently(...entry.args);
       case 'saveStoryItem':
-        await super.saveStoryItem(...entry.args);
+        await this.saveStoryItem(...entry.args);
         return;
       case 'takeSmsSlot': {
         // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).
         const args: number[] = entry.args;
-        await super.takeSmsSlot(args.at(-2) ?? 0, args.at(-1) ?? 0);
+        await this.takeSmsSlot(args.at(-2) ?? 0, args.at(-1) ?? 0);
         return;
       }
       default:

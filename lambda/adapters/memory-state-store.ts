@@ -61,6 +61,21 @@ export interface StateSnapshot {
   stories?: StorySnapshot;
 }
 
+/** The methods that change the state. */
+type ChangingMethod =
+  | 'putFeed'
+  | 'claimItem'
+  | 'markSent'
+  | 'releaseClaim'
+  | 'recordSilently'
+  | 'saveStoryItem'
+  | 'takeSmsSlot';
+
+/** One change, as the call that made it. */
+export type StateChange = {
+  [Method in ChangingMethod]: { op: Method; args: Parameters<MemoryStateStore[Method]> };
+}[ChangingMethod];
+
 export interface StateStoreOptions {
   /** Days an item is remembered after it was last written (default 90, like the DynamoDB table's TTL). */
   itemTtlDays?: number;
@@ -112,7 +127,7 @@ export class MemoryStateStore implements StateStore {
   async putFeed(state: FeedState): Promise<void> {
     await this.ready();
     this.feeds.set(state.url, structuredClone(state));
-    await this.changed();
+    this.changed({ op: 'putFeed', args: [state] });
   }
 
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
@@ -121,28 +136,28 @@ export class MemoryStateStore implements StateStore {
     if (known.some((stored) => stored.status !== 'claimed')) return 'done';
     if (known.some((stored) => (stored.leaseUntil ?? 0) > now)) return 'busy';
     this.store(item, now, { status: 'claimed', leaseUntil: now + leaseMs });
-    await this.changed();
+    this.changed({ op: 'claimItem', args: [item, now, leaseMs] });
     return 'claimed';
   }
 
   async markSent(item: ItemRecord, now: number, alertId: string): Promise<void> {
     await this.ready();
     this.store(item, now, { status: 'sent', sentAt: now, alertId });
-    await this.changed();
+    this.changed({ op: 'markSent', args: [item, now, alertId] });
   }
 
   async releaseClaim(item: ItemRecord): Promise<void> {
     await this.ready();
     if (this.items.get(item.identity.key)?.status !== 'claimed') return;
     this.forget(item.identity.key);
-    await this.changed();
+    this.changed({ op: 'releaseClaim', args: [item] });
   }
 
   async recordSilently(item: ItemRecord, now: number): Promise<void> {
     await this.ready();
     if (this.items.get(item.identity.key)?.status === 'sent') return;
     this.store(item, now, { status: 'recorded' });
-    await this.changed();
+    this.changed({ op: 'recordSilently', args: [item, now] });
   }
 
   async isItemDone(item: ItemRecord, now: number): Promise<boolean> {
@@ -191,7 +206,7 @@ export class MemoryStateStore implements StateStore {
       this.stories.bandRefs[refId] = structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS });
       for (const key of write.bandKeys) bands[key] = refId;
     }
-    await this.changed();
+    this.changed({ op: 'saveStoryItem', args: [write] });
     return structuredClone(story);
   }
 
@@ -239,19 +254,19 @@ export class MemoryStateStore implements StateStore {
         : { count: 1, since: now, expiresAt: now + SMS_HELD_TTL_MS };
       slot = { granted: false };
     }
-    await this.changed();
+    this.changed({ op: 'takeSmsSlot', args: [limit, now] });
     return slot;
   }
 
-  /** A deep copy of everything held, for persisting. */
-  protected snapshot(): StateSnapshot {
-    return structuredClone({
+  /** Everything held, as plain JSON sharing the live objects: to be serialized at once, never kept or changed. */
+  protected snapshotView(): StateSnapshot {
+    return {
       version: 1,
       feeds: [...this.feeds.values()],
       items: Object.fromEntries(this.items),
       aliases: Object.fromEntries(this.aliases),
       stories: this.stories,
-    });
+    };
   }
 
   protected restore(snapshot: StateSnapshot): void {
@@ -265,8 +280,11 @@ export class MemoryStateStore implements StateStore {
   /** Called before every operation (the file store loads its file here). */
   protected async ready(): Promise<void> {}
 
-  /** Called after every change (the file store saves here). */
-  protected async changed(): Promise<void> {}
+  /**
+   * Called right after every change, in the order the changes were made, with the call that made it: replaying the
+   * calls in that order rebuilds the state (the file store journals them here).
+   */
+  protected changed(_change: StateChange): void {}
 
   /** Live items known under the item's key or any of its alias keys, whichever item first used them. */
   private related(item: ItemRecord, now: number): StoredItem[] {

@@ -1,6 +1,15 @@
 // The file state store: state survives restarts, writes are atomic, a damaged file is an error and never reset.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStateStore, StateFileError } from '../../lambda/adapters/file-state-store';
@@ -41,6 +50,7 @@ describe('FileStateStore', () => {
     await store.claimItem(sent, NOW, LEASE);
     await store.markSent(sent, NOW, 'alert-1');
     await store.recordSilently(item('guid:old'), NOW);
+    await store.flush();
   }
 
   async function expectHistory(store: FileStateStore): Promise<void> {
@@ -61,6 +71,7 @@ describe('FileStateStore', () => {
     const items = Array.from({ length: 40 }, (_, index) => item(`guid:${index}`));
     await Promise.all(items.map((each) => store.claimItem(each, NOW, LEASE)));
     await Promise.all(items.map((each) => store.markSent(each, NOW, `alert-${each.identity.key}`)));
+    await store.flush();
 
     const reloaded = new FileStateStore(file);
     for (const each of items) expect(await reloaded.claimItem(each, NOW + 1, LEASE)).toBe('done');
@@ -74,6 +85,7 @@ describe('FileStateStore', () => {
     const store = new FileStateStore(file);
     await expectHistory(store);
     await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    await store.flush();
     expect((await new FileStateStore(file).listFeeds()).map((state) => state.url).sort()).toEqual([
       'https://a.test/feed',
       'https://b.test/feed',
@@ -104,6 +116,7 @@ describe('FileStateStore', () => {
       (async () => {
         for (let n = 1; n <= 4; n++) {
           await store.putFeed({ url: 'https://feeds.test/' + n, consecutiveFailures: 0, lastError: 'x'.repeat(5000) });
+          await store.flush();
         }
       })();
     `;
@@ -128,6 +141,7 @@ describe('FileStateStore', () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"op":"putFeed","args":[{"url":"https://cut.test/fe`);
     const store = new FileStateStore(file);
     await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    await store.flush();
     const reloaded = new FileStateStore(file);
     await expectHistory(reloaded);
     expect((await reloaded.listFeeds()).map((state) => state.url).sort()).toEqual([
@@ -164,6 +178,7 @@ describe('FileStateStore', () => {
     await expectHistory(new FileStateStore(file));
     const store = new FileStateStore(file);
     await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    await store.flush();
     const reloaded = new FileStateStore(file);
     await expectHistory(reloaded);
     expect(await reloaded.getFeed('https://b.test/feed')).toBeDefined();
@@ -201,6 +216,7 @@ describe('FileStateStore', () => {
     const store = new FileStateStore(file);
     await expect(store.getFeed('https://a.test/feed')).rejects.toThrow(StateFileError);
     await expect(store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 })).rejects.toThrow(file);
+    await expect(store.flush()).resolves.toBeUndefined();
     expect(readFileSync(file, 'utf8')).toBe('{"version":1,"feeds":[{"url":"https://a.test/feed"');
   });
 
@@ -212,10 +228,36 @@ describe('FileStateStore', () => {
     await expect(new FileStateStore(file).listFeeds()).rejects.toThrow(/state\.json: .*feeds\.0\.consecutiveFailures/);
   });
 
-  it('reports a state file it cannot save as an error of the store', async () => {
-    const store = new FileStateStore(path.join(dir, 'missing-dir', 'state.json'));
-    await expect(store.putFeed({ url: 'https://a.test/feed', consecutiveFailures: 0 })).rejects.toThrow(
-      /missing-dir.*cannot save the state file/,
-    );
+  it('reports a state file it cannot save when flushed, and saves every change once it can', async () => {
+    const missing = path.join(dir, 'missing-dir');
+    const store = new FileStateStore(path.join(missing, 'state.json'));
+    await store.putFeed({ url: 'https://a.test/feed', consecutiveFailures: 0 });
+    await expect(store.flush()).rejects.toThrow(/missing-dir.*cannot save the state file/);
+    await store.putFeed({ url: 'https://b.test/feed', consecutiveFailures: 0 });
+    await expect(store.flush()).rejects.toThrow(/cannot save the state file/);
+
+    // The directory appears: the next flush writes both changes, the one whose save failed included.
+    mkdirSync(missing);
+    await store.flush();
+    const feeds = await new FileStateStore(path.join(missing, 'state.json')).listFeeds();
+    expect(feeds.map((state) => state.url).sort()).toEqual(['https://a.test/feed', 'https://b.test/feed']);
+  });
+
+  it('after a failed append, saves the change it lost with the next one instead of leaving a gap in the journal', async () => {
+    await storeWithHistory();
+    const store = new FileStateStore(file);
+    await store.getFeed('https://a.test/feed');
+    // The state file is briefly a directory: the append fails, and so does the whole rewrite flush() retries.
+    renameSync(file, `${file}.away`);
+    mkdirSync(file);
+    await store.putFeed({ url: 'https://lost.test/feed', consecutiveFailures: 0 });
+    await expect(store.flush()).rejects.toThrow(/cannot save the state file/);
+    rmdirSync(file);
+    renameSync(`${file}.away`, file);
+
+    await store.putFeed({ url: 'https://next.test/feed', consecutiveFailures: 0 });
+    await store.flush();
+    const urls = (await new FileStateStore(file).listFeeds()).map((state) => state.url).sort();
+    expect(urls).toEqual(['https://a.test/feed', 'https://lost.test/feed', 'https://next.test/feed']);
   });
 });
