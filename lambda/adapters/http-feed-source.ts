@@ -10,7 +10,16 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { finished } from 'node:stream/promises';
-import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
+import {
+  brotliDecompress,
+  brotliDecompressSync,
+  gunzip,
+  gunzipSync,
+  inflate,
+  inflateRaw,
+  inflateRawSync,
+  inflateSync,
+} from 'node:zlib';
 import {
   type Clock,
   FeedError,
@@ -87,19 +96,32 @@ const NETWORK_ERRORS: Record<string, string> = {
   EPROTO: 'TLS handshake failed',
 };
 
-type Decompress = (
-  input: Buffer,
-  options: { maxOutputLength: number },
-  callback: (error: Error | null, result: Buffer) => void,
-) => void;
+interface Decompressor {
+  onThisThread(input: Buffer, options: { maxOutputLength: number }): Buffer;
+  onThreadPool(
+    input: Buffer,
+    options: { maxOutputLength: number },
+    callback: (error: Error | null, result: Buffer) => void,
+  ): void;
+}
 
 /** Decoders by Content-Encoding. `deflate` is meant to be zlib-wrapped, but some servers send raw DEFLATE. */
-const DECOMPRESSORS: Record<string, (input: Buffer) => Decompress> = {
-  gzip: () => gunzip,
-  'x-gzip': () => gunzip,
-  deflate: (input) => (hasZlibHeader(input) ? inflate : inflateRaw),
-  br: () => brotliDecompress,
+const DECOMPRESSORS: Record<string, (input: Buffer) => Decompressor> = {
+  gzip: () => ({ onThisThread: gunzipSync, onThreadPool: gunzip }),
+  'x-gzip': () => ({ onThisThread: gunzipSync, onThreadPool: gunzip }),
+  deflate: (input) =>
+    hasZlibHeader(input)
+      ? { onThisThread: inflateSync, onThreadPool: inflate }
+      : { onThisThread: inflateRawSync, onThreadPool: inflateRaw },
+  br: () => ({ onThisThread: brotliDecompressSync, onThreadPool: brotliDecompress }),
 };
+
+/**
+ * Bodies up to this size (compressed) are decompressed in one call on this thread: a thread-pool round trip costs
+ * three times the CPU of inflating a typical feed (65 against 200 us), and a body this small inflates in a few ms
+ * even up to the cap. Larger ones go to the thread pool, so that a long inflate does not stall the other fetches.
+ */
+const INFLATE_HERE_MAX_BYTES = 64 * 1024;
 
 function hasZlibHeader(input: Buffer): boolean {
   if (input.length < 2) return false;
@@ -392,12 +414,14 @@ class FetchAttempt {
       if (!decompressor) throw this.error('parse', `unsupported Content-Encoding "${encoding}"`);
       const decompress = decompressor(body);
       const input = body;
+      const options = { maxOutputLength: this.settings.maxBytes };
       try {
-        body = await new Promise<Buffer>((resolve, reject) =>
-          decompress(input, { maxOutputLength: this.settings.maxBytes }, (error, result) =>
-            error ? reject(error) : resolve(result),
-          ),
-        );
+        body =
+          input.length <= INFLATE_HERE_MAX_BYTES
+            ? decompress.onThisThread(input, options)
+            : await new Promise<Buffer>((resolve, reject) =>
+                decompress.onThreadPool(input, options, (error, result) => (error ? reject(error) : resolve(result))),
+              );
       } catch (error) {
         if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE') {
           throw this.error('too-large', `${encoding} body decompresses to over the ${this.settings.maxBytes}-byte cap`);

@@ -167,10 +167,18 @@ export class MemoryStateStore implements StateStore {
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
     await this.ready();
+    // An item's band keys mostly lead to one ref (the latest item of its story): copy each ref once.
+    const copies = new Map<string, StoryRef>();
     return bandKeys.flatMap((key) => {
       const refId = this.stories.bands[key];
       const band = refId === undefined ? undefined : this.stories.bandRefs[refId];
-      return band ? [structuredClone(withoutExpiry(band))] : [];
+      if (refId === undefined || band === undefined) return [];
+      let copy = copies.get(refId);
+      if (copy === undefined) {
+        copy = structuredClone(withoutExpiry(band));
+        copies.set(refId, copy);
+      }
+      return [copy];
     });
   }
 

@@ -1,5 +1,6 @@
 // HttpFeedSource against a real HTTP server on 127.0.0.1: every success and failure a feed fetch can meet.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
   type AddressInfo,
@@ -338,6 +339,22 @@ describe('HttpFeedSource: byte cap and decompression', () => {
     const error = await fetchError(serve({ headers: { 'content-encoding': encoding }, body: bomb }), { maxBytes });
     expect(error.code).toBe('too-large');
     expect(error.message).toContain(`${encoding} body decompresses to over the ${maxBytes}-byte cap`);
+  });
+
+  // Bodies over 64 KiB compressed are inflated on the thread pool, smaller ones in one call on the fetching thread.
+  it('decompresses a large gzip body and refuses a large bomb, as it does small ones', async () => {
+    const noise = randomBytes(96 * 1024).toString('base64'); // about 96 KiB once gzipped
+    const feed = FEED.replace('</channel>', `<description>${noise}</description></channel>`);
+    expect(gzipSync(feed).length).toBeGreaterThan(64 * 1024);
+    const response = await new HttpFeedSource().fetch({ url: serve({ headers: RSS, body: feed, encoding: 'gzip' }) });
+    expect(text(response)).toBe(feed);
+
+    const maxBytes = 1024 * 1024;
+    const bomb = gzipSync(Buffer.concat([randomBytes(80 * 1024), Buffer.alloc(4 * maxBytes)]));
+    expect(bomb.length).toBeGreaterThan(64 * 1024);
+    const error = await fetchError(serve({ headers: { 'content-encoding': 'gzip' }, body: bomb }), { maxBytes });
+    expect(error.code).toBe('too-large');
+    expect(error.message).toContain(`gzip body decompresses to over the ${maxBytes}-byte cap`);
   });
 
   it('reports a corrupt compressed body as unreadable', async () => {
