@@ -23,6 +23,7 @@ import {
   storySignature,
 } from './core/story';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from './core/types';
+import { withoutUndefined } from './core/without-undefined';
 import {
   type AlertSink,
   type ClaimOutcome,
@@ -645,10 +646,6 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
 }
 
 /** State stores persist what they are given; an explicit `undefined` would be a field some stores reject. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
-}
-
 function emptyOutcome(feed: FeedConfig): FeedOutcome {
   return {
     url: feed.url,

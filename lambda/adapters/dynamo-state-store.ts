@@ -23,6 +23,7 @@ import {
   type StoryRecord,
   type StoryRef,
 } from '../core/story';
+import { withoutUndefined } from '../core/without-undefined';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
 import { SMS_HELD_TTL_MS, SMS_WINDOW_MS } from './memory-state-store';
 
@@ -677,10 +678,6 @@ function headlineFromRow(row: Row): StoryHeadline {
 /** A string set comes back as a Set: the record keeps a sorted list, as core/story makes it. */
 function sortedStrings(value: unknown): string[] {
   return [...((value as Iterable<string> | undefined) ?? [])].sort();
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
 /** The item row and the alias row that may exist under one key. */

@@ -3,6 +3,7 @@ import Parser from 'rss-parser';
 import { FeedError } from '../ports';
 import { decodeFeedBytes } from './charset';
 import type { RawItem } from './types';
+import { withoutUndefined } from './without-undefined';
 
 export interface ParsedFeed {
   title?: string;
@@ -53,11 +54,14 @@ export async function parseFeed(bytes: Uint8Array, contentType?: string): Promis
     throw new FeedError('parse', `not an RSS or Atom feed (root element <${root}>)`);
   }
   const kind: FeedKind = root === 'feed' ? 'atom' : 'rss';
-  const { maxDepth, elements } = scanElements(text, { maxDepth: MAX_ELEMENT_DEPTH, elements: MAX_ELEMENTS });
-  if (maxDepth > MAX_ELEMENT_DEPTH) {
-    throw new FeedError('parse', `elements nested over ${MAX_ELEMENT_DEPTH} deep: not a feed`);
+  // A document with fewer `<` than the depth limit can pass neither limit: most feeds need no scan.
+  if (hasMoreThan(text, '<', MAX_ELEMENT_DEPTH)) {
+    const { maxDepth, elements } = scanElements(text, { maxDepth: MAX_ELEMENT_DEPTH, elements: MAX_ELEMENTS });
+    if (maxDepth > MAX_ELEMENT_DEPTH) {
+      throw new FeedError('parse', `elements nested over ${MAX_ELEMENT_DEPTH} deep: not a feed`);
+    }
+    if (elements > MAX_ELEMENTS) throw new FeedError('parse', `over ${MAX_ELEMENTS} elements: not a feed`);
   }
-  if (elements > MAX_ELEMENTS) throw new FeedError('parse', `over ${MAX_ELEMENTS} elements: not a feed`);
 
   const output = await parseDocument(text);
   return {
@@ -89,6 +93,15 @@ async function parseDocument(text: string): Promise<Parser.Output<ParserItem>> {
     }
   }
   throw new FeedError('parse', `invalid XML: ${describeXmlError(firstError)}`);
+}
+
+/** Whether `text` holds `char` more than `count` times (it stops counting there). */
+function hasMoreThan(text: string, char: string, count: number): boolean {
+  let seen = 0;
+  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) {
+    if (++seen > count) return true;
+  }
+  return false;
 }
 
 /** Elements whose partial copy at a cut-off end is dropped rather than passed on with half a title. */
@@ -127,7 +140,12 @@ function scanElements(text: string, limits?: { maxDepth: number; elements: numbe
   let maxDepth = 0;
   let position = text.indexOf('<');
   while (position >= 0) {
-    const skipped = SKIPPED.find((construct) => text.startsWith(construct.open, position));
+    // Every construct skipped whole starts `<!` or `<?`: an ordinary tag need not be tried against them.
+    const second = text.charCodeAt(position + 1);
+    const skipped =
+      second === 0x21 || second === 0x3f
+        ? SKIPPED.find((construct) => text.startsWith(construct.open, position))
+        : undefined;
     const close = skipped ? text.indexOf(skipped.close, position + skipped.open.length) : text.indexOf('>', position);
     if (close < 0) break;
     TAG_START.lastIndex = position;
@@ -206,14 +224,15 @@ function parseXml(text: string, strict: boolean): Promise<Parser.Output<ParserIt
   return parser.parseString(text);
 }
 
-const isAtomDate = (name: string): boolean => /^(published|updated)$/i.test(name);
+const isAtomDate = (name: string): boolean =>
+  (name.length === 9 || name.length === 7) && /^(published|updated)$/i.test(name);
 const isDate = (value: string): boolean => !Number.isNaN(new Date(value).getTime());
 
 function toRawItem(item: ParserItem, kind: FeedKind): RawItem {
   // rss-parser puts an RSS <description> in `content` and an Atom <content> there too; Atom's summary is `summary`.
   const summary = kind === 'rss' ? (textOf(item.content) ?? textOf(item.summary)) : textOf(item.summary);
   const content = kind === 'rss' ? textOf(item['content:encoded']) : textOf(item.content);
-  const raw: RawItem = {
+  return withoutUndefined<RawItem>({
     guid: textOf(item.guid) ?? textOf(item.id),
     title: textOf(item.title),
     link: textOf(item.link),
@@ -222,8 +241,7 @@ function toRawItem(item: ParserItem, kind: FeedKind): RawItem {
     // The date as written first: rss-parser's isoDate reads a date without a zone in the machine's time zone.
     published: textOf(item.pubDate) ?? textOf(item.date) ?? textOf(item.isoDate),
     source: sourceOf(item.sourceElement),
-  };
-  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)) as RawItem;
+  });
 }
 
 /** Google News: `<source url="https://www.bbc.co.uk">BBC News</source>` as xml2js hands it over. */
@@ -239,7 +257,10 @@ function sourceOf(element: unknown): RawItem['source'] {
 
 /** A non-empty trimmed string, or the text of an element that also had attributes; else undefined. */
 function textOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
   if (typeof value === 'object' && value !== null && '_' in value) return textOf((value as { _: unknown })._);
   return undefined;
 }
