@@ -167,18 +167,11 @@ export class MemoryStateStore implements StateStore {
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
     await this.ready();
-    // An item's band keys mostly lead to one ref (the latest item of its story): copy each ref once.
-    const copies = new Map<string, StoryRef>();
+    // Refs are frozen when stored, so they are handed out without a deep copy (each lookup reads dozens of them).
     return bandKeys.flatMap((key) => {
       const refId = this.stories.bands[key];
       const band = refId === undefined ? undefined : this.stories.bandRefs[refId];
-      if (refId === undefined || band === undefined) return [];
-      let copy = copies.get(refId);
-      if (copy === undefined) {
-        copy = structuredClone(withoutExpiry(band));
-        copies.set(refId, copy);
-      }
-      return [copy];
+      return band ? [withoutExpiry(band)] : [];
     });
   }
 
@@ -211,7 +204,9 @@ export class MemoryStateStore implements StateStore {
     records[story.id] = structuredClone({ ...story, expiresAt: story.lastSeenAt + FOLLOW_UP_HORIZON_MS });
     if (write.bandKeys.length > 0) {
       const refId = String(this.stories.nextBandRef++);
-      this.stories.bandRefs[refId] = structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS });
+      this.stories.bandRefs[refId] = deepFreeze(
+        structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS }),
+      );
       for (const key of write.bandKeys) bands[key] = refId;
     }
     this.changed({ op: 'saveStoryItem', args: [write] });
@@ -282,6 +277,7 @@ export class MemoryStateStore implements StateStore {
     this.items = new Map(Object.entries(snapshot.items));
     this.aliases = new Map(Object.entries(snapshot.aliases));
     this.stories = snapshot.stories ?? emptyStories();
+    for (const ref of Object.values(this.stories.bandRefs)) deepFreeze(ref);
     this.headlineIndex = undefined;
   }
 
@@ -397,6 +393,15 @@ function firstIndex<T>(list: T[], test: (value: T) => boolean): number {
     else low = middle + 1;
   }
   return low;
+}
+
+/** Freezes a plain JSON value and everything in it: a stored row that readers share and nobody may change. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function withoutExpiry<T extends object>(row: Expiring<T>): T {
