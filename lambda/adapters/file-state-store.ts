@@ -1,4 +1,4 @@
-// StateStore in a local file: the memory store's semantics, each change journaled and fsynced, compacted atomically.
+// StateStore in a local file: the memory store's semantics; changes journaled in order, fsynced in batches.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
