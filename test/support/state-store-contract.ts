@@ -288,6 +288,24 @@ export function describeStateStoreContract(
         expect(await store.recentHeadlines('masterson', T0 - DAY, T0, 5)).toEqual([]);
       });
 
+      it('keeps what it stored when a caller changes a ref it was handed, or the write it filed', async () => {
+        const write = start();
+        if (write.kind !== 'start') throw new Error('start write expected');
+        await store.saveStoryItem(write);
+        const stored = structuredClone(write.ref);
+        const [handed] = await store.findStoryRefs(write.bandKeys);
+        const tamper = (ref: StoryRef) => {
+          ref.entities.push('masterson');
+          ref.signature.terms.length = 0;
+          ref.storyId = 'st-other';
+        };
+        try {
+          tamper(handed!); // a store may refuse the change (frozen) or let the copy change: never what it keeps
+        } catch {}
+        tamper(write.ref);
+        for (const ref of await store.findStoryRefs(write.bandKeys)) expect(ref).toEqual(stored);
+      });
+
       it('adds a joining item as a source, merges its entities, and points the band keys at the latest item', async () => {
         const story = (await store.saveStoryItem(startWrite('st-fired', FIRED, ['krebs'], T0)))!;
         const join = joinWrite(story, 'Krebs ousted as CISA director by Trump', ['krebs', 'cisa'], T0 + HOUR);
