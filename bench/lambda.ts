@@ -41,10 +41,13 @@ function handlerEntries(): string[] {
 }
 
 /** lib/constructs/news-alerts-function.ts's bundling: NodejsFunction's esbuild defaults plus the stack's options. */
-async function bundle(name: string, outdir: string): Promise<{ js: number; map: number; zipped: number }> {
+async function bundle(
+  name: string,
+  outdir: string,
+): Promise<{ js: number; map: number; zipped: number; sdkPackages: string[] }> {
   const { subscribers: _dropped, ...watchlist } = loadWatchlist();
   const outfile = path.join(outdir, name, 'index.js');
-  await build({
+  const built = await build({
     entryPoints: [path.join(HANDLERS_DIR, `${name}.ts`)],
     bundle: true,
     platform: 'node',
@@ -57,11 +60,17 @@ async function bundle(name: string, outdir: string): Promise<{ js: number; map: 
     external: ['@aws-sdk/*'],
     define: { [BUNDLED_WATCHLIST_CONSTANT]: JSON.stringify(JSON.stringify({ ...watchlist, subscribers: [] })) },
     outfile,
+    metafile: true,
     logLevel: 'warning',
   });
   const js = readFileSync(outfile);
   const map = readFileSync(`${outfile}.map`);
-  return { js: js.length, map: map.length, zipped: gzipSync(js).length + gzipSync(map).length };
+  // The AWS SDK packages the bundle leaves to the runtime: what it imports before any code of ours runs.
+  const imports = Object.values(built.metafile.outputs).flatMap((output) => output.imports);
+  const sdkPackages = [
+    ...new Set(imports.filter((entry) => entry.external && entry.path.startsWith('@aws-sdk/')).map((e) => e.path)),
+  ].sort();
+  return { js: js.length, map: map.length, zipped: gzipSync(js).length + gzipSync(map).length, sdkPackages };
 }
 
 /** Wall time of one child process, from spawn to exit, and what it printed last. */
@@ -107,6 +116,14 @@ handler(event).then(async () => {
 });
 `;
 
+/** Runs in a fresh process: require only the AWS SDK packages a bundle imports, and print the CPU it took. */
+const SDK_SCRIPT = `
+const cpu = process.cpuUsage();
+for (const name of JSON.parse(process.argv[2])) require(name);
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ cpuMs: (used.user + used.system) / 1000 }));
+`;
+
 interface InitFigures {
   /** The whole process, spawn to exit. */
   wallMs: number;
@@ -117,14 +134,19 @@ interface InitFigures {
   /** The same call again, warm: the request's own cost, which the first call includes. */
   warmCallMs: number;
   warmCpuMs: number;
+  /** CPU of requiring the bundle's AWS SDK packages alone, in a process of their own: the part of init that is the SDK. */
+  sdkCpuMs: number;
 }
 
 /** Medians over RUNS rounds; each round starts bare node once and every bundle once, so load bursts hit all alike. */
 async function measureInit(
   entries: string[],
   scriptFile: string,
+  sdkPackages: Map<string, string[]>,
   env: NodeJS.ProcessEnv,
 ): Promise<{ bareMs: number; byEntry: Map<string, InitFigures> }> {
+  const sdkScript = path.join(path.dirname(scriptFile), 'sdk.js');
+  writeFileSync(sdkScript, SDK_SCRIPT);
   const bare: number[] = [];
   const runs = new Map<string, InitFigures[]>();
   for (let round = 0; round < RUNS; round++) {
@@ -134,8 +156,10 @@ async function measureInit(
       if (event === undefined) continue;
       const bundleFile = path.join(path.dirname(scriptFile), name, 'index.js');
       const { wallMs, lastLine } = await timeProcess([scriptFile, bundleFile, JSON.stringify(event)], env);
-      const figures = JSON.parse(lastLine) as Omit<InitFigures, 'wallMs'>;
-      runs.set(name, [...(runs.get(name) ?? []), { wallMs, ...figures }]);
+      const figures = JSON.parse(lastLine) as Omit<InitFigures, 'wallMs' | 'sdkCpuMs'>;
+      const sdk = await timeProcess([sdkScript, JSON.stringify(sdkPackages.get(name) ?? [])], env);
+      const { cpuMs: sdkCpuMs } = JSON.parse(sdk.lastLine) as { cpuMs: number };
+      runs.set(name, [...(runs.get(name) ?? []), { wallMs, ...figures, sdkCpuMs }]);
     }
   }
   const byEntry = new Map<string, InitFigures>();
@@ -147,6 +171,7 @@ async function measureInit(
       cpuMs: median(figures.map((f) => f.cpuMs)),
       warmCallMs: median(figures.map((f) => f.warmCallMs)),
       warmCpuMs: median(figures.map((f) => f.warmCpuMs)),
+      sdkCpuMs: median(figures.map((f) => f.sdkCpuMs)),
     });
   }
   return { bareMs: median(bare), byEntry };
@@ -197,8 +222,12 @@ async function main(): Promise<void> {
     writeFileSync(scriptFile, INIT_SCRIPT);
 
     // The stack sets NODE_OPTIONS=--enable-source-maps; the same run without it shows what that costs at start.
-    const asDeployed = await measureInit(entries, scriptFile, { ...env, NODE_OPTIONS: '--enable-source-maps' });
-    const withoutMaps = await measureInit(entries, scriptFile, { ...env, NODE_OPTIONS: '' });
+    const sdkPackages = new Map([...sizes].map(([name, size]) => [name, size.sdkPackages]));
+    const asDeployed = await measureInit(entries, scriptFile, sdkPackages, {
+      ...env,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    const withoutMaps = await measureInit(entries, scriptFile, sdkPackages, { ...env, NODE_OPTIONS: '' });
     table(
       [
         'bundle',
@@ -209,6 +238,7 @@ async function main(): Promise<void> {
         'warm call',
         'init',
         'init CPU',
+        'of it SDK import',
         'import+first CPU',
         'over bare node',
         'init, no maps',
@@ -227,6 +257,7 @@ async function main(): Promise<void> {
           ms(deployed.warmCallMs),
           ms(initWall(deployed)),
           ms(initCpu(deployed)),
+          ms(deployed.sdkCpuMs),
           ms(deployed.cpuMs),
           `${ms(deployed.wallMs - asDeployed.bareMs)} (${fmt(deployed.wallMs / asDeployed.bareMs, 1)}x)`,
           ms(initWall(plain)),
@@ -239,6 +270,8 @@ async function main(): Promise<void> {
         'matcher, and the call itself (dispatch and digest make one local DynamoDB query; poll gets an empty batch; ' +
         'ops-notify publishes one alarm email to a local SNS); warm call = the same call again; init = import and ' +
         'client construction as the target means it: import + first call - warm call (wall, and CPU); ' +
+        "of it SDK import = CPU of requiring the bundle's @aws-sdk packages alone in a fresh process " +
+        `(${[...new Set([...sdkPackages.values()].flat())].join(', ')}); ` +
         'import+first CPU = the stricter figure, the first request included; over bare node = the whole process ' +
         'minus a bare node start (and the ratio of the two); zipped = index.js and its source map, gzipped.',
     );
@@ -252,8 +285,8 @@ async function main(): Promise<void> {
     const inits = [...asDeployed.byEntry.entries()];
     const initText = inits.map(
       ([name, figures]) =>
-        `${name} ${ms(initCpu(figures))} CPU (${ms(initWall(figures))} wall; ${ms(figures.cpuMs)} CPU with the ` +
-        'first request)',
+        `${name} ${ms(initCpu(figures))} CPU (${ms(figures.sdkCpuMs)} of it importing the AWS SDK; ` +
+        `${ms(initWall(figures))} wall; ${ms(figures.cpuMs)} CPU with the first request)`,
     );
     target(
       'init (import + client construction) < 150 ms',

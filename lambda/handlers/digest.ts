@@ -9,7 +9,8 @@ import type { Entity } from '../core/types';
 import type { Clock, StoryStore } from '../ports';
 import { digestConfigFromEnv } from './env';
 import { MetricName } from './metrics';
-import { dynamoStateStore, lambdaEntryPoint, type Telemetry } from './runtime';
+import { lambdaEntryPoint, type Telemetry } from './runtime';
+import { dynamoStateStore } from './state-table';
 
 /** What the schedule sends: its scheduled time (EventBridge Scheduler's <aws.scheduler.scheduled-time>). */
 export interface DigestEvent {

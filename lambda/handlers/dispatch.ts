@@ -2,14 +2,16 @@
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsFeedJobQueue } from '../adapters/sqs-feed-job-queue';
 import { systemClock } from '../adapters/system-clock';
 import { isDue } from '../core/feed-schedule';
 import type { FeedConfig } from '../core/types';
 import type { Clock, FeedState, StateStore } from '../ports';
 import { dispatchConfigFromEnv } from './env';
-import { type FeedJob, type FeedJobQueue, SqsFeedJobQueue } from './feed-jobs';
+import type { FeedJob, FeedJobQueue } from './feed-jobs';
 import { MetricName } from './metrics';
-import { dynamoStateStore, lambdaEntryPoint, type Telemetry } from './runtime';
+import { lambdaEntryPoint, type Telemetry } from './runtime';
+import { dynamoStateStore } from './state-table';
 
 export interface DispatchDeps {
   feeds: FeedConfig[];

@@ -11,7 +11,8 @@ import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, feedPoller, type PollOptions, t
 import { pollConfigFromEnv } from './env';
 import { parseFeedJob } from './feed-jobs';
 import { MetricName } from './metrics';
-import { dynamoStateStore, lambdaEntryPoint, type Telemetry } from './runtime';
+import { lambdaEntryPoint, type Telemetry } from './runtime';
+import { dynamoStateStore } from './state-table';
 
 export interface PollDeps {
   ports: PollPorts;

@@ -1,11 +1,8 @@
-// What every handler builds the same way: the state store, Powertools telemetry, and one build per container.
+// What every handler builds the same way: Powertools telemetry and one build per container (no AWS client here).
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { DynamoStateStore } from '../adapters/dynamo-state-store';
-import type { StateStore } from '../ports';
 import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from './metrics';
 
 /** The part of Powertools Metrics the handlers use, so tests can pass a recorder. */
@@ -24,10 +21,6 @@ export interface HandlerLogger {
 export interface Telemetry {
   logger: HandlerLogger;
   metrics: MetricsRecorder;
-}
-
-export function dynamoStateStore(tableName: string): StateStore {
-  return new DynamoStateStore({ client: new DynamoDBClient({}), tableName });
 }
 
 /**

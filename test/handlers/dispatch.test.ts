@@ -9,9 +9,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
+import { SqsFeedJobQueue } from '../../lambda/adapters/sqs-feed-job-queue';
 import type { FeedConfig } from '../../lambda/core/types';
 import { createDispatchHandler } from '../../lambda/handlers/dispatch';
-import { parseFeedJob, SqsFeedJobQueue } from '../../lambda/handlers/feed-jobs';
+import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
 import type { FeedState } from '../../lambda/ports';
 import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';

@@ -8,11 +8,11 @@ import {
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { HttpFeedSource } from '../../lambda/adapters/http-feed-source';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
+import { SqsFeedJobQueue } from '../../lambda/adapters/sqs-feed-job-queue';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { compileMatcher } from '../../lambda/core/match';
 import type { FeedConfig } from '../../lambda/core/types';
 import { createDispatchHandler } from '../../lambda/handlers/dispatch';
-import { SqsFeedJobQueue } from '../../lambda/handlers/feed-jobs';
 import { createPollHandler } from '../../lambda/handlers/poll';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';

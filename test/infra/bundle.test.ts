@@ -1,5 +1,6 @@
 // The synthesized Lambda bundles themselves, run in a fresh Node process with the env the stack gives them.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { CfnElement } from 'aws-cdk-lib';
@@ -75,7 +76,7 @@ afterAll(async () => {
 /** Runs a function's bundle with its synthesized environment, the resource references replaced by local ones. */
 function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<string, string>): Promise<Invocation> {
   const properties = template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
-  const bundle = join(assemblyDir, `asset.${String(properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.js');
+  const bundle = bundleOf(fn);
   const synthesized = properties.Environment.Variables as Record<string, unknown>;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -117,6 +118,23 @@ function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<strin
     );
   });
 }
+
+/** The synthesized bundle of a function (index.js in its asset directory). */
+function bundleOf(fn: NewsAlertsFunction): string {
+  const properties = template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
+  return join(assemblyDir, `asset.${String(properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.js');
+}
+
+// Each AWS SDK client a function loads costs it tens of milliseconds of every cold start (bench/lambda.ts).
+test('each bundle loads only the AWS SDK clients its function calls', () => {
+  const sdkPackages = (fn: NewsAlertsFunction) =>
+    [...new Set(readFileSync(bundleOf(fn), 'utf8').match(/@aws-sdk\/[a-z0-9-]+/g))].sort();
+  const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+  expect(sdkPackages(stack.poller.dispatch)).toEqual([...dynamo, '@aws-sdk/client-sqs'].sort());
+  expect(sdkPackages(stack.poller.poll)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
+  expect(sdkPackages(stack.digest.digest)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
+  expect(sdkPackages(stack.monitoring.notifier)).toEqual(['@aws-sdk/client-sns']);
+});
 
 test('the dispatch bundle queues the feeds of the watchlist compiled into it, and emits its metrics as EMF', async () => {
   const { QueueUrl } = await sns.sqs.send(new CreateQueueCommand({ QueueName: 'bundle-feed-jobs' }));

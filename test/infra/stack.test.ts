@@ -404,7 +404,7 @@ describe('least privilege', () => {
     // SNS authorizes Publish and PublishBatch with sns:Publish; SQS authorizes SendMessageBatch with sqs:SendMessage.
     expect(commandsIn('adapters/sns-alert-sink.ts').filter((command) => !command.startsWith('Publish'))).toEqual([]);
     expect(pollGrants).toContain('sns:Publish');
-    expect(commandsIn('handlers/feed-jobs.ts')).toEqual(['SendMessageBatch']);
+    expect(commandsIn('adapters/sqs-feed-job-queue.ts')).toEqual(['SendMessageBatch']);
     expect(granted(ids.dispatchRole)).toContain('sqs:SendMessage');
     // Dispatch reads feed state only through listFeeds, one Query.
     expect(granted(ids.dispatchRole)).toContain('dynamodb:Query');
