@@ -645,7 +645,6 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
   });
 }
 
-/** State stores persist what they are given; an explicit `undefined` would be a field some stores reject. */
 function emptyOutcome(feed: FeedConfig): FeedOutcome {
   return {
     url: feed.url,

@@ -1,4 +1,4 @@
-// Drops the fields whose value is undefined: stored rows, JSON and items sent across threads carry no empty keys.
+// Drops the fields whose value is undefined: state stores persist what they are given, and some refuse undefined.
 
 /** A shallow copy of `value` without its undefined fields (a loop: this runs for every item of every feed). */
 export function withoutUndefined<T extends object>(value: T): T {
