@@ -1,9 +1,10 @@
-// Child process of the crash test: polls feeds with the Lambda's adapters (DynamoDB state on dynalite, SNS sink on
-// fauxqs) and, once the first publish returns, says so on stdout and waits, before anything is marked sent, for the
-// test to kill it with SIGKILL.
+// Child process of the crash test: polls feeds with the Lambda's adapters (DynamoDB state on dynalite, or the local
+// command's state file; SNS sink on fauxqs) and, once the first publish returns, says so on stdout and waits, before
+// anything is marked sent, for the test to kill it with SIGKILL.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
+import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
 import type { Alert, FeedConfig } from '../../lambda/core/types';
 import { pollFeeds } from '../../lambda/pipeline';
@@ -14,6 +15,8 @@ import { ManualClock, PUBLISHED, pollOptions, testFeedSource } from './harness';
 export interface CrashJob {
   dynamoEndpoint: string;
   tableName: string;
+  /** Keep state in this file, as `news-alerts poll` does, instead of the table. */
+  stateFile?: string;
   snsEndpoint: string;
   topicArn: string;
   feeds: FeedConfig[];
@@ -37,10 +40,12 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as CrashJob;
   const ports = {
     source: testFeedSource(),
-    state: new DynamoStateStore({
-      client: new DynamoDBClient({ ...FAKE_AWS, endpoint: job.dynamoEndpoint }),
-      tableName: job.tableName,
-    }),
+    state: job.stateFile
+      ? new FileStateStore(job.stateFile)
+      : new DynamoStateStore({
+          client: new DynamoDBClient({ ...FAKE_AWS, endpoint: job.dynamoEndpoint }),
+          tableName: job.tableName,
+        }),
     sink: new StopAfterPublish(
       new SnsAlertSink({ client: new SNSClient({ ...FAKE_AWS, endpoint: job.snsEndpoint }), topicArn: job.topicArn }),
     ),

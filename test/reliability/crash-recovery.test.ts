@@ -1,8 +1,14 @@
-// The process killed between publish and mark: a child polls with the Lambda's adapters (dynalite, fauxqs) and is
-// SIGKILLed right after SNS accepted a batch and before the batch is marked sent. Recovery polls then deliver every
-// matched item; only the killed batch is delivered twice, once more; no item stays claimed.
+// The process killed between publish and mark: a child polls with the Lambda's adapters (dynalite, fauxqs), or with the
+// local command's state file, and is SIGKILLed right after SNS accepted a batch and before the batch is marked sent.
+// Recovery polls then deliver every matched item; only the killed batch is delivered twice, once more; no item stays
+// claimed.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
+import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
 import type { FeedConfig } from '../../lambda/core/types';
 import { DEFAULT_LEASE_MS, type PollPorts, pollFeeds } from '../../lambda/pipeline';
@@ -110,4 +116,68 @@ it('every matched item is delivered, the killed batch at most once more, and no 
   const statuses = await itemStatuses();
   expect(statuses).toHaveLength(killed.alertLinks.length + spared.alertLinks.length);
   expect(new Set(statuses)).toEqual(new Set(['sent']));
+}, 120_000);
+
+it('with the local state file too: the killed batch goes out once more after its lease, the rest once', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'news-alerts-crash-'));
+  try {
+    const stateFile = path.join(dir, 'state.json');
+    const topicArn = await sns.createTopic();
+    const { queueUrl } = await sns.subscribeQueue(topicArn);
+    const killed = newsFeed('filekilled', 4, 1);
+    const spared = newsFeed('filespared', 3, 1);
+    server.route('/file-killed', conditionalFeed(killed.body, { etag: '"file-killed-v1"' }));
+    server.route('/file-spared', conditionalFeed(spared.body, { etag: '"file-spared-v1"' }));
+    const feeds: FeedConfig[] = [
+      { url: server.url('/file-killed'), name: 'Killed mid-poll' },
+      { url: server.url('/file-spared'), name: 'Not reached before the kill' },
+    ];
+    const job: CrashJob = {
+      dynamoEndpoint: '',
+      tableName: '',
+      stateFile,
+      snsEndpoint: sns.endpoint,
+      topicArn,
+      feeds,
+      now: T0,
+    };
+    const child = await runTsChild('crash-child.ts', {
+      args: [JSON.stringify(job)],
+      onLine: (line, process) => {
+        if (line.startsWith(PUBLISHED)) process.kill('SIGKILL');
+      },
+    });
+    expect(child.signal).toBe('SIGKILL');
+
+    // A new process reads the file the killed one left: its claims were saved before it published.
+    const clock = new ManualClock();
+    const ports: PollPorts = {
+      source: testFeedSource(),
+      state: new FileStateStore(stateFile),
+      sink: new SnsAlertSink({ client: sns.sns, topicArn }),
+      clock,
+    };
+    const recover = async (time: number) => {
+      clock.time = time;
+      return pollFeeds(feeds, ports, pollOptions());
+    };
+    const [killedFeed, sparedFeed] = await recover(T0 + MINUTE);
+    expect(killedFeed).toMatchObject({ status: 'ok', alerts: [] });
+    expect(sparedFeed?.alerts).toHaveLength(spared.alertLinks.length);
+    const [retried] = await recover(T0 + DEFAULT_LEASE_MS + MINUTE);
+    expect(retried?.alerts.map((alert) => alert.link).sort()).toEqual([...killed.alertLinks].sort());
+    const last = await recover(T0 + DEFAULT_LEASE_MS + 2 * MINUTE);
+    expect(last.map((outcome) => outcome.alerts.length)).toEqual([0, 0]);
+
+    const expected = killed.alertLinks.length * 2 + spared.alertLinks.length;
+    const delivered = deliveredLinks(await sns.receive(queueUrl, expected, { timeoutMs: 20_000, settleMs: 1_500 }));
+    expect(Object.fromEntries(countOf(delivered))).toEqual(
+      Object.fromEntries([
+        ...killed.alertLinks.map((link) => [link, 2]),
+        ...spared.alertLinks.map((link) => [link, 1]),
+      ]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 120_000);
