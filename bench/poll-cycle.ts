@@ -126,7 +126,10 @@ async function main(): Promise<void> {
     }),
   );
 
-  console.log('\nwhere the time goes (summed over feeds; fetch waits overlap, the rest runs on the one event loop)');
+  console.log(
+    '\nwhere the time goes (summed over feeds; fetch and state waits overlap; parse+normalize runs on the worker ' +
+      'thread, match and state on the event loop)',
+  );
   table(
     ['feeds', 'wall', 'fetch wait', 'per fetch', 'parse+normalize', 'match', 'state calls', 'state wait', 'state file'],
     SCALES.map((feeds) => {
