@@ -400,7 +400,10 @@ function storyJoin(item: NormalizedItem, story: StoryRecord, match: StoryMatch):
 }
 
 /** The story operations filing needs (a dry run's preview has only these). */
-export type StoryFilingStore = Pick<StoryStore, 'findStoryRefs' | 'saveStoryItem' | 'recentHeadlines'>;
+export type StoryFilingStore = Pick<
+  StoryStore,
+  'findStoryRefs' | 'saveStoryItem' | 'recentHeadlines' | 'whileStartingStory'
+>;
 
 /** What filing an item did: joined a story (no alert), or started one, maybe following up an earlier story. */
 export type StoryFiling =
@@ -442,7 +445,6 @@ export async function fileOnStory(
   keys: StoryKeys = storyKeysOf(item, entityIds),
 ): Promise<StoryFiling> {
   const { title, signature, bandKeys } = keys;
-  const candidates = bandKeys.length > 0 ? await store.findStoryRefs(bandKeys) : [];
   const source: StorySource = withoutUndefined({
     publisher: item.publisher,
     link: item.canonicalLink ?? item.link,
@@ -450,12 +452,15 @@ export async function fileOnStory(
     seenAt: at,
   });
   const ownId = storyIdFor(item.key);
-  // Our own story among the candidates: an earlier attempt started it and its alert was not sent. Start it again.
-  const match = candidates.some((ref) => ref.storyId === ownId)
-    ? undefined
-    : chooseStory(signature, entityIds, candidates, at);
-  const joinedRef = match && candidates.find((ref) => ref.storyId === match.storyId);
-  if (match && joinedRef) {
+
+  /** Joins the best of these candidates, if one is this item's story; undefined to start one instead. */
+  const joinAny = async (candidates: StoryRef[]): Promise<StoryFiling | undefined> => {
+    // Our own story among the candidates: an earlier attempt started it and its alert was not sent. Start it again.
+    const match = candidates.some((ref) => ref.storyId === ownId)
+      ? undefined
+      : chooseStory(signature, entityIds, candidates, at);
+    const joinedRef = match && candidates.find((ref) => ref.storyId === match.storyId);
+    if (!match || !joinedRef) return undefined;
     // What the story had been alerted for, as its rows among the candidates know it (the latest row of a story
     // carries every entity added before it).
     const storyEntities = new Set(
@@ -477,24 +482,34 @@ export async function fileOnStory(
       bandKeys,
       ref,
     });
-    if (story) return { story, joined: match, addedEntities };
-  }
-  const recent = await Promise.all(
-    entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
-  );
-  const followUp = followUpOf(entityIds, recent.flat(), at, FOLLOW_UP_HORIZON_MS, ownId);
-  const started = startStory(ownId, signature, entityIds, source, recordedAt);
-  const ref: StoryRef = {
-    storyId: ownId,
-    storyTitle: title,
-    entities: entityIds,
-    storyEntities: sortedUnique(entityIds),
-    signature,
-    origin: signature,
-    seenAt: at,
+    return story && { story, joined: match, addedEntities };
   };
-  const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
-  return { story, followUp };
+
+  const start = async (): Promise<StoryFiling> => {
+    const recent = await Promise.all(
+      entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
+    );
+    const followUp = followUpOf(entityIds, recent.flat(), at, FOLLOW_UP_HORIZON_MS, ownId);
+    const started = startStory(ownId, signature, entityIds, source, recordedAt);
+    const ref: StoryRef = {
+      storyId: ownId,
+      storyTitle: title,
+      entities: entityIds,
+      storyEntities: sortedUnique(entityIds),
+      signature,
+      origin: signature,
+      seenAt: at,
+    };
+    const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
+    return { story, followUp };
+  };
+
+  const refs = (consistent: boolean) => (bandKeys.length > 0 ? store.findStoryRefs(bandKeys, consistent) : []);
+  const joined = await joinAny(await refs(false));
+  if (joined) return joined;
+  if (!store.whileStartingStory) return start();
+  // Another poller may be starting this story right now: under the lease, look again before starting one.
+  return store.whileStartingStory(entityIds, async () => (await joinAny(await refs(true))) ?? start());
 }
 
 /**

@@ -104,9 +104,17 @@ export type StoryItemWrite =
 export interface StoryStore {
   /**
    * The band rows stored under these keys (one read). Rows past their time may still come back, as DynamoDB's TTL
-   * deletes lazily: chooseStory checks the window itself.
+   * deletes lazily: chooseStory checks the window itself. `consistent`: the rows as last written, by any poller (not a
+   * read-ahead, nor an eventually consistent read).
    */
-  findStoryRefs(bandKeys: string[]): Promise<StoryRef[]>;
+  findStoryRefs(bandKeys: string[], consistent?: boolean): Promise<StoryRef[]>;
+  /**
+   * Optional, for a store that pollers in several processes share (DynamoDB): runs `work`, which may start a story of
+   * these entities, while holding a short lease on starting stories for each of them. Two pollers that each found no
+   * story for one event would both start one; with the lease, the second reads the band rows again (consistently)
+   * once the first has filed its story, and joins it. A lease it cannot get within a few seconds is not waited for.
+   */
+  whileStartingStory?<T>(entityIds: string[], work: () => Promise<T>): Promise<T>;
   /**
    * Files an item on its story. A 'start' of a story that exists already (a retried item) leaves its record as it is.
    * Returns the story's record after the write; undefined when a 'join' found no story row (it expired).

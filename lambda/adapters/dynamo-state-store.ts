@@ -1,5 +1,5 @@
 // StateStore on one DynamoDB table: feed state, item claims and story rows kept exact with conditional writes.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -56,13 +56,16 @@ import { SMS_HELD_TTL_MS, SMS_WINDOW_MS } from './memory-state-store';
  *   pk 'STORY#<id>', sk 'STORY'                StoryRecord; entities and links as string sets,   lastSeenAt + 30 d
  *                                               version (optimistic lock of the rare read-modify-write)
  *   pk 'E#<entity>', sk '<firstSeenAt ISO>#<id>'  StoryHeadline                                  firstSeenAt + 30 d
- *   pk 'SMS', sk 'HOUR#<hour ISO>'              sent: SMS slots taken in that hour                 hour + 2 h
+ *   pk 'START#<entity>', sk 'LEASE'            owner, until: a poller is starting a story of it   until + 1 h
+ *   pk 'SMS', sk 'WINDOW#<limit>'               the last `limit` SMS grant times (sliding window)
  *   pk 'SMS', sk 'HELD'                         heldCount, since: alerts held back since the last SMS  since + 24 h
  *
  *   findStoryRefs 1 BatchGetItem per 100 keys (eventually consistent). saveStoryItem: a join is 1 UpdateItem (append
  *     the source while the story has room, the link is new and time moves forward; otherwise a GetItem and a
  *     versioned PutItem through core addToStory) + 1 BatchWriteItem per 25 band rows; a start is 1 conditional
  *     PutItem + the band and headline rows in BatchWriteItems. recentHeadlines 1 Query. takeSmsSlot 1 read and 2 writes.
+ *   whileStartingStory (an item that found no story to join): per entity 1 conditional PutItem to take the lease and
+ *     1 conditional DeleteItem to give it back, around a consistent BatchGetItem of the band rows.
  */
 
 export interface DynamoStateStoreOptions {
@@ -103,6 +106,11 @@ const ALIAS_SK = 'ALIAS';
 const BAND_SK = 'BAND';
 const STORY_SK = 'STORY';
 const SMS_PK = 'SMS';
+const START_LEASE_SK = 'LEASE';
+/** How long a story-start lease lasts: far longer than filing one item takes, short enough that a dead poller's lapses soon. */
+const START_LEASE_MS = 10_000;
+/** How long a poller waits for another's lease before it starts its story anyway. */
+const START_LEASE_WAIT_MS = 5_000;
 const SMS_HELD_SK = 'HELD';
 /** Retries of a conditional write (versioned story, held-back SMS count) that another poller raced. */
 const CONDITIONAL_WRITE_ATTEMPTS = 5;
@@ -266,13 +274,78 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
+  async findStoryRefs(bandKeys: string[], consistent = false): Promise<StoryRef[]> {
     const prefetched = this.prefetchedBands;
-    if (prefetched?.keys === bandSetKey(bandKeys)) {
+    if (!consistent && prefetched?.keys === bandSetKey(bandKeys)) {
       this.prefetchedBands = undefined;
       return prefetched.refs;
     }
-    return (await this.readRows(bandRowKeysOf(bandKeys), false)).map(storyRefFromRow);
+    return (await this.readRows(bandRowKeysOf(bandKeys), consistent)).map(storyRefFromRow);
+  }
+
+  async whileStartingStory<T>(entityIds: string[], work: () => Promise<T>): Promise<T> {
+    const owner = randomUUID();
+    const held: string[] = [];
+    try {
+      // In one order for everyone, so two pollers never each wait for a lease the other holds.
+      for (const entityId of [...new Set(entityIds)].sort()) {
+        if (await this.takeStartLease(entityId, owner)) held.push(entityId);
+      }
+      return await work();
+    } finally {
+      await Promise.all(held.map((entityId) => this.dropStartLease(entityId, owner)));
+    }
+  }
+
+  /**
+   * Takes the lease on starting stories of an entity: a conditional PutItem that succeeds while no other poller holds
+   * an unexpired one. Waits (with jittered backoff) at most START_LEASE_WAIT_MS, then goes on without it: a poller
+   * that died holding it, or a slow one, costs at worst the extra alert there would be without leases.
+   */
+  private async takeStartLease(entityId: string, owner: string): Promise<boolean> {
+    const deadline = Date.now() + START_LEASE_WAIT_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      const now = Date.now();
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: startLeasePk(entityId),
+              sk: START_LEASE_SK,
+              owner,
+              until: now + START_LEASE_MS,
+              expiresAt: epochSeconds(now + START_LEASE_MS) + 3600,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (Date.now() >= deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, (10 + Math.random() * 20) * 2 ** Math.min(attempt, 4)));
+      }
+    }
+  }
+
+  /** Gives the lease back, if it is still ours (it may have run out and been taken). */
+  private async dropStartLease(entityId: string, owner: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: startLeasePk(entityId), sk: START_LEASE_SK },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined> {
@@ -606,6 +679,10 @@ export class DynamoStateStore implements StateStore {
 
 function storyPk(id: string): string {
   return `STORY#${id}`;
+}
+
+function startLeasePk(entityId: string): string {
+  return `START#${entityId}`;
 }
 
 function headlinePk(entityId: string): string {

@@ -3,6 +3,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
+  PutItemCommand,
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -246,6 +247,90 @@ describe('DynamoStateStore story rows', () => {
     await store.recentHeadlines('krebs', at - 30 * DAY_S * 1000, at, 5);
     expect(commands).toEqual(['BatchGetItem', 'UpdateItem', 'BatchWriteItem', 'Query']);
   });
+});
+
+describe('DynamoStateStore story-start leases', () => {
+  let tableName: string;
+  let store: DynamoStateStore;
+  let peer: DynamoStateStore;
+  let peerClient: DynamoDBClient;
+
+  beforeEach(async () => {
+    tableName = await dynamo.createStateTable();
+    store = new DynamoStateStore({ client: dynamo.client, tableName });
+    peerClient = new DynamoDBClient({ ...FAKE_AWS, endpoint: dynamo.endpoint });
+    peer = new DynamoStateStore({ client: peerClient, tableName });
+  });
+  afterEach(() => peerClient.destroy());
+
+  /** Runs a work that records when it ran, taking `ms`. */
+  function timed(log: string[], name: string, ms: number) {
+    return async () => {
+      log.push(`${name} start`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      log.push(`${name} end`);
+      return name;
+    };
+  }
+
+  it('runs two pollers starting stories of one entity one after the other, and of different entities side by side', async () => {
+    const same: string[] = [];
+    await Promise.all([
+      store.whileStartingStory(['krebs'], timed(same, 'a', 60)),
+      peer.whileStartingStory(['cisa', 'krebs'], timed(same, 'b', 60)),
+    ]);
+    expect([
+      ['a start', 'a end', 'b start', 'b end'],
+      ['b start', 'b end', 'a start', 'a end'],
+    ]).toContainEqual(same);
+
+    const apart: string[] = [];
+    await Promise.all([
+      store.whileStartingStory(['krebs'], timed(apart, 'a', 60)),
+      peer.whileStartingStory(['sterling'], timed(apart, 'b', 60)),
+    ]);
+    expect(apart.slice(0, 2).sort()).toEqual(['a start', 'b start']);
+  });
+
+  it('gives the lease back when the work fails, and takes a lapsed one (its poller died) at once', async () => {
+    await expect(
+      store.whileStartingStory(['krebs'], async () => {
+        throw new Error('filing failed');
+      }),
+    ).rejects.toThrow('filing failed');
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: 'START#sterling' },
+          sk: { S: 'LEASE' },
+          owner: { S: 'a poller that died' },
+          until: { N: String(Date.now() - 1) },
+        },
+      }),
+    );
+    const started = Date.now();
+    expect(await peer.whileStartingStory(['krebs', 'sterling'], async () => 'filed')).toBe('filed');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('stops waiting for a lease that is held too long, and files anyway', async () => {
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: 'START#krebs' },
+          sk: { S: 'LEASE' },
+          owner: { S: 'a stuck poller' },
+          until: { N: String(Date.now() + 60_000) },
+        },
+      }),
+    );
+    const started = Date.now();
+    expect(await store.whileStartingStory(['krebs'], async () => 'filed')).toBe('filed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_500);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 20_000);
 });
 
 describe("DynamoStateStore read-ahead of a feed's items", () => {

@@ -292,3 +292,36 @@ test('one event reported by several feeds of one batch alerts once, on the real 
     await dynamo.stop();
   }
 });
+
+test('one event reported by feeds of two batches polled at the same moment, by two invocations, alerts once', async () => {
+  // Two poll invocations (each its own store and story filer, as in two Lambda environments) on one table: the first
+  // to start the story files it, the other joins it instead of starting a second one.
+  const dynamo = await startDynalite();
+  try {
+    const tableName = await dynamo.createStateTable();
+    const invocations = ['Reuters', 'AP', 'BBC'].map((outlet, index) => {
+      const path = `/two-batches/${index}.xml`;
+      server.route(path, {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: rss(outlet, [
+          {
+            guid: `${outlet}-krebs-two-batches`,
+            title: `Trump fires Christopher Krebs, top U.S. election security official - ${outlet}`,
+            link: `https://${outlet.toLowerCase()}.example.test/krebs-fired-two-batches`,
+            publishedAt: NOW - HOUR + index * 60_000,
+          },
+        ]),
+      });
+      const { handler, sink } = setup(new DynamoStateStore({ client: dynamo.client, tableName }));
+      return {
+        sink,
+        run: () => handler(sqsEvent([sqsRecord(`m-${index}`, job({ url: server.url(path), name: outlet }))])),
+      };
+    });
+    const responses = await Promise.all(invocations.map((invocation) => invocation.run()));
+    expect(responses.map((response) => response.batchItemFailures)).toEqual([[], [], []]);
+    expect(invocations.flatMap((invocation) => invocation.sink.published)).toHaveLength(1);
+  } finally {
+    await dynamo.stop();
+  }
+});
