@@ -308,7 +308,10 @@ class FetchAttempt {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
         method: 'GET',
         headers,
-        agent: this.settings.agents ? this.settings.agents[url.protocol === 'https:' ? 'https' : 'http'] : false,
+        // The retry after a stale pooled connection takes a connection of its own: the pool's next idle one may be just
+        // as stale (the server closes idle connections together, and a busy loop may not have seen them close yet).
+        agent:
+          this.settings.agents && retry ? this.settings.agents[url.protocol === 'https:' ? 'https' : 'http'] : false,
         lookup: this.lookup,
       });
       this.request = request;

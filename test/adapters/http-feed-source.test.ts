@@ -438,9 +438,11 @@ describe('HttpFeedSource: connection reuse', () => {
     }
   });
 
-  it('retries once on a new connection when the server has closed the pooled one', async () => {
-    // A server that answers one request per connection but says keep-alive, then resets the connection on the next
-    // request: what a server's idle timeout racing the client's reuse looks like.
+  /**
+   * A server that answers one request per connection but says keep-alive, then resets the connection on the next
+   * request: what a server's idle timeout racing the client's reuse looks like.
+   */
+  async function oneRequestPerConnection(): Promise<{ url: string; sockets: Socket[]; close: () => void }> {
     const sockets: Socket[] = [];
     const raw = createNetServer((socket) => {
       sockets.push(socket);
@@ -460,15 +462,38 @@ describe('HttpFeedSource: connection reuse', () => {
     });
     raw.listen(0, '127.0.0.1');
     await once(raw, 'listening');
+    return {
+      url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/feed.xml`,
+      sockets,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        raw.close();
+      },
+    };
+  }
+
+  it('retries once on a new connection when the server has closed the pooled one', async () => {
+    const server = await oneRequestPerConnection();
     try {
-      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/feed.xml`;
       const source = new HttpFeedSource();
-      expect(text(await source.fetch({ url }))).toBe(FEED);
-      expect(text(await source.fetch({ url }))).toBe(FEED);
-      expect(sockets).toHaveLength(2);
+      expect(text(await source.fetch({ url: server.url }))).toBe(FEED);
+      expect(text(await source.fetch({ url: server.url }))).toBe(FEED);
+      expect(server.sockets).toHaveLength(2);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      raw.close();
+      server.close();
+    }
+  });
+
+  it('retries on a connection of its own when every pooled connection is stale, not on the next pooled one', async () => {
+    // Three fetches at once leave three pooled connections, all of which the server has given up on.
+    const server = await oneRequestPerConnection();
+    try {
+      const source = new HttpFeedSource();
+      await Promise.all([1, 2, 3].map(() => source.fetch({ url: server.url })));
+      expect(text(await source.fetch({ url: server.url }))).toBe(FEED);
+      expect(server.sockets).toHaveLength(4);
+    } finally {
+      server.close();
     }
   });
 });
