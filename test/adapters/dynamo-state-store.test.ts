@@ -11,6 +11,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -408,6 +409,13 @@ describe('DynamoStateStore faults DynamoDB itself reports', () => {
     store = new DynamoStateStore({ client: dynamo.client, tableName: 'state' });
   });
   afterAll(() => documents.restore());
+
+  it('files the story even when giving the story-start lease back is throttled (the lease lapses by itself)', async () => {
+    documents.on(PutCommand).resolves({});
+    documents.on(DeleteCommand).rejects(throttled());
+    expect(await store.whileStartingStory(['krebs'], async () => 'filed')).toBe('filed');
+    expect(documents.commandCalls(DeleteCommand)).toHaveLength(1);
+  });
 
   it('lets ProvisionedThroughputExceeded propagate from a claim, so the poll counts it as an infrastructure failure', async () => {
     documents.on(BatchGetCommand).rejects(throttled());
