@@ -106,12 +106,12 @@ const ALIAS_SK = 'ALIAS';
 const BAND_SK = 'BAND';
 const STORY_SK = 'STORY';
 const SMS_PK = 'SMS';
+const SMS_HELD_SK = 'HELD';
 const START_LEASE_SK = 'LEASE';
-/** How long a story-start lease lasts: far longer than filing one item takes, short enough that a dead poller's lapses soon. */
+/** How long a story-start lease lasts: far longer than filing one item takes, and a dead poller's soon lapses. */
 const START_LEASE_MS = 10_000;
 /** How long a poller waits for another's lease before it starts its story anyway. */
 const START_LEASE_WAIT_MS = 5_000;
-const SMS_HELD_SK = 'HELD';
 /** Retries of a conditional write (versioned story, held-back SMS count) that another poller raced. */
 const CONDITIONAL_WRITE_ATTEMPTS = 5;
 const FEED_STATE_FIELDS = [

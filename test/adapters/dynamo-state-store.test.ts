@@ -264,6 +264,21 @@ describe('DynamoStateStore story-start leases', () => {
   });
   afterEach(() => peerClient.destroy());
 
+  /** A story-start lease row another poller left in the table, running until `until`. */
+  async function leaseLeftBy(owner: string, entityId: string, until: number): Promise<void> {
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: `START#${entityId}` },
+          sk: { S: 'LEASE' },
+          owner: { S: owner },
+          until: { N: String(until) },
+        },
+      }),
+    );
+  }
+
   /** Runs a work that records when it ran, taking `ms`. */
   function timed(log: string[], name: string, ms: number) {
     return async () => {
@@ -299,34 +314,14 @@ describe('DynamoStateStore story-start leases', () => {
         throw new Error('filing failed');
       }),
     ).rejects.toThrow('filing failed');
-    await dynamo.client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          pk: { S: 'START#sterling' },
-          sk: { S: 'LEASE' },
-          owner: { S: 'a poller that died' },
-          until: { N: String(Date.now() - 1) },
-        },
-      }),
-    );
+    await leaseLeftBy('a poller that died', 'sterling', Date.now() - 1);
     const started = Date.now();
     expect(await peer.whileStartingStory(['krebs', 'sterling'], async () => 'filed')).toBe('filed');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('stops waiting for a lease that is held too long, and files anyway', async () => {
-    await dynamo.client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          pk: { S: 'START#krebs' },
-          sk: { S: 'LEASE' },
-          owner: { S: 'a stuck poller' },
-          until: { N: String(Date.now() + 60_000) },
-        },
-      }),
-    );
+    await leaseLeftBy('a stuck poller', 'krebs', Date.now() + 60_000);
     const started = Date.now();
     expect(await store.whileStartingStory(['krebs'], async () => 'filed')).toBe('filed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_500);

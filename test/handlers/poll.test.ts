@@ -264,27 +264,30 @@ test('a redelivered job whose feed was polled meanwhile is skipped: no fetch, no
   expect(telemetry.metrics.total('FeedsPolled')).toBe(0);
 });
 
+/** Routes outlet `index`'s feed reporting the Krebs firing under `prefix` and returns its poll job's SQS record. */
+function sameEventRecord(prefix: string, outlet: string, index: number) {
+  const path = `/${prefix}/${index}.xml`;
+  server.route(path, {
+    headers: { 'content-type': 'application/rss+xml' },
+    body: rss(outlet, [
+      {
+        guid: `${outlet}-${prefix}-krebs`,
+        title: `Trump fires Christopher Krebs, top U.S. election security official - ${outlet}`,
+        link: `https://${outlet.toLowerCase()}.example.test/${prefix}/krebs-fired`,
+        publishedAt: NOW - HOUR + index * 60_000,
+      },
+    ]),
+  });
+  return sqsRecord(`m-${index}`, job({ url: server.url(path), name: outlet }));
+}
+
 test('one event reported by several feeds of one batch alerts once, on the real table', async () => {
   // Five outlets publish the same firing at once; the batch polls them side by side against dynalite.
   const dynamo = await startDynalite();
   try {
     const store = new DynamoStateStore({ client: dynamo.client, tableName: await dynamo.createStateTable() });
     const outlets = ['Reuters', 'AP', 'BBC', 'NPR', 'Politico'];
-    const batch = outlets.map((outlet, index) => {
-      const path = `/same-event/${index}.xml`;
-      server.route(path, {
-        headers: { 'content-type': 'application/rss+xml' },
-        body: rss(outlet, [
-          {
-            guid: `${outlet}-krebs`,
-            title: `Trump fires Christopher Krebs, top U.S. election security official - ${outlet}`,
-            link: `https://${outlet.toLowerCase()}.example.test/krebs-fired`,
-            publishedAt: NOW - HOUR + index * 60_000,
-          },
-        ]),
-      });
-      return sqsRecord(`m-${index}`, job({ url: server.url(path), name: outlet }));
-    });
+    const batch = outlets.map((outlet, index) => sameEventRecord('same-event', outlet, index));
     const { handler, sink } = setup(store);
     expect((await handler(sqsEvent(batch))).batchItemFailures).toEqual([]);
     expect(sink.published.map((alert) => alert.title)).toHaveLength(1);
@@ -300,23 +303,9 @@ test('one event reported by feeds of two batches polled at the same moment, by t
   try {
     const tableName = await dynamo.createStateTable();
     const invocations = ['Reuters', 'AP', 'BBC'].map((outlet, index) => {
-      const path = `/two-batches/${index}.xml`;
-      server.route(path, {
-        headers: { 'content-type': 'application/rss+xml' },
-        body: rss(outlet, [
-          {
-            guid: `${outlet}-krebs-two-batches`,
-            title: `Trump fires Christopher Krebs, top U.S. election security official - ${outlet}`,
-            link: `https://${outlet.toLowerCase()}.example.test/krebs-fired-two-batches`,
-            publishedAt: NOW - HOUR + index * 60_000,
-          },
-        ]),
-      });
+      const record = sameEventRecord('two-batches', outlet, index);
       const { handler, sink } = setup(new DynamoStateStore({ client: dynamo.client, tableName }));
-      return {
-        sink,
-        run: () => handler(sqsEvent([sqsRecord(`m-${index}`, job({ url: server.url(path), name: outlet }))])),
-      };
+      return { sink, run: () => handler(sqsEvent([record])) };
     });
     const responses = await Promise.all(invocations.map((invocation) => invocation.run()));
     expect(responses.map((response) => response.batchItemFailures)).toEqual([[], [], []]);

@@ -13,10 +13,8 @@ import { FAKE_AWS } from '../support/fake-aws';
 import { ManualClock, PUBLISHED, pollOptions, testFeedSource } from './harness';
 
 export interface CrashJob {
-  dynamoEndpoint: string;
-  tableName: string;
-  /** Keep state in this file, as `news-alerts poll` does, instead of the table. */
-  stateFile?: string;
+  /** The table on dynalite, as the poll Lambda keeps state, or a file, as `news-alerts poll` does. */
+  state: { dynamoEndpoint: string; tableName: string } | { file: string };
   snsEndpoint: string;
   topicArn: string;
   feeds: FeedConfig[];
@@ -40,12 +38,13 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as CrashJob;
   const ports = {
     source: testFeedSource(),
-    state: job.stateFile
-      ? new FileStateStore(job.stateFile)
-      : new DynamoStateStore({
-          client: new DynamoDBClient({ ...FAKE_AWS, endpoint: job.dynamoEndpoint }),
-          tableName: job.tableName,
-        }),
+    state:
+      'file' in job.state
+        ? new FileStateStore(job.state.file)
+        : new DynamoStateStore({
+            client: new DynamoDBClient({ ...FAKE_AWS, endpoint: job.state.dynamoEndpoint }),
+            tableName: job.state.tableName,
+          }),
     sink: new StopAfterPublish(
       new SnsAlertSink({ client: new SNSClient({ ...FAKE_AWS, endpoint: job.snsEndpoint }), topicArn: job.topicArn }),
     ),

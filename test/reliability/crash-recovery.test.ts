@@ -12,6 +12,7 @@ import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
 import type { FeedConfig } from '../../lambda/core/types';
 import { DEFAULT_LEASE_MS, type PollPorts, pollFeeds } from '../../lambda/pipeline';
+import type { StateStore } from '../../lambda/ports';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
@@ -48,27 +49,22 @@ function deliveredLinks(notifications: { Message: string }[]): string[] {
   });
 }
 
-it('every matched item is delivered, the killed batch at most once more, and no item stays claimed', async () => {
-  const tableName = await dynamo.createStateTable();
+/**
+ * Routes a feed whose first batch the child publishes before it is killed and one it never reaches, starts the child
+ * on them with `state`, and kills it as soon as that batch is published. Returns what a recovery needs.
+ */
+async function killAfterFirstPublish(name: string, state: CrashJob['state']) {
   const topicArn = await sns.createTopic();
   const { queueUrl } = await sns.subscribeQueue(topicArn);
-  const killed = newsFeed('crashkilled', 4, 1);
-  const spared = newsFeed('crashspared', 3, 1);
-  server.route('/killed', conditionalFeed(killed.body, { etag: '"killed-v1"' }));
-  server.route('/spared', conditionalFeed(spared.body, { etag: '"spared-v1"' }));
+  const killed = newsFeed(`${name}killed`, 4, 1);
+  const spared = newsFeed(`${name}spared`, 3, 1);
+  server.route(`/${name}-killed`, conditionalFeed(killed.body, { etag: `"${name}-killed-v1"` }));
+  server.route(`/${name}-spared`, conditionalFeed(spared.body, { etag: `"${name}-spared-v1"` }));
   const feeds: FeedConfig[] = [
-    { url: server.url('/killed'), name: 'Killed mid-poll' },
-    { url: server.url('/spared'), name: 'Not reached before the kill' },
+    { url: server.url(`/${name}-killed`), name: 'Killed mid-poll' },
+    { url: server.url(`/${name}-spared`), name: 'Not reached before the kill' },
   ];
-
-  const job: CrashJob = {
-    dynamoEndpoint: dynamo.endpoint,
-    tableName,
-    snsEndpoint: sns.endpoint,
-    topicArn,
-    feeds,
-    now: T0,
-  };
+  const job: CrashJob = { state, snsEndpoint: sns.endpoint, topicArn, feeds, now: T0 };
   let publishedBeforeKill: string[] = [];
   const child = await runTsChild('crash-child.ts', {
     args: [JSON.stringify(job)],
@@ -80,17 +76,20 @@ it('every matched item is delivered, the killed batch at most once more, and no 
   });
   expect(child.signal).toBe('SIGKILL');
   expect(publishedBeforeKill.sort()).toEqual([...killed.alertLinks].sort());
+  return { topicArn, queueUrl, killed, spared, feeds };
+}
 
-  const rows = async () => (await dynamo.client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-  const itemStatuses = async () =>
-    (await rows()).filter((row) => row.sk?.S === 'ITEM').map((row) => row.status?.S ?? '?');
-  // Killed between publish and mark: the batch's items are still claimed, nothing is marked sent.
-  expect(await itemStatuses()).toEqual(killed.alertLinks.map(() => 'claimed'));
-
+/**
+ * Polls again as a new process would, with `state` over what the killed one left: within the lease the killed batch is
+ * left to its claim and the other feed alerts; after it, the killed batch goes out once more; then nothing. Every
+ * matched item is delivered, the killed batch twice.
+ */
+async function expectRecovery(crash: Awaited<ReturnType<typeof killAfterFirstPublish>>, state: StateStore) {
+  const { topicArn, queueUrl, killed, spared, feeds } = crash;
   const clock = new ManualClock();
   const ports: PollPorts = {
     source: testFeedSource(),
-    state: new DynamoStateStore({ client: dynamo.client, tableName }),
+    state,
     sink: new SnsAlertSink({ client: sns.sns, topicArn }),
     clock,
   };
@@ -98,11 +97,9 @@ it('every matched item is delivered, the killed batch at most once more, and no 
     clock.time = time;
     return pollFeeds(feeds, ports, pollOptions());
   };
-  // Within the lease: the killed batch is left to its claim; the other feed alerts.
   const [killedFeed, sparedFeed] = await recover(T0 + MINUTE);
   expect(killedFeed).toMatchObject({ status: 'ok', alerts: [] });
   expect(sparedFeed?.alerts).toHaveLength(spared.alertLinks.length);
-  // Once the lease has run out, the killed batch is claimed again and sent; after that, nothing.
   const [retried] = await recover(T0 + DEFAULT_LEASE_MS + MINUTE);
   expect(retried?.alerts.map((alert) => alert.link).sort()).toEqual([...killed.alertLinks].sort());
   const last = await recover(T0 + DEFAULT_LEASE_MS + 2 * MINUTE);
@@ -113,70 +110,31 @@ it('every matched item is delivered, the killed batch at most once more, and no 
   expect(Object.fromEntries(countOf(delivered))).toEqual(
     Object.fromEntries([...killed.alertLinks.map((link) => [link, 2]), ...spared.alertLinks.map((link) => [link, 1])]),
   );
+}
+
+it('every matched item is delivered, the killed batch at most once more, and no item stays claimed', async () => {
+  const tableName = await dynamo.createStateTable();
+  const crash = await killAfterFirstPublish('table', { dynamoEndpoint: dynamo.endpoint, tableName });
+
+  const rows = async () => (await dynamo.client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+  const itemStatuses = async () =>
+    (await rows()).filter((row) => row.sk?.S === 'ITEM').map((row) => row.status?.S ?? '?');
+  // Killed between publish and mark: the batch's items are still claimed, nothing is marked sent.
+  expect(await itemStatuses()).toEqual(crash.killed.alertLinks.map(() => 'claimed'));
+
+  await expectRecovery(crash, new DynamoStateStore({ client: dynamo.client, tableName }));
   const statuses = await itemStatuses();
-  expect(statuses).toHaveLength(killed.alertLinks.length + spared.alertLinks.length);
+  expect(statuses).toHaveLength(crash.killed.alertLinks.length + crash.spared.alertLinks.length);
   expect(new Set(statuses)).toEqual(new Set(['sent']));
 }, 120_000);
 
 it('with the local state file too: the killed batch goes out once more after its lease, the rest once', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'news-alerts-crash-'));
   try {
-    const stateFile = path.join(dir, 'state.json');
-    const topicArn = await sns.createTopic();
-    const { queueUrl } = await sns.subscribeQueue(topicArn);
-    const killed = newsFeed('filekilled', 4, 1);
-    const spared = newsFeed('filespared', 3, 1);
-    server.route('/file-killed', conditionalFeed(killed.body, { etag: '"file-killed-v1"' }));
-    server.route('/file-spared', conditionalFeed(spared.body, { etag: '"file-spared-v1"' }));
-    const feeds: FeedConfig[] = [
-      { url: server.url('/file-killed'), name: 'Killed mid-poll' },
-      { url: server.url('/file-spared'), name: 'Not reached before the kill' },
-    ];
-    const job: CrashJob = {
-      dynamoEndpoint: '',
-      tableName: '',
-      stateFile,
-      snsEndpoint: sns.endpoint,
-      topicArn,
-      feeds,
-      now: T0,
-    };
-    const child = await runTsChild('crash-child.ts', {
-      args: [JSON.stringify(job)],
-      onLine: (line, process) => {
-        if (line.startsWith(PUBLISHED)) process.kill('SIGKILL');
-      },
-    });
-    expect(child.signal).toBe('SIGKILL');
-
+    const file = path.join(dir, 'state.json');
+    const crash = await killAfterFirstPublish('file', { file });
     // A new process reads the file the killed one left: its claims were saved before it published.
-    const clock = new ManualClock();
-    const ports: PollPorts = {
-      source: testFeedSource(),
-      state: new FileStateStore(stateFile),
-      sink: new SnsAlertSink({ client: sns.sns, topicArn }),
-      clock,
-    };
-    const recover = async (time: number) => {
-      clock.time = time;
-      return pollFeeds(feeds, ports, pollOptions());
-    };
-    const [killedFeed, sparedFeed] = await recover(T0 + MINUTE);
-    expect(killedFeed).toMatchObject({ status: 'ok', alerts: [] });
-    expect(sparedFeed?.alerts).toHaveLength(spared.alertLinks.length);
-    const [retried] = await recover(T0 + DEFAULT_LEASE_MS + MINUTE);
-    expect(retried?.alerts.map((alert) => alert.link).sort()).toEqual([...killed.alertLinks].sort());
-    const last = await recover(T0 + DEFAULT_LEASE_MS + 2 * MINUTE);
-    expect(last.map((outcome) => outcome.alerts.length)).toEqual([0, 0]);
-
-    const expected = killed.alertLinks.length * 2 + spared.alertLinks.length;
-    const delivered = deliveredLinks(await sns.receive(queueUrl, expected, { timeoutMs: 20_000, settleMs: 1_500 }));
-    expect(Object.fromEntries(countOf(delivered))).toEqual(
-      Object.fromEntries([
-        ...killed.alertLinks.map((link) => [link, 2]),
-        ...spared.alertLinks.map((link) => [link, 1]),
-      ]),
-    );
+    await expectRecovery(crash, new FileStateStore(file));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
