@@ -56,6 +56,7 @@ export class Poller extends Construct {
     this.poll = new NewsAlertsFunction(this, 'Poll', {
       entry: join(HANDLERS_DIR, 'poll.ts'),
       description: 'Polls the feeds of a batch of feed jobs and publishes their alerts',
+      charsetTables: true,
       timeout: POLL_TIMEOUT,
       // Headroom for parsing a feed up to the 10 MB byte cap.
       memorySize: 512,

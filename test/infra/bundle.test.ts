@@ -1,20 +1,17 @@
 // The synthesized Lambda bundles themselves, run in a fresh Node process with the env the stack gives them.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
-import { buildStackConfig } from '../../lib/config';
 import type { NewsAlertsFunction } from '../../lib/constructs/news-alerts-function';
-import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import type { NewsAlertsStack } from '../../lib/news-alerts-stack';
 import { ALARM_NAME, pollErrorsAlarmEvent } from '../support/alarm-event';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
-import { projectApp } from './project-app';
+import { type SynthesizedStack, synthesizeStack } from './synthesized-stack';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE_FEEDS = ['https://feeds.example.org/politics.xml', 'https://news.example.net/rss'];
@@ -55,17 +52,14 @@ const LAMBDA_CONTEXT = {
 };
 
 let stack: NewsAlertsStack;
-let template: Template;
-let assemblyDir: string;
+let propertiesOf: SynthesizedStack['propertiesOf'];
+let bundleOf: SynthesizedStack['bundleOf'];
 let dynamo: LocalDynamo;
 let sns: LocalSns;
 let tableName: string;
 
 beforeAll(async () => {
-  const app = projectApp({ watchlist: join(__dirname, 'fixtures', 'watchlist.yaml') });
-  stack = new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
-  template = Template.fromStack(stack);
-  assemblyDir = app.synth().directory;
+  ({ stack, propertiesOf, bundleOf } = synthesizeStack({ watchlist: join(__dirname, 'fixtures', 'watchlist.yaml') }));
   [dynamo, sns] = await Promise.all([startDynalite(), startFauxqs()]);
   tableName = await dynamo.createStateTable();
 }, 180_000);
@@ -75,13 +69,12 @@ afterAll(async () => {
 
 /** Runs a function's bundle with its synthesized environment, the resource references replaced by local ones. */
 function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<string, string>): Promise<Invocation> {
-  const properties = template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
+  const properties = propertiesOf(fn);
   const bundle = bundleOf(fn);
   const synthesized = properties.Environment.Variables as Record<string, unknown>;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    // The Lambda runtime provides @aws-sdk; here the project's node_modules stand in for it.
-    NODE_PATH: join(ROOT, 'node_modules'),
+    // No NODE_PATH: each bundle carries the AWS SDK it calls, so a package it failed to bundle fails here too.
     AWS_REGION: FAKE_AWS.region,
     AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
@@ -119,21 +112,37 @@ function invoke(fn: NewsAlertsFunction, event: unknown, references: Record<strin
   });
 }
 
-/** The synthesized bundle of a function (index.js in its asset directory). */
-function bundleOf(fn: NewsAlertsFunction): string {
-  const properties = template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
-  return join(assemblyDir, `asset.${String(properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.js');
-}
-
-// Each AWS SDK client a function loads costs it tens of milliseconds of every cold start (bench/lambda.ts).
-test('each bundle loads only the AWS SDK clients its function calls', () => {
-  const sdkPackages = (fn: NewsAlertsFunction) =>
-    [...new Set(readFileSync(bundleOf(fn), 'utf8').match(/@aws-sdk\/[a-z0-9-]+/g))].sort();
+// Each AWS SDK client a function carries costs it milliseconds of every cold start (bench/lambda.ts). The SDK is
+// bundled: each client names its package in its user agent.
+test('each bundle carries only the AWS SDK clients its function calls', () => {
+  const sdkClients = (fn: NewsAlertsFunction) =>
+    [...new Set(readFileSync(bundleOf(fn), 'utf8').match(/@aws-sdk\/(?:client-[a-z0-9-]+|lib-dynamodb)/g))].sort();
   const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
-  expect(sdkPackages(stack.poller.dispatch)).toEqual([...dynamo, '@aws-sdk/client-sqs'].sort());
-  expect(sdkPackages(stack.poller.poll)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
-  expect(sdkPackages(stack.digest.digest)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
-  expect(sdkPackages(stack.monitoring.notifier)).toEqual(['@aws-sdk/client-sns']);
+  expect(sdkClients(stack.poller.dispatch)).toEqual([...dynamo, '@aws-sdk/client-sqs'].sort());
+  expect(sdkClients(stack.poller.poll)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
+  expect(sdkClients(stack.digest.digest)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
+  expect(sdkClients(stack.monitoring.notifier)).toEqual(['@aws-sdk/client-sns']);
+});
+
+test('the poll bundle reads its double-byte charset tables from files shipped beside it', () => {
+  const pollBundle = readFileSync(bundleOf(stack.poller.poll), 'utf8');
+  const required = [...pollBundle.matchAll(/require\("\.\/tables\/([a-z0-9-]+\.json)"\)/g)].map((m) => m[1]);
+  // GBK, Big5, Shift_JIS, EUC-JP, EUC-KR and GB18030 among them: a feed in any of them decodes.
+  expect(required).toEqual(
+    expect.arrayContaining(['cp936.json', 'cp949.json', 'cp950.json', 'eucjp.json', 'shiftjis.json']),
+  );
+  const tablesDir = join(dirname(bundleOf(stack.poller.poll)), 'tables');
+  for (const table of new Set(required)) {
+    const shipped = readFileSync(join(tablesDir, String(table)), 'utf8');
+    expect(shipped).toEqual(
+      readFileSync(join(ROOT, 'node_modules', 'iconv-lite', 'encodings', 'tables', String(table)), 'utf8'),
+    );
+  }
+  // Compiled in, they were half the bundle; functions that decode no feed carry none.
+  expect(pollBundle).not.toContain('"8140"');
+  for (const fn of [stack.poller.dispatch, stack.digest.digest, stack.monitoring.notifier]) {
+    expect(existsSync(join(dirname(bundleOf(fn)), 'tables'))).toBe(false);
+  }
 });
 
 test('the dispatch bundle queues the feeds of the watchlist compiled into it, and emits its metrics as EMF', async () => {

@@ -1,0 +1,50 @@
+// The project's stack synthesized as `cdk synth` builds it, with the bundle each function deploys.
+import { join } from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildStackConfig } from '../../lib/config';
+import type { NewsAlertsFunction } from '../../lib/constructs/news-alerts-function';
+import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { projectApp } from './project-app';
+
+/** The parts of an AWS::Lambda::Function's properties the tests and benchmarks read. */
+export interface FunctionProperties {
+  Code: { S3Key: string };
+  Environment: { Variables: Record<string, unknown> };
+}
+
+export interface SynthesizedStack {
+  stack: NewsAlertsStack;
+  template: Template;
+  /** The functions by their handler module's name (lambda/handlers/<name>.ts). */
+  functions: Record<'poll' | 'dispatch' | 'digest' | 'ops-notify', NewsAlertsFunction>;
+  /** A function's synthesized CloudFormation properties. */
+  propertiesOf(fn: NewsAlertsFunction): FunctionProperties;
+  /** A function's bundle: index.js in its asset directory. */
+  bundleOf(fn: NewsAlertsFunction): string;
+}
+
+/** Synthesizes the stack, bundles included, from cdk.json's context and the given context (a watchlist path, say). */
+export function synthesizeStack(context: Record<string, unknown> = {}): SynthesizedStack {
+  const app = projectApp(context);
+  const stack = new NewsAlertsStack(app, 'NewsAlerts', {
+    config: buildStackConfig((key) => app.node.tryGetContext(key)),
+  });
+  const template = Template.fromStack(stack);
+  const assemblyDir = app.synth().directory;
+  const propertiesOf = (fn: NewsAlertsFunction) =>
+    template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
+  return {
+    stack,
+    template,
+    functions: {
+      poll: stack.poller.poll,
+      dispatch: stack.poller.dispatch,
+      digest: stack.digest.digest,
+      'ops-notify': stack.monitoring.notifier,
+    },
+    propertiesOf,
+    bundleOf: (fn) =>
+      join(assemblyDir, `asset.${String(propertiesOf(fn).Code.S3Key).replace(/\.zip$/, '')}`, 'index.js'),
+  };
+}
