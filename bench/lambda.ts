@@ -25,7 +25,7 @@ const RUNS = quick ? 3 : 7;
 const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_INIT_MS = 150;
 /** The Node.js the bundles start in: the Lambda runtime's major version if LAMBDA_NODE names one, else this one. */
-const NODE = process.env.LAMBDA_NODE ?? process.execPath;
+const NODE = process.env.LAMBDA_NODE || process.execPath;
 
 type FunctionName = 'poll' | 'dispatch' | 'digest' | 'ops-notify';
 const FUNCTIONS: readonly FunctionName[] = ['digest', 'dispatch', 'ops-notify', 'poll'];
