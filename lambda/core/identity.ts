@@ -54,8 +54,11 @@ function hash(text: string): string {
 }
 
 /** A trailing " - Publisher" as Google News writes it: a few capitalised words, no digits (so "- Day 2" stays). */
-const PUBLISHER_WORD = String.raw`(?:\p{Lu}[\p{L}\p{N}.&'’]*|of|the|and|for|from|de|la|le)`;
-const PUBLISHER_SUFFIX = new RegExp(String.raw`\s[-–—|]\s${PUBLISHER_WORD}(?:(?:\s+|-)${PUBLISHER_WORD}){0,5}$`, 'u');
+const PUBLISHER_WORD = String.raw`(?:\p{Lu}[\p{L}\p{N}.&'\u2019]*|of|the|and|for|from|de|la|le)`;
+const PUBLISHER_SUFFIX = new RegExp(
+  String.raw`\s[-\u2013\u2014|]\s${PUBLISHER_WORD}(?:(?:\s+|-)${PUBLISHER_WORD}){0,5}$`,
+  'u',
+);
 
 /**
  * A title reduced to what stays when feeds re-publish it: lower case, diacritics folded, apostrophes dropped,
@@ -68,7 +71,7 @@ export function titleFingerprint(title: string): string {
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/['’‘`´]/g, '')
+    .replace(/['\u2019\u2018`\u00b4]/g, '')
     .replace(/[\p{P}\p{S}]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -284,7 +284,7 @@ function tail(text: string, end: number): string {
 /** Honorifics none of the tracked people go by: "Dr. Krebs" is someone else (an alias can still say "Dr. X"). */
 const HONORIFIC_BEFORE = /(?:^|[^\p{L}\p{N}])(?:dr|prof|professor|mrs|ms|miss)\.?[ \t\u00a0]+$/iu;
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
-const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"“‘([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
+const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
 /**
  * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
  * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
@@ -309,7 +309,7 @@ const MINOR_WORDS = new Set(
 function looksTitleCased(text: string, skipFrom: number, skipTo: number): boolean {
   let capitalized = 0;
   let lower = 0;
-  for (const word of text.matchAll(/\p{L}[\p{L}\p{M}\p{N}'’]*/gu)) {
+  for (const word of text.matchAll(/\p{L}[\p{L}\p{M}\p{N}'\u2019]*/gu)) {
     const at = word.index;
     if ((at >= skipFrom && at < skipTo) || MINOR_WORDS.has(word[0].toLowerCase())) continue;
     const first = word[0][0]!;

@@ -67,6 +67,12 @@ function collapseWhitespace(text: string): string {
 
 /** Windows-1252 characters for the C1 range: feeds put cp1252 bytes where Unicode was meant (`don\u0092t`). */
 const CP1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+/**
+ * A UTF-8 lead byte's character then one to three continuation bytes' characters, each read as Latin-1 or cp1252.
+ * Built from a string, not written as a regex literal with these characters: esbuild escapes strings, not regex
+ * literals, and one non-ASCII character makes Node.js 20 load the whole Lambda bundle as a two-byte string.
+ */
+const MOJIBAKE_SEQUENCE = new RegExp(`[\\u00c2-\\u00f4][\\u0080-\\u00bf${CP1252_C1}]{1,3}`, 'g');
 
 function demoronize(text: string): string {
   return text.replace(/[\u0080-\u009f]/g, (char) => CP1252_C1.charAt(char.charCodeAt(0) - 0x80));
@@ -86,7 +92,7 @@ function misreadByte(char: string): number {
  * has those sequences.
  */
 function repairMojibake(text: string): string {
-  return text.replace(/[\u00c2-\u00f4][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]{1,3}/g, (sequence) => {
+  return text.replace(MOJIBAKE_SEQUENCE, (sequence) => {
     const bytes = Array.from(sequence, misreadByte);
     const lead = bytes[0] ?? 0;
     const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;

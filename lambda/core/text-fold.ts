@@ -30,7 +30,11 @@ function foldCodePoint(codePoint: number): string {
   // Soft hyphens, zero-width spaces and joiners, BOMs: invisible, so they must not split or join words.
   else if (/^\p{Cf}$/u.test(char)) folded = '';
   else {
-    const decomposed = char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ß/g, 'ss');
+    const decomposed = char
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/\u00df/g, 'ss');
     // NFKD can yield ASCII needing its own fold (fullwidth letters, the space in U+00A0-like compatibility forms).
     folded = Array.from(decomposed, (part) => {
       const code = part.codePointAt(0)!;
