@@ -39,6 +39,13 @@ const FIRST_EVENTS: Record<FunctionName, unknown> = {
   'ops-notify': pollErrorsAlarmEvent(),
 };
 
+/** A bundle to start: the function it is, its index.js, and whether it takes the AWS SDK from outside (the runtime). */
+interface Bundle {
+  name: FunctionName;
+  file: string;
+  runtimeSdk: boolean;
+}
+
 /** Bytes of a bundle and its source map, and the two gzipped (about what the deployment zip holds). */
 function bundleSize(bundleFile: string): { js: number; zipped: number } {
   const js = readFileSync(bundleFile);
@@ -128,7 +135,7 @@ interface InitFigures {
 
 /** Medians over RUNS rounds; each round starts bare node once and every bundle once, so load bursts hit all alike. */
 async function measureInit(
-  bundles: Map<string, { name: FunctionName; file: string }>,
+  bundles: Map<string, Bundle>,
   scriptFile: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ bareMs: number; byBundle: Map<string, InitFigures> }> {
@@ -136,8 +143,11 @@ async function measureInit(
   const runs = new Map<string, InitFigures[]>();
   for (let round = 0; round < RUNS; round++) {
     bare.push((await timeProcess(['-e', ''], env)).wallMs);
-    for (const [key, { name, file }] of bundles) {
-      const { wallMs, lastLine } = await timeProcess([scriptFile, file, JSON.stringify(FIRST_EVENTS[name])], env);
+    for (const [key, { name, file, runtimeSdk }] of bundles) {
+      // Only the runtime-SDK build looks outside its bundle, for @aws-sdk/* (the Lambda runtime provides them there).
+      const bundleEnv = runtimeSdk ? { ...env, NODE_PATH: path.join(ROOT, 'node_modules') } : env;
+      const event = JSON.stringify(FIRST_EVENTS[name]);
+      const { wallMs, lastLine } = await timeProcess([scriptFile, file, event], bundleEnv);
       const figures = JSON.parse(lastLine) as Omit<InitFigures, 'wallMs'>;
       runs.set(key, [...(runs.get(key) ?? []), { wallMs, ...figures }]);
     }
@@ -169,14 +179,14 @@ async function main(): Promise<void> {
     heading(
       `Lambda bundles: ${FUNCTIONS.join(', ')} as \`cdk synth\` builds them (AWS SDK bundled), beside the same code on ` +
         `the runtime's AWS SDK (@aws-sdk/* external); init in fresh Node.js ${nodeVersion} processes ` +
-        `(${process.env.LAMBDA_NODE === undefined ? 'this machine’s; LAMBDA_NODE=<node binary> picks another' : 'LAMBDA_NODE'}), ` +
+        `(${NODE === process.execPath ? 'this machine’s; LAMBDA_NODE=<node binary> picks another' : 'LAMBDA_NODE'}), ` +
         `${RUNS} runs, medians`,
     );
     const synthesized = synthesizeStack();
-    const bundles = new Map<string, { name: FunctionName; file: string }>();
+    const bundles = new Map<string, Bundle>();
     for (const name of FUNCTIONS) {
-      bundles.set(name, { name, file: synthesized.bundleOf(synthesized.functions[name]) });
-      bundles.set(`${name} on runtime SDK`, { name, file: await runtimeSdkBundle(name, outdir) });
+      bundles.set(name, { name, file: synthesized.bundleOf(synthesized.functions[name]), runtimeSdk: false });
+      bundles.set(`${name} on runtime SDK`, { name, file: await runtimeSdkBundle(name, outdir), runtimeSdk: true });
     }
 
     // Dispatch's first call lists the feeds: every bundled feed waits out a backoff, so it queues nothing.
@@ -188,7 +198,6 @@ async function main(): Promise<void> {
     const opsTopicArn = await sns.createTopic('bench-ops');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
-      NODE_PATH: path.join(ROOT, 'node_modules'), // for the runtime-SDK bundles: the Lambda runtime provides @aws-sdk/*
       AWS_REGION: FAKE_AWS.region,
       AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,

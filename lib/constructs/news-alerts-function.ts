@@ -75,7 +75,7 @@ const CHARSET_TABLES_IMPORT = './tables/*';
 const CHARSET_TABLES_DIR = join(dirname(require.resolve('iconv-lite/package.json')), 'encodings', 'tables');
 
 /**
- * The esbuild options of every function, as NodejsFunction runs them (bench/lambda.ts builds its bundles from these).
+ * The esbuild options of every function, as NodejsFunction runs them (bench/lambda.ts builds its baseline from these).
  * The AWS SDK is bundled, not taken from the runtime: one minified file, tree-shaken to the commands the code sends,
  * loads in about two thirds of the time the runtime's SDK takes to resolve and compile its hundreds of modules
  * (bench/lambda.ts), and the code runs on the SDK version its tests ran.
@@ -103,7 +103,8 @@ export function lambdaBundling(props: Pick<NewsAlertsFunctionProps, 'watchlist' 
         ? {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            // Node copies them, so bundling needs no shell tool of the platform's.
+            // Node copies them, so bundling needs no shell tool of the platform's (esbuild, a dev dependency, bundles
+            // locally: no Docker, and the project's node_modules are at hand).
             afterBundling: (_inputDir, outputDir) => [
               `node -e "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true })" ${JSON.stringify(CHARSET_TABLES_DIR)} ${JSON.stringify(join(outputDir, 'tables'))}`,
             ],
