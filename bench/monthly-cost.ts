@@ -1,9 +1,10 @@
 // Monthly AWS cost of the deployed stack, from DynamoDB requests counted in this run and the synthesized template.
-import { App } from 'aws-cdk-lib';
+
 import { Template } from 'aws-cdk-lib/assertions';
 import { MetricName } from '../lambda/handlers/metrics';
 import { buildStackConfig } from '../lib/config';
 import { NewsAlertsStack } from '../lib/news-alerts-stack';
+import { projectApp } from '../test/infra/project-app';
 import { type CycleCost, measureStateCost, POLL_BATCH_SIZE } from './state-cost';
 import { benchFlags, fmt, heading, table, target } from './support/report';
 
@@ -92,7 +93,7 @@ interface StackFacts {
 
 /** What the deployed stack is made of, read from the synthesized template (bundling skipped: sizes do not matter). */
 function stackFacts(): StackFacts {
-  const app = new App({ context: { email: 'reader@example.com', sms: '+15555550100', 'aws:cdk:bundling-stacks': [] } });
+  const app = projectApp({ email: 'reader@example.com', sms: '+15555550100', 'aws:cdk:bundling-stacks': [] });
   const stack = new NewsAlertsStack(app, 'NewsAlerts', {
     config: buildStackConfig((key) => app.node.tryGetContext(key)),
   });

@@ -3,11 +3,12 @@
 // only AWS services of this account may invoke a function; table, queues and topics are encrypted at rest and refuse
 // plain HTTP; cdk-nag AwsSolutions finds nothing unexplained.
 import path from 'node:path';
-import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildStackConfig } from '../../lib/config';
 import { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { projectApp } from '../infra/project-app';
 
 /**
  * Wildcards in resource policies, which cdk-nag does not look at, each with the reason it is there. (Wildcards in
@@ -55,8 +56,9 @@ const VARIANTS: Record<string, Record<string, string>> = {
 };
 
 function synthesize(context: Record<string, string>): Synthesized {
-  // Bundling skipped: the policies do not depend on the functions' code, and esbuild would cost seconds.
-  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  // cdk.json's feature flags, as `cdk deploy` uses them; bundling skipped: the policies do not depend on the
+  // functions' code, and esbuild would cost seconds.
+  const app = projectApp({ ...context, 'aws:cdk:bundling-stacks': [] });
   const stack = new NewsAlertsStack(app, 'NewsAlerts', {
     config: buildStackConfig((key) => app.node.tryGetContext(key)),
   });
