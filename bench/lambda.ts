@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DynamoStateStore } from '../lambda/adapters/dynamo-state-store';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
+import type { Watchlist } from '../lambda/core/types';
 import { EnvName } from '../lambda/handlers/env';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/handlers/metrics';
 import { lambdaBundling } from '../lib/constructs/news-alerts-function';
@@ -57,8 +58,8 @@ function bundleSize(bundleFile: string): { js: number; zipped: number } {
  * The same function as the stack bundled it before, for comparison in this run: the AWS SDK left to the Lambda runtime
  * (@aws-sdk/* external, so hundreds of its modules resolve and compile one by one) and the charset tables compiled in.
  */
-async function runtimeSdkBundle(name: FunctionName, outdir: string): Promise<string> {
-  const options = lambdaBundling(name === 'ops-notify' ? {} : { watchlist: loadWatchlist() });
+async function runtimeSdkBundle(name: FunctionName, outdir: string, watchlist: Watchlist): Promise<string> {
+  const options = lambdaBundling(name === 'ops-notify' ? {} : { watchlist });
   const outfile = path.join(outdir, name, 'index.js');
   await build({
     entryPoints: [path.join(HANDLERS_DIR, `${name}.ts`)],
@@ -182,17 +183,22 @@ async function main(): Promise<void> {
         `(${NODE === process.execPath ? 'this machine’s; LAMBDA_NODE=<node binary> picks another' : 'LAMBDA_NODE'}), ` +
         `${RUNS} runs, medians`,
     );
+    const watchlist = loadWatchlist();
     const synthesized = synthesizeStack();
     const bundles = new Map<string, Bundle>();
     for (const name of FUNCTIONS) {
       bundles.set(name, { name, file: synthesized.bundleOf(synthesized.functions[name]), runtimeSdk: false });
-      bundles.set(`${name} on runtime SDK`, { name, file: await runtimeSdkBundle(name, outdir), runtimeSdk: true });
+      bundles.set(`${name} on runtime SDK`, {
+        name,
+        file: await runtimeSdkBundle(name, outdir, watchlist),
+        runtimeSdk: true,
+      });
     }
 
     // Dispatch's first call lists the feeds: every bundled feed waits out a backoff, so it queues nothing.
     const tableName = await dynamo.createStateTable();
     const state = new DynamoStateStore({ client: dynamo.client, tableName });
-    for (const feed of loadWatchlist().feeds) {
+    for (const feed of watchlist.feeds) {
       await state.putFeed({ url: feed.url, consecutiveFailures: 1, nextAttemptAt: Date.now() + 86_400_000 });
     }
     const opsTopicArn = await sns.createTopic('bench-ops');

@@ -223,8 +223,8 @@ export class DynamoStateStore implements StateStore {
       status: 'claimed',
       leaseUntil: now + leaseMs,
     };
-    try {
-      await this.documents.send(
+    const claimed = await unlessConditionFails(
+      this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: row,
@@ -233,16 +233,14 @@ export class DynamoStateStore implements StateStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now },
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // Someone wrote the row since our read: it is now done, or their lease is live.
-      const { Item } = await this.documents.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: row.pk, sk: ITEM_SK }, ConsistentRead: true }),
-      );
-      return priorOutcome(Item ? [Item as ItemRow] : [], now) ?? 'busy';
-    }
+      ),
+    );
+    if (claimed) return 'claimed';
+    // Someone wrote the row since our read: it is now done, or their lease is live.
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: row.pk, sk: ITEM_SK }, ConsistentRead: true }),
+    );
+    return priorOutcome(Item ? [Item as ItemRow] : [], now) ?? 'busy';
   }
 
   async isItemDone(item: ItemRecord): Promise<boolean> {
@@ -258,8 +256,9 @@ export class DynamoStateStore implements StateStore {
   }
 
   async releaseClaim(item: ItemRecord): Promise<void> {
-    try {
-      await this.documents.send(
+    // A failed condition: already sent, recorded or gone, so there is no claim to give back.
+    await unlessConditionFails(
+      this.documents.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { pk: itemPk(item.identity.key), sk: ITEM_SK },
@@ -267,11 +266,8 @@ export class DynamoStateStore implements StateStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed' },
         }),
-      );
-    } catch (error) {
-      // Already sent, recorded or gone: there is no claim to give back.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async findStoryRefs(bandKeys: string[], consistent = false): Promise<StoryRef[]> {
@@ -306,8 +302,8 @@ export class DynamoStateStore implements StateStore {
     const deadline = Date.now() + START_LEASE_WAIT_MS;
     for (let attempt = 0; ; attempt += 1) {
       const now = Date.now();
-      try {
-        await this.documents.send(
+      const taken = await unlessConditionFails(
+        this.documents.send(
           new PutCommand({
             TableName: this.tableName,
             Item: {
@@ -321,13 +317,11 @@ export class DynamoStateStore implements StateStore {
             ExpressionAttributeNames: { '#until': 'until' },
             ExpressionAttributeValues: { ':now': now },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        if (Date.now() >= deadline) return false;
-        await new Promise((resolve) => setTimeout(resolve, (10 + Math.random() * 20) * 2 ** Math.min(attempt, 4)));
-      }
+        ),
+      );
+      if (taken) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, (10 + Math.random() * 20) * 2 ** Math.min(attempt, 4)));
     }
   }
 
@@ -455,8 +449,8 @@ export class DynamoStateStore implements StateStore {
       const next = Item === undefined ? 0 : Number(Item.next);
       const oldest = Item?.[`s${next}`];
       if (typeof oldest === 'number' && oldest > now - SMS_WINDOW_MS) return false;
-      try {
-        await this.documents.send(
+      const written = await unlessConditionFails(
+        this.documents.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key,
@@ -470,11 +464,9 @@ export class DynamoStateStore implements StateStore {
               ...(Item === undefined ? {} : { ':next': next }),
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (written) return true;
     }
     throw new Error(`SMS window in ${this.tableName} kept changing; gave up`);
   }
@@ -486,8 +478,8 @@ export class DynamoStateStore implements StateStore {
   private async countHeldSms(now: number): Promise<void> {
     const Key = { pk: SMS_PK, sk: SMS_HELD_SK };
     for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
-      try {
-        await this.documents.send(
+      const added = await unlessConditionFails(
+        this.documents.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key,
@@ -495,43 +487,36 @@ export class DynamoStateStore implements StateStore {
             ConditionExpression: 'expiresAt > :now',
             ExpressionAttributeValues: { ':one': 1, ':now': now / 1000 },
           }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-      try {
-        await this.documents.send(
+        ),
+      );
+      if (added) return;
+      const started = await unlessConditionFails(
+        this.documents.send(
           new PutCommand({
             TableName: this.tableName,
             Item: { ...Key, heldCount: 1, since: now, expiresAt: epochSeconds(now + SMS_HELD_TTL_MS) },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
             ExpressionAttributeValues: { ':now': now / 1000 },
           }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (started) return;
     }
     throw new Error(`SMS held-back count in ${this.tableName} kept changing; gave up`);
   }
 
   /** Writes a new story row; a story that exists already (a retried item) is left as it is and returned. */
   private async startStory(story: StoryRecord): Promise<StoryRecord> {
-    try {
-      await this.documents.send(
+    const written = await unlessConditionFails(
+      this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: storyRow(story, 0),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return story;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.readStory(story.id))?.story ?? story;
-    }
+      ),
+    );
+    return written ? story : ((await this.readStory(story.id))?.story ?? story);
   }
 
   /**
@@ -541,8 +526,8 @@ export class DynamoStateStore implements StateStore {
   private async joinStory(write: Extract<StoryItemWrite, { kind: 'join' }>): Promise<StoryRecord | undefined> {
     const { source } = write;
     const link = source.link;
-    try {
-      const { Attributes } = await this.documents.send(
+    const updated = await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: storyPk(write.storyId), sk: STORY_SK },
@@ -570,17 +555,15 @@ export class DynamoStateStore implements StateStore {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return Attributes ? storyFromRow(Attributes) : undefined;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (updated) return updated.Attributes ? storyFromRow(updated.Attributes) : undefined;
     for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
       const current = await this.readStory(write.storyId);
       if (current === undefined) return undefined;
       const story = addToStory(current.story, source, write.entities);
-      try {
-        await this.documents.send(
+      const written = await unlessConditionFails(
+        this.documents.send(
           new PutCommand({
             TableName: this.tableName,
             Item: storyRow(story, current.version + 1),
@@ -588,11 +571,9 @@ export class DynamoStateStore implements StateStore {
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':version': current.version },
           }),
-        );
-        return story;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (written) return story;
     }
     throw new Error(`story ${write.storyId} kept changing; gave up after ${CONDITIONAL_WRITE_ATTEMPTS} attempts`);
   }
@@ -682,6 +663,19 @@ export class DynamoStateStore implements StateStore {
 
 function storyPk(id: string): string {
   return `STORY#${id}`;
+}
+
+/**
+ * The output of a conditional write, or undefined when DynamoDB refused it because its condition did not hold: for
+ * these writes that is an answer (taken, changed by another poller), not a failure. Other errors propagate.
+ */
+async function unlessConditionFails<Output>(write: Promise<Output>): Promise<Output | undefined> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
 }
 
 function startLeasePk(entityId: string): string {

@@ -105,10 +105,12 @@ interface Decompressor {
   ): void;
 }
 
+const GUNZIP: Decompressor = { onThisThread: gunzipSync, onThreadPool: gunzip };
+
 /** Decoders by Content-Encoding. `deflate` is meant to be zlib-wrapped, but some servers send raw DEFLATE. */
 const DECOMPRESSORS: Record<string, (input: Buffer) => Decompressor> = {
-  gzip: () => ({ onThisThread: gunzipSync, onThreadPool: gunzip }),
-  'x-gzip': () => ({ onThisThread: gunzipSync, onThreadPool: gunzip }),
+  gzip: () => GUNZIP,
+  'x-gzip': () => GUNZIP,
   deflate: (input) =>
     hasZlibHeader(input)
       ? { onThisThread: inflateSync, onThreadPool: inflate }

@@ -53,16 +53,14 @@ function stripTags(html: string): string {
     .replace(/<\/?[A-Za-z][^<>]*(?:>|(?=<)|$)/g, ' '); // a tag with a broken quote, or cut off by a truncated description
 }
 
+/** Zero-width characters, soft hyphens, and controls that are not whitespace: dropped, in one pass. */
+const INVISIBLE = /\u200b|\u200c|\u200d|\u2060|\ufeff|\u00ad|[\u0000-\u0008\u000e-\u001f\u007f]/g;
 /** Anything collapseWhitespace would change: most titles and summaries have none, and are returned as they are. */
-const UNTIDY_SPACE = /\u200b|\u200c|\u200d|\u2060|\ufeff|\u00ad|[\u0000-\u0008\u000e-\u001f\u007f]|[^\S ]|\s\s|^\s|\s$/;
+const UNTIDY_SPACE = new RegExp(`${INVISIBLE.source}|[^\\S ]|\\s\\s|^\\s|\\s$`);
 
 function collapseWhitespace(text: string): string {
   if (!UNTIDY_SPACE.test(text)) return text;
-  // Zero-width characters, soft hyphens, and controls that are not whitespace, in one pass.
-  return text
-    .replace(/\u200b|\u200c|\u200d|\u2060|\ufeff|\u00ad|[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Windows-1252 characters for the C1 range: feeds put cp1252 bytes where Unicode was meant (`don\u0092t`). */
