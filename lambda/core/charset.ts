@@ -1,8 +1,19 @@
 // Feed bytes -> text: charset from a BOM, the HTTP header, the XML declaration, or a guess, decoded without crashing.
 import { TextDecoder } from 'node:util';
-import iconv from 'iconv-lite';
+import type * as IconvLite from 'iconv-lite';
 
 const UTF8 = 'utf-8';
+
+let iconvLite: typeof IconvLite | undefined;
+/**
+ * iconv-lite, set up the first time a feed needs it: most feeds are UTF-8, which Node decodes itself, and building
+ * iconv-lite's codec tables is CPU in every cold start of the poll function (bench/lambda.ts).
+ */
+function legacyCodecs(): typeof IconvLite {
+  // A require() in a function, not an import: that is what leaves the module unloaded (and unbundled code unrun).
+  iconvLite ??= require('iconv-lite') as typeof IconvLite;
+  return iconvLite;
+}
 
 /** Byte order marks, longest first so UTF-32LE (FF FE 00 00) is not taken for UTF-16LE (FF FE). */
 const BOMS: { encoding: string; bytes: number[] }[] = [
@@ -49,7 +60,8 @@ function decodeWithDetectedCharset(bytes: Uint8Array, contentType: string | unde
     // A 16/32-bit charset named for bytes that start like ASCII cannot be right (the patterns above did not match).
     if (!label || /^(utf-?(16|32)|ucs-?[24]|unicode)/.test(label)) continue;
     // UTF-8 is many servers' default, named for feeds that are not: when the bytes say otherwise, ask the next source.
-    if (resolveCharset(label) === UTF8 && validUtf8 === undefined) {
+    if (resolveCharset(label) === UTF8) {
+      if (validUtf8 !== undefined) return validUtf8;
       claimsUtf8 = true;
       continue;
     }
@@ -100,6 +112,7 @@ function decodeAs(label: string, bytes: Uint8Array, fatal = false): string | und
   }
   const encoding = resolveCharset(label);
   if (!encoding) return undefined;
+  const iconv = legacyCodecs();
   if (iconv.encodingExists(encoding)) return iconv.decode(asBuffer(bytes), encoding, { stripBOM: true });
   return new TextDecoder(encoding).decode(bytes);
 }
@@ -111,7 +124,7 @@ function resolveCharset(label: string): string | undefined {
     encoding = new TextDecoder(label).encoding;
   } catch {
     // not a web label (ERR_ENCODING_NOT_SUPPORTED): maybe iconv-lite knows it
-    return iconv.encodingExists(label) ? label : undefined;
+    return legacyCodecs().encodingExists(label) ? label : undefined;
   }
   // WHATWG maps a few dangerous labels (ISO-2022-KR, HZ) to "replacement", which decodes to a lone U+FFFD.
   return encoding === 'replacement' ? undefined : encoding;
@@ -156,7 +169,7 @@ export function guessLegacyCharset(bytes: Uint8Array): string {
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const candidate of GUESS_CANDIDATES) {
     // A streaming write leaves a multi-byte character cut at the sample's end pending instead of replacing it.
-    const text = iconv.getDecoder(candidate).write(asBuffer(sample));
+    const text = legacyCodecs().getDecoder(candidate).write(asBuffer(sample));
     if (text.includes('\ufffd')) continue; // bytes this charset does not have
     const score = textScore(text);
     if (score > bestScore) {

@@ -57,48 +57,66 @@ export class HandlerConfigError extends Error {
   }
 }
 
+/**
+ * A schema built on its first use. zod builds a schema object by object when its code runs, and all of these would
+ * run in every function's cold start (esbuild cannot drop a call it cannot prove pure); each handler builds its own.
+ */
+function lazySchema<Schema extends z.ZodMiniType>(build: () => Schema): () => Schema {
+  let schema: Schema | undefined;
+  return () => {
+    schema ??= build();
+    return schema;
+  };
+}
+
 // zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own.
-const nonEmpty = z.string({ error: 'must be set' }).check(z.trim(), z.minLength(1, 'must be set'));
-const pollEnvSchema = z.object({
-  [EnvName.stateTableName]: nonEmpty,
-  [EnvName.alertsTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
-});
-const audiencesSchema = z.array(
-  z.object({
-    key: nonEmpty,
-    entities: z.optional(z.array(z.string({ error: 'must be text' })).check(z.minLength(1, 'must not be empty'))),
-  }),
-  { error: 'must be a list' },
+const nonEmpty = () => z.string({ error: 'must be set' }).check(z.trim(), z.minLength(1, 'must be set'));
+const topicArn = () => nonEmpty().check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN'));
+const pollEnvSchema = lazySchema(() =>
+  z.object({ [EnvName.stateTableName]: nonEmpty(), [EnvName.alertsTopicArn]: topicArn() }),
 );
-const digestEnvSchema = z.object({
-  [EnvName.stateTableName]: nonEmpty,
-  [EnvName.digestTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
-  [EnvName.digestAudiences]: nonEmpty,
-});
-const opsNotifyEnvSchema = z.object({
-  [EnvName.opsTopicArn]: nonEmpty.check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN')),
-});
-const dispatchEnvSchema = z.object({
-  [EnvName.stateTableName]: nonEmpty,
-  [EnvName.feedJobsQueueUrl]: z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' }),
-});
+const audiencesSchema = lazySchema(() =>
+  z.array(
+    z.object({
+      key: nonEmpty(),
+      entities: z.optional(z.array(z.string({ error: 'must be text' })).check(z.minLength(1, 'must not be empty'))),
+    }),
+    { error: 'must be a list' },
+  ),
+);
+const digestEnvSchema = lazySchema(() =>
+  z.object({
+    [EnvName.stateTableName]: nonEmpty(),
+    [EnvName.digestTopicArn]: topicArn(),
+    [EnvName.digestAudiences]: nonEmpty(),
+  }),
+);
+const opsNotifyEnvSchema = lazySchema(() => z.object({ [EnvName.opsTopicArn]: topicArn() }));
+const dispatchEnvSchema = lazySchema(() =>
+  z.object({
+    [EnvName.stateTableName]: nonEmpty(),
+    [EnvName.feedJobsQueueUrl]: z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' }),
+  }),
+);
 
 /**
  * The parts of the watchlist the handlers use. The full schema (lambda/core/watchlist.ts) ran at synth time and the
  * bundle carries its output; this guard only stops a misbuilt bundle or env with a clear message, without shipping
  * the YAML parser and full zod in every function.
  */
-const text = z.string({ error: 'must be text' });
-const bundledWatchlistSchema = z.looseObject({
-  entities: z
-    .array(z.looseObject({ id: text, name: text }), { error: 'must be a list' })
-    .check(z.minLength(1, 'must not be empty')),
-  feeds: z.array(z.looseObject({ url: text, name: text }), { error: 'must be a list' }),
-  settings: z.looseObject({ backfillHours: z.number({ error: 'must be a number' }) }, { error: 'must be an object' }),
+const bundledWatchlistSchema = lazySchema(() => {
+  const text = z.string({ error: 'must be text' });
+  return z.looseObject({
+    entities: z
+      .array(z.looseObject({ id: text, name: text }), { error: 'must be a list' })
+      .check(z.minLength(1, 'must not be empty')),
+    feeds: z.array(z.looseObject({ url: text, name: text }), { error: 'must be a list' }),
+    settings: z.looseObject({ backfillHours: z.number({ error: 'must be a number' }) }, { error: 'must be an object' }),
+  });
 });
 
 export function pollConfigFromEnv(env: NodeJS.ProcessEnv): PollConfig {
-  const vars = checked(pollEnvSchema, env, 'env');
+  const vars = checked(pollEnvSchema(), env, 'env');
   return {
     stateTableName: vars[EnvName.stateTableName],
     alertsTopicArn: vars[EnvName.alertsTopicArn],
@@ -107,7 +125,7 @@ export function pollConfigFromEnv(env: NodeJS.ProcessEnv): PollConfig {
 }
 
 export function dispatchConfigFromEnv(env: NodeJS.ProcessEnv): DispatchConfig {
-  const vars = checked(dispatchEnvSchema, env, 'env');
+  const vars = checked(dispatchEnvSchema(), env, 'env');
   return {
     stateTableName: vars[EnvName.stateTableName],
     feedJobsQueueUrl: vars[EnvName.feedJobsQueueUrl],
@@ -116,7 +134,7 @@ export function dispatchConfigFromEnv(env: NodeJS.ProcessEnv): DispatchConfig {
 }
 
 export function digestConfigFromEnv(env: NodeJS.ProcessEnv): DigestConfig {
-  const vars = checked(digestEnvSchema, env, 'env');
+  const vars = checked(digestEnvSchema(), env, 'env');
   let audiences: unknown;
   try {
     audiences = JSON.parse(vars[EnvName.digestAudiences]);
@@ -126,13 +144,13 @@ export function digestConfigFromEnv(env: NodeJS.ProcessEnv): DigestConfig {
   return {
     stateTableName: vars[EnvName.stateTableName],
     digestTopicArn: vars[EnvName.digestTopicArn],
-    audiences: checked(audiencesSchema, audiences, `env.${EnvName.digestAudiences}`),
+    audiences: checked(audiencesSchema(), audiences, `env.${EnvName.digestAudiences}`),
     watchlist: watchlistFrom(env),
   };
 }
 
 export function opsNotifyConfigFromEnv(env: NodeJS.ProcessEnv): OpsNotifyConfig {
-  return { opsTopicArn: checked(opsNotifyEnvSchema, env, 'env')[EnvName.opsTopicArn] };
+  return { opsTopicArn: checked(opsNotifyEnvSchema(), env, 'env')[EnvName.opsTopicArn] };
 }
 
 function checked<Schema extends z.ZodMiniType>(schema: Schema, value: unknown, source: string): z.infer<Schema> {
@@ -157,6 +175,6 @@ function watchlistFrom(env: NodeJS.ProcessEnv): Watchlist {
   } catch (error) {
     throw new HandlerConfigError([`${EnvName.watchlist}: not JSON (${(error as Error).message})`]);
   }
-  checked(bundledWatchlistSchema, value, EnvName.watchlist);
+  checked(bundledWatchlistSchema(), value, EnvName.watchlist);
   return value as Watchlist;
 }

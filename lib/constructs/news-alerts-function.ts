@@ -1,5 +1,6 @@
 // One Lambda function with the project's fixed defaults, and bind* helpers that set a resource's env var and grant together.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -75,6 +76,28 @@ const CHARSET_TABLES_IMPORT = './tables/*';
 const CHARSET_TABLES_DIR = join(dirname(require.resolve('iconv-lite/package.json')), 'encodings', 'tables');
 
 /**
+ * The file a package's `import` of its main entry resolves to: its ES module build. rss-parser require()s entities and
+ * our code imports it, and esbuild would bundle the CommonJS build for one and the ES module build for the other: two
+ * copies of the same decoder tables, both set up at every cold start (npm's overrides give rss-parser our version).
+ */
+function esModuleEntry(packageName: string): string {
+  // From the main entry (the require build) up to the package's own manifest (a build may carry one of its own).
+  for (let folder = dirname(require.resolve(packageName)); dirname(folder) !== folder; folder = dirname(folder)) {
+    const file = join(folder, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+      name?: string;
+      exports?: { '.'?: { import?: { default?: string } } };
+    };
+    if (manifest.name !== packageName) continue;
+    const entry = manifest.exports?.['.']?.import?.default;
+    if (entry === undefined) throw new Error(`${packageName} exports no ES module build`);
+    return join(folder, entry);
+  }
+  throw new Error(`no package.json of ${packageName} above its main entry`);
+}
+
+/**
  * The esbuild options of every function, as NodejsFunction runs them (bench/lambda.ts builds its baseline from these).
  * The AWS SDK is bundled, not taken from the runtime: one minified file, tree-shaken to the commands the code sends,
  * loads in about two thirds of the time the runtime's SDK takes to resolve and compile its hundreds of modules
@@ -91,7 +114,10 @@ export function lambdaBundling(props: Pick<NewsAlertsFunctionProps, 'watchlist' 
     mainFields: ['module', 'main'],
     // Dynamic import() of a Node.js built-in (the SDK's HTTP handler does it on the first request) starts Node's ES
     // module loader, 15 ms of CPU; as require() it costs nothing.
-    esbuildArgs: { '--supported:dynamic-import': 'false' },
+    esbuildArgs: {
+      '--supported:dynamic-import': 'false',
+      '--alias:entities': esModuleEntry('entities'),
+    },
     externalModules: [...UNUSED_CREDENTIAL_PROVIDERS, ...(props.charsetTables === true ? [CHARSET_TABLES_IMPORT] : [])],
     // Without subscribers: their addresses live in SNS alone, the functions never need them.
     define:

@@ -1,4 +1,6 @@
 // Charset detection and decoding: BOMs, HTTP charset, XML declaration, legacy code pages, guessing, bogus names.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { charsetFromContentType, decodeFeedBytes, guessLegacyCharset } from '../../lambda/core/charset';
 import { readCorpusFile } from '../support/corpus';
@@ -169,6 +171,28 @@ describe('decodeFeedBytes: bogus charset names', () => {
     const decoded = decodeFeedBytes(readCorpusFile('edge-feeds/encoding/bozo_invalid-bytes-with-bom.xml'));
     expect(decoded).toContain('Valid UTF8: Ѩ');
     expect(decoded).toContain('Espa\ufffda');
+  });
+});
+
+// iconv-lite's codec tables cost the poll function milliseconds of every cold start (bench/lambda.ts), and most feeds
+// never need them. A fresh process, as module caches are per process.
+test('UTF-8 feeds decode without loading iconv-lite; the first feed in a legacy charset loads it', () => {
+  const script = `
+    const { decodeFeedBytes } = require(${JSON.stringify(join(__dirname, '..', '..', 'lambda', 'core', 'charset.ts'))});
+    const iconvLoaded = () => Object.keys(require.cache).some((file) => file.includes('/node_modules/iconv-lite/'));
+    const titles = [];
+    const decode = (bytes, contentType) => titles.push(/<title>(.*)<\\/title>/.exec(decodeFeedBytes(bytes, contentType))[1]);
+    decode(Buffer.from('<?xml version="1.0" encoding="UTF-8"?><rss><title>Café</title></rss>'), 'text/xml; charset=utf-8');
+    decode(Buffer.from('<rss><title>naïve</title></rss>'));
+    const afterUtf8 = iconvLoaded();
+    decode(Buffer.from([...Buffer.from('<rss><title>caf'), 0xe9, ...Buffer.from('</title></rss>')]));
+    console.log(JSON.stringify({ afterUtf8, afterLegacy: iconvLoaded(), titles }));
+  `;
+  const output = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8' });
+  expect(JSON.parse(output)).toEqual({
+    afterUtf8: false,
+    afterLegacy: true,
+    titles: ['Café', 'naïve', 'café'],
   });
 });
 

@@ -124,6 +124,21 @@ test('each bundle carries only the AWS SDK clients its function calls', () => {
   expect(sdkClients(stack.monitoring.notifier)).toEqual(['@aws-sdk/client-sns']);
 });
 
+// rss-parser require()s entities where our code imports it: bundled naively, that is two builds of one decoder, both
+// set up at every cold start.
+test('the poll bundle carries one copy of the HTML entity decoder, shared by rss-parser and our own text cleanup', () => {
+  const generated = readFileSync(
+    join(ROOT, 'node_modules', 'entities', 'dist', 'esm', 'generated', 'decode-data-html.js'),
+    'utf8',
+  );
+  const decodeTree = /decodeBase64\("([A-Za-z0-9+/]{40})/.exec(generated)?.[1];
+  expect(decodeTree).toBeDefined();
+  const pollBundle = readFileSync(bundleOf(stack.poller.poll), 'utf8');
+  expect(pollBundle.split(String(decodeTree)).length - 1).toBe(1);
+  // rss-parser's own entities 2.x (its encode tables) is not there either.
+  expect(pollBundle).not.toContain('CounterClockwiseContourIntegral');
+});
+
 test('the poll bundle reads its double-byte charset tables from files shipped beside it', () => {
   const pollBundle = readFileSync(bundleOf(stack.poller.poll), 'utf8');
   const required = [...pollBundle.matchAll(/require\("\.\/tables\/([a-z0-9-]+\.json)"\)/g)].map((m) => m[1]);
