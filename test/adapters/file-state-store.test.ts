@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -226,6 +227,39 @@ describe('FileStateStore', () => {
       JSON.stringify({ version: 1, feeds: [{ url: 'https://a.test/feed' }], items: {}, aliases: {} }),
     );
     await expect(new FileStateStore(file).listFeeds()).rejects.toThrow(/state\.json: .*feeds\.0\.consecutiveFailures/);
+  });
+
+  // A poll makes thousands of changes over seconds: they are appended in batches to a journal kept open meanwhile,
+  // and the file is rewritten whole as the journal outgrows it. Every change must survive that, in order, and the
+  // store must not keep the file open once it is idle.
+  it('saves a long stream of changes across journal rewrites, in order, and closes the file when idle', async () => {
+    const store = new FileStateStore(file);
+    const padding = 'x'.repeat(300); // about 200 changes per 64 KiB: the journal outgrows the snapshot many times over
+    for (let round = 0; round < 20; round++) {
+      for (let index = 0; index < 100; index++) {
+        await store.putFeed({
+          url: `https://feed-${index}.test/rss`,
+          consecutiveFailures: round,
+          etag: `"${round}-${padding}"`,
+        });
+        // Time passes while changes keep coming, as in a poll: a save is always queued behind the running one.
+        if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+    await store.flush();
+
+    const openFiles = readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return []; // closed while listed (the listing's own descriptor)
+      }
+    });
+    expect(openFiles.filter((target) => target.startsWith(dir))).toEqual([]);
+    const feeds = await new FileStateStore(file).listFeeds();
+    expect(feeds).toHaveLength(100);
+    expect(new Set(feeds.map((feed) => feed.consecutiveFailures))).toEqual(new Set([19])); // the last write won
+    expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
   it('reports a state file it cannot save when flushed, and saves every change once it can', async () => {
