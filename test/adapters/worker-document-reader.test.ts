@@ -75,6 +75,30 @@ describe('WorkerDocumentReader', () => {
     }
   });
 
+  // A thread holds the next documents while it reads one (read-ahead), so the one that overruns its time limit must
+  // not take those down with it.
+  it('fails only the document that overran its time limit; those sent to the thread behind it are read anyway', async () => {
+    const slow = new WorkerDocumentReader({ threads: 1, timeoutMs: 50, readAhead: 4 });
+    try {
+      const items = Array.from({ length: 40_000 }, (_, i) => `<item><title>Item ${i}</title></item>`).join('');
+      const huge = Buffer.from(`<rss version="2.0"><channel>${items}</channel></rss>`);
+      const small = (title: string) =>
+        Buffer.from(`<rss version="2.0"><channel><item><title>${title}</title></item></channel></rss>`);
+      const reads = [huge, small('Krebs'), small('CISA'), small('Raffensperger')].map((body) =>
+        outcome(slow.read(body, 'application/rss+xml', FEED)),
+      );
+      const answers = await Promise.all(reads);
+      expect(answers[0]).toEqual({ error: 'parse: document still not read after 50 ms: not a feed' });
+      expect(answers.slice(1).map((answer) => (answer as { items: { title: string }[] }).items[0]?.title)).toEqual([
+        'Krebs',
+        'CISA',
+        'Raffensperger',
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('reads on the calling thread when its threads cannot start, instead of restarting them forever', async () => {
     const broken = new WorkerDocumentReader({ threads: 2, threadSource: "throw new Error('no parser here')" });
     try {
