@@ -132,10 +132,21 @@ async function main(): Promise<void> {
 
   console.log(
     '\nwhere the time goes (summed over feeds; fetch and state waits overlap; parse+normalize runs on the worker ' +
-      'thread, match and state on the event loop)',
+      'thread, and read wait is what feeds waited for it, queue included; match and state run on the event loop)',
   );
   table(
-    ['feeds', 'wall', 'fetch wait', 'per fetch', 'parse+normalize', 'match', 'state calls', 'state wait', 'state file'],
+    [
+      'feeds',
+      'wall',
+      'fetch wait',
+      'per fetch',
+      'parse+normalize',
+      'read wait',
+      'match',
+      'state calls',
+      'state wait',
+      'state file',
+    ],
     SCALES.map((feeds) => {
       const { first } = results.get(feeds)!;
       return [
@@ -144,6 +155,7 @@ async function main(): Promise<void> {
         ms(first.fetchMs),
         ms(first.fetchMs / feeds, 1),
         ms(first.parseMs),
+        ms(first.readWaitMs),
         ms(first.matchMs),
         fmt(first.stateCalls),
         ms(first.stateMs),
