@@ -1,5 +1,6 @@
 // StateStore on one DynamoDB table: feed state, item claims and story rows kept exact with conditional writes.
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -321,7 +322,7 @@ export class DynamoStateStore implements StateStore {
       );
       if (taken) return true;
       if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, (10 + Math.random() * 20) * 2 ** Math.min(attempt, 4)));
+      await sleep((10 + Math.random() * 20) * 2 ** Math.min(attempt, 4));
     }
   }
 
@@ -657,7 +658,7 @@ export class DynamoStateStore implements StateStore {
     if (attempt > UNPROCESSED_RETRIES) {
       throw new Error(`DynamoDB left ${unprocessed} request(s) unprocessed in ${this.tableName} after retries`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    await sleep(20 * 2 ** attempt);
   }
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { MemoryStateStore, type StateChange, type StateSnapshot, type StateStoreOptions } from './memory-state-store';
 
@@ -172,7 +173,10 @@ export class FileStateStore extends MemoryStateStore {
     if (this.queuedSave !== undefined) return;
     const save = this.lastSave
       .catch(() => undefined)
-      .then(() => sleep(this.lastSaveStartedAt + SAVE_SPACING_MS - performance.now()))
+      .then(() => {
+        const wait = this.lastSaveStartedAt + SAVE_SPACING_MS - performance.now();
+        return wait > 0 ? sleep(wait) : undefined;
+      })
       .then(() => {
         this.queuedSave = undefined;
         this.lastSaveStartedAt = performance.now();
@@ -342,10 +346,6 @@ export class FileStateStore extends MemoryStateStore {
     }
     await syncDirectory(path.dirname(this.file));
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 /** Makes the rename itself durable; some platforms cannot open a directory, and there the rename is all we have. */

@@ -97,6 +97,9 @@ function esModuleEntry(packageName: string): string {
   throw new Error(`no package.json of ${packageName} above its main entry`);
 }
 
+/** Resolved once: every function's bundling shares it. */
+const ENTITIES_ES_MODULE = esModuleEntry('entities');
+
 /**
  * The esbuild options of every function, as NodejsFunction runs them (bench/lambda.ts builds its baseline from these).
  * The AWS SDK is bundled, not taken from the runtime: one minified file, tree-shaken to the commands the code sends,
@@ -116,7 +119,7 @@ export function lambdaBundling(props: Pick<NewsAlertsFunctionProps, 'watchlist' 
     // module loader, 15 ms of CPU; as require() it costs nothing.
     esbuildArgs: {
       '--supported:dynamic-import': 'false',
-      '--alias:entities': esModuleEntry('entities'),
+      '--alias:entities': ENTITIES_ES_MODULE,
     },
     externalModules: [...UNUSED_CREDENTIAL_PROVIDERS, ...(props.charsetTables === true ? [CHARSET_TABLES_IMPORT] : [])],
     // Without subscribers: their addresses live in SNS alone, the functions never need them.
