@@ -1,15 +1,18 @@
-// FeedSource over node:http(s): conditional GET, redirects, decompression, a byte cap, deadlines and an SSRF guard.
+// FeedSource over node:http(s) and HTTP/2: conditional GET, redirects, decompression, a byte cap, deadlines, SSRF guard.
 import { lookup as systemLookup } from 'node:dns/promises';
 import {
   type Agent,
-  type ClientRequest,
   Agent as HttpAgent,
   request as httpRequest,
-  type IncomingMessage,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
 } from 'node:http';
+import type { ClientHttp2Session } from 'node:http2';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { type SecureContextOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import {
   brotliDecompress,
   brotliDecompressSync,
@@ -29,6 +32,7 @@ import {
   type FetchResponse,
 } from '../ports';
 import { isPublicAddress } from './address-guard';
+import { Http2SessionPool, type OriginRoute, routeAlone, type TlsOpener } from './http2-session-pool';
 
 export const DEFAULT_USER_AGENT = 'news-alerts/0.1 (+https://github.com/news-alerts/news-alerts)';
 
@@ -60,6 +64,14 @@ export interface HttpFeedSourceOptions {
    * (a name that turns internal between polls is refused, not reached over an older connection).
    */
   keepAlive?: boolean;
+  /**
+   * Offer HTTP/2 to https servers (default on). Where the server takes it, every fetch to that host shares one
+   * connection, and repeated headers are sent as a few bytes of HPACK: a 304 costs about a quarter of its HTTP/1.1
+   * size. A server that answers with HTTP/1.1 is fetched as before.
+   */
+  http2?: boolean;
+  /** Certificates to trust besides the system's (a private feed server's CA; tests' self-signed servers). */
+  ca?: SecureContextOptions['ca'];
 }
 
 interface FetchSettings {
@@ -74,13 +86,35 @@ interface FetchSettings {
   clock: Clock;
   /** Connection pools by scheme; false opens one connection per fetch. */
   agents: { http: Agent; https: Agent } | false;
+  /** How https fetches are sent: HTTP/2 sessions pooled per origin, or one per fetch (false); or HTTP/1.1 only. */
+  http2: Http2SessionPool | false | 'off';
+  ca: SecureContextOptions['ca'];
 }
 
+/** The parts of a response a fetch reads, the same over HTTP/1.1 and HTTP/2. */
+interface HttpResponse {
+  status: number;
+  /** HTTP/1.1's reason phrase; HTTP/2 has none. */
+  statusText: string | undefined;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+/** What a fetch destroys when it ends: the request or stream in flight, or a connection being opened. */
+interface Exchange {
+  destroy(error?: Error): unknown;
+}
+
+/** Idle HTTP/2 sessions close after this long: about the HTTP/1.1 pool's idle sockets, which servers close at 5 s. */
+const SESSION_IDLE_MS = 5_000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 /** How a pooled connection the server already closed fails when it is reused. */
 const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** How a stream on a pooled session fails when the server refused it unprocessed, or was closing the session. */
+const STALE_SESSION = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION', 'ERR_HTTP2_STREAM_CANCEL']);
+const HTTP2_REFUSED_STREAM = 7;
 /** Characters RFC 9110 allows in a field value: no CR, LF or other controls, so nothing can be injected. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -94,6 +128,8 @@ const NETWORK_ERRORS: Record<string, string> = {
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'DNS lookup failed',
   EPROTO: 'TLS handshake failed',
+  ERR_HTTP2_SESSION_ERROR: 'HTTP/2 connection failed',
+  ERR_HTTP2_STREAM_ERROR: 'HTTP/2 stream reset by the server',
 };
 
 interface Decompressor {
@@ -152,6 +188,7 @@ export class HttpFeedSource implements FeedSource {
 
   constructor(options: HttpFeedSourceOptions = {}) {
     const policy = options.addressPolicy ?? 'any';
+    const keepAlive = options.keepAlive ?? policy === 'any';
     this.settings = {
       timeoutMs: options.timeoutMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
@@ -166,12 +203,14 @@ export class HttpFeedSource implements FeedSource {
           (await systemLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address)),
       clock: options.clock ?? { now: () => Date.now() },
       // Idle pooled sockets are unref'd by node: they never keep a finished process alive.
-      agents: !(options.keepAlive ?? policy === 'any')
+      agents: !keepAlive
         ? false
         : {
             http: new HttpAgent({ keepAlive: true, scheduling: 'lifo' }),
-            https: new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }),
+            https: new HttpsAgent({ keepAlive: true, scheduling: 'lifo', ca: options.ca }),
           },
+      http2: options.http2 === false ? 'off' : keepAlive ? new Http2SessionPool(SESSION_IDLE_MS) : false,
+      ca: options.ca,
     };
   }
 
@@ -185,7 +224,9 @@ export class HttpFeedSource implements FeedSource {
  * request is destroyed and every timer cleared, so nothing outlives the promise.
  */
 class FetchAttempt {
-  private request: ClientRequest | undefined;
+  private exchange: Exchange | undefined;
+  /** An HTTP/2 session opened for this fetch alone (no pooling): closed with it. */
+  private ownedSession: ClientHttp2Session | undefined;
   private redirectedTo: URL | undefined;
   /** The first failure wins: a timer that destroys the socket also causes a reset error, which is only its echo. */
   private failure: FeedError | undefined;
@@ -212,7 +253,8 @@ class FetchAttempt {
       throw this.failure ?? this.toFeedError(error);
     } finally {
       for (const timer of this.timers) clearTimeout(timer);
-      this.request?.destroy();
+      this.exchange?.destroy();
+      this.ownedSession?.destroy();
     }
   }
 
@@ -222,20 +264,20 @@ class FetchAttempt {
     for (let redirects = 0; ; redirects += 1) {
       visited.add(url.href);
       const response = await this.guard(this.send(url));
-      const status = response.statusCode ?? 0;
+      const { status } = response;
       if (REDIRECT_STATUSES.has(status)) {
-        response.destroy();
+        response.body.destroy();
         url = this.redirectTarget(response, url, visited, redirects);
         this.redirectedTo = url;
         continue;
       }
       if (status === 304) {
         // No body to read; waiting for its end lets the connection go back to the pool before the request is closed.
-        await this.guard(finished(response.resume()));
+        await this.guard(finished(response.body.resume(), { writable: false }));
         return { kind: 'not-modified' };
       }
       if (status < 200 || status > 299) {
-        response.destroy();
+        response.body.destroy();
         throw this.statusError(response);
       }
       const body = await this.guard(this.readBody(response));
@@ -276,8 +318,8 @@ class FetchAttempt {
     return url;
   }
 
-  private redirectTarget(response: IncomingMessage, from: URL, visited: Set<string>, redirects: number): URL {
-    const status = response.statusCode ?? 0;
+  private redirectTarget(response: HttpResponse, from: URL, visited: Set<string>, redirects: number): URL {
+    const { status } = response;
     const location = response.headers.location;
     if (!location)
       throw this.error('http-status', `HTTP ${status} redirect without a Location`, { httpStatus: status });
@@ -295,9 +337,8 @@ class FetchAttempt {
    * One request. On a pooled connection the server may have closed just as it was reused: a reset before any
    * response is retried once on a new connection rather than reported as the feed's failure.
    */
-  private send(url: URL, retry = true): Promise<IncomingMessage> {
-    const { connectTimeoutMs, idleTimeoutMs } = this.settings;
-    const headers: Record<string, string> = {
+  private send(url: URL, retry = true): Promise<HttpResponse> {
+    const headers: OutgoingHttpHeaders = {
       'user-agent': this.settings.userAgent,
       accept: ACCEPT,
       'accept-encoding': ACCEPT_ENCODING,
@@ -306,29 +347,61 @@ class FetchAttempt {
     // A validator that is not a legal header value (never one a server sent) is dropped: the fetch goes on unconditional.
     if (etag && HEADER_VALUE.test(etag)) headers['if-none-match'] = etag;
     if (lastModified && HEADER_VALUE.test(lastModified)) headers['if-modified-since'] = lastModified;
+    if (url.protocol === 'https:' && this.settings.http2 !== 'off') return this.sendHttps(url, headers, retry);
+    return this.sendHttp1(url, headers, retry);
+  }
+
+  /** An https request over whatever the server chose: a (shared) HTTP/2 session, or HTTP/1.1. */
+  private async sendHttps(url: URL, headers: OutgoingHttpHeaders, retry: boolean): Promise<HttpResponse> {
+    const { http2 } = this.settings;
+    const open: TlsOpener = () => this.connectTls(url);
+    // The retry after a stale session takes a connection of its own, as on HTTP/1.1.
+    const pooled = http2 instanceof Http2SessionPool && retry;
+    const route: OriginRoute = await this.guard(pooled ? http2.route(url.origin, open) : routeAlone(url.origin, open));
+    if (route.protocol === 'http/1.1') return this.sendHttp1(url, headers, retry && !route.socket, route.socket);
+    if (route.owned) this.ownedSession = route.session;
+    // A shared session's socket is not this fetch's to destroy; its stream is.
+    else this.exchange = undefined;
+    return this.sendHttp2(route.session, url, headers, pooled);
+  }
+
+  private sendHttp1(url: URL, headers: OutgoingHttpHeaders, retry: boolean, socket?: TLSSocket): Promise<HttpResponse> {
+    const { connectTimeoutMs, idleTimeoutMs } = this.settings;
     return new Promise((resolve, reject) => {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
         method: 'GET',
         headers,
-        // The retry after a stale pooled connection takes a connection of its own: the pool's next idle one may be just
-        // as stale (the server closes idle connections together, and a busy loop may not have seen them close yet).
-        agent:
-          this.settings.agents && retry ? this.settings.agents[url.protocol === 'https:' ? 'https' : 'http'] : false,
-        lookup: this.lookup,
+        ...(socket
+          ? { createConnection: () => socket }
+          : {
+              // The retry after a stale pooled connection takes a connection of its own: the pool's next idle one may be
+              // just as stale (the server closes idle connections together, and a busy loop may not have seen them close).
+              agent:
+                this.settings.agents && retry
+                  ? this.settings.agents[url.protocol === 'https:' ? 'https' : 'http']
+                  : false,
+              lookup: this.lookup,
+              ca: this.settings.ca,
+            }),
       });
-      this.request = request;
+      this.exchange = request;
       const connectTimer = this.startTimer(connectTimeoutMs, () =>
         this.fail('timeout', `could not connect to ${url.host} within ${connectTimeoutMs} ms`),
       );
-      request.on('socket', (socket) => {
-        if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
+      request.on('socket', (connection) => {
+        if (connection.connecting) connection.once('connect', () => clearTimeout(connectTimer));
         else clearTimeout(connectTimer);
       });
       request.setTimeout(idleTimeoutMs, () => this.fail('timeout', `no data from the server for ${idleTimeoutMs} ms`));
       let responded = false;
       request.on('response', (response) => {
         responded = true;
-        resolve(response);
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage,
+          headers: response.headers,
+          body: response,
+        });
       });
       request.on('error', (error) => {
         const stale = retry && !responded && request.reusedSocket && STALE_CONNECTION.has(errorCode(error) ?? '');
@@ -336,6 +409,81 @@ class FetchAttempt {
         else reject(error);
       });
       request.end();
+    });
+  }
+
+  /**
+   * One stream on an HTTP/2 session. A shared session the server is closing (GOAWAY, or a stream it refused unread)
+   * is retried once on a connection of the fetch's own, as a stale HTTP/1.1 connection is.
+   */
+  private sendHttp2(
+    session: ClientHttp2Session,
+    url: URL,
+    headers: OutgoingHttpHeaders,
+    retry: boolean,
+  ): Promise<HttpResponse> {
+    const { idleTimeoutMs } = this.settings;
+    return new Promise((resolve, reject) => {
+      let responded = false;
+      const retryOrReject = (error: unknown, refused = false): void => {
+        if (responded) return; // after the headers, a failure surfaces where the body is read
+        // The session died under the stream (its connection dropped), or the server refused the stream unprocessed.
+        const code = errorCode(error) ?? '';
+        const stale = refused || session.destroyed || STALE_SESSION.has(code) || STALE_CONNECTION.has(code);
+        if (retry && stale && !this.failure) resolve(this.send(url, false));
+        else reject(error);
+      };
+      let stream: ReturnType<ClientHttp2Session['request']>;
+      try {
+        stream = session.request({ ':path': `${url.pathname}${url.search}`, ...headers }, { endStream: true });
+      } catch (error) {
+        retryOrReject(error);
+        return;
+      }
+      this.exchange = stream;
+      stream.setTimeout(idleTimeoutMs, () => this.fail('timeout', `no data from the server for ${idleTimeoutMs} ms`));
+      stream.once('response', (responseHeaders) => {
+        responded = true;
+        const status = Number(responseHeaders[':status']);
+        resolve({ status, statusText: undefined, headers: responseHeaders as IncomingHttpHeaders, body: stream });
+      });
+      stream.on('error', (error) => retryOrReject(error, stream.rstCode === HTTP2_REFUSED_STREAM));
+      stream.once('close', () =>
+        retryOrReject(
+          Object.assign(new Error(`HTTP/2 stream closed before the response (code ${stream.rstCode})`), {
+            code: 'ERR_HTTP2_STREAM_ERROR',
+          }),
+          stream.rstCode === HTTP2_REFUSED_STREAM,
+        ),
+      );
+    });
+  }
+
+  /** A TLS connection offering h2 and http/1.1, through the checked lookup, within the connect timeout. */
+  private connectTls(url: URL): Promise<TLSSocket> {
+    const { connectTimeoutMs, ca } = this.settings;
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({
+        host,
+        port: Number(url.port) || 443,
+        // SNI carries names only (RFC 6066); an IP literal is still checked against the certificate.
+        servername: isIP(host) ? undefined : host,
+        ALPNProtocols: ['h2', 'http/1.1'],
+        lookup: this.lookup,
+        ca,
+      });
+      socket.setNoDelay(true); // HTTP/2 writes small frames; Nagle would hold them back for an ACK
+      this.exchange = socket;
+      const connectTimer = this.startTimer(connectTimeoutMs, () =>
+        this.fail('timeout', `could not connect to ${url.host} within ${connectTimeoutMs} ms`),
+      );
+      socket.once('error', reject);
+      socket.once('secureConnect', () => {
+        clearTimeout(connectTimer);
+        socket.off('error', reject);
+        resolve(socket);
+      });
     });
   }
 
@@ -377,9 +525,9 @@ class FetchAttempt {
     return [first, ...rest];
   }
 
-  private statusError(response: IncomingMessage): FeedError {
-    const httpStatus = response.statusCode ?? 0;
-    const status = `HTTP ${httpStatus}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
+  private statusError(response: HttpResponse): FeedError {
+    const httpStatus = response.status;
+    const status = `HTTP ${httpStatus}${response.statusText ? ` ${response.statusText}` : ''}`;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.settings.clock.now());
     if (httpStatus === 429 || (httpStatus === 503 && retryAfterMs !== undefined)) {
       const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
@@ -389,7 +537,7 @@ class FetchAttempt {
     return this.error('http-status', status, { httpStatus });
   }
 
-  private async readBody(response: IncomingMessage): Promise<Uint8Array> {
+  private async readBody(response: HttpResponse): Promise<Uint8Array> {
     const { maxBytes } = this.settings;
     const declared = Number(response.headers['content-length']);
     if (declared > maxBytes) {
@@ -397,7 +545,7 @@ class FetchAttempt {
     }
     const chunks: Buffer[] = [];
     let received = 0;
-    for await (const chunk of response as AsyncIterable<Buffer>) {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
       received += chunk.length;
       if (received > maxBytes) throw this.error('too-large', `body is over the ${maxBytes}-byte cap`);
       chunks.push(chunk);
@@ -455,7 +603,7 @@ class FetchAttempt {
     if (this.failure) return;
     this.failure = this.error(code, detail);
     this.rejectAborted(this.failure);
-    this.request?.destroy(this.failure);
+    this.exchange?.destroy(this.failure);
   }
 
   private error(code: FeedErrorCode, detail: string, details: ConstructorParameters<typeof FeedError>[2] = {}) {
@@ -471,7 +619,12 @@ class FetchAttempt {
     const message = error instanceof Error ? error.message : String(error);
     // OpenSSL messages carry a reason ("wrong version number") between build paths and hex codes; keep only it.
     const sslReason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
-    const description = (code !== undefined ? NETWORK_ERRORS[code] : undefined) ?? message.split('\n')[0]?.trim();
+    // A TLS connection opened directly (to offer HTTP/2) reports OpenSSL's own code where https.request says EPROTO.
+    const known =
+      code === undefined
+        ? undefined
+        : (NETWORK_ERRORS[code] ?? (code.startsWith('ERR_SSL_') ? NETWORK_ERRORS.EPROTO : undefined));
+    const description = known ?? message.split('\n')[0]?.trim();
     const detail = `${description}${sslReason ? `: ${sslReason}` : ''}${code && !description?.includes(code) ? ` (${code})` : ''}`;
     return this.error(code === 'ETIMEDOUT' ? 'timeout' : 'network', detail);
   }

@@ -4,10 +4,11 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
-  type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 
 /** What the server answers on one route. Every field is optional: `{}` is an empty 200. */
@@ -39,6 +40,8 @@ export interface RecordedRequest {
   /** Path and query, as sent on the request line. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** '1.1', or '2.0' for a request that came over HTTP/2. */
+  httpVersion: string;
 }
 
 export type RouteHandler = (request: RecordedRequest) => CannedResponse | Promise<CannedResponse>;
@@ -51,6 +54,21 @@ export interface FeedServerOptions {
   fallback?: Route;
   /** Delay added before every response, to model a remote server. */
   latencyMs?: number;
+  /**
+   * Serve HTTPS with this key and certificate. The server offers HTTP/2 and HTTP/1.1 by ALPN, as most feed hosts do;
+   * `http1Only` makes it one that speaks HTTP/1.1 alone. The reset fault modes are for plain HTTP.
+   */
+  tls?: { key: string; cert: string; http1Only?: boolean };
+}
+
+/** HTTP/2's compatibility API mirrors HTTP/1.1's for everything this server calls, but for `destroyed`. */
+type AnyRequest = IncomingMessage | Http2ServerRequest;
+type AnyResponse = ServerResponse;
+
+/** Whether the client has gone (HTTP/2 responses keep that on their stream). */
+function isGone(response: AnyResponse): boolean {
+  const { stream } = response as unknown as Partial<Http2ServerResponse>;
+  return stream ? stream.destroyed : response.destroyed;
 }
 
 /**
@@ -115,7 +133,12 @@ export class FeedServer {
 
   /** Starts listening on 127.0.0.1 on a free port. */
   static async start(options: FeedServerOptions = {}): Promise<FeedServer> {
-    const server = createServer();
+    const { tls } = options;
+    const server = !tls
+      ? createServer()
+      : tls.http1Only
+        ? createHttpsServer({ key: tls.key, cert: tls.cert })
+        : createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true });
     const feedServer = new FeedServer(server, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -131,9 +154,9 @@ export class FeedServer {
     return (this.server.address() as AddressInfo).port;
   }
 
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or https for a TLS server. */
   get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** Absolute URL of a path on this server. */
@@ -152,19 +175,25 @@ export class FeedServer {
     return this.requests.filter((request) => request.path === path || request.path.split('?')[0] === path);
   }
 
+  /** Closes every open connection, as a server restart or an idle timeout does; the server goes on listening. */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   /** Stops pending drips and delays, drops open connections and stops listening. */
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.server.closeAllConnections();
+    this.dropConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async handle(request: AnyRequest, response: AnyResponse): Promise<void> {
     const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
       path: request.url ?? '/',
       headers: request.headers,
+      httpVersion: request.httpVersion,
     };
     this.requests.push(recorded);
     const route =
@@ -175,11 +204,11 @@ export class FeedServer {
     const canned = typeof route === 'function' ? await route(recorded) : route;
     const delayMs = (this.options.latencyMs ?? 0) + (canned.delayMs ?? 0);
     if (delayMs > 0) await this.sleep(delayMs, response);
-    if (response.destroyed || canned.hang) return;
+    if (isGone(response) || canned.hang) return;
     this.respond(canned, response);
   }
 
-  private respond(canned: CannedResponse, response: ServerResponse): void {
+  private respond(canned: CannedResponse, response: AnyResponse): void {
     const socket = response.socket;
     if (canned.reset === 'before-headers') {
       socket?.resetAndDestroy();
@@ -204,11 +233,11 @@ export class FeedServer {
     }
   }
 
-  private drip(body: Buffer, drip: NonNullable<CannedResponse['drip']>, response: ServerResponse): void {
+  private drip(body: Buffer, drip: NonNullable<CannedResponse['drip']>, response: AnyResponse): void {
     const size = drip.bytes ?? 1;
     let offset = 0;
     const tick = (): void => {
-      if (response.destroyed) return;
+      if (isGone(response)) return;
       if (offset < body.length) {
         response.write(body.subarray(offset, offset + size));
         offset += size;
@@ -223,7 +252,7 @@ export class FeedServer {
     tick();
   }
 
-  private sleep(ms: number, response: ServerResponse): Promise<void> {
+  private sleep(ms: number, response: AnyResponse): Promise<void> {
     return new Promise((resolve) => {
       this.schedule(resolve, ms, response);
       response.once('close', () => resolve());
@@ -231,7 +260,7 @@ export class FeedServer {
   }
 
   /** A timer that is dropped when the response closes, so an abandoned request leaves nothing running. */
-  private schedule(callback: () => void, ms: number, response: ServerResponse): void {
+  private schedule(callback: () => void, ms: number, response: AnyResponse): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       response.off('close', cancel);
