@@ -1,8 +1,6 @@
 // Child process for the poll benchmark: two cycles of pollFeeds over the real adapters, timed stage by stage.
 import { fork } from 'node:child_process';
-import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStateStore } from '../../lambda/adapters/file-state-store';
@@ -18,6 +16,10 @@ import type { AlertSink, DocumentReader, FeedSource, StateStore } from '../../la
 
 export interface PollCycleConfig {
   feedUrls: string[];
+  /** Answers the feed server's wire bytes so far (TCP payload both ways, counted on its sockets). */
+  wireBytesUrl: string;
+  /** The HTTPS feed server's certificate, to trust. */
+  ca?: string;
   concurrency: number;
   /** How documents are parsed: as the local command chooses for this many feeds (default), or on the loop. */
   reader?: 'as-the-cli-does' | 'inline';
@@ -32,7 +34,7 @@ export interface CycleFigures {
   statuses: Record<string, number>;
   items: number;
   alerts: number;
-  /** Bytes on the wire both ways (TCP payload: headers and bodies), counted on the poller's sockets. */
+  /** Bytes on the wire both ways (TCP payload: headers, bodies, TLS records and handshakes), counted by the server. */
   wireBytes: number;
   /** Feed bodies after decompression. */
   bodyBytes: number;
@@ -100,29 +102,6 @@ class StageTimer {
   }
 }
 
-/** Bytes read and written by every client socket, closed or still open. */
-class WireCounter {
-  private closed = 0;
-  private readonly open = new Set<Socket>();
-
-  constructor() {
-    subscribe('net.client.socket', (message) => {
-      const { socket } = message as { socket: Socket };
-      this.open.add(socket);
-      socket.once('close', () => {
-        this.open.delete(socket);
-        this.closed += socket.bytesRead + socket.bytesWritten;
-      });
-    });
-  }
-
-  get total(): number {
-    let bytes = this.closed;
-    for (const socket of this.open) bytes += socket.bytesRead + socket.bytesWritten;
-    return bytes;
-  }
-}
-
 const countingSink: AlertSink = {
   async publish(alerts) {
     return alerts.map((alert) => ({ alertId: alert.id, ok: true as const }));
@@ -132,7 +111,7 @@ const countingSink: AlertSink = {
 async function run(config: PollCycleConfig): Promise<PollCycleResult> {
   const directory = mkdtempSync(path.join(tmpdir(), 'news-alerts-bench-'));
   const stateFile = path.join(directory, 'state.json');
-  const wire = new WireCounter();
+  const wireBytes = async (): Promise<number> => Number(await (await fetch(config.wireBytesUrl)).text());
   const watchlist = loadWatchlist();
   const feeds: FeedConfig[] = config.feedUrls.map((url, index) => ({ url, name: `Bench feed ${index}` }));
   const store = new FileStateStore(stateFile);
@@ -148,13 +127,13 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
       const readTimer = new StageTimer();
       let parseMs = 0;
       const ports: PollPorts = {
-        source: fetchTimer.wrap<FeedSource>(new HttpFeedSource()),
+        source: fetchTimer.wrap<FeedSource>(new HttpFeedSource(config.ca ? { ca: config.ca } : {})),
         state: stateTimer.wrap<StateStore>(store),
         sink: countingSink,
         clock: systemClock,
         reader: readTimer.wrap<DocumentReader>(reading.reader),
       };
-      const wireBefore = wire.total;
+      const wireBefore = await wireBytes();
       const loopBefore = performance.eventLoopUtilization();
       const cpuBefore = process.cpuUsage();
       const start = performance.now();
@@ -178,7 +157,7 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
         statuses,
         items: outcomes.reduce((sum, outcome) => sum + outcome.items, 0),
         alerts: outcomes.reduce((sum, outcome) => sum + outcome.alerts.length, 0),
-        wireBytes: wire.total - wireBefore,
+        wireBytes: (await wireBytes()) - wireBefore,
         bodyBytes: outcomes.reduce((sum, outcome) => sum + (outcome.bytes ?? 0), 0),
         fetchMs: fetchTimer.ms,
         parseMs,

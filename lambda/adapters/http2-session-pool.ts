@@ -1,6 +1,9 @@
 // HTTP/2 sessions shared per origin: fetches to one host multiplex over one TLS connection, headers HPACK-compressed.
-import { type ClientHttp2Session, connect as http2Connect } from 'node:http2';
+import type * as Http2 from 'node:http2';
+import type { ClientHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+
+let http2: typeof Http2 | undefined;
 
 /** How a fetch reaches an https origin: a session (owned: the fetch closes it when done), or HTTP/1.1. */
 export type OriginRoute =
@@ -13,7 +16,10 @@ export type TlsOpener = () => Promise<TLSSocket>;
 
 /** Starts an HTTP/2 session on a connected socket whose ALPN chose h2. Session errors surface on its streams. */
 export function startSession(origin: string, socket: TLSSocket): ClientHttp2Session {
-  const session = http2Connect(origin, { createConnection: () => socket, settings: { enablePush: false } });
+  // A require() here, not an import: node:http2 takes 4.5 ms to load, which only a fetch that gets h2 should pay
+  // (not every poll function's cold start).
+  http2 ??= require('node:http2') as typeof Http2;
+  const session = http2.connect(origin, { createConnection: () => socket, settings: { enablePush: false } });
   session.on('error', () => {});
   return session;
 }

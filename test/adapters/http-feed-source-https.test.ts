@@ -82,6 +82,24 @@ describe('HttpFeedSource over HTTPS: HTTP/2', () => {
     expect(new Set(server.requests.map((request) => request.httpVersion))).toEqual(new Set(['2.0']));
   });
 
+  it('moves under half the bytes of HTTP/1.1 for a poll of unchanged feeds, headers being HPACK-compressed', async () => {
+    const routes: Record<string, ReturnType<typeof conditionalFeed>> = {};
+    for (let feed = 0; feed < 20; feed++) routes[`/${feed}.xml`] = conditionalFeed(FEED, { etag: `"feed-${feed}-v1"` });
+    const server = await httpsServer({ routes });
+    const bytesPer304 = async (source: HttpFeedSource): Promise<number> => {
+      await source.fetch({ url: server.url('/0.xml') }); // the handshake, outside the measure
+      const before = server.wireBytes;
+      for (const [path, _] of Object.entries(routes)) {
+        const response = await source.fetch({ url: server.url(path), etag: `"feed-${path.slice(1, -4)}-v1"` });
+        expect(response).toEqual({ kind: 'not-modified' });
+      }
+      return (server.wireBytes - before) / 20;
+    };
+    const http2 = await bytesPer304(trustingSource());
+    const http1 = await bytesPer304(trustingSource({ http2: false }));
+    expect(http2).toBeLessThan(http1 / 2);
+  });
+
   it('opens a connection per fetch when not pooling (the Lambda default), resolving and checking each time', async () => {
     const server = await httpsServer({ routes: { '/feed.xml': { headers: RSS, body: FEED } } });
     const resolved: string[] = [];
@@ -221,6 +239,34 @@ describe('HttpFeedSource over HTTPS: servers without HTTP/2', () => {
     expect(responses.map(text)).toEqual(Array(10).fill(FEED));
     expect(server.requests).toHaveLength(10);
   });
+});
+
+// node:http2 takes milliseconds to load, which every poll function's cold start would pay (bench/lambda.ts). A fresh
+// process, as loaded modules are per process.
+test('loads node:http2 only when a fetch gets an HTTP/2 session, not for plain HTTP or at import', async () => {
+  const plain = await FeedServer.start({ routes: { '/feed.xml': { body: FEED } } });
+  servers.push(plain);
+  const secure = await httpsServer({ routes: { '/feed.xml': { body: FEED } } });
+  const script = `
+    const { HttpFeedSource } = require(${JSON.stringify(join(__dirname, '..', '..', 'lambda', 'adapters', 'http-feed-source.ts'))});
+    const http2Loaded = () => process.moduleLoadList.includes('NativeModule http2');
+    (async () => {
+      const source = new HttpFeedSource({ ca: ${JSON.stringify(certificate.cert)} });
+      const atImport = http2Loaded();
+      await source.fetch({ url: ${JSON.stringify(plain.url('/feed.xml'))} });
+      const afterHttp = http2Loaded();
+      await source.fetch({ url: ${JSON.stringify(secure.url('/feed.xml'))} });
+      console.log(JSON.stringify({ atImport, afterHttp, afterHttp2: http2Loaded() }));
+    })();
+  `;
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script]);
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  await once(child, 'exit');
+  expect(JSON.parse(stdout)).toEqual({ atImport: false, afterHttp: false, afterHttp2: true });
+  expect(secure.requests.map((request) => request.httpVersion)).toEqual(['2.0']);
 });
 
 describe('HttpFeedSource over HTTPS: nothing left running', () => {

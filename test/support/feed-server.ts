@@ -109,6 +109,8 @@ export class FeedServer {
   readonly requests: RecordedRequest[] = [];
   /** TCP connections accepted so far (a client that reuses connections opens fewer than it sends requests). */
   connectionsAccepted = 0;
+  /** TCP payload bytes both ways on connections already closed (TLS records and handshakes included). */
+  private closedConnectionBytes = 0;
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -121,7 +123,10 @@ export class FeedServer {
     server.on('connection', (socket) => {
       this.connectionsAccepted += 1;
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.closedConnectionBytes += socket.bytesRead + socket.bytesWritten;
+      });
     });
     server.on('request', (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
@@ -162,6 +167,16 @@ export class FeedServer {
   /** Absolute URL of a path on this server. */
   url(path: string): string {
     return `${this.origin}${path}`;
+  }
+
+  /**
+   * Bytes on the wire both ways, over every connection so far: TCP payload as the network carries it, so an HTTPS
+   * server counts TLS records and handshakes, not the HTTP inside them.
+   */
+  get wireBytes(): number {
+    let bytes = this.closedConnectionBytes;
+    for (const socket of this.sockets) bytes += socket.bytesRead + socket.bytesWritten;
+    return bytes;
   }
 
   /** Adds or replaces the answer for a path. */
