@@ -60,12 +60,6 @@ export class Http2SessionPool {
     return this.openShared(origin, open);
   }
 
-  /** Closes every pooled session (in-flight streams finish first). */
-  close(): void {
-    for (const session of this.live.values()) session.close();
-    this.live.clear();
-  }
-
   private openShared(origin: string, open: TlsOpener): Promise<OriginRoute> {
     const socket = open();
     const session = socket.then((connected) => {

@@ -280,6 +280,7 @@ describe('HttpFeedSource over HTTPS: nothing left running', () => {
       { url: h2.url('/hang.xml'), options: { ...trust, timeoutMs: 300 } },
       { url: h2.url('/feed.xml'), options: { ...trust, keepAlive: false } },
       { url: h1.url('/feed.xml'), options: trust },
+      { url: h1.url('/feed.xml'), options: { ...trust, keepAlive: false } },
       { url: h2.url('/feed.xml'), options: {} },
     ];
     const child = spawn(
@@ -300,6 +301,6 @@ describe('HttpFeedSource over HTTPS: nothing left running', () => {
     const [exitCode] = (await once(child, 'exit')) as [number | null];
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(['ok', 'timeout', 'ok', 'ok', 'network']);
+    expect(JSON.parse(stdout)).toEqual(['ok', 'timeout', 'ok', 'ok', 'ok', 'network']);
   }, 60_000);
 });
