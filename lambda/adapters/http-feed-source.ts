@@ -355,14 +355,16 @@ class FetchAttempt {
   private async sendHttps(url: URL, headers: OutgoingHttpHeaders, retry: boolean): Promise<HttpResponse> {
     const { http2 } = this.settings;
     const open: TlsOpener = () => this.connectTls(url);
-    // The retry after a stale session takes a connection of its own, as on HTTP/1.1.
-    const pooled = http2 instanceof Http2SessionPool && retry;
-    const route: OriginRoute = await this.guard(pooled ? http2.route(url.origin, open) : routeAlone(url.origin, open));
+    // The retry after a stale session goes through the pool too: it has dropped the session that failed (closed,
+    // destroyed or sent GOAWAY), so the fetches that shared it share its successor instead of opening one each.
+    const route: OriginRoute = await this.guard(
+      http2 instanceof Http2SessionPool ? http2.route(url.origin, open) : routeAlone(url.origin, open),
+    );
     if (route.protocol === 'http/1.1') return this.sendHttp1(url, headers, retry && !route.socket, route.socket);
     if (route.owned) this.ownedSession = route.session;
     // A shared session's socket is not this fetch's to destroy; its stream is.
     else this.exchange = undefined;
-    return this.sendHttp2(route.session, url, headers, pooled);
+    return this.sendHttp2(route.session, url, headers, retry && !route.owned);
   }
 
   private sendHttp1(url: URL, headers: OutgoingHttpHeaders, retry: boolean, socket?: TLSSocket): Promise<HttpResponse> {
@@ -424,9 +426,11 @@ class FetchAttempt {
   ): Promise<HttpResponse> {
     const { idleTimeoutMs } = this.settings;
     return new Promise((resolve, reject) => {
-      let responded = false;
+      let settled = false;
       const retryOrReject = (error: unknown, refused = false): void => {
-        if (responded) return; // after the headers, a failure surfaces where the body is read
+        // Once only ('error' is followed by 'close'); after the headers, a failure surfaces where the body is read.
+        if (settled) return;
+        settled = true;
         // The session died under the stream (its connection dropped), or the server refused the stream unprocessed.
         const code = errorCode(error) ?? '';
         const stale = refused || session.destroyed || STALE_SESSION.has(code) || STALE_CONNECTION.has(code);
@@ -443,7 +447,7 @@ class FetchAttempt {
       this.exchange = stream;
       stream.setTimeout(idleTimeoutMs, () => this.fail('timeout', `no data from the server for ${idleTimeoutMs} ms`));
       stream.once('response', (responseHeaders) => {
-        responded = true;
+        settled = true;
         const status = Number(responseHeaders[':status']);
         resolve({ status, statusText: undefined, headers: responseHeaders as IncomingHttpHeaders, body: stream });
       });

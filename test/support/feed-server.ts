@@ -6,7 +6,12 @@ import {
   type OutgoingHttpHeaders,
   type ServerResponse,
 } from 'node:http';
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import {
+  createSecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
@@ -113,6 +118,7 @@ export class FeedServer {
   private closedConnectionBytes = 0;
   private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<ServerHttp2Session>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
@@ -120,6 +126,10 @@ export class FeedServer {
     private readonly options: FeedServerOptions,
   ) {
     for (const [path, route] of Object.entries(options.routes ?? {})) this.routes.set(path, route);
+    server.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.on('close', () => this.sessions.delete(session));
+    });
     server.on('connection', (socket) => {
       this.connectionsAccepted += 1;
       this.sockets.add(socket);
@@ -193,6 +203,14 @@ export class FeedServer {
   /** Closes every open connection, as a server restart or an idle timeout does; the server goes on listening. */
   dropConnections(): void {
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  /**
+   * Sends GOAWAY on every HTTP/2 connection, as a server does before a restart or after its request limit per
+   * connection: streams already started finish, the client must open a new connection for the next.
+   */
+  goAway(): void {
+    for (const session of this.sessions) session.close();
   }
 
   /** Stops pending drips and delays, drops open connections and stops listening. */
