@@ -32,7 +32,13 @@ import {
   type FetchResponse,
 } from '../ports';
 import { isPublicAddress } from './address-guard';
-import { Http2SessionPool, type OriginRoute, routeAlone, type TlsOpener } from './http2-session-pool';
+import {
+  HTTP_1_1_REQUIRED,
+  Http2SessionPool,
+  type OriginRoute,
+  routeAlone,
+  type TlsOpener,
+} from './http2-session-pool';
 
 export const DEFAULT_USER_AGENT = 'news-alerts/0.1 (+https://github.com/news-alerts/news-alerts)';
 
@@ -115,6 +121,8 @@ const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** How a stream on a pooled session fails when the server refused it unprocessed, or was closing the session. */
 const STALE_SESSION = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION', 'ERR_HTTP2_STREAM_CANCEL']);
 const HTTP2_REFUSED_STREAM = 7;
+/** How HTTP/2 fails when the server's implementation of it is broken: the fetch is made again over HTTP/1.1. */
+const HTTP2_PROTOCOL_FAILURES = new Set(['ERR_HTTP2_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
 /** Characters RFC 9110 allows in a field value: no CR, LF or other controls, so nothing can be injected. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -128,8 +136,6 @@ const NETWORK_ERRORS: Record<string, string> = {
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'DNS lookup failed',
   EPROTO: 'TLS handshake failed',
-  ERR_HTTP2_SESSION_ERROR: 'HTTP/2 connection failed',
-  ERR_HTTP2_STREAM_ERROR: 'HTTP/2 stream reset by the server',
 };
 
 interface Decompressor {
@@ -431,13 +437,21 @@ class FetchAttempt {
         // Once only ('error' is followed by 'close'); after the headers, a failure surfaces where the body is read.
         if (settled) return;
         settled = true;
-        // The session died under the stream (its connection dropped), or the server refused the stream unprocessed.
         const code = errorCode(error) ?? '';
+        // The server wants HTTP/1.1 for this request, or cannot speak HTTP/2 properly: once, over HTTP/1.1, and the
+        // origin's later fetches too (with a pool to remember it).
+        if ((stream?.rstCode === HTTP_1_1_REQUIRED || HTTP2_PROTOCOL_FAILURES.has(code)) && !this.failure) {
+          const { http2 } = this.settings;
+          if (http2 instanceof Http2SessionPool) http2.requireHttp1(url.origin);
+          resolve(this.sendHttp1(url, headers, false));
+          return;
+        }
+        // The session died under the stream (its connection dropped), or the server refused the stream unprocessed.
         const stale = refused || session.destroyed || STALE_SESSION.has(code) || STALE_CONNECTION.has(code);
         if (retry && stale && !this.failure) resolve(this.send(url, false));
         else reject(error);
       };
-      let stream: ReturnType<ClientHttp2Session['request']>;
+      let stream: ReturnType<ClientHttp2Session['request']> | undefined;
       try {
         stream = session.request({ ':path': `${url.pathname}${url.search}`, ...headers }, { endStream: true });
       } catch (error) {

@@ -24,6 +24,9 @@ export function startSession(origin: string, socket: TLSSocket): ClientHttp2Sess
   return session;
 }
 
+/** The error code (RFC 9113 §7) by which a server asks for the request again over HTTP/1.1. */
+export const HTTP_1_1_REQUIRED = 13;
+
 function isUsable(session: ClientHttp2Session): boolean {
   return !session.closed && !session.destroyed;
 }
@@ -60,6 +63,15 @@ export class Http2SessionPool {
     return this.openShared(origin, open);
   }
 
+  /**
+   * Sends the origin's later fetches over HTTP/1.1: its server asked for that (HTTP_1_1_REQUIRED) or its HTTP/2 failed
+   * at the protocol level. For this pool's lifetime, which for the local command is one poll.
+   */
+  requireHttp1(origin: string): void {
+    this.http1Origins.add(origin);
+    this.live.delete(origin);
+  }
+
   private openShared(origin: string, open: TlsOpener): Promise<OriginRoute> {
     const socket = open();
     const session = socket.then((connected) => {
@@ -85,8 +97,12 @@ export class Http2SessionPool {
     const forget = (): void => {
       if (this.live.get(origin) === session) this.live.delete(origin);
     };
-    // A GOAWAY means no new streams: later fetches open a fresh session while this one finishes its streams.
-    session.once('goaway', forget);
+    // A GOAWAY means no new streams: later fetches open a fresh session while this one finishes its streams, or go
+    // over HTTP/1.1 if that is what the server asked for.
+    session.once('goaway', (errorCode: number) => {
+      if (errorCode === HTTP_1_1_REQUIRED) this.http1Origins.add(origin);
+      forget();
+    });
     session.once('close', forget);
     session.setTimeout(this.idleMs, () => session.close());
     session.unref();

@@ -1,7 +1,9 @@
 // HttpFeedSource against real HTTPS servers on 127.0.0.1: HTTP/2 where offered, HTTP/1.1 where not, same outcomes.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../lambda/adapters/http-feed-source';
 import { FeedError, type FetchResponse } from '../../lambda/ports';
@@ -233,6 +235,33 @@ describe('HttpFeedSource over HTTPS: HTTP/2', () => {
 });
 
 describe('HttpFeedSource over HTTPS: servers without HTTP/2', () => {
+  it('asks again over HTTP/1.1 when the server requires it (HTTP_1_1_REQUIRED), and goes on that way', async () => {
+    const server = await httpsServer({ routes: { '/feed.xml': { headers: RSS, body: FEED, http2Reset: 13 } } });
+    const source = trustingSource();
+    expect(text(await source.fetch({ url: server.url('/feed.xml') }))).toBe(FEED);
+    expect(text(await source.fetch({ url: server.url('/feed.xml') }))).toBe(FEED);
+    expect(server.requests.map((request) => request.httpVersion)).toEqual(['2.0', '1.1', '1.1']);
+  });
+
+  it('falls back to HTTP/1.1 when a server negotiates h2 but does not speak it', async () => {
+    // What a misconfigured proxy does: ALPN says h2, then HTTP/1.1 bytes come back.
+    const broken = createTlsServer({ ...certificate, ALPNProtocols: ['h2', 'http/1.1'] }, (socket) => {
+      socket.on('error', () => {});
+      if (socket.alpnProtocol === 'h2') socket.write('HTTP/1.1 400 Bad Request\r\n\r\n');
+      else socket.once('data', () => socket.end(`HTTP/1.1 200 OK\r\ncontent-length: ${FEED.length}\r\n\r\n${FEED}`));
+    });
+    broken.listen(0, '127.0.0.1');
+    await once(broken, 'listening');
+    try {
+      const url = `https://127.0.0.1:${(broken.address() as AddressInfo).port}/feed.xml`;
+      const source = trustingSource();
+      expect(text(await source.fetch({ url }))).toBe(FEED);
+      expect(text(await source.fetch({ url }))).toBe(FEED);
+    } finally {
+      broken.close();
+    }
+  });
+
   it('fetches over HTTP/1.1, and after the first fetch goes straight to pooled HTTP/1.1 connections', async () => {
     const server = await httpsServer({ routes: { '/feed.xml': conditionalFeed(FEED, { etag: '"v1"' }) } }, true);
     const source = trustingSource();

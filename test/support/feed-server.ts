@@ -37,6 +37,8 @@ export interface CannedResponse {
   drip?: { intervalMs: number; bytes?: number; forever?: boolean };
   /** Reset the TCP connection: at once, or after the headers and `afterBytes` bytes of the body. */
   reset?: 'before-headers' | { afterBytes: number };
+  /** Over HTTP/2, reset the stream with this error code instead of answering (13: HTTP_1_1_REQUIRED); HTTP/1.1 is answered. */
+  http2Reset?: number;
 }
 
 /** A request as the server saw it (header names lower-case). */
@@ -242,6 +244,11 @@ export class FeedServer {
   }
 
   private respond(canned: CannedResponse, response: AnyResponse): void {
+    const { stream } = response as unknown as Partial<Http2ServerResponse>;
+    if (stream && canned.http2Reset !== undefined) {
+      stream.close(canned.http2Reset);
+      return;
+    }
     const socket = response.socket;
     if (canned.reset === 'before-headers') {
       socket?.resetAndDestroy();
