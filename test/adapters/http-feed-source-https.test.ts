@@ -1,5 +1,4 @@
 // HttpFeedSource against real HTTPS servers on 127.0.0.1: HTTP/2 where offered, HTTP/1.1 where not, same outcomes.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../lambda/adapters/http-feed-source';
 import { FeedError, type FetchResponse } from '../../lambda/ports';
 import { type CannedResponse, conditionalFeed, FeedServer, type FeedServerOptions } from '../support/feed-server';
+import { runNodeChild, runTsChild } from '../support/node-child';
 import { localhostCertificate, type TlsCertificate } from '../support/tls-certificate';
 
 const FEED = `<?xml version="1.0" encoding="utf-8"?>
@@ -302,13 +302,8 @@ test('loads node:http2 only when a fetch gets an HTTP/2 session, not for plain H
       console.log(JSON.stringify({ atImport, afterHttp, afterHttp2: http2Loaded() }));
     })();
   `;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script]);
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  await once(child, 'exit');
-  expect(JSON.parse(stdout)).toEqual({ atImport: false, afterHttp: false, afterHttp2: true });
+  const child = await runNodeChild(['--require', 'tsx/cjs', '-e', script]);
+  expect(JSON.parse(child.stdout)).toEqual({ atImport: false, afterHttp: false, afterHttp2: true });
   expect(secure.requests.map((request) => request.httpVersion)).toEqual(['2.0']);
 });
 
@@ -326,24 +321,9 @@ describe('HttpFeedSource over HTTPS: nothing left running', () => {
       { url: h1.url('/feed.xml'), options: { ...trust, keepAlive: false } },
       { url: h2.url('/feed.xml'), options: {} },
     ];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(__dirname, 'fetch-child.ts'), JSON.stringify(jobs)],
-      {
-        cwd: join(__dirname, '../..'),
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const [exitCode] = (await once(child, 'exit')) as [number | null];
-    expect(stderr).toBe('');
-    expect(exitCode).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(['ok', 'timeout', 'ok', 'ok', 'ok', 'network']);
+    const child = await runTsChild(join(__dirname, 'fetch-child.ts'), { args: [JSON.stringify(jobs)] });
+    expect(child.stderr).toBe('');
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual(['ok', 'timeout', 'ok', 'ok', 'ok', 'network']);
   }, 60_000);
 });

@@ -1,5 +1,4 @@
 // HttpFeedSource against a real HTTP server on 127.0.0.1: every success and failure a feed fetch can meet.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import {
@@ -15,6 +14,7 @@ import { isPublicAddress } from '../../lambda/adapters/address-guard';
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../lambda/adapters/http-feed-source';
 import { FeedError, type FetchResponse } from '../../lambda/ports';
 import { type CannedResponse, conditionalFeed, FeedServer } from '../support/feed-server';
+import { runTsChild } from '../support/node-child';
 
 const FEED = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Election security</title>
@@ -688,24 +688,9 @@ describe('HttpFeedSource: nothing left running', () => {
       { url: refusedUrl, options: {} },
       { url: 'ftp://example.com/feed', options: {} },
     ];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(__dirname, 'fetch-child.ts'), JSON.stringify(jobs)],
-      {
-        cwd: join(__dirname, '../..'),
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const [exitCode] = (await once(child, 'exit')) as [number | null];
-    expect(stderr).toBe('');
-    expect(exitCode).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([...scenarios.map(([, , expected]) => expected), 'network', 'bad-url']);
+    const child = await runTsChild(join(__dirname, 'fetch-child.ts'), { args: [JSON.stringify(jobs)] });
+    expect(child.stderr).toBe('');
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual([...scenarios.map(([, , expected]) => expected), 'network', 'bad-url']);
   }, 60_000);
 });

@@ -16,18 +16,9 @@ import type { StateStore } from '../../lambda/ports';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
+import { runTsChild } from '../support/node-child';
 import type { CrashJob } from './crash-child';
-import {
-  countOf,
-  ManualClock,
-  MINUTE,
-  newsFeed,
-  PUBLISHED,
-  pollOptions,
-  runTsChild,
-  T0,
-  testFeedSource,
-} from './harness';
+import { countOf, ManualClock, MINUTE, newsFeed, PUBLISHED, pollOptions, T0, testFeedSource } from './harness';
 
 let dynamo: LocalDynamo;
 let sns: LocalSns;
@@ -66,7 +57,7 @@ async function killAfterFirstPublish(name: string, state: CrashJob['state']) {
   ];
   const job: CrashJob = { state, snsEndpoint: sns.endpoint, topicArn, feeds, now: T0 };
   let publishedBeforeKill: string[] = [];
-  const child = await runTsChild('crash-child.ts', {
+  const child = await runTsChild(path.join(__dirname, 'crash-child.ts'), {
     args: [JSON.stringify(job)],
     onLine: (line, process) => {
       if (!line.startsWith(PUBLISHED)) return;

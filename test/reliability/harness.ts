@@ -1,7 +1,5 @@
-// Reliability harness: the shipped watchlist, deterministic feed documents, a capturing sink, a settable clock, and a
-// runner for child processes, shared by the fault, attack and load tests that drive the real pipeline.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+// Reliability harness: the shipped watchlist, deterministic feed documents, a capturing sink and a settable clock,
+// shared by the fault, attack and load tests that drive the real pipeline.
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../lambda/adapters/http-feed-source';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { compileMatcher } from '../../lambda/core/match';
@@ -153,55 +151,3 @@ export class ManualClock implements Clock {
 
 /** What the crash child prints between publish and mark, followed by the published links as JSON. */
 export const PUBLISHED = 'published ';
-
-export interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs a TypeScript file of this directory in a fresh Node process (through tsx). `onLine` sees each stdout line as
- * it arrives, with the child, so a test can act at a precise point of the child's run (kill it).
- */
-export function runTsChild(
-  script: string,
-  options: {
-    env?: NodeJS.ProcessEnv;
-    args?: string[];
-    /** Flags for node itself, e.g. a heap limit. */
-    nodeArgs?: string[];
-    onLine?: (line: string, child: ChildProcess) => void;
-  },
-): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const argv = [
-      ...(options.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      path.join(__dirname, script),
-      ...(options.args ?? []),
-    ];
-    const child = spawn(process.execPath, argv, {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) options.onLine?.(line, child);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}

@@ -9,17 +9,8 @@ import { MAX_ELEMENT_DEPTH, MAX_ELEMENTS } from '../../lambda/core/parse';
 import type { FeedConfig } from '../../lambda/core/types';
 import { type FeedOutcome, pollFeeds } from '../../lambda/pipeline';
 import { FeedServer } from '../support/feed-server';
-import {
-  CapturingSink,
-  ManualClock,
-  MINUTE,
-  newsFeed,
-  pollOptions,
-  RSS_HEADERS,
-  runTsChild,
-  T0,
-  testFeedSource,
-} from './harness';
+import { runTsChild } from '../support/node-child';
+import { CapturingSink, ManualClock, MINUTE, newsFeed, pollOptions, RSS_HEADERS, T0, testFeedSource } from './harness';
 import type { PollJob, PollReport } from './poll-child';
 
 const MB = 1024 * 1024;
@@ -173,7 +164,7 @@ describe('documents built to exhaust the parser (run in a process with a 160 MB 
       source: { maxBytes: 10 * MB, timeoutMs: 30_000, idleTimeoutMs: 20_000 },
       concurrency: 1,
     };
-    const child = await runTsChild('poll-child.ts', {
+    const child = await runTsChild(path.join(__dirname, 'poll-child.ts'), {
       args: [JSON.stringify(job)],
       nodeArgs: ['--max-old-space-size=160'],
     });

@@ -1,10 +1,12 @@
 // Load: 1,000 feeds x 100 new items in one cycle, 5% of the feeds failing in ten different ways, polled through the
 // real pipeline in a child process (its own memory, its own unhandled-rejection listener): every expected alert
 // exactly once, the next cycle nothing, memory bounded.
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FeedErrorCode } from '../../lambda/ports';
 import { type CannedResponse, FeedServer, type RecordedRequest } from '../support/feed-server';
-import { countOf, newsFeed, RSS_HEADERS, repeated, runTsChild, T0, TEST_LIMITS } from './harness';
+import { runTsChild } from '../support/node-child';
+import { countOf, newsFeed, RSS_HEADERS, repeated, T0, TEST_LIMITS } from './harness';
 import type { PollJob, PollReport } from './poll-child';
 
 const FEEDS = 1_000;
@@ -58,7 +60,7 @@ beforeAll(async () => {
     source: { ...TEST_LIMITS, timeoutMs: 15_000 },
     concurrency: 16,
   };
-  const child = await runTsChild('poll-child.ts', {
+  const child = await runTsChild(path.join(__dirname, 'poll-child.ts'), {
     args: [JSON.stringify(job)],
     // A bound the cycle must live within; going over crashes the child and fails every test below.
     nodeArgs: ['--max-old-space-size=640'],
