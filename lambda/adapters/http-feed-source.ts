@@ -32,13 +32,7 @@ import {
   type FetchResponse,
 } from '../ports';
 import { isPublicAddress } from './address-guard';
-import {
-  HTTP_1_1_REQUIRED,
-  Http2SessionPool,
-  type OriginRoute,
-  routeAlone,
-  type TlsOpener,
-} from './http2-session-pool';
+import { HTTP2_ERROR, Http2SessionPool, type OriginRoute, routeAlone, type TlsOpener } from './http2-session-pool';
 
 export const DEFAULT_USER_AGENT = 'news-alerts/0.1 (+https://github.com/news-alerts/news-alerts)';
 
@@ -120,7 +114,6 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
 const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** How a stream on a pooled session fails when the server refused it unprocessed, or was closing the session. */
 const STALE_SESSION = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION', 'ERR_HTTP2_STREAM_CANCEL']);
-const HTTP2_REFUSED_STREAM = 7;
 /** How HTTP/2 fails when the server's implementation of it is broken: the fetch is made again over HTTP/1.1. */
 const HTTP2_PROTOCOL_FAILURES = new Set(['ERR_HTTP2_ERROR', 'ERR_HTTP2_SESSION_ERROR']);
 /** Characters RFC 9110 allows in a field value: no CR, LF or other controls, so nothing can be injected. */
@@ -433,20 +426,21 @@ class FetchAttempt {
     const { idleTimeoutMs } = this.settings;
     return new Promise((resolve, reject) => {
       let settled = false;
-      const retryOrReject = (error: unknown, refused = false): void => {
+      const retryOrReject = (error: unknown): void => {
         // Once only ('error' is followed by 'close'); after the headers, a failure surfaces where the body is read.
         if (settled) return;
         settled = true;
         const code = errorCode(error) ?? '';
         // The server wants HTTP/1.1 for this request, or cannot speak HTTP/2 properly: once, over HTTP/1.1, and the
         // origin's later fetches too (with a pool to remember it).
-        if ((stream?.rstCode === HTTP_1_1_REQUIRED || HTTP2_PROTOCOL_FAILURES.has(code)) && !this.failure) {
+        if ((stream?.rstCode === HTTP2_ERROR.HTTP_1_1_REQUIRED || HTTP2_PROTOCOL_FAILURES.has(code)) && !this.failure) {
           const { http2 } = this.settings;
           if (http2 instanceof Http2SessionPool) http2.requireHttp1(url.origin);
           resolve(this.sendHttp1(url, headers, false));
           return;
         }
         // The session died under the stream (its connection dropped), or the server refused the stream unprocessed.
+        const refused = stream?.rstCode === HTTP2_ERROR.REFUSED_STREAM;
         const stale = refused || session.destroyed || STALE_SESSION.has(code) || STALE_CONNECTION.has(code);
         if (retry && stale && !this.failure) resolve(this.send(url, false));
         else reject(error);
@@ -465,13 +459,12 @@ class FetchAttempt {
         const status = Number(responseHeaders[':status']);
         resolve({ status, statusText: undefined, headers: responseHeaders as IncomingHttpHeaders, body: stream });
       });
-      stream.on('error', (error) => retryOrReject(error, stream.rstCode === HTTP2_REFUSED_STREAM));
+      stream.on('error', retryOrReject);
       stream.once('close', () =>
         retryOrReject(
           Object.assign(new Error(`HTTP/2 stream closed before the response (code ${stream.rstCode})`), {
             code: 'ERR_HTTP2_STREAM_ERROR',
           }),
-          stream.rstCode === HTTP2_REFUSED_STREAM,
         ),
       );
     });

@@ -2,8 +2,10 @@
 import type * as Http2 from 'node:http2';
 import type { ClientHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { lazily } from '../core/lazily';
 
-let http2: typeof Http2 | undefined;
+/** node:http2 takes 4.5 ms to load, which only a fetch that gets h2 should pay, not every poll function's cold start. */
+const http2 = lazily(() => require('node:http2') as typeof Http2);
 
 /** How a fetch reaches an https origin: a session (owned: the fetch closes it when done), or HTTP/1.1. */
 export type OriginRoute =
@@ -16,16 +18,18 @@ export type TlsOpener = () => Promise<TLSSocket>;
 
 /** Starts an HTTP/2 session on a connected socket whose ALPN chose h2. Session errors surface on its streams. */
 export function startSession(origin: string, socket: TLSSocket): ClientHttp2Session {
-  // A require() here, not an import: node:http2 takes 4.5 ms to load, which only a fetch that gets h2 should pay
-  // (not every poll function's cold start).
-  http2 ??= require('node:http2') as typeof Http2;
-  const session = http2.connect(origin, { createConnection: () => socket, settings: { enablePush: false } });
+  const session = http2().connect(origin, { createConnection: () => socket, settings: { enablePush: false } });
   session.on('error', () => {});
   return session;
 }
 
-/** The error code (RFC 9113 §7) by which a server asks for the request again over HTTP/1.1. */
-export const HTTP_1_1_REQUIRED = 13;
+/** HTTP/2 error codes (RFC 9113 §7) as numbers: node:http2's constants would load the module. */
+export const HTTP2_ERROR = {
+  /** The server did not process the stream: safe to send again. */
+  REFUSED_STREAM: 7,
+  /** The server asks for the request again over HTTP/1.1. */
+  HTTP_1_1_REQUIRED: 13,
+} as const;
 
 function isUsable(session: ClientHttp2Session): boolean {
   return !session.closed && !session.destroyed;
@@ -100,7 +104,7 @@ export class Http2SessionPool {
     // A GOAWAY means no new streams: later fetches open a fresh session while this one finishes its streams, or go
     // over HTTP/1.1 if that is what the server asked for.
     session.once('goaway', (errorCode: number) => {
-      if (errorCode === HTTP_1_1_REQUIRED) this.http1Origins.add(origin);
+      if (errorCode === HTTP2_ERROR.HTTP_1_1_REQUIRED) this.http1Origins.add(origin);
       forget();
     });
     session.once('close', forget);

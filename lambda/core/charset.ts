@@ -1,19 +1,15 @@
 // Feed bytes -> text: charset from a BOM, the HTTP header, the XML declaration, or a guess, decoded without crashing.
 import { TextDecoder } from 'node:util';
 import type * as IconvLite from 'iconv-lite';
+import { lazily } from './lazily';
 
 const UTF8 = 'utf-8';
 
-let iconvLite: typeof IconvLite | undefined;
 /**
  * iconv-lite, set up the first time a feed needs it: most feeds are UTF-8, which Node decodes itself, and building
  * iconv-lite's codec tables is CPU in every cold start of the poll function (bench/lambda.ts).
  */
-function legacyCodecs(): typeof IconvLite {
-  // A require() in a function, not an import: that is what leaves the module unloaded (and unbundled code unrun).
-  iconvLite ??= require('iconv-lite') as typeof IconvLite;
-  return iconvLite;
-}
+const legacyCodecs = lazily(() => require('iconv-lite') as typeof IconvLite);
 
 /** Byte order marks, longest first so UTF-32LE (FF FE 00 00) is not taken for UTF-16LE (FF FE). */
 const BOMS: { encoding: string; bytes: number[] }[] = [

@@ -1,6 +1,7 @@
 // The handlers' configuration: environment variables and the bundled watchlist, validated once into one object.
 import * as z from 'zod/mini';
 import type { DigestAudience } from '../core/digest';
+import { lazily } from '../core/lazily';
 import type { Watchlist } from '../core/types';
 
 /** Environment variable names, shared with the CDK construct that sets them. */
@@ -57,25 +58,15 @@ export class HandlerConfigError extends Error {
   }
 }
 
-/**
- * A schema built on its first use. zod builds a schema object by object when its code runs, and all of these would
- * run in every function's cold start (esbuild cannot drop a call it cannot prove pure); each handler builds its own.
- */
-function lazySchema<Schema extends z.ZodMiniType>(build: () => Schema): () => Schema {
-  let schema: Schema | undefined;
-  return () => {
-    schema ??= build();
-    return schema;
-  };
-}
-
-// zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own.
+// zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own. Each schema is
+// built on its first use: zod builds a schema object by object when its code runs, and all of these would run in every
+// function's cold start (esbuild cannot drop a call it cannot prove pure); each handler builds its own.
 const nonEmpty = () => z.string({ error: 'must be set' }).check(z.trim(), z.minLength(1, 'must be set'));
 const topicArn = () => nonEmpty().check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN'));
-const pollEnvSchema = lazySchema(() =>
+const pollEnvSchema = lazily(() =>
   z.object({ [EnvName.stateTableName]: nonEmpty(), [EnvName.alertsTopicArn]: topicArn() }),
 );
-const audiencesSchema = lazySchema(() =>
+const audiencesSchema = lazily(() =>
   z.array(
     z.object({
       key: nonEmpty(),
@@ -84,15 +75,15 @@ const audiencesSchema = lazySchema(() =>
     { error: 'must be a list' },
   ),
 );
-const digestEnvSchema = lazySchema(() =>
+const digestEnvSchema = lazily(() =>
   z.object({
     [EnvName.stateTableName]: nonEmpty(),
     [EnvName.digestTopicArn]: topicArn(),
     [EnvName.digestAudiences]: nonEmpty(),
   }),
 );
-const opsNotifyEnvSchema = lazySchema(() => z.object({ [EnvName.opsTopicArn]: topicArn() }));
-const dispatchEnvSchema = lazySchema(() =>
+const opsNotifyEnvSchema = lazily(() => z.object({ [EnvName.opsTopicArn]: topicArn() }));
+const dispatchEnvSchema = lazily(() =>
   z.object({
     [EnvName.stateTableName]: nonEmpty(),
     [EnvName.feedJobsQueueUrl]: z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' }),
@@ -104,7 +95,7 @@ const dispatchEnvSchema = lazySchema(() =>
  * bundle carries its output; this guard only stops a misbuilt bundle or env with a clear message, without shipping
  * the YAML parser and full zod in every function.
  */
-const bundledWatchlistSchema = lazySchema(() => {
+const bundledWatchlistSchema = lazily(() => {
   const text = z.string({ error: 'must be text' });
   return z.looseObject({
     entities: z
