@@ -2,9 +2,7 @@
 
 import { Template } from 'aws-cdk-lib/assertions';
 import { MetricName } from '../lambda/handlers/metrics';
-import { buildStackConfig } from '../lib/config';
-import { NewsAlertsStack } from '../lib/news-alerts-stack';
-import { projectApp } from '../test/infra/project-app';
+import { projectStack } from '../test/infra/synthesized-stack';
 import { type CycleCost, measureStateCost, POLL_BATCH_SIZE } from './state-cost';
 import { benchFlags, fmt, heading, table, target } from './support/report';
 
@@ -93,10 +91,7 @@ interface StackFacts {
 
 /** What the deployed stack is made of, read from the synthesized template (bundling skipped: sizes do not matter). */
 function stackFacts(): StackFacts {
-  const app = projectApp({ email: 'reader@example.com', sms: '+15555550100', 'aws:cdk:bundling-stacks': [] });
-  const stack = new NewsAlertsStack(app, 'NewsAlerts', {
-    config: buildStackConfig((key) => app.node.tryGetContext(key)),
-  });
+  const stack = projectStack({ email: 'reader@example.com', sms: '+15555550100', 'aws:cdk:bundling-stacks': [] });
   const template = Template.fromStack(stack);
   const memoryOf = (fn: { node: { defaultChild?: unknown } }) =>
     Number((fn.node.defaultChild as { memorySize?: number }).memorySize);

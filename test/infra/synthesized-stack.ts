@@ -1,6 +1,6 @@
 // The project's stack synthesized as `cdk synth` builds it, with the bundle each function deploys.
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildStackConfig } from '../../lib/config';
 import type { NewsAlertsFunction } from '../../lib/constructs/news-alerts-function';
@@ -24,14 +24,17 @@ export interface SynthesizedStack {
   bundleOf(fn: NewsAlertsFunction): string;
 }
 
+/** The project's stack in an app of its own, configured from cdk.json's context and the given context, as bin/ does. */
+export function projectStack(context: Record<string, unknown> = {}): NewsAlertsStack {
+  const app = projectApp(context);
+  return new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
+}
+
 /** Synthesizes the stack, bundles included, from cdk.json's context and the given context (a watchlist path, say). */
 export function synthesizeStack(context: Record<string, unknown> = {}): SynthesizedStack {
-  const app = projectApp(context);
-  const stack = new NewsAlertsStack(app, 'NewsAlerts', {
-    config: buildStackConfig((key) => app.node.tryGetContext(key)),
-  });
+  const stack = projectStack(context);
   const template = Template.fromStack(stack);
-  const assemblyDir = app.synth().directory;
+  const assemblyDir = Stage.of(stack)!.synth().directory;
   const propertiesOf = (fn: NewsAlertsFunction) =>
     template.toJSON().Resources[stack.getLogicalId(fn.fn.node.defaultChild as CfnElement)].Properties;
   return {

@@ -6,9 +6,7 @@ import path from 'node:path';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildStackConfig } from '../../lib/config';
-import { NewsAlertsStack } from '../../lib/news-alerts-stack';
-import { projectApp } from '../infra/project-app';
+import { projectStack } from '../infra/synthesized-stack';
 
 /**
  * Wildcards in resource policies, which cdk-nag does not look at, each with the reason it is there. (Wildcards in
@@ -58,10 +56,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
 function synthesize(context: Record<string, string>): Synthesized {
   // cdk.json's feature flags, as `cdk deploy` uses them; bundling skipped: the policies do not depend on the
   // functions' code, and esbuild would cost seconds.
-  const app = projectApp({ ...context, 'aws:cdk:bundling-stacks': [] });
-  const stack = new NewsAlertsStack(app, 'NewsAlerts', {
-    config: buildStackConfig((key) => app.node.tryGetContext(key)),
-  });
+  const stack = projectStack({ ...context, 'aws:cdk:bundling-stacks': [] });
   return { stack, resources: Template.fromStack(stack).toJSON().Resources };
 }
 
