@@ -26,12 +26,17 @@ const CONCURRENCY_SWEEP = quick ? [] : [16];
 const MAIN_SCALE = 1_000;
 const now = Date.now();
 
+/** How a measured cycle differs from the main one: gzipped feeds over HTTP, parsed as the local command does. */
+interface Variant {
+  gzip?: boolean;
+  reader?: PollCycleConfig['reader'];
+  transport?: 'http' | 'https';
+}
+
 async function measure(
   feeds: number,
   concurrency: number,
-  gzip = true,
-  reader: PollCycleConfig['reader'] = 'as-the-cli-does',
-  transport: 'http' | 'https' = 'http',
+  { gzip = true, reader = 'as-the-cli-does', transport = 'http' }: Variant = {},
 ): Promise<PollCycleResult & { serverCpuMs: number }> {
   const certificate = transport === 'https' ? await localhostCertificate() : undefined;
   const config: FeedServerConfig = {
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
   );
 
   // The same cycle with every document parsed on the event loop, as before worker threads (and as the Lambda does).
-  const inline = await measure(MAIN_SCALE, CONCURRENCY, true, 'inline');
+  const inline = await measure(MAIN_SCALE, CONCURRENCY, { reader: 'inline' });
   const workers = results.get(MAIN_SCALE)!;
   console.log(
     `\nparsing on worker threads (${availableParallelism()} cores here) against on the event loop, ${fmt(MAIN_SCALE)} ` +
@@ -228,32 +233,31 @@ async function main(): Promise<void> {
     `${fmt(main.peakRssBytes / 1e6)} MB`,
   );
   // The same feeds over HTTPS, as nearly every real feed host serves them: HTTP/2 by ALPN, one connection per host.
-  const secure = await measure(MAIN_SCALE, CONCURRENCY, true, 'as-the-cli-does', 'https');
+  const secure = await measure(MAIN_SCALE, CONCURRENCY, { transport: 'https' });
   console.log(`\nthe same ${fmt(MAIN_SCALE)} feeds over HTTPS (the server offers HTTP/2, as most feed hosts do)`);
   table(
     ['transport', 'cycle 1', 'CPU', 'peak RSS', 'wire bytes', 'cycle 2 (304s)', 'wire bytes 2', 'per 304', 'share'],
-    [
-      ['HTTP/1.1, cleartext', main],
-      ['HTTPS, HTTP/2', secure],
-    ].map(([label, run]) => {
-      const { first, second, peakRssBytes } = run as typeof main;
-      return [
-        label as string,
-        ms(first.wallMs),
-        ms(first.cpuMs),
-        mib(peakRssBytes, 0),
-        mib(first.wireBytes, 2),
-        ms(second.wallMs),
-        mib(second.wireBytes, 3),
-        `${fmt(second.wireBytes / MAIN_SCALE)} B`,
-        `${fmt((second.wireBytes / first.wireBytes) * 100, 2)}%`,
-      ];
-    }),
+    (
+      [
+        ['HTTP/1.1, cleartext', main],
+        ['HTTPS, HTTP/2', secure],
+      ] as const
+    ).map(([label, { first, second, peakRssBytes }]) => [
+      label,
+      ms(first.wallMs),
+      ms(first.cpuMs),
+      mib(peakRssBytes, 0),
+      mib(first.wireBytes, 2),
+      ms(second.wallMs),
+      mib(second.wireBytes, 3),
+      `${fmt(second.wireBytes / MAIN_SCALE)} B`,
+      `${fmt((second.wireBytes / first.wireBytes) * 100, 2)}%`,
+    ]),
   );
   const share = secure.second.wireBytes / secure.first.wireBytes;
   const cleartextShare = main.second.wireBytes / main.first.wireBytes;
   // The same documents served without gzip, in this run: a 304 costs the same, the first cycle four times more.
-  const plain = await measure(100, CONCURRENCY, false);
+  const plain = await measure(100, CONCURRENCY, { gzip: false });
   const plainShare = plain.second.wireBytes / plain.first.wireBytes;
   target(
     'second, unchanged cycle moves < 5% of the first cycle’s bytes',
