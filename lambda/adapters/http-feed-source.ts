@@ -206,7 +206,7 @@ export class HttpFeedSource implements FeedSource {
         ? false
         : {
             http: new HttpAgent({ keepAlive: true, scheduling: 'lifo' }),
-            https: new HttpsAgent({ keepAlive: true, scheduling: 'lifo', ca: options.ca }),
+            https: new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }),
           },
       http2: options.http2 === false ? 'off' : keepAlive ? new Http2SessionPool(SESSION_IDLE_MS) : false,
       ca: options.ca,
