@@ -1,7 +1,7 @@
 // Monthly AWS cost of the deployed stack, from DynamoDB requests counted in this run and the synthesized template.
 
 import { Template } from 'aws-cdk-lib/assertions';
-import { MetricName } from '../lambda/handlers/metrics';
+import { MetricName } from '../lambda/contract/metrics';
 import { projectStack } from '../test/infra/synthesized-stack';
 import { type CycleCost, measureStateCost, POLL_BATCH_SIZE } from './state-cost';
 import { benchFlags, fmt, heading, table, target } from './support/report';

@@ -1,6 +1,14 @@
 // The interfaces the use case needs; adapters implement them and are passed in, never built at module scope.
+
+import type { FeedJob } from './contract/feed-job';
+import type { FeedState } from './contract/feed-state';
 import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
 import type { Alert, ItemIdentity, NormalizedItem } from './core/types';
+
+export type { FeedErrorCode } from './core/feed-error';
+// pipeline.ts takes FeedError from here until the use case is split by job (issue 17); new code imports core/feed-error.
+export { FeedError } from './core/feed-error';
+export type { FeedState };
 
 export interface Clock {
   now(): number;
@@ -25,56 +33,9 @@ export type FetchResponse =
     }
   | { kind: 'not-modified' };
 
-export type FeedErrorCode =
-  | 'timeout'
-  | 'too-large'
-  | 'http-status'
-  | 'rate-limited'
-  | 'gone'
-  | 'too-many-redirects'
-  | 'bad-url'
-  | 'blocked-address'
-  | 'network'
-  | 'parse';
-
-/** Every failure of one feed is one of these, so the use case can record it on that feed and go on. */
-export class FeedError extends Error {
-  constructor(
-    readonly code: FeedErrorCode,
-    message: string,
-    readonly details: { httpStatus?: number; retryAfterMs?: number } = {},
-  ) {
-    super(message);
-    this.name = 'FeedError';
-  }
-}
-
 export interface FeedSource {
-  /** Resolves with the body or not-modified; rejects with a FeedError. */
+  /** Resolves with the body or not-modified; rejects with a FeedError (core/feed-error). */
   fetch(request: FetchRequest): Promise<FetchResponse>;
-}
-
-/** What is remembered about one feed between polls. */
-export interface FeedState {
-  url: string;
-  etag?: string;
-  lastModified?: string;
-  /** ms since epoch */
-  firstPolledAt?: number;
-  lastSuccessAt?: number;
-  lastAttemptAt?: number;
-  consecutiveFailures: number;
-  /** ms since epoch of the first failure in the current run of failures (a 304 does not move lastSuccessAt). */
-  failingSince?: number;
-  nextAttemptAt?: number;
-  lastError?: string;
-  /** 410 Gone: polling stopped until the watchlist changes the URL. */
-  gone?: boolean;
-  /**
-   * Keys of the matching items in the last document read that were dealt with for good (alerted, recorded or filed
-   * on a story): the next changed document skips them without asking the store.
-   */
-  itemKeys?: string[];
 }
 
 export type ClaimOutcome =
@@ -197,4 +158,10 @@ export interface ReadDocument {
 export interface DocumentReader {
   /** Rejects with FeedError('parse') for a body that is not a feed it can read. */
   read(body: Uint8Array, contentType: string | undefined, feed: { name: string; url: string }): Promise<ReadDocument>;
+}
+
+/** The feed-jobs queue, dispatch's side: the poll function reads the jobs as SQS delivers them. */
+export interface FeedJobQueue {
+  /** Queues every job; rejects, after trying them all, naming the feeds whose jobs could not be queued. */
+  send(jobs: FeedJob[]): Promise<void>;
 }

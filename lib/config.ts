@@ -1,8 +1,9 @@
 // Stack configuration: CDK context plus the validated watchlist, checked once into the one object the stack is built from.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import type { Subscriber, Watchlist } from '../lambda/core/types';
+import { loadWatchlistWith } from '../lambda/core/watchlist';
 
 /** Reads one context value (`app.node.tryGetContext`). */
 export type ContextReader = (key: string) => unknown;
@@ -40,6 +41,14 @@ export class StackConfigError extends Error {
     super(`Invalid context:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
     this.name = 'StackConfigError';
   }
+}
+
+/** The watchlist the stack is built from when the context names none: config/watchlist.yaml. */
+export const DEFAULT_WATCHLIST_PATH = resolve(__dirname, '..', 'config', 'watchlist.yaml');
+
+/** Reads and validates a watchlist file (the default one when `path` is absent); throws WatchlistError. */
+export function loadWatchlist(path: string = DEFAULT_WATCHLIST_PATH): Watchlist {
+  return loadWatchlistWith(path, (file) => readFileSync(file, 'utf8'));
 }
 
 /** SNS allows at most 150 values in one subscription filter policy. */

@@ -2,8 +2,9 @@
 // and the SMS storm guard keeps the sixth SMS of an hour to email, told by the next SMS (fauxqs, filtered queue).
 import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
 import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
-import { CHANNEL, CHANNEL_ATTRIBUTE, SnsAlertSink } from '../lambda/adapters/sns-alert-sink';
+import { SnsAlertSink } from '../lambda/adapters/sns-alert-sink';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
+import { CHANNEL, CHANNEL_ATTRIBUTE } from '../lambda/contract/sns-attributes';
 import { formatEmail, formatSms } from '../lambda/core/format';
 import { titleFingerprint } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';

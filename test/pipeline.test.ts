@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStateStore } from '../lambda/adapters/file-state-store';
 import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
+import { FeedError } from '../lambda/core/feed-error';
 import { itemIdentity } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
@@ -17,15 +18,7 @@ import {
   pollFeed,
   pollFeeds,
 } from '../lambda/pipeline';
-import {
-  type AlertSink,
-  FeedError,
-  type FeedSource,
-  type FeedState,
-  type FetchRequest,
-  type FetchResponse,
-  type PublishResult,
-} from '../lambda/ports';
+import type { AlertSink, FeedSource, FeedState, FetchRequest, FetchResponse, PublishResult } from '../lambda/ports';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2020, 10, 18, 12, 0, 0);

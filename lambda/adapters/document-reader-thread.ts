@@ -1,7 +1,7 @@
 // Worker-thread side of WorkerDocumentReader: reads each document it is sent and posts back the items or the error.
 import { parentPort, workerData } from 'node:worker_threads';
+import { FeedError } from '../core/feed-error';
 import { readDocument } from '../core/read-document';
-import { FeedError } from '../ports';
 
 export interface ReadJob {
   /** Echoed in the result: a thread may hold several jobs, and answers them in the order they came. */

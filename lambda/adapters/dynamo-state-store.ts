@@ -13,6 +13,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { FEED_STATE_FIELDS } from '../contract/feed-state';
+import { SMS_WINDOW_MS, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
   addToStory,
   DIGEST_LOOKBACK_MS,
@@ -26,7 +28,6 @@ import {
 } from '../core/story';
 import { withoutUndefined } from '../core/without-undefined';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
-import { SMS_HELD_TTL_MS, SMS_WINDOW_MS } from './memory-state-store';
 
 /*
  * Table layout (partition key pk, sort key sk, TTL attribute expiresAt):
@@ -115,19 +116,6 @@ const START_LEASE_MS = 10_000;
 const START_LEASE_WAIT_MS = 5_000;
 /** Retries of a conditional write (versioned story, held-back SMS count) that another poller raced. */
 const CONDITIONAL_WRITE_ATTEMPTS = 5;
-const FEED_STATE_FIELDS = [
-  'etag',
-  'lastModified',
-  'firstPolledAt',
-  'lastSuccessAt',
-  'lastAttemptAt',
-  'consecutiveFailures',
-  'failingSince',
-  'nextAttemptAt',
-  'lastError',
-  'gone',
-  'itemKeys',
-] as const satisfies readonly (keyof FeedState)[];
 /** DynamoDB caps a sort key at 1024 bytes and a partition key at 2048; longer keys are stored by their SHA-256. */
 const MAX_RAW_KEY_BYTES = 1024;
 /** The title is kept only so a person reading the table can tell rows apart. */
@@ -448,8 +436,7 @@ export class DynamoStateStore implements StateStore {
         new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
       );
       const next = Item === undefined ? 0 : Number(Item.next);
-      const oldest = Item?.[`s${next}`];
-      if (typeof oldest === 'number' && oldest > now - SMS_WINDOW_MS) return false;
+      if (!smsSlotFree(ringGrants(Item, limit, next), limit, now)) return false;
       const written = await unlessConditionFails(
         this.documents.send(
           new UpdateCommand({
@@ -495,7 +482,7 @@ export class DynamoStateStore implements StateStore {
         this.documents.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...Key, heldCount: 1, since: now, expiresAt: epochSeconds(now + SMS_HELD_TTL_MS) },
+            Item: { ...Key, heldCount: 1, since: now, expiresAt: epochSeconds(smsHeldExpiresAt(now)) },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
             ExpressionAttributeValues: { ':now': now / 1000 },
           }),
@@ -694,6 +681,16 @@ function headlineSk(firstSeenAt: number, id: string): string {
 /** ISO 8601 in UTC: sorts as time does (years 0-9999), so sort keys of times compare in order. */
 function isoTime(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** The grant times in the SMS window row's ring, oldest first: from slot `next` (the oldest) round to the newest. */
+function ringGrants(row: Row | undefined, limit: number, next: number): number[] {
+  const grants: number[] = [];
+  for (let offset = 0; offset < limit; offset++) {
+    const at = row?.[`s${(next + offset) % limit}`];
+    if (typeof at === 'number') grants.push(at);
+  }
+  return grants;
 }
 
 /** DynamoDB TTL reads whole seconds since the epoch. */

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { feedStateSchema } from '../contract/feed-state';
 import { MemoryStateStore, type StateChange, type StateSnapshot, type StateStoreOptions } from './memory-state-store';
 
 /** The state file cannot be read or is not a state file. Never answered by starting afresh: that would re-alert. */
@@ -63,21 +64,7 @@ const storiesSchema = z.looseObject({
 // Loose objects keep fields this version does not know, so an older CLI does not drop a newer one's state.
 const snapshotSchema = z.looseObject({
   version: z.literal(1),
-  feeds: z.array(
-    z.looseObject({
-      url: z.string(),
-      etag: optionalString,
-      lastModified: optionalString,
-      firstPolledAt: optionalNumber,
-      lastSuccessAt: optionalNumber,
-      lastAttemptAt: optionalNumber,
-      consecutiveFailures: z.number(),
-      failingSince: optionalNumber,
-      nextAttemptAt: optionalNumber,
-      lastError: optionalString,
-      gone: z.boolean().optional(),
-    }),
-  ),
+  feeds: z.array(feedStateSchema),
   items: z.record(
     z.string(),
     z.looseObject({

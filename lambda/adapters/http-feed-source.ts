@@ -23,14 +23,8 @@ import {
   inflateRawSync,
   inflateSync,
 } from 'node:zlib';
-import {
-  type Clock,
-  FeedError,
-  type FeedErrorCode,
-  type FeedSource,
-  type FetchRequest,
-  type FetchResponse,
-} from '../ports';
+import { FeedError, type FeedErrorCode } from '../core/feed-error';
+import type { Clock, FeedSource, FetchRequest, FetchResponse } from '../ports';
 import { isPublicAddress } from './address-guard';
 import { HTTP2_ERROR, Http2SessionPool, type OriginRoute, routeAlone, type TlsOpener } from './http2-session-pool';
 

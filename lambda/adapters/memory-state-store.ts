@@ -1,4 +1,6 @@
 // In-memory StateStore: the reference semantics of the state port, for tests and the demo; the file store extends it.
+
+import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
   addToStory,
   DIGEST_LOOKBACK_MS,
@@ -82,13 +84,8 @@ export interface StateStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** Forgetting expired items is a sweep over all of them, so do it at most this often. */
 const PRUNE_EVERY_MS = 3_600_000;
-/** A held-back SMS count is told by the next SMS only within a day: "held since 14:05" must mean today. */
-export const SMS_HELD_TTL_MS = DAY_MS;
-/** The storm guard's window: at most `smsPerHour` SMS in any span this long. */
-export const SMS_WINDOW_MS = HOUR_MS;
 
 function emptyStories(): StorySnapshot {
   return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsSent: [] };
@@ -243,10 +240,10 @@ export class MemoryStateStore implements StateStore {
 
   async takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
     await this.ready();
-    const sent = (this.stories.smsSent ?? []).filter((at) => at > now - SMS_WINDOW_MS);
+    const sent = smsGrantsInWindow(this.stories.smsSent ?? [], now);
     const held = this.stories.smsHeld && this.stories.smsHeld.expiresAt > now ? this.stories.smsHeld : undefined;
     let slot: SmsSlot;
-    if (sent.length < limit) {
+    if (smsSlotFree(sent, limit, now)) {
       this.stories.smsSent = [...sent, now];
       this.stories.smsHeld = undefined;
       slot = held ? { granted: true, heldBefore: { count: held.count, since: held.since } } : { granted: true };
@@ -254,7 +251,7 @@ export class MemoryStateStore implements StateStore {
       this.stories.smsSent = sent;
       this.stories.smsHeld = held
         ? { ...held, count: held.count + 1 }
-        : { count: 1, since: now, expiresAt: now + SMS_HELD_TTL_MS };
+        : { count: 1, since: now, expiresAt: smsHeldExpiresAt(now) };
       slot = { granted: false };
     }
     this.changed({ op: 'takeSmsSlot', args: [limit, now] });

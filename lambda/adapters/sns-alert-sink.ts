@@ -5,6 +5,7 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
+import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, ENTITY_ATTRIBUTE, KIND_ATTRIBUTE } from '../contract/sns-attributes';
 import { formatEmail, formatSms, formatSubject } from '../core/format';
 import type { Alert } from '../core/types';
 import type { AlertSink, PublishResult } from '../ports';
@@ -24,21 +25,6 @@ export const SNS_LIMITS = {
   attributeNameChars: 256,
   entryId: /^[A-Za-z0-9_-]{1,80}$/,
 } as const;
-
-/**
- * Message attribute (plain String, which every SNS filter engine matches) that SMS subscriptions filter on: an alert
- * the storm guard held back carries `sms-held` and reaches email subscribers only.
- */
-export const CHANNEL_ATTRIBUTE = 'channel';
-export const CHANNEL = { all: 'all', smsHeld: 'sms-held' } as const;
-
-/**
- * Message attribute (plain String) saying what an alert is: a `story` alert, or a `same-story` one that brings a
- * story already alerted to the followers of an entity it newly names. A subscriber of every entity had the story
- * already, so its subscription takes `story` alerts only.
- */
-export const KIND_ATTRIBUTE = 'kind';
-export const ALERT_KIND = { story: 'story', sameStory: 'same-story' } as const;
 
 const DATA_TYPES = /^(String|String\.Array|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/;
 
@@ -104,7 +90,7 @@ export function alertEntry(alert: Alert, id: string): PublishBatchRequestEntry {
     MessageStructure: 'json',
     Message: JSON.stringify({ default: email, email, sms: formatSms(alert) }),
     MessageAttributes: {
-      entity: { DataType: 'String.Array', StringValue: JSON.stringify(alert.entities) },
+      [ENTITY_ATTRIBUTE]: { DataType: 'String.Array', StringValue: JSON.stringify(alert.entities) },
       [CHANNEL_ATTRIBUTE]: { DataType: 'String', StringValue: alert.smsHeld ? CHANNEL.smsHeld : CHANNEL.all },
       [KIND_ATTRIBUTE]: { DataType: 'String', StringValue: alert.partOf ? ALERT_KIND.sameStory : ALERT_KIND.story },
     },

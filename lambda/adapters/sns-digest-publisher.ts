@@ -1,10 +1,8 @@
 // Publishes a digest to the digest topic: email and SMS bodies, and the audience its subscriptions filter on.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { AUDIENCE_ATTRIBUTE } from '../contract/sns-attributes';
 import type { Digest } from '../core/digest';
 import { formatDigestEmail, formatDigestSms, formatDigestSubject } from '../core/format';
-
-/** Message attribute (plain String) that each digest subscription's filter policy names its audience on. */
-export const AUDIENCE_ATTRIBUTE = 'audience';
 
 export interface SnsDigestPublisherOptions {
   client: SNSClient;

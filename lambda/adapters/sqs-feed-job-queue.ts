@@ -1,6 +1,7 @@
 // FeedJobQueue on SQS: dispatch's side only, so the poll function, which parses jobs, loads no SQS client.
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FeedJob, FeedJobQueue } from '../handlers/feed-jobs';
+import type { FeedJob } from '../contract/feed-job';
+import type { FeedJobQueue } from '../ports';
 
 /** SendMessageBatch's limit on entries per call. */
 const SQS_BATCH_SIZE = 10;

@@ -1,9 +1,10 @@
 // DocumentReader on worker threads: a large local poll parses on the other cores while this thread fetches and files.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { inlineDocumentReader } from '../core/read-document';
-import { type DocumentReader, FeedError, type ReadDocument } from '../ports';
+import { FeedError } from '../core/feed-error';
+import type { DocumentReader, ReadDocument } from '../ports';
 import { type ReadJob, type ReadJobResult, THREAD_READY, THREAD_ROLE } from './document-reader-thread';
+import { inlineDocumentReader } from './inline-document-reader';
 
 export interface WorkerDocumentReaderOptions {
   /** Worker threads (default: one per core but this one, at most 4). */

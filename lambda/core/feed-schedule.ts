@@ -1,8 +1,17 @@
 // When a feed is fetched: not after a 410, not while backing off, not inside its own interval. Read by dispatch too,
 // which must not bundle the parser the rest of the pipeline needs.
 
-import type { FeedState } from '../ports';
 import type { FeedConfig } from './types';
+
+/** The parts of a feed's stored state (FeedState, lambda/contract/feed-state.ts) its schedule depends on. */
+export interface FeedScheduleState {
+  consecutiveFailures: number;
+  /** ms since epoch */
+  lastAttemptAt?: number;
+  nextAttemptAt?: number;
+  lastError?: string;
+  gone?: boolean;
+}
 
 /** Why a feed is not fetched now, with what a user needs to decide whether to wait or force it. */
 export type FeedSkip =
@@ -14,12 +23,20 @@ export type FeedSkip =
   | { reason: 'not-due'; until: number; intervalMinutes: number };
 
 /** Whether a feed should be fetched now: not gone, not backing off, and its own interval has passed. */
-export function isDue(feed: FeedConfig, state: FeedState | undefined, now: number): boolean {
+export function isDue<State extends FeedScheduleState>(
+  feed: FeedConfig,
+  state: State | undefined,
+  now: number,
+): boolean {
   return feedSkip(feed, state, now) === undefined;
 }
 
 /** Why a feed should not be fetched now (gone, backing off, or inside its interval); undefined when it is due. */
-export function feedSkip(feed: FeedConfig, state: FeedState | undefined, now: number): FeedSkip | undefined {
+export function feedSkip<State extends FeedScheduleState>(
+  feed: FeedConfig,
+  state: State | undefined,
+  now: number,
+): FeedSkip | undefined {
   if (state === undefined) return undefined;
   const lastError = state.lastError === undefined ? {} : { lastError: state.lastError };
   if (state.gone) return { reason: 'gone', ...lastError };

@@ -1,7 +1,7 @@
 // Feed bytes -> raw items through rss-parser; every failure is one FeedError('parse') with a message a user can act on.
 import Parser from 'rss-parser';
-import { FeedError } from '../ports';
 import { decodeFeedBytes } from './charset';
+import { FeedError } from './feed-error';
 import type { RawItem } from './types';
 import { withoutUndefined } from './without-undefined';
 

@@ -1,5 +1,4 @@
 // A fetched document to normalized items: parse (RSS or Atom) then normalize each item against the document's URL.
-import type { DocumentReader } from '../ports';
 import { normalizeItem } from './normalize';
 import { parseFeed } from './parse';
 import type { NormalizedItem } from './types';
@@ -14,11 +13,6 @@ export async function readDocument(
   return parsed.items.map((raw) => normalizeItem(raw, feed));
 }
 
-/** Reads on the calling thread: the Lambda's choice (one vCPU) and the local command's for small watchlists. */
-export const inlineDocumentReader: DocumentReader = {
-  async read(body, contentType, feed) {
-    const start = performance.now();
-    const items = await readDocument(body, contentType, feed);
-    return { items, ms: performance.now() - start };
-  },
-};
+// pipeline.ts takes the inline reader from here until the use case is split by job (issue 17); new code imports
+// adapters/inline-document-reader.
+export { inlineDocumentReader } from '../adapters/inline-document-reader';

@@ -363,6 +363,22 @@ export function parseWatchlist(text: string, fileName: string): Watchlist {
   return validate(value, fileName, (segments) => lineOf(document, lineCounter, segments));
 }
 
+/**
+ * Reads and parses a watchlist file through `readText` (the caller's file system); every failure, a missing file
+ * included, is a WatchlistError naming the file.
+ */
+export function loadWatchlistWith(path: string, readText: (path: string) => string): Watchlist {
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : message;
+    throw new WatchlistError(path, [{ path: '(file)', message: reason }]);
+  }
+  return parseWatchlist(text.replace(/^\uFEFF/, ''), path);
+}
+
 /** The line of the key or item at `segments`, or of the nearest enclosing one that exists in the document. */
 function lineOf(document: Document, lineCounter: LineCounter, segments: PathSegment[]): number | undefined {
   for (let depth = segments.length; depth > 0; depth--) {

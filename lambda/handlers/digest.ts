@@ -4,11 +4,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsDigestPublisher } from '../adapters/sns-digest-publisher';
 import { systemClock } from '../adapters/system-clock';
+import { MetricName } from '../contract/metrics';
 import { buildDigest, type DigestAudience } from '../core/digest';
 import type { Entity } from '../core/types';
 import type { Clock, StoryStore } from '../ports';
 import { digestConfigFromEnv } from './env';
-import { MetricName } from './metrics';
 import { lambdaEntryPoint, type Telemetry } from './runtime';
 import { dynamoStateStore } from './state-table';
 

@@ -4,12 +4,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsFeedJobQueue } from '../adapters/sqs-feed-job-queue';
 import { systemClock } from '../adapters/system-clock';
+import type { FeedJob } from '../contract/feed-job';
+import { MetricName } from '../contract/metrics';
 import { isDue } from '../core/feed-schedule';
 import type { FeedConfig } from '../core/types';
-import type { Clock, FeedState, StateStore } from '../ports';
+import type { Clock, FeedJobQueue, FeedState, StateStore } from '../ports';
 import { dispatchConfigFromEnv } from './env';
-import type { FeedJob, FeedJobQueue } from './feed-jobs';
-import { MetricName } from './metrics';
 import { lambdaEntryPoint, type Telemetry } from './runtime';
 import { dynamoStateStore } from './state-table';
 

@@ -1,29 +1,13 @@
 // The handlers' configuration: environment variables and the bundled watchlist, validated once into one object.
 import * as z from 'zod/mini';
+import { EnvName } from '../contract/env';
 import type { DigestAudience } from '../core/digest';
 import { lazily } from '../core/lazily';
 import type { Watchlist } from '../core/types';
 
-/** Environment variable names, shared with the CDK construct that sets them. */
-export const EnvName = {
-  stateTableName: 'STATE_TABLE_NAME',
-  alertsTopicArn: 'ALERTS_TOPIC_ARN',
-  feedJobsQueueUrl: 'FEED_JOBS_QUEUE_URL',
-  digestTopicArn: 'DIGEST_TOPIC_ARN',
-  /** JSON list of the digest audiences ({key, entities?}) the digest topic's subscriptions filter on. */
-  digestAudiences: 'DIGEST_AUDIENCES',
-  /** The ops topic the alarm notifier publishes to. */
-  opsTopicArn: 'OPS_TOPIC_ARN',
-  /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
-  watchlist: 'NEWS_ALERTS_WATCHLIST',
-} as const;
-
-/** Name of the constant below, for the construct that defines it. */
-export const BUNDLED_WATCHLIST_CONSTANT = 'NEWS_ALERTS_BUNDLED_WATCHLIST';
-
 /**
- * The validated watchlist as JSON text, compiled into the Lambda bundle by esbuild `define` at synth time, so a
- * function reads no file at run time and the watchlist is not limited by Lambda's 4 KB of environment.
+ * The validated watchlist as JSON text, compiled into the Lambda bundle by esbuild `define` at synth time (its name is
+ * BUNDLED_WATCHLIST_CONSTANT in lambda/contract/env.ts).
  */
 declare const NEWS_ALERTS_BUNDLED_WATCHLIST: string | undefined;
 

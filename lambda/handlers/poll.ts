@@ -6,11 +6,11 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { HttpFeedSource } from '../adapters/http-feed-source';
 import { SnsAlertSink } from '../adapters/sns-alert-sink';
 import { systemClock } from '../adapters/system-clock';
+import { parseFeedJob } from '../contract/feed-job';
+import { MetricName } from '../contract/metrics';
 import { compileMatcher } from '../core/match';
 import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, feedPoller, type PollOptions, type PollPorts } from '../pipeline';
 import { pollConfigFromEnv } from './env';
-import { parseFeedJob } from './feed-jobs';
-import { MetricName } from './metrics';
 import { lambdaEntryPoint, type Telemetry } from './runtime';
 import { dynamoStateStore } from './state-table';
 

@@ -3,7 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from './metrics';
+import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../contract/metrics';
 
 /** The part of Powertools Metrics the handlers use, so tests can pass a recorder. */
 export interface MetricsRecorder {

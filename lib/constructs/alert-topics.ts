@@ -2,8 +2,14 @@
 import { type CfnTopic, type ITopicSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, KIND_ATTRIBUTE } from '../../lambda/adapters/sns-alert-sink';
-import { AUDIENCE_ATTRIBUTE } from '../../lambda/adapters/sns-digest-publisher';
+import {
+  ALERT_KIND,
+  AUDIENCE_ATTRIBUTE,
+  CHANNEL,
+  CHANNEL_ATTRIBUTE,
+  ENTITY_ATTRIBUTE,
+  KIND_ATTRIBUTE,
+} from '../../lambda/contract/sns-attributes';
 import { digestAudienceKey } from '../../lambda/core/digest';
 import type { TopicSubscription } from '../config';
 
@@ -11,9 +17,6 @@ export interface AlertTopicsProps {
   alertSubscriptions: TopicSubscription[];
   digestSubscriptions: TopicSubscription[];
 }
-
-/** Message attribute the SNS alert sink sets (String.Array of entity ids) and filter policies match on. */
-export const ENTITY_ATTRIBUTE = 'entity';
 
 export class AlertTopics extends Construct {
   readonly alerts: Topic;

@@ -18,7 +18,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../../lambda/handlers/metrics';
+import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../../lambda/contract/metrics';
 import { newTopic } from './alert-topics';
 import { NewsAlertsFunction } from './news-alerts-function';
 import type { Poller } from './poller';

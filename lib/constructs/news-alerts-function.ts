@@ -11,9 +11,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUNDLED_WATCHLIST_CONSTANT, EnvName } from '../../lambda/contract/env';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/contract/metrics';
 import type { Watchlist } from '../../lambda/core/types';
-import { BUNDLED_WATCHLIST_CONSTANT, EnvName } from '../../lambda/handlers/env';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/handlers/metrics';
 
 export interface NewsAlertsFunctionProps {
   /** Absolute path of the handler module (exports `handler`). */

@@ -1,7 +1,7 @@
 // Child process for the leak test: runs the fetches named on its command line, prints the outcomes, then must exit
 // on its own; a socket or timer left behind would keep it running until the watchdog reports it.
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../lambda/adapters/http-feed-source';
-import { FeedError } from '../../lambda/ports';
+import { FeedError } from '../../lambda/core/feed-error';
 
 interface Job {
   url: string;

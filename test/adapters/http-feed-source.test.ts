@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { isPublicAddress } from '../../lambda/adapters/address-guard';
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../lambda/adapters/http-feed-source';
-import { FeedError, type FetchResponse } from '../../lambda/ports';
+import { FeedError } from '../../lambda/core/feed-error';
+import type { FetchResponse } from '../../lambda/ports';
 import { type CannedResponse, conditionalFeed, FeedServer } from '../support/feed-server';
 import { runTsChild } from '../support/node-child';
 

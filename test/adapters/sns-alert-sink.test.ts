@@ -7,15 +7,8 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import {
-  ALERT_KIND,
-  batchProblems,
-  CHANNEL,
-  CHANNEL_ATTRIBUTE,
-  entryProblems,
-  KIND_ATTRIBUTE,
-  SnsAlertSink,
-} from '../../lambda/adapters/sns-alert-sink';
+import { batchProblems, entryProblems, SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
+import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, KIND_ATTRIBUTE } from '../../lambda/contract/sns-attributes';
 import { formatEmail, formatSubject, gsm7Length } from '../../lambda/core/format';
 import type { Alert } from '../../lambda/core/types';
 import { makeAlert } from '../support/alert-fixture';

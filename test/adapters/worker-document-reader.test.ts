@@ -1,11 +1,12 @@
 // WorkerDocumentReader on real worker threads: the same items as reading inline, errors per document, a time bound.
+
+import { inlineDocumentReader } from '../../lambda/adapters/inline-document-reader';
 import {
   documentReaderFor,
   readerThreadSource,
   WorkerDocumentReader,
 } from '../../lambda/adapters/worker-document-reader';
-import { inlineDocumentReader } from '../../lambda/core/read-document';
-import { FeedError } from '../../lambda/ports';
+import { FeedError } from '../../lambda/core/feed-error';
 import { corpusFiles, readCorpusFile, servedContentType } from '../support/corpus';
 
 const FEED = { name: 'Corpus feed', url: 'https://news.example.test/feed.xml' };

@@ -1,5 +1,6 @@
 // parseFeed: RSS/Atom/RDF to raw items, Google News sources, clear parse errors, and hostile XML kept inert.
 import * as fs from 'node:fs';
+import { FeedError } from '../../lambda/core/feed-error';
 import {
   closeTruncatedDocument,
   MAX_ITEMS_PER_FEED,
@@ -7,7 +8,6 @@ import {
   rootElementName,
   stripDoctype,
 } from '../../lambda/core/parse';
-import { FeedError } from '../../lambda/ports';
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
 

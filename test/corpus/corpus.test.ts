@@ -1,10 +1,10 @@
 // Every document of the shared feed corpus through parseFeed + normalizeItem: items or one clear parse error, never
 // a crash or a hang, and no markup or entities left in any item's text.
 
+import { FeedError } from '../../lambda/core/feed-error';
 import { normalizeItem } from '../../lambda/core/normalize';
 import { parseFeed } from '../../lambda/core/parse';
 import type { NormalizedItem } from '../../lambda/core/types';
-import { FeedError } from '../../lambda/ports';
 import { corpusFiles, readCorpusFile, servedContentType } from '../support/corpus';
 
 /** Per file; a parse that hangs fails here instead of stalling the suite. */

@@ -2,8 +2,9 @@
 // received by queues subscribed with each audience's filter policy; nothing on a day without stories.
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { HttpFeedSource } from '../../lambda/adapters/http-feed-source';
-import { AUDIENCE_ATTRIBUTE, SnsDigestPublisher } from '../../lambda/adapters/sns-digest-publisher';
+import { SnsDigestPublisher } from '../../lambda/adapters/sns-digest-publisher';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
+import { AUDIENCE_ATTRIBUTE } from '../../lambda/contract/sns-attributes';
 import { digestAudiences } from '../../lambda/core/digest';
 import { compileMatcher } from '../../lambda/core/match';
 import type { Alert } from '../../lambda/core/types';

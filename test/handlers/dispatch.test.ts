@@ -10,9 +10,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { SqsFeedJobQueue } from '../../lambda/adapters/sqs-feed-job-queue';
+import { parseFeedJob } from '../../lambda/contract/feed-job';
 import type { FeedConfig } from '../../lambda/core/types';
 import { createDispatchHandler } from '../../lambda/handlers/dispatch';
-import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
 import type { FeedState } from '../../lambda/ports';
 import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';

@@ -1,7 +1,7 @@
 // Test inputs for the handlers: SQS events shaped as Lambda delivers them, an RSS document, a metrics recorder.
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { MetricName } from '../../lambda/handlers/metrics';
+import type { MetricName } from '../../lambda/contract/metrics';
 import type { MetricsRecorder, Telemetry } from '../../lambda/handlers/runtime';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:news-alerts-feed-jobs';

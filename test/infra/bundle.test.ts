@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
-import { parseFeedJob } from '../../lambda/handlers/feed-jobs';
+import { parseFeedJob } from '../../lambda/contract/feed-job';
 import type { NewsAlertsFunction } from '../../lib/constructs/news-alerts-function';
 import type { NewsAlertsStack } from '../../lib/news-alerts-stack';
 import { ALARM_NAME, pollErrorsAlarmEvent } from '../support/alarm-event';

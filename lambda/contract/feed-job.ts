@@ -1,7 +1,7 @@
-// The feed-jobs queue contract between dispatch and poll: the message body, its validation, the queue port.
+// The feed-jobs queue message between dispatch and poll: its body and its validation.
 import * as z from 'zod/mini';
 import type { FeedConfig } from '../core/types';
-import type { FeedState } from '../ports';
+import { type FeedState, feedStateSchema } from './feed-state';
 
 /** One SQS message: a feed to poll, with the state dispatch already read so poll need not read it again. */
 export interface FeedJob {
@@ -16,26 +16,8 @@ const feedSchema = z.object({
   intervalMinutes: z.optional(z.number({ error: 'must be a number' }).check(z.positive('must be positive'))),
 });
 
-const optionalNumber = z.optional(z.number({ error: 'must be a number' }));
-const optionalString = z.optional(z.string({ error: 'must be text' }));
-
-// Loose: fields added to FeedState later must travel through the queue untouched, or pollFeed would drop them.
-const stateSchema = z.looseObject({
-  url: z.string({ error: 'must be text' }),
-  etag: optionalString,
-  lastModified: optionalString,
-  firstPolledAt: optionalNumber,
-  lastSuccessAt: optionalNumber,
-  lastAttemptAt: optionalNumber,
-  consecutiveFailures: z.int({ error: 'must be a whole number' }).check(z.nonnegative('must not be negative')),
-  failingSince: optionalNumber,
-  nextAttemptAt: optionalNumber,
-  lastError: optionalString,
-  gone: z.optional(z.boolean({ error: 'must be true or false' })),
-});
-
 const feedJobSchema = z
-  .object({ feed: feedSchema, state: z.optional(stateSchema) }, { error: 'must be an object with a feed' })
+  .object({ feed: feedSchema, state: z.optional(feedStateSchema) }, { error: 'must be an object with a feed' })
   .check(
     z.refine((job) => job.state === undefined || job.state.url === job.feed.url, {
       message: 'must equal feed.url',
@@ -64,9 +46,4 @@ export function parseFeedJob(body: string): FeedJob {
     throw new FeedJobError(`invalid feed job: ${problems.join('; ')}`);
   }
   return parsed.data;
-}
-
-export interface FeedJobQueue {
-  /** Queues every job; rejects, after trying them all, naming the feeds whose jobs could not be queued. */
-  send(jobs: FeedJob[]): Promise<void>;
 }

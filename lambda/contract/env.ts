@@ -1,0 +1,21 @@
+// Environment variable names the CDK constructs set and the handlers read: one list, so the two cannot drift apart.
+
+/** Environment variable names, shared with the CDK construct that sets them. */
+export const EnvName = {
+  stateTableName: 'STATE_TABLE_NAME',
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  feedJobsQueueUrl: 'FEED_JOBS_QUEUE_URL',
+  digestTopicArn: 'DIGEST_TOPIC_ARN',
+  /** JSON list of the digest audiences ({key, entities?}) the digest topic's subscriptions filter on. */
+  digestAudiences: 'DIGEST_AUDIENCES',
+  /** The ops topic the alarm notifier publishes to. */
+  opsTopicArn: 'OPS_TOPIC_ARN',
+  /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
+  watchlist: 'NEWS_ALERTS_WATCHLIST',
+} as const;
+
+/**
+ * Name of the constant esbuild `define`s in each Lambda bundle: the validated watchlist as JSON text, compiled in at
+ * synth time so a function reads no file at run time and the watchlist is not limited by Lambda's 4 KB of environment.
+ */
+export const BUNDLED_WATCHLIST_CONSTANT = 'NEWS_ALERTS_BUNDLED_WATCHLIST';

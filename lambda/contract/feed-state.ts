@@ -1,0 +1,43 @@
+// What is remembered about one feed between polls: one schema, read from the queue and the state file, and its type.
+import * as z from 'zod/mini';
+
+// zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own.
+const optionalNumber = z.optional(z.number({ error: 'must be a number' }));
+const optionalString = z.optional(z.string({ error: 'must be text' }));
+
+const feedStateShape = {
+  url: z.string({ error: 'must be text' }),
+  etag: optionalString,
+  lastModified: optionalString,
+  /** ms since epoch */
+  firstPolledAt: optionalNumber,
+  lastSuccessAt: optionalNumber,
+  lastAttemptAt: optionalNumber,
+  consecutiveFailures: z.int({ error: 'must be a whole number' }).check(z.nonnegative('must not be negative')),
+  /** ms since epoch of the first failure in the current run of failures (a 304 does not move lastSuccessAt). */
+  failingSince: optionalNumber,
+  nextAttemptAt: optionalNumber,
+  lastError: optionalString,
+  /** 410 Gone: polling stopped until the watchlist changes the URL. */
+  gone: z.optional(z.boolean({ error: 'must be true or false' })),
+  /**
+   * Keys of the matching items in the last document read that were dealt with for good (alerted, recorded or filed
+   * on a story): the next changed document skips them without asking the store.
+   */
+  itemKeys: z.optional(z.array(z.string({ error: 'must be text' }), { error: 'must be a list' })),
+};
+
+/** What is remembered about one feed between polls. */
+export type FeedState = z.infer<z.ZodMiniObject<typeof feedStateShape>>;
+
+/** Every field of FeedState, for a store that writes them one by one (a DynamoDB row). */
+export const FEED_STATE_FIELDS = Object.keys(feedStateShape).filter((field) => field !== 'url') as Exclude<
+  keyof FeedState,
+  'url'
+>[];
+
+/**
+ * Loose: fields a later version adds to FeedState travel through the queue and stay in the state file untouched, so
+ * an older poller or CLI does not drop them.
+ */
+export const feedStateSchema = z.looseObject(feedStateShape);

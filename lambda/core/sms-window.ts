@@ -1,0 +1,27 @@
+// The SMS storm guard's rule: at most `limit` SMS in any hour (a sliding window); stores only keep the grant times.
+
+/** The window: at most `smsPerHour` SMS in any span this long, across a clock hour's end too. */
+export const SMS_WINDOW_MS = 3_600_000;
+/** A held-back SMS count is told by the next SMS only within a day: "held since 14:05" must mean today. */
+export const SMS_HELD_TTL_MS = 86_400_000;
+
+/**
+ * Whether one more SMS may go at `now`: fewer than `limit` SMS were granted in the window before it, that is the
+ * `limit`-th latest grant (if there is one) has left the window. `grants`: grant times, oldest first; a store may
+ * keep only the latest `limit` of them, or only those inside the window (smsGrantsInWindow).
+ */
+export function smsSlotFree(grants: readonly number[], limit: number, now: number): boolean {
+  if (!(limit > 0)) return false;
+  const limitth = grants[grants.length - limit];
+  return limitth === undefined || limitth <= now - SMS_WINDOW_MS;
+}
+
+/** The grant times still inside the window at `now`, in their order: the ones a store must keep. */
+export function smsGrantsInWindow(grants: readonly number[], now: number): number[] {
+  return grants.filter((at) => at > now - SMS_WINDOW_MS);
+}
+
+/** When a count of alerts held back since `since` is forgotten (ms since epoch). */
+export function smsHeldExpiresAt(since: number): number {
+  return since + SMS_HELD_TTL_MS;
+}
