@@ -64,7 +64,7 @@ const storiesSchema = z.looseObject({
 // Loose objects keep fields this version does not know, so an older CLI does not drop a newer one's state.
 const snapshotSchema = z.looseObject({
   version: z.literal(1),
-  feeds: z.array(feedStateSchema),
+  feeds: z.array(feedStateSchema()),
   items: z.record(
     z.string(),
     z.looseObject({

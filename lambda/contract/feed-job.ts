@@ -17,7 +17,7 @@ const feedSchema = z.object({
 });
 
 const feedJobSchema = z
-  .object({ feed: feedSchema, state: z.optional(feedStateSchema) }, { error: 'must be an object with a feed' })
+  .object({ feed: feedSchema, state: z.optional(feedStateSchema()) }, { error: 'must be an object with a feed' })
   .check(
     z.refine((job) => job.state === undefined || job.state.url === job.feed.url, {
       message: 'must equal feed.url',

@@ -1,23 +1,25 @@
 // What is remembered about one feed between polls: one schema, read from the queue and the state file, and its type.
 import * as z from 'zod/mini';
+import { lazily } from '../core/lazily';
 
-// zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own.
-const optionalNumber = z.optional(z.number({ error: 'must be a number' }));
-const optionalString = z.optional(z.string({ error: 'must be text' }));
+// zod/mini keeps the Lambda bundles small; it has no default messages, so each check names its own. The shape is
+// built on first use: dispatch and digest load the field list below but never parse, and should not build schemas.
+const optionalNumber = () => z.optional(z.number({ error: 'must be a number' }));
+const optionalString = () => z.optional(z.string({ error: 'must be text' }));
 
-const feedStateShape = {
+const feedStateShape = () => ({
   url: z.string({ error: 'must be text' }),
-  etag: optionalString,
-  lastModified: optionalString,
+  etag: optionalString(),
+  lastModified: optionalString(),
   /** ms since epoch */
-  firstPolledAt: optionalNumber,
-  lastSuccessAt: optionalNumber,
-  lastAttemptAt: optionalNumber,
+  firstPolledAt: optionalNumber(),
+  lastSuccessAt: optionalNumber(),
+  lastAttemptAt: optionalNumber(),
   consecutiveFailures: z.int({ error: 'must be a whole number' }).check(z.nonnegative('must not be negative')),
   /** ms since epoch of the first failure in the current run of failures (a 304 does not move lastSuccessAt). */
-  failingSince: optionalNumber,
-  nextAttemptAt: optionalNumber,
-  lastError: optionalString,
+  failingSince: optionalNumber(),
+  nextAttemptAt: optionalNumber(),
+  lastError: optionalString(),
   /** 410 Gone: polling stopped until the watchlist changes the URL. */
   gone: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
@@ -25,19 +27,33 @@ const feedStateShape = {
    * on a story): the next changed document skips them without asking the store.
    */
   itemKeys: z.optional(z.array(z.string({ error: 'must be text' }), { error: 'must be a list' })),
-};
+});
 
 /** What is remembered about one feed between polls. */
-export type FeedState = z.infer<z.ZodMiniObject<typeof feedStateShape>>;
+export type FeedState = z.infer<z.ZodMiniObject<ReturnType<typeof feedStateShape>>>;
 
-/** Every field of FeedState, for a store that writes them one by one (a DynamoDB row). */
-export const FEED_STATE_FIELDS = Object.keys(feedStateShape).filter((field) => field !== 'url') as Exclude<
-  keyof FeedState,
-  'url'
->[];
+/** Every field of FeedState but its key, for a store that writes them one by one (a DynamoDB row). */
+export const FEED_STATE_FIELDS = [
+  'etag',
+  'lastModified',
+  'firstPolledAt',
+  'lastSuccessAt',
+  'lastAttemptAt',
+  'consecutiveFailures',
+  'failingSince',
+  'nextAttemptAt',
+  'lastError',
+  'gone',
+  'itemKeys',
+] as const satisfies readonly Exclude<keyof FeedState, 'url'>[];
+
+// A field added to the schema and not to the list above fails to compile here.
+const everyField: Exclude<keyof FeedState, 'url' | (typeof FEED_STATE_FIELDS)[number]> extends never ? true : never =
+  true;
+void everyField;
 
 /**
  * Loose: fields a later version adds to FeedState travel through the queue and stay in the state file untouched, so
  * an older poller or CLI does not drop them.
  */
-export const feedStateSchema = z.looseObject(feedStateShape);
+export const feedStateSchema = lazily(() => z.looseObject(feedStateShape()));
