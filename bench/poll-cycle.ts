@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { normalizeItem } from '../lambda/core/normalize';
 import { parseFeed } from '../lambda/core/parse';
-import { corpusFiles, readCorpusFile } from '../test/support/corpus';
+import { corpusFiles, corpusIsPresent, readCorpusFile } from '../test/support/corpus';
 import { localhostCertificate } from '../test/support/tls-certificate';
 import { type FeedServerConfig, startFeedServerChild } from './support/feed-server-process';
 import { benchFeedXml } from './support/news-corpus';
@@ -282,8 +282,9 @@ async function main(): Promise<void> {
   }
 }
 
-/** Median gzipped bytes per item over the corpus's real feeds (those with 10 items or more). */
+/** Median gzipped bytes per item over the corpus's real feeds (those with 10 items or more), when it is there. */
 function realFeedBytesPerItem(): { feeds: number; gzipBytesPerItem: number } | undefined {
+  if (!corpusIsPresent()) return undefined;
   const perItem: number[] = [];
   for (const file of corpusFiles().filter((name) => name.startsWith('real-feeds/'))) {
     const bytes = readCorpusFile(file);

@@ -9,11 +9,11 @@ import { NewsAlertsStack } from '../lib/news-alerts-stack';
 const app = new App();
 let config: StackConfig;
 try {
-  config = buildStackConfig((key) => app.node.tryGetContext(key));
+  config = buildStackConfig((key) => app.node.tryGetContext(key), { keys: Object.keys(app.node.getAllContext()) });
 } catch (error) {
   if (!(error instanceof WatchlistError || error instanceof StackConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
-  // Exit 2, as the CLI does for a bad watchlist: nothing is synthesized or deployed.
+  // Exit 2, as the CLI does for a bad watchlist: nothing is synthesized or deployed (the CDK CLI then exits 1).
   process.exit(2);
 }
 // Environment-agnostic (no account or region, no lookups): synth needs no credentials and no network.

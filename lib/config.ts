@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { closestName } from '../lambda/core/did-you-mean';
 import type { Subscriber, Watchlist } from '../lambda/core/types';
 import { loadWatchlistWith } from '../lambda/core/watchlist';
 
@@ -51,6 +52,29 @@ export function loadWatchlist(path: string = DEFAULT_WATCHLIST_PATH): Watchlist 
   return loadWatchlistWith(path, (file) => readFileSync(file, 'utf8'));
 }
 
+/** The context keys this app reads (`-c key=value`, or cdk.json's `context`). */
+export const CONTEXT_KEYS = ['watchlist', 'email', 'sms', 'opsEmail', 'schedule', 'digestSchedule', 'tracing'] as const;
+
+/** Plain context keys the CDK itself sets or reads; its others are `aws:cdk:...` and `@aws-cdk/...:...` flags. */
+const CDK_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
+
+/**
+ * A context key neither this app nor the CDK knows: most likely a typo (`-c emial=...`) that would otherwise be ignored
+ * without a word, and deploy a stack nobody subscribes to.
+ */
+function unknownContextKeys(keys: string[]): string[] {
+  const known: readonly string[] = CONTEXT_KEYS;
+  return keys
+    .filter((key) => !known.includes(key) && !CDK_CONTEXT_KEYS.has(key) && !key.includes(':') && !key.startsWith('@'))
+    .map((key) => {
+      const meant = closestName(key, known);
+      return (
+        `${key}: not a context key of this app${meant === undefined ? '' : ` (did you mean ${meant}?)`}; ` +
+        `known keys: ${known.join(', ')}`
+      );
+    });
+}
+
 /** SNS allows at most 150 values in one subscription filter policy. */
 const MAX_FILTER_VALUES = 150;
 
@@ -60,16 +84,19 @@ const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const cron = /^cron\(\S+( \S+){5}\)$/;
 
 /**
- * Builds the stack config from context. The watchlist comes from `-c watchlist=path` (default config/watchlist.yaml);
- * `loadList` throws WatchlistError with the same messages as `news-alerts validate`.
+ * Builds the stack config from context. The watchlist comes from `-c watchlist=path` (default config/watchlist.yaml)
+ * and throws WatchlistError with the same messages as `news-alerts validate`. `keys`, every context key the app was
+ * given (`app.node.getAllContext()`), are checked against the keys this app reads.
  */
 export function buildStackConfig(
   context: ContextReader,
-  loadList: (path?: string) => Watchlist = loadWatchlist,
+  options: { keys?: string[]; loadList?: (path?: string) => Watchlist } = {},
 ): StackConfig {
+  const problems = unknownContextKeys(options.keys ?? []);
   const watchlistPath = optionalString(context('watchlist'));
-  const watchlist = loadList(watchlistPath === undefined ? undefined : resolve(watchlistPath));
-  const problems: string[] = [];
+  const watchlist = (options.loadList ?? loadWatchlist)(
+    watchlistPath === undefined ? undefined : resolve(watchlistPath),
+  );
 
   const schedule = optionalString(context('schedule')) ?? DEFAULT_SCHEDULE;
   const scheduleProblem = checkSchedule(schedule);

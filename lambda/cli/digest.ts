@@ -48,7 +48,7 @@ function startOfUtcDay(time: number): number {
 function parseDay(text: string): number {
   const time = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
   if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`digest: --date "${text}" is not a day written YYYY-MM-DD`);
+    throw new UsageError(`--date "${text}" is not a day written YYYY-MM-DD`);
   }
   return time;
 }

@@ -8,6 +8,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   /** Progress lines go to stderr only when it is a terminal. */
   stderrIsTty: boolean;
+  /** ANSI colour on stdout: only on a terminal that shows colour, and never with NO_COLOR set. */
+  color?: boolean;
   cwd: string;
 }
 
@@ -23,11 +25,18 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTty: process.stderr.isTTY === true,
+    color: wantsColor(process.stdout, process.env),
     cwd: process.cwd(),
   };
 }
 
-/** Bad command line: exit 2 with the usage text. */
+/** https://no-color.org: a non-empty NO_COLOR turns colour off; else a terminal that has colours (FORCE_COLOR, TERM). */
+export function wantsColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && typeof stream.hasColors === 'function' && stream.hasColors();
+}
+
+/** Bad command line: exit 2 with one line saying what is wrong and where the command's help is. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

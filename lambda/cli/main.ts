@@ -1,7 +1,9 @@
 // Entry point of the `news-alerts` command: parses argv, runs a subcommand and maps failures to exit codes.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { systemClock } from '../adapters/system-clock';
+import { closestName } from '../core/did-you-mean';
 import { WatchlistError } from '../core/watchlist';
+import { COMMANDS, type Command, commandHelp, globalHelp, isCommand } from './commands';
 import { runDemo } from './demo/run';
 import { runDigest } from './digest';
 import { type CliIo, EXIT, processIo, UsageError } from './io';
@@ -9,124 +11,123 @@ import { runMatch } from './match';
 import { runPoll } from './poll';
 import { runValidate } from './validate';
 
-export const USAGE = `Usage: news-alerts <command> [options]
-
-Commands:
-  poll       one poll of the watchlist's feeds: prints new alerts and a per-feed summary
-  match      reads JSON Lines items on stdin, writes the entities each one matches
-  validate   checks a watchlist and lists every problem
-  digest     prints the day's stories from the state file, as the daily digest email shows them
-  demo       serves sample feeds on 127.0.0.1 and polls them twice (no network needed)
-
-Options:
-  --watchlist F   watchlist file (default: config/watchlist.yaml in the package)
-  --state F       poll, digest: state file (default: .news-alerts-state.json in the current directory)
-  --date D        digest: the UTC day, YYYY-MM-DD (default: today)
-  --dry-run       poll: show what would alert; publish and record nothing
-  --force         poll: fetch every feed now, even one backing off after failures, not due
-                  yet (intervalMinutes) or gone (410)
-  --topic-arn A   poll: also publish the alerts to this SNS topic (credentials from the
-                  AWS environment or profile, region from the ARN; AWS_ENDPOINT_URL_SNS
-                  points it at a local emulator)
-  --json          poll, digest: write one JSON object to stdout instead of text
-  --explain       match: add the evidence for each entity and the story each item joined;
-                  poll: list the items that joined a story already alerted, and why
-  -h, --help      show this help
-
-Exit codes: 0 success (failed feeds are reported, not fatal), 1 the run itself failed,
-2 bad usage or a bad watchlist.
-`;
-
-const OPTIONS_BY_COMMAND = {
-  poll: {
-    watchlist: { type: 'string' },
-    state: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    force: { type: 'boolean' },
-    'topic-arn': { type: 'string' },
-    json: { type: 'boolean' },
-    explain: { type: 'boolean' },
-  },
-  match: { watchlist: { type: 'string' }, explain: { type: 'boolean' } },
-  validate: { watchlist: { type: 'string' } },
-  digest: {
-    watchlist: { type: 'string' },
-    state: { type: 'string' },
-    date: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  demo: {},
-} as const;
-
-type Command = keyof typeof OPTIONS_BY_COMMAND;
-
-function isCommand(name: string | undefined): name is Command {
-  return name !== undefined && Object.hasOwn(OPTIONS_BY_COMMAND, name);
-}
+const HELP_FLAGS = new Set(['--help', '-h']);
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(USAGE);
-    return EXIT.ok;
-  }
   try {
-    if (!isCommand(name)) throw new UsageError(name === undefined ? 'no command given' : `unknown command "${name}"`);
-    const { values } = parseCommandLine(name, rest);
-    if (values.help) {
-      io.stdout.write(USAGE);
+    if (name === undefined) {
+      io.stderr.write(globalHelp());
+      return EXIT.usage;
+    }
+    if (HELP_FLAGS.has(name)) return help(io);
+    if (name === 'help') return help(io, rest);
+    if (name === '--version' || name === '-V') {
+      io.stdout.write(`${require('../../package.json').version}\n`);
       return EXIT.ok;
     }
-    const watchlist = typeof values.watchlist === 'string' ? values.watchlist : undefined;
-    switch (name) {
-      case 'poll':
-        return await runPoll(io, {
-          watchlist,
-          state: typeof values.state === 'string' ? values.state : undefined,
-          dryRun: values['dry-run'] === true,
-          json: values.json === true,
-          explain: values.explain === true,
-          force: values.force === true,
-          topicArn: typeof values['topic-arn'] === 'string' ? values['topic-arn'] : undefined,
-        });
-      case 'match':
-        return await runMatch(io, { watchlist, explain: values.explain === true, clock: systemClock });
-      case 'validate':
-        return runValidate(io, { watchlist });
-      case 'digest':
-        return await runDigest(io, {
-          watchlist,
-          state: typeof values.state === 'string' ? values.state : undefined,
-          date: typeof values.date === 'string' ? values.date : undefined,
-          json: values.json === true,
-          clock: systemClock,
-        });
-      case 'demo':
-        return await runDemo(io);
+    if (!isCommand(name)) throw unknownCommand(name);
+    if (rest.some((arg) => HELP_FLAGS.has(arg))) {
+      io.stdout.write(commandHelp(name));
+      return EXIT.ok;
     }
+    return await run(name, parseCommandLine(name, rest), io);
   } catch (error) {
-    return reportFailure(io, error);
+    return reportFailure(io, error, isCommand(name) ? name : undefined);
   }
 }
 
-function parseCommandLine(command: Command, args: string[]): { values: Record<string, string | boolean | undefined> } {
+/** `help` or `--help`: every command; `help <command>`: that command's options and examples. */
+function help(io: CliIo, args: string[] = []): number {
+  const [topic, ...extra] = args;
+  if (extra.length > 0) throw new UsageError(`help takes one command, not "${args.join(' ')}"`);
+  if (topic === undefined) {
+    io.stdout.write(globalHelp());
+    return EXIT.ok;
+  }
+  if (!isCommand(topic)) throw unknownCommand(topic);
+  io.stdout.write(commandHelp(topic));
+  return EXIT.ok;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+async function run(name: Command, values: Values, io: CliIo): Promise<number> {
+  const text = (option: string) => (typeof values[option] === 'string' ? (values[option] as string) : undefined);
+  const flag = (option: string) => values[option] === true;
+  const watchlist = text('watchlist');
+  switch (name) {
+    case 'poll':
+      return await runPoll(io, {
+        watchlist,
+        state: text('state'),
+        dryRun: flag('dry-run'),
+        json: flag('json'),
+        explain: flag('explain'),
+        force: flag('force'),
+        topicArn: text('topic-arn'),
+      });
+    case 'match':
+      return await runMatch(io, { watchlist, explain: flag('explain'), clock: systemClock });
+    case 'validate':
+      return runValidate(io, { watchlist, json: flag('json') });
+    case 'digest':
+      return await runDigest(io, {
+        watchlist,
+        state: text('state'),
+        date: text('date'),
+        json: flag('json'),
+        clock: systemClock,
+      });
+    case 'demo':
+      return await runDemo(io);
+  }
+}
+
+function unknownCommand(name: string): UsageError {
+  const meant = closestName(name, Object.keys(COMMANDS));
+  return new UsageError(`unknown command "${name}"${meant === undefined ? '' : ` (did you mean ${meant}?)`}`);
+}
+
+/** The command's options, strictly: an unknown flag, a missing value or a stray argument is a UsageError. */
+function parseCommandLine(command: Command, args: string[]): Values {
+  const known = COMMANDS[command].options as Record<string, { type: 'string' | 'boolean' }>;
+  const options: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+    Object.entries(known).map(([option, { type }]) => [option, { type }]),
+  );
   try {
-    const options: NonNullable<ParseArgsConfig['options']> = {
-      ...OPTIONS_BY_COMMAND[command],
-      help: { type: 'boolean', short: 'h' },
-    };
-    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
     // Every option is a string or a boolean flag, none repeatable.
-    return { values: values as Record<string, string | boolean | undefined> };
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
-    // parseArgs explains unknown flags, missing values and stray arguments in plain words.
-    throw new UsageError(`${command}: ${(error as Error).message}`);
+    throw new UsageError(parseArgsProblem(error as Error & { code?: string }, Object.keys(known)));
   }
 }
 
-function reportFailure(io: CliIo, error: unknown): number {
+/** parseArgs' messages, some of them three lines long, as one short line naming the option. */
+function parseArgsProblem(error: Error & { code?: string }, known: string[]): string {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const option = quoted.split(' ')[0] ?? quoted;
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const meant = closestName(option.replace(/^-+/, ''), known);
+      return `unknown option ${option}${meant === undefined ? '' : ` (did you mean --${meant}?)`}`;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}": this command takes options only`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(error.message)
+        ? `${option} is a flag and takes no value`
+        : `${option} needs a value`;
+    default:
+      return error.message.split('\n')[0] ?? error.message;
+  }
+}
+
+function reportFailure(io: CliIo, error: unknown, command: Command | undefined): number {
   if (error instanceof UsageError) {
-    io.stderr.write(`news-alerts: ${error.message}\n\n${USAGE}`);
+    const helpCommand = command === undefined ? 'news-alerts --help' : `news-alerts ${command} --help`;
+    const where = command === undefined ? 'news-alerts' : `news-alerts ${command}`;
+    io.stderr.write(`${where}: ${error.message}; see \`${helpCommand}\`\n`);
     return EXIT.usage;
   }
   if (error instanceof WatchlistError) {

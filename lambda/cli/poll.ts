@@ -128,7 +128,7 @@ export async function pollAndReport(
   } else {
     if (run.dryRun) printWouldBeAlerts(io, outcomes);
     if (run.explain) printStoryJoins(io, outcomes);
-    io.stdout.write(summaryTable(outcomes, run.dryRun, run.ports.clock.now()));
+    io.stdout.write(summaryTable(outcomes, run.dryRun, run.ports.clock.now(), palette(io.color === true)));
   }
   return outcomes;
 }
@@ -140,13 +140,13 @@ function publishFailure(alert: Alert, result: PublishResult | undefined): string
 }
 
 /**
- * 0 even when feeds failed or alerts could not be published (both are reported, and retried by the next poll); 1 when
- * something of our own failed (state file, a bug).
+ * 0 even when feeds failed (reported, and retried with backoff: a feed's trouble is not the run's); 1 when an alert
+ * was left unsent (a cron job must notice; the next poll retries it) or something of our own failed (state file, a bug).
  */
 export function exitCodeFor(outcomes: FeedOutcome[]): number {
-  return outcomes.some((outcome) => outcome.status === 'error' && outcome.errorCode === undefined)
-    ? EXIT.failed
-    : EXIT.ok;
+  const ownFailure = outcomes.some((outcome) => outcome.status === 'error' && outcome.errorCode === undefined);
+  const unsent = outcomes.some((outcome) => outcome.failedAlerts > 0);
+  return ownFailure || unsent ? EXIT.failed : EXIT.ok;
 }
 
 /** The `poll --json` document: the fields DESIGN.md promises, and a few more. */
@@ -245,7 +245,12 @@ const STATUS_WORDS: Record<FeedOutcome['status'], string> = {
 };
 
 /** One row per feed (status, items, matches, alerts, what went wrong or why it was skipped) and a totals line. */
-export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean, now: number): string {
+export function summaryTable(
+  outcomes: FeedOutcome[],
+  dryRun: boolean,
+  now: number,
+  paint: Palette = palette(false),
+): string {
   const fetched = (outcome: FeedOutcome, value: number) => (outcome.status === 'ok' ? String(value) : '-');
   const rows = outcomes.map((outcome) => [
     truncate(oneLine(outcome.name), 40),
@@ -258,11 +263,13 @@ export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean, now: numb
   const header = ['feed', 'status', 'items', 'matches', dryRun ? 'would alert' : 'alerts', 'note'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const numeric = new Set([2, 3, 4]);
-  const render = (cells: string[]) =>
+  const render = (cells: string[], colour?: (text: string) => string) =>
     cells
       .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .map((cell, column) => (column === 1 && colour ? colour(cell) : cell))
       .join('  ')
       .trimEnd();
+  const statusColour = (outcome: FeedOutcome) => paint[STATUS_COLOURS[outcome.status]];
   const count = (status: FeedOutcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
   const alerts = outcomes.reduce((sum, outcome) => sum + outcome.alerts.length, 0);
   const totals =
@@ -270,8 +277,27 @@ export function summaryTable(outcomes: FeedOutcome[], dryRun: boolean, now: numb
     `${count('error')} failed, ${skippedCounts(outcomes)}; ${alerts} ${dryRun ? 'would-be ' : 'new '}alert(s).`;
   const failedAlerts = outcomes.reduce((sum, outcome) => sum + outcome.failedAlerts, 0);
   const failures =
-    failedAlerts > 0 ? `${failedAlerts} alert(s) failed to publish; they will be retried on the next poll.\n` : '';
-  return `${[render(header), ...rows.map(render)].join('\n')}\n${totals}\n${failures}${hint(outcomes)}`;
+    failedAlerts > 0
+      ? `${paint.red(`${failedAlerts} alert(s) failed to publish; they will be retried on the next poll.`)}\n`
+      : '';
+  const lines = [render(header), ...rows.map((row, index) => render(row, statusColour(outcomes[index]!)))];
+  return `${lines.join('\n')}\n${totals}\n${failures}${hint(outcomes)}`;
+}
+
+type Palette = Record<'green' | 'red' | 'yellow' | 'dim', (text: string) => string>;
+
+const STATUS_COLOURS: Record<FeedOutcome['status'], keyof Palette> = {
+  ok: 'green',
+  'not-modified': 'dim',
+  error: 'red',
+  skipped: 'yellow',
+};
+
+/** ANSI colours, or none (not a terminal, NO_COLOR). */
+function palette(color: boolean): Palette {
+  const sgr = (open: number, close: number) => (text: string) =>
+    color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  return { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), dim: sgr(2, 22) };
 }
 
 /** `3 skipped (2 backing off, 1 not due)` */

@@ -10,9 +10,7 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:[A-Za-z
 function topicRegion(topicArn: string): string {
   const region = TOPIC_ARN.exec(topicArn)?.[1];
   if (region === undefined) {
-    throw new UsageError(
-      `poll: --topic-arn "${topicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`,
-    );
+    throw new UsageError(`--topic-arn "${topicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`);
   }
   return region;
 }

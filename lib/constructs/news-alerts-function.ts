@@ -6,7 +6,7 @@ import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -110,6 +110,8 @@ export function lambdaBundling(props: Pick<NewsAlertsFunctionProps, 'watchlist' 
   return {
     minify: true,
     sourceMap: true,
+    // esbuild's warnings and errors, not its list of output files for every function of every synth.
+    logLevel: LogLevel.WARNING,
     // Stack traces map to file and line without shipping the sources in every bundle.
     sourcesContent: false,
     target: 'node24',

@@ -97,10 +97,10 @@ test('publishes each new alert to the topic once: the subscriber gets it with it
   expect(await sns.receive(subscriber.queueUrl, 0, { timeoutMs: 0, settleMs: 500 })).toEqual([]);
 }, 60_000);
 
-test('a topic that refuses the publish: the alert is reported as not published, not recorded, and the next poll sends it', async () => {
+test('a topic that refuses the publish: the alert is reported as not published, exit 1, not recorded, and the next poll sends it', async () => {
   const missingTopic = topicArn.replace(/[^:]+$/, 'no-such-topic');
   const refused = await poll(missingTopic, '--json');
-  expect(refused.code).toBe(0);
+  expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(
     /not published: "Trump fires US election security official Christopher Krebs" \(.+\); the next poll retries it/,
   );
@@ -141,3 +141,31 @@ test('an argument that is not an SNS topic ARN is bad usage (exit 2), before any
   expect(result.stderr).toContain('--topic-arn "my-alerts-topic" is not an SNS topic ARN');
   expect(server.requests).toEqual([]);
 });
+
+test('no AWS credentials: every alert is named as not published and the poll exits 1, so a cron job notices', async () => {
+  const noCredentials = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+  };
+  const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--topic-arn', topicArn], {
+    cwd: dir,
+    env: noCredentials,
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(
+    /^news-alerts: not published: "Trump fires US election security official Christopher Krebs" \(.*credentials.*\); the next poll retries it\n$/i,
+  );
+  expect(result.stdout).toContain('1 alert(s) failed to publish; they will be retried on the next poll.');
+  expect(await sns.receive(subscriber.queueUrl, 0, { timeoutMs: 0, settleMs: 500 })).toEqual([]);
+
+  // Still unsent, so the next poll with credentials delivers it.
+  const retried = await poll(topicArn);
+  expect(retried.code).toBe(0);
+  expect((await sns.receive(subscriber.queueUrl, 1)).map((n) => n.MessageAttributes?.entity?.Value)).toEqual([
+    '["krebs"]',
+  ]);
+}, 60_000);

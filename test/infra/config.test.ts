@@ -1,7 +1,8 @@
 // Stack configuration from CDK context: defaults, schedule rules, subscriber lists, and every bad value named at once.
 import { join } from 'node:path';
 import { WatchlistError } from '../../lambda/core/watchlist';
-import { buildStackConfig, DEFAULT_SCHEDULE, StackConfigError } from '../../lib/config';
+import { buildStackConfig, CONTEXT_KEYS, DEFAULT_SCHEDULE, StackConfigError } from '../../lib/config';
+import { projectContext } from './project-app';
 
 const WATCHLIST = join(__dirname, 'fixtures', 'watchlist.yaml');
 
@@ -92,4 +93,31 @@ test('a watchlist path that does not exist is a WatchlistError naming it', () =>
   const missing = join(__dirname, 'fixtures', 'no-such-watchlist.yaml');
   expect(() => buildStackConfig((key) => (key === 'watchlist' ? missing : undefined))).toThrow(WatchlistError);
   expect(() => buildStackConfig((key) => (key === 'watchlist' ? missing : undefined))).toThrow(missing);
+});
+
+describe('context keys', () => {
+  const withKeys = (context: Record<string, unknown>) => {
+    const all: Record<string, unknown> = { ...projectContext(), watchlist: WATCHLIST, ...context };
+    return () => buildStackConfig((key) => all[key], { keys: Object.keys(all) });
+  };
+
+  it("accepts this app's keys beside the CDK's own (cdk.json's flags, aws:cdk:*, cli-telemetry)", () => {
+    const context = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, undefined]));
+    expect(withKeys({ ...context, 'aws:cdk:bundling-stacks': ['**'], 'cli-telemetry': false })).not.toThrow();
+  });
+
+  it('refuses a mistyped key, naming the key it resembles and every known key', () => {
+    expect(withKeys({ emial: 'me@example.com' })).toThrow(
+      new StackConfigError([
+        'emial: not a context key of this app (did you mean email?); known keys: watchlist, email, sms, opsEmail, ' +
+          'schedule, digestSchedule, tracing',
+      ]),
+    );
+  });
+
+  it('lists every unknown key with the other problems, suggesting only what is close', () => {
+    expect(() => withKeys({ opsemail: 'ops@example.com', region: 'eu-west-1', tracing: 'yes' })()).toThrow(
+      /opsemail: not a context key of this app \(did you mean opsEmail\?\).*\n.*region: not a context key of this app; known keys: .*\n.*tracing: "yes" must be true or false/,
+    );
+  });
 });

@@ -1,8 +1,11 @@
-// `cdk synth` as a user runs it: offline, without credentials; a bad watchlist stops it with the validate messages.
+// `cdk synth` as a user runs it: offline, without credentials; a bad watchlist or a mistyped context key stops it;
+// a stack that would alert or alarm no one is synthesized with a warning saying so.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { projectStack } from './synthesized-stack';
 
 const ROOT = join(__dirname, '..', '..');
 const BAD_WATCHLIST = join(__dirname, 'fixtures', 'bad-watchlist.yaml');
@@ -46,10 +49,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 
-test('npx cdk synth --quiet succeeds offline with the default watchlist, cdk-nag included', async () => {
+test('npx cdk synth --quiet succeeds offline with the default watchlist, cdk-nag included, and warns that no one would receive alerts or alarms', async () => {
   const result = await run(cdk, ['synth', '--quiet', '--output', outDir]);
   expect(result.stderr).not.toMatch(/AwsSolutions-/);
   expect(result.code).toBe(0);
+  expect(result.stdout).not.toContain('AWSTemplateFormatVersion');
+  expect(result.stderr).toContain('No one will receive alerts: no -c email= or -c sms= and no subscribers');
+  expect(result.stderr).toContain('No one will receive alarms');
   const template = JSON.parse(readFileSync(join(outDir, 'NewsAlerts.template.json'), 'utf8'));
   expect(Object.values(template.Resources).map((resource) => (resource as { Type: string }).Type)).toContain(
     'AWS::Scheduler::Schedule',
@@ -71,9 +77,9 @@ test('a bad watchlist stops the app with exit 2 and exactly the messages of news
   expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
 }, 120_000);
 
-test('cdk synth -c watchlist=<bad file> fails and shows every problem', async () => {
+test('cdk synth -c watchlist=<bad file> fails (the CDK CLI exits 1) and shows every problem', async () => {
   const result = await run(cdk, ['synth', '--quiet', '--output', outDir, '-c', `watchlist=${BAD_WATCHLIST}`]);
-  expect(result.code).not.toBe(0);
+  expect(result.code).toBe(1);
   for (const problem of [
     'entities[0].aliases[0]: must not be empty',
     'entities[1].id: duplicate of entities[0].id (krebs)',
@@ -83,3 +89,34 @@ test('cdk synth -c watchlist=<bad file> fails and shows every problem', async ()
   }
   expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
 }, 300_000);
+
+test('a mistyped context key stops synth, naming the key meant and the known ones: the app exits 2, the CDK CLI 1', async () => {
+  const problem =
+    'emial: not a context key of this app (did you mean email?); known keys: watchlist, email, sms, opsEmail, ' +
+    'schedule, digestSchedule, tracing';
+  const app = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/news-alerts.ts'], {
+    CDK_CONTEXT_JSON: JSON.stringify({ emial: 'me@example.com' }),
+    CDK_OUTDIR: outDir,
+  });
+  expect(app.code).toBe(2);
+  expect(app.stderr).toBe(`Invalid context:\n  ${problem}\n`);
+
+  const synth = await run(cdk, ['synth', '--quiet', '--output', outDir, '-c', 'emial=me@example.com']);
+  expect(synth.code).toBe(1);
+  expect(synth.stderr).toContain(problem);
+  expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
+}, 120_000);
+
+test('warns of whichever of alerts and alarms would reach no one, and of neither once both have a recipient', () => {
+  const warningsOf = (context: Record<string, unknown>) =>
+    // Without bundling: the warnings are about the stack, not the functions' code.
+    Annotations.fromStack(projectStack({ 'aws:cdk:bundling-stacks': [], ...context }))
+      .findWarning('*', Match.stringLikeRegexp('^No one will receive'))
+      .map((warning) => /^No one will receive (\w+)/.exec(String(warning.entry.data))?.[1]);
+  expect(warningsOf({})).toEqual(['alerts', 'alarms']);
+  expect(warningsOf({ email: 'me@example.com' })).toEqual(['alarms']);
+  expect(warningsOf({ opsEmail: 'ops@example.com' })).toEqual(['alerts']);
+  expect(warningsOf({ watchlist: join(__dirname, 'fixtures', 'watchlist.yaml'), opsEmail: 'ops@example.com' })).toEqual(
+    [],
+  );
+}, 120_000);

@@ -27,7 +27,10 @@ export interface SynthesizedStack {
 /** The project's stack in an app of its own, configured from cdk.json's context and the given context, as bin/ does. */
 export function projectStack(context: Record<string, unknown> = {}): NewsAlertsStack {
   const app = projectApp(context);
-  return new NewsAlertsStack(app, 'NewsAlerts', { config: buildStackConfig((key) => app.node.tryGetContext(key)) });
+  const config = buildStackConfig((key) => app.node.tryGetContext(key), {
+    keys: Object.keys(app.node.getAllContext()),
+  });
+  return new NewsAlertsStack(app, 'NewsAlerts', { config });
 }
 
 /** Synthesizes the stack, bundles included, from cdk.json's context and the given context (a watchlist path, say). */
