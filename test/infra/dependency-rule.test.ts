@@ -13,6 +13,8 @@ beforeEach(() => {
   // The project's own biome.json over a scratch tree with the same folders, so no planted file enters the real one.
   project = mkdtempSync(join(tmpdir(), 'news-alerts-layers-'));
   copyFileSync(join(ROOT, 'biome.json'), join(project, 'biome.json'));
+  // biome.json reads .gitignore (vcs.useIgnoreFile): the scratch tree needs it as the project has it.
+  copyFileSync(join(ROOT, '.gitignore'), join(project, '.gitignore'));
 });
 afterEach(() => rmSync(project, { recursive: true, force: true }));
 
