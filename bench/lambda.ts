@@ -55,7 +55,7 @@ function bundleSize(bundleFile: string): { js: number; zipped: number } {
 }
 
 /**
- * The same function as the stack bundled it before, for comparison in this run: the AWS SDK left to the Lambda runtime
+ * The same function bundled the other way, for comparison in this run: the AWS SDK left to the Lambda runtime
  * (@aws-sdk/* external, so hundreds of its modules resolve and compile one by one) and the charset tables compiled in.
  */
 async function runtimeSdkBundle(name: FunctionName, outdir: string, watchlist: Watchlist): Promise<string> {

@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       `${fmt(MAIN_SCALE)} documents = ${ms(perDocument * MAIN_SCALE)}`,
   );
 
-  // The same cycle with every document parsed on the event loop, as before worker threads (and as the Lambda does).
+  // The same cycle with every document parsed on the event loop, as the Lambda does: what the worker threads gain.
   const inline = await measure(MAIN_SCALE, CONCURRENCY, { reader: 'inline' });
   const workers = results.get(MAIN_SCALE)!;
   console.log(

@@ -148,7 +148,7 @@ function withNewItem(xml: string, feedIndex: number, now: number, matching: bool
 
 /**
  * Three cycles through the real dispatch and poll handlers on one dynalite table; see the scenario names. Without
- * `readAhead` the store is used as if it had no prefetchItems (one read per claim, as before it had one).
+ * `readAhead` the store is used as if it had no prefetchItems (one read per claim), the comparison this run prints.
  */
 export async function measureStateCost(feedCount: number, readAhead = true): Promise<StateCostResult> {
   const dynamo = await startDynalite();
@@ -274,14 +274,15 @@ async function main(): Promise<void> {
     methods.reduce((sum, method) => sum + (result.byMethod.get(method)?.requests ?? 0), 0);
   const itemWrites = ['claimItem', 'markSent', 'recordSilently', 'releaseClaim'];
   const { newItems } = oneNewItem;
-  const before = (await measureStateCost(feedCount, false)).oneNewItem;
+  const withoutReadAhead = (await measureStateCost(feedCount, false)).oneNewItem;
   const readAhead = requestsOf(oneNewItem, ['prefetchItems', 'isItemDone']);
-  const storyReadsReplaced = requestsOf(before, ['findStoryRefs']) - requestsOf(oneNewItem, ['findStoryRefs']);
+  const storyReadsReplaced =
+    requestsOf(withoutReadAhead, ['findStoryRefs']) - requestsOf(oneNewItem, ['findStoryRefs']);
   const dedupe = requestsOf(oneNewItem, itemWrites) + Math.max(0, readAhead - storyReadsReplaced);
-  const beforeDedupe = requestsOf(before, [...itemWrites, 'prefetchItems', 'isItemDone']);
+  const dedupeWithoutReadAhead = requestsOf(withoutReadAhead, [...itemWrites, 'prefetchItems', 'isItemDone']);
   console.log(
     `\nsame run without the read-ahead (each claim and each story lookup reads for itself): (b) costs ` +
-      `${fmt(beforeDedupe / newItems, 2)} dedupe requests per new item, ${fmt(before.requests / newItems, 2)} in all ` +
+      `${fmt(dedupeWithoutReadAhead / newItems, 2)} dedupe requests per new item, ${fmt(withoutReadAhead.requests / newItems, 2)} in all ` +
       `(${fmt(oneNewItem.requests / newItems, 2)} with it)`,
   );
   target(

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The CDK app: reads context, validates the watchlist (a bad one stops synth like `news-alerts validate`), builds the stack.
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { WatchlistError } from '../lambda/core/watchlist';
-import { buildStackConfig, type StackConfig, StackConfigError } from '../lib/config';
+import { buildStackConfig, missingRecipients, type StackConfig, StackConfigError } from '../lib/config';
 import { NewsAlertsStack } from '../lib/news-alerts-stack';
 
 const app = new App();
@@ -17,9 +17,11 @@ try {
   process.exit(2);
 }
 // Environment-agnostic (no account or region, no lookups): synth needs no credentials and no network.
-new NewsAlertsStack(app, 'NewsAlerts', {
+const stack = new NewsAlertsStack(app, 'NewsAlerts', {
   description: 'news-alerts: polls news feeds, matches tracked entities, alerts through SNS email and SMS',
   config,
 });
+// Shown by `cdk synth` and `cdk deploy`; they do not fail them.
+for (const { id, message } of missingRecipients(config)) Annotations.of(stack).addWarningV2(id, message);
 // AWS Solutions rules; a finding that is not acknowledged with a reason fails synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -143,6 +143,31 @@ export function buildStackConfig(
   };
 }
 
+/**
+ * What synth warns of, without failing: a stack whose alerts or alarms would reach no one. Subscribing by hand (console,
+ * CLI) after deploying is allowed, so neither is an error.
+ */
+export function missingRecipients(config: StackConfig): { id: string; message: string }[] {
+  const warnings: { id: string; message: string }[] = [];
+  if (config.alertSubscriptions.length === 0 && config.digestSubscriptions.length === 0) {
+    warnings.push({
+      id: 'news-alerts:no-subscribers',
+      message:
+        'No one will receive alerts: no -c email= or -c sms= and no subscribers in the watchlist. Add one, or ' +
+        'subscribe to the AlertsTopicArn output after deploying.',
+    });
+  }
+  if (config.opsEmails.length === 0) {
+    warnings.push({
+      id: 'news-alerts:no-ops-email',
+      message:
+        'No one will receive alarms (dead letters, function errors, feeds failing for a day): no -c opsEmail=. Add ' +
+        'one, or subscribe to the OpsTopicArn output after deploying.',
+    });
+  }
+  return warnings;
+}
+
 function checkSchedule(schedule: string): string | undefined {
   const rateMatch = rate.exec(schedule);
   if (rateMatch !== null) {

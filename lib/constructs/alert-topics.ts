@@ -1,5 +1,4 @@
 // The SNS topics users subscribe to: instant alerts and the daily digest, with their email and SMS subscriptions.
-import { Annotations } from 'aws-cdk-lib';
 import { type CfnTopic, type ITopicSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -34,14 +33,6 @@ export class AlertTopics extends Construct {
     }
     for (const subscription of props.digestSubscriptions) {
       this.digest.addSubscription(toSnsSubscription(subscription, digestFilter(subscription)));
-    }
-    // A warning, not an error: subscribing by hand (console, CLI) after deploying is allowed.
-    if (props.alertSubscriptions.length === 0 && props.digestSubscriptions.length === 0) {
-      Annotations.of(this).addWarningV2(
-        'news-alerts:no-subscribers',
-        'No one will receive alerts: no -c email= or -c sms= and no subscribers in the watchlist. Add one, or ' +
-          'subscribe to the AlertsTopicArn output after deploying.',
-      );
     }
   }
 }

@@ -1,7 +1,7 @@
 // Operations: alarms (dead letters, function errors and throttles, feeds failing a day) emailed to an ops topic by a
 // notifier function, and a dashboard.
 import { join } from 'node:path';
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -51,13 +51,6 @@ export class Monitoring extends Construct {
     const { poller } = props;
     this.opsTopic = newTopic(this, 'Ops', 'news-alerts ops');
     for (const email of props.opsEmails) this.opsTopic.addSubscription(new EmailSubscription(email));
-    if (props.opsEmails.length === 0) {
-      Annotations.of(this).addWarningV2(
-        'news-alerts:no-ops-email',
-        'No one will receive alarms (dead letters, function errors, feeds failing for a day): no -c opsEmail=. Add ' +
-          'one, or subscribe to the OpsTopicArn output after deploying.',
-      );
-    }
 
     this.notifierDeadLetterQueue = new Queue(this, 'OpsNotifierDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

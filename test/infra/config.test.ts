@@ -1,7 +1,13 @@
 // Stack configuration from CDK context: defaults, schedule rules, subscriber lists, and every bad value named at once.
 import { join } from 'node:path';
 import { WatchlistError } from '../../lambda/core/watchlist';
-import { buildStackConfig, CONTEXT_KEYS, DEFAULT_SCHEDULE, StackConfigError } from '../../lib/config';
+import {
+  buildStackConfig,
+  CONTEXT_KEYS,
+  DEFAULT_SCHEDULE,
+  missingRecipients,
+  StackConfigError,
+} from '../../lib/config';
 import { projectContext } from './project-app';
 
 const WATCHLIST = join(__dirname, 'fixtures', 'watchlist.yaml');
@@ -120,4 +126,16 @@ describe('context keys', () => {
       /opsemail: not a context key of this app \(did you mean opsEmail\?\).*\n.*region: not a context key of this app; known keys: .*\n.*tracing: "yes" must be true or false/,
     );
   });
+});
+
+test('synth warns of whichever of alerts and alarms would reach no one, and of neither once both have a recipient', () => {
+  const warnings = (context: Record<string, unknown>) =>
+    missingRecipients(buildStackConfig((key) => context[key])).map(
+      ({ message }) => /^No one will receive (\w+)/.exec(message)?.[1],
+    );
+  expect(warnings({})).toEqual(['alerts', 'alarms']);
+  expect(warnings({ email: 'me@example.com' })).toEqual(['alarms']);
+  expect(warnings({ sms: '+15555550100', opsEmail: 'ops@example.com' })).toEqual([]);
+  // The watchlist's subscribers count, digest ones included.
+  expect(warnings({ watchlist: WATCHLIST })).toEqual(['alarms']);
 });

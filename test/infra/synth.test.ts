@@ -4,8 +4,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { projectStack } from './synthesized-stack';
 
 const ROOT = join(__dirname, '..', '..');
 const BAD_WATCHLIST = join(__dirname, 'fixtures', 'bad-watchlist.yaml');
@@ -105,18 +103,4 @@ test('a mistyped context key stops synth, naming the key meant and the known one
   expect(synth.code).toBe(1);
   expect(synth.stderr).toContain(problem);
   expect(existsSync(join(outDir, 'NewsAlerts.template.json'))).toBe(false);
-}, 120_000);
-
-test('warns of whichever of alerts and alarms would reach no one, and of neither once both have a recipient', () => {
-  const warningsOf = (context: Record<string, unknown>) =>
-    // Without bundling: the warnings are about the stack, not the functions' code.
-    Annotations.fromStack(projectStack({ 'aws:cdk:bundling-stacks': [], ...context }))
-      .findWarning('*', Match.stringLikeRegexp('^No one will receive'))
-      .map((warning) => /^No one will receive (\w+)/.exec(String(warning.entry.data))?.[1]);
-  expect(warningsOf({})).toEqual(['alerts', 'alarms']);
-  expect(warningsOf({ email: 'me@example.com' })).toEqual(['alarms']);
-  expect(warningsOf({ opsEmail: 'ops@example.com' })).toEqual(['alerts']);
-  expect(warningsOf({ watchlist: join(__dirname, 'fixtures', 'watchlist.yaml'), opsEmail: 'ops@example.com' })).toEqual(
-    [],
-  );
 }, 120_000);
