@@ -1,5 +1,6 @@
 // Renders a CloudWatch alarm's state change (the event an alarm's Lambda action receives) as a short ops email.
-import { SUBJECT_MAX_CHARS, singleLine, toAscii, truncate } from './format';
+import { singleLine, toAscii, truncate } from './channel-text';
+import { SUBJECT_MAX_CHARS } from './format';
 
 /**
  * The parts of the alarm-action event read here; aws-lambda's CloudWatchAlarmEvent has them all. Only the alarm name

@@ -9,7 +9,8 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { batchProblems, entryProblems, SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
 import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, KIND_ATTRIBUTE } from '../../lambda/contract/sns-attributes';
-import { formatEmail, formatSubject, gsm7Length } from '../../lambda/core/format';
+import { gsm7Length } from '../../lambda/core/channel-text';
+import { formatEmail, formatSubject } from '../../lambda/core/format';
 import type { Alert } from '../../lambda/core/types';
 import { makeAlert } from '../support/alert-fixture';
 import { FAKE_AWS } from '../support/fake-aws';

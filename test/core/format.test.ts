@@ -1,4 +1,5 @@
-import { formatConsole, formatEmail, formatSms, formatSubject, gsm7Length } from '../../lambda/core/format';
+import { gsm7Length } from '../../lambda/core/channel-text';
+import { formatConsole, formatEmail, formatSms, formatSubject } from '../../lambda/core/format';
 import { makeAlert } from '../support/alert-fixture';
 
 // GSM 03.38 written out independently of the implementation: basic set (1 septet) and extension set (2 septets).

@@ -4,7 +4,7 @@
 
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
-import { gsm7Length } from '../../lambda/core/format';
+import { gsm7Length } from '../../lambda/core/channel-text';
 import { type FeedOutcome, pollFeeds } from '../../lambda/pipeline';
 import { type LocalSns, type SnsNotification, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
