@@ -5,7 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { feedStateSchema } from '../contract/feed-state';
-import { MemoryStateStore, type StateChange, type StateSnapshot, type StateStoreOptions } from './memory-state-store';
+import type { StateChange, StateSnapshot } from './memory-state-snapshot';
+import { MemoryStateStore, type StateStoreOptions } from './memory-state-store';
 
 /** The state file cannot be read or is not a state file. Never answered by starting afresh: that would re-alert. */
 export class StateFileError extends Error {

@@ -1,0 +1,103 @@
+// What the memory store holds, as plain JSON (the file store's format), and the helpers its rows are read with.
+import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
+import type { FeedState } from '../ports';
+import type { MemoryStateStore } from './memory-state-store';
+
+export interface StoredItem {
+  /** 'recorded': done without an alert (first-poll backfill). */
+  status: 'claimed' | 'sent' | 'recorded';
+  feedUrl: string;
+  title: string;
+  aliasKeys: string[];
+  /** ms since epoch; only while claimed. */
+  leaseUntil?: number;
+  sentAt?: number;
+  alertId?: string;
+  /** The story the item started or joined. */
+  storyId?: string;
+  /** ms since epoch after which the item is forgotten, as DynamoDB's TTL forgets it in AWS. */
+  expiresAt: number;
+}
+
+/** A story row of docs/stories.md with its expiry (ms since epoch), as the DynamoDB table keeps it. */
+export type Expiring<T> = T & { expiresAt: number };
+
+/** The story rows, as plain JSON. */
+export interface StorySnapshot {
+  /**
+   * Band key -> the id (in `bandRefs`) of the ref of the latest item filed under it. An item's ref is kept once for
+   * all its band keys (16 per entity), as a DynamoDB row per key would be too large to hold in memory 16 times over.
+   */
+  bands: Record<string, string>;
+  bandRefs: Record<string, Expiring<StoryRef>>;
+  /** Id of the next ref in `bandRefs`. */
+  nextBandRef: number;
+  /** Story id -> story. */
+  records: Record<string, Expiring<StoryRecord>>;
+  /** Entity id -> headlines of the stories it started with, by story id. */
+  headlines: Record<string, Record<string, Expiring<StoryHeadline>>>;
+  /** SMS storm guard: when each SMS of the last hour was granted (ms, oldest first), and the alerts held back since. */
+  smsSent?: number[];
+  smsHeld?: Expiring<{ count: number; since: number }>;
+}
+
+/** Everything a store holds, as plain JSON (the file store's format). */
+export interface StateSnapshot {
+  version: 1;
+  feeds: FeedState[];
+  /** Item key -> item. */
+  items: Record<string, StoredItem>;
+  /** Alias key (canonical link, title fingerprint) -> the key of the item it was first seen on. */
+  aliases: Record<string, string>;
+  /** Absent in state files written before stories existed. */
+  stories?: StorySnapshot;
+}
+
+/** The methods that change the state. */
+export type ChangingMethod =
+  | 'putFeed'
+  | 'claimItem'
+  | 'markSent'
+  | 'releaseClaim'
+  | 'recordSilently'
+  | 'saveStoryItem'
+  | 'takeSmsSlot';
+
+/** One change, as the call that made it. */
+export type StateChange = {
+  [Method in ChangingMethod]: { op: Method; args: Parameters<MemoryStateStore[Method]> };
+}[ChangingMethod];
+
+export function emptyStories(): StorySnapshot {
+  return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsSent: [] };
+}
+
+/** The first index of a list where `test` turns true, the list being ordered so that it stays true from there on. */
+export function firstIndex<T>(list: T[], test: (value: T) => boolean): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (test(list[middle]!)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** Freezes a plain JSON value and everything in it: a stored row that readers share and nobody may change. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export function withoutExpiry<T extends object>(row: Expiring<T>): T {
+  const { expiresAt: _expiresAt, ...rest } = row;
+  return rest as unknown as T;
+}
+
+export function newestFirst(a: StoryHeadline, b: StoryHeadline): number {
+  return b.firstSeenAt - a.firstSeenAt || (a.id < b.id ? -1 : 1);
+}
