@@ -97,8 +97,8 @@ const SAVE_SPACING_MS = 20;
  * The file is JSON Lines: a snapshot of the whole state on the first line, then one line per change since (the call
  * that made it, replayed through the memory store's own methods on load). A change is acknowledged once it is made in
  * memory and queued for the file; one writer appends the queued lines and fsyncs, taking all the changes made since
- * the previous append started (at least SAVE_SPACING_MS before), so a poll's thousands of small changes cost about a
- * hundred appends and never wait on the disk one by one. `flush()` waits for every change made so far: the poll calls
+ * the previous append started (at least SAVE_SPACING_MS before), so a poll's thousands of small changes cost few
+ * appends and never wait on the disk one by one. `flush()` waits for every change made so far: the poll calls
  * it before it publishes an alert and before it returns. The journal is always a prefix of the changes in the order
  * they were made, so a crash loses at most the latest changes, never one from the middle, and none that an alert
  * depended on. Once the journal outgrows the snapshot the file is rewritten whole (temp file, fsync, rename). A line

@@ -46,8 +46,7 @@ const DECOMPRESSORS: Record<string, (input: Buffer) => Decompressor> = {
 
 /**
  * Bodies up to this size (compressed) are decompressed in one call on this thread: a thread-pool round trip costs
- * three times the CPU of inflating a typical feed (65 against 200 us), and a body this small inflates in a few ms
- * even up to the cap. Larger ones go to the thread pool, so that a long inflate does not stall the other fetches.
+ * more CPU than inflating a typical feed, and a body this small inflates quickly even up to the cap. Larger ones go to the thread pool, so that a long inflate does not stall the other fetches.
  */
 const INFLATE_HERE_MAX_BYTES = 64 * 1024;
 

@@ -33,15 +33,14 @@ export interface HttpFeedSourceOptions {
   clock?: Clock;
   /**
    * Reuse a connection for the next fetch from the same host: feeds often share a host (five of the default ten are
-   * Google News), and a new connection per feed costs a handshake and about 1 ms of CPU each. Default: on for the
+   * Google News), and a new connection per feed costs a handshake and its CPU each. Default: on for the
    * 'any' policy, off otherwise, so that under an address policy every fetch resolves the name and checks it again
    * (a name that turns internal between polls is refused, not reached over an older connection).
    */
   keepAlive?: boolean;
   /**
    * Offer HTTP/2 to https servers (default on). Where the server takes it, every fetch to that host shares one
-   * connection, and repeated headers are sent as a few bytes of HPACK: a 304 costs about a quarter of its HTTP/1.1
-   * size. A server that answers with HTTP/1.1 is fetched as before.
+   * connection, and repeated headers are sent as a few bytes of HPACK: a 304 costs a fraction of its HTTP/1.1 size. A server that answers with HTTP/1.1 is fetched as before.
    */
   http2?: boolean;
   /** Certificates to trust besides the system's (a private feed server's CA; tests' self-signed servers). */

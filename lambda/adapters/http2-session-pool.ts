@@ -4,7 +4,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { lazily } from '../core/lazily';
 
-/** node:http2 takes 4.5 ms to load, which only a fetch that gets h2 should pay, not every poll function's cold start. */
+/** Loading node:http2 takes time that only a fetch that gets h2 should pay, not every poll function's cold start. */
 const http2 = lazily(() => require('node:http2') as typeof Http2);
 
 /** How a fetch reaches an https origin: a session (owned: the fetch closes it when done), or HTTP/1.1. */

@@ -45,7 +45,7 @@ export class MemoryStateStore implements StateStore {
   /**
    * Each entity's headlines newest first, built from `stories.headlines` when first needed and kept in step by every
    * write: finding the story a new story follows up then reads a few rows, where sorting them all on every new story
-   * made a poll of 10,000 new stories take minutes.
+   * made a poll of many new stories quadratic.
    */
   private headlineIndex: Map<string, Expiring<StoryHeadline>[]> | undefined;
 

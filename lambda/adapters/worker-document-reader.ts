@@ -19,7 +19,7 @@ export interface WorkerDocumentReaderOptions {
   /**
    * Documents sent to a thread behind the one it is reading (default 4). With one at a time, a thread that finished
    * waited for the event loop, busy with fetches and filing, to take its answer and send the next document: in a
-   * 1,000-feed poll it sat idle half the time while feeds queued for it.
+   * large poll it sat idle much of the time while feeds queued for it.
    */
   readAhead?: number;
 }
@@ -215,7 +215,7 @@ export class WorkerDocumentReader implements DocumentReader {
   }
 }
 
-/** Feeds in one poll from which worker threads pay for their start (about 100 ms each) on a machine with 2+ cores. */
+/** Feeds in one poll from which worker threads pay for their start on a machine with 2+ cores (bench: poll). */
 export const WORKER_READER_MIN_FEEDS = 50;
 
 /** The reader for a local poll of `feeds` feeds: worker threads when there are enough feeds and a core to spare. */

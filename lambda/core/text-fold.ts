@@ -74,7 +74,7 @@ export class FoldedText {
   length = 0;
   /**
    * The input's UTF-16 code units. Feed text reaches the matcher as a mix of string representations (flat, sliced,
-   * concatenated), and charCodeAt over such a mix runs about 5x slower than reading a copy made by Buffer.write, which
+   * concatenated), and charCodeAt over such a mix runs much slower than reading a copy made by Buffer.write, which
    * handles every representation natively.
    */
   private source = Buffer.alloc(512);

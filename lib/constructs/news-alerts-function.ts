@@ -118,7 +118,7 @@ export function lambdaBundling(props: Pick<NewsAlertsFunctionProps, 'watchlist' 
     // The packages' ES module builds first, as esbuild can drop what the code never imports only from those.
     mainFields: ['module', 'main'],
     // Dynamic import() of a Node.js built-in (the SDK's HTTP handler does it on the first request) starts Node's ES
-    // module loader, 15 ms of CPU; as require() it costs nothing.
+    // module loader, a cold-start cost of its own; as require() it costs nothing.
     esbuildArgs: {
       '--supported:dynamic-import': 'false',
       '--alias:entities': ENTITIES_ES_MODULE,
