@@ -1,13 +1,13 @@
 // WorkerDocumentReader on real worker threads: the same items as reading inline, errors per document, a time bound.
 
 import iconv from 'iconv-lite';
+import { inlineDocumentReader } from '../../lambda/adapters/inline-document-reader';
 import {
   documentReaderFor,
   readerThreadSource,
   WorkerDocumentReader,
 } from '../../lambda/adapters/worker-document-reader';
 import { FeedError } from '../../lambda/core/feed-error';
-import { inlineDocumentReader } from '../../lambda/core/read-document';
 
 const FEED = { name: 'Test feed', url: 'https://news.example.test/feed.xml' };
 

@@ -3,12 +3,12 @@
 // crash or a hang, with no markup or entities left in any item's text; the worker reader reads each one as the inline
 // reader does; the legacy charsets decode to what the corpus says. Skipped, with one line, when the corpus is absent.
 
+import { inlineDocumentReader } from '../../lambda/adapters/inline-document-reader';
 import { WorkerDocumentReader } from '../../lambda/adapters/worker-document-reader';
 import { decodeFeedBytes } from '../../lambda/core/charset';
 import { FeedError } from '../../lambda/core/feed-error';
 import { normalizeItem } from '../../lambda/core/normalize';
 import { parseFeed } from '../../lambda/core/parse';
-import { inlineDocumentReader } from '../../lambda/core/read-document';
 import type { NormalizedItem } from '../../lambda/core/types';
 import { corpusFiles, corpusOrSkip, readCorpusFile, servedContentType } from '../support/corpus';
 
