@@ -1,8 +1,13 @@
-// Story clustering quality on the labelled sets: pair precision/recall/F1, alerts versus events, LSH layouts, key counts.
-import { type LshLayout, ORIGIN_THRESHOLD, STORY_LSH, STORY_THRESHOLD, STORY_WINDOW_MS } from '../lambda/core/story';
+// Story filing quality on the labelled sets, before (whole-signature overlap) and after (event evidence): lost events first.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { STORY_LSH, STORY_WINDOW_MS } from '../lambda/core/story';
+import { JOIN_WEIGHT, NEAR_DUPLICATE, ORIGIN_WEIGHT } from '../lambda/core/story-evidence';
+import { COMMON_SHARE, RARE_SHARE, RARITY_PRIOR_DOCS } from '../lambda/core/term-rarity';
 import {
-  type CandidateSearch,
   clusterErrors,
+  type JoinRule,
+  type LabelledItem,
   loadItems,
   loadPairs,
   type PairScores,
@@ -13,54 +18,79 @@ import {
 } from '../test/support/story-stream';
 
 const f3 = (x: number) => x.toFixed(3);
-const show = (s: PairScores) =>
-  `P ${f3(s.precision)}  R ${f3(s.recall)}  F1 ${f3(s.f1)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
-const layoutName = (search: CandidateSearch) =>
-  search === 'exhaustive' ? 'every live item' : `LSH ${search.bands}x${search.rows}`;
+const show = (s: PairScores) => `P ${f3(s.precision)} R ${f3(s.recall)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 
-/** The shipped layout first, then the two it was chosen against. */
-const SEARCHES: CandidateSearch[] = [STORY_LSH, { bands: 10, rows: 2 } satisfies LshLayout, 'exhaustive'];
+const SPLITS: Split[] = ['tune', 'dense-tune', 'heldout', 'dense-heldout'];
 
-function report(split: Split): void {
-  const items = loadItems(split);
-  const pairs = loadPairs(split);
-  const same = pairs.filter((p) => p.same).length;
-  console.log(
-    `\n== ${split}: ${items.length} items, ${pairs.length} labelled pairs (${same} same, ${pairs.length - same} different)`,
-  );
-  console.log(
-    `pairs judged alone (similarity >= ${STORY_THRESHOLD}):  ${show(scorePairs(pairs, pairDecision(items, STORY_THRESHOLD)))}`,
-  );
-  for (const search of SEARCHES) {
-    const { storyOf, alerts } = replayStream(items, search);
-    const errors = clusterErrors(items, storyOf);
-    const clustered = scorePairs(pairs, (p) => storyOf.get(p.a) === storyOf.get(p.b));
-    console.log(`stream, candidates from ${layoutName(search).padEnd(15)} ${show(clustered)}`);
-    console.log(
-      `    alerts ${alerts.length} for ${errors.events} events; split: ${errors.splitEvents.join(', ') || 'none'}; ` +
-        `merged: ${errors.mixedStories.join('; ') || 'none'}`,
-    );
+/**
+ * A lost event: no item of it alerted, because every one joined a story of another event. The user never hears of
+ * it. An event is also counted lost when its first report joined another event's story (its alert, if any, came late).
+ */
+export function lostEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): string[] {
+  const eventOfStoryStart = new Map<string, string>();
+  const ordered = [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+  for (const item of ordered) {
+    const story = storyOf.get(item.id)!;
+    if (!eventOfStoryStart.has(story)) eventOfStoryStart.set(story, item.event);
   }
-  const entities = items.reduce((sum, item) => sum + item.entities.length, 0) / items.length;
+  const alerted = new Set(eventOfStoryStart.values());
+  return [...new Set(items.map((item) => item.event))].filter((event) => !alerted.has(event));
+}
+
+function evaluate(split: Split, rule: JoinRule) {
+  const items = loadItems(split);
+  const { storyOf, alerts } = replayStream(items, STORY_LSH, rule);
+  const errors = clusterErrors(items, storyOf);
+  const pairs = loadPairs(split);
+  return {
+    items: items.length,
+    events: errors.events,
+    alerts: alerts.length,
+    lost: lostEvents(items, storyOf),
+    merged: errors.mixedStories,
+    split: errors.splitEvents,
+    stream: scorePairs(pairs, (p) => storyOf.get(p.a) === storyOf.get(p.b)),
+  };
+}
+
+function main(): void {
   console.log(
-    `entities per item ${entities.toFixed(2)} -> band keys per item ${(entities * STORY_LSH.bands).toFixed(1)}`,
+    `story filing: window ${STORY_WINDOW_MS / 3600_000} h, LSH ${STORY_LSH.bands}x${STORY_LSH.rows}; joins on ` +
+      `near-duplicate event terms (Jaccard >= ${NEAR_DUPLICATE}) or shared event-term weight >= ${JOIN_WEIGHT} ` +
+      `(>= ${ORIGIN_WEIGHT} with the first item); weight 1 at <= ${RARE_SHARE * 100}% of documents, 0 at >= ` +
+      `${COMMON_SHARE * 100}%, ${RARITY_PRIOR_DOCS} prior documents`,
+  );
+  const totals = { events: 0, before: { alerts: 0, lost: 0 }, after: { alerts: 0, lost: 0 } };
+  for (const split of SPLITS) {
+    if (!existsSync(join(__dirname, '..', 'test', 'fixtures', 'stories', `${split}-items.jsonl`))) continue;
+    const before = evaluate(split, 'baseline');
+    const after = evaluate(split, 'evidence');
+    const alone = scorePairs(loadPairs(split), pairDecision(loadItems(split)));
+    totals.events += after.events;
+    totals.before.alerts += before.alerts;
+    totals.before.lost += before.lost.length;
+    totals.after.alerts += after.alerts;
+    totals.after.lost += after.lost.length;
+    console.log(`\n== ${split}: ${after.items} items, ${after.events} events`);
+    for (const [name, r] of [
+      ['before', before],
+      ['after ', after],
+    ] as const) {
+      console.log(
+        `${name}  lost ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''}; alerts ${r.alerts} ` +
+          `(${r.alerts - r.events + r.lost.length} extra); stream pairs ${show(r.stream)}`,
+      );
+      console.log(`        merged: ${r.merged.join('; ') || 'none'}; split: ${r.split.join(', ') || 'none'}`);
+    }
+    console.log(`after, pairs judged alone: ${show(alone)}`);
+  }
+  const pct = (alerts: number, lost: number) =>
+    `${(((alerts - totals.events + lost) / totals.events) * 100).toFixed(1)}%`;
+  console.log(
+    `\nall sets, ${totals.events} events: before lost ${totals.before.lost}, alerts ${totals.before.alerts} ` +
+      `(extra ${pct(totals.before.alerts, totals.before.lost)}); after lost ${totals.after.lost}, alerts ` +
+      `${totals.after.alerts} (extra ${pct(totals.after.alerts, totals.after.lost)})`,
   );
 }
 
-function sweep(split: Split): void {
-  const items = loadItems(split);
-  const pairs = loadPairs(split);
-  console.log(`\n== threshold sweep, pairs judged alone, ${split} set`);
-  for (let step = 3; step <= 10; step++) {
-    const threshold = step / 20;
-    console.log(`  ${threshold.toFixed(2)}  ${show(scorePairs(pairs, pairDecision(items, threshold)))}`);
-  }
-}
-
-console.log(
-  `story clustering: window ${STORY_WINDOW_MS / 3600_000} h, join at similarity >= ${STORY_THRESHOLD} to a member ` +
-    `and >= ${ORIGIN_THRESHOLD} to the first item, ${layoutName(STORY_LSH)}`,
-);
-report('tune');
-report('heldout');
-sweep('tune');
+if (require.main === module) main();

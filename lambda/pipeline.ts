@@ -11,6 +11,8 @@ import {
   chooseStory,
   FOLLOW_UP_HORIZON_MS,
   followUpOf,
+  relatedStory,
+  type StoryContext,
   type StoryHeadline,
   type StoryMatch,
   type StoryRecord,
@@ -19,9 +21,12 @@ import {
   sortedUnique,
   startStory,
   storyBandKeys,
+  storyContext,
   storyIdFor,
   storySignature,
+  type WeightedTerm,
 } from './core/story';
+import { TermRarity } from './core/term-rarity';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from './core/types';
 import { withoutUndefined } from './core/without-undefined';
 import {
@@ -69,6 +74,11 @@ export interface PollOptions {
   smsPerHour?: number;
   /** Fetch every feed now, whatever its backoff, its interval or an earlier 410 (the user asked: `poll --force`). */
   force?: boolean;
+  /**
+   * How rare story terms are in the news read so far, kept across polls by a long-lived process (a warm Lambda); the
+   * state store's table is read into it once. A fresh table, filled from the store, when absent.
+   */
+  rarity?: TermRarity;
 }
 
 /** Which story a matching item joined instead of alerting, and why (`--explain`). */
@@ -78,9 +88,12 @@ export interface StoryJoin {
   publisher?: string;
   storyId: string;
   storyTitle: string;
-  similarity: number;
+  /** Why it joined: the same copy, or rare event terms shared; and their summed weight. */
+  reason?: StoryMatch['reason'];
+  weight: number;
   sharedEntities: string[];
-  sharedTerms: string[];
+  /** The event terms that carried the join, rarest first, each with its weight (0..1, by rarity). */
+  sharedTerms: WeightedTerm[];
 }
 
 export type FeedStatus = 'ok' | 'not-modified' | 'error' | 'skipped';
@@ -141,13 +154,16 @@ export function pollFeed(
  * pollFeed for feeds polled side by side (an SQS batch): they share one story filer, so an event two of them report
  * at once starts one story and alerts once, as in pollFeeds.
  */
-export function feedPoller(
-  ports: PollPorts,
-  options: PollOptions,
-): (feed: FeedConfig, prior?: FeedState) => Promise<FeedOutcome> {
+export function feedPoller(ports: PollPorts, options: PollOptions): FeedPoller {
   const filer = storyFiler(ports.state, options);
-  return (feed, prior) => pollOneFeed(feed, ports, options, prior, filer);
+  const poll = (feed: FeedConfig, prior?: FeedState) => pollOneFeed(feed, ports, options, prior, filer);
+  return Object.assign(poll, { saveRarity: () => filer.saveRarity() });
 }
+
+/** Polls one feed at a time; `saveRarity` adds what its polls read to the store's term table (once, at the end). */
+export type FeedPoller = ((feed: FeedConfig, prior?: FeedState) => Promise<FeedOutcome>) & {
+  saveRarity(): Promise<void>;
+};
 
 /**
  * Runs the claim and story filing of one item at a time, so feeds polled side by side in this process see each
@@ -157,10 +173,15 @@ export function feedPoller(
 interface StoryFiler {
   store: StoryFilingStore;
   serially<T>(work: () => Promise<T>): Promise<T>;
+  /** The watchlist's names and the term table, read from the store on first use. */
+  context(): Promise<StoryContext>;
+  saveRarity(): Promise<void>;
 }
 
 function storyFiler(state: StateStore, options: PollOptions): StoryFiler {
   let previous: Promise<unknown> = Promise.resolve();
+  const rarity = options.rarity ?? new TermRarity();
+  let context: Promise<StoryContext> | undefined;
   return {
     store: options.dryRun ? new PreviewStoryStore(state) : state,
     serially(work) {
@@ -168,7 +189,25 @@ function storyFiler(state: StateStore, options: PollOptions): StoryFiler {
       previous = run.catch(() => undefined);
       return run;
     },
+    context() {
+      context ??= loadRarity(state, rarity).then(() => storyContext(options.entities, rarity));
+      return context;
+    },
+    async saveRarity() {
+      if (options.dryRun || !state.addTermCounts) return;
+      const added = rarity.takeAdded();
+      if (added.docs > 0) await state.addTermCounts(added);
+    },
   };
+}
+
+/** Reads the store's term table into `rarity` once per table (a warm Lambda keeps its table across batches). */
+const loadedRarity = new WeakSet<TermRarity>();
+async function loadRarity(state: StateStore, rarity: TermRarity): Promise<void> {
+  if (loadedRarity.has(rarity) || !state.loadTermCounts) return;
+  loadedRarity.add(rarity);
+  const stored = await state.loadTermCounts();
+  if (stored) rarity.add(stored);
 }
 
 async function pollOneFeed(
@@ -268,6 +307,7 @@ export async function pollFeeds(
   const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, feeds.length));
   await Promise.all(Array.from({ length: workers }, worker));
   try {
+    await poll.saveRarity();
     await ports.state.flush?.(); // the poll's changes are saved when it returns
   } catch (error) {
     // Changes since the last good save are not in the store: every feed's poll must be done again.
@@ -313,6 +353,9 @@ async function findAlerts(
   options: PollOptions,
 ): Promise<FoundAlerts> {
   const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [], doneKeys: [] };
+  // Every item read tells how common its words are in the news, matching or not.
+  const context = await filer.context();
+  for (const item of items) context.rarity.observe(storySignature(item).terms);
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
   // Matching items the previous document held and that were dealt with then: done, without asking the store.
@@ -351,7 +394,7 @@ async function findAlerts(
         const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
         if (claim !== 'claimed') return claim;
       }
-      return fileOnStory(filer.store, storyItem, entityIds, at, now, storyKeys);
+      return fileOnStory(filer.store, storyItem, entityIds, at, context, now, storyKeys);
     });
     if (filing === 'busy') found.busy += 1;
     if (filing === 'done') found.doneKeys.push(key);
@@ -393,7 +436,8 @@ function storyJoin(item: NormalizedItem, story: StoryRecord, match: StoryMatch):
     publisher: item.publisher,
     storyId: story.id,
     storyTitle: story.title,
-    similarity: match.similarity,
+    ...(match.reason && { reason: match.reason }),
+    weight: match.weight,
     sharedEntities: match.sharedEntities,
     sharedTerms: match.sharedTerms,
   };
@@ -409,7 +453,8 @@ export type StoryFilingStore = Pick<
 export type StoryFiling =
   /** `addedEntities`: the item's entities the story had not been alerted for (usually none). */
   | { story: StoryRecord; joined: StoryMatch; addedEntities: string[]; followUp?: undefined }
-  | { story: StoryRecord; joined?: undefined; followUp?: StoryHeadline };
+  /** `related`: the candidate story the item resembles without strong evidence of the same event (`--explain`). */
+  | { story: StoryRecord; joined?: undefined; followUp?: StoryHeadline; related?: StoryMatch };
 
 export interface StoryItem {
   /** The item's identity key: a story it starts is named after it, so a retried item starts the same story. */
@@ -440,6 +485,7 @@ export async function fileOnStory(
   item: StoryItem,
   entityIds: string[],
   at: number,
+  context: StoryContext,
   recordedAt: number = at,
   /** storyKeysOf(item, entityIds), when the caller has it already (the poll reads ahead with its band keys). */
   keys: StoryKeys = storyKeysOf(item, entityIds),
@@ -458,7 +504,7 @@ export async function fileOnStory(
     // Our own story among the candidates: an earlier attempt started it and its alert was not sent. Start it again.
     const match = candidates.some((ref) => ref.storyId === ownId)
       ? undefined
-      : chooseStory(signature, entityIds, candidates, at);
+      : chooseStory(signature, entityIds, candidates, at, context);
     const joinedRef = match && candidates.find((ref) => ref.storyId === match.storyId);
     if (!match || !joinedRef) return undefined;
     // What the story had been alerted for, as its rows among the candidates know it (the latest row of a story
@@ -485,11 +531,17 @@ export async function fileOnStory(
     return story && { story, joined: match, addedEntities };
   };
 
-  const start = async (): Promise<StoryFiling> => {
-    const recent = await Promise.all(
-      entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
-    );
-    const followUp = followUpOf(entityIds, recent.flat(), at, FOLLOW_UP_HORIZON_MS, ownId);
+  const start = async (candidates: StoryRef[]): Promise<StoryFiling> => {
+    const recent = (
+      await Promise.all(
+        entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
+      )
+    ).flat();
+    // It follows up the story it resembles when there is one (a new development of that event), else the latest.
+    const related = relatedStory(signature, entityIds, candidates, at, context);
+    const followUp =
+      recent.find((story) => story.id === related?.storyId && story.id !== ownId) ??
+      followUpOf(entityIds, recent, at, FOLLOW_UP_HORIZON_MS, ownId);
     const started = startStory(ownId, signature, entityIds, source, recordedAt);
     const ref: StoryRef = {
       storyId: ownId,
@@ -501,15 +553,19 @@ export async function fileOnStory(
       seenAt: at,
     };
     const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
-    return { story, followUp };
+    return { story, followUp, ...(related && { related }) };
   };
 
   const refs = (consistent: boolean) => (bandKeys.length > 0 ? store.findStoryRefs(bandKeys, consistent) : []);
-  const joined = await joinAny(await refs(false));
+  const candidates = await refs(false);
+  const joined = await joinAny(candidates);
   if (joined) return joined;
-  if (!store.whileStartingStory) return start();
+  if (!store.whileStartingStory) return start(candidates);
   // Another poller may be starting this story right now: under the lease, look again before starting one.
-  return store.whileStartingStory(entityIds, async () => (await joinAny(await refs(true))) ?? start());
+  return store.whileStartingStory(entityIds, async () => {
+    const again = await refs(true);
+    return (await joinAny(again)) ?? start(again);
+  });
 }
 
 /**

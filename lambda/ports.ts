@@ -3,6 +3,7 @@
 import type { FeedJob } from './contract/feed-job';
 import type { FeedState } from './contract/feed-state';
 import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
+import type { TermCounts } from './core/term-rarity';
 import type { Alert, ItemIdentity, NormalizedItem } from './core/types';
 
 export type { FeedErrorCode } from './core/feed-error';
@@ -137,6 +138,10 @@ export interface StateStore extends StoryStore, SmsGuardStore {
    * it before anything leaves the process (an alert is published only once its claim is saved) and before it returns.
    */
   flush?(): Promise<void>;
+  /** Optional: the table of how common story terms are in the news read so far (story-evidence weighs by it). */
+  loadTermCounts?(): Promise<TermCounts | undefined>;
+  /** Optional: counts what a poll read into the stored table (best effort: a lost update only makes words rarer). */
+  addTermCounts?(added: TermCounts): Promise<void>;
 }
 
 export type PublishResult =

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MemoryStateStore } from '../adapters/memory-state-store';
 import { compileMatcher } from '../core/match';
 import { htmlToText } from '../core/normalize';
+import { storyContext, storySignature } from '../core/story';
 import { fileOnStory, type StoryFiling } from '../pipeline';
 import type { Clock } from '../ports';
 import { type CliIo, EXIT } from './io';
@@ -38,6 +39,8 @@ export async function runMatch(
   const { watchlist } = loadWatchlistFrom(io, options.watchlist);
   const matcher = compileMatcher(watchlist.entities);
   const stories = new MemoryStateStore();
+  // The input lines are the news this run reads: they weigh story terms by how common they are among them.
+  const context = storyContext(watchlist.entities);
   let lineNumber = 0;
   let invalid = 0;
   for await (const line of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -52,6 +55,7 @@ export async function runMatch(
         summary: summary ? htmlToText(summary) : undefined,
         content: content ? htmlToText(content) : undefined,
       };
+      if (options.explain) context.rarity.observe(storySignature({ ...text, publisher: publisher ?? undefined }).terms);
       const matches = matcher.match(text);
       const entities = matches.map((match) => match.entityId);
       let story: StoryFiling | undefined;
@@ -64,7 +68,7 @@ export async function runMatch(
           link: link ?? undefined,
           publisher: publisher ?? undefined,
         };
-        story = await fileOnStory(stories, item, entities, at);
+        story = await fileOnStory(stories, item, entities, at, context);
       }
       output = {
         id,
@@ -87,12 +91,13 @@ export async function runMatch(
 /** Which story an item started (and the earlier story it follows up) or joined, and why. */
 function storyJson(filing: StoryFiling) {
   if (filing.joined) {
-    const { similarity, sharedEntities, sharedTerms } = filing.joined;
+    const { reason, weight, sharedEntities, sharedTerms } = filing.joined;
     return {
       id: filing.story.id,
       joined: true,
       title: filing.story.title,
-      similarity: Math.round(similarity * 1000) / 1000,
+      reason,
+      weight,
       sharedEntities,
       sharedTerms,
     };
@@ -105,6 +110,16 @@ function storyJson(filing: StoryFiling) {
     followUp: followUp
       ? { id: followUp.id, title: followUp.title, firstSeenAt: new Date(followUp.firstSeenAt).toISOString() }
       : null,
+    // The story it resembles and why it did not join it: too little shared, or an act that story never mentioned.
+    ...(filing.related && {
+      resembles: {
+        id: filing.related.storyId,
+        title: filing.related.storyTitle,
+        weight: filing.related.weight,
+        sharedTerms: filing.related.sharedTerms,
+        ...(filing.related.newActs.length > 0 && { newActs: filing.related.newActs }),
+      },
+    }),
   };
 }
 

@@ -227,13 +227,14 @@ function printStoryJoins(io: CliIo, outcomes: FeedOutcome[]): void {
   io.stdout.write('\n');
 }
 
-/** `- "<title>" (NPR) joined "<story>" [st-..]: similarity 0.43; shared entities: krebs; shared terms: cisa, fire` */
+/** `- "<title>" (NPR) joined "<story>" [st-..]: rare event terms 2.4; shared entities: krebs; terms: digenova 1, sue 0.9` */
 export function explainJoin(join: Omit<StoryJoin, 'title'> & { title?: string }): string {
   const item =
     join.title === undefined ? '' : `"${oneLine(join.title)}"${join.publisher ? ` (${oneLine(join.publisher)})` : ''} `;
   return (
-    `- ${item}joined "${oneLine(join.storyTitle)}" [${join.storyId}]: similarity ${join.similarity.toFixed(2)}; ` +
-    `shared entities: ${join.sharedEntities.join(', ')}; shared terms: ${join.sharedTerms.join(', ')}`
+    `- ${item}joined "${oneLine(join.storyTitle)}" [${join.storyId}]: ${(join.reason ?? 'evidence').replace(/-/g, ' ')} ` +
+    `${join.weight.toFixed(2)}; shared entities: ${join.sharedEntities.join(', ')}; shared terms: ` +
+    join.sharedTerms.map((t) => `${t.term} ${t.weight}`).join(', ')
   );
 }
 

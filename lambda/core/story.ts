@@ -1,6 +1,10 @@
-// Story clustering: which earlier story a new item reports (MinHash/LSH candidates, verified by term overlap), follow-ups.
+// Story clustering: which earlier story a new item reports (MinHash/LSH candidates, verified by event evidence), follow-ups.
 import { fnv1a32, minHash } from './minhash';
-import { foldPhrase } from './text-fold';
+import { type JoinEvidence, joinEvidence, type StoryContext, type WeightedTerm } from './story-evidence';
+import { type StorySignature, sortedUnique } from './story-terms';
+
+export { type StoryContext, storyContext, type WeightedTerm } from './story-evidence';
+export { type StorySignature, type StoryText, sortedUnique, storySignature, storyTerms } from './story-terms';
 
 /** Items this close in time (to a story's latest item) can join it. */
 export const STORY_WINDOW_MS = 72 * 3600_000;
@@ -17,33 +21,9 @@ export interface LshLayout {
  * 1-(1-s)^16 (0.99) here. Measured on the tuning set in docs/stories.md.
  */
 export const STORY_LSH: LshLayout = { bands: 16, rows: 1 };
-/** Similarity at or above which an item joins a candidate story (chosen on the tuning set, see docs/stories.md). */
-export const STORY_THRESHOLD = 0.25;
-/**
- * ...and at least this similar to the story's first item, so a chain of items each close to the last cannot drift
- * into a different event (a deputy's resignation "a day after Krebs firing" joining the firing).
- */
-export const ORIGIN_THRESHOLD = 0.15;
 /** Sources kept on a story record: enough for "also in" and the digest, bounded so the record stays small. */
 export const MAX_STORY_SOURCES = 20;
-/** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
-const MAX_SUMMARY_TERMS = 24;
 
-export interface StoryText {
-  title: string;
-  summary?: string;
-  /** Publisher name, so a Google News " - Publisher" tail is not read as words of the story. */
-  publisher?: string;
-}
-
-/** What an item says, reduced to sorted, unique normalized terms (stop-words dropped, stemmed, synonyms folded). */
-export interface StorySignature {
-  title: string[];
-  /** Title terms plus the lead of the summary. */
-  terms: string[];
-}
-
-/** What one LSH band row holds: a story, and the entities and signature of the story's latest item under that key. */
 export interface StoryRef {
   storyId: string;
   /** The story's title, so a lookup can say which story an item joined without reading the story row. */
@@ -92,160 +72,16 @@ export interface StoryRecord extends StoryHeadline {
 
 export interface StoryMatch {
   storyId: string;
-  similarity: number;
-  /** Entities the item shares with the story, and the terms that made them similar (for `--explain`). */
+  storyTitle?: string;
+  /** Summed weight of the event terms shared with the story's item (0..1 each, by rarity). */
+  weight: number;
+  /** Why it joins (absent on a story an item only resembles). */
+  reason?: JoinEvidence['reason'];
+  /** Entities the item shares with the story, and the event terms that carried the join, rarest first (`--explain`). */
   sharedEntities: string[];
-  sharedTerms: string[];
-}
-
-const STOP_WORDS = new Set(
-  (
-    'a about above after again against all also am amid an and any are as at be because been before being below ' +
-    'between both but by can could did do does doing down during each few for from further had has have having he ' +
-    'her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once ' +
-    'only or other our out over own same she should so some such than that the their theirs them then there these ' +
-    'they this those through to too under until up very was we were what when where which while who whom why will ' +
-    'with would you your yours ' +
-    // News filler: attribution and packaging words that any story can carry.
-    'say says said saying tell tells told according report reports reported reportedly sources source via ' +
-    'news update updates live watch video photos exclusive breaking analysis opinion ap wednesday tuesday monday ' +
-    'thursday friday saturday sunday today yesterday week day'
-  ).split(' '),
-);
-
-/**
- * Words that news headlines use interchangeably for one kind of event, folded to one term so that "fires",
- * "sacks", "ousts" and "terminates" count as the same word. Keys are stems (see `stem`).
- */
-const SYNONYMS: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    fir: 'fire',
-    sack: 'fire',
-    oust: 'fire',
-    terminat: 'fire',
-    dismiss: 'fire',
-    dismissal: 'fire',
-    remov: 'fire',
-    ax: 'fire',
-    su: 'sue',
-    lawsuit: 'sue',
-    hir: 'hire',
-    join: 'hire',
-    tap: 'hire',
-    resign: 'leave',
-    quit: 'leave',
-    leav: 'leave',
-    depart: 'leave',
-    departur: 'leave',
-    exit: 'leave',
-    investigat: 'investigate',
-    investigation: 'investigate',
-    prob: 'investigate',
-    memo: 'memorandum',
-    cut: 'cut',
-    slash: 'cut',
-    reduc: 'cut',
-    flaw: 'vulnerability',
-    bug: 'vulnerability',
-    vulnerability: 'vulnerability',
-    cybersecurity: 'cyber',
-    cyber: 'cyber',
-    chief: 'head',
-    director: 'head',
-    head: 'head',
-    boss: 'head',
-  }),
-);
-
-/** Light suffix stripping so "fires", "fired" and "firing" meet; proper names lose an "s" on both sides alike. */
-function stem(word: string): string {
-  let w = word;
-  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith('es') && !w.endsWith('ses')) w = w.slice(0, -1);
-  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
-    w = w.slice(0, -1);
-  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
-  const last = w.charAt(w.length - 1);
-  if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
-  return w;
-}
-
-/** Words of `text` folded as the matcher folds them (case, diacritics, quotes, possessives); "O'Brien" -> "obrien". */
-function words(text: string): string[] {
-  return foldPhrase(text)
-    .replace(/'/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1);
-}
-
-function termsOf(text: string, limit = Number.POSITIVE_INFINITY): string[] {
-  const terms: string[] = [];
-  for (const word of words(text)) {
-    if (STOP_WORDS.has(word)) continue;
-    const stemmed = stem(word);
-    terms.push(SYNONYMS.get(stemmed) ?? stemmed);
-    if (terms.length >= limit) break;
-  }
-  return terms;
-}
-
-/** Drops a trailing " - Publisher" (Google News titles) or "... Publisher" (Google News summaries). */
-function withoutPublisher(text: string, publisher: string | undefined): string {
-  const trimmed = text.trim();
-  if (!publisher) return trimmed;
-  const name = publisher.trim();
-  if (name === '' || !trimmed.toLowerCase().endsWith(name.toLowerCase())) return trimmed;
-  return trimmed
-    .slice(0, trimmed.length - name.length)
-    .replace(/[\s\-\u2013\u2014|:]+$/u, '')
-    .trim();
-}
-
-export function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
-
-export function storySignature(item: StoryText): StorySignature {
-  const title = termsOf(withoutPublisher(item.title, item.publisher));
-  const summary = termsOf(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
-  return { title: sortedUnique(title), terms: sortedUnique([...title, ...summary]) };
-}
-
-/** Members of two sorted unique lists that occur in both. */
-function intersection(a: readonly string[], b: readonly string[]): string[] {
-  const shared: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      shared.push(x);
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return shared;
-}
-
-function jaccard(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const shared = intersection(a, b).length;
-  return shared / (a.length + b.length - shared);
-}
-
-/** Overlap coefficient: short headlines that say the same thing in fewer words still score high. */
-function overlap(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  return intersection(a, b).length / Math.min(a.length, b.length);
-}
-
-/** 0..1: how likely two signatures report the same story. Symmetric. */
-export function storySimilarity(a: StorySignature, b: StorySignature): number {
-  return Math.max(jaccard(a.terms, b.terms), 0.8 * overlap(a.title, b.title));
+  sharedTerms: WeightedTerm[];
+  /** Acts the item names that the story does not (what kept a resembling item from joining). */
+  newActs: string[];
 }
 
 /**
@@ -280,34 +116,85 @@ function outranks(a: readonly number[], aId: string, b: readonly number[], bId: 
   return aId < bId;
 }
 
+/** Candidates that can be the item's story: seen within `windowMs` of it (TTL deletion is lazy), sharing an entity. */
+function liveCandidates(entityIds: readonly string[], candidates: readonly StoryRef[], at: number, windowMs: number) {
+  return candidates.filter(
+    (ref) => Math.abs(at - ref.seenAt) <= windowMs && ref.entities.some((id) => entityIds.includes(id)),
+  );
+}
+
+/** The terms each story's rows among the candidates carry: what that story has told so far, as far as known. */
+function termsByStory(refs: readonly StoryRef[]): Map<string, string[]> {
+  const terms = new Map<string, string[]>();
+  for (const ref of refs) terms.set(ref.storyId, [...(terms.get(ref.storyId) ?? []), ...ref.signature.terms]);
+  return terms;
+}
+
+function storyMatch(ref: StoryRef, entityIds: readonly string[], evidence: JoinEvidence): StoryMatch {
+  return {
+    storyId: ref.storyId,
+    storyTitle: ref.storyTitle,
+    weight: evidence.weight,
+    reason: evidence.reason,
+    sharedEntities: ref.entities.filter((id) => entityIds.includes(id)),
+    sharedTerms: evidence.shared,
+    newActs: evidence.newActs,
+  };
+}
+
 /**
  * The story an item at time `at` joins among the candidates its band keys returned, or undefined for a new story.
- * A candidate must share an entity, have been seen within `windowMs` of the item (TTL deletion is lazy, so expired
- * rows can still come back), and reach STORY_THRESHOLD; the most similar wins, ties to the most recent.
+ * A candidate must share an entity, be live, and give strong evidence of the same event (story-evidence.ts); the
+ * heaviest evidence wins, ties to the most recent, then the smaller id.
  */
 export function chooseStory(
   signature: StorySignature,
   entityIds: readonly string[],
   candidates: readonly StoryRef[],
   at: number,
+  context: StoryContext,
   windowMs = STORY_WINDOW_MS,
 ): StoryMatch | undefined {
-  let best: { ref: StoryRef; similarity: number } | undefined;
-  for (const ref of candidates) {
-    if (Math.abs(at - ref.seenAt) > windowMs) continue;
-    if (!ref.entities.some((id) => entityIds.includes(id))) continue;
-    const similarity = storySimilarity(signature, ref.signature);
-    if (similarity < STORY_THRESHOLD || storySimilarity(signature, ref.origin) < ORIGIN_THRESHOLD) continue;
-    if (!best || outranks([similarity, ref.seenAt], ref.storyId, [best.similarity, best.ref.seenAt], best.ref.storyId))
-      best = { ref, similarity };
+  let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
+  const live = liveCandidates(entityIds, candidates, at, windowMs);
+  const told = termsByStory(live);
+  for (const ref of live) {
+    const evidence = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
+    if (!evidence.joins) continue;
+    if (
+      !best ||
+      outranks([evidence.weight, ref.seenAt], ref.storyId, [best.evidence.weight, best.ref.seenAt], best.ref.storyId)
+    )
+      best = { ref, evidence };
   }
-  if (!best) return undefined;
-  return {
-    storyId: best.ref.storyId,
-    similarity: best.similarity,
-    sharedEntities: best.ref.entities.filter((id) => entityIds.includes(id)),
-    sharedTerms: intersection(signature.terms, best.ref.signature.terms),
-  };
+  return best && storyMatch(best.ref, entityIds, best.evidence);
+}
+
+/**
+ * The candidate story an item that joins none resembles most (shares the heaviest event terms with), so its alert
+ * can say which story it follows up; undefined when it shares no event term with any.
+ */
+export function relatedStory(
+  signature: StorySignature,
+  entityIds: readonly string[],
+  candidates: readonly StoryRef[],
+  at: number,
+  context: StoryContext,
+  windowMs = STORY_WINDOW_MS,
+): StoryMatch | undefined {
+  let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
+  const live = liveCandidates(entityIds, candidates, at, windowMs);
+  const told = termsByStory(live);
+  for (const ref of live) {
+    const evidence = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
+    if (evidence.weight <= 0) continue;
+    if (
+      !best ||
+      outranks([evidence.weight, ref.seenAt], ref.storyId, [best.evidence.weight, best.ref.seenAt], best.ref.storyId)
+    )
+      best = { ref, evidence };
+  }
+  return best && storyMatch(best.ref, entityIds, best.evidence);
 }
 
 /** A story id derived from the key of the item that starts it, so a retried item starts the same story. */

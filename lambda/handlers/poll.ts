@@ -9,6 +9,7 @@ import { systemClock } from '../adapters/system-clock';
 import { parseFeedJob } from '../contract/feed-job';
 import { MetricName } from '../contract/metrics';
 import { compileMatcher } from '../core/match';
+import { TermRarity } from '../core/term-rarity';
 import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, feedPoller, type PollOptions, type PollPorts } from '../pipeline';
 import { pollConfigFromEnv } from './env';
 import { lambdaEntryPoint, type Telemetry } from './runtime';
@@ -27,6 +28,12 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
       // One poller for the batch: its feeds file their items on stories one at a time, so one event alerts once.
       const poll = feedPoller(deps.ports, deps.options);
       const results = await Promise.all(event.Records.map((record) => pollRecord(record, poll, deps.telemetry)));
+      try {
+        await poll.saveRarity();
+      } catch (error) {
+        // Best effort: the table only weighs story words, and this container still holds what it read.
+        deps.telemetry.logger.warn('term table not saved', { error: (error as Error).message });
+      }
       return {
         batchItemFailures: event.Records.filter((_, index) => !results[index]).map((record) => ({
           itemIdentifier: record.messageId,
@@ -102,6 +109,8 @@ function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): vo
     MetricUnit.Count,
     outcome.alerts.filter((alert) => alert.smsHeld).length,
   );
+  // Every join silenced an item: say which story took it and the event terms that carried it.
+  for (const join of outcome.joined) logger.info('item joined a story, not alerted', { url: outcome.url, ...join });
   if (outcome.status === 'error' || outcome.failedAlerts > 0) logger.warn('feed polled with problems', line);
   else logger.info('feed polled', line);
 }
@@ -122,6 +131,8 @@ export const handler = lambdaEntryPoint((telemetry) => {
       entities,
       backfillHours: settings.backfillHours,
       smsPerHour: settings.smsPerHour ?? DEFAULT_SMS_PER_HOUR,
+      // Kept by the warm container across batches: the news it has read weighs story words.
+      rarity: new TermRarity(),
     },
     telemetry,
   });

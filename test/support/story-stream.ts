@@ -1,6 +1,8 @@
 // Labelled story fixtures, and a stream replay that files items into stories the way the state stores will.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { baselineChoice } from '../../bench/support/story-baseline';
+import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import {
   addToStory,
   chooseStory,
@@ -8,15 +10,18 @@ import {
   type LshLayout,
   STORY_LSH,
   STORY_WINDOW_MS,
+  type StoryContext,
   type StoryHeadline,
   type StoryRecord,
   type StoryRef,
   startStory,
   storyBandKeys,
+  storyContext,
   storyIdFor,
   storySignature,
-  storySimilarity,
 } from '../../lambda/core/story';
+import { joinEvidence } from '../../lambda/core/story-evidence';
+import { TermRarity } from '../../lambda/core/term-rarity';
 
 export interface LabelledItem {
   id: string;
@@ -36,7 +41,15 @@ export interface LabelledPair {
   same: boolean;
 }
 
-export type Split = 'tune' | 'heldout';
+export type Split = 'tune' | 'heldout' | 'dense-tune' | 'dense-heldout';
+
+/** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
+export type JoinRule = 'evidence' | 'baseline';
+
+/** The default watchlist's story context with an empty term table: what a first `match --explain` run starts from. */
+export function defaultStoryContext(rarity = new TermRarity()): StoryContext {
+  return storyContext(loadWatchlist().entities, rarity);
+}
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'stories');
 
@@ -70,7 +83,12 @@ export interface StreamResult {
  * Replays `items` in publication order through chooseStory, keeping band rows (latest item of a story wins a key,
  * rows expire after the window) and story records in memory.
  */
-export function replayStream(items: readonly LabelledItem[], search: CandidateSearch = STORY_LSH): StreamResult {
+export function replayStream(
+  items: readonly LabelledItem[],
+  search: CandidateSearch = STORY_LSH,
+  rule: JoinRule = 'evidence',
+  context: StoryContext = defaultStoryContext(),
+): StreamResult {
   const bandRows = new Map<string, StoryRef>();
   const stories = new Map<string, StoryRecord>();
   const storyOf = new Map<string, string>();
@@ -79,6 +97,7 @@ export function replayStream(items: readonly LabelledItem[], search: CandidateSe
   for (const item of ordered) {
     const at = Date.parse(item.publishedAt);
     const signature = storySignature(item);
+    context.rarity.observe(signature.terms);
     const live = (ref: StoryRef) => at - ref.seenAt <= STORY_WINDOW_MS;
     // The exhaustive search keys rows by item so that every item's signature stays a candidate.
     const keys = search === 'exhaustive' ? [item.id] : storyBandKeys(signature, item.entities, search);
@@ -89,11 +108,14 @@ export function replayStream(items: readonly LabelledItem[], search: CandidateSe
             const ref = bandRows.get(key);
             return ref && live(ref) ? [ref] : [];
           });
-    const match = chooseStory(signature, item.entities, candidates, at);
+    const match =
+      rule === 'evidence'
+        ? chooseStory(signature, item.entities, candidates, at, context)?.storyId
+        : baselineChoice(signature, item.entities, candidates, at, STORY_WINDOW_MS);
     const source = { publisher: item.publisher, link: item.link, title: item.title, seenAt: at };
     let story: StoryRecord;
     if (match) {
-      story = addToStory(stories.get(match.storyId)!, source, item.entities);
+      story = addToStory(stories.get(match)!, source, item.entities);
     } else {
       story = startStory(storyIdFor(item.id), signature, item.entities, source);
       alerts.push({ story, followUp: followUpOf(item.entities, [...stories.values()], at) });
@@ -137,16 +159,23 @@ export function scorePairs(pairs: readonly LabelledPair[], predictSame: (pair: L
   return { tp, fp, fn, precision, recall, f1 };
 }
 
-/** A pair judged on its own: both items within the window, an entity in common, similarity at or above `threshold`. */
-export function pairDecision(items: readonly LabelledItem[], threshold: number): (pair: LabelledPair) => boolean {
+/**
+ * A pair judged on its own: both items within the window, an entity in common, and the join evidence of the later
+ * against the earlier as a one-item story, with term rarity counted over the whole set.
+ */
+export function pairDecision(items: readonly LabelledItem[]): (pair: LabelledPair) => boolean {
   const byId = new Map(items.map((item) => [item.id, item]));
+  const context = defaultStoryContext();
+  for (const item of items) context.rarity.observe(storySignature(item).terms);
   return (pair) => {
     const a = byId.get(pair.a);
     const b = byId.get(pair.b);
     if (!a || !b) throw new Error(`pair ${pair.a} / ${pair.b} names an item that is not in the fixture`);
     if (Math.abs(Date.parse(a.publishedAt) - Date.parse(b.publishedAt)) > STORY_WINDOW_MS) return false;
     if (!a.entities.some((id) => b.entities.includes(id))) return false;
-    return storySimilarity(storySignature(a), storySignature(b)) >= threshold;
+    const [first, second] = Date.parse(a.publishedAt) <= Date.parse(b.publishedAt) ? [a, b] : [b, a];
+    const earlier = storySignature(first);
+    return joinEvidence(storySignature(second), earlier, earlier, context).joins;
   };
 }
 

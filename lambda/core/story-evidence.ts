@@ -1,0 +1,151 @@
+// Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
+import type { StorySignature } from './story-terms';
+import { storyTerms } from './story-terms';
+import { TermRarity } from './term-rarity';
+import type { Entity } from './types';
+
+/**
+ * Role and title words (as story terms: stemmed, synonyms folded): every item about an official carries some of them,
+ * so they say who an item is about, not what happened.
+ */
+const ROLE_TERMS = new Set(
+  (
+    'head former ex official agency secretary top leader senior administrator commissioner onetime ' +
+    'us america american federal government department nation national'
+  )
+    .split(' ')
+    .flatMap((word) => storyTerms(word)),
+);
+
+/**
+ * Acts that make a development (as story terms). An item whose headline names an act its candidate story never
+ * mentions reports something new ("testifies" after "fired", "sues" after "says he should be shot"): it alerts.
+ */
+const ACT_TERMS = new Set(
+  (
+    'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
+    'launch acquire threat interview pardon endorse sentence convict acquit settle ban warn demand retract'
+  )
+    .split(' ')
+    .flatMap((word) => storyTerms(word)),
+);
+
+/** Terms at or above this Jaccard similarity (event terms) are the same copy: rewired, retitled, republished. */
+export const NEAR_DUPLICATE = 0.6;
+/**
+ * An item whose headline names the act its story's headlines name joins it if its headline adds less than this weight
+ * of event terms the story never mentioned: "Trump ousts Krebs" after "Trump fires Krebs" is the same firing, but
+ * "Trump fires Krebs's deputy" (one rare word more) is not.
+ */
+export const SAME_ACT_NOVELTY = 0.9;
+/** ...and the act is at least this rare: an act in every other headline of the news read ("says") names no event. */
+export const SAME_ACT_WEIGHT = 0.25;
+/** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
+export const JOIN_WEIGHT = 1.5;
+/** ...of which the story's first item must share this much, so a chain of neighbours cannot drift to a new event. */
+export const ORIGIN_WEIGHT = 1;
+
+/** An act at least this rare (weight) in the news read is a development when a story does not mention it. */
+export const NEWS_ACT_WEIGHT = 0.5;
+
+/** What the join decision needs besides the two signatures: who the watchlist is about, and how rare words are. */
+export interface StoryContext {
+  /** Story terms of every entity's name, aliases and ambiguous names: who an item is about, never what happened. */
+  entityTerms: ReadonlySet<string>;
+  rarity: TermRarity;
+}
+
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
+export interface JoinEvidence {
+  joins: boolean;
+  /** Why it joins: the same copy, or rare event terms shared. */
+  reason?: 'near-duplicate' | 'same-act' | 'rare-event-terms';
+  /** Summed weight of the shared event terms. */
+  weight: number;
+  /** Event terms shared with the story's item, rarest first, with their weights. */
+  shared: WeightedTerm[];
+  /** Acts the item's headline names that the story does not: a new development, so no join. */
+  newActs: string[];
+}
+
+/** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
+export function storyContext(entities: readonly Entity[], rarity: TermRarity = new TermRarity()): StoryContext {
+  const entityTerms = new Set<string>();
+  for (const entity of entities) {
+    for (const phrase of [entity.name, ...entity.aliases, ...entity.ambiguous]) {
+      for (const term of storyTerms(phrase)) entityTerms.add(term);
+    }
+  }
+  return { entityTerms, rarity };
+}
+
+/** The terms of a signature that can name an event: not a name of a tracked entity, not a role word. */
+export function eventTerms(terms: readonly string[], context: StoryContext): string[] {
+  return terms.filter((term) => !context.entityTerms.has(term) && !ROLE_TERMS.has(term));
+}
+
+function sharedSorted(a: readonly string[], b: readonly string[]): string[] {
+  const other = new Set(b);
+  return a.filter((term) => other.has(term));
+}
+
+function weighed(terms: readonly string[], context: StoryContext): WeightedTerm[] {
+  return terms
+    .map((term) => ({ term, weight: Math.round(context.rarity.weight(term) * 100) / 100 }))
+    .sort((x, y) => y.weight - x.weight || (x.term < y.term ? -1 : 1));
+}
+
+const total = (terms: readonly WeightedTerm[]) => terms.reduce((sum, t) => sum + t.weight, 0);
+
+/**
+ * Whether `item` reports the event of the story whose item is `member` and whose first item is `origin`. Asymmetric:
+ * it joins only on strong evidence (the same copy, or rare event terms shared with both), and never when the item's
+ * headline names an act the story does not mention. When unsure it does not join: a wrong split costs one extra line,
+ * a wrong join an alert the user never gets.
+ */
+export function joinEvidence(
+  item: StorySignature,
+  member: StorySignature,
+  origin: StorySignature,
+  context: StoryContext,
+  /** Terms of every item of the story the caller knows of (its rows among the candidates): what the story told. */
+  storyTerms: readonly string[] = [],
+): JoinEvidence {
+  const itemEvent = eventTerms(item.terms, context);
+  const memberEvent = eventTerms(member.terms, context);
+  const shared = weighed(sharedSorted(itemEvent, memberEvent), context);
+  const weight = Math.round(total(shared) * 100) / 100;
+  const told = new Set([...member.terms, ...origin.terms, ...storyTerms]);
+  // An act every report about the person mentions ("fired", long after the firing) is background, not news.
+  const newActs = item.title.filter(
+    (term) => ACT_TERMS.has(term) && !told.has(term) && context.rarity.weight(term) >= NEWS_ACT_WEIGHT,
+  );
+  const evidence = { weight, shared, newActs };
+  if (newActs.length > 0) return { joins: false, ...evidence };
+  // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
+  const novelty = total(
+    weighed(
+      eventTerms(item.title, context).filter((term) => !told.has(term)),
+      context,
+    ),
+  );
+  const union = new Set([...itemEvent, ...memberEvent]).size;
+  if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
+    return { joins: true, reason: 'near-duplicate', ...evidence };
+  }
+  const titleActs = new Set([...member.title, ...origin.title].filter((term) => ACT_TERMS.has(term)));
+  const sameAct = item.title.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT);
+  if (novelty < SAME_ACT_NOVELTY && sameAct) {
+    return { joins: true, reason: 'same-act', ...evidence };
+  }
+  const rare = shared.filter((t) => t.weight > 0).length;
+  if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };
+  const fromOrigin =
+    origin === member ? weight : total(weighed(sharedSorted(itemEvent, eventTerms(origin.terms, context)), context));
+  if (fromOrigin < ORIGIN_WEIGHT) return { joins: false, ...evidence };
+  return { joins: true, reason: 'rare-event-terms', ...evidence };
+}

@@ -1,0 +1,166 @@
+// Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
+import { foldPhrase } from './text-fold';
+
+/** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
+const MAX_SUMMARY_TERMS = 24;
+
+export interface StoryText {
+  title: string;
+  summary?: string;
+  /** Publisher name, so a Google News " - Publisher" tail is not read as words of the story. */
+  publisher?: string;
+}
+
+/** What an item says, reduced to sorted, unique normalized terms (stop-words dropped, stemmed, synonyms folded). */
+export interface StorySignature {
+  title: string[];
+  /** Title terms plus the lead of the summary. */
+  terms: string[];
+}
+
+/** What one LSH band row holds: a story, and the entities and signature of the story's latest item under that key. */
+const STOP_WORDS = new Set(
+  (
+    'a about above after again against all also am amid an and any are as at be because been before being below ' +
+    'between both but by can could did do does doing down during each few for from further had has have having he ' +
+    'her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once ' +
+    'only or other our out over own same she should so some such than that the their theirs them then there these ' +
+    'they this those through to too under until up very was we were what when where which while who whom why will ' +
+    'with would you your yours ' +
+    // News filler: attribution and packaging words that any story can carry.
+    'say says said saying tell tells told according report reports reported reportedly sources source via ' +
+    'news update updates live watch video photos exclusive breaking analysis opinion ap wednesday tuesday monday ' +
+    'thursday friday saturday sunday today yesterday week day first since new last still'
+  ).split(' '),
+);
+
+/**
+ * Words that news headlines use interchangeably for one kind of event, folded to one term so that "fires",
+ * "sacks", "ousts" and "terminates" count as the same word. Keys are stems (see `stem`).
+ */
+const SYNONYMS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    fir: 'fire',
+    sack: 'fire',
+    oust: 'fire',
+    terminat: 'fire',
+    dismiss: 'fire',
+    dismissal: 'fire',
+    remov: 'fire',
+    ax: 'fire',
+    su: 'sue',
+    lawsuit: 'sue',
+    hir: 'hire',
+    join: 'hire',
+    tap: 'hire',
+    resign: 'leave',
+    quit: 'leave',
+    leav: 'leave',
+    depart: 'leave',
+    departur: 'leave',
+    exit: 'leave',
+    investigat: 'investigate',
+    investigation: 'investigate',
+    prob: 'investigate',
+    memo: 'memorandum',
+    cut: 'cut',
+    slash: 'cut',
+    reduc: 'cut',
+    flaw: 'vulnerability',
+    bug: 'vulnerability',
+    vulnerability: 'vulnerability',
+    cybersecurity: 'cyber',
+    cyber: 'cyber',
+    chief: 'head',
+    director: 'head',
+    head: 'head',
+    boss: 'head',
+    // Acts, so coverage that words one act differently meets (and story-evidence.ts can tell a new act).
+    testifi: 'testify',
+    testimony: 'testify',
+    certifi: 'certify',
+    certification: 'certify',
+    acquir: 'acquire',
+    acquisition: 'acquire',
+    buy: 'acquire',
+    bought: 'acquire',
+    threaten: 'threat',
+    nominat: 'nominate',
+    nomination: 'nominate',
+    revok: 'revoke',
+    revocation: 'revoke',
+    endors: 'endorse',
+    endorsement: 'endorse',
+    indictment: 'indict',
+    honor: 'award',
+    honour: 'award',
+    prize: 'award',
+    arrest: 'arrest',
+    detain: 'arrest',
+    appointment: 'hire',
+    nam: 'hire',
+    appoint: 'hire',
+    strip: 'revoke',
+    attorney: 'lawyer',
+    form: 'launch',
+    found: 'launch',
+    consultancy: 'firm',
+    consulting: 'firm',
+  }),
+);
+
+/** Light suffix stripping so "fires", "fired" and "firing" meet; proper names lose an "s" on both sides alike. */
+function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('es') && !w.endsWith('ses')) w = w.slice(0, -1);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    w = w.slice(0, -1);
+  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+  const last = w.charAt(w.length - 1);
+  if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
+  return w;
+}
+
+/** Words of `text` folded as the matcher folds them (case, diacritics, quotes, possessives); "O'Brien" -> "obrien". */
+function words(text: string): string[] {
+  return foldPhrase(text)
+    .replace(/'/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 1);
+}
+
+export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
+  const terms: string[] = [];
+  for (const word of words(text)) {
+    if (STOP_WORDS.has(word)) continue;
+    const stemmed = stem(word);
+    terms.push(SYNONYMS.get(stemmed) ?? stemmed);
+    if (terms.length >= limit) break;
+  }
+  return terms;
+}
+
+/** Drops a trailing " - Publisher" (Google News titles) or "... Publisher" (Google News summaries). */
+function withoutPublisher(text: string, publisher: string | undefined): string {
+  const trimmed = text.trim();
+  if (!publisher) return trimmed;
+  const name = publisher.trim();
+  if (name === '' || !trimmed.toLowerCase().endsWith(name.toLowerCase())) return trimmed;
+  return trimmed
+    .slice(0, trimmed.length - name.length)
+    .replace(/[\s\-\u2013\u2014|:]+$/u, '')
+    .trim();
+}
+
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+export function storySignature(item: StoryText): StorySignature {
+  const title = storyTerms(withoutPublisher(item.title, item.publisher));
+  const summary = storyTerms(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
+  return { title: sortedUnique(title), terms: sortedUnique([...title, ...summary]) };
+}
