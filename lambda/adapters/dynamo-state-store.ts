@@ -1,8 +1,10 @@
 // StateStore on one DynamoDB table: feed state, item claims and story rows kept exact with conditional writes.
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
+import type { TermCounts } from '../core/term-rarity';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
 import {
   ALIAS_SK,
@@ -26,6 +28,7 @@ import { DynamoSmsGuard } from './dynamo-sms-guard';
 import { DynamoStoryRows } from './dynamo-story-rows';
 import { StoryStartLeases } from './dynamo-story-start-lease';
 import { DynamoTable, unlessConditionFails } from './dynamo-table';
+import { addTermCounts, loadTermCounts } from './dynamo-term-counts';
 
 /*
  * This class keeps feeds and item claims; it hands story rows to dynamo-story-rows.ts, story-start leases to
@@ -247,6 +250,14 @@ export class DynamoStateStore implements StateStore {
 
   storiesBetween(entityIds: string[], from: number, to: number): Promise<StoryRecord[]> {
     return this.stories.storiesBetween(entityIds, from, to);
+  }
+
+  loadTermCounts(): Promise<TermCounts | undefined> {
+    return loadTermCounts(this.documents, this.tableName);
+  }
+
+  async addTermCounts(added: TermCounts): Promise<void> {
+    await addTermCounts(this.documents, this.tableName, added);
   }
 
   takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {

@@ -82,6 +82,7 @@ const snapshotSchema = z.looseObject({
   ),
   aliases: z.record(z.string(), z.string()),
   stories: storiesSchema.optional(),
+  termCounts: z.looseObject({ docs: z.number(), df: z.record(z.string(), z.number()) }).optional(),
 });
 
 /** The journal may grow to this many bytes, or to the snapshot's size if larger, before the file is rewritten whole. */
@@ -282,6 +283,8 @@ export class FileStateStore extends MemoryStateStore {
       case 'saveStoryItem':
         await this.saveStoryItem(...entry.args);
         return;
+      case 'addTermCounts':
+        return this.addTermCounts(...entry.args);
       case 'takeSmsSlot': {
         // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).
         const args: number[] = entry.args;

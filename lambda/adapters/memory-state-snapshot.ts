@@ -1,5 +1,7 @@
 // What the memory store holds, as plain JSON (the file store's format), and the helpers its rows are read with.
+
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
+import type { TermCounts } from '../core/term-rarity';
 import type { FeedState } from '../ports';
 import type { MemoryStateStore } from './memory-state-store';
 
@@ -51,6 +53,8 @@ export interface StateSnapshot {
   aliases: Record<string, string>;
   /** Absent in state files written before stories existed. */
   stories?: StorySnapshot;
+  /** How common story terms are in the news read (term-rarity.ts); absent until a poll has read some. */
+  termCounts?: TermCounts;
 }
 
 /** The methods that change the state. */
@@ -61,7 +65,8 @@ export type ChangingMethod =
   | 'releaseClaim'
   | 'recordSilently'
   | 'saveStoryItem'
-  | 'takeSmsSlot';
+  | 'takeSmsSlot'
+  | 'addTermCounts';
 
 /** One change, as the call that made it. */
 export type StateChange = {

@@ -11,6 +11,7 @@ import {
   type StoryRecord,
   type StoryRef,
 } from '../core/story';
+import { mergeTermCounts, type TermCounts } from '../core/term-rarity';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
 import {
   deepFreeze,
@@ -39,6 +40,7 @@ export class MemoryStateStore implements StateStore {
   private items = new Map<string, StoredItem>();
   private aliases = new Map<string, string>();
   private stories: StorySnapshot = emptyStories();
+  private termCounts: TermCounts | undefined;
   private readonly itemTtlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private storiesPrunedAt = Number.NEGATIVE_INFINITY;
@@ -201,6 +203,17 @@ export class MemoryStateStore implements StateStore {
     return slot;
   }
 
+  async loadTermCounts(): Promise<TermCounts | undefined> {
+    await this.ready();
+    return this.termCounts && structuredClone(this.termCounts);
+  }
+
+  async addTermCounts(added: TermCounts): Promise<void> {
+    await this.ready();
+    this.termCounts = mergeTermCounts(this.termCounts, added);
+    this.changed({ op: 'addTermCounts', args: [added] });
+  }
+
   /** Everything held, as plain JSON sharing the live objects: to be serialized at once, never kept or changed. */
   protected snapshotView(): StateSnapshot {
     return {
@@ -209,6 +222,7 @@ export class MemoryStateStore implements StateStore {
       items: Object.fromEntries(this.items),
       aliases: Object.fromEntries(this.aliases),
       stories: this.stories,
+      ...(this.termCounts && { termCounts: this.termCounts }),
     };
   }
 
@@ -217,6 +231,7 @@ export class MemoryStateStore implements StateStore {
     this.items = new Map(Object.entries(snapshot.items));
     this.aliases = new Map(Object.entries(snapshot.aliases));
     this.stories = snapshot.stories ?? emptyStories();
+    this.termCounts = snapshot.termCounts;
     for (const ref of Object.values(this.stories.bandRefs)) deepFreeze(ref);
     this.headlineIndex = undefined;
   }

@@ -24,11 +24,17 @@ const ROLE_TERMS = new Set(
 const ACT_TERMS = new Set(
   (
     'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
-    'launch acquire threat interview pardon endorse sentence convict acquit settle ban warn demand retract'
+    'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract'
   )
     .split(' ')
     .flatMap((word) => storyTerms(word)),
 );
+
+/**
+ * Acts that coverage of the act hardly ever leaves unnamed (a lawsuit is "sued" or "a lawsuit"; a firing can be "forced
+ * out", "removal" or "exits"): a story started by one is another development than an item that never mentions it.
+ */
+const NAMED_ACT_TERMS = new Set('sue testify indict arrest subpoena'.split(' ').flatMap((word) => storyTerms(word)));
 
 /** Terms at or above this Jaccard similarity (event terms) are the same copy: rewired, retitled, republished. */
 export const NEAR_DUPLICATE = 0.6;
@@ -39,14 +45,16 @@ export const NEAR_DUPLICATE = 0.6;
  */
 export const SAME_ACT_NOVELTY = 0.9;
 /** ...and the act is at least this rare: an act in every other headline of the news read ("says") names no event. */
-export const SAME_ACT_WEIGHT = 0.25;
+export const SAME_ACT_WEIGHT = 0.1;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
+/** ...of which this much in terms both headlines name (the item's and the story item's). */
+export const TITLE_WEIGHT = 1;
 /** ...of which the story's first item must share this much, so a chain of neighbours cannot drift to a new event. */
 export const ORIGIN_WEIGHT = 1;
 
 /** An act at least this rare (weight) in the news read is a development when a story does not mention it. */
-export const NEWS_ACT_WEIGHT = 0.5;
+export const NEWS_ACT_WEIGHT = 0.25;
 
 /** What the join decision needs besides the two signatures: who the watchlist is about, and how rare words are. */
 export interface StoryContext {
@@ -68,7 +76,7 @@ export interface JoinEvidence {
   weight: number;
   /** Event terms shared with the story's item, rarest first, with their weights. */
   shared: WeightedTerm[];
-  /** Acts the item's headline names that the story does not: a new development, so no join. */
+  /** Acts one side names that the other never mentions: another development, so no join. */
   newActs: string[];
 }
 
@@ -124,6 +132,14 @@ export function joinEvidence(
   const newActs = item.title.filter(
     (term) => ACT_TERMS.has(term) && !told.has(term) && context.rarity.weight(term) >= NEWS_ACT_WEIGHT,
   );
+  // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
+  // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
+  const itemSaid = new Set(item.terms);
+  for (const term of origin.title) {
+    if (NAMED_ACT_TERMS.has(term) && !itemSaid.has(term) && context.rarity.weight(term) >= NEWS_ACT_WEIGHT) {
+      if (!newActs.includes(term)) newActs.push(term);
+    }
+  }
   const evidence = { weight, shared, newActs };
   if (newActs.length > 0) return { joins: false, ...evidence };
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
@@ -144,6 +160,11 @@ export function joinEvidence(
   }
   const rare = shared.filter((t) => t.weight > 0).length;
   if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };
+  // Summaries repeat background ("the firing cost him his job"): some of the evidence must be in both headlines.
+  const itemHeadline = new Set(item.title);
+  const memberHeadline = new Set(member.title);
+  const inHeadlines = shared.filter((t) => itemHeadline.has(t.term) && memberHeadline.has(t.term));
+  if (total(inHeadlines) < TITLE_WEIGHT) return { joins: false, ...evidence };
   const fromOrigin =
     origin === member ? weight : total(weighed(sharedSorted(itemEvent, eventTerms(origin.terms, context)), context));
   if (fromOrigin < ORIGIN_WEIGHT) return { joins: false, ...evidence };

@@ -67,6 +67,13 @@ describe('FileStateStore', () => {
     await expectHistory(new FileStateStore(file));
   });
 
+  it('keeps the term table across restarts', async () => {
+    const store = new FileStateStore(file);
+    await store.addTermCounts({ docs: 2, df: { digenova: 1, trump: 2 } });
+    await store.flush();
+    expect(await new FileStateStore(file).loadTermCounts()).toEqual({ docs: 2, df: { digenova: 1, trump: 2 } });
+  });
+
   it('saves every change made at once, and leaves no temporary files behind', async () => {
     const store = new FileStateStore(file);
     const items = Array.from({ length: 40 }, (_, index) => item(`guid:${index}`));

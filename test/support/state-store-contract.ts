@@ -163,6 +163,16 @@ export function describeStateStoreContract(
       });
     });
 
+    describe('term table', () => {
+      it('starts empty, then holds what polls read, merged: the next poll weighs words by all of it', async () => {
+        expect(await store.loadTermCounts?.()).toBeUndefined();
+        await store.addTermCounts?.({ docs: 3, df: { trump: 3, digenova: 1 } });
+        await store.addTermCounts?.({ docs: 2, df: { trump: 1, sentinelone: 2 } });
+        const peer = harness.peer ?? store;
+        expect(await peer.loadTermCounts?.()).toEqual({ docs: 5, df: { trump: 4, digenova: 1, sentinelone: 2 } });
+      });
+    });
+
     describe('items', () => {
       it('claims a new item, refuses it while the lease lives, and calls it done once sent', async () => {
         const item = itemRecord('guid:krebs-fired');
