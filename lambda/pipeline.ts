@@ -157,13 +157,22 @@ export function pollFeed(
 export function feedPoller(ports: PollPorts, options: PollOptions): FeedPoller {
   const filer = storyFiler(ports.state, options);
   const poll = (feed: FeedConfig, prior?: FeedState) => pollOneFeed(feed, ports, options, prior, filer);
-  return Object.assign(poll, { saveRarity: () => filer.saveRarity() });
+  return Object.assign(poll, { saveRarity: (always = true) => filer.saveRarity(ports.clock.now(), always) });
 }
 
-/** Polls one feed at a time; `saveRarity` adds what its polls read to the store's term table (once, at the end). */
+/**
+ * Polls one feed at a time. `saveRarity` adds what its polls read to the store's term table: always at the end of a
+ * run, or (`always` false: a warm Lambda after each batch) once enough was read or enough time went by.
+ */
 export type FeedPoller = ((feed: FeedConfig, prior?: FeedState) => Promise<FeedOutcome>) & {
-  saveRarity(): Promise<void>;
+  saveRarity(always?: boolean): Promise<void>;
 };
+
+/** A long-lived poller saves its reading at most this often, unless it read this many documents since its last save. */
+const RARITY_SAVE_INTERVAL_MS = 15 * 60_000;
+const RARITY_SAVE_DOCS = 2_000;
+/** When each long-lived term table was last saved. */
+const raritySavedAt = new WeakMap<TermRarity, number>();
 
 /**
  * Runs the claim and story filing of one item at a time, so feeds polled side by side in this process see each
@@ -175,7 +184,7 @@ interface StoryFiler {
   serially<T>(work: () => Promise<T>): Promise<T>;
   /** The watchlist's names and the term table, read from the store on first use. */
   context(): Promise<StoryContext>;
-  saveRarity(): Promise<void>;
+  saveRarity(now: number, always: boolean): Promise<void>;
 }
 
 function storyFiler(state: StateStore, options: PollOptions): StoryFiler {
@@ -193,10 +202,12 @@ function storyFiler(state: StateStore, options: PollOptions): StoryFiler {
       context ??= loadRarity(state, rarity).then(() => storyContext(options.entities, rarity));
       return context;
     },
-    async saveRarity() {
-      if (options.dryRun || !state.addTermCounts) return;
-      const added = rarity.takeAdded();
-      if (added.docs > 0) await state.addTermCounts(added);
+    async saveRarity(now, always) {
+      if (options.dryRun || !state.addTermCounts || rarity.pendingDocs === 0) return;
+      const due = now - (raritySavedAt.get(rarity) ?? Number.NEGATIVE_INFINITY) >= RARITY_SAVE_INTERVAL_MS;
+      if (!always && !due && rarity.pendingDocs < RARITY_SAVE_DOCS) return;
+      raritySavedAt.set(rarity, now);
+      await state.addTermCounts(rarity.takeAdded());
     },
   };
 }
@@ -355,7 +366,9 @@ async function findAlerts(
   const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], alerts: [], joined: [], doneKeys: [] };
   // Every item read tells how common its words are in the news, matching or not.
   const context = await filer.context();
-  for (const item of items) context.rarity.observe(storySignature(item).terms);
+  for (const item of items) {
+    context.rarity.observeOnce(item.canonicalLink ?? item.link ?? item.title, () => storySignature(item).terms);
+  }
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
   // Matching items the previous document held and that were dealt with then: done, without asking the store.

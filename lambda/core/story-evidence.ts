@@ -53,9 +53,6 @@ export const TITLE_WEIGHT = 1;
 /** ...of which the story's first item must share this much, so a chain of neighbours cannot drift to a new event. */
 export const ORIGIN_WEIGHT = 1;
 
-/** An act at least this rare (weight) in the news read is a development when a story does not mention it. */
-export const NEWS_ACT_WEIGHT = 0.25;
-
 /** What the join decision needs besides the two signatures: who the watchlist is about, and how rare words are. */
 export interface StoryContext {
   /** Story terms of every entity's name, aliases and ambiguous names: who an item is about, never what happened. */
@@ -128,15 +125,13 @@ export function joinEvidence(
   const shared = weighed(sharedSorted(itemEvent, memberEvent), context);
   const weight = Math.round(total(shared) * 100) / 100;
   const told = new Set([...member.terms, ...origin.terms, ...storyTerms]);
-  // An act every report about the person mentions ("fired", long after the firing) is background, not news.
-  const newActs = item.title.filter(
-    (term) => ACT_TERMS.has(term) && !told.has(term) && context.rarity.weight(term) >= NEWS_ACT_WEIGHT,
-  );
+  // Whatever its rarity: a new act is a new development even when the news is full of such acts.
+  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !told.has(term));
   // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
   // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
   const itemSaid = new Set(item.terms);
   for (const term of origin.title) {
-    if (NAMED_ACT_TERMS.has(term) && !itemSaid.has(term) && context.rarity.weight(term) >= NEWS_ACT_WEIGHT) {
+    if (NAMED_ACT_TERMS.has(term) && !itemSaid.has(term)) {
       if (!newActs.includes(term)) newActs.push(term);
     }
   }

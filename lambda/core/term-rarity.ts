@@ -1,4 +1,5 @@
 // How rare each story term is in the news the poller reads: a bounded document-frequency table that weighs event words.
+import { fnv1a32 } from './minhash';
 import { NEWS_TERM_PRIOR } from './news-term-prior';
 
 /** A document-frequency table: how many documents were read, and in how many of them each term occurred. */
@@ -6,6 +7,13 @@ export interface TermCounts {
   docs: number;
   df: Record<string, number>;
 }
+
+/** A process counts every document it reads up to this many; past them, a sample bounds the CPU a big poll spends. */
+export const RARITY_FULL_DOCS = 10_000;
+/** ...one document in this many (by a hash of its key, so the same document always is or is not). */
+export const RARITY_SAMPLE = 4;
+/** Documents remembered as counted, so a feed's items served again are not counted again. */
+const RECENT_DOCS = 100_000;
 
 /** Terms kept in a table: the most frequent ones; a term missing from it counts as rare, which it is. */
 export const MAX_RARITY_TERMS = 4_000;
@@ -30,10 +38,36 @@ export class TermRarity {
   private readonly df: Map<string, number>;
   /** What was read since the table was loaded, for a store that adds it to the stored table. */
   private added: TermCounts = { docs: 0, df: {} };
+  /** Hashes of the documents counted lately, and the same in the order they came. */
+  private readonly recent = new Set<number>();
+  /** Documents this instance counted through observeOnce. */
+  private counted = 0;
+  /** Distinct terms in `added.df`. */
+  private addedTerms = 0;
+  private readonly ring: number[] = [];
+  private ringNext = 0;
 
   constructor(counts?: TermCounts) {
     this.docs = counts?.docs ?? 0;
     this.df = new Map(Object.entries(counts?.df ?? {}));
+  }
+
+  /**
+   * Counts the document `key` names (its link or title) unless it was counted lately, or (past RARITY_FULL_DOCS)
+   * falls outside the sample: a feed serves the same items poll after poll, and a table of shares needs a fair sample,
+   * not every item of a thousand feeds. `terms` is called only for a document that counts.
+   */
+  observeOnce(key: string, terms: () => Iterable<string>): void {
+    const hash = fnv1a32(key);
+    if ((this.counted >= RARITY_FULL_DOCS && !inSample(hash)) || this.recent.has(hash)) return;
+    this.counted += 1;
+    // A ring of the latest hashes: the oldest leaves the set as a new one comes in.
+    const oldest = this.ring[this.ringNext];
+    if (oldest !== undefined) this.recent.delete(oldest);
+    this.ring[this.ringNext] = hash;
+    this.ringNext = (this.ringNext + 1) % RECENT_DOCS;
+    this.recent.add(hash);
+    this.observe(terms());
   }
 
   /** Counts one document (an item's story terms; each term once). */
@@ -42,9 +76,15 @@ export class TermRarity {
     this.added.docs += 1;
     for (const term of new Set(terms)) {
       this.df.set(term, (this.df.get(term) ?? 0) + 1);
-      this.added.df[term] = (this.added.df[term] ?? 0) + 1;
+      const before = this.added.df[term];
+      if (before === undefined) this.addedTerms += 1;
+      this.added.df[term] = (before ?? 0) + 1;
     }
     if (this.df.size > 2 * MAX_RARITY_TERMS) this.prune();
+    if (this.addedTerms > 4 * MAX_RARITY_TERMS) {
+      this.added.df = topTerms(this.added.df);
+      this.addedTerms = MAX_RARITY_TERMS;
+    }
     while (this.docs > RARITY_HALF_LIFE_DOCS) this.halve();
   }
 
@@ -80,10 +120,16 @@ export class TermRarity {
     return { docs: this.docs, df: Object.fromEntries(this.df) };
   }
 
+  /** Documents read since the last takeAdded(). */
+  get pendingDocs(): number {
+    return this.added.docs;
+  }
+
   /** What was read since the table was loaded (or since the last call), and forget it. */
   takeAdded(): TermCounts {
     const added = this.added;
     this.added = { docs: 0, df: {} };
+    this.addedTerms = 0;
     return added;
   }
 
@@ -102,6 +148,19 @@ export class TermRarity {
       else this.df.set(term, halved);
     }
   }
+}
+
+function inSample(hash: number): boolean {
+  return hash % RARITY_SAMPLE === 0;
+}
+
+/** The MAX_RARITY_TERMS most frequent terms of `df`. */
+function topTerms(df: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(df)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, MAX_RARITY_TERMS),
+  );
 }
 
 /** `stored` with `added` counted in, bounded and decayed as the table is (a store merging a poll's reading). */

@@ -29,7 +29,7 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
       const poll = feedPoller(deps.ports, deps.options);
       const results = await Promise.all(event.Records.map((record) => pollRecord(record, poll, deps.telemetry)));
       try {
-        await poll.saveRarity();
+        await poll.saveRarity(false);
       } catch (error) {
         // Best effort: the table only weighs story words, and this container still holds what it read.
         deps.telemetry.logger.warn('term table not saved', { error: (error as Error).message });

@@ -60,6 +60,18 @@ describe('term rarity', () => {
     expect(counts.df.common).toBe(counts.docs);
   });
 
+  it('counts each document once however often a feed serves it, and a quarter of them past the first 10,000', () => {
+    const rarity = new TermRarity();
+    for (let poll = 0; poll < 3; poll++) {
+      for (let i = 0; i < 4_000; i++) rarity.observeOnce(`https://news.test/${i}`, () => ['word']);
+    }
+    expect(rarity.counts().docs).toBe(4_000);
+    for (let i = 4_000; i < 30_000; i++) rarity.observeOnce(`https://news.test/${i}`, () => ['word']);
+    const past = rarity.counts().docs - 10_000;
+    expect(past).toBeGreaterThan(4_000);
+    expect(past).toBeLessThan(6_000);
+  });
+
   it('merges what a poll read into the stored table, so the next poll starts from both', () => {
     const poll = new TermRarity();
     poll.observe(['sentinelone', 'memo']);

