@@ -1,6 +1,5 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
-import type { StorySignature } from './story-terms';
-import { storyTerms } from './story-terms';
+import { type StorySignature, storyTerms } from './story-terms';
 import { TermRarity } from './term-rarity';
 import type { Entity } from './types';
 
@@ -36,7 +35,7 @@ const ACT_TERMS = new Set(
  */
 const NAMED_ACT_TERMS = new Set('sue testify indict arrest subpoena'.split(' ').flatMap((word) => storyTerms(word)));
 
-/** Terms at or above this Jaccard similarity (event terms) are the same copy: rewired, retitled, republished. */
+/** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
  * An item whose headline names the act its story's headlines name joins it if its headline adds less than this weight
@@ -67,7 +66,7 @@ export interface WeightedTerm {
 
 export interface JoinEvidence {
   joins: boolean;
-  /** Why it joins: the same copy, or rare event terms shared. */
+  /** Why it joins: the same copy, the same act with nothing new, or rare event terms shared. */
   reason?: 'near-duplicate' | 'same-act' | 'rare-event-terms';
   /** Summed weight of the shared event terms. */
   weight: number;
