@@ -69,6 +69,7 @@ const entitySchema = z
     ambiguous: list(phrase),
     context: list(phrase),
     excludes: list(phrase),
+    topics: list(phrase),
   })
   .superRefine((entity, context) => {
     if (entity.aliases.length + entity.ambiguous.length === 0) {
@@ -79,6 +80,13 @@ const entitySchema = z
         code: 'custom',
         path: ['context'],
         message: 'needs at least one phrase: ambiguous terms count only when a context phrase is in the same item',
+      });
+    }
+    if (entity.topics.length > 0 && entity.ambiguous.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['topics'],
+        message: "has no effect: topics teach the entity's profile who its ambiguous terms mean, and it has none",
       });
     }
     const excluded = new Map(entity.excludes.map((phrase) => [foldPhrase(phrase), phrase]));
