@@ -17,6 +17,7 @@ import {
   type StoryJoin,
 } from '../pipeline';
 import type { AlertSink, PublishResult } from '../ports';
+import { startTopicLearning } from '../topic-learning';
 import { type CliIo, EXIT } from './io';
 import { snsTopicSink } from './topic-sink';
 import { loadWatchlistFrom } from './watchlist-path';
@@ -107,11 +108,13 @@ export async function pollAndReport(
       return results;
     },
   };
+  const { state, clock } = run.ports;
+  const topics = await startTopicLearning(state, watchlist.entities, compileMatcher(watchlist.entities), clock.now());
   const outcomes = await pollFeeds(
     feeds,
     { ...run.ports, sink },
     {
-      matcher: compileMatcher(watchlist.entities),
+      matcher: topics.matcher,
       entities: watchlist.entities,
       backfillHours: watchlist.settings.backfillHours,
       dryRun: run.dryRun,
@@ -123,6 +126,11 @@ export async function pollAndReport(
     },
   );
   progress?.clear();
+  if (!run.dryRun) {
+    // What the poll's items taught the topic profiles; a lesson lost here costs nothing but the lesson.
+    await topics.save(clock.now());
+    await state.flush?.();
+  }
   if (run.json) {
     io.stdout.write(`${JSON.stringify(pollReport(outcomes, run.dryRun))}\n`);
   } else {
