@@ -4,7 +4,7 @@ import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import { compileMatcher, type Matcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
 import type { Entity, NormalizedItem } from '../lambda/core/types';
-import { startTopicLearning } from '../lambda/topic-learning';
+import { startTopicLearning } from '../lambda/pipeline/topic-learning';
 import { compileMatcherBefore } from './support/match-before';
 import { newsItems, syntheticEntities } from './support/news-corpus';
 import { benchFlags, fmt, heading, median, ms, ratio, table, target } from './support/report';

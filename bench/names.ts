@@ -1,11 +1,10 @@
 // Bare-name matching quality on the labelled headline sets: before and after topic profiles, lost alerts first.
 
-import { seedTexts } from '../bin/build-topic-seed';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import { compileMatcher, type Matcher } from '../lambda/core/match';
 import { TopicModel } from '../lambda/core/topic-model';
 import { type LabelledText, seedCounts } from '../lambda/core/topic-seed';
-import { TOPIC_SEED } from '../lambda/topic-learning';
+import { TOPIC_SEED } from '../lambda/pipeline/topic-learning';
 import {
   type Half,
   type HeadlineSet,
@@ -14,6 +13,7 @@ import {
   type Scores,
   score,
 } from '../test/support/headline-sets';
+import { seedTexts } from '../test/support/topic-seed-build';
 import { compileMatcherBefore } from './support/match-before';
 import { target } from './support/report';
 

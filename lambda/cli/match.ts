@@ -8,8 +8,8 @@ import { htmlToText } from '../core/normalize';
 import { storyContext, storySignature } from '../core/story';
 import { TopicModel } from '../core/topic-model';
 import { fileOnStory, type StoryFiling } from '../pipeline';
+import { TOPIC_SEED } from '../pipeline/topic-learning';
 import type { Clock } from '../ports';
-import { TOPIC_SEED } from '../topic-learning';
 import { type CliIo, EXIT } from './io';
 import { loadWatchlistFrom } from './watchlist-path';
 

@@ -16,8 +16,8 @@ import {
   pollFeeds,
   type StoryJoin,
 } from '../pipeline';
+import { startTopicLearning } from '../pipeline/topic-learning';
 import type { AlertSink, PublishResult } from '../ports';
-import { startTopicLearning } from '../topic-learning';
 import { type CliIo, EXIT } from './io';
 import { snsTopicSink } from './topic-sink';
 import { loadWatchlistFrom } from './watchlist-path';
@@ -127,9 +127,14 @@ export async function pollAndReport(
   );
   progress?.clear();
   if (!run.dryRun) {
-    // What the poll's items taught the topic profiles; a lesson lost here costs nothing but the lesson.
-    await topics.save(clock.now());
-    await state.flush?.();
+    // What the poll's items taught the topic profiles; a lesson lost here costs nothing but the lesson (and a state
+    // file that cannot be saved is reported on every feed already).
+    try {
+      await topics.save(clock.now());
+      await state.flush?.();
+    } catch (error) {
+      io.stderr.write(`news-alerts: topic profiles not saved: ${oneLine((error as Error).message)}\n`);
+    }
   }
   if (run.json) {
     io.stdout.write(`${JSON.stringify(pollReport(outcomes, run.dryRun))}\n`);

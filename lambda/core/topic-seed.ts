@@ -1,4 +1,4 @@
-// Topic counts from labelled text: how the shipped seed profile is built (bin/build-topic-seed.ts) and evaluated.
+// Topic counts from labelled text: how the shipped seed is built (test/support/topic-seed-build.ts) and evaluated.
 import { foldPhrase } from './text-fold';
 import { addToSide, emptyCounts, type TopicCounts } from './topic-profile';
 import { topicTerms } from './topic-terms';

@@ -11,7 +11,7 @@ import { MetricName } from '../contract/metrics';
 import { type CompiledMatcher, compileMatcher } from '../core/match';
 import { TermRarity } from '../core/term-rarity';
 import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, feedPoller, type PollOptions, type PollPorts } from '../pipeline';
-import { startTopicLearning } from '../topic-learning';
+import { startTopicLearning } from '../pipeline/topic-learning';
 import { pollConfigFromEnv } from './env';
 import { lambdaEntryPoint, type Telemetry } from './runtime';
 import { dynamoStateStore } from './state-table';

@@ -1,10 +1,10 @@
 // The shipped seed profile: rebuilt from the tuning sets alone, it must equal the file in config/.
 import { readFileSync } from 'node:fs';
-import { buildTopicSeed, SEED_PATH, seedTexts } from '../../bin/build-topic-seed';
 import { loadHeadlines } from '../support/headline-sets';
+import { buildTopicSeed, SEED_PATH, seedTexts } from '../support/topic-seed-build';
 
 describe('config/topic-seed.json', () => {
-  it('is what bin/build-topic-seed.ts builds now (run it after changing a tuning set or the watchlist)', () => {
+  it('is what test/support/topic-seed-build.ts builds now (run it after changing a tuning set or the watchlist)', () => {
     expect(readFileSync(SEED_PATH, 'utf8')).toBe(buildTopicSeed());
   });
 

@@ -6,7 +6,7 @@ import { compileMatcher, type MatchableItem } from '../../lambda/core/match';
 import { TopicModel } from '../../lambda/core/topic-model';
 import { DEFAULT_TOPIC_LIMITS, type LearnedTopic, learnTopic } from '../../lambda/core/topic-profile';
 import type { Entity } from '../../lambda/core/types';
-import { startTopicLearning, TOPIC_SEED } from '../../lambda/topic-learning';
+import { startTopicLearning, TOPIC_SEED } from '../../lambda/pipeline/topic-learning';
 
 const NOW = Date.UTC(2025, 4, 1);
 const DAY = 86_400_000;

@@ -1,12 +1,12 @@
 // A poll's topic profiles: the shipped seed, the watchlist's topics and what the installation learned, and the learning.
-import seedJson from '../config/topic-seed.json';
-import type { CompiledMatcher, MatchableItem, MatchContext, Matcher, TopicObservation } from './core/match';
-import { TopicModel, type TopicSettings } from './core/topic-model';
-import { DEFAULT_TOPIC_LIMITS, itemHash, learnTopic, type TopicCounts, type TopicExample } from './core/topic-profile';
-import type { Entity } from './core/types';
-import type { TopicStore } from './ports';
+import seedJson from '../../config/topic-seed.json';
+import type { CompiledMatcher, MatchableItem, MatchContext, Matcher, TopicObservation } from '../core/match';
+import { TopicModel, type TopicSettings } from '../core/topic-model';
+import { DEFAULT_TOPIC_LIMITS, itemHash, learnTopic, type TopicCounts, type TopicExample } from '../core/topic-profile';
+import type { Entity } from '../core/types';
+import type { TopicStore } from '../ports';
 
-/** The profiles shipped for the default entities (bin/build-topic-seed.ts builds them from the tuning headlines). */
+/** The profiles shipped for the default entities, built from the tuning headlines (test/support/topic-seed-build.ts). */
 export const TOPIC_SEED: Readonly<Record<string, TopicCounts>> = seedJson;
 
 /** Saving a profile another poller saved first: load and relearn, at most this many times, then leave the lesson. */

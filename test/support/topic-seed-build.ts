@@ -1,13 +1,13 @@
 // Builds config/topic-seed.json, the topic profiles shipped for the default entities, from the project's tuning sets.
-// `npx tsx bin/build-topic-seed.ts [--check]`: --check exits 1 when the committed file differs from a fresh build.
+// `npx tsx test/support/topic-seed-build.ts [--check]`: --check exits 1 when the committed file differs from a fresh build.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWatchlist } from '../lambda/adapters/watchlist-file';
-import { type LabelledText, seedCounts } from '../lambda/core/topic-seed';
-import { loadHeadlines } from '../test/support/headline-sets';
-import { loadItems } from '../test/support/story-stream';
+import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
+import { type LabelledText, seedCounts } from '../../lambda/core/topic-seed';
+import { loadHeadlines } from './headline-sets';
+import { loadItems } from './story-stream';
 
-export const SEED_PATH = join(__dirname, '..', 'config', 'topic-seed.json');
+export const SEED_PATH = join(__dirname, '..', '..', 'config', 'topic-seed.json');
 
 /** The tuning halves only: held-out headlines measure the seed and must never shape it. */
 export function seedTexts(): LabelledText[] {
@@ -30,7 +30,9 @@ if (require.main === module) {
   const built = buildTopicSeed();
   if (process.argv.includes('--check')) {
     const same = readFileSync(SEED_PATH, 'utf8') === built;
-    console.log(same ? `${SEED_PATH} is up to date` : `${SEED_PATH} is stale: run npx tsx bin/build-topic-seed.ts`);
+    console.log(
+      same ? `${SEED_PATH} is up to date` : `${SEED_PATH} is stale: run npx tsx test/support/topic-seed-build.ts`,
+    );
     process.exitCode = same ? 0 : 1;
   } else {
     writeFileSync(SEED_PATH, built);
