@@ -1,7 +1,11 @@
 // Matcher throughput (MB/s of normalized text) at 10 to 10,000 entities, beside one regex per alias in the same run.
+import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
+import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import { compileMatcher, type Matcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
 import type { Entity, NormalizedItem } from '../lambda/core/types';
+import { startTopicLearning } from '../lambda/pipeline/topic-learning';
+import { compileMatcherBefore } from './support/match-before';
 import { newsItems, syntheticEntities } from './support/news-corpus';
 import { benchFlags, fmt, heading, median, ms, ratio, table, target } from './support/report';
 
@@ -173,3 +177,59 @@ target(
   at1000.matcher.cpu / at1000.baseline.cpu >= 20,
   `${ratio(at1000.matcher.cpu / at1000.baseline.cpu, 0)} (${fmt(at1000.matcher.cpu, 1)} vs ${fmt(at1000.baseline.cpu, 2)} MB/s)`,
 );
+
+// Before and after topic profiles, in this run: the default watchlist beside synthetic entities, items that name its
+// people by surname alone as often as by full name (the case the profiles decide), the poll's own matcher (profiles
+// loaded, lessons collected) against the matcher as it was (bench/support/match-before.ts).
+const defaults = loadWatchlist().entities;
+const BARE = ['Krebs', 'Sterling', 'CISA', 'Masterson', 'Christopher Krebs', 'Gabriel Sterling', 'Matt Masterson'];
+const bareMention = (index: number): string | undefined => {
+  const roll = (index * 2654435761) % 100;
+  if (roll < 20) return BARE[index % BARE.length];
+  return mentionOf(index);
+};
+const bareCorpus = newsItems(ITEMS, 43, bareMention).map((raw) => normalizeItem(raw, feed));
+const bareBytes = bareCorpus.map(
+  (item) =>
+    encoder.encode(item.title).length + encoder.encode(item.summary).length + encoder.encode(item.content).length,
+);
+
+async function beforeAfter(): Promise<void> {
+  heading('matcher before and after topic profiles (same run, rounds interleaved)');
+  const compareRows: string[][] = [];
+  let at1000 = 0;
+  for (const size of [10, 1_000] as const) {
+    const entities = [...defaults, ...allEntities.slice(0, size)];
+    const before = compileMatcherBefore(entities);
+    const learning = await startTopicLearning(new MemoryStateStore(), entities, compileMatcher(entities), 0);
+    const after: Matcher = { match: (item) => learning.matcher.match(item, { feed: feed.name }) };
+    round(before, bareCorpus, bareBytes);
+    round(after, bareCorpus, bareBytes);
+    const beforeRounds: Round[] = [];
+    const afterRounds: Round[] = [];
+    for (let index = 0; index < ROUNDS; index++) {
+      beforeRounds.push(round(before, bareCorpus, bareBytes));
+      afterRounds.push(round(after, bareCorpus, bareBytes));
+    }
+    const cpuBefore = median(beforeRounds.map((r) => r.cpu));
+    const cpuAfter = median(afterRounds.map((r) => r.cpu));
+    if (size === 1_000) at1000 = cpuAfter / cpuBefore;
+    const hits = (m: Matcher) => bareCorpus.filter((item) => m.match(item).length > 0).length / bareCorpus.length;
+    compareRows.push([
+      fmt(entities.length),
+      fmt(cpuBefore, 1),
+      fmt(cpuAfter, 1),
+      `${fmt((cpuAfter / cpuBefore) * 100)}%`,
+      `${fmt(hits(before) * 100)}%`,
+      `${fmt(hits(after) * 100)}%`,
+    ]);
+  }
+  table(['entities', 'before MB/s', 'after MB/s', 'after/before', 'items hit before', 'after'], compareRows);
+  target(
+    'matcher with topic profiles within 15% of the matcher before them at 1,000 entities',
+    at1000 >= 0.85,
+    `${fmt(at1000 * 100)}% of its throughput`,
+  );
+}
+
+beforeAfter();

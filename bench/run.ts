@@ -16,6 +16,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'lambda', file: 'lambda.ts', what: 'Lambda bundle sizes and cold module init' },
   { name: 'cost', file: 'monthly-cost.ts', what: 'monthly AWS cost model fed by the counted requests' },
   { name: 'stories', file: 'story-eval.ts', what: 'story clustering quality on the labelled sets' },
+  { name: 'names', file: 'names.ts', what: 'bare-name matching quality on the labelled headline sets' },
 ];
 
 interface Finished {

@@ -7,6 +7,7 @@ import { systemClock } from '../lambda/adapters/system-clock';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import type { FeedJob } from '../lambda/contract/feed-job';
 import { compileMatcher } from '../lambda/core/match';
+import { DEFAULT_TOPIC_LIMITS, learnTopic } from '../lambda/core/topic-profile';
 import type { FeedConfig } from '../lambda/core/types';
 import { createDispatchHandler } from '../lambda/handlers/dispatch';
 import { createPollHandler } from '../lambda/handlers/poll';
@@ -296,8 +297,35 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  reportTopicCost();
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
+}
+
+/** The largest a learned topic profile grows: every side full, every seen slot used, as the table stores it. */
+export function fullTopicProfileBytes(): { json: number; row: number } {
+  const words = Array.from({ length: 2 * DEFAULT_TOPIC_LIMITS.termsPerSide + 50 }, (_, i) => `electionterm${i}`);
+  const examples = Array.from({ length: DEFAULT_TOPIC_LIMITS.seenItems + 20 }, (_, i) => ({
+    key: `https://news.example.test/story/${i}`,
+    side: i % 2 === 0 ? ('about' as const) : ('other' as const),
+    terms: words.slice((i * 7) % 300, ((i * 7) % 300) + 40),
+  }));
+  const profile = learnTopic(undefined, 'christopher-krebs', examples, Date.UTC(2025, 0, 1));
+  const json = Buffer.byteLength(JSON.stringify(profile));
+  // pk, sk, updatedAt, expiresAt and their names beside the profile text: DynamoDB bills names and values.
+  return { json, row: json + 'pkTOPICskchristopher-krebsupdatedAtexpiresAtprofile'.length + 3 * 8 };
+}
+
+function reportTopicCost(): void {
+  const { json, row } = fullTopicProfileBytes();
+  heading('topic profiles (docs/matching.md): one row per entity with ambiguous terms');
+  console.log(
+    `a full profile (${DEFAULT_TOPIC_LIMITS.termsPerSide} terms a side, ${DEFAULT_TOPIC_LIMITS.seenItems} items ` +
+      `remembered): ${fmt(json)} bytes of JSON, a ${fmt(row)}-byte row: ${Math.ceil(row / 1024)} write units a save, ` +
+      `${fmt(Math.ceil(row / 4096) / 2, 1)} read units a load (eventually consistent); a poll batch loads all ` +
+      `profiles in 1 Query and saves each profile its items taught in 1 PutItem`,
+  );
+  target('topic profile state <= 16 KB per entity', row <= 16_384, `${fmt(row)} bytes per entity at its bound`);
 }

@@ -377,7 +377,7 @@ async function findAlerts(
   // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
   const matching = [...items]
     .sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now))
-    .map((item) => ({ item, entityMatches: options.matcher.match(item) }))
+    .map((item) => ({ item, entityMatches: options.matcher.match(item, { feed: feed.name }) }))
     .filter(({ entityMatches }) => entityMatches.length > 0);
   for (const { item, entityMatches } of matching) {
     found.matches += 1;

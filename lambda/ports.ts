@@ -4,6 +4,7 @@ import type { FeedJob } from './contract/feed-job';
 import type { FeedState } from './contract/feed-state';
 import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
 import type { TermCounts } from './core/term-rarity';
+import type { LearnedTopic } from './core/topic-profile';
 import type { Alert, ItemIdentity, NormalizedItem } from './core/types';
 
 export type { FeedErrorCode } from './core/feed-error';
@@ -104,7 +105,18 @@ export interface SmsGuardStore {
   takeSmsSlot(limit: number, now: number): Promise<SmsSlot>;
 }
 
-export interface StateStore extends StoryStore, SmsGuardStore {
+/** Topic profiles learned from the feeds (docs/matching.md): one small record per entity with ambiguous terms. */
+export interface TopicStore {
+  /** Every entity's learned profile, in one read. */
+  loadTopics(): Promise<LearnedTopic[]>;
+  /**
+   * Saves an entity's profile if the stored one is still the one it was learned onto (`basedOn`: its updatedAt, or
+   * undefined when none was stored). False when another poller saved first: load again and learn onto that.
+   */
+  saveTopic(profile: LearnedTopic, basedOn: number | undefined): Promise<boolean>;
+}
+
+export interface StateStore extends StoryStore, SmsGuardStore, TopicStore {
   getFeed(url: string): Promise<FeedState | undefined>;
   /** All feeds' state in one call (dispatch reads it once per cycle). */
   listFeeds(): Promise<FeedState[]>;

@@ -5,6 +5,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
+import type { LearnedTopic } from '../core/topic-profile';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
 import {
   ALIAS_SK,
@@ -29,10 +30,12 @@ import { DynamoStoryRows } from './dynamo-story-rows';
 import { StoryStartLeases } from './dynamo-story-start-lease';
 import { DynamoTable, unlessConditionFails } from './dynamo-table';
 import { addTermCounts, loadTermCounts } from './dynamo-term-counts';
+import { loadTopics, saveTopic } from './dynamo-topics';
 
 /*
  * This class keeps feeds and item claims; it hands story rows to dynamo-story-rows.ts, story-start leases to
- * dynamo-story-start-lease.ts and the SMS guard to dynamo-sms-guard.ts; row keys and codecs are in dynamo-rows.ts.
+ * dynamo-story-start-lease.ts, the SMS guard to dynamo-sms-guard.ts, the term table to dynamo-term-counts.ts and topic
+ * profiles to dynamo-topics.ts; row keys and codecs are in dynamo-rows.ts.
  *
  * Table layout (partition key pk, sort key sk, TTL attribute expiresAt):
  *   pk 'FEED',        sk <feed url>  url, FeedState fields (a URL over 1024 bytes is keyed by its SHA-256)
@@ -65,6 +68,10 @@ import { addTermCounts, loadTermCounts } from './dynamo-term-counts';
  *   pk 'START#<entity>', sk 'LEASE'            owner, until: a poller is starting a story of it   until + 1 h
  *   pk 'SMS', sk 'WINDOW#<limit>'               the last `limit` SMS grant times (sliding window)
  *   pk 'SMS', sk 'HELD'                         heldCount, since: alerts held back since the last SMS  since + 24 h
+ *   pk 'TOPIC', sk <entity id>                  profile (a LearnedTopic as JSON text), updatedAt        updatedAt + 1 y
+ *
+ *   loadTopics 1 Query (eventually consistent). saveTopic 1 PutItem on condition that updatedAt is still the one
+ *     loaded; a poller that lost the race loads again and relearns (dynamo-topics.ts).
  *
  *   findStoryRefs 1 BatchGetItem per 100 keys (eventually consistent). saveStoryItem: a join is 1 UpdateItem (append
  *     the source while the story has room, the link is new and time moves forward; otherwise a GetItem and a
@@ -258,6 +265,14 @@ export class DynamoStateStore implements StateStore {
 
   async addTermCounts(added: TermCounts): Promise<void> {
     await addTermCounts(this.documents, this.tableName, added);
+  }
+
+  loadTopics(): Promise<LearnedTopic[]> {
+    return loadTopics(this.documents, this.tableName);
+  }
+
+  saveTopic(profile: LearnedTopic, basedOn: number | undefined): Promise<boolean> {
+    return saveTopic(this.documents, this.tableName, profile, basedOn);
   }
 
   takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {

@@ -83,6 +83,19 @@ const snapshotSchema = z.looseObject({
   aliases: z.record(z.string(), z.string()),
   stories: storiesSchema.optional(),
   termCounts: z.looseObject({ docs: z.number(), df: z.record(z.string(), z.number()) }).optional(),
+  // Learned topic profiles (docs/matching.md), absent from files written before them.
+  topics: z
+    .record(
+      z.string(),
+      z.looseObject({
+        entityId: z.string(),
+        updatedAt: z.number(),
+        seen: strings,
+        about: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
+        other: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
+      }),
+    )
+    .optional(),
 });
 
 /** The journal may grow to this many bytes, or to the snapshot's size if larger, before the file is rewritten whole. */
@@ -285,6 +298,9 @@ export class FileStateStore extends MemoryStateStore {
         return;
       case 'addTermCounts':
         return this.addTermCounts(...entry.args);
+      case 'saveTopic':
+        await this.saveTopic(...entry.args);
+        return;
       case 'takeSmsSlot': {
         // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).
         const args: number[] = entry.args;

@@ -2,6 +2,7 @@
 
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
+import type { LearnedTopic } from '../core/topic-profile';
 import type { FeedState } from '../ports';
 import type { MemoryStateStore } from './memory-state-store';
 
@@ -55,6 +56,8 @@ export interface StateSnapshot {
   stories?: StorySnapshot;
   /** How common story terms are in the news read (term-rarity.ts); absent until a poll has read some. */
   termCounts?: TermCounts;
+  /** Learned topic profiles by entity id (docs/matching.md); absent until a poll has learned one. */
+  topics?: Record<string, LearnedTopic>;
 }
 
 /** The methods that change the state. */
@@ -66,7 +69,8 @@ export type ChangingMethod =
   | 'recordSilently'
   | 'saveStoryItem'
   | 'takeSmsSlot'
-  | 'addTermCounts';
+  | 'addTermCounts'
+  | 'saveTopic';
 
 /** One change, as the call that made it. */
 export type StateChange = {

@@ -12,6 +12,7 @@ import {
   type StoryRef,
 } from '../core/story';
 import { mergeTermCounts, type TermCounts } from '../core/term-rarity';
+import type { LearnedTopic } from '../core/topic-profile';
 import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
 import {
   deepFreeze,
@@ -41,6 +42,7 @@ export class MemoryStateStore implements StateStore {
   private aliases = new Map<string, string>();
   private stories: StorySnapshot = emptyStories();
   private termCounts: TermCounts | undefined;
+  private topics = new Map<string, LearnedTopic>();
   private readonly itemTtlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private storiesPrunedAt = Number.NEGATIVE_INFINITY;
@@ -214,6 +216,19 @@ export class MemoryStateStore implements StateStore {
     this.changed({ op: 'addTermCounts', args: [added] });
   }
 
+  async loadTopics(): Promise<LearnedTopic[]> {
+    await this.ready();
+    return [...this.topics.values()].map((profile) => structuredClone(profile));
+  }
+
+  async saveTopic(profile: LearnedTopic, basedOn: number | undefined): Promise<boolean> {
+    await this.ready();
+    if (this.topics.get(profile.entityId)?.updatedAt !== basedOn) return false;
+    this.topics.set(profile.entityId, structuredClone(profile));
+    this.changed({ op: 'saveTopic', args: [profile, basedOn] });
+    return true;
+  }
+
   /** Everything held, as plain JSON sharing the live objects: to be serialized at once, never kept or changed. */
   protected snapshotView(): StateSnapshot {
     return {
@@ -223,6 +238,7 @@ export class MemoryStateStore implements StateStore {
       aliases: Object.fromEntries(this.aliases),
       stories: this.stories,
       ...(this.termCounts && { termCounts: this.termCounts }),
+      ...(this.topics.size > 0 && { topics: Object.fromEntries(this.topics) }),
     };
   }
 
@@ -232,6 +248,7 @@ export class MemoryStateStore implements StateStore {
     this.aliases = new Map(Object.entries(snapshot.aliases));
     this.stories = snapshot.stories ?? emptyStories();
     this.termCounts = snapshot.termCounts;
+    this.topics = new Map(Object.entries(snapshot.topics ?? {}));
     for (const ref of Object.values(this.stories.bandRefs)) deepFreeze(ref);
     this.headlineIndex = undefined;
   }

@@ -6,7 +6,9 @@ import { MemoryStateStore } from '../adapters/memory-state-store';
 import { compileMatcher } from '../core/match';
 import { htmlToText } from '../core/normalize';
 import { storyContext, storySignature } from '../core/story';
+import { TopicModel } from '../core/topic-model';
 import { fileOnStory, type StoryFiling } from '../pipeline';
+import { TOPIC_SEED } from '../pipeline/topic-learning';
 import type { Clock } from '../ports';
 import { type CliIo, EXIT } from './io';
 import { loadWatchlistFrom } from './watchlist-path';
@@ -37,7 +39,9 @@ export async function runMatch(
   options: { watchlist?: string; explain: boolean; clock: Clock },
 ): Promise<number> {
   const { watchlist } = loadWatchlistFrom(io, options.watchlist);
-  const matcher = compileMatcher(watchlist.entities);
+  // The shipped seed and the watchlist's topics decide bare names, as on a first poll (nothing learned yet).
+  const topics = TopicModel.build(watchlist.entities, { seed: TOPIC_SEED, now: options.clock.now() });
+  const matcher = compileMatcher(watchlist.entities, { topics });
   const stories = new MemoryStateStore();
   // The input lines are the news this run reads: they weigh story terms by how common they are among them.
   const context = storyContext(watchlist.entities);
@@ -56,7 +60,7 @@ export async function runMatch(
         content: content ? htmlToText(content) : undefined,
       };
       if (options.explain) context.rarity.observe(storySignature({ ...text, publisher: publisher ?? undefined }).terms);
-      const matches = matcher.match(text);
+      const matches = matcher.match({ ...text, link: link ?? undefined, publisher: publisher ?? undefined });
       const entities = matches.map((match) => match.entityId);
       let story: StoryFiling | undefined;
       if (options.explain && entities.length > 0) {

@@ -16,6 +16,7 @@ import {
   pollFeeds,
   type StoryJoin,
 } from '../pipeline';
+import { startTopicLearning } from '../pipeline/topic-learning';
 import type { AlertSink, PublishResult } from '../ports';
 import { type CliIo, EXIT } from './io';
 import { snsTopicSink } from './topic-sink';
@@ -107,11 +108,13 @@ export async function pollAndReport(
       return results;
     },
   };
+  const { state, clock } = run.ports;
+  const topics = await startTopicLearning(state, watchlist.entities, compileMatcher(watchlist.entities), clock.now());
   const outcomes = await pollFeeds(
     feeds,
     { ...run.ports, sink },
     {
-      matcher: compileMatcher(watchlist.entities),
+      matcher: topics.matcher,
       entities: watchlist.entities,
       backfillHours: watchlist.settings.backfillHours,
       dryRun: run.dryRun,
@@ -123,6 +126,16 @@ export async function pollAndReport(
     },
   );
   progress?.clear();
+  if (!run.dryRun) {
+    // What the poll's items taught the topic profiles; a lesson lost here costs nothing but the lesson (and a state
+    // file that cannot be saved is reported on every feed already).
+    try {
+      await topics.save(clock.now());
+      await state.flush?.();
+    } catch (error) {
+      io.stderr.write(`news-alerts: topic profiles not saved: ${oneLine((error as Error).message)}\n`);
+    }
+  }
   if (run.json) {
     io.stdout.write(`${JSON.stringify(pollReport(outcomes, run.dryRun))}\n`);
   } else {

@@ -86,6 +86,14 @@ function heldNote(alert: Alert): string | undefined {
   return `+${held.count} more alert${held.count === 1 ? '' : 's'} held since ${time} UTC`;
 }
 
+/** "score 6.05, margin 5.55: foreign +2.55, vot +2.42": the words that tipped a bare name, heaviest first. */
+function topicWords(topic: NonNullable<Alert['evidence'][number]['topic']>): string {
+  const terms = topic.terms
+    .slice(0, 4)
+    .map(({ term, weight }) => `${singleLine(term)} ${weight >= 0 ? '+' : ''}${weight}`);
+  return `score ${topic.score}, margin ${topic.margin}: ${terms.join(', ')}`;
+}
+
 /** Evidence snippets worth showing: one line each, duplicates dropped, at most `limit`. */
 function evidenceLines(alert: Alert, limit: number): string[] {
   const names = new Map(alert.entities.map((id, i) => [id, alert.entityNames[i] ?? id]));
@@ -96,7 +104,11 @@ function evidenceLines(alert: Alert, limit: number): string[] {
     const key = `${evidence.entityId}\u0000${snippet}`;
     if (snippet.length === 0 || seen.has(key)) continue;
     seen.add(key);
-    const context = evidence.context ? ` with "${singleLine(evidence.context)}"` : '';
+    const context = evidence.context
+      ? ` with "${singleLine(evidence.context)}"`
+      : evidence.topic
+        ? ` by topic (${topicWords(evidence.topic)})`
+        : '';
     const name = singleLine(names.get(evidence.entityId) ?? evidence.entityId);
     lines.push(`${name}: "${singleLine(evidence.phrase)}"${context} in the ${evidence.field}: ${snippet}`);
     if (lines.length === limit) break;

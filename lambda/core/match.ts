@@ -1,16 +1,43 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
+import type { TopicModel, TopicVerdict } from './topic-model';
+import type { TopicSideName } from './topic-profile';
+import { itemTopicTerms } from './topic-terms';
 import type { Entity, EntityMatch, Evidence, TextField } from './types';
 
 export interface MatchableItem {
   title: string;
   summary?: string;
   content?: string;
+  /** Where the item comes from: an exclude in the link's host or path, or in the publisher's name, vetoes bare names. */
+  link?: string;
+  canonicalLink?: string;
+  publisher?: string;
+}
+
+/** An entity whose identity in the item was certain either way: what its topic profile may learn from. */
+export interface TopicObservation {
+  entityId: string;
+  side: TopicSideName;
+  /** The item's topic terms (itemTopicTerms). */
+  terms: string[];
+}
+
+export interface MatchContext {
+  /** The feed's name, which an exclude vetoes bare names in too. */
+  feed?: string;
+  /** Receives one observation per entity with ambiguous terms whose identity the item settled without the profile. */
+  observations?: TopicObservation[];
 }
 
 export interface Matcher {
   /** Entities found in the item, in watchlist order, each with the evidence that made it count. */
-  match(item: MatchableItem): EntityMatch[];
+  match(item: MatchableItem, context?: MatchContext): EntityMatch[];
+}
+
+export interface CompiledMatcher extends Matcher {
+  /** The same automaton, deciding bare ambiguous names with this topic model (none: context phrases only). */
+  withTopics(topics: TopicModel | undefined): CompiledMatcher;
 }
 
 /** How one entity uses a pattern that names it (several entities may share the same folded text). */
@@ -40,6 +67,10 @@ interface Naming {
 }
 
 const FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
+/** The hit field of an item's link, publisher and feed name: only excludes are looked for there. */
+const SOURCE_FIELD = FIELDS.length;
+/** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
+const TOPIC_EVIDENCE_TERMS = 6;
 const SNIPPET_RADIUS = 60;
 const NO_NODE = -1;
 const SPACE = 0x20;
@@ -355,14 +386,17 @@ function namesSomeoneElse(text: string, hit: Hit): boolean {
  * Rules, per entity and item:
  * - an alias counts unless it lies inside one of the entity's exclude hits;
  * - an ambiguous term never counts inside an exclude hit ("Brian Krebs") or right after an honorific or another given
- *   name ("Dr. Krebs", "Tom Krebs": see namesSomeoneElse);
+ *   name ("Dr. Krebs", "Tom Krebs": see namesSomeoneElse), nor anywhere in an item whose link, publisher or feed name
+ *   holds one of the entity's excludes ("krebsonsecurity.com", "Krebs on Security");
  * - otherwise it counts if one of the entity's context phrases occurs in the item (title, summary or content) outside
  *   the entity's exclude hits; but once the item names a look-alike (an exclude hit, or a surname after another given
  *   name), a bare term elsewhere in it most likely means the look-alike too ("Brian Krebs ... Krebs found"), so it
  *   counts only with a context phrase touching it ("CISA's Krebs", "Georgia's Sterling");
+ * - with no context phrase and no look-alike named, it counts when the item's words lean towards the entity's topic
+ *   profile by the model's margin (topic-model.ts);
  * - every hit needs word boundaries: the characters outside a phrase's letter/digit ends are not letters or digits.
  */
-export function compileMatcher(entities: Entity[]): Matcher {
+export function compileMatcher(entities: Entity[], options: { topics?: TopicModel } = {}): CompiledMatcher {
   const patternIds = new Map<string, number>();
   const patterns: string[] = [];
   const naming: NamingUse[][] = [];
@@ -406,6 +440,7 @@ export function compileMatcher(entities: Entity[]): Matcher {
   const boundedStart = patterns.map((pattern) => isWordCodePoint(pattern.codePointAt(0)!));
   const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
   const patternLength = patterns.map((pattern) => pattern.length);
+  const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
   const folded = new FoldedText();
 
   function collectHits(text: string, field: number, hits: Hit[]): void {
@@ -429,73 +464,138 @@ export function compileMatcher(entities: Entity[]): Matcher {
     }
   }
 
-  return {
-    match(item) {
-      const texts = [item.title, item.summary ?? '', item.content ?? ''];
-      const hits: Hit[] = [];
-      texts.forEach((text, field) => {
-        if (text !== '') collectHits(text, field, hits);
-      });
-      const named = new Set<number>();
-      for (const hit of hits) for (const use of naming[hit.pattern]!) named.add(use.entity);
+  /** Hits in publisher and feed names, which repeat from item to item: a poll reads a few hundred names at most. */
+  const nameHits = new Map<string, Hit[]>();
 
-      const matches: EntityMatch[] = [];
-      for (const entityIndex of [...named].sort((a, b) => a - b)) {
-        const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern));
-        const outsideExcludes = (hit: Hit) => !excludes.some((exclude) => inside(hit, exclude));
-        const allowed = ({ hit }: Naming) => outsideExcludes(hit);
-        const namings = hits.flatMap((hit) =>
-          naming[hit.pattern]!.filter((use) => use.entity === entityIndex).map((use) => ({ use, hit })),
-        );
-        const allowedAliases = namings.filter((n) => n.use.kind === 'alias' && allowed(n));
-        // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
-        const aliases = allowedAliases.filter(
-          (n) => !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)),
-        );
-        const bare = namings.filter(
-          (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
-        );
-        const contexts =
-          bare.length === 0
-            ? []
-            : hits.filter((hit) => contextOf[entityIndex]!.has(hit.pattern) && outsideExcludes(hit));
-        const touchingContext = (hit: Hit) =>
-          contexts.find((context) => touching(context, hit)) ?? contexts.find((context) => touching(hit, context));
-        // A context phrase right before the term is its title or place ("Georgia Sterling"), never a given name.
-        // Without any context phrase no bare term counts, so the name rules (regexes over the text) are not run.
-        const others =
-          contexts.length === 0
-            ? []
-            : bare.filter(
-                (n) =>
-                  !contexts.some((context) => touching(context, n.hit)) && namesSomeoneElse(texts[n.hit.field]!, n.hit),
-              );
-        const namesLookalike = excludes.length > 0 || others.length > 0;
-        const ambiguous = bare.flatMap((n) => {
-          if (others.includes(n)) return [];
-          const context = namesLookalike ? touchingContext(n.hit) : contexts[0];
-          return context ? [{ ...n, context: contextOf[entityIndex]!.get(context.pattern)! }] : [];
-        });
-        const counted: (Naming & { context?: string })[] = [...aliases, ...ambiguous].sort(
-          (a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start,
-        );
-        if (counted.length === 0) continue;
-        const entityId = entities[entityIndex]!.id;
-        const evidence = counted.map(
-          ({ use, hit, context }): Evidence => ({
-            entityId,
-            phrase: use.phrase,
-            kind: use.kind,
-            field: FIELDS[hit.field]!,
-            start: hit.start,
-            end: hit.end,
-            snippet: snippetAround(texts[hit.field]!, hit.start, hit.end),
-            ...(use.kind === 'ambiguous' && context ? { context } : {}),
-          }),
-        );
-        matches.push({ entityId, evidence });
+  /** Hits in the item's link (host and path), publisher and feed name, each read as words. */
+  function sourceHits(item: MatchableItem, feed: string | undefined): Hit[] {
+    const hits: Hit[] = [];
+    const link = item.canonicalLink ?? item.link;
+    if (link)
+      collectHits(
+        link
+          .replace(/^[a-z][a-z\d+.-]*:\/\//i, '')
+          .replace(/[?#].*$/s, '')
+          .replace(/[/_+=%]/g, ' '),
+        SOURCE_FIELD,
+        hits,
+      );
+    for (const name of item.publisher === feed ? [feed] : [item.publisher, feed]) {
+      if (!name) continue;
+      let found = nameHits.get(name);
+      if (!found) {
+        if (nameHits.size >= 1_000) nameHits.clear();
+        found = [];
+        collectHits(name, SOURCE_FIELD, found);
+        nameHits.set(name, found);
       }
-      return matches;
-    },
-  };
+      hits.push(...found);
+    }
+    return hits;
+  }
+
+  function matcherWith(topics: TopicModel | undefined): CompiledMatcher {
+    return {
+      withTopics: matcherWith,
+      match(item, context = {}) {
+        const texts = [item.title, item.summary ?? '', item.content ?? ''];
+        const hits: Hit[] = [];
+        texts.forEach((text, field) => {
+          if (text !== '') collectHits(text, field, hits);
+        });
+        const named = new Set<number>();
+        for (const hit of hits) for (const use of naming[hit.pattern]!) named.add(use.entity);
+        const { observations } = context;
+        let source: Hit[] | undefined;
+        let itemTerms: string[] | undefined;
+
+        const matches: EntityMatch[] = [];
+        for (const entityIndex of [...named].sort((a, b) => a - b)) {
+          const entityId = entities[entityIndex]!.id;
+          const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern));
+          const outsideExcludes = (hit: Hit) => !excludes.some((exclude) => inside(hit, exclude));
+          const allowed = ({ hit }: Naming) => outsideExcludes(hit);
+          const namings = hits.flatMap((hit) =>
+            naming[hit.pattern]!.filter((use) => use.entity === entityIndex).map((use) => ({ use, hit })),
+          );
+          const allowedAliases = namings.filter((n) => n.use.kind === 'alias' && allowed(n));
+          // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
+          const aliases = allowedAliases.filter(
+            (n) => !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)),
+          );
+          const bare = namings.filter(
+            (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
+          );
+          const learns = observations !== undefined && hasAmbiguous[entityIndex]!;
+          const profiled = topics?.has(entityId) === true;
+          // Where the item comes from is read only for an entity with a bare term, the only kind it can veto.
+          if (bare.length > 0 && source === undefined) source = sourceHits(item, context.feed);
+          const sourceVeto = bare.length > 0 && source!.some((hit) => excludeOf[entityIndex]!.has(hit.pattern));
+          const contexts =
+            bare.length === 0
+              ? []
+              : hits.filter((hit) => contextOf[entityIndex]!.has(hit.pattern) && outsideExcludes(hit));
+          const touchingContext = (hit: Hit) =>
+            contexts.find((context) => touching(context, hit)) ?? contexts.find((context) => touching(hit, context));
+          // A context phrase right before the term is its title or place ("Georgia Sterling"), never a given name.
+          // Without a context phrase, a profile or a lesson to draw, no bare term can count, so the name rules
+          // (regexes over the text) are not run.
+          const others =
+            contexts.length === 0 && !profiled && !learns
+              ? []
+              : bare.filter(
+                  (n) =>
+                    !contexts.some((context) => touching(context, n.hit)) &&
+                    namesSomeoneElse(texts[n.hit.field]!, n.hit),
+                );
+          const namesLookalike = excludes.length > 0 || others.length > 0 || sourceVeto;
+          const candidates = sourceVeto ? [] : bare.filter((n) => !others.includes(n));
+          let ambiguous: (Naming & { context?: string; topic?: TopicVerdict })[] = candidates.flatMap((n) => {
+            const context = namesLookalike ? touchingContext(n.hit) : contexts[0];
+            return context ? [{ ...n, context: contextOf[entityIndex]!.get(context.pattern)! }] : [];
+          });
+          const certain = aliases.length > 0 || ambiguous.length > 0;
+          if (!certain && !namesLookalike && candidates.length > 0 && profiled) {
+            itemTerms ??= itemTopicTerms(item);
+            const verdict = topics!.judge(entityId, itemTerms)!;
+            if (verdict.counts) ambiguous = candidates.map((n) => ({ ...n, topic: verdict }));
+          }
+          // A lesson only from an item the rules settled on their own, never from one the profile let in.
+          if (learns && certain !== namesLookalike) {
+            itemTerms ??= itemTopicTerms(item);
+            observations.push({ entityId, side: certain ? 'about' : 'other', terms: itemTerms });
+          }
+          const counted: (Naming & { context?: string; topic?: TopicVerdict })[] = [...aliases, ...ambiguous].sort(
+            (a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start,
+          );
+          if (counted.length === 0) continue;
+          const evidence = counted.map(
+            ({ use, hit, context, topic }): Evidence => ({
+              entityId,
+              phrase: use.phrase,
+              kind: use.kind,
+              field: FIELDS[hit.field]!,
+              start: hit.start,
+              end: hit.end,
+              snippet: snippetAround(texts[hit.field]!, hit.start, hit.end),
+              ...(use.kind === 'ambiguous' && context ? { context } : {}),
+              ...(topic
+                ? {
+                    topic: {
+                      score: topic.score,
+                      margin: topic.margin,
+                      terms: topic.terms.slice(0, TOPIC_EVIDENCE_TERMS),
+                    },
+                  }
+                : {}),
+            }),
+          );
+          matches.push({ entityId, evidence });
+        }
+        return matches;
+      },
+    };
+  }
+
+  return matcherWith(options.topics);
 }

@@ -8,12 +8,17 @@ export interface Entity {
   name: string;
   /** Phrases that identify the entity on their own (full names, titles, long forms, safe abbreviations). */
   aliases: string[];
-  /** Phrases that identify the entity only when one of `context` also occurs in the same item (`Krebs`). */
+  /**
+   * Phrases that may name the entity or a look-alike (`Krebs`): they count with one of `context` in the same item, or
+   * when the item's words lean towards the entity's topic profile (docs/matching.md).
+   */
   ambiguous: string[];
   /** Context phrases that make an `ambiguous` hit count (`election`, `CISA`, `Trump`). */
   context: string[];
   /** Phrases that suppress any hit of this entity that falls inside them (`Brian Krebs`, `Krebs cycle`). */
   excludes: string[];
+  /** Words and phrases of the entity's world that seed its topic profile (`ballots`, `recount`). */
+  topics?: string[];
 }
 
 export interface FeedConfig {
@@ -98,6 +103,8 @@ export interface Evidence {
   snippet: string;
   /** For ambiguous hits: the context phrase that made it count. */
   context?: string;
+  /** For ambiguous hits without a context phrase: the item's words that tipped it, their score and the margin. */
+  topic?: { score: number; margin: number; terms: { term: string; weight: number }[] };
 }
 
 export interface EntityMatch {

@@ -1,34 +1,19 @@
 // Parses and validates a watchlist (YAML text or a plain object) into a Watchlist, listing every problem with its path.
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { type core, z } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
 import { foldPhrase } from './text-fold';
 import type { Watchlist } from './types';
+import {
+  comparePaths,
+  formatPath,
+  type LocatedProblem,
+  lineOf,
+  type PathSegment,
+  problemsFromIssues,
+  WatchlistError,
+} from './watchlist-problems';
 
-export interface WatchlistProblem {
-  /** Where in the watchlist: `entities[3].aliases[0]`, or `line 5, column 3` for YAML syntax. */
-  path: string;
-  message: string;
-  /** 1-based line in the YAML file, when known. */
-  line?: number;
-}
-
-/** A watchlist that cannot be used; `message` lists every problem as `<file>: <path>: <message>`, one a line. */
-export class WatchlistError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: WatchlistProblem[],
-  ) {
-    super(
-      `${file}: invalid watchlist (${problems.length} problem${problems.length === 1 ? '' : 's'})\n` +
-        problems
-          .map(
-            (problem) => `${file}: ${problem.path}: ${problem.message}${problem.line ? ` (line ${problem.line})` : ''}`,
-          )
-          .join('\n'),
-    );
-    this.name = 'WatchlistError';
-  }
-}
+export { WatchlistError, type WatchlistProblem } from './watchlist-problems';
 
 export const ENTITY_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 /** Longer than any real name or title; longer phrases are pasted paragraphs that would never match. */
@@ -69,6 +54,7 @@ const entitySchema = z
     ambiguous: list(phrase),
     context: list(phrase),
     excludes: list(phrase),
+    topics: list(phrase),
   })
   .superRefine((entity, context) => {
     if (entity.aliases.length + entity.ambiguous.length === 0) {
@@ -78,7 +64,16 @@ const entitySchema = z
       context.addIssue({
         code: 'custom',
         path: ['context'],
-        message: 'needs at least one phrase: ambiguous terms count only when a context phrase is in the same item',
+        message:
+          "needs at least one phrase: an ambiguous term counts beside a context phrase, or without one when the item's " +
+          "words lean towards the entity's topic profile, which items with a context phrase teach",
+      });
+    }
+    if (entity.topics.length > 0 && entity.ambiguous.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['topics'],
+        message: "has no effect: topics teach the entity's profile who its ambiguous terms mean, and it has none",
       });
     }
     const excluded = new Map(entity.excludes.map((phrase) => [foldPhrase(phrase), phrase]));
@@ -178,77 +173,6 @@ const KNOWN_KEYS = [
   ...Object.keys(settingsSchema.shape),
 ];
 
-type PathSegment = string | number;
-
-interface LocatedProblem {
-  segments: PathSegment[];
-  message: string;
-}
-
-function formatPath(segments: readonly PathSegment[]): string {
-  if (segments.length === 0) return '(top level)';
-  return segments
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
-    .join('');
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-function unknownKeyMessage(key: string): string {
-  const guess = KNOWN_KEYS.map((known) => ({ known, distance: editDistance(key.toLowerCase(), known.toLowerCase()) }))
-    .filter(({ distance }) => distance <= 2)
-    .sort((a, b) => a.distance - b.distance)[0];
-  return guess ? `unknown key (did you mean "${guess.known}"?)` : 'unknown key';
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-const EXPECTED_WORDS: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  array: 'a list',
-  object: 'a mapping',
-};
-
-/** Zod's issues in the watchlist's own words; unknown keys become one problem per key, at the key. */
-function problemsFromIssues(issues: readonly core.$ZodIssue[]): LocatedProblem[] {
-  return issues.flatMap((issue): LocatedProblem[] => {
-    const segments = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ segments: [...segments, key], message: unknownKeyMessage(key) }));
-    }
-    if (issue.code === 'invalid_type') {
-      const { input } = issue;
-      if (input === undefined) return [{ segments, message: 'is required' }];
-      if (input === null && issue.expected === 'string') return [{ segments, message: 'must not be empty' }];
-      const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
-      const hint =
-        issue.expected === 'string' && input !== null && typeof input !== 'object' ? ' (put it in quotes)' : '';
-      return [{ segments, message: `must be ${expected}, not ${describe(input)}${hint}` }];
-    }
-    if (issue.code === 'invalid_value') {
-      return [{ segments, message: `must be one of ${issue.values.join(', ')} (got ${describe(issue.input)})` }];
-    }
-    return [{ segments, message: issue.message }];
-  });
-}
-
 function arrayAt(value: unknown, key: string): unknown[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
   const child = (value as Record<string, unknown>)[key];
@@ -302,26 +226,19 @@ function crossProblems(value: unknown): LocatedProblem[] {
   return problems;
 }
 
-function comparePaths(a: readonly PathSegment[], b: readonly PathSegment[]): number {
-  for (let index = 0; index < Math.min(a.length, b.length); index++) {
-    const [left, right] = [a[index]!, b[index]!];
-    if (left === right) continue;
-    if (typeof left === 'number' && typeof right === 'number') return left - right;
-    return String(left) < String(right) ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 function validate(
   value: unknown,
   fileName: string,
-  lineOf: (segments: PathSegment[]) => number | undefined,
+  lineAt: (segments: PathSegment[]) => number | undefined,
 ): Watchlist {
   const parsed = watchlistSchema.safeParse(value, { reportInput: true });
-  const problems = [...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)), ...crossProblems(value)];
+  const problems = [
+    ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, KNOWN_KEYS)),
+    ...crossProblems(value),
+  ];
   if (parsed.success && problems.length === 0) return parsed.data;
   // File order when lines are known (YAML), path order otherwise.
-  const located = problems.map((problem) => ({ ...problem, line: lineOf(problem.segments) }));
+  const located = problems.map((problem) => ({ ...problem, line: lineAt(problem.segments) }));
   located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || comparePaths(a.segments, b.segments));
   throw new WatchlistError(
     fileName,
@@ -377,20 +294,4 @@ export function loadWatchlistWith(path: string, readText: (path: string) => stri
     throw new WatchlistError(path, [{ path: '(file)', message: reason }]);
   }
   return parseWatchlist(text.replace(/^\uFEFF/, ''), path);
-}
-
-/** The line of the key or item at `segments`, or of the nearest enclosing one that exists in the document. */
-function lineOf(document: Document, lineCounter: LineCounter, segments: PathSegment[]): number | undefined {
-  for (let depth = segments.length; depth > 0; depth--) {
-    const parent = depth === 1 ? document.contents : document.getIn(segments.slice(0, depth - 1), true);
-    const last = segments[depth - 1];
-    const node = isMap(parent)
-      ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === last)?.key
-      : isSeq(parent) && typeof last === 'number'
-        ? parent.items[last]
-        : undefined;
-    const offset = isNode(node) ? node.range?.[0] : undefined;
-    if (offset !== undefined) return lineCounter.linePos(offset).line;
-  }
-  return undefined;
 }

@@ -8,16 +8,18 @@ import { SnsAlertSink } from '../adapters/sns-alert-sink';
 import { systemClock } from '../adapters/system-clock';
 import { parseFeedJob } from '../contract/feed-job';
 import { MetricName } from '../contract/metrics';
-import { compileMatcher } from '../core/match';
+import { type CompiledMatcher, compileMatcher } from '../core/match';
 import { TermRarity } from '../core/term-rarity';
 import { DEFAULT_SMS_PER_HOUR, type FeedOutcome, feedPoller, type PollOptions, type PollPorts } from '../pipeline';
+import { startTopicLearning } from '../pipeline/topic-learning';
 import { pollConfigFromEnv } from './env';
 import { lambdaEntryPoint, type Telemetry } from './runtime';
 import { dynamoStateStore } from './state-table';
 
 export interface PollDeps {
   ports: PollPorts;
-  options: PollOptions;
+  /** `matcher` is compiled once per container; each batch matches with the topic profiles as last learned. */
+  options: Omit<PollOptions, 'matcher'> & { matcher: CompiledMatcher };
   telemetry: Telemetry;
 }
 
@@ -26,13 +28,21 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
     try {
       // A batch holds a few feeds (the event source's batch size); polling them together bounds the wait by the slowest.
       // One poller for the batch: its feeds file their items on stories one at a time, so one event alerts once.
-      const poll = feedPoller(deps.ports, deps.options);
+      const { state, clock } = deps.ports;
+      const topics = await startTopicLearning(state, deps.options.entities, deps.options.matcher, clock.now());
+      const poll = feedPoller(deps.ports, { ...deps.options, matcher: topics.matcher });
       const results = await Promise.all(event.Records.map((record) => pollRecord(record, poll, deps.telemetry)));
       try {
         await poll.saveRarity(false);
       } catch (error) {
         // Best effort: the table only weighs story words, and this container still holds what it read.
         deps.telemetry.logger.warn('term table not saved', { error: (error as Error).message });
+      }
+      try {
+        await topics.save(clock.now());
+      } catch (error) {
+        // A lesson lost costs nothing but the lesson: the alerts are out and recorded.
+        deps.telemetry.logger.warn('topic profiles not saved', { error: (error as Error).message });
       }
       return {
         batchItemFailures: event.Records.filter((_, index) => !results[index]).map((record) => ({

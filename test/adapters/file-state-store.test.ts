@@ -44,6 +44,25 @@ describe('FileStateStore', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('keeps learned topic profiles across restarts', async () => {
+    const profile = {
+      entityId: 'sterling',
+      updatedAt: NOW,
+      seen: ['x1'],
+      about: { docs: 2, terms: { georgia: 2, recount: 1 } },
+      other: { docs: 1, terms: { pound: 1 } },
+    };
+    const first = new FileStateStore(file);
+    expect(await first.saveTopic(profile, undefined)).toBe(true);
+    await first.flush();
+    const second = new FileStateStore(file);
+    expect(await second.loadTopics()).toEqual([profile]);
+    const next = { ...profile, updatedAt: NOW + 1, about: { docs: 3, terms: { georgia: 3, recount: 1 } } };
+    expect(await second.saveTopic(next, NOW)).toBe(true);
+    await second.flush();
+    expect(await new FileStateStore(file).loadTopics()).toEqual([next]);
+  });
+
   async function storeWithHistory(): Promise<void> {
     const store = new FileStateStore(file);
     await store.putFeed({ url: 'https://a.test/feed', consecutiveFailures: 0, etag: '"v7"', firstPolledAt: NOW });

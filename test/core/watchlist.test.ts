@@ -82,6 +82,7 @@ describe('parseWatchlist: defaults', () => {
       ambiguous: [],
       context: [],
       excludes: [],
+      topics: [],
     });
     expect(watchlist.feeds).toEqual([{ url: 'https://cyberscoop.com/feed/', name: 'cyberscoop.com' }]);
     expect(watchlist.subscribers).toEqual([
@@ -125,9 +126,24 @@ describe('parseWatchlist: problems', () => {
     [
       'ambiguous terms without context',
       'aliases: [Chris Krebs]\n    ambiguous: [Krebs]',
-      'entities[0].context: needs at least one phrase: ambiguous terms count only when a context phrase is in the same item',
+      "entities[0].context: needs at least one phrase: an ambiguous term counts beside a context phrase, or without one when the item's words lean towards the entity's topic profile, which items with a context phrase teach",
     ],
     ['an entity that names nothing', 'aliases: []', 'entities[0].aliases: needs at least one alias or ambiguous term'],
+    [
+      'topics for an entity without ambiguous terms',
+      'aliases: [Chris Krebs]\n    topics: [ballots]',
+      "entities[0].topics: has no effect: topics teach the entity's profile who its ambiguous terms mean, and it has none",
+    ],
+    [
+      'a topic that is not text',
+      'aliases: [Chris Krebs]\n    ambiguous: [Krebs]\n    context: [CISA]\n    topics: [ballots, {recount: 2}]',
+      'entities[0].topics[1]: must be text, not a mapping',
+    ],
+    [
+      'an empty topic',
+      'aliases: [Chris Krebs]\n    ambiguous: [Krebs]\n    context: [CISA]\n    topics: [ballots, ""]',
+      'entities[0].topics[1]: must not be empty',
+    ],
     [
       'an alias that is also an exclude, spelled differently',
       'aliases: [Chris Krebs]\n    excludes: [CHRIS KREBS’s]',

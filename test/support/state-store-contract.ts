@@ -8,6 +8,7 @@ import {
   storyBandKeys,
   storySignature,
 } from '../../lambda/core/story';
+import type { LearnedTopic } from '../../lambda/core/topic-profile';
 import type { FeedState, ItemRecord, StateStore, StoryItemWrite } from '../../lambda/ports';
 
 export interface StateStoreHarness {
@@ -449,6 +450,35 @@ export function describeStateStoreContract(
         );
         expect(await ids(dayStart)).toEqual(['st-week', 'st-late']);
         expect(await ids(dayStart - DAY)).toEqual(['st-prior']);
+      });
+    });
+
+    describe('topic profiles', () => {
+      const profile = (updatedAt: number, election = 3): LearnedTopic => ({
+        entityId: 'krebs',
+        updatedAt,
+        seen: ['a1', 'b2'],
+        about: { docs: 4, terms: { election, ballot: 1.5 } },
+        other: { docs: 2, terms: { enzym: 2 } },
+      });
+
+      it('keeps what is saved, per entity, as saved', async () => {
+        expect(await store.loadTopics()).toEqual([]);
+        expect(await store.saveTopic(profile(T0), undefined)).toBe(true);
+        const cisa = { ...profile(T0 + 5), entityId: 'cisa' };
+        expect(await store.saveTopic(cisa, undefined)).toBe(true);
+        const loaded = await store.loadTopics();
+        expect(loaded.sort((a, b) => (a.entityId < b.entityId ? -1 : 1))).toEqual([cisa, profile(T0)]);
+      });
+
+      it('refuses a save learned onto a profile another poller has replaced since', async () => {
+        const peer = harness.peer ?? store;
+        expect(await store.saveTopic(profile(T0), undefined)).toBe(true);
+        expect(await peer.saveTopic(profile(T0 + 1000, 4), T0)).toBe(true);
+        // This one was learned onto T0 too, and would undo the peer's lesson.
+        expect(await store.saveTopic(profile(T0 + 2000, 5), T0)).toBe(false);
+        expect(await store.saveTopic(profile(T0 + 2000, 5), undefined)).toBe(false);
+        expect(await store.loadTopics()).toEqual([profile(T0 + 1000, 4)]);
       });
     });
 

@@ -1,0 +1,132 @@
+// Decides whether an item's words lean towards a tracked entity or towards its look-alikes, and says which words did.
+import { decayedCounts, type LearnedTopic, mergeCounts, type TopicCounts, type TopicLimits } from './topic-profile';
+import { topicTerms } from './topic-terms';
+import type { Entity } from './types';
+
+export interface TopicSettings {
+  /** Summed log-odds an item's terms must reach for a bare ambiguous name to count. */
+  threshold: number;
+  /**
+   * The share of the other entities' counts an entity borrows: one watchlist is mostly one beat, and words one
+   * entity's news taught ("ballots", "hackers") are evidence for the others too. Own counts weigh in whole.
+   */
+  share: number;
+  /** Additive smoothing of each term's document count. */
+  smoothing: number;
+  /** Documents each `topics:` phrase of the watchlist counts as. */
+  topicDocs: number;
+}
+
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = { threshold: 0.5, share: 0.7, smoothing: 0.25, topicDocs: 3 };
+
+/** Where an entity's counts come from: the shipped seed, the watchlist's `topics:`, what the installation learned. */
+export interface TopicSources {
+  seed?: Readonly<Record<string, TopicCounts>>;
+  learned?: readonly LearnedTopic[];
+  /** The time learned counts are decayed to. */
+  now: number;
+  limits?: TopicLimits;
+}
+
+export interface TopicTerm {
+  term: string;
+  /** Log-odds the term adds: above 0 it points at the entity, below at a look-alike. */
+  weight: number;
+}
+
+export interface TopicVerdict {
+  counts: boolean;
+  score: number;
+  /** score - threshold: how clearly the item leans (negative when it did not count). */
+  margin: number;
+  /** The item's terms the profile knows, heaviest first (by absolute weight). */
+  terms: TopicTerm[];
+}
+
+/** Per entity, the log-odds of each known term; entities without ambiguous terms need none. */
+export class TopicModel {
+  private constructor(
+    private readonly weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
+    readonly settings: TopicSettings,
+  ) {}
+
+  static build(entities: readonly Entity[], sources: TopicSources, settings = DEFAULT_TOPIC_SETTINGS): TopicModel {
+    const ambiguous = entities.filter((entity) => entity.ambiguous.length > 0);
+    const learned = new Map(sources.learned?.map((profile) => [profile.entityId, profile]));
+    const own = ambiguous.map((entity) => {
+      const parts: { counts: TopicCounts; factor: number }[] = [];
+      const seed = sources.seed?.[entity.id];
+      if (seed) parts.push({ counts: seed, factor: 1 });
+      const topics = entity.topics ?? [];
+      if (topics.length > 0) {
+        const terms = Object.fromEntries(topics.flatMap((phrase) => topicTerms(phrase)).map((term) => [term, 1]));
+        parts.push({
+          counts: { about: { docs: 1, terms }, other: { docs: 0, terms: {} } },
+          factor: settings.topicDocs,
+        });
+      }
+      const mine = learned.get(entity.id);
+      if (mine) parts.push({ counts: decayedCounts(mine, sources.now, sources.limits), factor: 1 });
+      return mergeCounts(parts);
+    });
+    const pooled = mergeCounts(own.map((counts) => ({ counts, factor: 1 })));
+    const weights = new Map<string, Map<string, number>>();
+    ambiguous.forEach((entity, index) => {
+      const mine = own[index]!;
+      // Own counts, plus a share of everyone else's (pooled minus own).
+      const counts = mergeCounts([
+        { counts: mine, factor: 1 - settings.share },
+        { counts: pooled, factor: settings.share },
+      ]);
+      const names = new Set([...entity.aliases, ...entity.ambiguous].flatMap((phrase) => topicTerms(phrase)));
+      weights.set(entity.id, termWeights(counts, names, settings.smoothing));
+    });
+    return new TopicModel(weights, settings);
+  }
+
+  has(entityId: string): boolean {
+    return this.weights.has(entityId);
+  }
+
+  /** How the item's terms lean for this entity; undefined for an entity without a profile. */
+  judge(entityId: string, terms: readonly string[]): TopicVerdict | undefined {
+    const weights = this.weights.get(entityId);
+    if (!weights) return undefined;
+    let score = 0;
+    const known: TopicTerm[] = [];
+    for (const term of terms) {
+      const weight = weights.get(term);
+      if (weight === undefined) continue;
+      score += weight;
+      known.push({ term, weight: Math.round(weight * 100) / 100 });
+    }
+    known.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.term < b.term ? -1 : 1));
+    const margin = score - this.settings.threshold;
+    return {
+      counts: margin >= 0,
+      score: Math.round(score * 100) / 100,
+      margin: Math.round(margin * 100) / 100,
+      terms: known,
+    };
+  }
+}
+
+/**
+ * Bernoulli naive Bayes log-odds per term: log P(term | about) - log P(term | other), document frequencies smoothed.
+ * Only terms seen on either side get a weight; a word the profile never saw says nothing either way.
+ */
+function termWeights(counts: TopicCounts, skip: ReadonlySet<string>, smoothing: number): Map<string, number> {
+  const { about, other } = counts;
+  const weights = new Map<string, number>();
+  const terms = new Set([...Object.keys(about.terms), ...Object.keys(other.terms)]);
+  for (const term of terms) {
+    if (skip.has(term)) continue;
+    const a = about.terms[term] ?? 0;
+    const o = other.terms[term] ?? 0;
+    if (a + o <= 0) continue;
+    const pAbout = (a + smoothing) / (about.docs + 2 * smoothing);
+    const pOther = (o + smoothing) / (other.docs + 2 * smoothing);
+    weights.set(term, Math.log(pAbout) - Math.log(pOther));
+  }
+  return weights;
+}

@@ -1,0 +1,88 @@
+// The words a topic profile counts: folded as the matcher folds text, function words dropped, suffixes trimmed.
+import { foldPhrase, isWordCodePoint } from './text-fold';
+
+const SPACE = 0x20;
+const APOSTROPHE = 0x27;
+const BACKTICK = 0x60;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Words that say nothing about who a name means: grammar, and the attribution any headline carries. */
+const STOP_WORDS = new Set(
+  (
+    'a about above after again against all also am amid an and any are as at be because been before being below ' +
+    'between both but by can could did do does doing down during each few for from further had has have having he ' +
+    'her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once ' +
+    'only or other our out over own same she should so some such than that the their theirs them then there these ' +
+    'they this those through to too under until up very was we were what when where which while who whom why will ' +
+    'with would you your yours us new one two first last year years s t ' +
+    'say says said saying tell tells told according report reports reported reportedly via ' +
+    'news update updates live watch video photos exclusive breaking analysis opinion ' +
+    'monday tuesday wednesday thursday friday saturday sunday today yesterday week day'
+  ).split(' '),
+);
+
+/** Light suffix stripping, so "hackers", "hacked" and "hacking" meet; both sides of a comparison are cut alike. */
+export function stemTerm(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('es') && !w.endsWith('ses')) w = w.slice(0, -1);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    w = w.slice(0, -1);
+  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+  const last = w.charAt(w.length - 1);
+  if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
+  return w;
+}
+
+/** Cuts a long text's terms: a profile is about what an item is mostly about, which its first words tell. */
+export const MAX_ITEM_TERMS = 48;
+
+/** The distinct terms of `text`, in order of first appearance, at most `limit`. */
+export function topicTerms(text: string, limit = MAX_ITEM_TERMS): string[] {
+  const terms = new Set<string>();
+  // Plain ASCII folds to its lower case (hyphens and backticks are word breaks and apostrophes below either way).
+  const folded = ASCII.test(text) ? text.toLowerCase() : foldPhrase(text);
+  // One pass over the folded text (a regex split over Unicode classes cost more than the matcher's whole scan).
+  let word = '';
+  let start = -1;
+  for (let index = 0; index <= folded.length; index++) {
+    const code = index < folded.length ? folded.charCodeAt(index) : SPACE;
+    if (code === APOSTROPHE || code === BACKTICK) {
+      if (start !== -1) word += folded.slice(start, index);
+      start = -1;
+      // A possessive ("Krebs's") is the bare word, as the matcher folds it.
+      const next = folded.charCodeAt(index + 2);
+      if (folded.charCodeAt(index + 1) === 0x73 && !(next >= 0x61 && next <= 0x7a) && !(next >= 0x30 && next <= 0x39)) {
+        index++;
+      }
+      continue;
+    }
+    const isWord =
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      (code >= 0x80 && isWordCodePoint(folded.codePointAt(index)!));
+    if (isWord) {
+      if (start === -1) start = index;
+      continue;
+    }
+    if (start !== -1) word += folded.slice(start, index);
+    start = -1;
+    if (word === '') continue;
+    if (word.length >= 2 && !STOP_WORDS.has(word)) {
+      terms.add(stemTerm(word));
+      if (terms.size >= limit) break;
+    }
+    word = '';
+  }
+  return [...terms];
+}
+
+/** Text read for an item's terms: its title and summary tell what it is about; long content adds noise. */
+const ITEM_TEXT_CHARS = 600;
+
+/** The terms an item is judged and learned by: its title, then its summary (or the start of its content). */
+export function itemTopicTerms(item: { title: string; summary?: string; content?: string }): string[] {
+  return topicTerms(`${item.title}\n${item.summary || item.content || ''}`.slice(0, ITEM_TEXT_CHARS));
+}

@@ -1,0 +1,181 @@
+// Bare ambiguous names decided by topic profiles: the shipped seed, link excludes, explanations, and learning.
+
+import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
+import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
+import { compileMatcher, type MatchableItem } from '../../lambda/core/match';
+import { TopicModel } from '../../lambda/core/topic-model';
+import { DEFAULT_TOPIC_LIMITS, type LearnedTopic, learnTopic } from '../../lambda/core/topic-profile';
+import type { Entity } from '../../lambda/core/types';
+import { startTopicLearning, TOPIC_SEED } from '../../lambda/pipeline/topic-learning';
+
+const NOW = Date.UTC(2025, 4, 1);
+const DAY = 86_400_000;
+const watchlist = loadWatchlist();
+const compiled = compileMatcher(watchlist.entities);
+const seeded = compiled.withTopics(TopicModel.build(watchlist.entities, { seed: TOPIC_SEED, now: NOW }));
+const ids = (item: MatchableItem | string, matcher = seeded) =>
+  matcher.match(typeof item === 'string' ? { title: item } : item).map((match) => match.entityId);
+
+describe('the default watchlist with the shipped seed profile', () => {
+  it.each([
+    ['Krebs: foreign hackers did not change a single vote', ['krebs']],
+    ["Trump's lawyer sued by Krebs over remarks on Newsmax", ['krebs']],
+    ['Masterson: every ballot in 2020 had a paper record', ['masterson']],
+    ['CISA staff to be cut by a third', ['cisa']],
+  ])('finds the tracked official named by surname alone: %s', (title, expected) => {
+    expect(ids(title, compiled)).toEqual([]); // context phrases alone miss it
+    expect(ids(title)).toEqual(expected);
+  });
+
+  it.each([
+    'Krebs cycle enzymes in cancer cells',
+    'Raheem Sterling signs for Arsenal',
+    'Sterling hits a two-year high against the euro',
+    'CISA exam: how to become an IT auditor',
+    'Ubiquiti drops defamation suit against Brian Krebs',
+  ])('stays silent on the look-alike: %s', (title) => {
+    expect(ids(title)).toEqual([]);
+  });
+
+  it('shows the words that tipped a bare name, with the score and the margin', () => {
+    const [match] = seeded.match({ title: 'Krebs: foreign hackers did not change a single vote' });
+    const { topic } = match!.evidence[0]!;
+    expect(topic!.margin).toBeGreaterThan(0);
+    expect(topic!.score).toBeCloseTo(topic!.margin + TopicModel.build([], { now: NOW }).settings.threshold, 2);
+    expect(topic!.terms.map((t) => t.term)).toEqual(expect.arrayContaining(['vot', 'foreign']));
+    expect(topic!.terms.find((t) => t.term === 'vot')!.weight).toBeGreaterThan(0);
+  });
+
+  it('lets context phrases stay hard evidence and excludes hard vetoes, whatever the words lean to', () => {
+    // Football words, but a context phrase: counted. Election words, but an exclude: vetoed.
+    expect(ids('Gwinnett Sterling goal celebration as Arsenal win')).toEqual(['sterling']);
+    expect(ids('Brian Krebs: hackers target voters and ballots in election')).toEqual([]);
+  });
+});
+
+describe('excludes see where an item comes from', () => {
+  const title = 'Krebs on election security: how scammers exploit voter registration sites';
+
+  it('vetoes the bare name when an exclude is in the link host or path, the publisher or the feed name', () => {
+    expect(ids(title)).toEqual(['krebs']);
+    expect(ids({ title, link: 'https://krebsonsecurity.com/2024/10/voter-registration-scams/' })).toEqual([]);
+    expect(ids({ title, link: 'https://example.com/blog/brian-krebs-on-voter-scams' })).toEqual([]);
+    expect(ids({ title, publisher: 'Krebs on Security' })).toEqual([]);
+    expect(seeded.match({ title }, { feed: 'KrebsOnSecurity' })).toEqual([]);
+  });
+
+  it('leaves aliases and other entities alone', () => {
+    const item = { title: 'Chris Krebs and CISA on voter registration scams', link: 'https://krebsonsecurity.com/x' };
+    expect(ids(item)).toEqual(['krebs', 'cisa']);
+  });
+});
+
+describe('topics: in the watchlist', () => {
+  const jordan: Entity = {
+    id: 'jordan',
+    name: 'Jim Jordan',
+    aliases: ['Jim Jordan'],
+    ambiguous: ['Jordan'],
+    context: ['House Judiciary'],
+    excludes: ['Michael Jordan'],
+  };
+
+  it('seeds the profile of an entity the seed does not know', () => {
+    const title = 'Jordan subpoenas FBI over censorship claims';
+    const entities = [{ ...jordan, topics: ['subpoena', 'FBI', 'censorship', 'Republicans'] }];
+    const withTopics = compileMatcher(entities).withTopics(TopicModel.build(entities, { now: NOW }));
+    expect(ids(title, compileMatcher([jordan]).withTopics(TopicModel.build([jordan], { now: NOW })))).toEqual([]);
+    expect(ids(title, withTopics)).toEqual(['jordan']);
+  });
+});
+
+describe('learning from the feeds', () => {
+  const sterling = watchlist.entities.filter((entity) => entity.id === 'sterling');
+  const matcher = compileMatcher(sterling);
+  const item = (title: string, summary = '') => ({
+    title,
+    summary,
+    link: `https://news.test/${encodeURIComponent(title)}`,
+  });
+
+  async function learnFrom(items: MatchableItem[], store = new MemoryStateStore()) {
+    const learning = await startTopicLearning(store, sterling, matcher, NOW, { seed: {} });
+    const found = items.map((i) => learning.matcher.match(i).map((m) => m.entityId));
+    await learning.save(NOW);
+    return { found, learned: await store.loadTopics(), store };
+  }
+
+  it('learns from items the rules settled, and decides later bare names with it', async () => {
+    const certain = [
+      item('Gabriel Sterling defends Fulton County absentee ballot count'),
+      item('Gabe Sterling says absentee ballot drop boxes are secure'),
+      item('Pound sterling slides as gilt yields climb'),
+      item('Sterling silver jewellery sales climb as gilt yields fall'),
+    ];
+    const { learned, store } = await learnFrom(certain);
+    expect(learned).toHaveLength(1);
+    expect(learned[0]!.about.docs).toBe(2);
+    expect(learned[0]!.other.docs).toBe(2);
+    const bare = item('Sterling: absentee ballot backlog cleared');
+    const again = await startTopicLearning(store, sterling, matcher, NOW + DAY, { seed: {} });
+    expect(again.matcher.match(bare).map((m) => m.entityId)).toEqual(['sterling']);
+    expect(again.matcher.match(item('Sterling slides as gilt yields climb')).map((m) => m.entityId)).toEqual([]);
+  });
+
+  it('never learns from an item its profile let in: a stream teaches the same without those items', async () => {
+    const stream = [
+      item('Gabriel Sterling defends Fulton County absentee ballot count'),
+      item('Sterling: absentee ballot backlog cleared'),
+      item('Sterling says ballot audit found no problems'),
+      item('Raheem Sterling scores twice for Chelsea'),
+      item('Sterling: ballot audit drop boxes absentee voters'),
+    ];
+    // The first pass teaches a profile; the second starts from it, as the next poll would.
+    const first = await learnFrom(stream);
+    const second = await learnFrom(stream, first.store);
+    const admitted = stream.filter((_, index) => {
+      const viaProfile = second.found[index]!.length > 0 && !/Gabriel|Gabe/.test(stream[index]!.title);
+      return viaProfile;
+    });
+    expect(admitted.length).toBeGreaterThan(0);
+    const withoutAdmitted = stream.filter((i) => !admitted.includes(i));
+    const replay = await learnFrom(withoutAdmitted);
+    const replayAgain = await learnFrom(withoutAdmitted, replay.store);
+    expect(second.learned).toEqual(replayAgain.learned);
+    // And the profile decides every item as the profile learned without them decides it.
+    const decide = async (learned: LearnedTopic[]) => {
+      const model = TopicModel.build(sterling, { learned, now: NOW });
+      return stream.map((i) => ids(i, matcher.withTopics(model)));
+    };
+    expect(await decide(second.learned)).toEqual(await decide(replayAgain.learned));
+  });
+
+  it('counts an item read again on a later poll once', async () => {
+    const stream = [item('Gabriel Sterling defends Fulton County absentee ballot count')];
+    const first = await learnFrom(stream);
+    const second = await learnFrom(stream, first.store);
+    expect(second.learned[0]!.about.docs).toBe(1);
+  });
+
+  it('keeps each side to its heaviest terms, and lets old lessons fade', () => {
+    const limits = { ...DEFAULT_TOPIC_LIMITS, termsPerSide: 5, halfLifeMs: 10 * DAY };
+    const examples = Array.from({ length: 20 }, (_, i) => ({
+      key: `k${i}`,
+      side: 'about' as const,
+      terms: ['ballot', `word${i}`],
+    }));
+    const learned = learnTopic(undefined, 'sterling', examples, NOW, limits);
+    expect(Object.keys(learned.about.terms)).toHaveLength(5);
+    expect(learned.about.terms.ballot).toBe(20);
+    const later = learnTopic(
+      learned,
+      'sterling',
+      [{ key: 'new', side: 'other', terms: ['pound'] }],
+      NOW + 10 * DAY,
+      limits,
+    );
+    expect(later.about.terms.ballot).toBe(10);
+    expect(later.about.docs).toBe(10);
+    expect(later.other.docs).toBe(1);
+  });
+});

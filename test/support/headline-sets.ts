@@ -1,0 +1,64 @@
+// Labelled headline sets (test/fixtures/headlines) and precision/recall of a matcher over them.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LabelledHeadline {
+  id: string;
+  title: string;
+  summary?: string;
+  link?: string;
+  publisher?: string;
+  /** The tracked entities the headline is about, as judged by hand. */
+  expected: string[];
+}
+
+/**
+ * The sets, each with a tuning half (read while building the matcher and the seed profile) and a held-out half
+ * (measured, never tuned on). `bare`: title-only headlines naming a person or agency by surname or acronym alone,
+ * half of them look-alikes; `named`: headlines with summaries, mostly full names.
+ */
+export const HEADLINE_SETS = {
+  bare: { tune: 'bare-tune.jsonl', heldout: 'bare-heldout.jsonl' },
+  named: { tune: 'lookalikes.jsonl', heldout: 'heldout.jsonl' },
+} as const;
+
+export type HeadlineSet = keyof typeof HEADLINE_SETS;
+export type Half = 'tune' | 'heldout';
+
+export function loadHeadlines(set: HeadlineSet, half: Half): LabelledHeadline[] {
+  return readFileSync(join(__dirname, '..', 'fixtures', 'headlines', HEADLINE_SETS[set][half]), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LabelledHeadline);
+}
+
+export interface Scores {
+  precision: number;
+  recall: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  /** Headlines missing an expected entity: the alerts a user would never get. */
+  lost: { headline: LabelledHeadline; missing: string[] }[];
+  /** Headlines given an entity they are not about. */
+  extra: { headline: LabelledHeadline; wrong: string[] }[];
+}
+
+/** Precision and recall over (headline, entity) pairs. */
+export function score(headlines: readonly LabelledHeadline[], found: (headline: LabelledHeadline) => string[]): Scores {
+  const scores: Scores = { precision: 0, recall: 0, tp: 0, fp: 0, fn: 0, lost: [], extra: [] };
+  for (const headline of headlines) {
+    const ids = found(headline);
+    const wrong = ids.filter((id) => !headline.expected.includes(id));
+    const missing = headline.expected.filter((id) => !ids.includes(id));
+    scores.tp += ids.length - wrong.length;
+    scores.fp += wrong.length;
+    scores.fn += missing.length;
+    if (missing.length > 0) scores.lost.push({ headline, missing });
+    if (wrong.length > 0) scores.extra.push({ headline, wrong });
+  }
+  scores.precision = scores.tp + scores.fp === 0 ? 1 : scores.tp / (scores.tp + scores.fp);
+  scores.recall = scores.tp + scores.fn === 0 ? 1 : scores.tp / (scores.tp + scores.fn);
+  return scores;
+}
