@@ -8,8 +8,6 @@ import type { LearnedTopic } from './core/topic-profile';
 import type { Alert, ItemIdentity, NormalizedItem } from './core/types';
 
 export type { FeedErrorCode } from './core/feed-error';
-// pipeline.ts takes FeedError from here until the use case is split by job (issue 17); new code imports core/feed-error.
-export { FeedError } from './core/feed-error';
 export type { FeedState };
 
 export interface Clock {

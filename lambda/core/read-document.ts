@@ -12,8 +12,3 @@ export async function readDocument(
   const parsed = await parseFeed(body, contentType);
   return parsed.items.map((raw) => normalizeItem(raw, feed));
 }
-
-// pipeline.ts takes the inline reader from here until the use case is split by job (issue 17); new code imports
-// adapters/inline-document-reader.
-// biome-ignore lint/style/noRestrictedImports: the one exception to the dependency rule, removed with that split
-export { inlineDocumentReader } from '../adapters/inline-document-reader';

@@ -39,6 +39,7 @@ test.each([
   ['lambda/adapters/planted.ts', '../handlers/env', 'adapters-below-entry-points'],
   ['lambda/contract/planted.ts', '../ports', 'contract-imports-core'],
   ['lambda/cli/planted.ts', '../handlers/poll', 'entry-points-apart'],
+  ['lambda/pipeline/planted.ts', '../adapters/inline-document-reader', 'use-case-through-ports'],
 ])('%s importing %s fails the lint naming [%s]', async (file, specifier, rule) => {
   const { code, output } = await lintPlanted(file, importing(specifier));
   expect(code).not.toBe(0);
@@ -49,6 +50,7 @@ test.each([
   ['lambda/core/planted.ts', './story'],
   ['lib/constructs/planted.ts', '../../lambda/contract/env'],
   ['lambda/adapters/planted.ts', '../core/feed-error'],
+  ['lambda/pipeline/planted.ts', '../core/feed-error'],
   ['lambda/handlers/planted.ts', '../adapters/sns-alert-sink'],
 ])('%s importing %s passes the lint', async (file, specifier) => {
   const { code, output } = await lintPlanted(file, importing(specifier));

@@ -9,7 +9,7 @@ const MAX_LINES = 400;
  * Over the limit until they are split by job, after the changes now made to them land (the use case, the matcher, the
  * stories, the local poll command); remove each then.
  */
-const SPLIT_PENDING = new Set(['lambda/pipeline.ts', 'lambda/core/match.ts', 'lambda/cli/poll.ts']);
+const SPLIT_PENDING = new Set(['lambda/core/match.ts', 'lambda/cli/poll.ts']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -1,0 +1,150 @@
+// Filing one matching item on its story: join the story that reports the same event, or start one (maybe a follow-up).
+import {
+  chooseStory,
+  FOLLOW_UP_HORIZON_MS,
+  followUpOf,
+  relatedStory,
+  type StoryContext,
+  type StoryHeadline,
+  type StoryMatch,
+  type StoryRecord,
+  type StoryRef,
+  type StorySource,
+  sortedUnique,
+  startStory,
+  storyBandKeys,
+  storyIdFor,
+  storySignature,
+} from '../core/story';
+import { withoutUndefined } from '../core/without-undefined';
+import type { StoryStore } from '../ports';
+
+/** Earlier stories read per entity to find the one a new story follows up (the newest are the candidates). */
+const FOLLOW_UP_CANDIDATES = 5;
+/** Titles kept on story rows: a hostile feed's megabyte title must not outgrow a DynamoDB item (400 KB). */
+const STORY_TITLE_MAX_CHARS = 500;
+
+/** The story operations filing needs (the dry run's preview stories implement only these). */
+export type StoryFilingStore = Pick<
+  StoryStore,
+  'findStoryRefs' | 'saveStoryItem' | 'recentHeadlines' | 'whileStartingStory'
+>;
+
+/** What filing an item did: joined a story (no alert), or started one, maybe following up an earlier story. */
+export type StoryFiling =
+  /** `addedEntities`: the item's entities the story had not been alerted for (usually none). */
+  | { story: StoryRecord; joined: StoryMatch; addedEntities: string[]; followUp?: undefined }
+  /** `related`: the candidate story the item resembles without strong evidence of the same event (`--explain`). */
+  | { story: StoryRecord; joined?: undefined; followUp?: StoryHeadline; related?: StoryMatch };
+
+export interface StoryItem {
+  /** The item's identity key: a story it starts is named after it, so a retried item starts the same story. */
+  key: string;
+  title: string;
+  summary?: string;
+  publisher?: string;
+  canonicalLink?: string;
+  link?: string;
+}
+
+/** The item's story title, signature and band keys: what filing it looks up (and the poll reads ahead). */
+export type StoryKeys = ReturnType<typeof storyKeysOf>;
+
+export function storyKeysOf(item: StoryItem, entityIds: string[]) {
+  const title = item.title.slice(0, STORY_TITLE_MAX_CHARS);
+  const signature = storySignature({ title, summary: item.summary, publisher: item.publisher });
+  return { title, signature, bandKeys: storyBandKeys(signature, entityIds) };
+}
+
+/**
+ * Files one matching item on its story in one pass (docs/stories.md): signature -> band keys -> candidates ->
+ * chooseStory. It joins the best candidate story, or starts a new one, naming the latest earlier story of its
+ * entities (30 days back) as the story it follows up. `at`: the item's time.
+ */
+export async function fileOnStory(
+  store: StoryFilingStore,
+  item: StoryItem,
+  entityIds: string[],
+  at: number,
+  context: StoryContext,
+  recordedAt: number = at,
+  /** storyKeysOf(item, entityIds), when the caller has it already (the poll reads ahead with its band keys). */
+  keys: StoryKeys = storyKeysOf(item, entityIds),
+): Promise<StoryFiling> {
+  const { title, signature, bandKeys } = keys;
+  const source: StorySource = withoutUndefined({
+    publisher: item.publisher,
+    link: item.canonicalLink ?? item.link,
+    title,
+    seenAt: at,
+  });
+  const ownId = storyIdFor(item.key);
+
+  /** Joins the best of these candidates, if one is this item's story; undefined to start one instead. */
+  const joinAny = async (candidates: StoryRef[]): Promise<StoryFiling | undefined> => {
+    // Our own story among the candidates: an earlier attempt started it and its alert was not sent. Start it again.
+    const match = candidates.some((ref) => ref.storyId === ownId)
+      ? undefined
+      : chooseStory(signature, entityIds, candidates, at, context);
+    const joinedRef = match && candidates.find((ref) => ref.storyId === match.storyId);
+    if (!match || !joinedRef) return undefined;
+    // What the story had been alerted for, as its rows among the candidates know it (the latest row of a story
+    // carries every entity added before it).
+    const storyEntities = new Set(
+      candidates.filter((ref) => ref.storyId === match.storyId).flatMap((ref) => ref.storyEntities ?? ref.entities),
+    );
+    const addedEntities = entityIds.filter((id) => !storyEntities.has(id));
+    const ref: StoryRef = {
+      ...joinedRef,
+      entities: entityIds,
+      storyEntities: sortedUnique([...storyEntities, ...entityIds]),
+      signature,
+      seenAt: at,
+    };
+    const story = await store.saveStoryItem({
+      kind: 'join',
+      storyId: match.storyId,
+      source,
+      entities: entityIds,
+      bandKeys,
+      ref,
+    });
+    return story && { story, joined: match, addedEntities };
+  };
+
+  const start = async (candidates: StoryRef[]): Promise<StoryFiling> => {
+    const recent = (
+      await Promise.all(
+        entityIds.map((id) => store.recentHeadlines(id, at - FOLLOW_UP_HORIZON_MS, at, FOLLOW_UP_CANDIDATES)),
+      )
+    ).flat();
+    // It follows up the story it resembles when there is one (a new development of that event), else the latest.
+    const related = relatedStory(signature, entityIds, candidates, at, context);
+    const followUp =
+      recent.find((story) => story.id === related?.storyId && story.id !== ownId) ??
+      followUpOf(entityIds, recent, at, FOLLOW_UP_HORIZON_MS, ownId);
+    const started = startStory(ownId, signature, entityIds, source, recordedAt);
+    const ref: StoryRef = {
+      storyId: ownId,
+      storyTitle: title,
+      entities: entityIds,
+      storyEntities: sortedUnique(entityIds),
+      signature,
+      origin: signature,
+      seenAt: at,
+    };
+    const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
+    return { story, followUp, ...(related && { related }) };
+  };
+
+  const refs = (consistent: boolean) => (bandKeys.length > 0 ? store.findStoryRefs(bandKeys, consistent) : []);
+  const candidates = await refs(false);
+  const joined = await joinAny(candidates);
+  if (joined) return joined;
+  if (!store.whileStartingStory) return start(candidates);
+  // Another poller may be starting this story right now: under the lease, look again before starting one.
+  return store.whileStartingStory(entityIds, async () => {
+    const again = await refs(true);
+    return (await joinAny(again)) ?? start(again);
+  });
+}

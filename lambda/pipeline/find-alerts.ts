@@ -1,0 +1,150 @@
+// Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
+import { createHash } from 'node:crypto';
+import { itemIdentity } from '../core/identity';
+import { alsoInPublishers, type StoryMatch, type StoryRecord, storySignature } from '../core/story';
+import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';
+import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
+import { fileOnStory, type StoryFiling, type StoryItem, storyKeysOf } from './file-on-story';
+import type { StoryFiler } from './story-filer';
+import { DEFAULT_LEASE_MS, type PollOptions, type StoryJoin } from './types';
+
+/** Deterministic, so a retried publish of the same item carries the same id. */
+export function alertIdFor(itemKey: string): string {
+  return createHash('sha256').update(itemKey).digest('hex').slice(0, 24);
+}
+
+export interface PendingAlert {
+  record: ItemRecord;
+  alert: Alert;
+}
+
+export interface FoundAlerts {
+  matches: number;
+  backfilled: number;
+  /** Items another poller holds a live claim on. */
+  busy: number;
+  /** Claimed items to publish. */
+  pending: PendingAlert[];
+  joined: StoryJoin[];
+  /** Keys of matching items dealt with for good (alerted before, recorded, joined): the feed remembers them. */
+  doneKeys: string[];
+}
+
+export async function findAlerts(
+  items: NormalizedItem[],
+  feed: FeedConfig,
+  state: FeedState | undefined,
+  now: number,
+  store: StateStore,
+  filer: StoryFiler,
+  options: PollOptions,
+): Promise<FoundAlerts> {
+  const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], joined: [], doneKeys: [] };
+  // Every item read tells how common its words are in the news, matching or not.
+  const context = await filer.context();
+  for (const item of items) {
+    context.rarity.observeOnce(item.canonicalLink ?? item.link ?? item.title, () => storySignature(item).terms);
+  }
+  const firstPoll = state?.firstPolledAt === undefined;
+  const backfillFrom = now - options.backfillHours * 3_600_000;
+  // Matching items the previous document held and that were dealt with then: done, without asking the store.
+  const doneBefore = new Set(state?.itemKeys);
+  // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
+  // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
+  const matching = [...items]
+    .sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now))
+    .map((item) => ({ item, entityMatches: options.matcher.match(item, { feed: feed.name }) }))
+    .filter(({ entityMatches }) => entityMatches.length > 0);
+  for (const { item, entityMatches } of matching) {
+    found.matches += 1;
+    const record: ItemRecord = { identity: itemIdentity(item), feedUrl: feed.url, title: item.title };
+    const { key } = record.identity;
+    if (doneBefore.has(key)) {
+      found.doneKeys.push(key);
+      continue;
+    }
+    if (firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom)) {
+      found.backfilled += 1;
+      await store.recordSilently(record, now);
+      found.doneKeys.push(key);
+      continue;
+    }
+    const entityIds = entityMatches.map((match) => match.entityId);
+    // The publication time places the item among its story's coverage; a missing or future date means "now".
+    const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
+    const storyItem: StoryItem = { key, ...item };
+    const storyKeys = storyKeysOf(storyItem, entityIds);
+    const filing = await filer.serially(async (): Promise<StoryFiling | ClaimOutcome> => {
+      // One read for the item's own rows and the story rows its filing looks up next.
+      await store.prefetchItems?.([record], storyKeys.bandKeys);
+      const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+      if (claim !== 'claimed') return claim;
+      return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys);
+    });
+    if (filing === 'busy') found.busy += 1;
+    if (filing === 'done') found.doneKeys.push(key);
+    if (typeof filing === 'string') continue;
+    record.storyId = filing.story.id;
+    if (filing.joined) {
+      found.joined.push(storyJoin(item, filing.story, filing.joined));
+    }
+    if (filing.joined && filing.addedEntities.length === 0) {
+      await store.recordSilently(record, now);
+      found.doneKeys.push(key);
+      // Coverage that arrives before the story's alert is sent rides along in it.
+      const pending = found.pending.find((p) => p.alert.storyId === filing.story.id)?.alert;
+      if (pending) pending.alsoIn = alsoInPublishers(filing.story);
+      continue;
+    }
+    // A new story alerts for all its entities; a joined one that names an entity its alert did not, for those only.
+    const alerted = filing.joined
+      ? entityMatches.filter((match) => filing.addedEntities.includes(match.entityId))
+      : entityMatches;
+    const alert: Alert = {
+      ...toAlert(item, record, alerted, feed, options.entities),
+      storyId: filing.story.id,
+      ...(filing.followUp && { followUp: { title: filing.followUp.title, firstSeenAt: filing.followUp.firstSeenAt } }),
+      ...(filing.joined && { partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt } }),
+    };
+    found.pending.push({ record, alert });
+  }
+  return found;
+}
+
+function storyJoin(item: NormalizedItem, story: StoryRecord, match: StoryMatch): StoryJoin {
+  return {
+    title: item.title,
+    link: item.canonicalLink ?? item.link,
+    publisher: item.publisher,
+    storyId: story.id,
+    storyTitle: story.title,
+    ...(match.reason && { reason: match.reason }),
+    weight: match.weight,
+    sharedEntities: match.sharedEntities,
+    sharedTerms: match.sharedTerms,
+  };
+}
+
+function toAlert(
+  item: NormalizedItem,
+  record: ItemRecord,
+  entityMatches: EntityMatch[],
+  feed: FeedConfig,
+  entities: Entity[],
+): Alert {
+  const ids = entityMatches.map((match) => match.entityId);
+  return {
+    id: alertIdFor(record.identity.key),
+    itemKey: record.identity.key,
+    entities: ids,
+    entityNames: ids.map((id) => entities.find((entity) => entity.id === id)?.name ?? id),
+    title: item.title,
+    link: item.canonicalLink ?? item.link,
+    summary: item.summary,
+    publisher: item.publisher,
+    publishedAt: item.publishedAt,
+    feed: feed.name,
+    feedUrl: feed.url,
+    evidence: entityMatches.flatMap((match) => match.evidence),
+  };
+}

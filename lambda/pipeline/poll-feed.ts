@@ -1,0 +1,163 @@
+// Polling one feed: skip it if not due, fetch, read, find alerts, publish, and record the feed's state.
+import { backoffDelay, DEFAULT_BACKOFF } from '../core/backoff';
+import { FeedError } from '../core/feed-error';
+import { feedSkip } from '../core/feed-schedule';
+import { readDocument } from '../core/read-document';
+import { sortedUnique } from '../core/story';
+import type { FeedConfig, NormalizedItem } from '../core/types';
+import { withoutUndefined } from '../core/without-undefined';
+import type { DocumentReader, FeedState, FetchResponse } from '../ports';
+import { portsFor } from './dry-run';
+import { findAlerts } from './find-alerts';
+import { publish } from './publish';
+import { type StoryFiler, storyFiler } from './story-filer';
+import { emptyOutcome, type FeedOutcome, type PollOptions, type PollPorts } from './types';
+
+/**
+ * Polls one feed. A failure of the feed itself is recorded on the feed (with backoff) and reported in the outcome;
+ * only a failure of the state store or the sink throws, so the caller can retry the whole job.
+ */
+export function pollFeed(
+  feed: FeedConfig,
+  ports: PollPorts,
+  options: PollOptions,
+  prior?: FeedState,
+): Promise<FeedOutcome> {
+  return feedPoller(ports, options)(feed, prior);
+}
+
+/**
+ * pollFeed for feeds polled side by side (an SQS batch): they share one story filer, so an event two of them report
+ * at once starts one story and alerts once, as in pollFeeds.
+ */
+export function feedPoller(ports: PollPorts, options: PollOptions): FeedPoller {
+  return pollerOver(portsFor(ports, options), options);
+}
+
+/**
+ * Polls one feed at a time. `saveRarity` adds what its polls read to the store's term table: always at the end of a
+ * run, or (`always` false: a warm Lambda after each batch) once enough was read or enough time went by.
+ */
+export type FeedPoller = ((feed: FeedConfig, prior?: FeedState) => Promise<FeedOutcome>) & {
+  saveRarity(always?: boolean): Promise<void>;
+};
+
+/** feedPoller over ports already composed for the run (portsFor). */
+export function pollerOver(ports: PollPorts, options: PollOptions): FeedPoller {
+  const filer = storyFiler(ports.state, options);
+  const poll = (feed: FeedConfig, prior?: FeedState) => pollOneFeed(feed, ports, options, prior, filer);
+  return Object.assign(poll, { saveRarity: (always = true) => filer.saveRarity(ports.clock.now(), always) });
+}
+
+/** The reader when none is passed: on this thread, timed (the Lambda's choice; the local command passes its own). */
+const readOnThisThread: DocumentReader = {
+  async read(body, contentType, feed) {
+    const start = performance.now();
+    const items = await readDocument(body, contentType, feed);
+    return { items, ms: performance.now() - start };
+  },
+};
+
+async function pollOneFeed(
+  feed: FeedConfig,
+  ports: PollPorts,
+  options: PollOptions,
+  prior: FeedState | undefined,
+  filer: StoryFiler,
+): Promise<FeedOutcome> {
+  const now = ports.clock.now();
+  const state = prior ?? (await ports.state.getFeed(feed.url));
+  const outcome = emptyOutcome(feed);
+  const skip = options.force ? undefined : feedSkip(feed, state, now);
+  if (skip) return { ...outcome, status: 'skipped', skip };
+
+  let response: FetchResponse;
+  let items: NormalizedItem[] = [];
+  try {
+    response = await ports.source.fetch({ url: feed.url, etag: state?.etag, lastModified: state?.lastModified });
+    if (response.kind === 'ok') {
+      // Relative links resolve against where the document was found, which after a redirect is not the configured URL.
+      const reader = ports.reader ?? readOnThisThread;
+      const document = await reader.read(response.body, response.contentType, {
+        name: feed.name,
+        url: response.finalUrl,
+      });
+      items = document.items;
+      options.onParsed?.(feed.url, items.length, document.ms);
+    }
+  } catch (error) {
+    if (!(error instanceof FeedError)) throw error;
+    await ports.state.putFeed(failedState(feed, state, now, error));
+    return { ...outcome, status: 'error', error: `${error.code}: ${error.message}`, errorCode: error.code };
+  }
+
+  if (response.kind === 'not-modified') {
+    // A 304 changes nothing, so it costs no write, unless it ends a run of failures or the feed's own interval
+    // needs to know when it was last asked (else it would be fetched on every tick once the interval passed).
+    if (state !== undefined && (hasFailures(state) || feed.intervalMinutes !== undefined)) {
+      await ports.state.putFeed(succeededState(feed, state, now, state));
+    }
+    return { ...outcome, status: 'not-modified' };
+  }
+
+  const found = await findAlerts(items, feed, state, now, ports.state, filer, options);
+  const published = await publish(found, ports, options, now);
+  // After a failed publish, or an item another poller holds and might fail to send, keep the old validators: the
+  // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
+  const validators = published.failed > 0 || found.busy > 0 ? state : response;
+  const itemKeys = found.doneKeys.length > 0 ? sortedUnique(found.doneKeys) : undefined;
+  await ports.state.putFeed(succeededState(feed, state, now, validators, itemKeys));
+  return {
+    ...outcome,
+    status: 'ok',
+    items: items.length,
+    matches: found.matches,
+    alerts: published.sent,
+    failedAlerts: published.failed,
+    backfilled: found.backfilled,
+    joined: found.joined,
+    bytes: response.body.byteLength,
+  };
+}
+
+function hasFailures(state: FeedState): boolean {
+  return state.consecutiveFailures > 0 || state.nextAttemptAt !== undefined || state.lastError !== undefined;
+}
+
+function succeededState(
+  feed: FeedConfig,
+  state: FeedState | undefined,
+  now: number,
+  validators: { etag?: string; lastModified?: string } | undefined,
+  /** The matching items dealt with in the document just read; a 304 keeps the ones already known. */
+  itemKeys: string[] | undefined = state?.itemKeys,
+): FeedState {
+  return withoutUndefined({
+    url: feed.url,
+    etag: validators?.etag,
+    lastModified: validators?.lastModified,
+    firstPolledAt: state?.firstPolledAt ?? now,
+    lastSuccessAt: now,
+    lastAttemptAt: now,
+    consecutiveFailures: 0,
+    itemKeys,
+  });
+}
+
+function failedState(feed: FeedConfig, state: FeedState | undefined, now: number, error: FeedError): FeedState {
+  const consecutiveFailures = (state?.consecutiveFailures ?? 0) + 1;
+  return withoutUndefined({
+    url: feed.url,
+    etag: state?.etag,
+    lastModified: state?.lastModified,
+    firstPolledAt: state?.firstPolledAt,
+    lastSuccessAt: state?.lastSuccessAt,
+    lastAttemptAt: now,
+    consecutiveFailures,
+    failingSince: state?.failingSince ?? now,
+    nextAttemptAt: now + backoffDelay(consecutiveFailures, DEFAULT_BACKOFF, error.details.retryAfterMs),
+    lastError: `${error.code}: ${error.message}`,
+    gone: error.code === 'gone' ? true : undefined,
+    itemKeys: state?.itemKeys,
+  });
+}

@@ -1,0 +1,37 @@
+// Publishing a feed's claimed alerts: SMS slots, save the claims, publish, then mark each sent or give its claim back.
+import type { Alert } from '../core/types';
+import type { FoundAlerts } from './find-alerts';
+import type { PollOptions, PollPorts } from './types';
+
+export async function publish(
+  found: FoundAlerts,
+  ports: PollPorts,
+  options: PollOptions,
+  now: number,
+): Promise<{ sent: Alert[]; failed: number }> {
+  if (found.pending.length === 0) return { sent: [], failed: 0 };
+  if (options.smsPerHour !== undefined) {
+    for (const { alert } of found.pending) {
+      const slot = await ports.state.takeSmsSlot(options.smsPerHour, now);
+      if (!slot.granted) alert.smsHeld = true;
+      else if (slot.heldBefore) alert.smsHeldBefore = slot.heldBefore;
+    }
+  }
+  // Nothing leaves the process before the claims (and SMS slots) it rests on are saved: a crash cannot re-send it.
+  await ports.state.flush?.();
+  const results = await ports.sink.publish(found.pending.map((pending) => pending.alert));
+  const sent: Alert[] = [];
+  let failed = 0;
+  for (const [index, pending] of found.pending.entries()) {
+    const result = results[index];
+    if (result?.ok) {
+      await ports.state.markSent(pending.record, now, pending.alert.id);
+      sent.push(pending.alert);
+      found.doneKeys.push(pending.record.identity.key);
+    } else {
+      await ports.state.releaseClaim(pending.record);
+      failed += 1;
+    }
+  }
+  return { sent, failed };
+}
