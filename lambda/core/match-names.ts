@@ -1,0 +1,80 @@
+// Whether a bare surname names someone else: an honorific or another given name before it, outside title case.
+
+/** How far back the name rules look: a few words, so long content is not rescanned for every hit. */
+const LOOK_BEHIND = 48;
+
+/** The text just before `end`, cut back to at most LOOK_BEHIND characters and then to the start of a word. */
+function tail(text: string, end: number): string {
+  const from = end - LOOK_BEHIND;
+  if (from <= 0) return text.slice(0, end);
+  const space = text.slice(from, end).search(/\s/u);
+  return space === -1 ? '' : text.slice(from + space, end);
+}
+
+/** Honorifics none of the tracked people go by: "Dr. Krebs" is someone else (an alias can still say "Dr. X"). */
+const HONORIFIC_BEFORE = /(?:^|[^\p{L}\p{N}])(?:dr|prof|professor|mrs|ms|miss)\.?[ \t\u00a0]+$/iu;
+/** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
+const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
+/**
+ * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
+ * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
+ */
+const NOT_GIVEN_NAMES = new Set(
+  (
+    'mr mister sir director chief head secretary official officials adviser advisor manager officer cofounder founder ' +
+    'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep ' +
+    'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight'
+  ).split(' '),
+);
+/** How much text either side of a name decides whether it is title-cased. */
+const TITLE_CASE_RADIUS = 160;
+/** Words that neither make nor break title case. */
+const MINOR_WORDS = new Set(
+  'a an the and or nor but of in on at to for by as vs via per from with into onto over after up off out is are'.split(
+    ' ',
+  ),
+);
+
+/** A heading where (almost) every word is capitalized: capitals there say nothing about names. */
+function looksTitleCased(text: string, skipFrom: number, skipTo: number): boolean {
+  let capitalized = 0;
+  let lower = 0;
+  for (const word of text.matchAll(/\p{L}[\p{L}\p{M}\p{N}'\u2019]*/gu)) {
+    const at = word.index;
+    if ((at >= skipFrom && at < skipTo) || MINOR_WORDS.has(word[0].toLowerCase())) continue;
+    const first = word[0][0]!;
+    if (first !== first.toLowerCase()) capitalized++;
+    else if (first !== first.toUpperCase()) lower++;
+  }
+  return lower === 0 || capitalized >= 4 * lower;
+}
+
+/** Whether `before` ends a sentence or heading part, so the next word is capitalized whatever it is. */
+function endsSentence(before: string): boolean {
+  const trimmed = before.trimEnd();
+  if (trimmed === '') return true;
+  const last = trimmed.at(-1)!;
+  if (':;!?"“”‘’\'([{—–|-'.includes(last)) return true;
+  if (last !== '.') return false;
+  // "Dr." "Sen." "U.S." and initials abbreviate; a period after any other word ends a sentence.
+  const word = /(\S+)\.$/u.exec(trimmed)?.[1] ?? '';
+  return !/^\p{Lu}\p{L}{0,3}$/u.test(word) && !word.includes('.');
+}
+
+/**
+ * Whether a bare ambiguous hit is preceded by something that makes it another person: an honorific ("Dr. Krebs"), or
+ * another given name ("Tom Krebs", "Jim Masterson"): a capitalized word that is not a title, a role or a day, not
+ * capitalized only because it starts a sentence, in text that is not title-cased ("Trump Fires Krebs").
+ */
+export function namesSomeoneElse(text: string, hit: { start: number; end: number }): boolean {
+  const before = tail(text, hit.start);
+  if (HONORIFIC_BEFORE.test(before)) return true;
+  const word = CAPITALIZED_WORD_BEFORE.exec(before);
+  if (!word) return false;
+  const wordStart = hit.start - before.length + word.index + word[0].indexOf(word[1]!);
+  if (NOT_GIVEN_NAMES.has(word[1]!.toLowerCase()) || endsSentence(tail(text, wordStart))) return false;
+  // A headline is read whole; in long content, the text around the hit stands for it.
+  const from = Math.max(0, wordStart - TITLE_CASE_RADIUS);
+  const around = text.slice(from, Math.min(text.length, hit.end + TITLE_CASE_RADIUS));
+  return !looksTitleCased(around, wordStart - from, hit.end - from);
+}
