@@ -1,7 +1,6 @@
 // SQS-triggered Lambda: polls the feed of each job in the batch and reports the jobs that must be retried.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { HttpFeedSource } from '../adapters/http-feed-source';
@@ -144,7 +143,7 @@ export const handler = lambdaEntryPoint((telemetry) => {
           config.verdicts &&
           signedVerdictLinker({
             baseUrl: config.verdicts.endpointUrl,
-            key: secretSigningKey(new SecretsManagerClient({}), config.verdicts.keySecretArn),
+            key: secretSigningKey(config.verdicts.keySecretArn),
             clock: systemClock,
           }),
       }),

@@ -1,7 +1,6 @@
 // Function URL Lambda: a verdict link's page (GET, records nothing) and its button (POST, records the verdict once).
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoVerdictStore } from '../adapters/dynamo-verdicts';
@@ -66,7 +65,7 @@ export const handler = lambdaEntryPoint((telemetry) => {
   const config = verdictConfigFromEnv(process.env);
   return createVerdictHandler({
     verdicts: new DynamoVerdictStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.stateTableName),
-    key: secretSigningKey(new SecretsManagerClient({}), config.keySecretArn),
+    key: secretSigningKey(config.keySecretArn),
     clock: systemClock,
     entityNames: new Map(config.watchlist.entities.map((entity) => [entity.id, entity.name])),
     telemetry,

@@ -77,7 +77,7 @@ async function emailsSent(sink: (topicArn: string) => SnsAlertSink, count: numbe
 
 describe('an alert email', () => {
   it('with a verdict endpoint: one signed "Not about <entity>?" line per entity under the evidence', async () => {
-    const key = secretSigningKey(secretsClient, SECRET_ARN);
+    const key = secretSigningKey(SECRET_ARN, secretsClient);
     const linker = signedVerdictLinker({ baseUrl: ENDPOINT, key, clock: { now: () => NOW } });
     const before = secrets.requests();
     const emails = await emailsSent(
@@ -117,7 +117,7 @@ describe('an alert email', () => {
   });
 
   it('when the key cannot be read: still delivered, without verdict lines, and the next alert tries the key again', async () => {
-    const key = secretSigningKey(secretsClient, `${SECRET_ARN}-gone`);
+    const key = secretSigningKey(`${SECRET_ARN}-gone`, secretsClient);
     const linker = signedVerdictLinker({ baseUrl: ENDPOINT, key, clock: { now: () => NOW } });
     const before = secrets.requests();
     const sink = (topicArn: string) => new SnsAlertSink({ client: snsClient, topicArn, verdictLinks: linker });
