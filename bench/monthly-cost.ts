@@ -31,6 +31,9 @@ const PRICE = {
   /** A customer-managed key; AWS-managed keys (alias/aws/sns) have no monthly fee, only this request price. */
   kmsKeyMonth: 1,
   kmsRequest: 0.03 / 10_000,
+  /** Secrets Manager: per secret a month, and per 10,000 API calls (no always-free tier). */
+  secretMonth: 0.4,
+  secretRequest: 0.05 / 10_000,
 };
 
 /** AWS's always-free monthly allowances (an account running nothing else), for the second total. */
@@ -70,6 +73,8 @@ const ASSUMED = {
   /** Wall time of one notifier invocation at 128 MB, mostly a cold start; one Publish. */
   notifierSeconds: 1,
   opsEmailSubscribers: 1,
+  /** GetSecretValue calls a month: one per cold start of the poll and verdict functions (the key is kept warm). */
+  secretReadsPerMonth: 3_000,
   /** KMS requests SNS makes per publish to a topic encrypted at rest: a data key on publish, a decrypt on delivery. */
   kmsRequestsPerPublish: 2,
 };
@@ -87,6 +92,8 @@ interface StackFacts {
   awsManagedKeyTopics: number;
   schedules: number;
   customMetrics: number;
+  /** Secrets Manager secrets (the verdict links' signing key). */
+  secrets: number;
 }
 
 /** What the deployed stack is made of, read from the synthesized template (bundling skipped: sizes do not matter). */
@@ -110,6 +117,7 @@ function stackFacts(): StackFacts {
     ).length,
     schedules: count('AWS::Scheduler::Schedule'),
     customMetrics: Object.keys(MetricName).length,
+    secrets: count('AWS::SecretsManager::Secret'),
   };
 }
 
@@ -232,6 +240,12 @@ function monthly(
         `fee), ~${fmt(kmsRequests)} requests by SNS`,
       list: facts.kmsKeys * PRICE.kmsKeyMonth + kmsRequests * PRICE.kmsRequest,
       afterFree: facts.kmsKeys * PRICE.kmsKeyMonth + free(kmsRequests, FREE.kmsRequests) * PRICE.kmsRequest,
+    },
+    {
+      service: 'Secrets Manager',
+      usage: `${facts.secrets} secret (verdict link key), ~${fmt(ASSUMED.secretReadsPerMonth)} reads`,
+      list: facts.secrets * PRICE.secretMonth + ASSUMED.secretReadsPerMonth * PRICE.secretRequest,
+      afterFree: facts.secrets * PRICE.secretMonth + ASSUMED.secretReadsPerMonth * PRICE.secretRequest,
     },
   ];
 }

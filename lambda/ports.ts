@@ -2,6 +2,7 @@
 
 import type { FeedJob } from './contract/feed-job';
 import type { FeedState } from './contract/feed-state';
+import type { KnownAlert, Verdict } from './core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
 import type { TermCounts } from './core/term-rarity';
 import type { LearnedTopic } from './core/topic-profile';
@@ -152,6 +153,20 @@ export interface StateStore extends StoryStore, SmsGuardStore, TopicStore {
   loadTermCounts?(): Promise<TermCounts | undefined>;
   /** Optional: counts what a poll read into the stored table (best effort: a lost update only makes words rarer). */
   addTermCounts?(added: TermCounts): Promise<void>;
+}
+
+/** Verdicts recorded from alert links (docs/verdicts.md): one row per entity and alert. */
+export interface VerdictStore {
+  /** Records the verdict once: a second one for the same entity and alert changes nothing and says so. */
+  recordVerdict(verdict: Verdict): Promise<'recorded' | 'already-recorded'>;
+  /** Every verdict recorded for these entities. */
+  verdictsFor(entityIds: string[]): Promise<Verdict[]>;
+}
+
+/** What `news-alerts feedback` reads from a local state: the verdicts and the alerts they judge. */
+export interface FeedbackSource extends VerdictStore {
+  /** The alerts the state still holds, with the entities of their stories. */
+  knownAlerts(): Promise<KnownAlert[]>;
 }
 
 export type PublishResult =

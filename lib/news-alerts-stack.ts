@@ -7,6 +7,7 @@ import { DigestSchedule } from './constructs/digest-schedule';
 import { Monitoring } from './constructs/monitoring';
 import { Poller } from './constructs/poller';
 import { StateTable } from './constructs/state-table';
+import { Verdicts } from './constructs/verdicts';
 
 export interface NewsAlertsStackProps extends StackProps {
   config: StackConfig;
@@ -18,6 +19,7 @@ export class NewsAlertsStack extends Stack {
   readonly poller: Poller;
   readonly digest: DigestSchedule;
   readonly monitoring: Monitoring;
+  readonly verdicts: Verdicts;
 
   constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
     super(scope, id, props);
@@ -34,6 +36,12 @@ export class NewsAlertsStack extends Stack {
       schedule: config.schedule,
       tracing: config.tracing,
     });
+    this.verdicts = new Verdicts(this, 'Verdicts', {
+      table: this.state.table,
+      watchlist: config.watchlist,
+      tracing: config.tracing,
+    });
+    this.poller.poll.bindVerdictLinks(this.verdicts.url, this.verdicts.signingKey);
     this.digest = new DigestSchedule(this, 'DigestSchedule', {
       table: this.state.table,
       digestTopic: this.topics.digest,
@@ -53,6 +61,7 @@ export class NewsAlertsStack extends Stack {
     new CfnOutput(this, 'AlertsTopicArn', { value: this.topics.alerts.topicArn });
     new CfnOutput(this, 'DigestTopicArn', { value: this.topics.digest.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.monitoring.opsTopic.topicArn });
+    new CfnOutput(this, 'VerdictEndpointUrl', { value: this.verdicts.url.url });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

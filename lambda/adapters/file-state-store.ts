@@ -96,6 +96,9 @@ const snapshotSchema = z.looseObject({
       }),
     )
     .optional(),
+  verdicts: z
+    .record(z.string(), z.record(z.string(), z.looseObject({ recordedAt: z.number(), expiresAt: z.number() })))
+    .optional(),
 });
 
 /** The journal may grow to this many bytes, or to the snapshot's size if larger, before the file is rewritten whole. */
@@ -300,6 +303,9 @@ export class FileStateStore extends MemoryStateStore {
         return this.addTermCounts(...entry.args);
       case 'saveTopic':
         await this.saveTopic(...entry.args);
+        return;
+      case 'recordVerdict':
+        await this.recordVerdict(...entry.args);
         return;
       case 'takeSmsSlot': {
         // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).

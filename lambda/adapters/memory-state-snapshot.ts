@@ -1,5 +1,6 @@
 // What the memory store holds, as plain JSON (the file store's format), and the helpers its rows are read with.
 
+import type { KnownAlert } from '../core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
@@ -58,6 +59,8 @@ export interface StateSnapshot {
   termCounts?: TermCounts;
   /** Learned topic profiles by entity id (docs/matching.md); absent until a poll has learned one. */
   topics?: Record<string, LearnedTopic>;
+  /** Entity id -> alert id -> the verdict's time (ms) and expiry; absent until a verdict is recorded. */
+  verdicts?: Record<string, Record<string, Expiring<{ recordedAt: number }>>>;
 }
 
 /** The methods that change the state. */
@@ -70,7 +73,8 @@ export type ChangingMethod =
   | 'saveStoryItem'
   | 'takeSmsSlot'
   | 'addTermCounts'
-  | 'saveTopic';
+  | 'saveTopic'
+  | 'recordVerdict';
 
 /** One change, as the call that made it. */
 export type StateChange = {
@@ -79,6 +83,17 @@ export type StateChange = {
 
 export function emptyStories(): StorySnapshot {
   return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsSent: [] };
+}
+
+/** Sent items with their alert ids; the entities are those of the item's story while the state holds it. */
+export function knownAlertsOf(items: Iterable<StoredItem>, records: StorySnapshot['records']): KnownAlert[] {
+  const alerts: KnownAlert[] = [];
+  for (const item of items) {
+    if (item.status !== 'sent' || item.alertId === undefined) continue;
+    const story = item.storyId === undefined ? undefined : records[item.storyId];
+    alerts.push({ alertId: item.alertId, title: item.title, entities: story ? [...story.entities] : [] });
+  }
+  return alerts;
 }
 
 /** The first index of a list where `test` turns true, the list being ordered so that it stays true from there on. */

@@ -1,5 +1,6 @@
 // In-memory StateStore: the reference semantics of the state port, for tests and the demo; the file store extends it.
 
+import { type KnownAlert, VERDICT_TTL_MS, type Verdict } from '../core/feedback';
 import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
   addToStory,
@@ -13,12 +14,21 @@ import {
 } from '../core/story';
 import { mergeTermCounts, type TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
-import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
+import type {
+  ClaimOutcome,
+  FeedbackSource,
+  FeedState,
+  ItemRecord,
+  SmsSlot,
+  StateStore,
+  StoryItemWrite,
+} from '../ports';
 import {
   deepFreeze,
   type Expiring,
   emptyStories,
   firstIndex,
+  knownAlertsOf,
   newestFirst,
   type StateChange,
   type StateSnapshot,
@@ -36,13 +46,14 @@ const DAY_MS = 86_400_000;
 /** Forgetting expired items is a sweep over all of them, so do it at most this often. */
 const PRUNE_EVERY_MS = 3_600_000;
 
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore implements StateStore, FeedbackSource {
   private feeds = new Map<string, FeedState>();
   private items = new Map<string, StoredItem>();
   private aliases = new Map<string, string>();
   private stories: StorySnapshot = emptyStories();
   private termCounts: TermCounts | undefined;
   private topics = new Map<string, LearnedTopic>();
+  private verdicts: NonNullable<StateSnapshot['verdicts']> = {};
   private readonly itemTtlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private storiesPrunedAt = Number.NEGATIVE_INFINITY;
@@ -229,6 +240,34 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
+  async recordVerdict(verdict: Verdict): Promise<'recorded' | 'already-recorded'> {
+    await this.ready();
+    const byAlert = this.verdicts[verdict.entityId] ?? {};
+    this.verdicts[verdict.entityId] = byAlert;
+    const known = byAlert[verdict.alertId];
+    if (known && known.expiresAt > verdict.recordedAt) return 'already-recorded';
+    byAlert[verdict.alertId] = { recordedAt: verdict.recordedAt, expiresAt: verdict.recordedAt + VERDICT_TTL_MS };
+    this.changed({ op: 'recordVerdict', args: [verdict] });
+    return 'recorded';
+  }
+
+  async verdictsFor(entityIds: string[]): Promise<Verdict[]> {
+    await this.ready();
+    return entityIds.flatMap((entityId) =>
+      Object.entries(this.verdicts[entityId] ?? {}).map(([alertId, row]) => ({
+        entityId,
+        alertId,
+        recordedAt: row.recordedAt,
+      })),
+    );
+  }
+
+  /** Sent items with their alert ids; the entities are those of the item's story while the state holds it. */
+  async knownAlerts(): Promise<KnownAlert[]> {
+    await this.ready();
+    return knownAlertsOf(this.items.values(), this.stories.records);
+  }
+
   /** Everything held, as plain JSON sharing the live objects: to be serialized at once, never kept or changed. */
   protected snapshotView(): StateSnapshot {
     return {
@@ -239,6 +278,7 @@ export class MemoryStateStore implements StateStore {
       stories: this.stories,
       ...(this.termCounts && { termCounts: this.termCounts }),
       ...(this.topics.size > 0 && { topics: Object.fromEntries(this.topics) }),
+      ...(Object.keys(this.verdicts).length > 0 && { verdicts: this.verdicts }),
     };
   }
 
@@ -249,6 +289,7 @@ export class MemoryStateStore implements StateStore {
     this.stories = snapshot.stories ?? emptyStories();
     this.termCounts = snapshot.termCounts;
     this.topics = new Map(Object.entries(snapshot.topics ?? {}));
+    this.verdicts = snapshot.verdicts ?? {};
     for (const ref of Object.values(this.stories.bandRefs)) deepFreeze(ref);
     this.headlineIndex = undefined;
   }

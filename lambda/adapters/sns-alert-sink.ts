@@ -8,11 +8,15 @@ import {
 import { ALERT_KIND, CHANNEL, CHANNEL_ATTRIBUTE, ENTITY_ATTRIBUTE, KIND_ATTRIBUTE } from '../contract/sns-attributes';
 import { formatEmail, formatSms, formatSubject } from '../core/format';
 import type { Alert } from '../core/types';
+import type { VerdictLink } from '../core/verdict-token';
 import type { AlertSink, PublishResult } from '../ports';
+import type { VerdictLinker } from './verdict-linker';
 
 export interface SnsAlertSinkOptions {
   client: SNSClient;
   topicArn: string;
+  /** Signs the "Not about <entity>?" links of each email; without it (locally), emails carry none. */
+  verdictLinks?: VerdictLinker;
 }
 
 /** SNS limits (PublishBatch and Publish API reference, "Amazon SNS message attributes"). */
@@ -31,17 +35,30 @@ const DATA_TYPES = /^(String|String\.Array|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/;
 export class SnsAlertSink implements AlertSink {
   private readonly client: SNSClient;
   private readonly topicArn: string;
+  private readonly verdictLinks: VerdictLinker | undefined;
 
   constructor(options: SnsAlertSinkOptions) {
     this.client = options.client;
     this.topicArn = options.topicArn;
+    this.verdictLinks = options.verdictLinks;
+  }
+
+  /** The alert's verdict links; none when the key cannot be read, as an alert without them beats no alert. */
+  private async linksFor(alert: Alert): Promise<VerdictLink[]> {
+    if (this.verdictLinks === undefined) return [];
+    try {
+      return await this.verdictLinks.linksFor(alert);
+    } catch {
+      return [];
+    }
   }
 
   async publish(alerts: Alert[]): Promise<PublishResult[]> {
     const results: PublishResult[] = alerts.map((alert) => ({ alertId: alert.id, ok: false, error: 'not published' }));
     const sendable: { index: number; entry: PublishBatchRequestEntry }[] = [];
+    const links = await Promise.all(alerts.map((alert) => this.linksFor(alert)));
     alerts.forEach((alert, index) => {
-      const entry = alertEntry(alert, `alert-${index}`);
+      const entry = alertEntry(alert, `alert-${index}`, links[index]);
       const problems = entryProblems(entry);
       if (problems.length > 0) results[index] = { alertId: alert.id, ok: false, error: problems.join('; ') };
       else sendable.push({ index, entry });
@@ -82,8 +99,8 @@ export class SnsAlertSink implements AlertSink {
  * the email Subject, `entity` as a String.Array attribute that subscription filter policies match on, `channel`
  * (all / sms-held) that keeps a held-back alert away from SMS subscriptions, and `kind` (story / same-story).
  */
-export function alertEntry(alert: Alert, id: string): PublishBatchRequestEntry {
-  const email = formatEmail(alert);
+export function alertEntry(alert: Alert, id: string, verdictLinks: VerdictLink[] = []): PublishBatchRequestEntry {
+  const email = formatEmail(alert, verdictLinks);
   return {
     Id: id,
     Subject: formatSubject(alert),

@@ -125,6 +125,23 @@ export const COMMANDS = {
       ['npx news-alerts digest --date 2020-11-18 --json', 'one day, as JSON'],
     ],
   },
+  feedback: {
+    summary: 'list the "not about this entity" verdicts recorded from alert links, with suggested excludes',
+    usage: 'news-alerts feedback [--watchlist FILE] [--state FILE] [--json]',
+    description:
+      'Lists, for each entity, the alerts readers marked as not about it, the share of its alerts that were, and an ' +
+      'exclude phrase for the watchlist when the wrong alerts share one (docs/verdicts.md gives the rule). It reads ' +
+      'the state file and changes nothing: the watchlist is yours to edit.',
+    options: {
+      watchlist: WATCHLIST,
+      state: STATE,
+      json: { type: 'boolean', help: 'write one JSON object to stdout instead of text' },
+    },
+    examples: [
+      ['npx news-alerts feedback', 'the verdicts by entity'],
+      ['npx news-alerts feedback --json', 'the same, as JSON'],
+    ],
+  },
   demo: {
     summary: 'serve sample feeds on 127.0.0.1 and poll them twice (no network needed)',
     usage: 'news-alerts demo',

@@ -6,6 +6,7 @@ import { WatchlistError } from '../core/watchlist';
 import { COMMANDS, type Command, commandHelp, globalHelp, isCommand } from './commands';
 import { runDemo } from './demo/run';
 import { runDigest } from './digest';
+import { runFeedback } from './feedback';
 import { type CliIo, EXIT, processIo, UsageError } from './io';
 import { runMatch } from './match';
 import { runPoll } from './poll';
@@ -79,6 +80,8 @@ async function run(name: Command, values: Values, io: CliIo): Promise<number> {
         json: flag('json'),
         clock: systemClock,
       });
+    case 'feedback':
+      return await runFeedback(io, { watchlist, state: text('state'), json: flag('json') });
     case 'demo':
       return await runDemo(io);
   }

@@ -10,6 +10,10 @@ export const EnvName = {
   digestAudiences: 'DIGEST_AUDIENCES',
   /** The ops topic the alarm notifier publishes to. */
   opsTopicArn: 'OPS_TOPIC_ARN',
+  /** The verdict endpoint's base URL (a Lambda function URL); absent when the stack has none: emails carry no links. */
+  verdictEndpointUrl: 'VERDICT_ENDPOINT_URL',
+  /** The Secrets Manager secret holding the key that signs verdict links (its ARN, never its value). */
+  verdictKeySecretArn: 'VERDICT_KEY_SECRET_ARN',
   /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
   watchlist: 'NEWS_ALERTS_WATCHLIST',
 } as const;

@@ -4,6 +4,7 @@ import { gsm7Length, INVISIBLE_CHARS, paragraphs, singleLine, toAscii, toGsm7, t
 import type { Digest, DigestPeriod, DigestStory } from './digest';
 import { formatFollowUp, storyDay } from './story';
 import type { Alert } from './types';
+import type { VerdictLink } from './verdict-token';
 
 /** SNS requires a Subject of fewer than 100 characters. */
 export const SUBJECT_MAX_CHARS = 99;
@@ -162,10 +163,10 @@ function smsLink(link: string | undefined): string | undefined {
 
 /**
  * Plain-text email body (never HTML, so markup in a title stays inert text): title (and the story it follows up),
- * entities, publisher (and other outlets carrying the story), date, link, summary, why it matched, and a footer on
- * why the reader got it and how to stop.
+ * entities, publisher (and other outlets carrying the story), date, link, summary, why it matched, a "Not about
+ * <entity>?" link per entity when the stack has a verdict endpoint, and a footer on why the reader got it and how to stop.
  */
-export function formatEmail(alert: Alert): string {
+export function formatEmail(alert: Alert, verdictLinks: VerdictLink[] = []): string {
   const followUp = followUpLine(alert);
   const lines: string[] = [titleLine(alert, singleLine), ...(followUp ? [followUp] : []), ''];
   lines.push(`Entities: ${alert.entityNames.map(singleLine).join(', ')}`);
@@ -180,6 +181,11 @@ export function formatEmail(alert: Alert): string {
   if (summary) lines.push('', summary);
   const evidence = evidenceLines(alert, EMAIL_MAX_EVIDENCE);
   if (evidence.length > 0) lines.push('', 'Why this matched:', ...evidence.map((line) => `- ${line}`));
+  const verdicts = verdictLinks.flatMap((verdict) => {
+    const url = safeLink(verdict.url);
+    return url ? [`Not about ${singleLine(verdict.entityName)}? ${url}`] : [];
+  });
+  if (verdicts.length > 0) lines.push('', ...verdicts);
   lines.push(
     '',
     '--',

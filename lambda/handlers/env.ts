@@ -15,6 +15,15 @@ export interface PollConfig {
   stateTableName: string;
   alertsTopicArn: string;
   watchlist: Watchlist;
+  /** Where verdict links point and the secret that signs them; absent without a verdict endpoint. */
+  verdicts?: { endpointUrl: string; keySecretArn: string };
+}
+
+/** The verdict endpoint: records verdict rows, signs nothing, checks tokens with the key in the secret. */
+export interface VerdictConfig {
+  stateTableName: string;
+  keySecretArn: string;
+  watchlist: Watchlist;
 }
 
 export interface DispatchConfig {
@@ -47,8 +56,17 @@ export class HandlerConfigError extends Error {
 // function's cold start (esbuild cannot drop a call it cannot prove pure); each handler builds its own.
 const nonEmpty = () => z.string({ error: 'must be set' }).check(z.trim(), z.minLength(1, 'must be set'));
 const topicArn = () => nonEmpty().check(z.regex(/^arn:[\w-]+:sns:/, 'must be an SNS topic ARN'));
+const secretArn = () => nonEmpty().check(z.regex(/^arn:[\w-]+:secretsmanager:/, 'must be a Secrets Manager ARN'));
 const pollEnvSchema = lazily(() =>
-  z.object({ [EnvName.stateTableName]: nonEmpty(), [EnvName.alertsTopicArn]: topicArn() }),
+  z.object({
+    [EnvName.stateTableName]: nonEmpty(),
+    [EnvName.alertsTopicArn]: topicArn(),
+    [EnvName.verdictEndpointUrl]: z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL' })),
+    [EnvName.verdictKeySecretArn]: z.optional(secretArn()),
+  }),
+);
+const verdictEnvSchema = lazily(() =>
+  z.object({ [EnvName.stateTableName]: nonEmpty(), [EnvName.verdictKeySecretArn]: secretArn() }),
 );
 const audiencesSchema = lazily(() =>
   z.array(
@@ -92,9 +110,26 @@ const bundledWatchlistSchema = lazily(() => {
 
 export function pollConfigFromEnv(env: NodeJS.ProcessEnv): PollConfig {
   const vars = checked(pollEnvSchema(), env, 'env');
+  const endpointUrl = vars[EnvName.verdictEndpointUrl];
+  const keySecretArn = vars[EnvName.verdictKeySecretArn];
+  if ((endpointUrl === undefined) !== (keySecretArn === undefined)) {
+    throw new HandlerConfigError([
+      `env: ${EnvName.verdictEndpointUrl} and ${EnvName.verdictKeySecretArn} must be set together, or neither`,
+    ]);
+  }
   return {
     stateTableName: vars[EnvName.stateTableName],
     alertsTopicArn: vars[EnvName.alertsTopicArn],
+    watchlist: watchlistFrom(env),
+    ...(endpointUrl !== undefined && keySecretArn !== undefined && { verdicts: { endpointUrl, keySecretArn } }),
+  };
+}
+
+export function verdictConfigFromEnv(env: NodeJS.ProcessEnv): VerdictConfig {
+  const vars = checked(verdictEnvSchema(), env, 'env');
+  return {
+    stateTableName: vars[EnvName.stateTableName],
+    keySecretArn: vars[EnvName.verdictKeySecretArn],
     watchlist: watchlistFrom(env),
   };
 }

@@ -4,8 +4,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { HttpFeedSource } from '../adapters/http-feed-source';
+import { secretSigningKey } from '../adapters/signing-key';
 import { SnsAlertSink } from '../adapters/sns-alert-sink';
 import { systemClock } from '../adapters/system-clock';
+import { signedVerdictLinker } from '../adapters/verdict-linker';
 import { parseFeedJob } from '../contract/feed-job';
 import { MetricName } from '../contract/metrics';
 import { type CompiledMatcher, compileMatcher } from '../core/match';
@@ -133,7 +135,18 @@ export const handler = lambdaEntryPoint((telemetry) => {
       // In AWS a feed URL or redirect to a private, loopback or link-local address is refused (SSRF).
       source: new HttpFeedSource({ addressPolicy: 'public-only', userAgent: settings.userAgent }),
       state: dynamoStateStore(config.stateTableName),
-      sink: new SnsAlertSink({ client: new SNSClient({}), topicArn: config.alertsTopicArn }),
+      sink: new SnsAlertSink({
+        client: new SNSClient({}),
+        topicArn: config.alertsTopicArn,
+        // The key is read on the first alert and kept by the container (secretSigningKey).
+        verdictLinks:
+          config.verdicts &&
+          signedVerdictLinker({
+            baseUrl: config.verdicts.endpointUrl,
+            key: secretSigningKey(config.verdicts.keySecretArn),
+            clock: systemClock,
+          }),
+      }),
       clock: systemClock,
     },
     options: {

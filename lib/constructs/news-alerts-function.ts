@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type FunctionUrl, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -37,6 +38,8 @@ export interface NewsAlertsFunctionProps {
    * files beside the bundle, read on the first feed in such a charset, instead of being compiled at every cold start.
    */
   charsetTables?: boolean;
+  /** Reserved concurrency: a ceiling for a function the public can invoke (the verdict endpoint). */
+  reservedConcurrentExecutions?: number;
 }
 
 export type TableAccess = 'read' | 'readWrite';
@@ -183,6 +186,7 @@ export class NewsAlertsFunction extends Construct {
       retryAttempts: props.retryAttempts,
       deadLetterQueue: props.deadLetterQueue,
       tracing: props.tracing === true ? Tracing.ACTIVE : Tracing.DISABLED,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -221,6 +225,37 @@ export class NewsAlertsFunction extends Construct {
     // No KMS grant: the topics use the AWS-managed key alias/aws/sns, whose own key policy lets this account's
     // principals use it through SNS. (topic.grantPublish would also grant KMS actions on key/* were a key set.)
     Grant.addToPrincipal({ grantee: this.fn, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
+  }
+
+  /**
+   * The table name in the env and dynamodb:PutItem of verdict rows alone: the dynamodb:LeadingKeys condition lets the
+   * role write no row whose partition key does not start with the prefix (lambda/adapters/dynamo-verdicts.ts).
+   */
+  bindVerdictRows(table: ITable, partitionKeyPrefix: string): void {
+    this.fn.addEnvironment(EnvName.stateTableName, table.tableName);
+    Grant.addToPrincipal({
+      grantee: this.fn,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${partitionKeyPrefix}*`] } },
+    });
+  }
+
+  /** The signing key's secret ARN in the env (never its value) and secretsmanager:GetSecretValue on it alone. */
+  bindSigningKey(secret: ISecret): void {
+    this.fn.addEnvironment(EnvName.verdictKeySecretArn, secret.secretArn);
+    // Not secret.grantRead, which adds DescribeSecret: the function reads the value and nothing else.
+    Grant.addToPrincipal({
+      grantee: this.fn,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [secret.secretArn],
+    });
+  }
+
+  /** Where the alert emails' verdict links point, and the key that signs them. */
+  bindVerdictLinks(endpoint: FunctionUrl, secret: ISecret): void {
+    this.fn.addEnvironment(EnvName.verdictEndpointUrl, endpoint.url);
+    this.bindSigningKey(secret);
   }
 
   /** Queue URL in the env and sqs:SendMessage (SendMessageBatch too) on that queue alone. */

@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_WATCHLIST_PATH } from '../../lambda/adapters/watchlist-file';
 import { parseWatchlist } from '../../lambda/core/watchlist';
-import { dispatchConfigFromEnv, HandlerConfigError, pollConfigFromEnv } from '../../lambda/handlers/env';
+import {
+  dispatchConfigFromEnv,
+  HandlerConfigError,
+  pollConfigFromEnv,
+  verdictConfigFromEnv,
+} from '../../lambda/handlers/env';
 
 const watchlist = parseWatchlist(readFileSync(DEFAULT_WATCHLIST_PATH, 'utf8'), DEFAULT_WATCHLIST_PATH);
 const WATCHLIST_JSON = JSON.stringify(watchlist);
@@ -67,4 +72,47 @@ test('a missing, non-JSON or misshapen watchlist is a configuration error, not a
     'NEWS_ALERTS_WATCHLIST.entities: must not be empty',
     'NEWS_ALERTS_WATCHLIST.settings.backfillHours: must be a number',
   ]);
+});
+
+describe('verdict links configuration', () => {
+  const POLL_ENV = {
+    STATE_TABLE_NAME: 'table',
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
+    NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
+  };
+  const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:VerdictsSigningKey-AbCdEf';
+  const URL = 'https://abc123.lambda-url.us-east-1.on.aws/';
+
+  test('the poll function signs links when it has the endpoint URL and the key secret', () => {
+    const config = pollConfigFromEnv({ ...POLL_ENV, VERDICT_ENDPOINT_URL: URL, VERDICT_KEY_SECRET_ARN: SECRET });
+    expect(config.verdicts).toEqual({ endpointUrl: URL, keySecretArn: SECRET });
+    expect(pollConfigFromEnv(POLL_ENV).verdicts).toBeUndefined();
+  });
+
+  test('one without the other, a plain-HTTP URL or a secret that is not an ARN is named', () => {
+    expect(problemsOf(() => pollConfigFromEnv({ ...POLL_ENV, VERDICT_ENDPOINT_URL: URL }))).toEqual([
+      'env: VERDICT_ENDPOINT_URL and VERDICT_KEY_SECRET_ARN must be set together, or neither',
+    ]);
+    expect(
+      problemsOf(() =>
+        pollConfigFromEnv({ ...POLL_ENV, VERDICT_ENDPOINT_URL: 'http://x.test/', VERDICT_KEY_SECRET_ARN: 'key' }),
+      ),
+    ).toEqual([
+      'env.VERDICT_ENDPOINT_URL: must be an https URL',
+      'env.VERDICT_KEY_SECRET_ARN: must be a Secrets Manager ARN',
+    ]);
+  });
+
+  test('the verdict function needs its table and the key secret', () => {
+    expect(problemsOf(() => verdictConfigFromEnv({ NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON }))).toEqual([
+      'env.STATE_TABLE_NAME: must be set',
+      'env.VERDICT_KEY_SECRET_ARN: must be set',
+    ]);
+    const config = verdictConfigFromEnv({
+      STATE_TABLE_NAME: 'table',
+      VERDICT_KEY_SECRET_ARN: SECRET,
+      NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
+    });
+    expect(config).toEqual({ stateTableName: 'table', keySecretArn: SECRET, watchlist });
+  });
 });

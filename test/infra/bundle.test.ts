@@ -119,7 +119,11 @@ test('each bundle carries only the AWS SDK clients its function calls', () => {
     [...new Set(readFileSync(bundleOf(fn), 'utf8').match(/@aws-sdk\/(?:client-[a-z0-9-]+|lib-dynamodb)/g))].sort();
   const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
   expect(sdkClients(stack.poller.dispatch)).toEqual([...dynamo, '@aws-sdk/client-sqs'].sort());
-  expect(sdkClients(stack.poller.poll)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
+  // Secrets Manager: the key that signs the verdict links of its emails, read once per container.
+  expect(sdkClients(stack.poller.poll)).toEqual(
+    [...dynamo, '@aws-sdk/client-sns', '@aws-sdk/client-secrets-manager'].sort(),
+  );
+  expect(sdkClients(stack.verdicts.endpoint)).toEqual([...dynamo, '@aws-sdk/client-secrets-manager'].sort());
   expect(sdkClients(stack.digest.digest)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
   expect(sdkClients(stack.monitoring.notifier)).toEqual(['@aws-sdk/client-sns']);
 });

@@ -37,7 +37,8 @@ let ids: Record<
   | 'notifier'
   | 'notifierRole'
   | 'notifierLogs'
-  | 'notifierDlq',
+  | 'notifierDlq'
+  | 'signingKey',
   string
 >;
 
@@ -64,6 +65,7 @@ beforeAll(() => {
     notifierRole: id(monitoring.notifier.fn.role!),
     notifierLogs: id(monitoring.notifier.logGroup),
     notifierDlq: id(monitoring.notifierDeadLetterQueue),
+    signingKey: id(stack.verdicts.signingKey),
   };
 }, 180_000);
 
@@ -285,7 +287,7 @@ describe('poller', () => {
     const bundles = readdirSync(assembly.directory)
       .filter((entry) => entry.startsWith('asset.'))
       .map((entry) => readFileSync(join(assembly.directory, entry, 'index.js'), 'utf8'));
-    expect(bundles).toHaveLength(4);
+    expect(bundles).toHaveLength(5);
     // The alarm notifier formats alarms, not news: its bundle carries no watchlist at all.
     const [notifierBundle, ...others] = [...bundles].sort(
       (a, b) => Number(b.includes('alarmsV2')) - Number(a.includes('alarmsV2')),
@@ -346,9 +348,15 @@ describe('least privilege', () => {
     for (const statement of statements) expect(resourcesOf(statement)).not.toContain('*');
   });
 
-  test('poll may use its table, its topic, its queue and its log group, nothing else', () => {
+  test('poll may use its table, its topic, its queue, its log group and the verdict signing key, nothing else', () => {
     const statements = statementsOf(ids.pollRole);
-    const allowed = [ids.table, ids.alerts, ids.queue, ids.pollLogs];
+    const allowed = [ids.table, ids.alerts, ids.queue, ids.pollLogs, ids.signingKey];
+    const secretStatements = statements.filter((statement) =>
+      actionsOf(statement).some((a) => a.startsWith('secretsmanager:')),
+    );
+    expect(secretStatements).toEqual([
+      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.signingKey } }),
+    ]);
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       const referenced = resourcesOf(statement).flatMap(referencedIds);
@@ -473,9 +481,10 @@ describe('monitoring', () => {
   });
 
   test('CloudWatch alarms may invoke the notifier only from this account, each alarm by its own ARN', () => {
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map(
-      (permission) => permission.Properties,
-    );
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'))
+      .map((permission) => permission.Properties)
+      // The verdict endpoint's function URL is the one public invoker (its own tests, verdicts.test.ts).
+      .filter((permission) => JSON.stringify(permission.FunctionName) === JSON.stringify(notifierArn()));
     expect(permissions.map((permission) => permission.SourceArn).sort()).toEqual(
       alarms()
         .map(([alarmId]) => ({ 'Fn::GetAtt': [alarmId, 'Arn'] }))
@@ -601,7 +610,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
-  test('the only acknowledged findings are the schedulers invoking dispatch and digest versions, with reasons', () => {
+  test('the only acknowledged findings are the schedulers invoking dispatch and digest versions and the unrotated verdict key, with reasons', () => {
     const acknowledgements = stack.node
       .findAll()
       .flatMap((construct) => construct.node.metadata)
@@ -611,6 +620,7 @@ describe('cdk-nag AwsSolutions', () => {
       [
         `Annotation::AwsSolutions-IAM5[Resource::<${ids.dispatch}.Arn>:*]`,
         `Annotation::AwsSolutions-IAM5[Resource::<${stack.getLogicalId(stack.digest.digest.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+        'Annotation::AwsSolutions-SMG4',
       ].sort(),
     );
     for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(30);

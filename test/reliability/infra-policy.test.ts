@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { projectStack } from '../infra/synthesized-stack';
 
 /**
@@ -14,6 +15,15 @@ import { projectStack } from '../infra/synthesized-stack';
  * None today: the key policy they were for went with the customer-managed key (the topics use alias/aws/sns).
  */
 const RESOURCE_POLICY_WILDCARDS: { type: string; action: string; resource: string; reason: string }[] = [];
+
+/**
+ * The one function anyone may invoke, and only through its function URL: the verdict endpoint, whose links are opened
+ * from mail clients that cannot sign a request (docs/verdicts.md says what stands in for IAM auth).
+ */
+const PUBLIC_FUNCTION_URL = {
+  construct: 'Verdicts/Endpoint/Function',
+  reason: 'verdict links are opened from email; tokens are HMAC-signed and the role can only put verdict rows',
+};
 
 interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -103,6 +113,15 @@ function lambdaPermissionStatement(properties: Record<string, unknown>): Stateme
   if (properties.SourceAccount !== undefined)
     condition.StringEquals = { 'AWS:SourceAccount': properties.SourceAccount };
   if (properties.SourceArn !== undefined) condition.ArnLike = { 'AWS:SourceArn': properties.SourceArn };
+  if (properties.FunctionUrlAuthType !== undefined) {
+    condition.StringEquals = {
+      ...condition.StringEquals,
+      'lambda:FunctionUrlAuthType': properties.FunctionUrlAuthType,
+    };
+  }
+  if (properties.InvokedViaFunctionUrl !== undefined) {
+    condition.Bool = { 'lambda:InvokedViaFunctionUrl': String(properties.InvokedViaFunctionUrl) };
+  }
   return {
     Effect: 'Allow',
     Action: String(properties.Action),
@@ -190,13 +209,31 @@ describe.each(Object.entries(VARIANTS))('the stack synthesized with %s', (_varia
     expect(unexplained).toEqual([]);
   });
 
+  /** The logical id of the one function open to anyone through its URL. */
+  const publicFunction = () =>
+    synthesized.stack.getLogicalId(
+      PUBLIC_FUNCTION_URL.construct
+        .split('/')
+        .reduce<IConstruct>((parent, id) => parent.node.findChild(id), synthesized.stack).node
+        .defaultChild as CfnElement,
+    );
+  /** Anyone may invoke the verdict endpoint through its URL, and in no other way. */
+  const isPublicFunctionUrl = (statement: Statement) =>
+    JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [publicFunction(), 'Arn'] }) &&
+    ((statement.Action === 'lambda:InvokeFunctionUrl' &&
+      JSON.stringify(statement.Condition) === '{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}') ||
+      (statement.Action === 'lambda:InvokeFunction' &&
+        JSON.stringify(statement.Condition) === '{"Bool":{"lambda:InvokedViaFunctionUrl":"true"}}'));
+
   it('no Allow uses NotAction, NotResource or NotPrincipal, grants to anyone, or leaves out its resources', () => {
+    expect(PUBLIC_FUNCTION_URL.reason.length).toBeGreaterThan(30);
     const findings = statements.flatMap(({ logicalId, kind, statement }) => {
       if (statement.Effect !== 'Allow') return [];
       const problems: string[] = [];
       if (statement.NotAction || statement.NotResource || statement.NotPrincipal) problems.push('Not* element');
       const principals = JSON.stringify(statement.Principal ?? null);
-      if (principals === '"*"' || principals.includes('{"AWS":"*"}')) problems.push('any principal');
+      const anyone = principals === '"*"' || principals.includes('{"AWS":"*"}');
+      if (anyone && !isPublicFunctionUrl(statement)) problems.push('any principal');
       if (kind === 'identity' && asList(statement.Resource).length === 0) problems.push('no Resource');
       return problems.map((problem) => `${logicalId}: ${problem}`);
     });
@@ -213,8 +250,11 @@ describe.each(Object.entries(VARIANTS))('the stack synthesized with %s', (_varia
     }
   });
 
-  it('only AWS services acting for this account may invoke a function, each from one named source', () => {
-    const invokers = statements.filter((found) => found.type === 'AWS::Lambda::Permission');
+  it('only AWS services acting for this account may invoke a function, each from one named source (but the verdict URL)', () => {
+    const all = statements.filter((found) => found.type === 'AWS::Lambda::Permission');
+    // The verdict endpoint's URL: the one public invoker, checked above; exactly its two statements.
+    expect(all.filter(({ statement }) => isPublicFunctionUrl(statement))).toHaveLength(2);
+    const invokers = all.filter(({ statement }) => !isPublicFunctionUrl(statement));
     // CloudWatch alarms invoke the ops notifier: one permission per alarm.
     expect(invokers.length).toBe(ofType('AWS::CloudWatch::Alarm').length);
     for (const { statement } of invokers) {
