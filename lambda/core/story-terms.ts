@@ -113,7 +113,7 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(
 );
 
 /** Light suffix stripping so "fires", "fired" and "firing" meet; proper names lose an "s" on both sides alike. */
-function stem(word: string): string {
+export function stem(word: string): string {
   let w = word;
   if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
   else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);

@@ -143,9 +143,36 @@ function storyMatch(ref: StoryRef, entityIds: readonly string[], evidence: JoinE
 }
 
 /**
+ * The live candidate whose evidence `accept`s with the heaviest weight; ties go to the most recent, then the smaller
+ * id, so the order the store returned the rows in never matters.
+ */
+function heaviestCandidate(
+  signature: StorySignature,
+  entityIds: readonly string[],
+  candidates: readonly StoryRef[],
+  at: number,
+  context: StoryContext,
+  windowMs: number,
+  accept: (evidence: JoinEvidence) => boolean,
+): StoryMatch | undefined {
+  let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
+  const live = liveCandidates(entityIds, candidates, at, windowMs);
+  const told = termsByStory(live);
+  for (const ref of live) {
+    const evidence = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
+    if (!accept(evidence)) continue;
+    if (
+      !best ||
+      outranks([evidence.weight, ref.seenAt], ref.storyId, [best.evidence.weight, best.ref.seenAt], best.ref.storyId)
+    )
+      best = { ref, evidence };
+  }
+  return best && storyMatch(best.ref, entityIds, best.evidence);
+}
+
+/**
  * The story an item at time `at` joins among the candidates its band keys returned, or undefined for a new story.
- * A candidate must share an entity, be live, and give strong evidence of the same event (story-evidence.ts); the
- * heaviest evidence wins, ties to the most recent, then the smaller id.
+ * A candidate must share an entity, be live, and give strong evidence of the same event (story-evidence.ts).
  */
 export function chooseStory(
   signature: StorySignature,
@@ -155,19 +182,7 @@ export function chooseStory(
   context: StoryContext,
   windowMs = STORY_WINDOW_MS,
 ): StoryMatch | undefined {
-  let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
-  const live = liveCandidates(entityIds, candidates, at, windowMs);
-  const told = termsByStory(live);
-  for (const ref of live) {
-    const evidence = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
-    if (!evidence.joins) continue;
-    if (
-      !best ||
-      outranks([evidence.weight, ref.seenAt], ref.storyId, [best.evidence.weight, best.ref.seenAt], best.ref.storyId)
-    )
-      best = { ref, evidence };
-  }
-  return best && storyMatch(best.ref, entityIds, best.evidence);
+  return heaviestCandidate(signature, entityIds, candidates, at, context, windowMs, (evidence) => evidence.joins);
 }
 
 /**
@@ -182,19 +197,7 @@ export function relatedStory(
   context: StoryContext,
   windowMs = STORY_WINDOW_MS,
 ): StoryMatch | undefined {
-  let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
-  const live = liveCandidates(entityIds, candidates, at, windowMs);
-  const told = termsByStory(live);
-  for (const ref of live) {
-    const evidence = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
-    if (evidence.weight <= 0) continue;
-    if (
-      !best ||
-      outranks([evidence.weight, ref.seenAt], ref.storyId, [best.evidence.weight, best.ref.seenAt], best.ref.storyId)
-    )
-      best = { ref, evidence };
-  }
-  return best && storyMatch(best.ref, entityIds, best.evidence);
+  return heaviestCandidate(signature, entityIds, candidates, at, context, windowMs, (evidence) => evidence.weight > 0);
 }
 
 /** A story id derived from the key of the item that starts it, so a retried item starts the same story. */

@@ -1,4 +1,5 @@
 // The words a topic profile counts: folded as the matcher folds text, function words dropped, suffixes trimmed.
+import { stem } from './story-terms';
 import { foldPhrase, isWordCodePoint } from './text-fold';
 
 const SPACE = 0x20;
@@ -20,21 +21,6 @@ const STOP_WORDS = new Set(
     'monday tuesday wednesday thursday friday saturday sunday today yesterday week day'
   ).split(' '),
 );
-
-/** Light suffix stripping, so "hackers", "hacked" and "hacking" meet; both sides of a comparison are cut alike. */
-export function stemTerm(word: string): string {
-  let w = word;
-  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith('es') && !w.endsWith('ses')) w = w.slice(0, -1);
-  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
-    w = w.slice(0, -1);
-  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
-  const last = w.charAt(w.length - 1);
-  if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
-  return w;
-}
 
 /** Cuts a long text's terms: a profile is about what an item is mostly about, which its first words tell. */
 export const MAX_ITEM_TERMS = 48;
@@ -71,7 +57,7 @@ export function topicTerms(text: string, limit = MAX_ITEM_TERMS): string[] {
     start = -1;
     if (word === '') continue;
     if (word.length >= 2 && !STOP_WORDS.has(word)) {
-      terms.add(stemTerm(word));
+      terms.add(stem(word));
       if (terms.size >= limit) break;
     }
     word = '';
