@@ -1,5 +1,6 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { Automaton, codePointAt, codePointBefore } from './match-automaton';
+import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
 import { namesSomeoneElse } from './match-names';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
@@ -49,20 +50,6 @@ interface NamingUse {
   phrase: string;
 }
 
-/** A pattern occurrence in one field that passed the word-boundary check. */
-interface Hit {
-  pattern: number;
-  field: number;
-  /** Offsets in the folded field text (to compare spans). */
-  foldedStart: number;
-  foldedEnd: number;
-  /** Offsets in the original field text (for evidence). */
-  start: number;
-  end: number;
-  /** Whether a space comes right before the hit in the folded text (to find phrases that touch it). */
-  spaceBefore: boolean;
-}
-
 interface Naming {
   use: NamingUse;
   hit: Hit;
@@ -73,39 +60,7 @@ const FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
 const SOURCE_FIELD = FIELDS.length;
 /** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
 const TOPIC_EVIDENCE_TERMS = 6;
-const SNIPPET_RADIUS = 60;
 const SPACE = 0x20;
-
-/** About SNIPPET_RADIUS characters either side of the hit, cut at spaces where possible, ellipsised when cut. */
-function snippetAround(text: string, start: number, end: number): string {
-  let from = Math.max(0, start - SNIPPET_RADIUS);
-  let to = Math.min(text.length, end + SNIPPET_RADIUS);
-  if (from > 0) {
-    const space = text.indexOf(' ', from);
-    if (space !== -1 && space < start) from = space + 1;
-    else if (/[\udc00-\udfff]/.test(text[from] ?? '')) from++;
-  }
-  if (to < text.length) {
-    const space = text.lastIndexOf(' ', to);
-    if (space >= end) to = space;
-    else if (/[\ud800-\udbff]/.test(text[to - 1] ?? '')) to--;
-  }
-  const body = text.slice(from, to).replace(/\s+/g, ' ').trim();
-  return `${from > 0 ? '…' : ''}${body}${to < text.length ? '…' : ''}`;
-}
-
-function inside(inner: Hit, outer: Hit): boolean {
-  return inner.field === outer.field && outer.foldedStart <= inner.foldedStart && inner.foldedEnd <= outer.foldedEnd;
-}
-
-function strictlyInside(inner: Hit, outer: Hit): boolean {
-  return inside(inner, outer) && outer.foldedEnd - outer.foldedStart > inner.foldedEnd - inner.foldedStart;
-}
-
-/** Phrases that touch: the same field, one space apart, `first` before `second` ("CISA's Krebs", "Georgia's Sterling"). */
-function touching(first: Hit, second: Hit): boolean {
-  return first.field === second.field && first.foldedEnd + 1 === second.foldedStart && second.spaceBefore;
-}
 
 /**
  * Compiles the entities' aliases, ambiguous terms, context phrases and excludes into one automaton.

@@ -1,4 +1,5 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
+import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
 import { foldPhrase } from './text-fold';
 
 /** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
@@ -18,21 +19,12 @@ export interface StorySignature {
   terms: string[];
 }
 
-/** What one LSH band row holds: a story, and the entities and signature of the story's latest item under that key. */
-const STOP_WORDS = new Set(
-  (
-    'a about above after again against all also am amid an and any are as at be because been before being below ' +
-    'between both but by can could did do does doing down during each few for from further had has have having he ' +
-    'her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once ' +
-    'only or other our out over own same she should so some such than that the their theirs them then there these ' +
-    'they this those through to too under until up very was we were what when where which while who whom why will ' +
-    'with would you your yours ' +
-    // News filler: attribution and packaging words that any story can carry.
-    'say says said saying tell tells told according report reports reported reportedly sources source via ' +
-    'news update updates live watch video photos exclusive breaking analysis opinion ap wednesday tuesday monday ' +
-    'thursday friday saturday sunday today yesterday week day first since new last still'
-  ).split(' '),
-);
+/** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
+const STOP_WORDS = new Set([
+  ...FUNCTION_WORDS,
+  ...NEWS_FILLER,
+  ...'sources source ap first since new last still'.split(' '),
+]);
 
 /**
  * Words that news headlines use interchangeably for one kind of event, folded to one term so that "fires",

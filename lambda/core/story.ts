@@ -24,6 +24,7 @@ export const STORY_LSH: LshLayout = { bands: 16, rows: 1 };
 /** Sources kept on a story record: enough for "also in" and the digest, bounded so the record stays small. */
 export const MAX_STORY_SOURCES = 20;
 
+/** What one LSH band row holds: a story, and the entities and signature of the story's latest item under that key. */
 export interface StoryRef {
   storyId: string;
   /** The story's title, so a lookup can say which story an item joined without reading the story row. */

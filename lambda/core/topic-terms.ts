@@ -1,4 +1,5 @@
 // The words a topic profile counts: folded as the matcher folds text, function words dropped, suffixes trimmed.
+import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
 import { stem } from './story-terms';
 import { foldPhrase, isWordCodePoint } from './text-fold';
 
@@ -8,19 +9,11 @@ const BACKTICK = 0x60;
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** Words that say nothing about who a name means: grammar, and the attribution any headline carries. */
-const STOP_WORDS = new Set(
-  (
-    'a about above after again against all also am amid an and any are as at be because been before being below ' +
-    'between both but by can could did do does doing down during each few for from further had has have having he ' +
-    'her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once ' +
-    'only or other our out over own same she should so some such than that the their theirs them then there these ' +
-    'they this those through to too under until up very was we were what when where which while who whom why will ' +
-    'with would you your yours us new one two first last year years s t ' +
-    'say says said saying tell tells told according report reports reported reportedly via ' +
-    'news update updates live watch video photos exclusive breaking analysis opinion ' +
-    'monday tuesday wednesday thursday friday saturday sunday today yesterday week day'
-  ).split(' '),
-);
+const STOP_WORDS = new Set([
+  ...FUNCTION_WORDS,
+  ...NEWS_FILLER,
+  ...'us new one two first last year years s t'.split(' '),
+]);
 
 /** Cuts a long text's terms: a profile is about what an item is mostly about, which its first words tell. */
 export const MAX_ITEM_TERMS = 48;

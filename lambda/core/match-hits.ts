@@ -1,0 +1,48 @@
+// Hits of watchlist phrases in an item's text: how they nest and touch, and the snippet evidence shows.
+
+/** A pattern occurrence in one field that passed the word-boundary check. */
+export interface Hit {
+  pattern: number;
+  field: number;
+  /** Offsets in the folded field text (to compare spans). */
+  foldedStart: number;
+  foldedEnd: number;
+  /** Offsets in the original field text (for evidence). */
+  start: number;
+  end: number;
+  /** Whether a space comes right before the hit in the folded text (to find phrases that touch it). */
+  spaceBefore: boolean;
+}
+
+const SNIPPET_RADIUS = 60;
+
+/** About SNIPPET_RADIUS characters either side of the hit, cut at spaces where possible, ellipsised when cut. */
+export function snippetAround(text: string, start: number, end: number): string {
+  let from = Math.max(0, start - SNIPPET_RADIUS);
+  let to = Math.min(text.length, end + SNIPPET_RADIUS);
+  if (from > 0) {
+    const space = text.indexOf(' ', from);
+    if (space !== -1 && space < start) from = space + 1;
+    else if (/[\udc00-\udfff]/.test(text[from] ?? '')) from++;
+  }
+  if (to < text.length) {
+    const space = text.lastIndexOf(' ', to);
+    if (space >= end) to = space;
+    else if (/[\ud800-\udbff]/.test(text[to - 1] ?? '')) to--;
+  }
+  const body = text.slice(from, to).replace(/\s+/g, ' ').trim();
+  return `${from > 0 ? '…' : ''}${body}${to < text.length ? '…' : ''}`;
+}
+
+export function inside(inner: Hit, outer: Hit): boolean {
+  return inner.field === outer.field && outer.foldedStart <= inner.foldedStart && inner.foldedEnd <= outer.foldedEnd;
+}
+
+export function strictlyInside(inner: Hit, outer: Hit): boolean {
+  return inside(inner, outer) && outer.foldedEnd - outer.foldedStart > inner.foldedEnd - inner.foldedStart;
+}
+
+/** Phrases that touch: the same field, one space apart, `first` before `second` ("CISA's Krebs", "Georgia's Sterling"). */
+export function touching(first: Hit, second: Hit): boolean {
+  return first.field === second.field && first.foldedEnd + 1 === second.foldedStart && second.spaceBefore;
+}
