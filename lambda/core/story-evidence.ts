@@ -125,7 +125,8 @@ export function joinEvidence(
   const weight = Math.round(total(shared) * 100) / 100;
   const told = new Set([...member.terms, ...origin.terms, ...storyTerms]);
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
-  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !told.has(term));
+  const itemEpithets = new Set(item.epithets ?? []);
+  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !told.has(term) && !itemEpithets.has(term));
   // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
   // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
   const itemSaid = new Set(item.terms);
@@ -137,9 +138,11 @@ export function joinEvidence(
   const evidence = { weight, shared, newActs };
   if (newActs.length > 0) return { joins: false, ...evidence };
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
+  // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
+  const mainClause = item.title.filter((term) => !item.clause?.includes(term));
   const novelty = total(
     weighed(
-      eventTerms(item.title, context).filter((term) => !told.has(term)),
+      eventTerms(mainClause, context).filter((term) => !told.has(term)),
       context,
     ),
   );
@@ -147,8 +150,11 @@ export function joinEvidence(
   if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
     return { joins: true, reason: 'near-duplicate', ...evidence };
   }
-  const titleActs = new Set([...member.title, ...origin.title].filter((term) => ACT_TERMS.has(term)));
-  const sameAct = item.title.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT);
+  // An epithet ("fired CISA chief Krebs") or a trailing clause ("... a day after Krebs firing") names no act of its item.
+  const acts = (sig: StorySignature) =>
+    sig.title.filter((term) => ACT_TERMS.has(term) && !sig.epithets?.includes(term) && !sig.clause?.includes(term));
+  const titleActs = new Set([...acts(member), ...acts(origin)]);
+  const sameAct = acts(item).some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT);
   if (novelty < SAME_ACT_NOVELTY && sameAct) {
     return { joins: true, reason: 'same-act', ...evidence };
   }

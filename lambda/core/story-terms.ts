@@ -17,6 +17,16 @@ export interface StorySignature {
   title: string[];
   /** Title terms plus the lead of the summary. */
   terms: string[];
+  /**
+   * Acts the headline names only to say who the person is ("fired CISA chief Krebs joins Stanford"): background, not
+   * its news. Absent when none (and on rows written before it was kept).
+   */
+  epithets?: string[];
+  /**
+   * Headline terms only in a trailing clause that says why or how ("... for debunking election conspiracy theories",
+   * "... who disputed fraud claims", "... after Krebs firing"): background, not the act. Absent when none.
+   */
+  clause?: string[];
 }
 
 /** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
@@ -42,6 +52,8 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(
     ax: 'fire',
     su: 'sue',
     lawsuit: 'sue',
+    suit: 'sue',
+    court: 'sue',
     hir: 'hire',
     join: 'hire',
     tap: 'hire',
@@ -154,8 +166,58 @@ export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
+/** Firing participles that, before a role or a name, say who a person is ("fired CISA chief Krebs"). */
+const EPITHET_PARTICIPLES = new Set('fired ousted sacked dismissed terminated axed removed'.split(' '));
+/** Words after which such a participle is an epithet: an article, a preposition, a verb taking the person as object. */
+const BEFORE_EPITHET = new Set(
+  'the a an by with against of for to from says hires taps names signs sues welcomes honors praises backs'.split(' '),
+);
+/** Words after which it is the act itself: "Krebs fired by Trump", "fired as director", "fired after ...". */
+const AFTER_ACT = new Set('by as for over after from in on at amid to following because and or but'.split(' '));
+
+/**
+ * Acts a headline names as an epithet of the person: a firing participle at the start of a clause, or after an article,
+ * a preposition or a verb, and followed by more words ("Stanford hires fired cybersecurity chief Krebs", "Christopher
+ * Krebs: Sacked US election security chief loses clearance"). "Trump fired Krebs" and "Krebs fired by Trump" are acts.
+ */
+export function epithetActs(title: string): string[] {
+  const acts: string[] = [];
+  for (const clause of title.split(/[:;|\u2013\u2014]|\s-\s/u)) {
+    const clauseWords = words(clause);
+    clauseWords.forEach((word, index) => {
+      if (!EPITHET_PARTICIPLES.has(word)) return;
+      const next = clauseWords[index + 1];
+      const previous = clauseWords[index - 1];
+      if (next === undefined || AFTER_ACT.has(next)) return;
+      if (previous === undefined || BEFORE_EPITHET.has(previous)) acts.push(...storyTerms(word));
+    });
+  }
+  return sortedUnique(acts);
+}
+
+/** Words that open a trailing clause of reasons or circumstances in a headline. */
+const CLAUSE_OPENERS = new Set('for over after amid following because who as'.split(' '));
+
+/** Headline terms said only after its main clause ("Trump fires Krebs | for debunking conspiracy theories"). */
+export function trailingClauseTerms(headline: string): string[] {
+  const headlineWords = words(headline);
+  // Two words at least before it: "After firing, Krebs speaks" opens with its circumstances, not its act.
+  const at = headlineWords.findIndex((word, index) => index >= 2 && CLAUSE_OPENERS.has(word));
+  if (at < 0) return [];
+  const main = new Set(storyTerms(headlineWords.slice(0, at).join(' ')));
+  return sortedUnique(storyTerms(headlineWords.slice(at).join(' ')).filter((term) => !main.has(term)));
+}
+
 export function storySignature(item: StoryText): StorySignature {
-  const title = storyTerms(withoutPublisher(item.title, item.publisher));
+  const headline = withoutPublisher(item.title, item.publisher);
+  const title = storyTerms(headline);
   const summary = storyTerms(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
-  return { title: sortedUnique(title), terms: sortedUnique([...title, ...summary]) };
+  const epithets = epithetActs(headline);
+  const clause = trailingClauseTerms(headline);
+  return {
+    title: sortedUnique(title),
+    terms: sortedUnique([...title, ...summary]),
+    ...(epithets.length > 0 ? { epithets } : {}),
+    ...(clause.length > 0 ? { clause } : {}),
+  };
 }

@@ -1,0 +1,54 @@
+// What a headline says as its news and what it says as background: epithets and trailing clauses of reasons.
+import { joinEvidence } from '../../lambda/core/story-evidence';
+import { epithetActs, storySignature, trailingClauseTerms } from '../../lambda/core/story-terms';
+import { defaultStoryContext } from '../support/story-stream';
+
+describe('an act named as an epithet of the person', () => {
+  it.each([
+    ['Stanford hires fired cybersecurity chief Krebs - San Francisco Chronicle', ['fire']],
+    ["Trump attorney: fired cyber official Chris Krebs should be 'drawn and quartered'", ['fire']],
+    ['Christopher Krebs: Sacked US election security chief loses clearance', ['fire']],
+    ['Ousted election security chief Krebs says in TV interview there was no fraud', ['fire']],
+    ['Trump fired cyber chief Krebs', []],
+    ['Krebs fired by Trump after election', []],
+    ['Fired for telling the truth, Krebs says', []],
+    ['Trump Fires Election Security Official Who Contradicted Him', []],
+  ])('%s -> %j', (headline, acts) => {
+    expect(epithetActs(headline)).toEqual(acts);
+  });
+
+  it('is no new act: "Fired CISA chief Krebs testifies" is the testimony, and alerts after it only for "testify"', () => {
+    const context = defaultStoryContext();
+    const testimony = storySignature({ title: 'Krebs testifies before Senate Homeland Security Committee' });
+    const again = storySignature({
+      title: 'Fired CISA chief Krebs testifies before Senate Homeland Security Committee',
+    });
+    expect(joinEvidence(again, testimony, testimony, context).newActs).toEqual([]);
+    const firing = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
+    expect(joinEvidence(again, firing, firing, context)).toMatchObject({ joins: false, newActs: ['testify'] });
+  });
+});
+
+describe('a trailing clause of reasons', () => {
+  it('holds what comes after the main clause, and never the main clause', () => {
+    expect(
+      trailingClauseTerms('Trump fires CISA director Chris Krebs for debunking election conspiracy theories'),
+    ).toEqual(['conspiracy', 'debunk', 'election', 'theory']);
+    expect(trailingClauseTerms("Krebs's deputy forced out a day after Krebs firing")).toEqual(['fire']);
+    expect(trailingClauseTerms('After firing, Krebs speaks')).toEqual([]);
+  });
+
+  it('lets a retitled report of the act join, but not a report whose main clause adds who else was fired', () => {
+    const context = defaultStoryContext();
+    const firing = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
+    const retitled = storySignature({
+      title: 'Trump fires CISA director Chris Krebs for debunking election conspiracy theories',
+    });
+    expect(joinEvidence(retitled, firing, firing, context)).toMatchObject({ joins: true, reason: 'same-act' });
+    const deputy = storySignature({ title: "Trump fires Krebs's deputy Matthew Travis after election dispute" });
+    expect(joinEvidence(deputy, firing, firing, context).joins).toBe(false);
+    // The firing in a clause of circumstances is not the act of the report.
+    const forcedOut = storySignature({ title: "Krebs's deputy forced out a day after Krebs firing" });
+    expect(joinEvidence(forcedOut, firing, firing, context).joins).toBe(false);
+  });
+});
