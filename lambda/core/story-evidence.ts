@@ -67,7 +67,7 @@ export interface WeightedTerm {
 export interface JoinEvidence {
   joins: boolean;
   /** Why it joins: the same copy, the same act with nothing new, or rare event terms shared. */
-  reason?: 'near-duplicate' | 'same-act' | 'rare-event-terms';
+  reason?: 'near-duplicate' | 'same-act' | 'reaction' | 'rare-event-terms';
   /** Summed weight of the shared event terms. */
   weight: number;
   /** Event terms shared with the story's item, rarest first, with their weights. */
@@ -127,6 +127,11 @@ export function joinEvidence(
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
   const itemEpithets = new Set(item.epithets ?? []);
   const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !told.has(term) && !itemEpithets.has(term));
+  // An act coverage always names, named anywhere in the item's lead, is its news when the story never told it: "Krebs
+  // tells senators he was fired" whose summary says "testifying before the Senate" is the testimony, not the firing.
+  for (const term of item.terms) {
+    if (NAMED_ACT_TERMS.has(term) && !told.has(term) && !newActs.includes(term)) newActs.push(term);
+  }
   // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
   // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
   const itemSaid = new Set(item.terms);
@@ -157,6 +162,17 @@ export function joinEvidence(
   const sameAct = acts(item).some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT);
   if (novelty < SAME_ACT_NOVELTY && sameAct) {
     return { joins: true, reason: 'same-act', ...evidence };
+  }
+  // A reaction to the story's act that names nothing the story did not tell: "Democrats condemn Trump's 'pathetic'
+  // firing of Krebs" after "Trump fires Krebs" (but not "... firing of Krebs's deputy").
+  if (item.reaction?.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT)) {
+    const reactionNovelty = total(
+      weighed(
+        eventTerms(item.reaction, context).filter((term) => !told.has(term)),
+        context,
+      ),
+    );
+    if (reactionNovelty < SAME_ACT_NOVELTY) return { joins: true, reason: 'reaction', ...evidence };
   }
   const rare = shared.filter((t) => t.weight > 0).length;
   if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };

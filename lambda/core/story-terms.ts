@@ -27,6 +27,11 @@ export interface StorySignature {
    * "... who disputed fraud claims", "... after Krebs firing"): background, not the act. Absent when none.
    */
   clause?: string[];
+  /**
+   * What a reaction headline reacts to: its terms after a reaction verb, without quoted words ("Democrats condemn Trump's
+   * 'pathetic' firing of Krebs" -> trump, fire, kreb). Absent when the headline is no reaction.
+   */
+  reaction?: string[];
 }
 
 /** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
@@ -35,6 +40,8 @@ const STOP_WORDS = new Set([
   ...NEWS_FILLER,
   ...'sources source ap first since new last still'.split(' '),
 ]);
+// An opinion piece is the writer's own act (an op-ed), not filler: "Opinion | Trump fired me for saying this".
+STOP_WORDS.delete('opinion');
 
 /**
  * Words that news headlines use interchangeably for one kind of event, folded to one term so that "fires",
@@ -48,6 +55,8 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(
     terminat: 'fire',
     dismiss: 'fire',
     dismissal: 'fire',
+    removal: 'fire',
+    ouster: 'fire',
     remov: 'fire',
     ax: 'fire',
     su: 'sue',
@@ -106,6 +115,7 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(
     wrot: 'writ',
     pen: 'writ',
     op: 'writ',
+    opinion: 'writ',
     appoint: 'hire',
     strip: 'revoke',
     attorney: 'lawyer',
@@ -198,14 +208,39 @@ export function epithetActs(title: string): string[] {
 /** Words that open a trailing clause of reasons or circumstances in a headline. */
 const CLAUSE_OPENERS = new Set('for over after amid following because who as'.split(' '));
 
-/** Headline terms said only after its main clause ("Trump fires Krebs | for debunking conspiracy theories"). */
+/** Where a headline's parts break: a colon, a semicolon, a comma, a dash, a bar (a Google News tail included). */
+const HEADLINE_BREAK = /[,:;|\u2013\u2014]|\s-\s/u;
+
+/**
+ * Headline terms said only in a trailing clause of its last part ("Trump fires Krebs | for debunking conspiracy
+ * theories"). A clause followed by more parts ("Trump fired me for saying this, but I'm saying it again: ...") is no
+ * trailing clause: what follows may be the news.
+ */
 export function trailingClauseTerms(headline: string): string[] {
-  const headlineWords = words(headline);
+  const parts = headline.split(HEADLINE_BREAK);
+  const lastWords = words(parts[parts.length - 1] ?? '');
+  const before = words(parts.slice(0, -1).join(' '));
   // Two words at least before it: "After firing, Krebs speaks" opens with its circumstances, not its act.
-  const at = headlineWords.findIndex((word, index) => index >= 2 && CLAUSE_OPENERS.has(word));
+  const at = lastWords.findIndex((word, index) => before.length + index >= 2 && CLAUSE_OPENERS.has(word));
   if (at < 0) return [];
-  const main = new Set(storyTerms(headlineWords.slice(0, at).join(' ')));
-  return sortedUnique(storyTerms(headlineWords.slice(at).join(' ')).filter((term) => !main.has(term)));
+  const main = new Set(storyTerms([...before, ...lastWords.slice(0, at)].join(' ')));
+  return sortedUnique(storyTerms(lastWords.slice(at).join(' ')).filter((term) => !main.has(term)));
+}
+
+/** Verbs of a reaction to news (as stems): who reacts comes before them, what they react to after. */
+const REACTION_VERBS = new Set(
+  'condemn blast slam criticiz criticis decry decri denounc rip assail lament react respond prais hail'.split(' '),
+);
+/** A quoted word or phrase: the reactor's characterization ('pathetic'), not what happened. */
+const QUOTED = /(^|[\s([])['\u2018"\u201c][^'\u2019"\u201d]*['\u2019"\u201d](?=$|[\s,.;:!?)\]])/gu;
+
+/** The terms a reaction headline reacts to, or [] when its main clause has no reaction verb after a subject. */
+export function reactionTerms(headline: string): string[] {
+  const headlineWords = words(headline.replace(QUOTED, '$1 '));
+  const end = headlineWords.findIndex((word, index) => index >= 2 && CLAUSE_OPENERS.has(word));
+  const main = end < 0 ? headlineWords : headlineWords.slice(0, end);
+  const verb = main.findIndex((word, index) => index >= 1 && REACTION_VERBS.has(stem(word)));
+  return verb < 0 ? [] : sortedUnique(storyTerms(main.slice(verb + 1).join(' ')));
 }
 
 export function storySignature(item: StoryText): StorySignature {
@@ -214,10 +249,12 @@ export function storySignature(item: StoryText): StorySignature {
   const summary = storyTerms(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
   const epithets = epithetActs(headline);
   const clause = trailingClauseTerms(headline);
+  const reaction = reactionTerms(headline);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
     ...(epithets.length > 0 ? { epithets } : {}),
     ...(clause.length > 0 ? { clause } : {}),
+    ...(reaction.length > 0 ? { reaction } : {}),
   };
 }

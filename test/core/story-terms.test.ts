@@ -1,6 +1,6 @@
 // What a headline says as its news and what it says as background: epithets and trailing clauses of reasons.
 import { joinEvidence } from '../../lambda/core/story-evidence';
-import { epithetActs, storySignature, trailingClauseTerms } from '../../lambda/core/story-terms';
+import { epithetActs, reactionTerms, storySignature, trailingClauseTerms } from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
 
 describe('an act named as an epithet of the person', () => {
@@ -50,5 +50,51 @@ describe('a trailing clause of reasons', () => {
     // The firing in a clause of circumstances is not the act of the report.
     const forcedOut = storySignature({ title: "Krebs's deputy forced out a day after Krebs firing" });
     expect(joinEvidence(forcedOut, firing, firing, context).joins).toBe(false);
+  });
+});
+
+describe('a reaction to the story', () => {
+  const context = defaultStoryContext();
+  const firing = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
+  const reactingTo = (title: string, summary?: string) =>
+    joinEvidence(storySignature({ title, summary }), firing, firing, context);
+
+  it('joins when it reacts to the act the story names and adds nothing the story did not tell', () => {
+    expect(reactionTerms("Democrats condemn Trump's 'pathetic' firing of election security official Krebs")).toEqual([
+      'election',
+      'fire',
+      'kreb',
+      'official',
+      'security',
+      'trump',
+    ]);
+    expect(reactingTo("Democrats condemn Trump's 'pathetic' firing of election security official Krebs")).toMatchObject(
+      {
+        joins: true,
+        reason: 'reaction',
+      },
+    );
+    expect(reactingTo("Lawmakers blast Trump's removal of Krebs as 'petty' and 'dangerous'").reason).toBe('reaction');
+  });
+
+  it("alerts when what it reacts to is another development: someone else's firing, a new act", () => {
+    expect(reactingTo("Democrats condemn Trump's firing of Krebs's deputy Matthew Travis").joins).toBe(false);
+    expect(reactingTo('Krebs slams Trump order revoking his security clearance')).toMatchObject({
+      joins: false,
+      newActs: ['revoke'],
+    });
+    expect(reactionTerms('Trump fires Krebs')).toEqual([]);
+  });
+
+  it('alerts for an act coverage always names, named only in the lead, and for an opinion piece', () => {
+    expect(
+      reactingTo(
+        'Krebs tells senators he was fired for telling the truth about the election',
+        'Testifying before the Senate Homeland Security Committee, the former CISA director defended the vote.',
+      ),
+    ).toMatchObject({ joins: false, newActs: ['testify'] });
+    expect(
+      reactingTo("Opinion | Trump fired me for saying this, but I'm saying it again: The election wasn't rigged"),
+    ).toMatchObject({ joins: false, newActs: ['writ'] });
   });
 });
