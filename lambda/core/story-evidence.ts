@@ -125,8 +125,11 @@ export function joinEvidence(
   const weight = Math.round(total(shared) * 100) / 100;
   const told = new Set([...member.terms, ...origin.terms, ...storyTerms]);
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
+  // An act the story names only as background (an epithet, a trailing clause: "death threats amid recount") is not told.
+  const background = new Set([member, origin].flatMap((sig) => [...(sig.epithets ?? []), ...(sig.clause ?? [])]));
+  const actTold = (term: string) => told.has(term) && !background.has(term);
   const itemEpithets = new Set(item.epithets ?? []);
-  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !told.has(term) && !itemEpithets.has(term));
+  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !actTold(term) && !itemEpithets.has(term));
   // An act coverage always names, named anywhere in the item's lead, is its news when the story never told it: "Krebs
   // tells senators he was fired" whose summary says "testifying before the Senate" is the testimony, not the firing.
   for (const term of item.terms) {

@@ -149,9 +149,17 @@ function words(text: string): string[] {
     .filter((w) => w.length > 1);
 }
 
+/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying. */
+const PHRASAL_ACTS: readonly [RegExp, string][] = [
+  [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
+  [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
+  [/\bsnap(?:s|ped|ping)? up\b/giu, 'acquires'],
+];
+
 export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
   const terms: string[] = [];
-  for (const word of words(text)) {
+  const phrased = PHRASAL_ACTS.reduce((folded, [phrase, act]) => folded.replace(phrase, act), text);
+  for (const word of words(phrased)) {
     if (STOP_WORDS.has(word)) continue;
     const stemmed = stem(word);
     terms.push(SYNONYMS.get(stemmed) ?? stemmed);

@@ -1,6 +1,12 @@
 // What a headline says as its news and what it says as background: epithets and trailing clauses of reasons.
 import { joinEvidence } from '../../lambda/core/story-evidence';
-import { epithetActs, reactionTerms, storySignature, trailingClauseTerms } from '../../lambda/core/story-terms';
+import {
+  epithetActs,
+  reactionTerms,
+  storySignature,
+  storyTerms,
+  trailingClauseTerms,
+} from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
 
 describe('an act named as an epithet of the person', () => {
@@ -96,5 +102,25 @@ describe('a reaction to the story', () => {
     expect(
       reactingTo("Opinion | Trump fired me for saying this, but I'm saying it again: The election wasn't rigged"),
     ).toMatchObject({ joins: false, newActs: ['writ'] });
+  });
+});
+
+describe('acts in two words, and acts a story names only as background', () => {
+  it('reads "steps down" and "pushed out" as leaving, "snaps up" as buying', () => {
+    expect(storyTerms('Chris Krebs steps down from SentinelOne')).toContain('leave');
+    expect(storyTerms("Krebs's No. 2 at cyber agency pushed out")).toContain('leave');
+    expect(storyTerms('SentinelOne snaps up Krebs Stamos Group')).toContain('acquire');
+    expect(storyTerms('Trump pushes outright ban')).not.toContain('leave');
+  });
+
+  it('takes an act said only in a trailing clause for background: the recount itself is another development', () => {
+    const threats = storySignature({
+      title: 'Georgia secretary of state and his wife receive death threats amid recount',
+    });
+    const recount = storySignature({ title: "Georgia's hand recount confirms Biden won presidential race" });
+    expect(joinEvidence(recount, threats, threats, defaultStoryContext())).toMatchObject({
+      joins: false,
+      newActs: ['recount'],
+    });
   });
 });
