@@ -121,32 +121,38 @@ const matchesIn = (outcomes: FeedOutcome[]) => outcomes.reduce((sum, outcome) =>
 const storyAlerts = (alerts: readonly Alert[]) => alerts.filter((alert) => alert.partOf === undefined);
 
 describe('every development in the labelled sets, polled from one feed per outlet', () => {
-  // Lost: an event none of whose reports alerted (all joined stories of other events). Bounds as in
-  // test/core/story.test.ts; dense-heldout's one is documented in docs/stories.md and must only go down.
+  // Lost: an event none of whose reports alerted (all joined stories of other events). dense-heldout's one is
+  // documented in docs/stories.md and must only go down; so must the alerts (figures in docs/stories.md): one feed per
+  // outlet polled side by side files reports out of order, so it alerts more than the replay in publication order.
   it.each([
-    ['dense-tune', 0],
-    ['dense-heldout', 1],
-    ['tune', 0],
-    ['heldout', 0],
-  ] as const)('%s: at most %d lost events, and no alert for an item already filed', async (split, lost) => {
-    const items = loadItems(split);
-    const last = Math.max(...items.map((item) => Date.parse(item.publishedAt)));
-    const first = Math.min(...items.map((item) => Date.parse(item.publishedAt)));
-    const { sink, ports, options } = setup(new Date(last + 3_600_000).toISOString(), {
-      backfillHours: Math.ceil((last - first) / 3_600_000) + 2,
-    });
-    const outcomes = await pollFeeds(serveByOutlet(items), ports, options);
-    expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
-    const eventOf = eventsByLink(items);
-    const alerted = new Set(storyAlerts(sink.published).map((alert) => eventOf.get(alert.link)));
-    const events = new Set(matchingItems(items).map((item) => item.event));
-    const lostEvents = [...events].filter((event) => !alerted.has(event));
-    expect(lostEvents.length).toBeLessThanOrEqual(lost);
-    expect(events.size).toBeGreaterThanOrEqual(12);
-    // Each report either alerted or joined: nothing vanished between the two.
-    const matched = outcomes.reduce((sum, outcome) => sum + outcome.matches, 0);
-    expect(storyAlerts(sink.published).length + joinedIn(outcomes).length).toBeLessThanOrEqual(matched);
-  });
+    ['dense-tune', 0, 30],
+    ['dense-heldout', 1, 29],
+    ['tune', 0, 42],
+    ['heldout', 0, 31],
+  ] as const)(
+    '%s: at most %d lost events and %d alerts, and no alert for an item already filed',
+    async (split, lost, most) => {
+      const items = loadItems(split);
+      const last = Math.max(...items.map((item) => Date.parse(item.publishedAt)));
+      const first = Math.min(...items.map((item) => Date.parse(item.publishedAt)));
+      const { sink, ports, options } = setup(new Date(last + 3_600_000).toISOString(), {
+        backfillHours: Math.ceil((last - first) / 3_600_000) + 2,
+      });
+      const outcomes = await pollFeeds(serveByOutlet(items), ports, options);
+      expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
+      const eventOf = eventsByLink(items);
+      const alerted = new Set(storyAlerts(sink.published).map((alert) => eventOf.get(alert.link)));
+      const events = new Set(matchingItems(items).map((item) => item.event));
+      const lostEvents = [...events].filter((event) => !alerted.has(event));
+      expect(lostEvents.length).toBeLessThanOrEqual(lost);
+      expect(events.size).toBeGreaterThanOrEqual(12);
+      expect(storyAlerts(sink.published).length).toBeGreaterThanOrEqual(events.size - lostEvents.length);
+      expect(storyAlerts(sink.published).length).toBeLessThanOrEqual(most);
+      // Each report either alerted or joined: nothing vanished between the two.
+      const matched = outcomes.reduce((sum, outcome) => sum + outcome.matches, 0);
+      expect(storyAlerts(sink.published).length + joinedIn(outcomes).length).toBeLessThanOrEqual(matched);
+    },
+  );
 });
 
 describe('the term table (how common words are in the news read)', () => {

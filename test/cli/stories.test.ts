@@ -39,7 +39,7 @@ describe('news-alerts match --explain', () => {
           id: story.id,
           joined: true,
           title: expect.any(String),
-          reason: expect.stringMatching(/^(near-duplicate|same-act|rare-event-terms)$/),
+          reason: expect.stringMatching(/^(near-duplicate|same-act|reaction|rare-event-terms)$/),
           weight: expect.any(Number),
           sharedEntities: expect.arrayContaining(['krebs']),
           sharedTerms: expect.arrayContaining([{ term: 'fire', weight: expect.any(Number) }]),

@@ -1,0 +1,71 @@
+// The labelled story sets: lost events and extra alerts within the documented bounds, whatever the arrival order.
+import { lostEvents } from '../../bench/story-eval';
+import { NewsWriter } from '../../bench/support/news-corpus';
+import { STORY_LSH, storySignature } from '../../lambda/core/story';
+import { clusterErrors, defaultStoryContext, loadItems, loadPairs, replayStream } from '../support/story-stream';
+
+describe('the labelled sets', () => {
+  // Figures from bench/story-eval.ts. The held-out sets chose no parameter; dense-heldout's lost event is documented in
+  // docs/stories.md; these bounds must only ever go down.
+  it.each([
+    ['tune', 0, 10],
+    ['dense-tune', 0, 10],
+    ['heldout', 0, 14],
+    ['dense-heldout', 1, 9],
+  ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
+    const items = loadItems(split);
+    const { storyOf, alerts } = replayStream(items);
+    const lostNow = lostEvents(items, storyOf);
+    expect(lostNow.length).toBeLessThanOrEqual(lost);
+    const { events } = clusterErrors(items, storyOf);
+    expect(events).toBeGreaterThanOrEqual(12);
+    expect(alerts.length).toBeGreaterThanOrEqual(events - lostNow.length);
+    expect(alerts.length).toBeLessThanOrEqual(events + extra);
+  });
+
+  it.each(['tune', 'dense-tune'] as const)(
+    '%s set: no event lost whatever order the reports arrive in (reversed, shuffled)',
+    (split) => {
+      const items = loadItems(split);
+      const times = items.map((item) => Date.parse(item.publishedAt));
+      const [first, last] = [Math.min(...times), Math.max(...times)];
+      let seed = 7;
+      const orders = [
+        items.map((item) => ({
+          ...item,
+          publishedAt: new Date(first + last - Date.parse(item.publishedAt)).toISOString(),
+        })),
+        items.map((item) => {
+          seed = (seed * 16807) % 2147483647;
+          return { ...item, publishedAt: new Date(first + (seed % (last - first + 1))).toISOString() };
+        }),
+      ];
+      for (const reordered of orders) expect(lostEvents(reordered, replayStream(reordered).storyOf)).toEqual([]);
+    },
+  );
+
+  it.each(['tune', 'dense-tune'] as const)(
+    '%s set: no event lost after 5,000 generated unrelated items were read, which makes event words rarer',
+    (split) => {
+      const items = loadItems(split);
+      const context = defaultStoryContext();
+      const writer = new NewsWriter(3);
+      for (let i = 0; i < 5_000; i++) {
+        const background = { title: writer.sentence(8).slice(0, -1), summary: writer.paragraph(1) };
+        context.rarity.observe(storySignature(background).terms);
+      }
+      expect(lostEvents(items, replayStream(items, STORY_LSH, 'evidence', context).storyOf)).toEqual([]);
+    },
+  );
+
+  it('labels pairs consistently with the events of their items', () => {
+    for (const split of ['tune', 'heldout', 'dense-tune', 'dense-heldout'] as const) {
+      const byId = new Map(loadItems(split).map((item) => [item.id, item]));
+      const pairs = loadPairs(split);
+      expect(pairs.length).toBeGreaterThan(100);
+      for (const pair of pairs) {
+        expect({ pair, same: byId.get(pair.a)?.event === byId.get(pair.b)?.event }).toEqual({ pair, same: pair.same });
+      }
+    }
+  });
+});
