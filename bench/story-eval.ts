@@ -26,7 +26,7 @@ const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING,
 
 /**
  * A lost event: no item of it alerted, because every one joined a story of another event. The user never hears of
- * it. An event is also counted lost when its first report joined another event's story (its alert, if any, came late).
+ * it. (An event whose first report joined another event's story but a later report alerted is late: lateEvents.)
  */
 export function lostEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): string[] {
   const eventOfStoryStart = new Map<string, string>();
@@ -39,6 +39,22 @@ export function lostEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<
   return [...new Set(items.map((item) => item.event))].filter((event) => !alerted.has(event));
 }
 
+/** A late event: its first report joined another event's story, so the user heard of it only from a later report. */
+export function lateEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): string[] {
+  const ordered = [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+  const firstOfStory = new Map<string, string>();
+  const firstOfEvent = new Map<string, LabelledItem>();
+  for (const item of ordered) {
+    const story = storyOf.get(item.id)!;
+    if (!firstOfStory.has(story)) firstOfStory.set(story, item.event);
+    if (!firstOfEvent.has(item.event)) firstOfEvent.set(item.event, item);
+  }
+  const lost = new Set(lostEvents(items, storyOf));
+  return [...firstOfEvent.values()]
+    .filter((first) => firstOfStory.get(storyOf.get(first.id)!) !== first.event && !lost.has(first.event))
+    .map((first) => first.event);
+}
+
 function evaluate(split: Split, rule: JoinRule) {
   const items = loadItems(split);
   const { storyOf, alerts } = replayStream(items, STORY_LSH, rule);
@@ -49,6 +65,7 @@ function evaluate(split: Split, rule: JoinRule) {
     events: errors.events,
     alerts: alerts.length,
     lost: lostEvents(items, storyOf),
+    late: lateEvents(items, storyOf),
     merged: errors.mixedStories,
     split: errors.splitEvents,
     stream: scorePairs(pairs, (p) => storyOf.get(p.a) === storyOf.get(p.b)),
@@ -63,7 +80,7 @@ function main(): void {
       `(>= ${ORIGIN_WEIGHT} with the first item); weight 1 at <= ${RARE_SHARE * 100}% of documents, 0 at >= ` +
       `${COMMON_SHARE * 100}%, ${RARITY_PRIOR_DOCS} prior documents`,
   );
-  const totals = { events: 0, before: { alerts: 0, lost: 0 }, after: { alerts: 0, lost: 0 } };
+  const totals = { events: 0, before: { alerts: 0, lost: 0, late: 0 }, after: { alerts: 0, lost: 0, late: 0 } };
   for (const split of SPLITS) {
     if (!existsSync(join(__dirname, '..', 'test', 'fixtures', 'stories', `${split}-items.jsonl`))) continue;
     const before = evaluate(split, 'baseline');
@@ -72,6 +89,8 @@ function main(): void {
     totals.events += after.events;
     totals.before.alerts += before.alerts;
     totals.before.lost += before.lost.length;
+    totals.before.late += before.late.length;
+    totals.after.late += after.late.length;
     totals.after.alerts += after.alerts;
     totals.after.lost += after.lost.length;
     console.log(`\n== ${split}: ${after.items} items, ${after.events} events`);
@@ -80,7 +99,8 @@ function main(): void {
       ['after ', after],
     ] as const) {
       console.log(
-        `${name}  lost ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''}; alerts ${r.alerts} ` +
+        `${name}  lost ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''}; ` +
+          `late ${r.late.length}${r.late.length ? ` (${r.late.join(', ')})` : ''}; alerts ${r.alerts} ` +
           `(${r.alerts - r.events + r.lost.length} extra); stream pairs ${show(r.stream)}`,
       );
       console.log(`        merged: ${r.merged.join('; ') || 'none'}; split: ${r.split.join(', ') || 'none'}`);
@@ -90,8 +110,8 @@ function main(): void {
   const pct = (alerts: number, lost: number) =>
     `${(((alerts - totals.events + lost) / totals.events) * 100).toFixed(1)}%`;
   console.log(
-    `\n${SPLITS.length === TUNING.length ? 'tuning sets' : 'all sets'}, ${totals.events} events: before lost ${totals.before.lost}, alerts ${totals.before.alerts} ` +
-      `(extra ${pct(totals.before.alerts, totals.before.lost)}); after lost ${totals.after.lost}, alerts ` +
+    `\n${SPLITS.length === TUNING.length ? 'tuning sets' : 'all sets'}, ${totals.events} events: before lost ${totals.before.lost}, late ${totals.before.late}, alerts ${totals.before.alerts} ` +
+      `(extra ${pct(totals.before.alerts, totals.before.lost)}); after lost ${totals.after.lost}, late ${totals.after.late}, alerts ` +
       `${totals.after.alerts} (extra ${pct(totals.after.alerts, totals.after.lost)})`,
   );
 }
