@@ -53,6 +53,16 @@ export interface ItemRecord {
   title: string;
   /** The story the item started or joined, kept on the item's row so an item links to its story. */
   storyId?: string;
+  /**
+   * Set on an item that alerts: the entities it alerted for and the text its topic terms are read from (core
+   * itemTopicText), kept with the sent item so a verdict on the alert can teach its words (docs/verdicts.md).
+   */
+  alerted?: AlertedText;
+}
+
+export interface AlertedText {
+  entities: string[];
+  text: string;
 }
 
 /** What filing one item on a story writes: its band rows (pointing at `ref`) and the story's record. */
@@ -113,6 +123,18 @@ export interface TopicStore {
    * undefined when none was stored). False when another poller saved first: load again and learn onto that.
    */
   saveTopic(profile: LearnedTopic, basedOn: number | undefined): Promise<boolean>;
+  /**
+   * Optional: the verdicts recorded since they were last settled, each with the text of the alert it judged while the
+   * state holds it. The poll counts them on their entities' profiles (each profile lists the verdicts it counted).
+   */
+  pendingVerdicts?(): Promise<PendingVerdict[]>;
+  /** Optional, with pendingVerdicts: these verdicts are counted (or can teach nothing): no longer pending. */
+  settleVerdicts?(verdicts: Verdict[]): Promise<void>;
+}
+
+/** A verdict not yet counted on its entity's profile; `text` is absent when the state no longer holds the alert. */
+export interface PendingVerdict extends Verdict {
+  text?: string;
 }
 
 export interface StateStore extends StoryStore, SmsGuardStore, TopicStore {
@@ -163,10 +185,10 @@ export interface VerdictStore {
   verdictsFor(entityIds: string[]): Promise<Verdict[]>;
 }
 
-/** What `news-alerts feedback` reads from a local state: the verdicts and the alerts they judge. */
+/** What `news-alerts feedback` reads from a state (file or table): the verdicts and the alerts they judge. */
 export interface FeedbackSource extends VerdictStore {
-  /** The alerts the state still holds, with the entities of their stories. */
-  knownAlerts(): Promise<KnownAlert[]>;
+  /** The alerts of these entities the state still holds (a store may return others too). */
+  knownAlerts(entityIds: string[]): Promise<KnownAlert[]>;
 }
 
 export type PublishResult =

@@ -3,10 +3,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
+import type { Verdict } from '../core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
-import type { ClaimOutcome, FeedState, ItemRecord, SmsSlot, StateStore, StoryItemWrite } from '../ports';
+import type {
+  ClaimOutcome,
+  FeedState,
+  ItemRecord,
+  PendingVerdict,
+  SmsSlot,
+  StateStore,
+  StoryItemWrite,
+} from '../ports';
+import { alertRowsOf } from './dynamo-alert-rows';
 import {
   ALIAS_SK,
   type AliasRow,
@@ -31,6 +41,7 @@ import { StoryStartLeases } from './dynamo-story-start-lease';
 import { DynamoTable, unlessConditionFails } from './dynamo-table';
 import { addTermCounts, loadTermCounts } from './dynamo-term-counts';
 import { loadTopics, saveTopic } from './dynamo-topics';
+import { pendingVerdicts, settleVerdicts } from './dynamo-verdicts';
 
 /*
  * This class keeps feeds and item claims; it hands story rows to dynamo-story-rows.ts, story-start leases to
@@ -69,9 +80,13 @@ import { loadTopics, saveTopic } from './dynamo-topics';
  *   pk 'SMS', sk 'WINDOW#<limit>'               the last `limit` SMS grant times (sliding window)
  *   pk 'SMS', sk 'HELD'                         heldCount, since: alerts held back since the last SMS  since + 24 h
  *   pk 'TOPIC', sk <entity id>                  profile (a LearnedTopic as JSON text), updatedAt        updatedAt + 1 y
+ *   pk 'ALERT#<entity>', sk <alert id>          title, text, entities of an alert (dynamo-alert-rows.ts) item TTL
+ *   pk 'VERDICT#<entity>', sk <alert id>        a reader's verdict; 'VERDICT#~new' the ones not counted (dynamo-verdicts.ts)
  *
  *   loadTopics 1 Query (eventually consistent). saveTopic 1 PutItem on condition that updatedAt is still the one
- *     loaded; a poller that lost the race loads again and relearns (dynamo-topics.ts).
+ *     loaded; a poller that lost the race loads again and relearns (dynamo-topics.ts). pendingVerdicts 1 Query, and
+ *     when there are any 1 BatchGetItem of their ALERT# rows; settleVerdicts 1 BatchWriteItem. markSent writes the
+ *     alert's ALERT# rows in its own BatchWriteItem.
  *
  *   findStoryRefs 1 BatchGetItem per 100 keys (eventually consistent). saveStoryItem: a join is 1 UpdateItem (append
  *     the source while the story has room, the link is new and time moves forward; otherwise a GetItem and a
@@ -212,7 +227,8 @@ export class DynamoStateStore implements StateStore {
   }
 
   async markSent(item: ItemRecord, now: number, alertId: string): Promise<void> {
-    await this.recordDone(item, now, { ...this.itemRowBase(item, now), status: 'sent', sentAt: now, alertId });
+    const row: ItemRow = { ...this.itemRowBase(item, now), status: 'sent', sentAt: now, alertId };
+    await this.recordDone(item, now, row, alertRowsOf(item, alertId, now, row.expiresAt));
   }
 
   async recordSilently(item: ItemRecord, now: number): Promise<void> {
@@ -275,6 +291,14 @@ export class DynamoStateStore implements StateStore {
     return saveTopic(this.documents, this.tableName, profile, basedOn);
   }
 
+  pendingVerdicts(): Promise<PendingVerdict[]> {
+    return pendingVerdicts(this.table);
+  }
+
+  settleVerdicts(verdicts: Verdict[]): Promise<void> {
+    return settleVerdicts(this.table, verdicts);
+  }
+
   takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
     return this.sms.takeSmsSlot(limit, now);
   }
@@ -301,7 +325,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   /** Writes the item row as done and an alias row under each alias key, so a changed GUID finds this item. */
-  private async recordDone(item: ItemRecord, now: number, row: ItemRow): Promise<void> {
+  private async recordDone(item: ItemRecord, now: number, row: ItemRow, alertRows: object[] = []): Promise<void> {
     const aliasRows: AliasRow[] = uniqueKeys(item)
       .slice(1)
       .map((alias) => ({
@@ -311,6 +335,6 @@ export class DynamoStateStore implements StateStore {
         status: row.status === 'silent' ? 'silent' : 'sent',
         expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
       }));
-    await this.table.writeRows([row, ...aliasRows]);
+    await this.table.writeRows([row, ...aliasRows, ...alertRows]);
   }
 }

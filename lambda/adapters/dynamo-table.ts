@@ -41,8 +41,16 @@ export class DynamoTable {
   }
 
   /** Puts `rows` in BatchWriteItems of 25, retrying what DynamoDB leaves unprocessed. */
-  async writeRows(rows: object[]): Promise<void> {
-    const requests = rows.map((Item) => ({ PutRequest: { Item: Item as Row } }));
+  writeRows(rows: object[]): Promise<void> {
+    return this.batchWrite(rows.map((Item) => ({ PutRequest: { Item: Item as Row } })));
+  }
+
+  /** Deletes the rows under `keys` in BatchWriteItems of 25 (a key without a row is no error). */
+  deleteRows(keys: { pk: string; sk: string }[]): Promise<void> {
+    return this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  private async batchWrite(requests: ({ PutRequest: { Item: Row } } | { DeleteRequest: { Key: Row } })[]) {
     for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX_ITEMS) {
       let pending: typeof requests | undefined = requests.slice(start, start + BATCH_WRITE_MAX_ITEMS);
       for (let attempt = 0; pending && pending.length > 0; attempt++) {

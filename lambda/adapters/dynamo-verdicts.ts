@@ -1,9 +1,10 @@
 // VerdictStore on the state table: one row per entity and alert, written once by a conditional PutItem.
 
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { VERDICT_TTL_MS, type Verdict } from '../core/feedback';
-import type { VerdictStore } from '../ports';
-import { epochSeconds, unlessConditionFails } from './dynamo-table';
+import { type KnownAlert, VERDICT_TTL_MS, type Verdict } from '../core/feedback';
+import type { FeedbackSource, PendingVerdict, VerdictStore } from '../ports';
+import { alertsOf, alertTexts } from './dynamo-alert-rows';
+import { DynamoTable, epochSeconds, unlessConditionFails } from './dynamo-table';
 
 /**
  * Rows: pk 'VERDICT#<entity>', sk <alert id>, recordedAt (ms), expiresAt (TTL, recordedAt + a year). The verdict
@@ -11,6 +12,11 @@ import { epochSeconds, unlessConditionFails } from './dynamo-table';
  * also the boundary of what a leaked link could ever write.
  */
 export const VERDICT_PK_PREFIX = 'VERDICT#';
+/**
+ * The verdicts the topic profiles have not counted yet: pk 'VERDICT#~new', sk '<entity>#<alert id>', recordedAt. One
+ * partition (no entity id holds '~'), so the poll finds them all with one Query, and deletes each once counted.
+ */
+const PENDING_PK = `${VERDICT_PK_PREFIX}~new`;
 
 export class DynamoVerdictStore implements VerdictStore {
   constructor(
@@ -18,7 +24,11 @@ export class DynamoVerdictStore implements VerdictStore {
     private readonly tableName: string,
   ) {}
 
-  /** One conditional PutItem: a second verdict on the same alert and entity is refused by the condition. */
+  /**
+   * One conditional PutItem: a second verdict on the same alert and entity is refused by the condition. Then one
+   * PutItem queues it for the topic profiles, after a repeated press too: a press whose queueing failed (the page said
+   * so) is queued by the next, and the profile lists the verdicts it counted, so one queued twice counts once.
+   */
   async recordVerdict(verdict: Verdict): Promise<'recorded' | 'already-recorded'> {
     const written = await unlessConditionFails(
       this.documents.send(
@@ -33,6 +43,17 @@ export class DynamoVerdictStore implements VerdictStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
+    );
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: PENDING_PK,
+          sk: `${verdict.entityId}#${verdict.alertId}`,
+          recordedAt: verdict.recordedAt,
+          expiresAt: epochSeconds(verdict.recordedAt + VERDICT_TTL_MS),
+        },
+      }),
     );
     return written === undefined ? 'already-recorded' : 'recorded';
   }
@@ -59,4 +80,58 @@ export class DynamoVerdictStore implements VerdictStore {
     }
     return verdicts;
   }
+}
+
+/** `news-alerts feedback --table`: the verdicts and, for the entities asked about, their alerts (ALERT# rows). */
+export class DynamoFeedbackSource extends DynamoVerdictStore implements FeedbackSource {
+  private readonly table: DynamoTable;
+
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    super(documents, tableName);
+    this.table = new DynamoTable(documents, tableName);
+  }
+
+  knownAlerts(entityIds: string[]): Promise<KnownAlert[]> {
+    return alertsOf(this.table, entityIds);
+  }
+}
+
+/**
+ * The queued verdicts, oldest first, with their alerts' text: 1 Query (eventually consistent: a verdict a moment old is
+ * counted by the next poll) and, when there are any, 1 BatchGetItem per 100 of the ALERT# rows.
+ */
+export async function pendingVerdicts(table: DynamoTable): Promise<PendingVerdict[]> {
+  const queued: PendingVerdict[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.documents.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PENDING_PK },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const row of page.Items ?? []) {
+      const sk = String(row.sk);
+      const cut = sk.indexOf('#');
+      queued.push({ entityId: sk.slice(0, cut), alertId: sk.slice(cut + 1), recordedAt: Number(row.recordedAt) });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  if (queued.length === 0) return [];
+  const texts = await alertTexts(table, queued);
+  return queued
+    .sort((a, b) => a.recordedAt - b.recordedAt || (a.alertId < b.alertId ? -1 : 1))
+    .map((verdict) => {
+      const text = texts.get(verdict.alertId);
+      return text === undefined ? verdict : { ...verdict, text };
+    });
+}
+
+/** Deletes the queue rows of counted verdicts: 1 BatchWriteItem per 25. */
+export function settleVerdicts(table: DynamoTable, verdicts: Verdict[]): Promise<void> {
+  return table.deleteRows(
+    verdicts.map((verdict) => ({ pk: PENDING_PK, sk: `${verdict.entityId}#${verdict.alertId}` })),
+  );
 }

@@ -77,6 +77,7 @@ const snapshotSchema = z.looseObject({
       sentAt: optionalNumber,
       alertId: optionalString,
       storyId: optionalString,
+      alerted: z.looseObject({ entities: strings, text: z.string() }).optional(),
       expiresAt: z.number(),
     }),
   ),
@@ -93,11 +94,19 @@ const snapshotSchema = z.looseObject({
         seen: strings,
         about: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
         other: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
+        refused: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }).optional(),
+        verdicts: strings.optional(),
       }),
     )
     .optional(),
   verdicts: z
-    .record(z.string(), z.record(z.string(), z.looseObject({ recordedAt: z.number(), expiresAt: z.number() })))
+    .record(
+      z.string(),
+      z.record(
+        z.string(),
+        z.looseObject({ recordedAt: z.number(), expiresAt: z.number(), pending: z.boolean().optional() }),
+      ),
+    )
     .optional(),
 });
 
@@ -307,6 +316,8 @@ export class FileStateStore extends MemoryStateStore {
       case 'recordVerdict':
         await this.recordVerdict(...entry.args);
         return;
+      case 'settleVerdicts':
+        return this.settleVerdicts(...entry.args);
       case 'takeSmsSlot': {
         // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).
         const args: number[] = entry.args;

@@ -4,8 +4,9 @@ import type { KnownAlert } from '../core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
-import type { FeedState } from '../ports';
+import type { AlertedText, FeedState } from '../ports';
 import type { MemoryStateStore } from './memory-state-store';
+import type { VerdictRows } from './memory-verdict-rows';
 
 export interface StoredItem {
   /** 'recorded': done without an alert (first-poll backfill). */
@@ -19,6 +20,8 @@ export interface StoredItem {
   alertId?: string;
   /** The story the item started or joined. */
   storyId?: string;
+  /** What an alerted item said and whom it alerted for (ItemRecord.alerted). */
+  alerted?: AlertedText;
   /** ms since epoch after which the item is forgotten, as DynamoDB's TTL forgets it in AWS. */
   expiresAt: number;
 }
@@ -59,8 +62,8 @@ export interface StateSnapshot {
   termCounts?: TermCounts;
   /** Learned topic profiles by entity id (docs/matching.md); absent until a poll has learned one. */
   topics?: Record<string, LearnedTopic>;
-  /** Entity id -> alert id -> the verdict's time (ms) and expiry; absent until a verdict is recorded. */
-  verdicts?: Record<string, Record<string, Expiring<{ recordedAt: number }>>>;
+  /** Entity id -> alert id -> the verdict (memory-verdict-rows.ts); absent until a verdict is recorded. */
+  verdicts?: VerdictRows;
 }
 
 /** The methods that change the state. */
@@ -74,7 +77,8 @@ export type ChangingMethod =
   | 'takeSmsSlot'
   | 'addTermCounts'
   | 'saveTopic'
-  | 'recordVerdict';
+  | 'recordVerdict'
+  | 'settleVerdicts';
 
 /** One change, as the call that made it. */
 export type StateChange = {
@@ -85,11 +89,19 @@ export function emptyStories(): StorySnapshot {
   return { bands: {}, bandRefs: {}, nextBandRef: 0, records: {}, headlines: {}, smsSent: [] };
 }
 
-/** Sent items with their alert ids; the entities are those of the item's story while the state holds it. */
+/**
+ * Sent items with their alert ids: the entities they alerted for and their text, or, for items kept before those were,
+ * the entities of the item's story while the state holds it.
+ */
 export function knownAlertsOf(items: Iterable<StoredItem>, records: StorySnapshot['records']): KnownAlert[] {
   const alerts: KnownAlert[] = [];
   for (const item of items) {
     if (item.status !== 'sent' || item.alertId === undefined) continue;
+    if (item.alerted) {
+      const { entities, text } = item.alerted;
+      alerts.push({ alertId: item.alertId, title: item.title, entities: [...entities], text });
+      continue;
+    }
     const story = item.storyId === undefined ? undefined : records[item.storyId];
     alerts.push({ alertId: item.alertId, title: item.title, entities: story ? [...story.entities] : [] });
   }

@@ -1,6 +1,6 @@
 // In-memory StateStore: the reference semantics of the state port, for tests and the demo; the file store extends it.
 
-import { type KnownAlert, VERDICT_TTL_MS, type Verdict } from '../core/feedback';
+import type { KnownAlert, Verdict } from '../core/feedback';
 import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
   addToStory,
@@ -19,6 +19,7 @@ import type {
   FeedbackSource,
   FeedState,
   ItemRecord,
+  PendingVerdict,
   SmsSlot,
   StateStore,
   StoryItemWrite,
@@ -36,6 +37,7 @@ import {
   type StorySnapshot,
   withoutExpiry,
 } from './memory-state-snapshot';
+import * as verdictRows from './memory-verdict-rows';
 
 export interface StateStoreOptions {
   /** Days an item is remembered after it was last written (default 90, like the DynamoDB table's TTL). */
@@ -53,7 +55,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
   private stories: StorySnapshot = emptyStories();
   private termCounts: TermCounts | undefined;
   private topics = new Map<string, LearnedTopic>();
-  private verdicts: NonNullable<StateSnapshot['verdicts']> = {};
+  private verdicts: verdictRows.VerdictRows = {};
   private readonly itemTtlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private storiesPrunedAt = Number.NEGATIVE_INFINITY;
@@ -242,28 +244,28 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
 
   async recordVerdict(verdict: Verdict): Promise<'recorded' | 'already-recorded'> {
     await this.ready();
-    const byAlert = this.verdicts[verdict.entityId] ?? {};
-    this.verdicts[verdict.entityId] = byAlert;
-    const known = byAlert[verdict.alertId];
-    if (known && known.expiresAt > verdict.recordedAt) return 'already-recorded';
-    byAlert[verdict.alertId] = { recordedAt: verdict.recordedAt, expiresAt: verdict.recordedAt + VERDICT_TTL_MS };
+    if (!verdictRows.record(this.verdicts, verdict)) return 'already-recorded';
     this.changed({ op: 'recordVerdict', args: [verdict] });
     return 'recorded';
   }
 
   async verdictsFor(entityIds: string[]): Promise<Verdict[]> {
     await this.ready();
-    return entityIds.flatMap((entityId) =>
-      Object.entries(this.verdicts[entityId] ?? {}).map(([alertId, row]) => ({
-        entityId,
-        alertId,
-        recordedAt: row.recordedAt,
-      })),
-    );
+    return verdictRows.listed(this.verdicts, entityIds);
   }
 
-  /** Sent items with their alert ids; the entities are those of the item's story while the state holds it. */
-  async knownAlerts(): Promise<KnownAlert[]> {
+  async pendingVerdicts(): Promise<PendingVerdict[]> {
+    await this.ready();
+    return verdictRows.pending(this.verdicts, this.items.values());
+  }
+
+  async settleVerdicts(verdicts: Verdict[]): Promise<void> {
+    await this.ready();
+    if (verdictRows.settle(this.verdicts, verdicts)) this.changed({ op: 'settleVerdicts', args: [verdicts] });
+  }
+
+  /** Sent items with their alert ids and entities (all of them: a local state holds few). */
+  async knownAlerts(_entityIds?: string[]): Promise<KnownAlert[]> {
     await this.ready();
     return knownAlertsOf(this.items.values(), this.stories.records);
   }
@@ -328,6 +330,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
       ...(item.storyId === undefined ? {} : { storyId: item.storyId }),
       feedUrl: item.feedUrl,
       title: item.title,
+      ...(item.alerted && { alerted: item.alerted }),
       aliasKeys: [...aliasKeys],
       expiresAt: now + this.itemTtlMs,
     };

@@ -14,11 +14,13 @@ export interface Verdict {
   recordedAt: number;
 }
 
-/** An alert the state still knows: its id, headline and the entities of its story. */
+/** An alert the state still knows: its id, headline and the entities it alerted for (or those of its story). */
 export interface KnownAlert {
   alertId: string;
   title: string;
   entities: string[];
+  /** Its title and the start of its summary (core itemTopicText); absent for alerts kept before it was. */
+  text?: string;
 }
 
 export interface EntityFeedback {

@@ -1,5 +1,12 @@
 // Decides whether an item's words lean towards a tracked entity or towards its look-alikes, and says which words did.
-import { decayedCounts, type LearnedTopic, mergeCounts, type TopicCounts, type TopicLimits } from './topic-profile';
+import {
+  decayedCounts,
+  decayedRefused,
+  type LearnedTopic,
+  mergeCounts,
+  type TopicCounts,
+  type TopicLimits,
+} from './topic-profile';
 import { topicTerms } from './topic-terms';
 import type { Entity } from './types';
 
@@ -78,6 +85,15 @@ export class TopicModel {
         { counts: mine, factor: 1 - settings.share },
         { counts: pooled, factor: settings.share },
       ]);
+      // What readers refused counts against this entity alone: a verdict on one entity never leans another's profile.
+      const profile = learned.get(entity.id);
+      const refused = profile && decayedRefused(profile, sources.now, sources.limits);
+      if (refused) {
+        counts.other.docs += refused.docs;
+        for (const [term, weight] of Object.entries(refused.terms)) {
+          counts.other.terms[term] = (counts.other.terms[term] ?? 0) + weight;
+        }
+      }
       const names = new Set([...entity.aliases, ...entity.ambiguous].flatMap((phrase) => topicTerms(phrase)));
       weights.set(entity.id, termWeights(counts, names, settings.smoothing));
     });

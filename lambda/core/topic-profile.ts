@@ -21,6 +21,19 @@ export interface LearnedTopic extends TopicCounts {
   updatedAt: number;
   /** Short hashes of the items learned from, oldest first: an item read again on a later poll counts once. */
   seen: string[];
+  /**
+   * Items readers said were not about the entity (verdicts, docs/verdicts.md): counted on the entity's own `other`
+   * side and never lent to other entities, so a verdict on one entity cannot lean another's profile.
+   */
+  refused?: TopicSide;
+  /** Alert ids of the verdicts counted in `refused`, oldest first: each verdict counts once. */
+  verdicts?: string[];
+}
+
+/** A verdict to learn from: the alert it judged and the terms of what that alert said. */
+export interface VerdictLesson {
+  alertId: string;
+  terms: readonly string[];
 }
 
 /** One item whose identity was certain, to learn from: its terms, and which side it belongs to. */
@@ -38,12 +51,15 @@ export interface TopicLimits {
   seenItems: number;
   /** The age at which an item's weight has halved. */
   halfLifeMs: number;
+  /** Verdicts remembered as learned, per entity (only while the store may still hand them over as pending). */
+  verdictsKept: number;
 }
 
 export const DEFAULT_TOPIC_LIMITS: TopicLimits = {
   termsPerSide: 150,
   seenItems: 400,
   halfLifeMs: 60 * 24 * 3_600_000,
+  verdictsKept: 100,
 };
 
 /** Weights below this are dropped: a term seen once about a year ago says nothing any more. */
@@ -81,6 +97,22 @@ export function mergeCounts(parts: readonly { counts: TopicCounts; factor: numbe
 /** A learned profile's counts as of `now` (weights halve every half-life since it was last updated). */
 export function decayedCounts(learned: LearnedTopic, now: number, limits = DEFAULT_TOPIC_LIMITS): TopicCounts {
   return mergeCounts([{ counts: learned, factor: decayFactor(learned.updatedAt, now, limits) }]);
+}
+
+/** What verdicts refused, as of `now`, decaying as the other counts do; undefined when no verdict taught it. */
+export function decayedRefused(
+  learned: LearnedTopic,
+  now: number,
+  limits = DEFAULT_TOPIC_LIMITS,
+): TopicSide | undefined {
+  if (!learned.refused || learned.refused.docs <= 0) return undefined;
+  return scaledSide(learned.refused, decayFactor(learned.updatedAt, now, limits));
+}
+
+function scaledSide(side: TopicSide, factor: number): TopicSide {
+  const terms: Record<string, number> = {};
+  for (const [term, weight] of Object.entries(side.terms)) terms[term] = weight * factor;
+  return { docs: side.docs * factor, terms };
 }
 
 function decayFactor(since: number, now: number, limits: TopicLimits): number {
@@ -123,12 +155,52 @@ export function learnTopic(
     seen.push(hash);
     addToSide(counts[example.side], new Set(example.terms));
   }
+  const refused = current && decayedRefused(current, at, limits);
   return {
     entityId,
     about: boundedSide(counts.about, limits.termsPerSide),
     other: boundedSide(counts.other, limits.termsPerSide),
     updatedAt: at,
     seen: seen.slice(-limits.seenItems),
+    ...(refused && { refused: boundedSide(refused, limits.termsPerSide) }),
+    ...(current?.verdicts && { verdicts: current.verdicts }),
+  };
+}
+
+/** The alert ids of `lessons` the profile has not learned yet. */
+export function unlearnedVerdicts(
+  current: LearnedTopic | undefined,
+  lessons: readonly VerdictLesson[],
+): VerdictLesson[] {
+  const known = new Set(current?.verdicts);
+  return lessons.filter((lesson) => !known.has(lesson.alertId));
+}
+
+/**
+ * The profile after counting each verdict's terms once on its refused side, at `now`: a verdict already counted is
+ * skipped; the profile remembers the newest `verdictsKept` verdict ids.
+ */
+export function learnVerdicts(
+  current: LearnedTopic | undefined,
+  entityId: string,
+  lessons: readonly VerdictLesson[],
+  now: number,
+  limits = DEFAULT_TOPIC_LIMITS,
+): LearnedTopic {
+  const fresh = unlearnedVerdicts(current, lessons);
+  const base = learnTopic(current, entityId, [], now, limits);
+  if (fresh.length === 0) return base;
+  const refused = base.refused ? scaledSide(base.refused, 1) : emptySide();
+  const verdicts = [...(base.verdicts ?? [])];
+  for (const lesson of fresh) {
+    if (verdicts.includes(lesson.alertId)) continue;
+    verdicts.push(lesson.alertId);
+    addToSide(refused, new Set(lesson.terms));
+  }
+  return {
+    ...base,
+    refused: boundedSide(refused, limits.termsPerSide),
+    verdicts: verdicts.slice(-limits.verdictsKept),
   };
 }
 

@@ -61,7 +61,12 @@ export function topicTerms(text: string, limit = MAX_ITEM_TERMS): string[] {
 /** Text read for an item's terms: its title and summary tell what it is about; long content adds noise. */
 const ITEM_TEXT_CHARS = 600;
 
-/** The terms an item is judged and learned by: its title, then its summary (or the start of its content). */
+/** The text an item's terms are read from: its title, then its summary (or the start of its content). */
+export function itemTopicText(item: { title: string; summary?: string; content?: string }): string {
+  return `${item.title}\n${item.summary || item.content || ''}`.slice(0, ITEM_TEXT_CHARS);
+}
+
+/** The terms an item is judged and learned by (those of itemTopicText). */
 export function itemTopicTerms(item: { title: string; summary?: string; content?: string }): string[] {
-  return topicTerms(`${item.title}\n${item.summary || item.content || ''}`.slice(0, ITEM_TEXT_CHARS));
+  return topicTerms(itemTopicText(item));
 }

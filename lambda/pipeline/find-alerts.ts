@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { itemIdentity } from '../core/identity';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, storySignature } from '../core/story';
+import { itemTopicText } from '../core/topic-terms';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';
 import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
 import { fileOnStory, type StoryFiling, type StoryItem, storyKeysOf } from './file-on-story';
@@ -106,6 +107,8 @@ export async function findAlerts(
       ...(filing.followUp && { followUp: { title: filing.followUp.title, firstSeenAt: filing.followUp.firstSeenAt } }),
       ...(filing.joined && { partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt } }),
     };
+    // Kept with the sent item: a verdict on the alert teaches the entity's profile these words.
+    record.alerted = { entities: alert.entities, text: itemTopicText(item) };
     found.pending.push({ record, alert });
   }
   return found;
