@@ -311,7 +311,8 @@ export class FileStateStore extends MemoryStateStore {
       case 'addTermCounts':
         return this.addTermCounts(...entry.args);
       case 'saveTopic':
-        await this.saveTopic(...entry.args);
+        // A first profile was saved on no stored one (undefined), which its JSON line holds as null.
+        await this.saveTopic(entry.args[0], entry.args[1] ?? undefined);
         return;
       case 'recordVerdict':
         await this.recordVerdict(...entry.args);
