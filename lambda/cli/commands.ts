@@ -126,20 +126,29 @@ export const COMMANDS = {
     ],
   },
   feedback: {
-    summary: 'list the "not about this entity" verdicts recorded from alert links, with suggested excludes',
-    usage: 'news-alerts feedback [--watchlist FILE] [--state FILE] [--json]',
+    summary: 'list the "not about this entity" verdicts recorded from alert links, with suggested watchlist edits',
+    usage: 'news-alerts feedback [--watchlist FILE] [--state FILE | --table TABLE] [--json]',
     description:
-      'Lists, for each entity, the alerts readers marked as not about it, the share of its alerts that were, and an ' +
-      'exclude phrase for the watchlist when the wrong alerts share one (docs/verdicts.md gives the rule). It reads ' +
-      'the state file and changes nothing: the watchlist is yours to edit.',
+      'Lists, for each entity, the alerts readers marked as not about it, the share of its alerts that were, an ' +
+      'exclude phrase the wrong alerts share and a context phrase to drop (docs/verdicts.md gives the rules), then ' +
+      'those edits as a unified diff of the watchlist file, which `git apply` or `patch -p1` applies. It changes ' +
+      'nothing: the watchlist is yours to edit.',
     options: {
       watchlist: WATCHLIST,
       state: STATE,
-      json: { type: 'boolean', help: 'write one JSON object to stdout instead of text' },
+      table: {
+        type: 'string',
+        value: 'TABLE',
+        help:
+          "read the deployed stack's state table instead (its name is the stack output StateTableName); credentials " +
+          'and region from the AWS environment or profile (AWS_ENDPOINT_URL_DYNAMODB points it at a local emulator)',
+      },
+      json: { type: 'boolean', help: 'write one JSON object to stdout instead of text; "patch" holds the diff' },
     },
     examples: [
-      ['npx news-alerts feedback', 'the verdicts by entity'],
-      ['npx news-alerts feedback --json', 'the same, as JSON'],
+      ['npx news-alerts feedback', 'the verdicts by entity, with the suggested edits as a diff'],
+      ['npx news-alerts feedback --watchlist mine.yaml | git apply', 'apply the suggested edits to mine.yaml'],
+      ['AWS_REGION=us-east-1 npx news-alerts feedback --table NewsAlerts-StateTable --json', 'from the deployed stack'],
     ],
   },
   demo: {

@@ -81,7 +81,7 @@ async function run(name: Command, values: Values, io: CliIo): Promise<number> {
         clock: systemClock,
       });
     case 'feedback':
-      return await runFeedback(io, { watchlist, state: text('state'), json: flag('json') });
+      return await runFeedback(io, { watchlist, state: text('state'), table: text('table'), json: flag('json') });
     case 'demo':
       return await runDemo(io);
   }

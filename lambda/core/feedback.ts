@@ -34,7 +34,19 @@ export interface EntityFeedback {
   wrongShare?: number;
   /** An exclude phrase for the watchlist, by the rule of `suggestExclude`; absent when no phrase qualifies. */
   suggestedExclude?: { phrase: string; wrongAlerts: number };
+  /** A context phrase to drop, by the rule of `suggestContextDrop`; absent when none qualifies. */
+  suggestedContextDrop?: ContextDrop;
 }
+
+/** A context phrase found in most wrong alerts of an entity and few right ones: how many of each hold it. */
+export interface ContextDrop {
+  phrase: string;
+  wrongAlerts: number;
+  rightAlerts: number;
+}
+
+/** At most this share of an entity's right alerts may hold a context phrase suggested for dropping. */
+const CONTEXT_DROP_RIGHT_SHARE = 0.2;
 
 /** The folded words of a title (as the matcher folds text: case, diacritics, quotes, dashes). */
 function words(title: string): string[] {
@@ -61,11 +73,14 @@ export function suggestExclude(
   otherTitles: string[],
 ): { phrase: string; wrongAlerts: number } | undefined {
   const nameWords = new Set([entity.name, ...entity.aliases, ...entity.ambiguous].flatMap(words));
+  // An exclude equal to an alias or ambiguous term would make the watchlist invalid (it could never match).
+  const names = new Set([...entity.aliases, ...entity.ambiguous].map((phrase) => words(phrase).join(' ')));
   const elsewhere = new Set(otherTitles.flatMap((title) => [...bigrams(title)]));
   const counts = new Map<string, number>();
   for (const title of wrongTitles) {
     for (const bigram of bigrams(title)) {
-      if (elsewhere.has(bigram) || !bigram.split(' ').some((word) => nameWords.has(word))) continue;
+      if (elsewhere.has(bigram) || names.has(bigram) || !bigram.split(' ').some((word) => nameWords.has(word)))
+        continue;
       counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
     }
   }
@@ -75,6 +90,44 @@ export function suggestExclude(
     if (!best || count > best.wrongAlerts || (count === best.wrongAlerts && phrase < best.phrase)) {
       best = { phrase, wrongAlerts: count };
     }
+  }
+  return best;
+}
+
+/** ` word word ` for whole-word containment, folded as the matcher folds text. */
+function spaced(text: string): string {
+  return ` ${words(text).join(' ')} `;
+}
+
+/**
+ * The rule for a context phrase to drop: one of the entity's context phrases found (whole words, folded) in the text
+ * of at least two wrong alerts and more than half of them, and in at most a fifth of its right alerts (so none while
+ * it has fewer than five): a context phrase that lets look-alikes in and rarely lets the entity in. The most wrong
+ * alerts first, then the fewest right ones, then the alphabetically first.
+ */
+export function suggestContextDrop(
+  entity: Pick<Entity, 'context'>,
+  wrongTexts: string[],
+  rightTexts: string[],
+): ContextDrop | undefined {
+  const wrong = wrongTexts.map(spaced);
+  const right = rightTexts.map(spaced);
+  const allowedRight = Math.floor(right.length * CONTEXT_DROP_RIGHT_SHARE);
+  // The watchlist needs a context phrase beside ambiguous terms: the last one is never suggested.
+  if (entity.context.length < 2) return undefined;
+  let best: ContextDrop | undefined;
+  for (const phrase of entity.context) {
+    const needle = spaced(phrase);
+    if (needle.trim() === '') continue;
+    const wrongAlerts = wrong.filter((text) => text.includes(needle)).length;
+    const rightAlerts = right.filter((text) => text.includes(needle)).length;
+    if (wrongAlerts < 2 || wrongAlerts * 2 <= wrong.length || rightAlerts > allowedRight) continue;
+    const better =
+      !best ||
+      wrongAlerts > best.wrongAlerts ||
+      (wrongAlerts === best.wrongAlerts && rightAlerts < best.rightAlerts) ||
+      (wrongAlerts === best.wrongAlerts && rightAlerts === best.rightAlerts && phrase < best.phrase);
+    if (better) best = { phrase, wrongAlerts, rightAlerts };
   }
   return best;
 }
@@ -92,9 +145,18 @@ export function summarizeFeedback(verdicts: Verdict[], alerts: KnownAlert[], ent
     const entity = entities.find((candidate) => candidate.id === entityId);
     const wrong = new Set(byEntity.get(entityId)!.map((verdict) => verdict.alertId));
     const own = alerts.filter((alert) => alert.entities.includes(entityId) || wrong.has(alert.alertId));
-    const wrongTitles = own.filter((alert) => wrong.has(alert.alertId)).map((alert) => alert.title);
-    const otherTitles = own.filter((alert) => !wrong.has(alert.alertId)).map((alert) => alert.title);
-    const suggestion = entity && suggestExclude(entity, wrongTitles, otherTitles);
+    const wrongAlerts = own.filter((alert) => wrong.has(alert.alertId));
+    const rightAlerts = own.filter((alert) => !wrong.has(alert.alertId));
+    const wrongTitles = wrongAlerts.map((alert) => alert.title);
+    const suggestion =
+      entity &&
+      suggestExclude(
+        entity,
+        wrongTitles,
+        rightAlerts.map((alert) => alert.title),
+      );
+    const textOf = (alert: KnownAlert) => alert.text ?? alert.title;
+    const drop = entity && suggestContextDrop(entity, wrongAlerts.map(textOf), rightAlerts.map(textOf));
     return {
       entityId,
       entityName: entity?.name ?? entityId,
@@ -108,6 +170,7 @@ export function summarizeFeedback(verdicts: Verdict[], alerts: KnownAlert[], ent
       alerts: own.length,
       ...(own.length > 0 && { wrongShare: wrongTitles.length / own.length }),
       ...(suggestion && { suggestedExclude: suggestion }),
+      ...(drop && { suggestedContextDrop: drop }),
     };
   });
 }

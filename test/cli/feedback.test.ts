@@ -1,6 +1,7 @@
 // `news-alerts feedback` on a state file written by a real poll over local feeds, with verdicts recorded in it as the
 // verdict endpoint records them: the verdicts by entity, the share marked wrong, and the suggested exclude.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStateStore } from '../../lambda/adapters/file-state-store';
@@ -58,7 +59,7 @@ it('says there is nothing yet before any verdict, then lists them by entity with
 
   // What the verdict endpoint records when a reader presses the button (in AWS, in the table).
   const state = new FileStateStore(path.join(dir, 'state.json'));
-  const alerts = await state.knownAlerts();
+  const alerts = await state.knownAlerts(['krebs']);
   const idOf = (itemId: string) => alerts.find((alert) => alert.title === ITEMS.find((i) => i.id === itemId)!.title)!;
   const recordedAt = Date.parse('2026-11-18T12:00:00Z');
   for (const [index, itemId] of WRONG.entries()) {
@@ -80,12 +81,106 @@ it('says there is nothing yet before any verdict, then lists them by entity with
           { alertId: idOf('hall-debate').alertId, recordedAt: '2026-11-18T12:00:00.000Z', title: ITEMS[0]!.title },
         ],
         suggestedExclude: { phrase: 'krebs hall', wrongAlerts: 2 },
+        // "election" is in both wrong alerts, but also in a right one of two: not few enough to drop.
+        suggestedContextDrop: null,
       },
     ],
+    patch: expect.stringContaining('+    excludes: [Brian Krebs, KrebsOnSecurity, Krebs cycle, krebs hall]'),
   });
 
   const text = await feedback();
   expect(text.stdout).toContain('Christopher Krebs (krebs): 2 alerts marked not about it (50% of the 4 alerts');
   expect(text.stdout).toContain('excludes: [..., "krebs hall"]');
   expect(text.stdout).not.toContain('CISA (cisa)');
+});
+
+describe('the suggested edits, as a diff of the watchlist the user applies', () => {
+  /** Three alerts about a hall, each beside the loose context word "election"; five about him, none with it. */
+  const WRONG_HALL = [
+    'Krebs Hall hosts county election debate for school board seats',
+    'Flooding closes Krebs Hall polling place days before the election',
+    'Krebs Hall election night watch party moves outdoors',
+  ];
+  const RIGHT = [
+    'Chris Krebs testifies to Senate panel on ransomware',
+    'Former CISA director Chris Krebs sues campaign lawyer for defamation',
+    'Christopher Krebs joins SentinelOne after leaving government',
+    'Chris Krebs: disinformation is the biggest threat to democracy',
+    'CISA chief Krebs warns of Iranian hackers targeting water systems',
+  ];
+  let hallDir: string;
+
+  beforeAll(async () => {
+    const now = Date.now();
+    hallDir = mkdtempSync(path.join(tmpdir(), 'news-alerts-feedback-diff-'));
+    const items = [...WRONG_HALL, ...RIGHT].map(
+      (title, index) =>
+        `<item><title>${title}</title><link>https://news.example.test/h${index}</link><guid>h${index}</guid>` +
+        `<pubDate>${new Date(now - (index + 1) * 3_600_000).toUTCString()}</pubDate></item>`,
+    );
+    const feedUrl = server.url('/hall.rss');
+    server.route('/hall.rss', {
+      headers: { 'content-type': 'application/rss+xml' },
+      body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Hall</title>${items.join('')}</channel></rss>`,
+    });
+    writeFileSync(path.join(hallDir, 'watchlist.yaml'), watchlistYaml([{ url: feedUrl, name: 'Hall' }]));
+    const poll = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--json'], { cwd: hallDir });
+    expect(poll.code).toBe(0);
+    const state = new FileStateStore(path.join(hallDir, '.news-alerts-state.json'));
+    const alerts = await state.knownAlerts(['krebs']);
+    for (const title of WRONG_HALL) {
+      const alert = alerts.find((known) => known.title === title);
+      await state.recordVerdict({ entityId: 'krebs', alertId: alert!.alertId, recordedAt: now });
+    }
+    await state.flush();
+  });
+
+  afterAll(() => rmSync(hallDir, { recursive: true, force: true }));
+
+  const matched = async (watchlist: string) => {
+    const input = [...WRONG_HALL, ...RIGHT].map((title, id) => JSON.stringify({ id: String(id), title })).join('\n');
+    const result = await runCli(['match', '--watchlist', watchlist], { cwd: hallDir, input });
+    expect(result.code).toBe(0);
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { entities: string[] }).entities.includes('krebs'));
+  };
+
+  it('suggests the exclude and the loose context word, and the diff applies with git apply and with patch', async () => {
+    const json = await runCli(['feedback', '--watchlist', 'watchlist.yaml', '--json'], { cwd: hallDir });
+    const [krebs] = JSON.parse(json.stdout).entities;
+    expect(krebs.suggestedExclude).toEqual({ phrase: 'krebs hall', wrongAlerts: 3 });
+    expect(krebs.suggestedContextDrop).toEqual({ phrase: 'election', wrongAlerts: 3, rightAlerts: 0 });
+    const { patch } = JSON.parse(json.stdout) as { patch: string };
+    expect(patch.split('\n').slice(0, 2)).toEqual(['--- a/watchlist.yaml', '+++ b/watchlist.yaml']);
+
+    // Before: every wrong alert matches him. The diff, piped from the text output, applied as a user would.
+    expect(await matched('watchlist.yaml')).toEqual([...WRONG_HALL.map(() => true), ...RIGHT.map(() => true)]);
+    writeFileSync(path.join(hallDir, 'copy.yaml'), readFileSync(path.join(hallDir, 'watchlist.yaml')));
+    const text = await runCli(['feedback', '--watchlist', 'watchlist.yaml'], { cwd: hallDir });
+    expect(text.stdout).toContain('Suggested context phrase to drop, in 3 of the 3 wrong alerts and 0 of the others');
+    const applied = spawnSync('git', ['apply'], { cwd: hallDir, input: text.stdout, encoding: 'utf8' });
+    expect(applied.stderr).toBe('');
+    expect(applied.status).toBe(0);
+    const edited = readFileSync(path.join(hallDir, 'watchlist.yaml'), 'utf8');
+    expect(edited).toContain('context: [CISA]');
+    expect(edited).toContain('excludes: [Brian Krebs, KrebsOnSecurity, Krebs cycle, krebs hall]');
+    // The same diff with patch(1), on the copy.
+    const copyPatch = patch.replaceAll('watchlist.yaml', 'copy.yaml');
+    const patched = spawnSync('patch', ['-p1'], { cwd: hallDir, input: copyPatch, encoding: 'utf8' });
+    expect(patched.status).toBe(0);
+    expect(readFileSync(path.join(hallDir, 'copy.yaml'), 'utf8')).toBe(edited);
+
+    // The edited watchlist is valid, silences the wrong alerts and keeps every right one.
+    const validate = await runCli(['validate', '--watchlist', 'watchlist.yaml'], { cwd: hallDir });
+    expect(validate.code).toBe(0);
+    expect(await matched('watchlist.yaml')).toEqual([...WRONG_HALL.map(() => false), ...RIGHT.map(() => true)]);
+
+    // Nothing left to suggest once applied: the feedback offers no diff.
+    const after = JSON.parse(
+      (await runCli(['feedback', '--watchlist', 'watchlist.yaml', '--json'], { cwd: hallDir })).stdout,
+    );
+    expect(after.patch).toBeNull();
+  });
 });
