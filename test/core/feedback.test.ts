@@ -144,6 +144,7 @@ feeds:
     ]);
     expect(patch).toBeDefined();
     const edited = applyPatch(BLOCK, patch!);
+    if (edited === false) throw new Error('the diff does not apply');
     const watchlist = loadWatchlistWith('w.yaml', () => edited);
     const krebs = watchlist.entities.find((entity) => entity.id === 'krebs')!;
     expect(krebs.context).toEqual(['CISA']);
