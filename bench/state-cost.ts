@@ -1,13 +1,16 @@
 // DynamoDB requests per poll cycle, counted against dynalite: a new feed, unchanged feeds, one new matching item each.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../lambda/adapters/dynamo-state-store';
+import { DynamoVerdictStore } from '../lambda/adapters/dynamo-verdicts';
 import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
 import { systemClock } from '../lambda/adapters/system-clock';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import type { FeedJob } from '../lambda/contract/feed-job';
 import { compileMatcher } from '../lambda/core/match';
-import { DEFAULT_TOPIC_LIMITS, learnTopic } from '../lambda/core/topic-profile';
+import { DEFAULT_TOPIC_LIMITS, learnTopic, learnVerdicts } from '../lambda/core/topic-profile';
 import type { FeedConfig } from '../lambda/core/types';
 import { createDispatchHandler } from '../lambda/handlers/dispatch';
 import { createPollHandler } from '../lambda/handlers/poll';
@@ -46,6 +49,8 @@ export interface StateCostResult {
   /** Every feed changed, with a new item that matches nothing (the usual change). */
   changedNoMatch: CycleCost;
   oneNewItem: CycleCost;
+  /** Unchanged feeds again, with one verdict recorded since: the poll counts it on its profile and settles it. */
+  oneVerdict: CycleCost;
 }
 
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
@@ -220,7 +225,25 @@ export async function measureStateCost(feedCount: number, readAhead = true): Pro
     const changedNoMatch = await cycle(0);
     change('v3', true);
     const oneNewItem = await cycle(feedCount);
-    return { newFeeds, unchanged, changedNoMatch, oneNewItem };
+    // A reader marks one of those alerts wrong, as the verdict function records it (its requests are not the poll's).
+    const documents = DynamoDBDocumentClient.from(dynamo.client);
+    const { Items = [] } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'ALERT#krebs' },
+        Limit: 1,
+      }),
+    );
+    if (Items.length === 0) throw new Error('no alert of krebs to record a verdict on');
+    await new DynamoVerdictStore(documents, tableName).recordVerdict({
+      entityId: 'krebs',
+      alertId: String(Items[0]!.sk),
+      recordedAt: now,
+    });
+    counter.take();
+    const oneVerdict = await cycle(0);
+    return { newFeeds, unchanged, changedNoMatch, oneNewItem, oneVerdict };
   } finally {
     await server.close();
     await dynamo.stop();
@@ -254,11 +277,25 @@ async function main(): Promise<void> {
     `state cost: ${feedCount} feeds x ${ITEMS_PER_FEED} items (10% mention a tracked entity), real dispatch and poll ` +
       `handlers, DynamoStateStore on dynalite; requests counted by client middleware`,
   );
-  const { newFeeds, unchanged, changedNoMatch, oneNewItem } = await measureStateCost(feedCount);
+  const { newFeeds, unchanged, changedNoMatch, oneNewItem, oneVerdict } = await measureStateCost(feedCount);
   report('(c) first poll of new feeds', newFeeds, feedCount, 'per feed');
   report('(a) unchanged feeds (all 304)', unchanged, feedCount, 'per feed');
   report('changed feeds, new item matching no one', changedNoMatch, feedCount, 'per feed');
   report('(b) one new matching item per feed', oneNewItem, oneNewItem.newItems, 'per new item');
+  report('(d) unchanged feeds, one verdict recorded since', oneVerdict, 1, 'per verdict');
+  const verdictQueue = oneVerdict.byMethod.get('pendingVerdicts')?.commands.get('QueryCommand') ?? 0;
+  const verdictWork = ['pendingVerdicts', 'saveTopic', 'settleVerdicts'].reduce(
+    (sum, method) => sum + (oneVerdict.byMethod.get(method)?.requests ?? 0),
+    0,
+  );
+  target(
+    '<= 1 request per poll invocation to find verdicts; <= 4 requests per verdict counted',
+    verdictQueue === oneVerdict.invocations && verdictWork - verdictQueue + 1 <= 4,
+    `${fmt(verdictQueue)} Query for ${fmt(oneVerdict.invocations)} invocations (an empty one reads no item); the ` +
+      `verdict cost ${fmt(verdictWork - verdictQueue + 1)} requests: its Query, 1 BatchGetItem of its ` +
+      `alert's words, 1 PutItem of the profile, 1 BatchWriteItem settling it; each alert adds 1 write unit a ` +
+      `matched entity (its ALERT# row, in the BatchWriteItem that marks it sent)`,
+  );
 
   const unchangedWrites = unchanged.writes / feedCount;
   const unchangedReads = unchanged.reads / feedCount;
@@ -312,7 +349,12 @@ export function fullTopicProfileBytes(): { json: number; row: number } {
     side: i % 2 === 0 ? ('about' as const) : ('other' as const),
     terms: words.slice((i * 7) % 300, ((i * 7) % 300) + 40),
   }));
-  const profile = learnTopic(undefined, 'christopher-krebs', examples, Date.UTC(2025, 0, 1));
+  const learned = learnTopic(undefined, 'christopher-krebs', examples, Date.UTC(2025, 0, 1));
+  const verdicts = Array.from({ length: DEFAULT_TOPIC_LIMITS.verdictsKept + 20 }, (_, i) => ({
+    alertId: createHash('sha256').update(`alert ${i}`).digest('hex').slice(0, 24),
+    terms: words.slice((i * 7) % 300, ((i * 7) % 300) + 40),
+  }));
+  const profile = learnVerdicts(learned, 'christopher-krebs', verdicts, Date.UTC(2025, 0, 1));
   const json = Buffer.byteLength(JSON.stringify(profile));
   // pk, sk, updatedAt, expiresAt and their names beside the profile text: DynamoDB bills names and values.
   return { json, row: json + 'pkTOPICskchristopher-krebsupdatedAtexpiresAtprofile'.length + 3 * 8 };
@@ -323,7 +365,8 @@ function reportTopicCost(): void {
   heading('topic profiles (docs/matching.md): one row per entity with ambiguous terms');
   console.log(
     `a full profile (${DEFAULT_TOPIC_LIMITS.termsPerSide} terms a side, ${DEFAULT_TOPIC_LIMITS.seenItems} items ` +
-      `remembered): ${fmt(json)} bytes of JSON, a ${fmt(row)}-byte row: ${Math.ceil(row / 1024)} write units a save, ` +
+      `remembered, ${DEFAULT_TOPIC_LIMITS.refusedTerms} refused terms and ${DEFAULT_TOPIC_LIMITS.verdictsKept} ` +
+      `verdicts counted, docs/verdicts.md): ${fmt(json)} bytes of JSON, a ${fmt(row)}-byte row: ${Math.ceil(row / 1024)} write units a save, ` +
       `${fmt(Math.ceil(row / 4096) / 2, 1)} read units a load (eventually consistent); a poll batch loads all ` +
       `profiles in 1 Query and saves each profile its items taught in 1 PutItem`,
   );

@@ -26,7 +26,7 @@ export interface LearnedTopic extends TopicCounts {
    * side and never lent to other entities, so a verdict on one entity cannot lean another's profile.
    */
   refused?: TopicSide;
-  /** Alert ids of the verdicts counted in `refused`, oldest first: each verdict counts once. */
+  /** Short hashes (itemHash) of the alert ids of the verdicts counted in `refused`, oldest first: each counts once. */
   verdicts?: string[];
 }
 
@@ -51,6 +51,8 @@ export interface TopicLimits {
   seenItems: number;
   /** The age at which an item's weight has halved. */
   halfLifeMs: number;
+  /** Terms kept on the refused side (verdicts' words), the heaviest first. */
+  refusedTerms: number;
   /** Verdicts remembered as learned, per entity (only while the store may still hand them over as pending). */
   verdictsKept: number;
 }
@@ -59,6 +61,7 @@ export const DEFAULT_TOPIC_LIMITS: TopicLimits = {
   termsPerSide: 150,
   seenItems: 400,
   halfLifeMs: 60 * 24 * 3_600_000,
+  refusedTerms: 100,
   verdictsKept: 100,
 };
 
@@ -162,23 +165,28 @@ export function learnTopic(
     other: boundedSide(counts.other, limits.termsPerSide),
     updatedAt: at,
     seen: seen.slice(-limits.seenItems),
-    ...(refused && { refused: boundedSide(refused, limits.termsPerSide) }),
+    ...(refused && { refused: boundedSide(refused, limits.refusedTerms) }),
     ...(current?.verdicts && { verdicts: current.verdicts }),
   };
 }
 
-/** The alert ids of `lessons` the profile has not learned yet. */
+/** The verdicts of `lessons` the profile has not counted yet. */
 export function unlearnedVerdicts(
   current: LearnedTopic | undefined,
   lessons: readonly VerdictLesson[],
 ): VerdictLesson[] {
   const known = new Set(current?.verdicts);
-  return lessons.filter((lesson) => !known.has(lesson.alertId));
+  return lessons.filter((lesson) => !known.has(itemHash(lesson.alertId)));
+}
+
+/** Whether the profile counted the verdict on this alert. */
+export function hasLearnedVerdict(profile: LearnedTopic | undefined, alertId: string): boolean {
+  return profile?.verdicts?.includes(itemHash(alertId)) === true;
 }
 
 /**
  * The profile after counting each verdict's terms once on its refused side, at `now`: a verdict already counted is
- * skipped; the profile remembers the newest `verdictsKept` verdict ids.
+ * skipped; the profile remembers the newest `verdictsKept` verdicts (hashes of their alert ids).
  */
 export function learnVerdicts(
   current: LearnedTopic | undefined,
@@ -193,13 +201,14 @@ export function learnVerdicts(
   const refused = base.refused ? scaledSide(base.refused, 1) : emptySide();
   const verdicts = [...(base.verdicts ?? [])];
   for (const lesson of fresh) {
-    if (verdicts.includes(lesson.alertId)) continue;
-    verdicts.push(lesson.alertId);
+    const hash = itemHash(lesson.alertId);
+    if (verdicts.includes(hash)) continue;
+    verdicts.push(hash);
     addToSide(refused, new Set(lesson.terms));
   }
   return {
     ...base,
-    refused: boundedSide(refused, limits.termsPerSide),
+    refused: boundedSide(refused, limits.refusedTerms),
     verdicts: verdicts.slice(-limits.verdictsKept),
   };
 }

@@ -4,6 +4,7 @@ import type { CompiledMatcher, MatchableItem, MatchContext, Matcher, TopicObserv
 import { TopicModel, type TopicSettings } from '../core/topic-model';
 import {
   DEFAULT_TOPIC_LIMITS,
+  hasLearnedVerdict,
   itemHash,
   type LearnedTopic,
   learnTopic,
@@ -93,8 +94,9 @@ export async function startTopicLearning(
           stored = new Map((await store.loadTopics()).map((profile) => [profile.entityId, profile]));
         }
         // Settled once the stored profile lists them; a lost race leaves them pending for the next poll.
-        const listed = new Set(stored.get(entityId)?.verdicts);
-        for (const lesson of verdicts) if (listed.has(lesson.alertId)) counted.add(`${entityId}\n${lesson.alertId}`);
+        for (const lesson of verdicts) {
+          if (hasLearnedVerdict(stored.get(entityId), lesson.alertId)) counted.add(`${entityId}\n${lesson.alertId}`);
+        }
       }
       // What cannot teach a profile (no alert text any more, an entity without one) is settled as it is.
       const settled = pending.filter(

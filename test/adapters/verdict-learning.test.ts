@@ -11,6 +11,7 @@ import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { compileMatcher } from '../../lambda/core/match';
+import { itemHash } from '../../lambda/core/topic-profile';
 import { itemTopicText } from '../../lambda/core/topic-terms';
 import { alertIdFor } from '../../lambda/pipeline';
 import { startTopicLearning } from '../../lambda/pipeline/topic-learning';
@@ -88,7 +89,7 @@ async function verdictTeachesOnce(open: () => Promise<Store>): Promise<void> {
   store = await open();
   expect(await store.pendingVerdicts?.()).toEqual([]);
   const learned = await krebsProfile(store);
-  expect(learned?.verdicts).toEqual([ALERT_ID]);
+  expect(learned?.verdicts).toEqual([itemHash(ALERT_ID)]);
   expect(learned?.refused?.docs).toBe(1);
   expect(Object.keys(learned?.refused?.terms ?? {})).toEqual(expect.arrayContaining(['choc', 'beer', 'oklahoma']));
 
