@@ -3,7 +3,9 @@
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import { compileMatcher, type Matcher } from '../lambda/core/match';
 import { TopicModel } from '../lambda/core/topic-model';
+import { learnVerdicts } from '../lambda/core/topic-profile';
 import { type LabelledText, seedCounts } from '../lambda/core/topic-seed';
+import { itemTopicTerms } from '../lambda/core/topic-terms';
 import { TOPIC_SEED } from '../lambda/pipeline/topic-learning';
 import {
   type Half,
@@ -65,6 +67,50 @@ const cv = crossValidated();
 console.log(`\n== bare headlines, tuning half, 5-fold cross-validated seed\nafter                  ${show(cv)}`);
 for (const { headline, missing } of cv.lost) console.log(`  LOST  ${missing.join(',')}: ${headline.title}`);
 for (const { headline, wrong } of cv.extra) console.log(`  EXTRA ${wrong.join(',')}: ${headline.title}`);
+
+/**
+ * One verdict at a time on each look-alike the profile or the rules let in on the bare sets (what a reader would mark
+ * "not about"): is it refused afterwards, and which labelled headline of every set stops alerting its entity with
+ * that verdict counted (a verdict's lost alerts, the cost that matters).
+ */
+function oneVerdictEach(): void {
+  const all = (['bare', 'named'] as HeadlineSet[]).flatMap((set) =>
+    (['tune', 'heldout'] as Half[]).flatMap((half) => loadHeadlines(set, half)),
+  );
+  const baseline = new Map(all.map((h) => [h.id, ids(after)(h)]));
+  const wrongOnes = all.flatMap((h) =>
+    h.id.startsWith('b')
+      ? baseline
+          .get(h.id)!
+          .filter((id) => !h.expected.includes(id))
+          .map((id) => ({ h, id }))
+      : [],
+  );
+  let refused = 0;
+  let keptByProfile = 0;
+  const lost: string[] = [];
+  for (const { h, id } of wrongOnes) {
+    const learned = [learnVerdicts(undefined, id, [{ alertId: h.id, terms: itemTopicTerms(h) }], 0)];
+    const matcher = compiled.withTopics(TopicModel.build(entities, { seed: TOPIC_SEED, learned, now: 0 }));
+    const still = matcher.match(h).find((match) => match.entityId === id);
+    if (!still) refused += 1;
+    else if (still.evidence.some((evidence) => evidence.topic)) keptByProfile += 1;
+    for (const other of all) {
+      const kept = ids(matcher)(other);
+      for (const entity of baseline.get(other.id)!.filter((e) => other.expected.includes(e) && !kept.includes(e))) {
+        lost.push(`${entity}: ${other.title} (after a verdict on "${h.title}")`);
+      }
+    }
+  }
+  console.log(
+    `\n== one verdict on each look-alike let in on the bare sets (${wrongOnes.length}), counted alone\n` +
+      `lost alerts across all ${all.length} labelled headlines: ${lost.length}; the look-alike refused afterwards: ` +
+      `${refused} of ${wrongOnes.length}; still let in by the profile: ${keptByProfile} (the others by an alias or a ` +
+      'context phrase, which a verdict never overrides)',
+  );
+  for (const line of lost) console.log(`  LOST  ${line}`);
+}
+oneVerdictEach();
 
 const bare = results.get('bare/heldout')!;
 const named = results.get('named/heldout')!;
