@@ -147,6 +147,18 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
       .map((line) => (JSON.parse(line) as { entities: string[] }).entities.includes('krebs'));
   };
 
+  it('the next local polls count the verdicts on the entity profile, once', async () => {
+    for (let poll = 0; poll < 2; poll++) {
+      const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--json'], { cwd: hallDir });
+      expect(result.code).toBe(0);
+    }
+    const state = new FileStateStore(path.join(hallDir, '.news-alerts-state.json'));
+    expect(await state.pendingVerdicts()).toEqual([]);
+    const krebs = (await state.loadTopics()).find((profile) => profile.entityId === 'krebs');
+    expect(krebs?.verdicts).toHaveLength(WRONG_HALL.length);
+    expect(krebs?.refused?.docs).toBe(WRONG_HALL.length);
+  });
+
   it('suggests the exclude and the loose context word, and the diff applies with git apply and with patch', async () => {
     const json = await runCli(['feedback', '--watchlist', 'watchlist.yaml', '--json'], { cwd: hallDir });
     const [krebs] = JSON.parse(json.stdout).entities;
