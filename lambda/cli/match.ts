@@ -114,7 +114,8 @@ function storyJson(filing: StoryFiling) {
     followUp: followUp
       ? { id: followUp.id, title: followUp.title, firstSeenAt: new Date(followUp.firstSeenAt).toISOString() }
       : null,
-    // The story it resembles and why it did not join it: too little shared, or an act that story never mentioned.
+    // The story it resembles and why it did not join it: too little shared, an act that story never mentioned, or
+    // another state.
     ...(filing.related && {
       resembles: {
         id: filing.related.storyId,
@@ -122,6 +123,7 @@ function storyJson(filing: StoryFiling) {
         weight: filing.related.weight,
         sharedTerms: filing.related.sharedTerms,
         ...(filing.related.newActs.length > 0 && { newActs: filing.related.newActs }),
+        ...(filing.related.otherPlaces.length > 0 && { otherPlaces: filing.related.otherPlaces }),
       },
     }),
   };

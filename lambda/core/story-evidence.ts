@@ -10,6 +10,7 @@ import type { Entity } from './types';
 const ROLE_TERMS = new Set(
   (
     'head former ex official agency secretary top leader senior administrator commissioner onetime ' +
+    'adviser advisor aide spokesman spokeswoman spokesperson ' +
     'us america american federal government department nation national'
   )
     .split(' ')
@@ -23,7 +24,9 @@ const ROLE_TERMS = new Set(
 const ACT_TERMS = new Set(
   (
     'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
-    'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract'
+    'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract ' +
+    // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
+    'complete find appeal postpone schedule request publish'
   )
     .split(' ')
     .flatMap((word) => storyTerms(word)),
@@ -34,6 +37,27 @@ const ACT_TERMS = new Set(
  * out", "removal" or "exits"): a story started by one is another development than an item that never mentions it.
  */
 const NAMED_ACT_TERMS = new Set('sue testify indict arrest subpoena'.split(' ').flatMap((word) => storyTerms(word)));
+
+/**
+ * US states (as story terms; "Washington" left out, as it is mostly the capital): elections, audits, recounts and
+ * certification suits happen state by state, so two headlines in different states report two events.
+ */
+const STATE_TERMS = new Set(
+  (
+    'alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois ' +
+    'indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri ' +
+    'montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode ' +
+    'tennessee texas utah vermont virginia wisconsin wyoming'
+  )
+    .split(' ')
+    .flatMap((word) => storyTerms(word)),
+);
+
+/**
+ * Later stages of a procedure, which their coverage names: a story started by an appeal, a postponement or a completed
+ * recount is another development than an item that never mentions it (the suit, the hearing, the recount's finding).
+ */
+const STAGE_ACT_TERMS = new Set('appeal postpone schedule complete'.split(' ').flatMap((word) => storyTerms(word)));
 
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
@@ -74,6 +98,8 @@ export interface JoinEvidence {
   shared: WeightedTerm[];
   /** Acts one side names that the other never mentions: another development, so no join. */
   newActs: string[];
+  /** States the item's headline names when the story's headlines name another (another state's event): no join. */
+  otherPlaces: string[];
 }
 
 /** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
@@ -138,13 +164,21 @@ export function joinEvidence(
   // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
   // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
   const itemSaid = new Set(item.terms);
+  const originEpithets = new Set([...(origin.epithets ?? []), ...(origin.clause ?? [])]);
   for (const term of origin.title) {
-    if (NAMED_ACT_TERMS.has(term) && !itemSaid.has(term)) {
+    const alwaysNamed = NAMED_ACT_TERMS.has(term) || STAGE_ACT_TERMS.has(term);
+    if (alwaysNamed && !originEpithets.has(term) && !itemSaid.has(term)) {
       if (!newActs.includes(term)) newActs.push(term);
     }
   }
-  const evidence = { weight, shared, newActs };
-  if (newActs.length > 0) return { joins: false, ...evidence };
+  // The same procedure in another state is another event: Michigan's certification suit after Pennsylvania's.
+  const storyStates = [...member.title, ...origin.title].filter((term) => STATE_TERMS.has(term));
+  const itemStates = item.title.filter((term) => STATE_TERMS.has(term));
+  const otherPlaces = storyStates.some((term) => !itemStates.includes(term))
+    ? itemStates.filter((term) => !storyStates.includes(term))
+    : [];
+  const evidence = { weight, shared, newActs, otherPlaces };
+  if (newActs.length > 0 || otherPlaces.length > 0) return { joins: false, ...evidence };
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
   const mainClause = item.title.filter((term) => !item.clause?.includes(term));

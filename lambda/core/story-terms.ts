@@ -123,6 +123,31 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(
     found: 'launch',
     consultancy: 'firm',
     consulting: 'firm',
+    // Stages of a procedure (an audit, a recount, a lawsuit, a hearing): each stage is its own development.
+    begin: 'launch',
+    began: 'launch',
+    begun: 'launch',
+    start: 'launch',
+    commenc: 'launch',
+    complet: 'complete',
+    end: 'complete',
+    finish: 'complete',
+    conclud: 'complete',
+    find: 'find',
+    discover: 'find',
+    uncover: 'find',
+    confirm: 'find',
+    postpon: 'postpone',
+    delay: 'postpone',
+    reschedul: 'postpone',
+    schedul: 'schedule',
+    publish: 'publish',
+    releas: 'publish',
+    unveil: 'publish',
+    seek: 'request',
+    sought: 'request',
+    ask: 'request',
+    asked: 'request',
   }),
 );
 
@@ -149,11 +174,15 @@ function words(text: string): string[] {
     .filter((w) => w.length > 1);
 }
 
-/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying. */
+/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying, "gets under way" beginning. */
 const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
   [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
   [/\bsnap(?:s|ped|ping)? up\b/giu, 'acquires'],
+  [/\bturn(?:s|ed|ing)? up\b/giu, 'finds'],
+  [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
+  [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
+  [/\bwrap(?:s|ped|ping)? up\b/giu, 'completes'],
 ];
 
 export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {

@@ -83,6 +83,8 @@ export interface StoryMatch {
   sharedTerms: WeightedTerm[];
   /** Acts the item names that the story does not (what kept a resembling item from joining). */
   newActs: string[];
+  /** States the item's headline names when the story's name another (what kept a resembling item from joining). */
+  otherPlaces: string[];
 }
 
 /**
@@ -140,6 +142,7 @@ function storyMatch(ref: StoryRef, entityIds: readonly string[], evidence: JoinE
     sharedEntities: ref.entities.filter((id) => entityIds.includes(id)),
     sharedTerms: evidence.shared,
     newActs: evidence.newActs,
+    otherPlaces: evidence.otherPlaces,
   };
 }
 

@@ -12,6 +12,7 @@ describe('the labelled sets', () => {
     ['dense-tune', 0, 10],
     ['heldout', 0, 14],
     ['dense-heldout', 1, 9],
+    ['related-tune', 0, 3],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -44,7 +45,7 @@ describe('the labelled sets', () => {
     },
   );
 
-  it.each(['tune', 'dense-tune'] as const)(
+  it.each(['tune', 'dense-tune', 'related-tune'] as const)(
     '%s set: no event lost after 5,000 generated unrelated items were read, which makes event words rarer',
     (split) => {
       const items = loadItems(split);
@@ -59,7 +60,7 @@ describe('the labelled sets', () => {
   );
 
   it('labels pairs consistently with the events of their items', () => {
-    for (const split of ['tune', 'heldout', 'dense-tune', 'dense-heldout'] as const) {
+    for (const split of ['tune', 'heldout', 'dense-tune', 'dense-heldout', 'related-tune'] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);
       expect(pairs.length).toBeGreaterThan(100);

@@ -118,9 +118,54 @@ describe('acts in two words, and acts a story names only as background', () => {
       title: 'Georgia secretary of state and his wife receive death threats amid recount',
     });
     const recount = storySignature({ title: "Georgia's hand recount confirms Biden won presidential race" });
-    expect(joinEvidence(recount, threats, threats, defaultStoryContext())).toMatchObject({
+    const evidence = joinEvidence(recount, threats, threats, defaultStoryContext());
+    expect(evidence.joins).toBe(false);
+    expect(evidence.newActs).toContain('recount');
+  });
+});
+
+describe('the stages of a procedure, and the state it happens in', () => {
+  const context = defaultStoryContext();
+  const sig = (title: string) => storySignature({ title });
+
+  it('reads the stages however they are worded: begins, finds, completes, postpones', () => {
+    expect(storyTerms("Arizona's post-election audit gets under way")).toContain('launch');
+    expect(storyTerms('Arizona starts risk-limiting audit')).toContain('launch');
+    expect(storyTerms('Memory card with uncounted ballots turns up in recount')).toContain('find');
+    expect(storyTerms('Arizona hand-count audit confirms presidential results')).toContain('find');
+    expect(storyTerms('Wisconsin recount ends, Biden lead holds')).toContain('complete');
+    expect(storyTerms("Krebs's Senate testimony delayed")).toContain('postpone');
+  });
+
+  it('never joins a later stage to an earlier one, whichever arrives first', () => {
+    const dismissal = sig('Judge dismisses Trump campaign suit to stop Pennsylvania certification');
+    const appeal = sig('Trump campaign appeals dismissal of Pennsylvania certification suit');
+    expect(joinEvidence(appeal, dismissal, dismissal, context)).toMatchObject({ joins: false, newActs: ['appeal'] });
+    expect(joinEvidence(dismissal, appeal, appeal, context)).toMatchObject({ joins: false, newActs: ['appeal'] });
+    const begins = sig("Arizona begins hand-count audit of presidential ballots as CISA's Matthew Masterson observes");
+    const results = sig("Arizona audit finds hand count matches machine tally, CISA's Masterson says");
+    expect(joinEvidence(results, begins, begins, context)).toMatchObject({ joins: false, newActs: ['find'] });
+    const held = sig('CISA director Krebs testifies before Senate Rules Committee on election security');
+    const postponed = sig('Senate panel postpones Krebs testimony on election security');
+    expect(joinEvidence(postponed, held, held, context)).toMatchObject({ joins: false, newActs: ['postpone'] });
+  });
+
+  it('never joins the same procedure in another state, and still joins a rewrite in the same one', () => {
+    const pennsylvania = sig('Trump campaign sues to stop Pennsylvania from certifying election');
+    const michigan = sig('Trump campaign sues to stop Michigan from certifying election');
+    expect(joinEvidence(michigan, pennsylvania, pennsylvania, context)).toMatchObject({
       joins: false,
-      newActs: ['recount'],
+      otherPlaces: ['michigan'],
     });
+    const again = sig('Trump campaign sues to halt Pennsylvania certification');
+    expect(joinEvidence(again, pennsylvania, pennsylvania, context)).toMatchObject({ joins: true, otherPlaces: [] });
+  });
+
+  it('takes an adviser for a role, not an event: a recount request and a memory card found share only that', () => {
+    const request = sig('Wisconsin partial recount requested; CISA election adviser Masterson expects little change');
+    const card = sig('Wisconsin recount discovers memory card of ballots never counted, Masterson of CISA says');
+    const evidence = joinEvidence(request, card, card, context);
+    expect(evidence.joins).toBe(false);
+    expect(evidence.shared.map((t) => t.term)).not.toContain('adviser');
   });
 });

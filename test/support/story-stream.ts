@@ -41,7 +41,7 @@ export interface LabelledPair {
   same: boolean;
 }
 
-export type Split = 'tune' | 'heldout' | 'dense-tune' | 'dense-heldout';
+export type Split = 'tune' | 'heldout' | 'dense-tune' | 'dense-heldout' | 'related-tune';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
