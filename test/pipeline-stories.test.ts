@@ -127,7 +127,7 @@ describe('every development in the labelled sets, polled from one feed per outle
   it.each([
     ['dense-tune', 0, 30],
     ['dense-heldout', 1, 30],
-    ['tune', 0, 42],
+    ['tune', 0, 41],
     ['heldout', 0, 31],
     ['related-tune', 0, 26],
   ] as const)(
