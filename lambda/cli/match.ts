@@ -124,6 +124,7 @@ function storyJson(filing: StoryFiling) {
         sharedTerms: filing.related.sharedTerms,
         ...(filing.related.newActs.length > 0 && { newActs: filing.related.newActs }),
         ...(filing.related.otherPlaces.length > 0 && { otherPlaces: filing.related.otherPlaces }),
+        ...(filing.related.otherNames.length > 0 && { otherNames: filing.related.otherNames }),
       },
     }),
   };

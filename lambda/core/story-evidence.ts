@@ -69,6 +69,8 @@ export const NEAR_DUPLICATE = 0.6;
 export const SAME_ACT_NOVELTY = 0.9;
 /** ...and the act is at least this rare: an act in every other headline of the news read ("says") names no event. */
 export const SAME_ACT_WEIGHT = 0.1;
+/** A capitalized headline word this rare (the full weight) names what the item is about (otherNames). */
+export const NAME_WEIGHT = 1;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
 /** ...of which this much in terms both headlines name (the item's and the story item's). */
@@ -100,6 +102,11 @@ export interface JoinEvidence {
   newActs: string[];
   /** States the item's headline names when the story's headlines name another (another state's event): no join. */
   otherPlaces: string[];
+  /**
+   * Rare names the item's headline capitalizes that the story never mentions, when the story's headlines also name
+   * rare ones the item does not (Dominion against ES&S): each is about something else, so no join.
+   */
+  otherNames: string[];
 }
 
 /** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
@@ -177,8 +184,14 @@ export function joinEvidence(
   const otherPlaces = storyStates.some((term) => !itemStates.includes(term))
     ? itemStates.filter((term) => !storyStates.includes(term))
     : [];
-  const evidence = { weight, shared, newActs, otherPlaces };
-  if (newActs.length > 0 || otherPlaces.length > 0) return { joins: false, ...evidence };
+  // Each side names something rare the other never mentions: an advisory on Dominion machines after one on ES&S's.
+  const rareNames = (names: readonly string[], known: ReadonlySet<string>) =>
+    eventTerms(names, context).filter((term) => !known.has(term) && context.rarity.weight(term) >= NAME_WEIGHT);
+  const itemNames = rareNames(item.names ?? [], told);
+  const storyNames = rareNames([...(member.names ?? []), ...(origin.names ?? [])], itemSaid);
+  const otherNames = storyNames.length > 0 ? itemNames : [];
+  const evidence = { weight, shared, newActs, otherPlaces, otherNames };
+  if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
   const mainClause = item.title.filter((term) => !item.clause?.includes(term));

@@ -32,6 +32,11 @@ export interface StorySignature {
    * 'pathetic' firing of Krebs" -> trump, fire, kreb). Absent when the headline is no reaction.
    */
   reaction?: string[];
+  /**
+   * Terms of the words the headline capitalizes inside a sentence (Dominion, ImageCast, Arizona): what it is about.
+   * Absent when none, and when the headline capitalizes most words (Title Case tells nothing).
+   */
+  names?: string[];
 }
 
 /** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
@@ -280,6 +285,29 @@ export function reactionTerms(headline: string): string[] {
   return verb < 0 ? [] : sortedUnique(storyTerms(main.slice(verb + 1).join(' ')));
 }
 
+/** Share of a headline's longer words capitalized above which it is in Title Case. */
+const TITLE_CASE_SHARE = 0.6;
+
+/** Terms of the words a headline capitalizes after the first word of each of its parts: proper names. */
+export function headlineNames(headline: string): string[] {
+  const names: string[] = [];
+  let longer = 0;
+  let capitalized = 0;
+  for (const part of headline.split(HEADLINE_BREAK)) {
+    const partWords = part.split(/[^\p{L}\p{N}&'\u2019]+/u).filter((w) => w.length > 0);
+    partWords.forEach((word, index) => {
+      const upper = /^\p{Lu}/u.test(word);
+      if (word.length > 3) {
+        longer += 1;
+        if (upper) capitalized += 1;
+      }
+      if (index > 0 && upper) names.push(word);
+    });
+  }
+  if (longer === 0 || capitalized / longer > TITLE_CASE_SHARE) return [];
+  return sortedUnique(storyTerms(names.join(' ')));
+}
+
 export function storySignature(item: StoryText): StorySignature {
   const headline = withoutPublisher(item.title, item.publisher);
   const title = storyTerms(headline);
@@ -287,11 +315,13 @@ export function storySignature(item: StoryText): StorySignature {
   const epithets = epithetActs(headline);
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);
+  const names = headlineNames(headline);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
     ...(epithets.length > 0 ? { epithets } : {}),
     ...(clause.length > 0 ? { clause } : {}),
     ...(reaction.length > 0 ? { reaction } : {}),
+    ...(names.length > 0 ? { names } : {}),
   };
 }

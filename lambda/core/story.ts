@@ -85,6 +85,8 @@ export interface StoryMatch {
   newActs: string[];
   /** States the item's headline names when the story's name another (what kept a resembling item from joining). */
   otherPlaces: string[];
+  /** Rare names each side's headlines give that the other never mentions (what kept a resembling item from joining). */
+  otherNames: string[];
 }
 
 /**
@@ -143,6 +145,7 @@ function storyMatch(ref: StoryRef, entityIds: readonly string[], evidence: JoinE
     sharedTerms: evidence.shared,
     newActs: evidence.newActs,
     otherPlaces: evidence.otherPlaces,
+    otherNames: evidence.otherNames,
   };
 }
 

@@ -2,6 +2,7 @@
 import { joinEvidence } from '../../lambda/core/story-evidence';
 import {
   epithetActs,
+  headlineNames,
   reactionTerms,
   storySignature,
   storyTerms,
@@ -159,6 +160,23 @@ describe('the stages of a procedure, and the state it happens in', () => {
     });
     const again = sig('Trump campaign sues to halt Pennsylvania certification');
     expect(joinEvidence(again, pennsylvania, pennsylvania, context)).toMatchObject({ joins: true, otherPlaces: [] });
+  });
+
+  it('never joins an item about one rare name to a story about another (Dominion, ES&S), and still joins its rewrite', () => {
+    const ess = sig('CISA advisory warns of ES&S ExpressVote flaw');
+    const dominion = sig('US cyber agency issues advisory on Dominion ImageCast X flaw');
+    expect(ess.names).toEqual(expect.arrayContaining(storyTerms('ExpressVote')));
+    expect(joinEvidence(dominion, ess, ess, context)).toMatchObject({
+      joins: false,
+      otherNames: expect.arrayContaining(storyTerms('Dominion ImageCast')),
+    });
+    const rewrite = sig('CISA warns of vulnerability in ES&S ExpressVote ballot-marking devices');
+    expect(joinEvidence(rewrite, ess, ess, context)).toMatchObject({ otherNames: [] });
+  });
+
+  it('reads no names from a headline in Title Case, where every word is capitalized', () => {
+    expect(headlineNames('Trump Campaign Files Suit to Halt Pennsylvania Certification')).toEqual([]);
+    expect(headlineNames('Trump campaign files suit to halt Pennsylvania certification')).toEqual(['pennsylvania']);
   });
 
   it('takes an adviser for a role, not an event: a recount request and a memory card found share only that', () => {
