@@ -34,6 +34,9 @@ const PRICE = {
   /** Secrets Manager: per secret a month, and per 10,000 API calls (no always-free tier). */
   secretMonth: 0.4,
   secretRequest: 0.05 / 10_000,
+  /** S3 Standard: PUT per request, storage per GB-month (its free tier lasts 12 months only, so none is counted). */
+  s3Put: 0.005 / 1_000,
+  s3StorageGbMonth: 0.023,
 };
 
 /** AWS's always-free monthly allowances (an account running nothing else), for the second total. */
@@ -77,6 +80,12 @@ const ASSUMED = {
   secretReadsPerMonth: 3_000,
   /** KMS requests SNS makes per publish to a topic encrypted at rest: a data key on publish, a decrypt on delivery. */
   kmsRequestsPerPublish: 2,
+  /** Items in a changed feed's document, all archived (bench/archive.ts: the generated feeds carry 50). */
+  itemsPerDocument: 50,
+  /** Gzipped bytes an archived item takes in S3: bench/archive.ts measured 101 (generated) to 218 (real feeds). */
+  archiveBytesPerItem: 220,
+  /** Wall time of the archive's one PutObject at the end of a batch that read something. */
+  archivePutSeconds: 0.05,
 };
 
 interface StackFacts {
@@ -94,7 +103,12 @@ interface StackFacts {
   customMetrics: number;
   /** Secrets Manager secrets (the verdict links' signing key). */
   secrets: number;
+  /** S3 buckets (the archive of items read). */
+  buckets: number;
 }
+
+/** Metrics a handler emits only when something fails: billed only in a month with a failure, so not counted here. */
+const EMITTED_ONLY_ON_FAILURE = new Set<string>([MetricName.ArchiveWritesFailed]);
 
 /** What the deployed stack is made of, read from the synthesized template (bundling skipped: sizes do not matter). */
 function stackFacts(): StackFacts {
@@ -116,8 +130,9 @@ function stackFacts(): StackFacts {
       template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: 'alias/aws/sns' } }),
     ).length,
     schedules: count('AWS::Scheduler::Schedule'),
-    customMetrics: Object.keys(MetricName).length,
+    customMetrics: Object.values(MetricName).filter((name) => !EMITTED_ONLY_ON_FAILURE.has(name)).length,
     secrets: count('AWS::SecretsManager::Secret'),
+    buckets: count('AWS::S3::Bucket'),
   };
 }
 
@@ -162,7 +177,14 @@ function monthly(
   const rru = cycles * scenario.feeds * (listQuery.rru + changedShare * changed.rru) + alerts * perAlert.rru;
   const wru = cycles * scenario.feeds * changedShare * changed.wru + alerts * perAlert.wru;
 
-  const pollGbSeconds = cycles * pollInvocationsPerCycle * ASSUMED.pollBatchSeconds * (facts.pollMemoryMb / 1024);
+  // The archive: one object per poll invocation that read a changed feed, kept 30 days (about a month of writes).
+  const batchesWithItems =
+    facts.buckets === 0 ? 0 : cycles * pollInvocationsPerCycle * (1 - (1 - changedShare) ** facts.pollBatchSize);
+  const archivedItems = facts.buckets === 0 ? 0 : cycles * scenario.feeds * changedShare * ASSUMED.itemsPerDocument;
+  const archiveGb = (archivedItems * ASSUMED.archiveBytesPerItem) / 1e9;
+  const pollGbSeconds =
+    (cycles * pollInvocationsPerCycle * ASSUMED.pollBatchSeconds + batchesWithItems * ASSUMED.archivePutSeconds) *
+    (facts.pollMemoryMb / 1024);
   const dispatchGbSeconds = cycles * ASSUMED.dispatchSeconds * (facts.dispatchMemoryMb / 1024);
   // The alarm notifier runs only when an alarm changes state.
   const opsNotifications = ASSUMED.alarmStateChangesPerMonth;
@@ -246,6 +268,12 @@ function monthly(
       usage: `${facts.secrets} secret (verdict link key), ~${fmt(ASSUMED.secretReadsPerMonth)} reads`,
       list: facts.secrets * PRICE.secretMonth + ASSUMED.secretReadsPerMonth * PRICE.secretRequest,
       afterFree: facts.secrets * PRICE.secretMonth + ASSUMED.secretReadsPerMonth * PRICE.secretRequest,
+    },
+    {
+      service: 'S3',
+      usage: `${facts.buckets} bucket (archive of items read): ${fmt(batchesWithItems)} PUTs, ${fmt(archivedItems)} items, ${fmt(archiveGb, 2)} GB kept`,
+      list: batchesWithItems * PRICE.s3Put + archiveGb * PRICE.s3StorageGbMonth,
+      afterFree: batchesWithItems * PRICE.s3Put + archiveGb * PRICE.s3StorageGbMonth,
     },
   ];
 }

@@ -14,6 +14,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'poll', file: 'poll-cycle.ts', what: 'poll cycles of 100-5,000 feeds through the real adapters' },
   { name: 'state', file: 'state-cost.ts', what: 'DynamoDB requests per cycle, counted against dynalite' },
   { name: 'lambda', file: 'lambda.ts', what: 'Lambda bundle sizes and cold module init' },
+  { name: 'archive', file: 'archive.ts', what: 'the archive of items read: bytes per item, 14 days, poll cost' },
   { name: 'cost', file: 'monthly-cost.ts', what: 'monthly AWS cost model fed by the counted requests' },
   { name: 'stories', file: 'story-eval.ts', what: 'story clustering quality on the labelled sets' },
   { name: 'names', file: 'names.ts', what: 'bare-name matching quality on the labelled headline sets' },

@@ -2,6 +2,7 @@
 
 import type { FeedJob } from './contract/feed-job';
 import type { FeedState } from './contract/feed-state';
+import type { ArchivedItem } from './core/archive';
 import type { KnownAlert, Verdict } from './core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef, StorySource } from './core/story';
 import type { TermCounts } from './core/term-rarity';
@@ -175,6 +176,26 @@ export interface StateStore extends StoryStore, SmsGuardStore, TopicStore {
   loadTermCounts?(): Promise<TermCounts | undefined>;
   /** Optional: counts what a poll read into the stored table (best effort: a lost update only makes words rarer). */
   addTermCounts?(added: TermCounts): Promise<void>;
+}
+
+/**
+ * Where a poll keeps the items it read, for `news-alerts backtest` (the local state, or S3 in AWS). Kept after the
+ * alerts are out: a failure here costs the archive an entry, never an alert.
+ */
+export interface ItemArchive {
+  /** Keeps one document's items (a store may keep each item once, as first read). */
+  archiveItems(entries: ArchivedItem[]): Promise<void>;
+  /**
+   * Optional: resolves once what archiveItems was given is stored (S3: one object for the batch); rejects if it could
+   * not be. Called last, once the alerts are out.
+   */
+  drain?(): Promise<unknown>;
+}
+
+/** The items an archive holds, for a replay. */
+export interface ArchiveSource {
+  /** The entries read at or after `since` (ms), in any order; an item may come more than once. */
+  archivedItems(since: number): Promise<ArchivedItem[]>;
 }
 
 /** Verdicts recorded from alert links (docs/verdicts.md): one row per entity and alert. */

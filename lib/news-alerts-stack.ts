@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { AlertTopics } from './constructs/alert-topics';
 import { DigestSchedule } from './constructs/digest-schedule';
+import { ItemArchive } from './constructs/item-archive';
 import { Monitoring } from './constructs/monitoring';
 import { Poller } from './constructs/poller';
 import { StateTable } from './constructs/state-table';
@@ -20,6 +21,7 @@ export class NewsAlertsStack extends Stack {
   readonly digest: DigestSchedule;
   readonly monitoring: Monitoring;
   readonly verdicts: Verdicts;
+  readonly archive: ItemArchive;
 
   constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
     super(scope, id, props);
@@ -42,6 +44,8 @@ export class NewsAlertsStack extends Stack {
       tracing: config.tracing,
     });
     this.poller.poll.bindVerdictLinks(this.verdicts.url, this.verdicts.signingKey);
+    this.archive = new ItemArchive(this, 'ItemArchive');
+    this.poller.poll.bindItemArchive(this.archive.bucket, this.archive.prefix);
     this.digest = new DigestSchedule(this, 'DigestSchedule', {
       table: this.state.table,
       digestTopic: this.topics.digest,
@@ -62,6 +66,10 @@ export class NewsAlertsStack extends Stack {
     new CfnOutput(this, 'DigestTopicArn', { value: this.topics.digest.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.monitoring.opsTopic.topicArn });
     new CfnOutput(this, 'VerdictEndpointUrl', { value: this.verdicts.url.url });
+    // What `news-alerts backtest --archive` reads.
+    new CfnOutput(this, 'ItemArchiveLocation', {
+      value: `s3://${this.archive.bucket.bucketName}/${this.archive.prefix}`,
+    });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

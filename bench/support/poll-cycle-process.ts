@@ -23,6 +23,8 @@ export interface PollCycleConfig {
   concurrency: number;
   /** How documents are parsed: as the local command chooses for this many feeds (default), or on the loop. */
   reader?: 'as-the-cli-does' | 'inline';
+  /** Keep the items read in the state file, as `news-alerts poll` does by default (settings.archiveDays). */
+  archive?: boolean;
 }
 
 export interface CycleFigures {
@@ -132,6 +134,7 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
         sink: countingSink,
         clock: systemClock,
         reader: readTimer.wrap<DocumentReader>(reading.reader),
+        ...(config.archive === true && { archive: store }),
       };
       const wireBefore = await wireBytes();
       const loopBefore = performance.eventLoopUtilization();
@@ -146,6 +149,8 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
           parseMs += ms;
         },
       });
+      // The archive's writes end with the poll, as `news-alerts poll` waits for them before it exits.
+      if (config.archive === true) await store.drain();
       const wallMs = performance.now() - start;
       const cpu = process.cpuUsage(cpuBefore);
       const statuses: Record<string, number> = {};
@@ -165,7 +170,9 @@ async function run(config: PollCycleConfig): Promise<PollCycleResult> {
         matchMs: matchTimer.ms,
         stateMs: stateTimer.ms,
         stateCalls: stateTimer.calls,
-        stateFileBytes: statSync(stateFile, { throwIfNoEntry: false })?.size ?? 0,
+        stateFileBytes:
+          (statSync(stateFile, { throwIfNoEntry: false })?.size ?? 0) +
+          (statSync(`${stateFile}.archive.jsonl`, { throwIfNoEntry: false })?.size ?? 0),
       };
     };
     const first = await cycle();

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
-import { feedStateSchema } from '../contract/feed-state';
+import type { ArchivedItem } from '../core/archive';
+import { ArchiveFile } from './archive-file';
 import type { StateChange, StateSnapshot } from './memory-state-snapshot';
 import { MemoryStateStore, type StateStoreOptions } from './memory-state-store';
+import { snapshotSchema } from './state-file-schema';
 
 /** The state file cannot be read or is not a state file. Never answered by starting afresh: that would re-alert. */
 export class StateFileError extends Error {
@@ -20,95 +21,6 @@ export class StateFileError extends Error {
 }
 
 const KEEP_FILE_ADVICE = 'it is left untouched: repair it, or move it away to start afresh (items may alert again)';
-
-const optionalNumber = z.number().optional();
-const optionalString = z.string().optional();
-const strings = z.array(z.string());
-const signatureSchema = z.looseObject({ title: strings, terms: strings });
-const headlineFields = { id: z.string(), title: z.string(), entities: strings, firstSeenAt: z.number() };
-const expiresAt = z.number();
-
-// Story rows (docs/stories.md), absent from files written before stories existed.
-const storiesSchema = z.looseObject({
-  bands: z.record(z.string(), z.string()),
-  bandRefs: z.record(
-    z.string(),
-    z.looseObject({
-      storyId: z.string(),
-      storyTitle: optionalString,
-      entities: strings,
-      signature: signatureSchema,
-      origin: signatureSchema,
-      seenAt: z.number(),
-      expiresAt,
-    }),
-  ),
-  nextBandRef: z.number(),
-  records: z.record(
-    z.string(),
-    z.looseObject({
-      ...headlineFields,
-      signature: signatureSchema,
-      lastSeenAt: z.number(),
-      sources: z.array(
-        z.looseObject({ publisher: optionalString, link: optionalString, title: z.string(), seenAt: z.number() }),
-      ),
-      expiresAt,
-    }),
-  ),
-  headlines: z.record(z.string(), z.record(z.string(), z.looseObject({ ...headlineFields, expiresAt }))),
-  // Files written before the sliding window have per-hour counts (smsHours) instead: the loose object keeps them, unused.
-  smsSent: z.array(z.number()).optional(),
-  smsHeld: z.looseObject({ count: z.number(), since: z.number(), expiresAt }).optional(),
-});
-
-// Loose objects keep fields this version does not know, so an older CLI does not drop a newer one's state.
-const snapshotSchema = z.looseObject({
-  version: z.literal(1),
-  feeds: z.array(feedStateSchema()),
-  items: z.record(
-    z.string(),
-    z.looseObject({
-      status: z.enum(['claimed', 'sent', 'recorded']),
-      feedUrl: z.string(),
-      title: z.string(),
-      aliasKeys: z.array(z.string()),
-      leaseUntil: optionalNumber,
-      sentAt: optionalNumber,
-      alertId: optionalString,
-      storyId: optionalString,
-      alerted: z.looseObject({ entities: strings, text: z.string() }).optional(),
-      expiresAt: z.number(),
-    }),
-  ),
-  aliases: z.record(z.string(), z.string()),
-  stories: storiesSchema.optional(),
-  termCounts: z.looseObject({ docs: z.number(), df: z.record(z.string(), z.number()) }).optional(),
-  // Learned topic profiles (docs/matching.md), absent from files written before them.
-  topics: z
-    .record(
-      z.string(),
-      z.looseObject({
-        entityId: z.string(),
-        updatedAt: z.number(),
-        seen: strings,
-        about: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
-        other: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
-        refused: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }).optional(),
-        verdicts: strings.optional(),
-      }),
-    )
-    .optional(),
-  verdicts: z
-    .record(
-      z.string(),
-      z.record(
-        z.string(),
-        z.looseObject({ recordedAt: z.number(), expiresAt: z.number(), pending: z.boolean().optional() }),
-      ),
-    )
-    .optional(),
-});
 
 /** The journal may grow to this many bytes, or to the snapshot's size if larger, before the file is rewritten whole. */
 const MIN_JOURNAL_BYTES = 256 * 1024;
@@ -129,7 +41,8 @@ const SAVE_SPACING_MS = 20;
  * they were made, so a crash loses at most the latest changes, never one from the middle, and none that an alert
  * depended on. Once the journal outgrows the snapshot the file is rewritten whole (temp file, fsync, rename). A line
  * cut off by a crash was never flushed and is dropped on load; a file of one plain JSON document (older versions) is
- * read as a snapshot.
+ * read as a snapshot. The archive of items read is in a file of its own beside it (archive-file.ts), which no alert
+ * waits for.
  */
 export class FileStateStore extends MemoryStateStore {
   private loading?: Promise<void>;
@@ -149,12 +62,36 @@ export class FileStateStore extends MemoryStateStore {
    */
   private journal?: fs.FileHandle;
   private lastSaveStartedAt = Number.NEGATIVE_INFINITY;
+  private readonly archiveFile: ArchiveFile;
+  private archiveLoading?: Promise<void>;
 
   constructor(
     readonly file: string,
     options: StateStoreOptions = {},
   ) {
     super(options);
+    this.archiveFile = new ArchiveFile(`${file}.archive.jsonl`);
+  }
+
+  /** Resolves once the archive's writes are done (not part of flush(): no alert waits for them). */
+  drain(): Promise<void> {
+    return this.archiveFile.drain();
+  }
+
+  // The archive file is read when the archive is first used: `digest` and `feedback` never read it.
+  override async archiveItems(entries: ArchivedItem[]): Promise<void> {
+    await this.archiveLoaded();
+    return super.archiveItems(entries);
+  }
+
+  override async archivedItems(since: number): Promise<ArchivedItem[]> {
+    await this.archiveLoaded();
+    return super.archivedItems(since);
+  }
+
+  private archiveLoaded(): Promise<void> {
+    this.archiveLoading ??= this.ready().then(async () => this.archive.restore(await this.archiveFile.load()));
+    return this.archiveLoading;
   }
 
   /** Resolves once every change made so far is in the file and fsynced; a failed save is retried here, whole. */
@@ -178,6 +115,10 @@ export class FileStateStore extends MemoryStateStore {
 
   protected override changed(change: StateChange): void {
     if (this.replaying) return;
+    if (change.op === 'archiveItems') {
+      this.archiveFile.append(change.args[0], { bytes: () => this.archive.bytes, entries: () => this.archive.list() });
+      return;
+    }
     this.pendingLines.push(`${JSON.stringify(change)}\n`);
     this.scheduleSave();
   }
@@ -210,7 +151,8 @@ export class FileStateStore extends MemoryStateStore {
     const appended = this.journalBytes + Buffer.byteLength(lines);
     if (this.rewriteWhole || appended > Math.max(MIN_JOURNAL_BYTES, this.snapshotBytes)) {
       // Taken now, before any await: it holds exactly the changes made so far, the pending lines included.
-      const text = `${JSON.stringify(this.snapshotView())}\n`;
+      const { archive: _inItsOwnFile, ...snapshot } = this.snapshotView();
+      const text = `${JSON.stringify(snapshot)}\n`;
       this.rewriteWhole = true; // until this rewrite succeeds, a later save must not append to a file without it
       await this.writeWhole(text);
       this.rewriteWhole = false;

@@ -1,5 +1,6 @@
 // What the memory store holds, as plain JSON (the file store's format), and the helpers its rows are read with.
 
+import type { ArchivedItem } from '../core/archive';
 import type { KnownAlert } from '../core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
@@ -64,6 +65,8 @@ export interface StateSnapshot {
   topics?: Record<string, LearnedTopic>;
   /** Entity id -> alert id -> the verdict (memory-verdict-rows.ts); absent until a verdict is recorded. */
   verdicts?: VerdictRows;
+  /** The items read, each once, oldest read first (for `backtest`); absent until a poll archived some. */
+  archive?: ArchivedItem[];
 }
 
 /** The methods that change the state. */
@@ -78,7 +81,8 @@ export type ChangingMethod =
   | 'addTermCounts'
   | 'saveTopic'
   | 'recordVerdict'
-  | 'settleVerdicts';
+  | 'settleVerdicts'
+  | 'archiveItems';
 
 /** One change, as the call that made it. */
 export type StateChange = {
@@ -136,4 +140,42 @@ export function withoutExpiry<T extends object>(row: Expiring<T>): T {
 
 export function newestFirst(a: StoryHeadline, b: StoryHeadline): number {
   return b.firstSeenAt - a.firstSeenAt || (a.id < b.id ? -1 : 1);
+}
+
+/** Each entity's headlines newest first (the memory store's index for finding the story a new one follows up). */
+export function headlineIndexOf(headlines: StorySnapshot['headlines']): Map<string, Expiring<StoryHeadline>[]> {
+  return new Map(
+    Object.entries(headlines).map(([entityId, byStory]) => [entityId, Object.values(byStory).sort(newestFirst)]),
+  );
+}
+
+/** Puts a written headline in its place in the index; `replaced`: one with its id was there. */
+export function insertHeadline(
+  index: Map<string, Expiring<StoryHeadline>[]>,
+  entityId: string,
+  row: Expiring<StoryHeadline>,
+  replaced: boolean,
+): void {
+  const newest = index.get(entityId) ?? [];
+  index.set(entityId, newest);
+  const stale = replaced ? newest.findIndex((headline) => headline.id === row.id) : -1;
+  if (stale >= 0) newest.splice(stale, 1);
+  newest.splice(
+    firstIndex(newest, (headline) => newestFirst(row, headline) < 0),
+    0,
+    row,
+  );
+}
+
+/** Forgets story rows past their TTL, as DynamoDB does in its own time. */
+export function pruneStoryRows(stories: StorySnapshot, now: number): void {
+  const { bands, bandRefs, records, headlines } = stories;
+  for (const [key, refId] of Object.entries(bands)) if ((bandRefs[refId]?.expiresAt ?? 0) <= now) delete bands[key];
+  const pointedAt = new Set(Object.values(bands));
+  for (const refId of Object.keys(bandRefs)) if (!pointedAt.has(refId)) delete bandRefs[refId];
+  for (const [id, record] of Object.entries(records)) if (record.expiresAt <= now) delete records[id];
+  for (const [entityId, byStory] of Object.entries(headlines)) {
+    for (const [id, headline] of Object.entries(byStory)) if (headline.expiresAt <= now) delete byStory[id];
+    if (Object.keys(byStory).length === 0) delete headlines[entityId];
+  }
 }

@@ -1,5 +1,6 @@
 // In-memory StateStore: the reference semantics of the state port, for tests and the demo; the file store extends it.
 
+import type { ArchivedItem, ArchiveLimits } from '../core/archive';
 import type { KnownAlert, Verdict } from '../core/feedback';
 import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
@@ -15,22 +16,27 @@ import {
 import { mergeTermCounts, type TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
 import type {
+  ArchiveSource,
   ClaimOutcome,
   FeedbackSource,
   FeedState,
+  ItemArchive,
   ItemRecord,
   PendingVerdict,
   SmsSlot,
   StateStore,
   StoryItemWrite,
 } from '../ports';
+import { ArchiveShelf } from './archive-shelf';
 import {
   deepFreeze,
   type Expiring,
   emptyStories,
   firstIndex,
+  headlineIndexOf,
+  insertHeadline,
   knownAlertsOf,
-  newestFirst,
+  pruneStoryRows,
   type StateChange,
   type StateSnapshot,
   type StoredItem,
@@ -42,13 +48,15 @@ import * as verdictRows from './memory-verdict-rows';
 export interface StateStoreOptions {
   /** Days an item is remembered after it was last written (default 90, like the DynamoDB table's TTL). */
   itemTtlDays?: number;
+  /** How long and how many bytes of the items read are kept for `backtest` (default 14 days, 32 MB). */
+  archive?: ArchiveLimits;
 }
 
 const DAY_MS = 86_400_000;
 /** Forgetting expired items is a sweep over all of them, so do it at most this often. */
 const PRUNE_EVERY_MS = 3_600_000;
 
-export class MemoryStateStore implements StateStore, FeedbackSource {
+export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive, ArchiveSource {
   private feeds = new Map<string, FeedState>();
   private items = new Map<string, StoredItem>();
   private aliases = new Map<string, string>();
@@ -56,18 +64,16 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
   private termCounts: TermCounts | undefined;
   private topics = new Map<string, LearnedTopic>();
   private verdicts: verdictRows.VerdictRows = {};
+  protected readonly archive: ArchiveShelf;
   private readonly itemTtlMs: number;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private storiesPrunedAt = Number.NEGATIVE_INFINITY;
-  /**
-   * Each entity's headlines newest first, built from `stories.headlines` when first needed and kept in step by every
-   * write: finding the story a new story follows up then reads a few rows, where sorting them all on every new story
-   * made a poll of many new stories quadratic.
-   */
+  /** Each entity's headlines newest first, built on first use and kept in step by writes (a sort per story was n^2). */
   private headlineIndex: Map<string, Expiring<StoryHeadline>[]> | undefined;
 
   constructor(options: StateStoreOptions = {}) {
     this.itemTtlMs = (options.itemTtlDays ?? 90) * DAY_MS;
+    this.archive = new ArchiveShelf(options.archive);
   }
 
   async getFeed(url: string): Promise<FeedState | undefined> {
@@ -270,6 +276,18 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
     return knownAlertsOf(this.items.values(), this.stories.records);
   }
 
+  /** Keeps the items not archived yet, as first read; only those are passed on as a change. */
+  async archiveItems(entries: ArchivedItem[]): Promise<void> {
+    await this.ready();
+    const added = this.archive.add(entries);
+    if (added.length > 0) this.changed({ op: 'archiveItems', args: [added] });
+  }
+
+  async archivedItems(since: number): Promise<ArchivedItem[]> {
+    await this.ready();
+    return structuredClone(this.archive.since(since));
+  }
+
   /** Everything held, as plain JSON sharing the live objects: to be serialized at once, never kept or changed. */
   protected snapshotView(): StateSnapshot {
     return {
@@ -281,6 +299,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
       ...(this.termCounts && { termCounts: this.termCounts }),
       ...(this.topics.size > 0 && { topics: Object.fromEntries(this.topics) }),
       ...(Object.keys(this.verdicts).length > 0 && { verdicts: this.verdicts }),
+      ...(this.archive.bytes > 0 && { archive: this.archive.list() }),
     };
   }
 
@@ -292,6 +311,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
     this.termCounts = snapshot.termCounts;
     this.topics = new Map(Object.entries(snapshot.topics ?? {}));
     this.verdicts = snapshot.verdicts ?? {};
+    this.archive.restore(snapshot.archive);
     for (const ref of Object.values(this.stories.bandRefs)) deepFreeze(ref);
     this.headlineIndex = undefined;
   }
@@ -362,39 +382,17 @@ export class MemoryStateStore implements StateStore, FeedbackSource {
   private pruneStories(now: number): void {
     if (now - this.storiesPrunedAt < PRUNE_EVERY_MS) return;
     this.storiesPrunedAt = now;
-    const { bands, bandRefs, records, headlines } = this.stories;
-    for (const [key, refId] of Object.entries(bands)) if ((bandRefs[refId]?.expiresAt ?? 0) <= now) delete bands[key];
-    const pointedAt = new Set(Object.values(bands));
-    for (const refId of Object.keys(bandRefs)) if (!pointedAt.has(refId)) delete bandRefs[refId];
-    for (const [id, record] of Object.entries(records)) if (record.expiresAt <= now) delete records[id];
-    for (const [entityId, byStory] of Object.entries(headlines)) {
-      for (const [id, headline] of Object.entries(byStory)) if (headline.expiresAt <= now) delete byStory[id];
-      if (Object.keys(byStory).length === 0) delete headlines[entityId];
-    }
+    pruneStoryRows(this.stories, now);
     this.headlineIndex = undefined;
   }
 
   private headlinesNewestFirst(): Map<string, Expiring<StoryHeadline>[]> {
-    this.headlineIndex ??= new Map(
-      Object.entries(this.stories.headlines).map(([entityId, byStory]) => [
-        entityId,
-        Object.values(byStory).sort(newestFirst),
-      ]),
-    );
+    this.headlineIndex ??= headlineIndexOf(this.stories.headlines);
     return this.headlineIndex;
   }
 
   /** Puts a written headline in its place in the index, if the index is built; `replaced`: one with its id was there. */
   private indexHeadline(entityId: string, row: Expiring<StoryHeadline>, replaced: boolean): void {
-    if (this.headlineIndex === undefined) return;
-    const newest = this.headlineIndex.get(entityId) ?? [];
-    this.headlineIndex.set(entityId, newest);
-    const stale = replaced ? newest.findIndex((headline) => headline.id === row.id) : -1;
-    if (stale >= 0) newest.splice(stale, 1);
-    newest.splice(
-      firstIndex(newest, (headline) => newestFirst(row, headline) < 0),
-      0,
-      row,
-    );
+    if (this.headlineIndex !== undefined) insertHeadline(this.headlineIndex, entityId, row, replaced);
   }
 }

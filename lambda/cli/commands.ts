@@ -151,6 +151,53 @@ export const COMMANDS = {
       ['AWS_REGION=us-east-1 npx news-alerts feedback --table NewsAlerts-StateTable --json', 'from the deployed stack'],
     ],
   },
+  backtest: {
+    summary: 'replay the items read through the current watchlist and a new one: the alerts it would add and drop',
+    usage:
+      'news-alerts backtest --watchlist FILE [--current FILE] [--state FILE | --archive s3://BUCKET/PREFIX] ' +
+      '[--since 7d] [--json]',
+    description:
+      'Replays the items polls have read (the state file keeps 14 days of them; the deployed poller writes them to ' +
+      'S3) through the current watchlist and through the one given, matching and filing stories in memory as a ' +
+      'poll does, and prints the alerts the new watchlist would add and drop, with the evidence for each. Nothing is ' +
+      'sent and nothing is written: the state file is only read.',
+    options: {
+      watchlist: { type: 'string', value: 'FILE', help: 'the watchlist to try (required)' },
+      current: {
+        type: 'string',
+        value: 'FILE',
+        help: 'the watchlist in use, to compare with (default: config/watchlist.yaml in the package)',
+      },
+      state: { ...STATE, help: `${STATE.help}, whose archive is replayed` },
+      archive: {
+        type: 'string',
+        value: 's3://BUCKET/PREFIX',
+        help:
+          'replay the archive the deployed poller wrote to S3 instead (the ItemArchiveLocation output); credentials ' +
+          'and region from the AWS environment or profile',
+      },
+      since: {
+        type: 'string',
+        value: 'DURATION',
+        help: 'replay the items read in this last while: 7d, 36h, 90m (default 7d)',
+      },
+      json: {
+        type: 'boolean',
+        help: 'write {"added": [...], "dropped": [...], "unchanged": N} to stdout, each alert with title, link, entities and evidence',
+      },
+    },
+    examples: [
+      ['npx news-alerts backtest --watchlist mine.yaml', 'what mine.yaml would change in the last 7 days of alerts'],
+      [
+        "npx news-alerts backtest --watchlist mine.yaml --since 14d --json | jq '.dropped[].title'",
+        'the alerts it would no longer send',
+      ],
+      [
+        'npx news-alerts backtest --watchlist mine.yaml --archive s3://my-archive-bucket/items',
+        'replay what the deployed poller read',
+      ],
+    ],
+  },
   demo: {
     summary: 'serve sample feeds on 127.0.0.1 and poll them twice (no network needed)',
     usage: 'news-alerts demo',

@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { systemClock } from '../adapters/system-clock';
 import { closestName } from '../core/did-you-mean';
 import { WatchlistError } from '../core/watchlist';
+import { runBacktest } from './backtest';
 import { COMMANDS, type Command, commandHelp, globalHelp, isCommand } from './commands';
 import { runDemo } from './demo/run';
 import { runDigest } from './digest';
@@ -82,6 +83,16 @@ async function run(name: Command, values: Values, io: CliIo): Promise<number> {
       });
     case 'feedback':
       return await runFeedback(io, { watchlist, state: text('state'), table: text('table'), json: flag('json') });
+    case 'backtest':
+      return await runBacktest(io, {
+        watchlist,
+        current: text('current'),
+        state: text('state'),
+        archive: text('archive'),
+        since: text('since'),
+        json: flag('json'),
+        clock: systemClock,
+      });
     case 'demo':
       return await runDemo(io);
   }

@@ -5,6 +5,7 @@ import { FileStateStore } from '../adapters/file-state-store';
 import { HttpFeedSource } from '../adapters/http-feed-source';
 import { systemClock } from '../adapters/system-clock';
 import { documentReaderFor } from '../adapters/worker-document-reader';
+import { archiveLimits } from '../core/archive';
 import { formatConsole } from '../core/format';
 import { compileMatcher } from '../core/match';
 import type { Alert, FeedConfig, Watchlist } from '../core/types';
@@ -38,7 +39,9 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
   let reading: ReturnType<typeof documentReaderFor> | undefined;
   try {
     const { watchlist } = loadWatchlistFrom(io, options.watchlist);
-    const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE));
+    const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE), {
+      archive: archiveLimits(watchlist.settings),
+    });
     // A damaged state file stops the run before any fetch, with the file's name (StateFileError -> exit 1).
     await state.listFeeds();
     reading = documentReaderFor(watchlist.feeds.length);
@@ -48,6 +51,8 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
         state,
         clock: systemClock,
         reader: reading.reader,
+        // The items read, kept in the state for `news-alerts backtest` (settings.archiveDays: 0 keeps none).
+        ...(watchlist.settings.archiveDays !== 0 && { archive: state }),
       },
       delivery: topic?.sink,
       dryRun: options.dryRun,
@@ -122,6 +127,14 @@ export async function pollAndReport(
     },
   );
   progress?.clear();
+  // The alerts are out: an archive that cannot be written costs `backtest` these items, and the poll nothing else.
+  const archiveError =
+    outcomes.find((outcome) => outcome.archiveError !== undefined)?.archiveError ??
+    (await run.ports.archive?.drain?.().then(
+      () => undefined,
+      (error: Error) => error.message,
+    ));
+  if (archiveError !== undefined) io.stderr.write(`news-alerts: items read not archived: ${oneLine(archiveError)}\n`);
   if (!run.dryRun) {
     // What the poll's items taught the topic profiles; a lesson lost here costs nothing but the lesson (and a state
     // file that cannot be saved is reported on every feed already).

@@ -14,6 +14,10 @@ export const EnvName = {
   verdictEndpointUrl: 'VERDICT_ENDPOINT_URL',
   /** The Secrets Manager secret holding the key that signs verdict links (its ARN, never its value). */
   verdictKeySecretArn: 'VERDICT_KEY_SECRET_ARN',
+  /** The bucket the poll function archives the items it reads in (gzipped JSON Lines); absent: no archive. */
+  archiveBucketName: 'ARCHIVE_BUCKET_NAME',
+  /** The key prefix under which it may write them (its role may put objects there alone). */
+  archivePrefix: 'ARCHIVE_PREFIX',
   /** Watchlist as JSON, read only when the bundle carries none (tests, local runs of a handler). */
   watchlist: 'NEWS_ALERTS_WATCHLIST',
 } as const;

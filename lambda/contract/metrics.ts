@@ -23,6 +23,11 @@ export const MetricName = {
   AlertsFailed: 'AlertsFailed',
   /** Poll handler: alerts sent to email only because the hour's SMS budget was spent (SMS storm guard). */
   AlertsHeldFromSms: 'AlertsHeldFromSms',
+  /**
+   * Poll handler: batches whose items could not be archived in S3 (the alerts were sent). Emitted only on a failure,
+   * so it is billed only in a month with one.
+   */
+  ArchiveWritesFailed: 'ArchiveWritesFailed',
   /** Digest handler: digests published (one per audience with stories). */
   DigestsSent: 'DigestsSent',
   /** Dispatch handler: feed jobs queued this cycle. */

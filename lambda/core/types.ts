@@ -46,6 +46,10 @@ export interface WatchlistSettings {
   smsPerHour?: number;
   /** User-Agent sent to the feeds (default names news-alerts). */
   userAgent?: string;
+  /** Days the local state keeps the items read, for `backtest` (default 14; 0 keeps none). */
+  archiveDays?: number;
+  /** Megabytes the local archive may take (default 32); past it, the oldest reads are dropped first. */
+  archiveMegabytes?: number;
 }
 
 export interface Watchlist {

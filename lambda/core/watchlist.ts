@@ -156,6 +156,18 @@ const settingsSchema = z.strictObject({
     .string()
     .regex(/^[\x20-\x7e]{1,200}$/, { message: 'must be 1 to 200 printable ASCII characters (it is sent as a header)' })
     .optional(),
+  // The local archive of items read, for `news-alerts backtest` (core/archive.ts): 0 days keeps none.
+  archiveDays: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be 0 or more (days; 0 keeps no archive)' })
+    .max(90, { message: 'must be at most 90' })
+    .optional(),
+  archiveMegabytes: z
+    .number()
+    .min(1, { message: 'must be at least 1' })
+    .max(1024, { message: 'must be at most 1024' })
+    .optional(),
 });
 
 const watchlistSchema = z.strictObject({

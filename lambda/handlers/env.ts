@@ -17,6 +17,8 @@ export interface PollConfig {
   watchlist: Watchlist;
   /** Where verdict links point and the secret that signs them; absent without a verdict endpoint. */
   verdicts?: { endpointUrl: string; keySecretArn: string };
+  /** Where the items read are archived; absent without an archive bucket. */
+  archive?: { bucket: string; prefix: string };
 }
 
 /** The verdict endpoint: records verdict rows, signs nothing, checks tokens with the key in the secret. */
@@ -63,6 +65,8 @@ const pollEnvSchema = lazily(() =>
     [EnvName.alertsTopicArn]: topicArn(),
     [EnvName.verdictEndpointUrl]: z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL' })),
     [EnvName.verdictKeySecretArn]: z.optional(secretArn()),
+    [EnvName.archiveBucketName]: z.optional(nonEmpty()),
+    [EnvName.archivePrefix]: z.optional(nonEmpty()),
   }),
 );
 const verdictEnvSchema = lazily(() =>
@@ -117,11 +121,19 @@ export function pollConfigFromEnv(env: NodeJS.ProcessEnv): PollConfig {
       `env: ${EnvName.verdictEndpointUrl} and ${EnvName.verdictKeySecretArn} must be set together, or neither`,
     ]);
   }
+  const bucket = vars[EnvName.archiveBucketName];
+  const prefix = vars[EnvName.archivePrefix];
+  if ((bucket === undefined) !== (prefix === undefined)) {
+    throw new HandlerConfigError([
+      `env: ${EnvName.archiveBucketName} and ${EnvName.archivePrefix} must be set together, or neither`,
+    ]);
+  }
   return {
     stateTableName: vars[EnvName.stateTableName],
     alertsTopicArn: vars[EnvName.alertsTopicArn],
     watchlist: watchlistFrom(env),
     ...(endpointUrl !== undefined && keySecretArn !== undefined && { verdicts: { endpointUrl, keySecretArn } }),
+    ...(bucket !== undefined && prefix !== undefined && { archive: { bucket, prefix } }),
   };
 }
 

@@ -1,9 +1,11 @@
 // SQS-triggered Lambda: polls the feed of each job in the batch and reports the jobs that must be retried.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { HttpFeedSource } from '../adapters/http-feed-source';
+import { S3ItemArchive } from '../adapters/s3-item-archive';
 import { secretSigningKey } from '../adapters/signing-key';
 import { SnsAlertSink } from '../adapters/sns-alert-sink';
 import { systemClock } from '../adapters/system-clock';
@@ -34,6 +36,7 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
       const topics = await startTopicLearning(state, deps.options.entities, deps.options.matcher, clock.now());
       const poll = feedPoller(deps.ports, { ...deps.options, matcher: topics.matcher });
       const results = await Promise.all(event.Records.map((record) => pollRecord(record, poll, deps.telemetry)));
+      await archiveBatch(deps);
       try {
         await poll.saveRarity(false);
       } catch (error) {
@@ -55,6 +58,16 @@ export function createPollHandler(deps: PollDeps): (event: SQSEvent) => Promise<
       deps.telemetry.metrics.publishStoredMetrics();
     }
   };
+}
+
+/** Last, once the batch's alerts are out: a failed write is logged and counted, and costs no alert and no retry. */
+async function archiveBatch({ ports, telemetry }: PollDeps): Promise<void> {
+  try {
+    await ports.archive?.drain?.();
+  } catch (error) {
+    telemetry.logger.error('items read not archived; the alerts were sent', { error: (error as Error).message });
+    telemetry.metrics.addMetric(MetricName.ArchiveWritesFailed, MetricUnit.Count, 1);
+  }
 }
 
 /**
@@ -103,6 +116,7 @@ function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): vo
     joinedStories: outcome.joined.length,
     failedAlerts: outcome.failedAlerts,
     error: outcome.error,
+    archiveError: outcome.archiveError,
   };
   if (outcome.status === 'skipped') {
     // A redelivered job whose feed an earlier attempt already polled: nothing was fetched, so nothing is counted.
@@ -148,6 +162,14 @@ export const handler = lambdaEntryPoint((telemetry) => {
           }),
       }),
       clock: systemClock,
+      archive:
+        config.archive &&
+        new S3ItemArchive(
+          // Short timeouts and one retry: the archive is written after the alerts, and must not hold the batch long.
+          () => new S3Client({ maxAttempts: 2, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } }),
+          config.archive,
+          systemClock,
+        ),
     },
     options: {
       matcher: compileMatcher(entities),

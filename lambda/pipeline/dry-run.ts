@@ -12,7 +12,8 @@ import type { PollOptions, PollPorts } from './types';
  */
 export function portsFor(ports: PollPorts, options: PollOptions): PollPorts {
   if (!options.dryRun) return ports;
-  return { ...ports, state: new ReadOnlyStateStore(ports.state), sink: new RecordingSink() };
+  // Nor is anything archived: a preview writes nothing.
+  return { ...ports, state: new ReadOnlyStateStore(ports.state), sink: new RecordingSink(), archive: undefined };
 }
 
 /**

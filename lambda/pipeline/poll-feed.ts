@@ -1,4 +1,5 @@
 // Polling one feed: skip it if not due, fetch, read, find alerts, publish, and record the feed's state.
+import { archiveKey } from '../core/archive';
 import { backoffDelay, DEFAULT_BACKOFF } from '../core/backoff';
 import { FeedError } from '../core/feed-error';
 import { feedSkip } from '../core/feed-schedule';
@@ -6,7 +7,7 @@ import { readDocument } from '../core/read-document';
 import { sortedUnique } from '../core/story';
 import type { FeedConfig, NormalizedItem } from '../core/types';
 import { withoutUndefined } from '../core/without-undefined';
-import type { DocumentReader, FeedState, FetchResponse } from '../ports';
+import type { DocumentReader, FeedState, FetchResponse, ItemArchive } from '../ports';
 import { portsFor } from './dry-run';
 import { findAlerts } from './find-alerts';
 import { publish } from './publish';
@@ -107,8 +108,10 @@ async function pollOneFeed(
   const validators = published.failed > 0 || found.busy > 0 ? state : response;
   const itemKeys = found.doneKeys.length > 0 ? sortedUnique(found.doneKeys) : undefined;
   await ports.state.putFeed(succeededState(feed, state, now, validators, itemKeys));
+  const archiveError = await archiveRead(ports.archive, feed, items, now);
   return {
     ...outcome,
+    ...(archiveError !== undefined && { archiveError }),
     status: 'ok',
     items: items.length,
     matches: found.matches,
@@ -118,6 +121,29 @@ async function pollOneFeed(
     joined: found.joined,
     bytes: response.body.byteLength,
   };
+}
+
+/** Last, once the alerts are out and the feed recorded: an archive that fails is reported, and costs no alert. */
+async function archiveRead(
+  archive: ItemArchive | undefined,
+  feed: FeedConfig,
+  items: NormalizedItem[],
+  readAt: number,
+): Promise<string | undefined> {
+  if (archive === undefined || items.length === 0) return undefined;
+  try {
+    const entries = items.map((item) => ({
+      key: archiveKey(feed.url, item),
+      feedUrl: feed.url,
+      feedName: feed.name,
+      readAt,
+      item,
+    }));
+    await archive.archiveItems(entries);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function hasFailures(state: FeedState): boolean {

@@ -5,7 +5,7 @@ import type { Matcher } from '../core/match';
 import type { StoryMatch, WeightedTerm } from '../core/story';
 import type { TermRarity } from '../core/term-rarity';
 import type { Alert, Entity, FeedConfig } from '../core/types';
-import type { AlertSink, Clock, DocumentReader, FeedSource, StateStore } from '../ports';
+import type { AlertSink, Clock, DocumentReader, FeedSource, ItemArchive, StateStore } from '../ports';
 
 export interface PollPorts {
   source: FeedSource;
@@ -14,6 +14,8 @@ export interface PollPorts {
   clock: Clock;
   /** Parses and normalizes each fetched document; on this thread when absent. */
   reader?: DocumentReader;
+  /** Keeps the items of each document read, after its alerts are out (none when absent, and none in a dry run). */
+  archive?: ItemArchive;
 }
 
 export interface PollOptions {
@@ -85,6 +87,8 @@ export interface FeedOutcome {
   bytes?: number;
   /** Set on a 'skipped' feed: why, and until when. */
   skip?: FeedSkip;
+  /** Set when the items read could not be archived (the alerts were sent all the same). */
+  archiveError?: string;
 }
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;

@@ -2,12 +2,13 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type FunctionUrl, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -256,6 +257,27 @@ export class NewsAlertsFunction extends Construct {
   bindVerdictLinks(endpoint: FunctionUrl, secret: ISecret): void {
     this.fn.addEnvironment(EnvName.verdictEndpointUrl, endpoint.url);
     this.bindSigningKey(secret);
+  }
+
+  /**
+   * The archive bucket and prefix in the env, and s3:PutObject under that prefix alone: no read, list or delete (the
+   * bucket uses SSE-S3, which needs no key grant).
+   */
+  bindItemArchive(bucket: IBucket, prefix: string): void {
+    this.fn.addEnvironment(EnvName.archiveBucketName, bucket.bucketName);
+    this.fn.addEnvironment(EnvName.archivePrefix, prefix);
+    Grant.addToPrincipal({
+      grantee: this.fn,
+      actions: ['s3:PutObject'],
+      resourceArns: [bucket.arnForObjects(`${prefix}/*`)],
+    });
+    const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
+    Validations.of(this.fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+      reason:
+        'Object keys are named per batch at run time (time and a random id), so the grant covers the prefix: ' +
+        'PutObject alone, under that prefix of that bucket alone',
+    });
   }
 
   /** Queue URL in the env and sqs:SendMessage (SendMessageBatch too) on that queue alone. */

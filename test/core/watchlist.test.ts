@@ -229,6 +229,18 @@ describe('parseWatchlist: problems', () => {
     ]);
   });
 
+  it('takes how long and how big the archive of items read may be, 0 days keeping none', () => {
+    const settings = parseWatchlist(
+      `${MINIMAL}settings:\n  archiveDays: 0\n  archiveMegabytes: 8\n`,
+      'test.yaml',
+    ).settings;
+    expect(settings).toMatchObject({ archiveDays: 0, archiveMegabytes: 8 });
+    expect(problemsOf(`${MINIMAL}settings:\n  archiveDays: -1\n  archiveMegabytes: 0\n`)).toEqual([
+      'settings.archiveDays: must be 0 or more (days; 0 keeps no archive)',
+      'settings.archiveMegabytes: must be at least 1',
+    ]);
+  });
+
   it('takes the User-Agent to send to feeds, refusing one that could not be a header', () => {
     const ua = 'news-alerts/0.1 (ops@example.org)';
     expect(parseWatchlist(`${MINIMAL}settings:\n  userAgent: "${ua}"\n`, 'test.yaml').settings.userAgent).toBe(ua);

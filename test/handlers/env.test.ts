@@ -74,6 +74,23 @@ test('a missing, non-JSON or misshapen watchlist is a configuration error, not a
   ]);
 });
 
+describe('archive configuration', () => {
+  const POLL_ENV = {
+    STATE_TABLE_NAME: 'table',
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
+    NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
+  };
+
+  test('the poll function archives where both variables say, or nowhere; one alone is refused', () => {
+    const config = pollConfigFromEnv({ ...POLL_ENV, ARCHIVE_BUCKET_NAME: 'archive-bucket', ARCHIVE_PREFIX: 'items' });
+    expect(config.archive).toEqual({ bucket: 'archive-bucket', prefix: 'items' });
+    expect(pollConfigFromEnv(POLL_ENV).archive).toBeUndefined();
+    expect(problemsOf(() => pollConfigFromEnv({ ...POLL_ENV, ARCHIVE_PREFIX: 'items' }))).toEqual([
+      'env: ARCHIVE_BUCKET_NAME and ARCHIVE_PREFIX must be set together, or neither',
+    ]);
+  });
+});
+
 describe('verdict links configuration', () => {
   const POLL_ENV = {
     STATE_TABLE_NAME: 'table',

@@ -119,9 +119,9 @@ test('each bundle carries only the AWS SDK clients its function calls', () => {
     [...new Set(readFileSync(bundleOf(fn), 'utf8').match(/@aws-sdk\/(?:client-[a-z0-9-]+|lib-dynamodb)/g))].sort();
   const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
   expect(sdkClients(stack.poller.dispatch)).toEqual([...dynamo, '@aws-sdk/client-sqs'].sort());
-  // Secrets Manager: the key that signs the verdict links of its emails, read once per container.
+  // Secrets Manager: the key that signs the verdict links of its emails, read once per container; S3: the archive.
   expect(sdkClients(stack.poller.poll)).toEqual(
-    [...dynamo, '@aws-sdk/client-sns', '@aws-sdk/client-secrets-manager'].sort(),
+    [...dynamo, '@aws-sdk/client-sns', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-s3'].sort(),
   );
   expect(sdkClients(stack.verdicts.endpoint)).toEqual([...dynamo, '@aws-sdk/client-secrets-manager'].sort());
   expect(sdkClients(stack.digest.digest)).toEqual([...dynamo, '@aws-sdk/client-sns'].sort());
@@ -199,7 +199,12 @@ test('the poll bundle refuses a loopback feed (SSRF guard), records it on the fe
   const invocation = await invoke(
     stack.poller.poll,
     { Records: [record('m-loopback', JSON.stringify({ feed: loopbackFeed })), record('m-garbage', 'not json')] },
-    { STATE_TABLE_NAME: tableName, ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:unused' },
+    {
+      STATE_TABLE_NAME: tableName,
+      ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:unused',
+      // No item is read (the one feed is refused), so nothing is archived and no request leaves for S3.
+      ARCHIVE_BUCKET_NAME: 'unused-archive-bucket',
+    },
   );
   expect(invocation.error).toBeUndefined();
   expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-garbage' }] });

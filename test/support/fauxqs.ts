@@ -1,6 +1,7 @@
-// Runs fauxqs (an SNS/SQS emulator, ESM-only so jest cannot import it) as a child process on 127.0.0.1 for tests.
+// Runs fauxqs (an SNS/SQS/S3 emulator, ESM-only so jest cannot import it) as a child process on 127.0.0.1 for tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -45,7 +46,10 @@ export interface LocalSns {
   /** Clients for the local endpoint; destroyed by stop(). */
   sns: SNSClient;
   sqs: SQSClient;
+  /** S3 on the same endpoint, buckets addressed by path (no per-bucket host names on 127.0.0.1). */
+  s3: S3Client;
   createTopic(name?: string): Promise<string>;
+  createBucket(name?: string): Promise<string>;
   /** A new SQS queue subscribed to the topic, optionally with a filter policy on message attributes. */
   subscribeQueue(topicArn: string, filterPolicy?: Record<string, unknown>): Promise<QueueSubscription>;
   /**
@@ -72,11 +76,18 @@ export async function startFauxqs(): Promise<LocalSns> {
   await waitUntilHealthy(endpoint);
   const sns = new SNSClient({ ...FAKE_AWS, endpoint });
   const sqs = new SQSClient({ ...FAKE_AWS, endpoint });
+  const s3 = new S3Client({ ...FAKE_AWS, endpoint, forcePathStyle: true });
 
   return {
     endpoint,
     sns,
     sqs,
+    s3,
+    async createBucket(name) {
+      const bucket = name ?? `bucket-${++nameCounter}`;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      return bucket;
+    },
     async createTopic(name) {
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name ?? `alerts-${++nameCounter}` }));
       if (!TopicArn) throw new Error('fauxqs returned no TopicArn');
@@ -127,6 +138,7 @@ export async function startFauxqs(): Promise<LocalSns> {
     async stop() {
       sns.destroy();
       sqs.destroy();
+      s3.destroy();
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.stdin?.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

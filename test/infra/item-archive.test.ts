@@ -1,0 +1,118 @@
+// Infra of the archive of items read, synthesized from the real stack: an encrypted, TLS-only, private bucket whose
+// objects expire after 30 days, a poll role that may only put objects under the archive prefix, cdk-nag clean.
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import type { NewsAlertsStack } from '../../lib/news-alerts-stack';
+import { projectStack } from './synthesized-stack';
+
+let stack: NewsAlertsStack;
+let template: Template;
+let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const id = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+beforeAll(() => {
+  stack = projectStack({ 'aws:cdk:bundling-stacks': [] });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, 120_000);
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+const statementsOfRole = (roleId: string): Statement[] =>
+  Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((resource) => JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((resource) => (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+
+test('one bucket: encrypted at rest, all public access blocked, objects owned by the account, expiring after 30 days', () => {
+  template.resourceCountIs('AWS::S3::Bucket', 1);
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    LifecycleConfiguration: {
+      Rules: [
+        Match.objectLike({
+          Status: 'Enabled',
+          ExpirationInDays: 30,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        }),
+      ],
+    },
+  });
+  // Kept by `cdk destroy` (it cannot delete a bucket with objects); its lifecycle empties it.
+  template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+});
+
+test('its policy refuses every request without TLS, and below TLS 1.2', () => {
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    Bucket: { Ref: id(stack.archive.bucket) },
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+        Match.objectLike({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+        }),
+      ]),
+    },
+  });
+});
+
+test('the poll role may only put objects under items/: no read, list or delete, no other bucket', () => {
+  const s3Statements = statementsOfRole(id(stack.poller.poll.fn.role!)).filter((statement) =>
+    JSON.stringify(statement.Action).includes('s3:'),
+  );
+  expect(s3Statements).toEqual([
+    {
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.archive.bucket), 'Arn'] }, '/items/*']] },
+    },
+  ]);
+  // No other function's role names the bucket.
+  for (const fn of [stack.poller.dispatch, stack.digest.digest, stack.monitoring.notifier, stack.verdicts.endpoint]) {
+    expect(JSON.stringify(statementsOfRole(id(fn.fn.role!)))).not.toContain(id(stack.archive.bucket));
+  }
+});
+
+test('the poll function is told the bucket and the prefix, and the stack outputs where backtest reads', () => {
+  const poll = resources[id(stack.poller.poll.fn)]!.Properties;
+  expect((poll.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+    ARCHIVE_BUCKET_NAME: { Ref: id(stack.archive.bucket) },
+    ARCHIVE_PREFIX: 'items',
+  });
+  template.hasOutput('ItemArchiveLocation', {
+    Value: { 'Fn::Join': ['', ['s3://', { Ref: id(stack.archive.bucket) }, '/items']] },
+  });
+});
+
+test('cdk-nag AwsSolutions finds nothing on the archive; no access logs is acknowledged with its reason', () => {
+  const report = new AwsSolutionsChecks().validateScope(stack.archive);
+  expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  const acknowledged = stack.archive.bucket.node.metadata.filter(
+    (entry) => entry.type === 'aws:cdk:acknowledged-rules',
+  );
+  expect(acknowledged.map((entry) => Object.keys(entry.data as object))).toEqual([['Annotation::AwsSolutions-S1']]);
+});
