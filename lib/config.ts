@@ -34,6 +34,8 @@ export interface StackConfig {
   opsEmails: string[];
   /** X-Ray active tracing on the functions (`-c tracing=true`). */
   tracing: boolean;
+  /** The S3 archive of items read, for `news-alerts backtest --archive` (`-c archive=false` leaves it out). */
+  archive: boolean;
 }
 
 /** Bad context values (not the watchlist, which throws its own WatchlistError). */
@@ -53,7 +55,16 @@ export function loadWatchlist(path: string = DEFAULT_WATCHLIST_PATH): Watchlist 
 }
 
 /** The context keys this app reads (`-c key=value`, or cdk.json's `context`). */
-export const CONTEXT_KEYS = ['watchlist', 'email', 'sms', 'opsEmail', 'schedule', 'digestSchedule', 'tracing'] as const;
+export const CONTEXT_KEYS = [
+  'watchlist',
+  'email',
+  'sms',
+  'opsEmail',
+  'schedule',
+  'digestSchedule',
+  'tracing',
+  'archive',
+] as const;
 
 /** Plain context keys the CDK itself sets or reads; its others are `aws:cdk:...` and `@aws-cdk/...:...` flags. */
 const CDK_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
@@ -121,6 +132,11 @@ export function buildStackConfig(
     problems.push(`tracing: "${tracing}" must be true or false`);
   }
 
+  const archive = optionalString(context('archive'));
+  if (archive !== undefined && archive !== 'true' && archive !== 'false') {
+    problems.push(`archive: "${archive}" must be true or false`);
+  }
+
   const byMode = (mode: Subscriber['mode']) =>
     watchlist.subscribers.filter((subscriber) => subscriber.mode === mode).map(toTopicSubscription);
   const alertSubscriptions = mergeSubscriptions([...contextSubscriptions, ...byMode('instant')], watchlist);
@@ -140,6 +156,7 @@ export function buildStackConfig(
     digestSubscriptions,
     opsEmails,
     tracing: tracing === 'true',
+    archive: archive !== 'false',
   };
 }
 

@@ -21,7 +21,8 @@ export class NewsAlertsStack extends Stack {
   readonly digest: DigestSchedule;
   readonly monitoring: Monitoring;
   readonly verdicts: Verdicts;
-  readonly archive: ItemArchive;
+  /** Absent with `-c archive=false`. */
+  readonly archive?: ItemArchive;
 
   constructor(scope: Construct, id: string, props: NewsAlertsStackProps) {
     super(scope, id, props);
@@ -44,8 +45,10 @@ export class NewsAlertsStack extends Stack {
       tracing: config.tracing,
     });
     this.poller.poll.bindVerdictLinks(this.verdicts.url, this.verdicts.signingKey);
-    this.archive = new ItemArchive(this, 'ItemArchive');
-    this.poller.poll.bindItemArchive(this.archive.bucket, this.archive.prefix);
+    if (config.archive) {
+      this.archive = new ItemArchive(this, 'ItemArchive');
+      this.poller.poll.bindItemArchive(this.archive.bucket, this.archive.prefix);
+    }
     this.digest = new DigestSchedule(this, 'DigestSchedule', {
       table: this.state.table,
       digestTopic: this.topics.digest,
@@ -67,9 +70,11 @@ export class NewsAlertsStack extends Stack {
     new CfnOutput(this, 'OpsTopicArn', { value: this.monitoring.opsTopic.topicArn });
     new CfnOutput(this, 'VerdictEndpointUrl', { value: this.verdicts.url.url });
     // What `news-alerts backtest --archive` reads.
-    new CfnOutput(this, 'ItemArchiveLocation', {
-      value: `s3://${this.archive.bucket.bucketName}/${this.archive.prefix}`,
-    });
+    if (this.archive) {
+      new CfnOutput(this, 'ItemArchiveLocation', {
+        value: `s3://${this.archive.bucket.bucketName}/${this.archive.prefix}`,
+      });
+    }
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

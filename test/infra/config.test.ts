@@ -30,6 +30,7 @@ test('with no context: the default watchlist, a 5-minute schedule, no tracing, n
   expect(config.schedule).toBe(DEFAULT_SCHEDULE);
   expect(DEFAULT_SCHEDULE).toBe('rate(5 minutes)');
   expect(config.tracing).toBe(false);
+  expect(config.archive).toBe(true);
   expect(config.opsEmails).toEqual([]);
   expect(config.watchlist.entities.map((entity) => entity.id)).toEqual(
     expect.arrayContaining(['krebs', 'cisa', 'masterson', 'raffensperger', 'sterling']),
@@ -80,12 +81,19 @@ test.each([
 
 test('every bad context value is listed in one error', () => {
   expect(
-    problemsOf({ email: 'me@example.com,not-an-address', sms: '555-0100', opsEmail: 'ops', tracing: 'yes' }),
+    problemsOf({
+      email: 'me@example.com,not-an-address',
+      sms: '555-0100',
+      opsEmail: 'ops',
+      tracing: 'yes',
+      archive: 'off',
+    }),
   ).toEqual([
     'email: "not-an-address" is not an email address',
     'sms: "555-0100" is not an E.164 phone number',
     'opsEmail: "ops" is not an email address',
     'tracing: "yes" must be true or false',
+    'archive: "off" must be true or false',
   ]);
 });
 
@@ -116,7 +124,7 @@ describe('context keys', () => {
     expect(withKeys({ emial: 'me@example.com' })).toThrow(
       new StackConfigError([
         'emial: not a context key of this app (did you mean email?); known keys: watchlist, email, sms, opsEmail, ' +
-          'schedule, digestSchedule, tracing',
+          'schedule, digestSchedule, tracing, archive',
       ]),
     );
   });

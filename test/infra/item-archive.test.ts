@@ -60,7 +60,7 @@ test('one bucket: encrypted at rest, all public access blocked, objects owned by
 
 test('its policy refuses every request without TLS, and below TLS 1.2', () => {
   template.hasResourceProperties('AWS::S3::BucketPolicy', {
-    Bucket: { Ref: id(stack.archive.bucket) },
+    Bucket: { Ref: id(stack.archive!.bucket) },
     PolicyDocument: {
       Statement: Match.arrayWith([
         Match.objectLike({
@@ -88,31 +88,40 @@ test('the poll role may only put objects under items/: no read, list or delete, 
     {
       Effect: 'Allow',
       Action: 's3:PutObject',
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.archive.bucket), 'Arn'] }, '/items/*']] },
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.archive!.bucket), 'Arn'] }, '/items/*']] },
     },
   ]);
   // No other function's role names the bucket.
   for (const fn of [stack.poller.dispatch, stack.digest.digest, stack.monitoring.notifier, stack.verdicts.endpoint]) {
-    expect(JSON.stringify(statementsOfRole(id(fn.fn.role!)))).not.toContain(id(stack.archive.bucket));
+    expect(JSON.stringify(statementsOfRole(id(fn.fn.role!)))).not.toContain(id(stack.archive!.bucket));
   }
 });
 
 test('the poll function is told the bucket and the prefix, and the stack outputs where backtest reads', () => {
   const poll = resources[id(stack.poller.poll.fn)]!.Properties;
   expect((poll.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-    ARCHIVE_BUCKET_NAME: { Ref: id(stack.archive.bucket) },
+    ARCHIVE_BUCKET_NAME: { Ref: id(stack.archive!.bucket) },
     ARCHIVE_PREFIX: 'items',
   });
   template.hasOutput('ItemArchiveLocation', {
-    Value: { 'Fn::Join': ['', ['s3://', { Ref: id(stack.archive.bucket) }, '/items']] },
+    Value: { 'Fn::Join': ['', ['s3://', { Ref: id(stack.archive!.bucket) }, '/items']] },
   });
 });
 
 test('cdk-nag AwsSolutions finds nothing on the archive; no access logs is acknowledged with its reason', () => {
-  const report = new AwsSolutionsChecks().validateScope(stack.archive);
+  const report = new AwsSolutionsChecks().validateScope(stack.archive!);
   expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
-  const acknowledged = stack.archive.bucket.node.metadata.filter(
+  const acknowledged = stack.archive!.bucket.node.metadata.filter(
     (entry) => entry.type === 'aws:cdk:acknowledged-rules',
   );
   expect(acknowledged.map((entry) => Object.keys(entry.data as object))).toEqual([['Annotation::AwsSolutions-S1']]);
+});
+
+test('-c archive=false leaves the bucket out: no bucket, no S3 grant, no archive env or output', () => {
+  const without = projectStack({ 'aws:cdk:bundling-stacks': [], archive: 'false' });
+  const bare = Template.fromStack(without);
+  expect(without.archive).toBeUndefined();
+  bare.resourceCountIs('AWS::S3::Bucket', 0);
+  expect(JSON.stringify(bare.toJSON())).not.toMatch(/s3:PutObject|ARCHIVE_BUCKET_NAME/);
+  expect(Object.keys(bare.findOutputs('ItemArchiveLocation'))).toEqual([]);
 });

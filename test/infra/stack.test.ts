@@ -67,7 +67,7 @@ beforeAll(() => {
     notifierLogs: id(monitoring.notifier.logGroup),
     notifierDlq: id(monitoring.notifierDeadLetterQueue),
     signingKey: id(stack.verdicts.signingKey),
-    archive: id(stack.archive.bucket),
+    archive: id(stack.archive!.bucket),
   };
 }, 180_000);
 

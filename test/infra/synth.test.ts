@@ -91,7 +91,7 @@ test('cdk synth -c watchlist=<bad file> fails (the CDK CLI exits 1) and shows ev
 test('a mistyped context key stops synth, naming the key meant and the known ones: the app exits 2, the CDK CLI 1', async () => {
   const problem =
     'emial: not a context key of this app (did you mean email?); known keys: watchlist, email, sms, opsEmail, ' +
-    'schedule, digestSchedule, tracing';
+    'schedule, digestSchedule, tracing, archive';
   const app = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/news-alerts.ts'], {
     CDK_CONTEXT_JSON: JSON.stringify({ emial: 'me@example.com' }),
     CDK_OUTDIR: outDir,
