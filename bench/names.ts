@@ -1,53 +1,22 @@
 // Bare-name matching quality on the labelled headline sets: before and after topic profiles, lost alerts first.
 
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
-import { compileMatcher, type Matcher } from '../lambda/core/match';
+import { compileMatcher } from '../lambda/core/match';
 import { TopicModel } from '../lambda/core/topic-model';
 import { learnVerdicts } from '../lambda/core/topic-profile';
-import { type LabelledText, seedCounts } from '../lambda/core/topic-seed';
 import { itemTopicTerms } from '../lambda/core/topic-terms';
 import { TOPIC_SEED } from '../lambda/pipeline/topic-learning';
-import {
-  type Half,
-  type HeadlineSet,
-  type LabelledHeadline,
-  loadHeadlines,
-  type Scores,
-  score,
-} from '../test/support/headline-sets';
-import { seedTexts } from '../test/support/topic-seed-build';
+import { type Half, type HeadlineSet, loadHeadlines, type Scores, score } from '../test/support/headline-sets';
 import { compileMatcherBefore } from './support/match-before';
+import { crossValidated, FOLDS, ids } from './support/names-cv';
 import { target } from './support/report';
 
 const entities = loadWatchlist().entities;
 const before = compileMatcherBefore(entities);
 const compiled = compileMatcher(entities);
 const after = compiled.withTopics(TopicModel.build(entities, { seed: TOPIC_SEED, now: 0 }));
-const ids = (matcher: Pick<Matcher, 'match'>) => (headline: LabelledHeadline) =>
-  matcher.match(headline).map((match) => match.entityId);
 const f3 = (x: number) => x.toFixed(3);
 const show = (s: Scores) => `P ${f3(s.precision)}  R ${f3(s.recall)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
-
-/**
- * The tuning half in 5 folds: a seed built without the fold's headlines (and with the other tuning sets) decides the
- * fold. What the shipped seed scores on the tuning half itself is no test: it was built from those headlines.
- */
-function crossValidated(): Scores {
-  const bare = loadHeadlines('bare', 'tune');
-  const others = seedTexts().slice(bare.length);
-  const asText = (h: LabelledHeadline): LabelledText => ({
-    text: `${h.title}\n${h.summary ?? ''}`,
-    entities: h.expected,
-  });
-  const found = new Map<string, string[]>();
-  for (let fold = 0; fold < 5; fold++) {
-    const train = bare.filter((_, index) => index % 5 !== fold).map(asText);
-    const seed = seedCounts(entities, [...others, ...train]);
-    const matcher = compiled.withTopics(TopicModel.build(entities, { seed, now: 0 }));
-    for (const h of bare.filter((_, index) => index % 5 === fold)) found.set(h.id, ids(matcher)(h));
-  }
-  return score(bare, (h) => found.get(h.id)!);
-}
 
 const results = new Map<string, Scores>();
 for (const set of ['bare', 'named'] as HeadlineSet[]) {
@@ -63,10 +32,14 @@ for (const set of ['bare', 'named'] as HeadlineSet[]) {
     for (const { headline, wrong } of now.extra) console.log(`  EXTRA ${wrong.join(',')}: ${headline.title}`);
   }
 }
-const cv = crossValidated();
-console.log(`\n== bare headlines, tuning half, 5-fold cross-validated seed\nafter                  ${show(cv)}`);
-for (const { headline, missing } of cv.lost) console.log(`  LOST  ${missing.join(',')}: ${headline.title}`);
-for (const { headline, wrong } of cv.extra) console.log(`  EXTRA ${wrong.join(',')}: ${headline.title}`);
+// What the seed does for tuning headlines it never saw (bench/names-tune.ts prints this alone, for tuning).
+for (const [set, cv] of Object.entries(crossValidated(entities))) {
+  console.log(
+    `\n== ${set} headlines, tuning half, ${FOLDS}-fold cross-validated seed\nafter                  ${show(cv)}`,
+  );
+  for (const { headline, missing } of cv.lost) console.log(`  LOST  ${missing.join(',')}: ${headline.title}`);
+  for (const { headline, wrong } of cv.extra) console.log(`  EXTRA ${wrong.join(',')}: ${headline.title}`);
+}
 
 /**
  * One verdict at a time on each look-alike the profile or the rules let in on the bare sets (what a reader would mark
