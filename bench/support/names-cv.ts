@@ -6,11 +6,9 @@ import { type LabelledText, seedCounts } from '../../lambda/core/topic-seed';
 import type { Entity } from '../../lambda/core/types';
 import { type LabelledHeadline, loadHeadlines, type Scores, score } from '../../test/support/headline-sets';
 import { loadItems } from '../../test/support/story-stream';
+import { labelledHeadline } from '../../test/support/topic-seed-build';
 
 export const FOLDS = 5;
-
-export const headlineText = (h: { title: string; summary?: string }): LabelledText['text'] =>
-  `${h.title}\n${h.summary ?? ''}`;
 
 export const ids = (matcher: Pick<Matcher, 'match'>) => (headline: LabelledHeadline) =>
   matcher.match(headline).map((match) => match.entityId);
@@ -27,14 +25,17 @@ export function crossValidated(
   const compiled = compileMatcher(entities);
   const bare = loadHeadlines('bare', 'tune');
   const named = loadHeadlines('named', 'tune');
-  const stories: LabelledText[] = loadItems('tune').map((item) => ({
-    text: headlineText(item),
-    entities: item.entities,
+  const stories: LabelledText[] = loadItems('tune').map(({ title, summary, publisher, entities }) => ({
+    title,
+    summary,
+    publisher,
+    entities,
   }));
-  const asText = (h: LabelledHeadline): LabelledText => ({ text: headlineText(h), entities: h.expected });
   const found = new Map<string, string[]>();
   for (let fold = 0; fold < FOLDS; fold++) {
-    const train = [bare, named].flatMap((set) => set.filter((_, index) => index % FOLDS !== fold).map(asText));
+    const train = [bare, named].flatMap((set) =>
+      set.filter((_, index) => index % FOLDS !== fold).map(labelledHeadline),
+    );
     const seed = seedCounts(entities, [...train, ...stories]);
     const matcher = compiled.withTopics(TopicModel.build(entities, { seed, now: 0 }, settings));
     for (const set of [bare, named]) {

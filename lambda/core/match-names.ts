@@ -1,4 +1,5 @@
-// Whether a bare surname names someone else: an honorific or another given name before it, outside title case.
+// Whether a bare surname names someone else: an honorific or another given name before it, another name part after it
+// (outside title case), or lower case where a name is capitalized.
 
 /** How far back the name rules look: a few words, so long content is not rescanned for every hit. */
 const LOOK_BEHIND = 48;
@@ -77,4 +78,31 @@ export function namesSomeoneElse(text: string, hit: { start: number; end: number
   const from = Math.max(0, wordStart - TITLE_CASE_RADIUS);
   const around = text.slice(from, Math.min(text.length, hit.end + TITLE_CASE_RADIUS));
   return !looksTitleCased(around, wordStart - from, hit.end - from);
+}
+
+/** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
+const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
+const UPPER = /\p{Lu}/u;
+/** A watchlist term written as a capitalized word: a surname, not an acronym (programs follow those: "CISA Secure by Design"). */
+const CAPITALIZED_NAME = /^\p{Lu}\p{Ll}+$/u;
+
+/**
+ * Whether a bare ambiguous hit is a word or another name's first part rather than the tracked name: written in lower
+ * case where the watchlist capitalizes it, in a text that capitalizes anything ("a weaker sterling"); or a surname
+ * followed by a capitalized word that is not a title or a day, outside title case: a company, place or other name
+ * ("Sterling Infrastructure", "Masterson Station Park", "Krebs Auto Group").
+ */
+export function namesSomethingElse(text: string, hit: { start: number; end: number }, phrase: string): boolean {
+  const first = text.charCodeAt(hit.start);
+  const lower = first < 0x80 ? first >= 0x61 && first <= 0x7a : !UPPER.test(text.slice(hit.start, hit.end));
+  if (lower && UPPER.test(phrase) && UPPER.test(text)) return true;
+  // Most hits end at punctuation or before a lower-case word: no regex for them.
+  const after = text.charCodeAt(hit.end);
+  if ((after !== 0x20 && after !== 0xa0) || !CAPITALIZED_NAME.test(phrase)) return false;
+  const next = CAPITALIZED_WORD_AFTER.exec(text.slice(hit.end, hit.end + LOOK_BEHIND));
+  if (!next || NOT_GIVEN_NAMES.has(next[1]!.toLowerCase())) return false;
+  const wordEnd = hit.end + next[0].length;
+  const from = Math.max(0, hit.start - TITLE_CASE_RADIUS);
+  const around = text.slice(from, Math.min(text.length, wordEnd + TITLE_CASE_RADIUS));
+  return !looksTitleCased(around, hit.start - from, wordEnd - from);
 }

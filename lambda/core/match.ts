@@ -1,7 +1,7 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { Automaton, codePointAt, codePointBefore } from './match-automaton';
 import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
-import { namesSomeoneElse } from './match-names';
+import { namesSomeoneElse, namesSomethingElse } from './match-names';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
 import type { TopicSideName } from './topic-profile';
@@ -228,7 +228,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
               : bare.filter(
                   (n) =>
                     !contexts.some((context) => touching(context, n.hit)) &&
-                    namesSomeoneElse(texts[n.hit.field]!, n.hit),
+                    (namesSomeoneElse(texts[n.hit.field]!, n.hit) ||
+                      namesSomethingElse(texts[n.hit.field]!, n.hit, n.use.phrase)),
                 );
           const namesLookalike = excludes.length > 0 || others.length > 0 || sourceVeto;
           const candidates = sourceVeto ? [] : bare.filter((n) => !others.includes(n));
@@ -238,13 +239,13 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           });
           const certain = aliases.length > 0 || ambiguous.length > 0;
           if (!certain && !namesLookalike && candidates.length > 0 && profiled) {
-            itemTerms ??= itemTopicTerms(item);
+            itemTerms ??= itemTopicTerms(item, context.feed);
             const verdict = topics!.judge(entityId, itemTerms)!;
             if (verdict.counts) ambiguous = candidates.map((n) => ({ ...n, topic: verdict }));
           }
           // A lesson only from an item the rules settled on their own, never from one the profile let in.
           if (learns && certain !== namesLookalike) {
-            itemTerms ??= itemTopicTerms(item);
+            itemTerms ??= itemTopicTerms(item, context.feed);
             observations.push({ entityId, side: certain ? 'about' : 'other', terms: itemTerms });
           }
           const counted: (Naming & { context?: string; topic?: TopicVerdict })[] = [...aliases, ...ambiguous].sort(

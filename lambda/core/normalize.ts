@@ -224,7 +224,7 @@ export function normalizeItem(raw: RawItem, feed: { name: string; url: string })
 }
 
 /** "Trump fires CISA director Chris Krebs - BBC News" with source "BBC News" -> the title alone. */
-function withoutPublisherSuffix(title: string, publisher: string): string {
+export function withoutPublisherSuffix(title: string, publisher: string): string {
   for (const separator of [' - ', ' – ', ' — ', ' | ']) {
     const suffix = `${separator}${publisher}`;
     if (title.length > suffix.length && title.toLowerCase().endsWith(suffix.toLowerCase())) {

@@ -18,13 +18,25 @@ export interface TopicSettings {
    * entity's news taught ("ballots", "hackers") are evidence for the others too. Own counts weigh in whole.
    */
   share: number;
+  /**
+   * The share of the other entities' look-alike counts an entity borrows (own counts weigh in whole): the pound and
+   * the footballers are not Krebs's look-alikes, but what news about look-alikes looks like (sport, markets, courts,
+   * companies) carries over.
+   */
+  otherShare: number;
   /** Additive smoothing of each term's document count. */
   smoothing: number;
   /** Documents each `topics:` phrase of the watchlist counts as. */
   topicDocs: number;
 }
 
-export const DEFAULT_TOPIC_SETTINGS: TopicSettings = { threshold: 0.5, share: 0.7, smoothing: 0.25, topicDocs: 3 };
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
+  threshold: 0.5,
+  share: 0.7,
+  otherShare: 1,
+  smoothing: 0.25,
+  topicDocs: 3,
+};
 
 /** Where an entity's counts come from: the shipped seed, the watchlist's `topics:`, what the installation learned. */
 export interface TopicSources {
@@ -80,11 +92,17 @@ export class TopicModel {
     const weights = new Map<string, Map<string, number>>();
     ambiguous.forEach((entity, index) => {
       const mine = own[index]!;
-      // Own counts, plus a share of everyone else's (pooled minus own).
-      const counts = mergeCounts([
-        { counts: mine, factor: 1 - settings.share },
-        { counts: pooled, factor: settings.share },
-      ]);
+      // Own counts, plus a share of everyone else's (pooled minus own), one share per side.
+      const counts = {
+        about: mergeCounts([
+          { counts: mine, factor: 1 - settings.share },
+          { counts: pooled, factor: settings.share },
+        ]).about,
+        other: mergeCounts([
+          { counts: mine, factor: 1 - settings.otherShare },
+          { counts: pooled, factor: settings.otherShare },
+        ]).other,
+      };
       // What readers refused counts against this entity alone: a verdict on one entity never leans another's profile.
       const profile = learned.get(entity.id);
       const refused = profile && decayedRefused(profile, sources.now, sources.limits);

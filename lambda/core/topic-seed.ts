@@ -1,12 +1,11 @@
 // Topic counts from labelled text: how the shipped seed is built (test/support/topic-seed-build.ts) and evaluated.
 import { foldPhrase } from './text-fold';
 import { addToSide, emptyCounts, type TopicCounts } from './topic-profile';
-import { topicTerms } from './topic-terms';
+import { itemTopicTerms, type TopicText } from './topic-terms';
 import type { Entity } from './types';
 
 /** A text judged by hand: the tracked entities it is about. */
-export interface LabelledText {
-  text: string;
+export interface LabelledText extends TopicText {
   entities: readonly string[];
 }
 
@@ -16,8 +15,10 @@ export interface LabelledText {
  */
 export function seedCounts(entities: readonly Entity[], texts: readonly LabelledText[]): Record<string, TopicCounts> {
   const seed: Record<string, TopicCounts> = {};
-  const folded = texts.map(({ text }) => ` ${foldPhrase(text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `);
-  const termsOf = texts.map(({ text }) => topicTerms(text));
+  const folded = texts.map(
+    ({ title, summary }) => ` ${foldPhrase(`${title}\n${summary ?? ''}`).replace(/[^\p{L}\p{N}]+/gu, ' ')} `,
+  );
+  const termsOf = texts.map((text) => itemTopicTerms(text));
   for (const entity of entities) {
     if (entity.ambiguous.length === 0) continue;
     const counts = emptyCounts();

@@ -1,12 +1,11 @@
 // The words a topic profile counts: folded as the matcher folds text, function words dropped, suffixes trimmed.
 import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
+import { withoutPublisherSuffix } from './normalize';
 import { stem } from './story-terms';
-import { foldPhrase, isWordCodePoint } from './text-fold';
+import { FoldedText, isWordCodePoint } from './text-fold';
 
 const SPACE = 0x20;
 const APOSTROPHE = 0x27;
-const BACKTICK = 0x60;
-const ASCII = /^[\x00-\x7f]*$/;
 
 /** Words that say nothing about who a name means: grammar, and the attribution any headline carries. */
 const STOP_WORDS = new Set([
@@ -18,42 +17,55 @@ const STOP_WORDS = new Set([
 /** Cuts a long text's terms: a profile is about what an item is mostly about, which its first words tell. */
 export const MAX_ITEM_TERMS = 48;
 
+/** Reused across calls: topic terms are read for every item with a bare name, so nothing is allocated per text. */
+const folded = new FoldedText();
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const UTF16 = new TextDecoder(LITTLE_ENDIAN ? 'utf-16le' : 'utf-16be');
+/** Each folded word's term ('' for a stop word): news repeats its words, so each is stemmed once. */
+const termOf = new Map<string, string>();
+const TERM_CACHE_SIZE = 50_000;
+
+function termFor(word: string): string {
+  let term = termOf.get(word);
+  if (term === undefined) {
+    term = word.length >= 2 && !STOP_WORDS.has(word) ? stem(word) : '';
+    if (termOf.size >= TERM_CACHE_SIZE) termOf.clear();
+    termOf.set(word, term);
+  }
+  return term;
+}
+
+function isWordUnit(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+  // Astral characters (surrogate halves) break words: emoji mostly; the rare astral letter costs one term.
+  return !(code >= 0xd800 && code <= 0xdfff) && isWordCodePoint(code);
+}
+
 /** The distinct terms of `text`, in order of first appearance, at most `limit`. */
 export function topicTerms(text: string, limit = MAX_ITEM_TERMS): string[] {
   const terms = new Set<string>();
-  // Plain ASCII folds to its lower case (hyphens and backticks are word breaks and apostrophes below either way).
-  const folded = ASCII.test(text) ? text.toLowerCase() : foldPhrase(text);
-  // One pass over the folded text (a regex split over Unicode classes cost more than the matcher's whole scan).
+  // Folded as the matcher folds (case, diacritics, possessives gone), read in place from the fold's buffer.
+  const { codes, length } = folded.fold(text);
+  // One native decode of the folded units; words are slices of it.
+  const flat = UTF16.decode(codes.subarray(0, length));
   let word = '';
   let start = -1;
-  for (let index = 0; index <= folded.length; index++) {
-    const code = index < folded.length ? folded.charCodeAt(index) : SPACE;
-    if (code === APOSTROPHE || code === BACKTICK) {
-      if (start !== -1) word += folded.slice(start, index);
-      start = -1;
-      // A possessive ("Krebs's") is the bare word, as the matcher folds it.
-      const next = folded.charCodeAt(index + 2);
-      if (folded.charCodeAt(index + 1) === 0x73 && !(next >= 0x61 && next <= 0x7a) && !(next >= 0x30 && next <= 0x39)) {
-        index++;
-      }
-      continue;
-    }
-    const isWord =
-      (code >= 0x61 && code <= 0x7a) ||
-      (code >= 0x30 && code <= 0x39) ||
-      (code >= 0x80 && isWordCodePoint(folded.codePointAt(index)!));
-    if (isWord) {
+  for (let index = 0; index <= length; index++) {
+    const code = index < length ? codes[index]! : SPACE;
+    if (isWordUnit(code)) {
       if (start === -1) start = index;
       continue;
     }
-    if (start !== -1) word += folded.slice(start, index);
+    if (start !== -1) word = word === '' ? flat.slice(start, index) : word + flat.slice(start, index);
     start = -1;
-    if (word === '') continue;
-    if (word.length >= 2 && !STOP_WORDS.has(word)) {
-      terms.add(stem(word));
+    // An apostrophe left inside a word joins it ("O'Brien" -> "obrien"); possessives are gone already.
+    if (code === APOSTROPHE || word === '') continue;
+    const term = termFor(word);
+    word = '';
+    if (term !== '') {
+      terms.add(term);
       if (terms.size >= limit) break;
     }
-    word = '';
   }
   return [...terms];
 }
@@ -61,12 +73,49 @@ export function topicTerms(text: string, limit = MAX_ITEM_TERMS): string[] {
 /** Text read for an item's terms: its title and summary tell what it is about; long content adds noise. */
 const ITEM_TEXT_CHARS = 600;
 
-/** The text an item's terms are read from: its title, then its summary (or the start of its content). */
-export function itemTopicText(item: { title: string; summary?: string; content?: string }): string {
-  return `${item.title}\n${item.summary || item.content || ''}`.slice(0, ITEM_TEXT_CHARS);
+/** What an item is judged and learned by. */
+export interface TopicText {
+  title: string;
+  summary?: string;
+  content?: string;
+  /** Its publisher (Google News `<source>`): when absent, the feed's name stands for it. */
+  publisher?: string;
 }
 
-/** The terms an item is judged and learned by (those of itemTopicText). */
-export function itemTopicTerms(item: { title: string; summary?: string; content?: string }): string[] {
-  return topicTerms(itemTopicText(item));
+/**
+ * The text an item's words are read from: its title (without a Google News " - Publisher" ending), then its summary
+ * (or the start of its content).
+ */
+export function itemTopicText(item: TopicText, feed?: string): string {
+  const source = item.publisher || feed;
+  const title = source ? withoutPublisherSuffix(item.title, source) : item.title;
+  return `${title}\n${item.summary || item.content || ''}`.slice(0, ITEM_TEXT_CHARS);
+}
+
+/** The source term of each publisher or feed name seen: a poll reads a few hundred names at most. */
+const sourceTerms = new Map<string, string>();
+
+/**
+ * The term for where an item comes from: outlets keep to their beats ("The Record", "BBC Sport"), so its publisher is
+ * evidence like a word; "@" keeps it apart from the same word in a title.
+ */
+export function sourceTerm(name: string): string {
+  let term = sourceTerms.get(name);
+  if (term === undefined) {
+    term = `@${topicTerms(name, 8).join(' ')}`;
+    if (sourceTerms.size >= 1_000) sourceTerms.clear();
+    sourceTerms.set(name, term);
+  }
+  return term;
+}
+
+/** The terms an item is judged and learned by: those of itemTopicText, and its source's term. */
+export function itemTopicTerms(item: TopicText, feed?: string): string[] {
+  const terms = topicTerms(itemTopicText(item, feed));
+  const source = item.publisher || feed;
+  if (source) {
+    const term = sourceTerm(source);
+    if (term !== '@') terms.push(term);
+  }
+  return terms;
 }

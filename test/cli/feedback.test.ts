@@ -8,14 +8,14 @@ import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { FeedServer } from '../support/feed-server';
 import { runCli, watchlistYaml } from './run-cli';
 
-/** Two alerts about a hall named Krebs (wrong for Christopher Krebs), two about him. */
+/** Two alerts about a county clerk named Krebs (wrong for Christopher Krebs), two about him. */
 const ITEMS = [
-  { id: 'hall-debate', title: 'Krebs Hall hosts county election debate for school board seats' },
-  { id: 'hall-flood', title: 'Flooding closes Krebs Hall polling place days before the election' },
+  { id: 'clerk-results', title: 'County clerk Krebs certifies school board election results' },
+  { id: 'clerk-flood', title: 'Flooding forces clerk Krebs to move a polling place days before the election' },
   { id: 'testifies', title: 'Chris Krebs testifies to Senate panel on election security' },
   { id: 'sues', title: 'Former CISA director Chris Krebs sues Trump campaign lawyer for defamation' },
 ];
-const WRONG = ['hall-debate', 'hall-flood'];
+const WRONG = ['clerk-results', 'clerk-flood'];
 
 let server: FeedServer;
 let dir: string;
@@ -77,29 +77,29 @@ it('says there is nothing yet before any verdict, then lists them by entity with
         alerts: 4,
         wrongShare: 0.5,
         verdicts: [
-          { alertId: idOf('hall-flood').alertId, recordedAt: '2026-11-18T12:00:00.001Z', title: ITEMS[1]!.title },
-          { alertId: idOf('hall-debate').alertId, recordedAt: '2026-11-18T12:00:00.000Z', title: ITEMS[0]!.title },
+          { alertId: idOf('clerk-flood').alertId, recordedAt: '2026-11-18T12:00:00.001Z', title: ITEMS[1]!.title },
+          { alertId: idOf('clerk-results').alertId, recordedAt: '2026-11-18T12:00:00.000Z', title: ITEMS[0]!.title },
         ],
-        suggestedExclude: { phrase: 'krebs hall', wrongAlerts: 2 },
+        suggestedExclude: { phrase: 'clerk krebs', wrongAlerts: 2 },
         // "election" is in both wrong alerts, but also in a right one of two: not few enough to drop.
         suggestedContextDrop: null,
       },
     ],
-    patch: expect.stringContaining('+    excludes: [Brian Krebs, KrebsOnSecurity, Krebs cycle, krebs hall]'),
+    patch: expect.stringContaining('+    excludes: [Brian Krebs, KrebsOnSecurity, Krebs cycle, clerk krebs]'),
   });
 
   const text = await feedback();
   expect(text.stdout).toContain('Christopher Krebs (krebs): 2 alerts marked not about it (50% of the 4 alerts');
-  expect(text.stdout).toContain('excludes: [..., "krebs hall"]');
+  expect(text.stdout).toContain('excludes: [..., "clerk krebs"]');
   expect(text.stdout).not.toContain('CISA (cisa)');
 });
 
 describe('the suggested edits, as a diff of the watchlist the user applies', () => {
-  /** Three alerts about a hall, each beside the loose context word "election"; five about him, none with it. */
-  const WRONG_HALL = [
-    'Krebs Hall hosts county election debate for school board seats',
-    'Flooding closes Krebs Hall polling place days before the election',
-    'Krebs Hall election night watch party moves outdoors',
+  /** Three alerts about a county clerk, each beside the loose context word "election"; five about him, none with it. */
+  const WRONG_CLERK = [
+    'County clerk Krebs hosts election debate for school board seats',
+    'Flooding forces clerk Krebs to move a polling place days before the election',
+    'Clerk Krebs moves the election night watch party outdoors',
   ];
   const RIGHT = [
     'Chris Krebs testifies to Senate panel on ransomware',
@@ -113,7 +113,7 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
   beforeAll(async () => {
     const now = Date.now();
     hallDir = mkdtempSync(path.join(tmpdir(), 'news-alerts-feedback-diff-'));
-    const items = [...WRONG_HALL, ...RIGHT].map(
+    const items = [...WRONG_CLERK, ...RIGHT].map(
       (title, index) =>
         `<item><title>${title}</title><link>https://news.example.test/h${index}</link><guid>h${index}</guid>` +
         `<pubDate>${new Date(now - (index + 1) * 3_600_000).toUTCString()}</pubDate></item>`,
@@ -128,7 +128,7 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
     expect(poll.code).toBe(0);
     const state = new FileStateStore(path.join(hallDir, '.news-alerts-state.json'));
     const alerts = await state.knownAlerts(['krebs']);
-    for (const title of WRONG_HALL) {
+    for (const title of WRONG_CLERK) {
       const alert = alerts.find((known) => known.title === title);
       await state.recordVerdict({ entityId: 'krebs', alertId: alert!.alertId, recordedAt: now });
     }
@@ -138,7 +138,7 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
   afterAll(() => rmSync(hallDir, { recursive: true, force: true }));
 
   const matched = async (watchlist: string) => {
-    const input = [...WRONG_HALL, ...RIGHT].map((title, id) => JSON.stringify({ id: String(id), title })).join('\n');
+    const input = [...WRONG_CLERK, ...RIGHT].map((title, id) => JSON.stringify({ id: String(id), title })).join('\n');
     const result = await runCli(['match', '--watchlist', watchlist], { cwd: hallDir, input });
     expect(result.code).toBe(0);
     return result.stdout
@@ -155,20 +155,20 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
     const state = new FileStateStore(path.join(hallDir, '.news-alerts-state.json'));
     expect(await state.pendingVerdicts()).toEqual([]);
     const krebs = (await state.loadTopics()).find((profile) => profile.entityId === 'krebs');
-    expect(krebs?.verdicts).toHaveLength(WRONG_HALL.length);
-    expect(krebs?.refused?.docs).toBe(WRONG_HALL.length);
+    expect(krebs?.verdicts).toHaveLength(WRONG_CLERK.length);
+    expect(krebs?.refused?.docs).toBe(WRONG_CLERK.length);
   });
 
   it('suggests the exclude and the loose context word, and the diff applies with git apply and with patch', async () => {
     const json = await runCli(['feedback', '--watchlist', 'watchlist.yaml', '--json'], { cwd: hallDir });
     const [krebs] = JSON.parse(json.stdout).entities;
-    expect(krebs.suggestedExclude).toEqual({ phrase: 'krebs hall', wrongAlerts: 3 });
+    expect(krebs.suggestedExclude).toEqual({ phrase: 'clerk krebs', wrongAlerts: 3 });
     expect(krebs.suggestedContextDrop).toEqual({ phrase: 'election', wrongAlerts: 3, rightAlerts: 0 });
     const { patch } = JSON.parse(json.stdout) as { patch: string };
     expect(patch.split('\n').slice(0, 2)).toEqual(['--- a/watchlist.yaml', '+++ b/watchlist.yaml']);
 
     // Before: every wrong alert matches him. The diff, piped from the text output, applied as a user would.
-    expect(await matched('watchlist.yaml')).toEqual([...WRONG_HALL.map(() => true), ...RIGHT.map(() => true)]);
+    expect(await matched('watchlist.yaml')).toEqual([...WRONG_CLERK.map(() => true), ...RIGHT.map(() => true)]);
     writeFileSync(path.join(hallDir, 'copy.yaml'), readFileSync(path.join(hallDir, 'watchlist.yaml')));
     const text = await runCli(['feedback', '--watchlist', 'watchlist.yaml'], { cwd: hallDir });
     expect(text.stdout).toContain('Suggested context phrase to drop, in 3 of the 3 wrong alerts and 0 of the others');
@@ -177,7 +177,7 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
     expect(applied.status).toBe(0);
     const edited = readFileSync(path.join(hallDir, 'watchlist.yaml'), 'utf8');
     expect(edited).toContain('context: [CISA]');
-    expect(edited).toContain('excludes: [Brian Krebs, KrebsOnSecurity, Krebs cycle, krebs hall]');
+    expect(edited).toContain('excludes: [Brian Krebs, KrebsOnSecurity, Krebs cycle, clerk krebs]');
     // The same diff with patch(1), on the copy.
     const copyPatch = patch.replaceAll('watchlist.yaml', 'copy.yaml');
     const patched = spawnSync('patch', ['-p1'], { cwd: hallDir, input: copyPatch, encoding: 'utf8' });
@@ -187,7 +187,7 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
     // The edited watchlist is valid, silences the wrong alerts and keeps every right one.
     const validate = await runCli(['validate', '--watchlist', 'watchlist.yaml'], { cwd: hallDir });
     expect(validate.code).toBe(0);
-    expect(await matched('watchlist.yaml')).toEqual([...WRONG_HALL.map(() => false), ...RIGHT.map(() => true)]);
+    expect(await matched('watchlist.yaml')).toEqual([...WRONG_CLERK.map(() => false), ...RIGHT.map(() => true)]);
 
     // Nothing left to suggest once applied: the feedback offers no diff.
     const after = JSON.parse(

@@ -13,6 +13,8 @@ const KREBS = entity('krebs', {
   context: ['CISA', 'election'],
   excludes: ['Brian Krebs', 'Krebs cycle'],
 });
+const MASTERSON = entity('masterson', { ambiguous: ['Masterson'], context: ['election'] });
+const STERLING = entity('sterling', { ambiguous: ['Sterling'], context: ['Georgia'] });
 const RAFFENSPERGER = entity('raffensperger', { aliases: ['Raffensperger', 'Brad Raffensperger'] });
 
 function ids(entities: Entity[], item: MatchableItem | string): string[] {
@@ -220,6 +222,26 @@ describe('other people with the same surname', () => {
     expect(ids([KREBS], { title: 'Farmer Tom Krebs wins award', summary: 'He thanked CISA Krebs.' })).toEqual([
       'krebs',
     ]);
+  });
+
+  it.each([
+    'Krebs Auto Group sponsors the election debate',
+    'Masterson Station Park hosts an election forum',
+    'Sterling Infrastructure wins Georgia data center contract',
+  ])('does not count a surname followed by another name part (a company, place or person): %s', (title) => {
+    expect(ids([KREBS, MASTERSON, STERLING], title)).toEqual([]);
+  });
+
+  it.each([
+    ['Krebs Tuesday said the election was secure', ['krebs']], // a day, not a name part
+    ['Sterling Says Georgia Count Is Done', ['sterling']], // Title Case
+  ])('still counts the surname before a day or in Title Case: %s', (title, expected) => {
+    expect(ids([KREBS, STERLING], title)).toEqual(expected);
+  });
+
+  it('does not count a name written in lower case where the text capitalizes others, unless all of it is lower case', () => {
+    expect(ids([STERLING], 'Traders sell sterling before the Georgia vote')).toEqual([]);
+    expect(ids([STERLING], 'sterling says the georgia count is done')).toEqual(['sterling']);
   });
 
   it('leaves aliases alone', () => {

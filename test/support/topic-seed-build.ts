@@ -4,18 +4,26 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { type LabelledText, seedCounts } from '../../lambda/core/topic-seed';
-import { loadHeadlines } from './headline-sets';
+import { type LabelledHeadline, loadHeadlines } from './headline-sets';
 import { loadItems } from './story-stream';
 
 export const SEED_PATH = join(__dirname, '..', '..', 'config', 'topic-seed.json');
 
+/** A labelled headline as the seed reads it. */
+export function labelledHeadline({ title, summary, publisher, expected }: LabelledHeadline): LabelledText {
+  return {
+    title,
+    ...(summary === undefined ? {} : { summary }),
+    ...(publisher ? { publisher } : {}),
+    entities: expected,
+  };
+}
+
 /** The tuning halves only: held-out headlines measure the seed and must never shape it. */
 export function seedTexts(): LabelledText[] {
-  const text = (item: { title: string; summary?: string }) => `${item.title}\n${item.summary ?? ''}`;
   return [
-    ...loadHeadlines('bare', 'tune').map((h) => ({ text: text(h), entities: h.expected })),
-    ...loadHeadlines('named', 'tune').map((h) => ({ text: text(h), entities: h.expected })),
-    ...loadItems('tune').map((item) => ({ text: text(item), entities: item.entities })),
+    ...[...loadHeadlines('bare', 'tune'), ...loadHeadlines('named', 'tune')].map(labelledHeadline),
+    ...loadItems('tune').map(({ title, summary, publisher, entities }) => ({ title, summary, publisher, entities })),
   ];
 }
 
