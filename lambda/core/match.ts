@@ -18,12 +18,13 @@ export interface MatchableItem {
   publisher?: string;
 }
 
-/** An entity whose identity in the item was certain either way: what its topic profile may learn from. */
+/**
+ * An entity whose identity in the item was certain either way: what its topic profile may learn from, by the item's
+ * topic terms (itemTopicTerms), which the learner reads only for an item it has not learned from yet.
+ */
 export interface TopicObservation {
   entityId: string;
   side: TopicSideName;
-  /** The item's topic terms (itemTopicTerms). */
-  terms: string[];
 }
 
 export interface MatchContext {
@@ -245,8 +246,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           }
           // A lesson only from an item the rules settled on their own, never from one the profile let in.
           if (learns && certain !== namesLookalike) {
-            itemTerms ??= itemTopicTerms(item, context.feed);
-            observations.push({ entityId, side: certain ? 'about' : 'other', terms: itemTerms });
+            observations.push({ entityId, side: certain ? 'about' : 'other' });
           }
           const counted: (Naming & { context?: string; topic?: TopicVerdict })[] = [...aliases, ...ambiguous].sort(
             (a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start,

@@ -14,12 +14,18 @@ import {
   unlearnedVerdicts,
   type VerdictLesson,
 } from '../core/topic-profile';
-import { topicTerms } from '../core/topic-terms';
+import { itemTopicTerms, topicTerms } from '../core/topic-terms';
 import type { Entity } from '../core/types';
 import type { PendingVerdict, TopicStore } from '../ports';
 
 /** The profiles shipped for the default entities, built from the tuning headlines (test/support/topic-seed-build.ts). */
 export const TOPIC_SEED: Readonly<Record<string, TopicCounts>> = seedJson;
+
+/** A lesson as a poll collects it: the item's terms are read only if the profile has not learned from it yet. */
+interface Lesson extends Omit<TopicExample, 'terms'> {
+  item: MatchableItem;
+  feed: string | undefined;
+}
 
 /** Saving a profile another poller saved first: load and relearn, at most this many times, then leave the lesson. */
 const SAVE_ATTEMPTS = 3;
@@ -57,17 +63,18 @@ export async function startTopicLearning(
     options.settings,
   );
   const inner = compiled.withTopics(model);
-  const examples = new Map<string, TopicExample[]>();
+  // Lessons keep their terms unread: most are items learned from on an earlier poll, which save() skips.
+  const examples = new Map<string, Lesson[]>();
   const matcher: Matcher = {
     match(item: MatchableItem & { guid?: string }, context: MatchContext = {}) {
       const observations: TopicObservation[] = [];
-      const matches = inner.match(item, { ...context, observations });
+      const matches = inner.match(item, { feed: context.feed, observations });
       if (observations.length > 0) {
         const key = item.guid ?? item.canonicalLink ?? item.link ?? item.title;
-        for (const { entityId, side, terms } of observations) {
+        for (const { entityId, side } of observations) {
           const list = examples.get(entityId) ?? [];
-          list.push({ key, side, terms });
-          examples.set(entityId, list);
+          if (list.length === 0) examples.set(entityId, list);
+          list.push({ key, side, item, feed: context.feed });
         }
       }
       return matches;
@@ -79,12 +86,19 @@ export async function startTopicLearning(
       let stored = new Map(learned.map((profile) => [profile.entityId, profile]));
       let saved = 0;
       const counted = new Set<string>();
+      // An item that teaches several entities is read once.
+      const termsOf = new Map<MatchableItem, string[]>();
+      const terms = ({ item, feed }: Lesson) => {
+        const found = termsOf.get(item) ?? itemTopicTerms(item, feed);
+        termsOf.set(item, found);
+        return found;
+      };
       for (const entityId of new Set([...verdictLessons.keys(), ...examples.keys()])) {
         const lessons = examples.get(entityId) ?? [];
         const verdicts = verdictLessons.get(entityId) ?? [];
         for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
           const current = stored.get(entityId);
-          const next = nextProfile(current, entityId, lessons, verdicts, at);
+          const next = nextProfile(current, entityId, lessons, verdicts, at, terms);
           if (next === undefined) break; // learned on an earlier poll, or by another poller, already
           if (await store.saveTopic(next, current?.updatedAt)) {
             stored.set(entityId, next);
@@ -115,16 +129,18 @@ export async function startTopicLearning(
   function nextProfile(
     current: LearnedTopic | undefined,
     entityId: string,
-    lessons: TopicExample[],
+    lessons: Lesson[],
     verdicts: VerdictLesson[],
     at: number,
+    terms: (lesson: Lesson) => string[],
   ): LearnedTopic | undefined {
     const seen = new Set(current?.seen);
-    const newLessons = lessons.some((lesson) => !seen.has(itemHash(lesson.key)));
+    const fresh = lessons.filter((lesson) => !seen.has(itemHash(lesson.key)));
     const newVerdicts = unlearnedVerdicts(current, verdicts).length > 0;
-    if (!newLessons && !newVerdicts) return undefined;
+    if (fresh.length === 0 && !newVerdicts) return undefined;
     const base = newVerdicts ? learnVerdicts(current, entityId, verdicts, at, DEFAULT_TOPIC_LIMITS) : current;
-    return learnTopic(base, entityId, lessons, at, DEFAULT_TOPIC_LIMITS);
+    const taught = fresh.map((lesson): TopicExample => ({ key: lesson.key, side: lesson.side, terms: terms(lesson) }));
+    return learnTopic(base, entityId, taught, at, DEFAULT_TOPIC_LIMITS);
   }
 }
 
