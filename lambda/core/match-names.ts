@@ -12,8 +12,12 @@ function tail(text: string, end: number): string {
   return space === -1 ? '' : text.slice(from + space, end);
 }
 
-/** Honorifics none of the tracked people go by: "Dr. Krebs" is someone else (an alias can still say "Dr. X"). */
-const HONORIFIC_BEFORE = /(?:^|[^\p{L}\p{N}])(?:dr|prof|professor|mrs|ms|miss)\.?[ \t\u00a0]+$/iu;
+/**
+ * Honorifics and offices none of the tracked people go by: "Dr. Krebs", "Sheriff Masterson", "Judge Sterling" are
+ * someone else (an alias can still say "Dr. X"), wherever the word stands.
+ */
+const HONORIFIC_BEFORE =
+  /(?:^|[^\p{L}\p{N}])(?:dr|prof|professor|mrs|ms|miss|sheriff|judge|justice|mayor|coach|pastor|rev|reverend|sgt|sergeant|detective|trooper|deputy sheriff|councilman|councilwoman|alderman)\.?[ \t\u00a0]+$/iu;
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
 /**
@@ -25,6 +29,27 @@ const NOT_GIVEN_NAMES = new Set(
     'mr mister sir director chief head secretary official officials adviser advisor manager officer cofounder founder ' +
     'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep ' +
     'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight'
+  ).split(' '),
+);
+/**
+ * Common given names that are not also common words: another person even where capitals say nothing, at a sentence's
+ * start ("Linda Krebs, a retired teacher, ...") or in Title Case. The tracked people's own given names are aliases.
+ */
+const GIVEN_NAMES = new Set(
+  (
+    'james john robert michael william david richard joseph thomas charles daniel matthew anthony donald steven paul ' +
+    'andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric ' +
+    'jonathan stephen larry justin scott brandon benjamin samuel gregory alexander patrick jack dennis jerry tyler ' +
+    'aaron jose adam nathan henry zachary douglas peter kyle noah ethan jeremy walter keith roger terry ' +
+    'austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan billy bruce gabriel joe logan albert ' +
+    'willie alan eugene russell vincent philip bobby johnny bradley tom jim danny mike dave steve bob ' +
+    'mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty sandra margaret ' +
+    'ashley kimberly emily donna michelle carol amanda melissa deborah stephanie rebecca sharon laura cynthia ' +
+    'dorothy amy kathleen angela shirley brenda emma anna pamela nicole samantha katherine christine helen debra ' +
+    'rachel carolyn janet maria catherine heather diane olivia julie joyce victoria ruth virginia lauren kelly ' +
+    'christina joan evelyn judith andrea hannah megan cheryl jacqueline martha madison teresa gloria sara janice ' +
+    'ann kathryn abigail sophia frances jean alice judy isabella julia beverly denise marilyn amber danielle ' +
+    'brittany diana natalie theresa'
   ).split(' '),
 );
 /** How much text either side of a name decides whether it is title-cased. */
@@ -72,6 +97,7 @@ export function namesSomeoneElse(text: string, hit: { start: number; end: number
   if (HONORIFIC_BEFORE.test(before)) return true;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   if (!word) return false;
+  if (GIVEN_NAMES.has(word[1]!.toLowerCase())) return true;
   const wordStart = hit.start - before.length + word.index + word[0].indexOf(word[1]!);
   if (NOT_GIVEN_NAMES.has(word[1]!.toLowerCase()) || endsSentence(tail(text, wordStart))) return false;
   // A headline is read whole; in long content, the text around the hit stands for it.

@@ -31,7 +31,7 @@ export interface TopicSettings {
 }
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
-  threshold: 0.5,
+  threshold: -0.25,
   share: 0.7,
   otherShare: 1,
   smoothing: 0.25,
@@ -137,7 +137,8 @@ export class TopicModel {
     known.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.term < b.term ? -1 : 1));
     const margin = score - this.settings.threshold;
     return {
-      counts: margin >= 0,
+      // Words the profile never saw are no evidence: with none known, the threshold's leniency must not count it.
+      counts: margin >= 0 && known.length > 0,
       score: Math.round(score * 100) / 100,
       margin: Math.round(margin * 100) / 100,
       terms: known,

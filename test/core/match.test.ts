@@ -225,6 +225,15 @@ describe('other people with the same surname', () => {
   });
 
   it.each([
+    'Sheriff Masterson warns of election scams',
+    'Judge Krebs rules on the election case',
+    'Linda Krebs, a retired teacher, joins the election board', // a common given name, even starting a sentence
+    'Linda Krebs Wins Election Board Seat', // and in Title Case
+  ])('does not count a surname after an office none of them holds or a common given name: %s', (title) => {
+    expect(ids([KREBS, MASTERSON], title)).toEqual([]);
+  });
+
+  it.each([
     'Krebs Auto Group sponsors the election debate',
     'Masterson Station Park hosts an election forum',
     'Sterling Infrastructure wins Georgia data center contract',
