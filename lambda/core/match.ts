@@ -75,8 +75,8 @@ const SPACE = 0x20;
  *   the entity's exclude hits; but once the item names a look-alike (an exclude hit, or a surname after another given
  *   name), a bare term elsewhere in it most likely means the look-alike too ("Brian Krebs ... Krebs found"), so it
  *   counts only with a context phrase touching it ("CISA's Krebs", "Georgia's Sterling");
- * - with no context phrase and no look-alike named, it counts when the item's words lean towards the entity's topic
- *   profile by the model's margin (topic-model.ts);
+ * - with no context phrase and no look-alike named, it counts unless the item's words lean away from the entity's
+ *   topic profile (topic-model.ts: the threshold, and at least one term the profile knows);
  * - every hit needs word boundaries: the characters outside a phrase's letter/digit ends are not letters or digits.
  */
 export function compileMatcher(entities: Entity[], options: { topics?: TopicModel } = {}): CompiledMatcher {

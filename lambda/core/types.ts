@@ -10,7 +10,7 @@ export interface Entity {
   aliases: string[];
   /**
    * Phrases that may name the entity or a look-alike (`Krebs`): they count with one of `context` in the same item, or
-   * when the item's words lean towards the entity's topic profile (docs/matching.md).
+   * unless the item's words lean away from the entity's topic profile (docs/matching.md).
    */
   ambiguous: string[];
   /** Context phrases that make an `ambiguous` hit count (`election`, `CISA`, `Trump`). */

@@ -65,8 +65,8 @@ const entitySchema = z
         code: 'custom',
         path: ['context'],
         message:
-          "needs at least one phrase: an ambiguous term counts beside a context phrase, or without one when the item's " +
-          "words lean towards the entity's topic profile, which items with a context phrase teach",
+          'needs at least one phrase: an ambiguous term counts beside a context phrase, or without one unless the ' +
+          "item's words lean away from the entity's topic profile, which items with a context phrase teach",
       });
     }
     if (entity.topics.length > 0 && entity.ambiguous.length === 0) {

@@ -126,7 +126,7 @@ describe('parseWatchlist: problems', () => {
     [
       'ambiguous terms without context',
       'aliases: [Chris Krebs]\n    ambiguous: [Krebs]',
-      "entities[0].context: needs at least one phrase: an ambiguous term counts beside a context phrase, or without one when the item's words lean towards the entity's topic profile, which items with a context phrase teach",
+      "entities[0].context: needs at least one phrase: an ambiguous term counts beside a context phrase, or without one unless the item's words lean away from the entity's topic profile, which items with a context phrase teach",
     ],
     ['an entity that names nothing', 'aliases: []', 'entities[0].aliases: needs at least one alias or ambiguous term'],
     [
