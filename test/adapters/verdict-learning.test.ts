@@ -24,7 +24,7 @@ const compiled = compileMatcher(entities);
 
 /** Alerted through the profile (a bare surname, words that leaned towards the official): a reader says it is wrong. */
 const WRONG = {
-  title: 'Krebs Brewing marks 100 years of Choc beer in Oklahoma',
+  title: 'Krebs brewery marks 100 years of Choc beer in Oklahoma',
   summary: 'The brewery in Krebs, Oklahoma celebrates a century of Choc beer with a festival.',
 };
 const SIMILAR = 'Krebs beer festival in Oklahoma draws voters to polls';

@@ -99,7 +99,7 @@ describe('the suggested edits, as a diff of the watchlist the user applies', () 
   const WRONG_CLERK = [
     'County clerk Krebs hosts election debate for school board seats',
     'Flooding forces clerk Krebs to move a polling place days before the election',
-    'Clerk Krebs moves the election night watch party outdoors',
+    'Clerk Krebs says mail ballots for the election went out late',
   ];
   const RIGHT = [
     'Chris Krebs testifies to Senate panel on ransomware',

@@ -37,18 +37,18 @@ const watchlist = loadWatchlist();
 const NOW = Date.now();
 const KEY = 'v'.repeat(64);
 
-/** Two alerts about the brewery in Krebs, Oklahoma: bare surname, words that leaned towards the official. */
+/** Two alerts about the brewery in Krebs, Oklahoma: bare surname, words that did not lean away from the official. */
 const WRONG: RssItem[] = [
   {
     guid: 'brewing-100',
-    title: 'Krebs Brewing marks 100 years of Choc beer in Oklahoma',
+    title: 'Krebs brewery marks 100 years of Choc beer in Oklahoma',
     link: 'https://news.example.test/brewing-100',
     description: 'The brewery in Krebs, Oklahoma celebrates a century of Choc beer.',
     publishedAt: NOW - 50 * 60_000,
   },
   {
     guid: 'brewing-crowds',
-    title: 'Krebs Brewing festival drew record crowds',
+    title: 'Krebs brewery festival drew record crowds',
     link: 'https://news.example.test/brewing-crowds',
     publishedAt: NOW - 40 * 60_000,
   },
@@ -56,7 +56,7 @@ const WRONG: RssItem[] = [
 /** The next poll's item: the same world, the surname alone again. */
 const SIMILAR: RssItem = {
   guid: 'beer-festival',
-  title: 'Krebs beer festival in Oklahoma draws crowds',
+  title: 'Krebs beer festival in Oklahoma draws voters to polls',
   link: 'https://news.example.test/beer-festival',
   description: 'The Choc beer festival drew thousands of visitors to the brewery.',
   publishedAt: NOW - 10 * 60_000,
@@ -232,5 +232,5 @@ test('an alert, its verdicts through the endpoint, a similar item refused, and f
   expect(krebs.verdicts.map((verdict: { title: string }) => verdict.title).sort()).toEqual(
     WRONG.map((item) => item.title).sort(),
   );
-  expect(krebs.suggestedExclude).toEqual({ phrase: 'krebs brewing', wrongAlerts: 2 });
+  expect(krebs.suggestedExclude).toEqual({ phrase: 'krebs brewery', wrongAlerts: 2 });
 }, 120_000);
