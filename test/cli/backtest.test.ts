@@ -8,8 +8,8 @@ import { FeedServer } from '../support/feed-server';
 import { runCli, watchlistYaml } from './run-cli';
 
 const ITEMS = [
-  { id: 'hall-debate', title: 'Krebs Hall hosts county election debate for school board seats' },
-  { id: 'hall-flood', title: 'Flooding closes Krebs Hall polling place days before the election' },
+  { id: 'scholarship-debate', title: 'Krebs scholarship fund hosts county election debate for school board seats' },
+  { id: 'scholarship-flood', title: 'Flooding closes the Krebs scholarship polling place days before the election' },
   { id: 'sues', title: 'Former CISA director Chris Krebs sues Trump campaign lawyer for defamation' },
   { id: 'testifies', title: 'Chris Krebs testifies to Senate panel on election security' },
   // Matches no one today: the agency is named by a phrase the watchlist does not know.
@@ -63,14 +63,14 @@ beforeAll(async () => {
     { url: server.url('/national.rss'), name: 'National' },
   ]);
   writeFileSync(path.join(dir, 'watchlist.yaml'), current);
-  const excluded = current.replace('excludes: [Brian Krebs,', 'excludes: [Krebs Hall, Brian Krebs,');
+  const excluded = current.replace('excludes: [Brian Krebs,', 'excludes: [Krebs scholarship, Brian Krebs,');
   const aliased = current.replace(
     'aliases: [Cybersecurity and Infrastructure Security Agency]',
     'aliases: [Cybersecurity and Infrastructure Security Agency, cyber defense agency]',
   );
   expect(excluded).not.toBe(current);
   expect(aliased).not.toBe(current);
-  writeFileSync(path.join(dir, 'exclude-hall.yaml'), excluded);
+  writeFileSync(path.join(dir, 'exclude-scholarship.yaml'), excluded);
   writeFileSync(path.join(dir, 'alias-agency.yaml'), aliased);
 
   const poll = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--state', 'state.json', '--json'], { cwd: dir });
@@ -83,21 +83,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('the poll alerted the hall items and Krebs, not the directive nor the weather', () => {
-  expect(polledTitles.sort()).toEqual(['hall-debate', 'hall-flood', 'sues', 'testifies'].map(titleOf).sort());
+it('the poll alerted the scholarship items and Krebs, not the directive nor the weather', () => {
+  expect(polledTitles.sort()).toEqual(
+    ['scholarship-debate', 'scholarship-flood', 'sues', 'testifies'].map(titleOf).sort(),
+  );
 });
 
 it('adding an exclude drops exactly the alerts it names, with their evidence; the rest are unchanged', async () => {
-  const result = await backtest('--watchlist', 'exclude-hall.yaml', '--json');
+  const result = await backtest('--watchlist', 'exclude-scholarship.yaml', '--json');
   expect(result).toMatchObject({ code: 0, stderr: '' });
   const json = JSON.parse(result.stdout) as BacktestJson;
   expect(json.added).toEqual([]);
   expect(json.dropped.map((alert) => alert.title).sort()).toEqual(
-    [titleOf('hall-debate'), titleOf('hall-flood')].sort(),
+    [titleOf('scholarship-debate'), titleOf('scholarship-flood')].sort(),
   );
   for (const alert of json.dropped) {
     expect(alert.entities).toEqual(['krebs']);
-    expect(alert.link).toMatch(/^https:\/\/news\.example\.test\/hall-/);
+    expect(alert.link).toMatch(/^https:\/\/news\.example\.test\/scholarship-/);
     expect(alert.evidence).toContainEqual(expect.objectContaining({ entityId: 'krebs', phrase: 'Krebs' }));
   }
   // The replay of the current watchlist finds the alerts the poll sent: the two dropped and the two kept.
@@ -124,18 +126,18 @@ it('prints the changes with their evidence as text, and writes nothing to the st
   const files = ['state.json', 'state.json.archive.jsonl'];
   const fingerprint = () => files.map((file) => [sha256(file), statSync(path.join(dir, file)).mtimeMs]);
   const before = fingerprint();
-  const result = await backtest('--watchlist', 'exclude-hall.yaml');
+  const result = await backtest('--watchlist', 'exclude-scholarship.yaml');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/: 0 alert\(s\) added, 2 dropped, 2 unchanged\. Nothing was sent or written\./);
   expect(result.stdout).toContain(`Dropped:\n- `);
-  expect(result.stdout).toContain(titleOf('hall-flood'));
+  expect(result.stdout).toContain(titleOf('scholarship-flood'));
   expect(result.stdout).toMatch(/why: Christopher Krebs: "Krebs" with "election"/);
   await backtest('--watchlist', 'alias-agency.yaml', '--json');
   expect(fingerprint()).toEqual(before);
 });
 
 it('replays only what was read within --since', async () => {
-  const result = await backtest('--watchlist', 'exclude-hall.yaml', '--since', '0m', '--json');
+  const result = await backtest('--watchlist', 'exclude-scholarship.yaml', '--since', '0m', '--json');
   expect(result.code).toBe(0);
   expect(JSON.parse(result.stdout)).toMatchObject({ added: [], dropped: [], unchanged: 0 });
 });
@@ -156,11 +158,11 @@ describe('usage errors exit 2 with one line', () => {
   it.each([
     [[], '--watchlist is required: the watchlist to try'],
     [
-      ['--watchlist', 'exclude-hall.yaml', '--archive', 's3://bucket/items'],
+      ['--watchlist', 'exclude-scholarship.yaml', '--archive', 's3://bucket/items'],
       '--state and --archive name two archives: give one',
     ],
     [
-      ['--watchlist', 'exclude-hall.yaml', '--since', 'a week'],
+      ['--watchlist', 'exclude-scholarship.yaml', '--since', 'a week'],
       '--since "a week" is not a duration like 7d, 36h or 90m',
     ],
   ])('%j', async (args, problem) => {
@@ -173,7 +175,7 @@ describe('usage errors exit 2 with one line', () => {
   });
 
   it('an --archive that is not an S3 location', async () => {
-    const result = await runCli(['backtest', '--watchlist', 'exclude-hall.yaml', '--archive', 'my-bucket'], {
+    const result = await runCli(['backtest', '--watchlist', 'exclude-scholarship.yaml', '--archive', 'my-bucket'], {
       cwd: dir,
     });
     expect(result.code).toBe(2);
@@ -181,7 +183,9 @@ describe('usage errors exit 2 with one line', () => {
   });
 
   it('a missing state file is a failed run naming it, not an empty backtest', async () => {
-    const result = await runCli(['backtest', '--watchlist', 'exclude-hall.yaml', '--state', 'none.json'], { cwd: dir });
+    const result = await runCli(['backtest', '--watchlist', 'exclude-scholarship.yaml', '--state', 'none.json'], {
+      cwd: dir,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`no state file at ${path.join(dir, 'none.json')}`);
   });

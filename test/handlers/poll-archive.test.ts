@@ -21,7 +21,7 @@ import { recordedTelemetry, rss, sqsEvent, sqsRecord } from './fixtures';
 const HOUR = 3_600_000;
 const TITLES = {
   fired: 'Trump fires Christopher Krebs, the official who vouched for the election',
-  hall: 'Krebs Hall hosts county election debate for school board seats',
+  scholarship: 'Krebs scholarship fund hosts county election debate for school board seats',
   weather: 'Snow expected across the Midwest this weekend',
 };
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
     startFauxqs(),
     FeedServer.start({
       routes: {
-        '/politics.xml': { headers: xml, body: rss('Politics', [item('fired', 1), item('hall', 2)]) },
+        '/politics.xml': { headers: xml, body: rss('Politics', [item('fired', 1), item('scholarship', 2)]) },
         '/weather.xml': { headers: xml, body: rss('Weather', [item('weather', 1)]) },
       },
     }),
@@ -56,8 +56,8 @@ beforeAll(async () => {
   const yaml = watchlistYaml(feeds);
   writeFileSync(path.join(dir, 'watchlist.yaml'), yaml);
   writeFileSync(
-    path.join(dir, 'exclude-hall.yaml'),
-    yaml.replace('excludes: [Brian Krebs,', 'excludes: [Krebs Hall, Brian Krebs,'),
+    path.join(dir, 'exclude-scholarship.yaml'),
+    yaml.replace('excludes: [Brian Krebs,', 'excludes: [Krebs scholarship, Brian Krebs,'),
   );
 }, 60_000);
 
@@ -108,7 +108,7 @@ test('a batch writes one gzipped JSON Lines object of every item read, after its
   const bucket = await local.createBucket();
   const { handler, sink, telemetry } = pollHandler(bucket);
   expect((await handler()).batchItemFailures).toEqual([]);
-  expect(sink.published.map((alert) => alert.title).sort()).toEqual([TITLES.fired, TITLES.hall].sort());
+  expect(sink.published.map((alert) => alert.title).sort()).toEqual([TITLES.fired, TITLES.scholarship].sort());
   // The bucket was empty whenever alerts went out: the archive waits for them, never the other way round.
   expect(sink.objectsAtPublish).not.toHaveLength(0);
   expect(new Set(sink.objectsAtPublish)).toEqual(new Set([0]));
@@ -121,7 +121,7 @@ test('a batch writes one gzipped JSON Lines object of every item read, after its
   expect(archived.map((entry) => [entry.feedName, entry.item.title]).sort()).toEqual(
     [
       ['Politics', TITLES.fired],
-      ['Politics', TITLES.hall],
+      ['Politics', TITLES.scholarship],
       ['Weather', TITLES.weather],
     ].sort(),
   );
@@ -131,7 +131,7 @@ test('a batch writes one gzipped JSON Lines object of every item read, after its
 test('an archive write that fails loses no alert: logged, counted, and the batch succeeds', async () => {
   const { handler, sink, telemetry } = pollHandler('no-such-bucket', false);
   expect((await handler()).batchItemFailures).toEqual([]);
-  expect(sink.published.map((alert) => alert.title).sort()).toEqual([TITLES.fired, TITLES.hall].sort());
+  expect(sink.published.map((alert) => alert.title).sort()).toEqual([TITLES.fired, TITLES.scholarship].sort());
   expect(telemetry.metrics.total('ArchiveWritesFailed')).toBe(1);
   expect(telemetry.logs).toContainEqual(
     expect.objectContaining({ level: 'error', message: 'items read not archived; the alerts were sent' }),
@@ -152,7 +152,7 @@ test('backtest --archive s3://bucket/items replays what the poll function archiv
     [
       'backtest',
       '--watchlist',
-      'exclude-hall.yaml',
+      'exclude-scholarship.yaml',
       '--current',
       'watchlist.yaml',
       '--archive',
@@ -165,6 +165,6 @@ test('backtest --archive s3://bucket/items replays what the poll function archiv
   expect(result.code).toBe(0);
   const json = JSON.parse(result.stdout) as { added: unknown[]; dropped: { title: string }[]; unchanged: number };
   expect(json.added).toEqual([]);
-  expect(json.dropped.map((alert) => alert.title)).toEqual([TITLES.hall]);
+  expect(json.dropped.map((alert) => alert.title)).toEqual([TITLES.scholarship]);
   expect(json.unchanged).toBe(1);
 });
