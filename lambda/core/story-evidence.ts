@@ -159,7 +159,10 @@ export function joinEvidence(
   const told = new Set([...member.terms, ...origin.terms, ...storyTerms]);
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
   // An act the story names only as background (an epithet, a trailing clause: "death threats amid recount") is not told.
-  const background = new Set([member, origin].flatMap((sig) => [...(sig.epithets ?? []), ...(sig.clause ?? [])]));
+  // So is an act it reports as said ("Masterson tells House panel audits confirmed the vote"): a recap, not the event.
+  const background = new Set(
+    [member, origin].flatMap((sig) => [...(sig.epithets ?? []), ...(sig.clause ?? []), ...(sig.said ?? [])]),
+  );
   const actTold = (term: string) => told.has(term) && !background.has(term);
   const itemEpithets = new Set(item.epithets ?? []);
   const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !actTold(term) && !itemEpithets.has(term));

@@ -33,6 +33,11 @@ export interface StorySignature {
    */
   reaction?: string[];
   /**
+   * Acts a headline reports as said rather than done: named after a speech verb that follows its subject ("Masterson
+   * tells House panel audits and recounts **confirmed** the vote"): a recap of earlier events, not its news. Absent when none.
+   */
+  said?: string[];
+  /**
    * Terms of the words the headline capitalizes inside a sentence (Dominion, ImageCast, Arizona): what it is about.
    * Absent when none, and when the headline capitalizes most words (Title Case tells nothing).
    */
@@ -285,6 +290,24 @@ export function reactionTerms(headline: string): string[] {
   return verb < 0 ? [] : sortedUnique(storyTerms(main.slice(verb + 1).join(' ')));
 }
 
+/** Verbs of speech: what follows them in a headline is what someone said, not what happened. */
+const SPEECH_VERBS = new Set('tell tells told'.split(' '));
+
+/**
+ * Terms a headline reports as said: after a speech verb that follows a subject in the same part, with two words at
+ * least after it ("Masterson tells House panel audits confirmed the vote"). A trailing attribution ("..., Masterson
+ * says") says nothing after the verb, so names none.
+ */
+export function saidTerms(headline: string): string[] {
+  const said: string[] = [];
+  for (const part of headline.split(HEADLINE_BREAK)) {
+    const partWords = words(part);
+    const verb = partWords.findIndex((word, index) => index >= 1 && SPEECH_VERBS.has(word));
+    if (verb >= 0 && partWords.length - verb > 2) said.push(...storyTerms(partWords.slice(verb + 1).join(' ')));
+  }
+  return sortedUnique(said);
+}
+
 /** Share of a headline's longer words capitalized above which it is in Title Case. */
 const TITLE_CASE_SHARE = 0.6;
 
@@ -316,6 +339,7 @@ export function storySignature(item: StoryText): StorySignature {
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
+  const said = saidTerms(headline);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -323,5 +347,6 @@ export function storySignature(item: StoryText): StorySignature {
     ...(clause.length > 0 ? { clause } : {}),
     ...(reaction.length > 0 ? { reaction } : {}),
     ...(names.length > 0 ? { names } : {}),
+    ...(said.length > 0 ? { said } : {}),
   };
 }

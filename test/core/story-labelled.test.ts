@@ -1,5 +1,6 @@
 // The labelled story sets: lost events and extra alerts within the documented bounds, whatever the arrival order.
 import { lostEvents } from '../../bench/story-eval';
+import { orderErrors, orders } from '../../bench/story-orders';
 import { NewsWriter } from '../../bench/support/news-corpus';
 import { STORY_LSH, storySignature } from '../../lambda/core/story';
 import { clusterErrors, defaultStoryContext, loadItems, loadPairs, replayStream } from '../support/story-stream';
@@ -23,24 +24,13 @@ describe('the labelled sets', () => {
     expect(alerts.length).toBeLessThanOrEqual(events + extra);
   });
 
-  it.each(['tune', 'dense-tune'] as const)(
-    '%s set: no event lost whatever order the reports arrive in (reversed, shuffled)',
+  it.each(['tune', 'dense-tune', 'related-tune'] as const)(
+    '%s set: no event lost whatever order the reports arrive in (times reversed or shuffled, filed out of order)',
     (split) => {
-      const items = loadItems(split);
-      const times = items.map((item) => Date.parse(item.publishedAt));
-      const [first, last] = [Math.min(...times), Math.max(...times)];
-      let seed = 7;
-      const orders = [
-        items.map((item) => ({
-          ...item,
-          publishedAt: new Date(first + last - Date.parse(item.publishedAt)).toISOString(),
-        })),
-        items.map((item) => {
-          seed = (seed * 16807) % 2147483647;
-          return { ...item, publishedAt: new Date(first + (seed % (last - first + 1))).toISOString() };
-        }),
-      ];
-      for (const reordered of orders) expect(lostEvents(reordered, replayStream(reordered).storyOf)).toEqual([]);
+      for (const [order, items, arrival] of orders(loadItems(split))) {
+        const { storyOf } = replayStream(items, STORY_LSH, 'evidence', defaultStoryContext(), arrival);
+        expect({ order, lost: orderErrors(items, storyOf).lost }).toEqual({ order, lost: [] });
+      }
     },
   );
 

@@ -4,6 +4,7 @@ import {
   epithetActs,
   headlineNames,
   reactionTerms,
+  saidTerms,
   storySignature,
   storyTerms,
   trailingClauseTerms,
@@ -57,6 +58,31 @@ describe('a trailing clause of reasons', () => {
     // The firing in a clause of circumstances is not the act of the report.
     const forcedOut = storySignature({ title: "Krebs's deputy forced out a day after Krebs firing" });
     expect(joinEvidence(forcedOut, firing, firing, context).joins).toBe(false);
+  });
+});
+
+describe('what a headline reports as said to someone', () => {
+  const hearing = 'Masterson tells House panel audits and recounts confirmed the vote';
+
+  it('holds the words after "tells" and its subject, never a trailing attribution', () => {
+    expect(saidTerms(hearing)).toEqual(['audit', 'find', 'hous', 'panel', 'recount', 'vot']);
+    expect(saidTerms("Arizona audit finds hand count matches machine tally, CISA's Masterson says")).toEqual([]);
+    expect(saidTerms('Masterson tells reporters')).toEqual([]);
+    expect(saidTerms('Tell us what happened')).toEqual([]);
+  });
+
+  it('is a recap, not the event: an audit result filed after the hearing that recaps audits alerts', () => {
+    const context = defaultStoryContext();
+    const recap = storySignature({ title: hearing });
+    const results = storySignature({
+      title:
+        'Arizona post-election audit turns up no discrepancies, election security adviser Masterson says - Reuters',
+      publisher: 'Reuters',
+    });
+    expect(joinEvidence(results, recap, recap, context)).toMatchObject({ joins: false, newActs: ['find'] });
+    // The act the headline does itself still counts: a report of the same audit result joins the result.
+    const copy = storySignature({ title: 'Arizona audit turns up no discrepancies, Masterson says' });
+    expect(joinEvidence(copy, results, results, context).joins).toBe(true);
   });
 });
 

@@ -80,7 +80,13 @@ export interface StreamResult {
 }
 
 /**
- * Replays `items` in publication order through chooseStory, keeping band rows (latest item of a story wins a key,
+ * The order items are filed in: by publication time (each at its own time), or as given, each still at its own
+ * publication time (reports of one poll arrive out of order across feeds, as in the shipped path).
+ */
+export type ArrivalOrder = 'published' | 'as-given';
+
+/**
+ * Replays `items` in publication order (or as given) through chooseStory, keeping band rows (latest item of a story wins a key,
  * rows expire after the window) and story records in memory.
  */
 export function replayStream(
@@ -88,17 +94,19 @@ export function replayStream(
   search: CandidateSearch = STORY_LSH,
   rule: JoinRule = 'evidence',
   context: StoryContext = defaultStoryContext(),
+  arrival: ArrivalOrder = 'published',
 ): StreamResult {
   const bandRows = new Map<string, StoryRef>();
   const stories = new Map<string, StoryRecord>();
   const storyOf = new Map<string, string>();
   const alerts: StreamResult['alerts'] = [];
-  const ordered = [...items].sort((x, y) => Date.parse(x.publishedAt) - Date.parse(y.publishedAt));
+  const ordered =
+    arrival === 'as-given' ? items : [...items].sort((x, y) => Date.parse(x.publishedAt) - Date.parse(y.publishedAt));
   for (const item of ordered) {
     const at = Date.parse(item.publishedAt);
     const signature = storySignature(item);
     context.rarity.observe(signature.terms);
-    const live = (ref: StoryRef) => at - ref.seenAt <= STORY_WINDOW_MS;
+    const live = (ref: StoryRef) => Math.abs(at - ref.seenAt) <= STORY_WINDOW_MS;
     // The exhaustive search keys rows by item so that every item's signature stays a candidate.
     const keys = search === 'exhaustive' ? [item.id] : storyBandKeys(signature, item.entities, search);
     const candidates =
