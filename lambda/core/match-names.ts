@@ -132,3 +132,35 @@ export function namesSomethingElse(text: string, hit: { start: number; end: numb
   const around = text.slice(from, Math.min(text.length, wordEnd + TITLE_CASE_RADIUS));
   return !looksTitleCased(around, hit.start - from, wordEnd - from);
 }
+
+/**
+ * Whether a one-word alias (a surname: "Raffensperger") names someone else: an honorific or a common given name
+ * other than the tracked person's own before it ("Ohio wrestler Tom Raffensperger"), or another name part after it
+ * outside title case ("Raffensperger Farms opens corn maze"). Any other capitalized word before it may be a title
+ * ("Secretary of State Raffensperger"), so it says nothing here.
+ */
+export function aliasNamesSomeoneElse(
+  text: string,
+  hit: { start: number; end: number },
+  phrase: string,
+  ownNames: ReadonlySet<string>,
+): boolean {
+  const before = tail(text, hit.start);
+  if (HONORIFIC_BEFORE.test(before)) return true;
+  const given = CAPITALIZED_WORD_BEFORE.exec(before)?.[1]?.toLowerCase();
+  if (given !== undefined && GIVEN_NAMES.has(given) && !ownNames.has(given)) return true;
+  // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.
+  return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);
+}
+
+/** Nouns after a surname that name a household or its business: "the Masterson family", "Masterson ranch". */
+const HOUSEHOLD_AFTER =
+  /^[ \u00a0]+(?:family|families|clan|household|ranch|farm|farms|dairy|homestead)(?![\p{L}\p{N}])/iu;
+
+/**
+ * Whether a bare surname is followed by a household noun ("Ohio Masterson family sues DHS"): a family, not the
+ * person. Weaker than the rules above: a context phrase still decides; only the profile may not admit it.
+ */
+export function namesHousehold(text: string, hit: { end: number }): boolean {
+  return HOUSEHOLD_AFTER.test(text.slice(hit.end, hit.end + 16));
+}

@@ -1,7 +1,7 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { Automaton, codePointAt, codePointBefore } from './match-automaton';
 import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
-import { namesSomeoneElse, namesSomethingElse } from './match-names';
+import { aliasNamesSomeoneElse, namesHousehold, namesSomeoneElse, namesSomethingElse } from './match-names';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
 import type { TopicSideName } from './topic-profile';
@@ -49,6 +49,8 @@ interface NamingUse {
   entity: number;
   kind: 'alias' | 'ambiguous';
   phrase: string;
+  /** A one-word capitalized alias: a surname, which the name rules may find is someone else's. */
+  surname: boolean;
 }
 
 interface Naming {
@@ -62,6 +64,8 @@ const SOURCE_FIELD = FIELDS.length;
 /** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
 const TOPIC_EVIDENCE_TERMS = 6;
 const SPACE = 0x20;
+const ONE_NAME = /^\p{Lu}\p{Ll}+$/u;
+const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(texts[hit.field]!, hit);
 
 /**
  * Compiles the entities' aliases, ambiguous terms, context phrases and excludes into one automaton.
@@ -107,7 +111,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
         const id = patternId(phrase);
         if (id === undefined) continue;
         const uses = naming[id]!;
-        if (!uses.some((use) => use.entity === index && use.kind === kind)) uses.push({ entity: index, kind, phrase });
+        if (!uses.some((use) => use.entity === index && use.kind === kind))
+          uses.push({ entity: index, kind, phrase, surname: kind === 'alias' && ONE_NAME.test(phrase) });
       }
     }
     for (const phrase of entity.context) {
@@ -124,6 +129,10 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
   const patternLength = patterns.map((pattern) => pattern.length);
   const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
+  // The entity's own given names never make a surname alias someone else's ("Brad Raffensperger").
+  const ownNames = entities.map(
+    (entity) => new Set([entity.name, ...entity.aliases].flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u))),
+  );
   const folded = new FoldedText();
 
   function collectHits(text: string, field: number, hits: Hit[]): void {
@@ -204,7 +213,11 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const allowedAliases = namings.filter((n) => n.use.kind === 'alias' && allowed(n));
           // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
           const aliases = allowedAliases.filter(
-            (n) => !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)),
+            (n) =>
+              !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)) &&
+              !(
+                n.use.surname && aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entityIndex]!)
+              ),
           );
           const bare = namings.filter(
             (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
@@ -239,10 +252,12 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
             return context ? [{ ...n, context: contextOf[entityIndex]!.get(context.pattern)! }] : [];
           });
           const certain = aliases.length > 0 || ambiguous.length > 0;
-          if (!certain && !namesLookalike && candidates.length > 0 && profiled) {
+          // A household noun after the surname ("Masterson family") keeps the profile from admitting it.
+          const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !household(n, texts));
+          if (judged.length > 0) {
             itemTerms ??= itemTopicTerms(item, context.feed);
             const verdict = topics!.judge(entityId, itemTerms)!;
-            if (verdict.counts) ambiguous = candidates.map((n) => ({ ...n, topic: verdict }));
+            if (verdict.counts) ambiguous = judged.map((n) => ({ ...n, topic: verdict }));
           }
           // A lesson only from an item the rules settled on their own, never from one the profile let in.
           if (learns && certain !== namesLookalike) {

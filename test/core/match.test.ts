@@ -257,6 +257,29 @@ describe('other people with the same surname', () => {
     expect(ids([KREBS], 'Dr. Chris Krebs speaks')).toEqual(['krebs']);
     expect(ids([KREBS], { title: 'Chris Krebs speaks', summary: 'Krebs on the election' })).toEqual(['krebs']);
   });
+
+  it.each([
+    'Ohio wrestler Tom Raffensperger pins his rival',
+    'Dr. Raffensperger opens a dental practice',
+    'Raffensperger Farms opens corn maze for fall season',
+  ])('does not count a one-word alias after another given name or before another name part: %s', (title) => {
+    expect(ids([RAFFENSPERGER], title)).toEqual([]);
+  });
+
+  it.each([
+    'Georgia Secretary of State Raffensperger certifies the results', // titles, not given names
+    'Brad Raffensperger certifies the results',
+    'Raffensperger Says Georgia Count Is Done', // Title Case
+    'Georgia sheriff says raffensperger certified the results', // lower case: still the alias
+  ])('still counts a one-word alias after a title, its own given name or in Title Case: %s', (title) => {
+    expect(ids([RAFFENSPERGER], title)).toEqual(['raffensperger']);
+  });
+
+  it("never takes the tracked person's own given name for someone else's", () => {
+    const smith = entity('smith', { aliases: ['Smith'] });
+    expect(ids([{ ...smith, name: 'John Smith' }], 'John Smith resigns')).toEqual(['smith']);
+    expect(ids([smith], 'John Smith resigns')).toEqual([]);
+  });
 });
 
 describe('evidence', () => {
