@@ -49,7 +49,7 @@ interface NamingUse {
   entity: number;
   kind: 'alias' | 'ambiguous';
   phrase: string;
-  /** A one-word capitalized alias: a surname, which the name rules may find is someone else's. */
+  /** A one-word alias that is the entity's surname, which the name rules may find is someone else's. */
   surname: boolean;
 }
 
@@ -64,7 +64,14 @@ const SOURCE_FIELD = FIELDS.length;
 /** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
 const TOPIC_EVIDENCE_TERMS = 6;
 const SPACE = 0x20;
-const ONE_NAME = /^\p{Lu}\p{Ll}+$/u;
+/**
+ * A one-word capitalized alias that ends the entity's name of several words: a person's surname ("Raffensperger" of
+ * "Brad Raffensperger"), not a company's name ("Microsoft"), which goes before product names.
+ */
+function isSurname(alias: string, name: string): boolean {
+  const words = name.trim().split(/\s+/u);
+  return /^\p{Lu}\p{Ll}+$/u.test(alias) && words.length > 1 && words.at(-1)!.toLowerCase() === alias.toLowerCase();
+}
 const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(texts[hit.field]!, hit);
 
 /**
@@ -112,7 +119,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
         if (id === undefined) continue;
         const uses = naming[id]!;
         if (!uses.some((use) => use.entity === index && use.kind === kind))
-          uses.push({ entity: index, kind, phrase, surname: kind === 'alias' && ONE_NAME.test(phrase) });
+          uses.push({ entity: index, kind, phrase, surname: kind === 'alias' && isSurname(phrase, entity.name) });
       }
     }
     for (const phrase of entity.context) {

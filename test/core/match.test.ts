@@ -15,7 +15,10 @@ const KREBS = entity('krebs', {
 });
 const MASTERSON = entity('masterson', { ambiguous: ['Masterson'], context: ['election'] });
 const STERLING = entity('sterling', { ambiguous: ['Sterling'], context: ['Georgia'] });
-const RAFFENSPERGER = entity('raffensperger', { aliases: ['Raffensperger', 'Brad Raffensperger'] });
+const RAFFENSPERGER = {
+  ...entity('raffensperger', { aliases: ['Raffensperger', 'Brad Raffensperger'] }),
+  name: 'Brad Raffensperger',
+};
 
 function ids(entities: Entity[], item: MatchableItem | string): string[] {
   const input = typeof item === 'string' ? { title: item } : item;
@@ -275,10 +278,12 @@ describe('other people with the same surname', () => {
     expect(ids([RAFFENSPERGER], title)).toEqual(['raffensperger']);
   });
 
-  it("never takes the tracked person's own given name for someone else's", () => {
+  it("never takes the tracked person's own given name for someone else's, nor a company's alias for a surname", () => {
     const smith = entity('smith', { aliases: ['Smith'] });
     expect(ids([{ ...smith, name: 'John Smith' }], 'John Smith resigns')).toEqual(['smith']);
-    expect(ids([smith], 'John Smith resigns')).toEqual([]);
+    expect(ids([{ ...smith, name: 'Jane Smith' }], 'John Smith resigns')).toEqual([]);
+    const microsoft = { ...entity('microsoft', { aliases: ['Microsoft'] }), name: 'Microsoft Corporation' };
+    expect(ids([microsoft], 'Microsoft Teams outage hits schools')).toEqual(['microsoft']);
   });
 });
 
