@@ -153,12 +153,14 @@ export function aliasNamesSomeoneElse(
   return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);
 }
 
-/** Nouns after a surname that name a household or its business: "the Masterson family", "Masterson ranch". */
-const HOUSEHOLD_AFTER =
-  /^[ \u00a0]+(?:family|families|clan|household|ranch|farm|farms|dairy|homestead)(?![\p{L}\p{N}])/iu;
+/**
+ * Nouns after a surname that name a family business: "Masterson ranch", "Raffensperger farm". Not "family": threats
+ * against an official's family are news about the official ("Krebs family receives death threats").
+ */
+const HOUSEHOLD_AFTER = /^[ \u00a0]+(?:ranch|ranches|farm|farms|dairy|homestead)(?![\p{L}\p{N}])/iu;
 
 /**
- * Whether a bare surname is followed by a household noun ("Ohio Masterson family sues DHS"): a family, not the
+ * Whether a bare surname is followed by a family-business noun ("Masterson ranch fire"): a business, not the
  * person. Weaker than the rules above: a context phrase still decides; only the profile may not admit it.
  */
 export function namesHousehold(text: string, hit: { end: number }): boolean {
