@@ -1,8 +1,7 @@
 // What alerts said, kept in the state table per entity: feedback reads an entity's alerts, a verdict its alert's words.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { KnownAlert } from '../core/feedback';
 import type { AlertedText, ItemRecord } from '../ports';
-import type { DynamoTable, Row } from './dynamo-table';
+import { type DynamoTable, queryRows, type Row } from './dynamo-table';
 
 /**
  * Rows: pk 'ALERT#<entity>', sk <alert id>: title, text (the alert's title and summary start, at most 600
@@ -34,19 +33,12 @@ export function alertRowsOf(item: ItemRecord, alertId: string, now: number, expi
 export async function alertsOf(table: DynamoTable, entityIds: string[]): Promise<KnownAlert[]> {
   const alerts = new Map<string, KnownAlert>();
   for (const entityId of entityIds) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await table.documents.send(
-        new QueryCommand({
-          TableName: table.name,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `${ALERT_PK_PREFIX}${entityId}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const row of page.Items ?? []) alerts.set(String(row.sk), knownAlert(row));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    const rows = await queryRows(table.documents, {
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${ALERT_PK_PREFIX}${entityId}` },
+    });
+    for (const row of rows) alerts.set(String(row.sk), knownAlert(row));
   }
   return [...alerts.values()];
 }

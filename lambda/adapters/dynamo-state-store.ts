@@ -1,7 +1,7 @@
 // StateStore on one DynamoDB table: feed state, item claims and story rows kept exact with conditional writes.
 
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
 import type { Verdict } from '../core/feedback';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
@@ -38,7 +38,7 @@ import {
 import { DynamoSmsGuard } from './dynamo-sms-guard';
 import { DynamoStoryRows } from './dynamo-story-rows';
 import { StoryStartLeases } from './dynamo-story-start-lease';
-import { DynamoTable, unlessConditionFails } from './dynamo-table';
+import { DynamoTable, queryRows, unlessConditionFails } from './dynamo-table';
 import { addTermCounts, loadTermCounts } from './dynamo-term-counts';
 import { loadTopics, saveTopic } from './dynamo-topics';
 import { pendingVerdicts, settleVerdicts } from './dynamo-verdicts';
@@ -141,22 +141,13 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listFeeds(): Promise<FeedState[]> {
-    const feeds: FeedState[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :feed',
-          ExpressionAttributeValues: { ':feed': FEED_PK },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const row of page.Items ?? []) feeds.push(feedStateFromRow(row));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return feeds;
+    const rows = await queryRows(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :feed',
+      ExpressionAttributeValues: { ':feed': FEED_PK },
+      ConsistentRead: true,
+    });
+    return rows.map(feedStateFromRow);
   }
 
   async putFeed(state: FeedState): Promise<void> {

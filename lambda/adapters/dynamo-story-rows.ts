@@ -27,7 +27,7 @@ import {
   CONDITIONAL_WRITE_ATTEMPTS,
   type DynamoTable,
   epochSeconds,
-  type Row,
+  queryRows,
   unlessConditionFails,
 } from './dynamo-table';
 
@@ -80,25 +80,18 @@ export class DynamoStoryRows {
     if (to <= from) return [];
     const ids = new Set<string>();
     for (const entityId of new Set(entityIds)) {
-      let startKey: Row | undefined;
-      do {
-        const page = await this.table.documents.send(
-          new QueryCommand({
-            TableName: this.table.name,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': headlinePk(entityId),
-              ':from': isoTime(from - DIGEST_LOOKBACK_MS),
-              // The sort key is '<ISO>#<id>': '~' sorts after '#', so the last millisecond before `to` is included.
-              ':to': `${isoTime(to - 1)}~`,
-            },
-            ProjectionExpression: 'id',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const row of page.Items ?? []) ids.add(String(row.id));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const rows = await queryRows(this.table.documents, {
+        TableName: this.table.name,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': headlinePk(entityId),
+          ':from': isoTime(from - DIGEST_LOOKBACK_MS),
+          // The sort key is '<ISO>#<id>': '~' sorts after '#', so the last millisecond before `to` is included.
+          ':to': `${isoTime(to - 1)}~`,
+        },
+        ProjectionExpression: 'id',
+      });
+      for (const row of rows) ids.add(String(row.id));
     }
     const rows = await this.table.readRows(
       [...ids].map((id) => ({ pk: storyPk(id), sk: STORY_SK })),

@@ -7,6 +7,8 @@ import {
   type BatchGetCommandOutput,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
+  paginateQuery,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
 export type Row = Record<string, unknown>;
@@ -68,6 +70,13 @@ export class DynamoTable {
     }
     await sleep(20 * 2 ** attempt);
   }
+}
+
+/** Every row a Query matches, page after page (1 request per MB of rows). */
+export async function queryRows(documents: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const page of paginateQuery({ client: documents }, input)) rows.push(...(page.Items ?? []));
+  return rows;
 }
 
 /**

@@ -1,8 +1,8 @@
 // Topic profiles in DynamoDB: one row per entity, saved on condition it is still the one the poller learned onto.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LearnedTopic } from '../core/topic-profile';
-import { epochSeconds } from './dynamo-table';
+import { epochSeconds, queryRows } from './dynamo-table';
 
 const TOPIC_PK = 'TOPIC';
 /** A profile no poll saved for a year belongs to an entity the watchlist no longer has. */
@@ -10,21 +10,12 @@ const TOPIC_TTL_MS = 365 * 86_400_000;
 
 /** Every entity's profile: 1 Query (eventually consistent: a profile a moment old decides as well). */
 export async function loadTopics(documents: DynamoDBDocumentClient, tableName: string): Promise<LearnedTopic[]> {
-  const profiles: LearnedTopic[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :topic',
-        ExpressionAttributeValues: { ':topic': TOPIC_PK },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const row of page.Items ?? []) profiles.push(JSON.parse(String(row.profile)) as LearnedTopic);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return profiles;
+  const rows = await queryRows(documents, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :topic',
+    ExpressionAttributeValues: { ':topic': TOPIC_PK },
+  });
+  return rows.map((row) => JSON.parse(String(row.profile)) as LearnedTopic);
 }
 
 /** 1 PutItem on condition that updatedAt is still `basedOn`; false when another poller saved first. */

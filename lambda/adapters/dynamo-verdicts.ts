@@ -1,10 +1,10 @@
 // VerdictStore on the state table: one row per entity and alert, written once by a conditional PutItem.
 
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type KnownAlert, VERDICT_TTL_MS, type Verdict } from '../core/feedback';
 import type { FeedbackSource, PendingVerdict, VerdictStore } from '../ports';
 import { alertsOf, alertTexts } from './dynamo-alert-rows';
-import { DynamoTable, epochSeconds, unlessConditionFails } from './dynamo-table';
+import { DynamoTable, epochSeconds, queryRows, unlessConditionFails } from './dynamo-table';
 
 /**
  * Rows: pk 'VERDICT#<entity>', sk <alert id>, recordedAt (ms), expiresAt (TTL, recordedAt + a year). The verdict
@@ -62,21 +62,12 @@ export class DynamoVerdictStore implements VerdictStore {
   async verdictsFor(entityIds: string[]): Promise<Verdict[]> {
     const verdicts: Verdict[] = [];
     for (const entityId of entityIds) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.documents.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `${VERDICT_PK_PREFIX}${entityId}` },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const row of page.Items ?? []) {
-          verdicts.push({ entityId, alertId: String(row.sk), recordedAt: Number(row.recordedAt) });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
+      const rows = await queryRows(this.documents, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${VERDICT_PK_PREFIX}${entityId}` },
+      });
+      for (const row of rows) verdicts.push({ entityId, alertId: String(row.sk), recordedAt: Number(row.recordedAt) });
     }
     return verdicts;
   }
@@ -101,24 +92,16 @@ export class DynamoFeedbackSource extends DynamoVerdictStore implements Feedback
  * counted by the next poll) and, when there are any, 1 BatchGetItem per 100 of the ALERT# rows.
  */
 export async function pendingVerdicts(table: DynamoTable): Promise<PendingVerdict[]> {
-  const queued: PendingVerdict[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.documents.send(
-      new QueryCommand({
-        TableName: table.name,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PENDING_PK },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const row of page.Items ?? []) {
-      const sk = String(row.sk);
-      const cut = sk.indexOf('#');
-      queued.push({ entityId: sk.slice(0, cut), alertId: sk.slice(cut + 1), recordedAt: Number(row.recordedAt) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const rows = await queryRows(table.documents, {
+    TableName: table.name,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': PENDING_PK },
+  });
+  const queued: PendingVerdict[] = rows.map((row) => {
+    const sk = String(row.sk);
+    const cut = sk.indexOf('#');
+    return { entityId: sk.slice(0, cut), alertId: sk.slice(cut + 1), recordedAt: Number(row.recordedAt) };
+  });
   if (queued.length === 0) return [];
   const texts = await alertTexts(table, queued);
   return queued
