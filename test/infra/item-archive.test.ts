@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { NewsAlertsStack } from '../../lib/news-alerts-stack';
-import { projectStack } from './synthesized-stack';
+import { projectStack, statementsOfRole } from './synthesized-stack';
 
 let stack: NewsAlertsStack;
 let template: Template;
@@ -18,18 +18,7 @@ beforeAll(() => {
   resources = template.toJSON().Resources;
 }, 120_000);
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-
-const statementsOfRole = (roleId: string): Statement[] =>
-  Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
-    .filter((resource) => JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap((resource) => (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+const statementsOf = (roleId: string) => statementsOfRole(template, roleId);
 
 test('one bucket: encrypted at rest, all public access blocked, objects owned by the account, expiring after 30 days', () => {
   template.resourceCountIs('AWS::S3::Bucket', 1);
@@ -81,7 +70,7 @@ test('its policy refuses every request without TLS, and below TLS 1.2', () => {
 });
 
 test('the poll role may only put objects under items/: no read, list or delete, no other bucket', () => {
-  const s3Statements = statementsOfRole(id(stack.poller.poll.fn.role!)).filter((statement) =>
+  const s3Statements = statementsOf(id(stack.poller.poll.fn.role!)).filter((statement) =>
     JSON.stringify(statement.Action).includes('s3:'),
   );
   expect(s3Statements).toEqual([
@@ -93,7 +82,7 @@ test('the poll role may only put objects under items/: no read, list or delete, 
   ]);
   // No other function's role names the bucket.
   for (const fn of [stack.poller.dispatch, stack.digest.digest, stack.monitoring.notifier, stack.verdicts.endpoint]) {
-    expect(JSON.stringify(statementsOfRole(id(fn.fn.role!)))).not.toContain(id(stack.archive!.bucket));
+    expect(JSON.stringify(statementsOf(id(fn.fn.role!)))).not.toContain(id(stack.archive!.bucket));
   }
 });
 

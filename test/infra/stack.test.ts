@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs';
 import { buildStackConfig } from '../../lib/config';
 import { NewsAlertsStack } from '../../lib/news-alerts-stack';
 import { projectApp } from './project-app';
+import { type PolicyStatement, statementsOfRole } from './synthesized-stack';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const CONTEXT = {
@@ -329,16 +330,8 @@ function referencedIds(value: unknown): string[] {
   return Object.values(record).flatMap(referencedIds);
 }
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-
-function statementsOf(roleId: string): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
-  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
-}
+type Statement = PolicyStatement;
+const statementsOf = (roleId: string) => statementsOfRole(template, roleId);
 
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 const resourcesOf = (statement: Statement) => [statement.Resource].flat();

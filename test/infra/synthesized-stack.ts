@@ -54,3 +54,17 @@ export function synthesizeStack(context: Record<string, unknown> = {}): Synthesi
       join(assemblyDir, `asset.${String(propertiesOf(fn).Code.S3Key).replace(/\.zip$/, '')}`, 'index.js'),
   };
 }
+
+/** One statement of an IAM policy in the template (the fields the tests read). */
+export interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** The statements of the IAM policies attached to the role with this logical id. */
+export function statementsOfRole(template: Template, roleId: string): PolicyStatement[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+}

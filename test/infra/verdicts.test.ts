@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { NewsAlertsStack } from '../../lib/news-alerts-stack';
-import { projectStack } from './synthesized-stack';
+import { projectStack, statementsOfRole } from './synthesized-stack';
 
 let stack: NewsAlertsStack;
 let template: Template;
@@ -20,19 +20,7 @@ beforeAll(() => {
   resources = template.toJSON().Resources;
 }, 120_000);
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-
-function statementsOfRole(roleId: string): Statement[] {
-  return Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
-    .filter((resource) => JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap((resource) => (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-}
+const statementsOf = (roleId: string) => statementsOfRole(template, roleId);
 
 test('the endpoint is a function URL without IAM auth, buffered, on the verdict function', () => {
   template.resourceCountIs('AWS::Lambda::Url', 1);
@@ -54,7 +42,7 @@ test('the verdict function runs at most two at a time and knows the table and th
 });
 
 test('its role may only put verdict rows (VERDICT# partition keys), read the signing key and write its logs', () => {
-  const statements = statementsOfRole(id(stack.verdicts.endpoint.fn.role!));
+  const statements = statementsOf(id(stack.verdicts.endpoint.fn.role!));
   expect(statements).toHaveLength(3);
   expect(statements).toEqual(
     expect.arrayContaining([
@@ -90,7 +78,7 @@ test('the poll function signs links for the endpoint URL with the key it may rea
     VERDICT_ENDPOINT_URL: { 'Fn::GetAtt': [id(stack.verdicts.url), 'FunctionUrl'] },
     VERDICT_KEY_SECRET_ARN: { Ref: id(stack.verdicts.signingKey) },
   });
-  const secretStatements = statementsOfRole(id(stack.poller.poll.fn.role!)).filter((statement) =>
+  const secretStatements = statementsOf(id(stack.poller.poll.fn.role!)).filter((statement) =>
     JSON.stringify(statement.Action).includes('secretsmanager:'),
   );
   expect(secretStatements).toEqual([
