@@ -164,8 +164,9 @@ export function joinEvidence(
     [member, origin].flatMap((sig) => [...(sig.epithets ?? []), ...(sig.clause ?? []), ...(sig.said ?? [])]),
   );
   const actTold = (term: string) => told.has(term) && !background.has(term);
-  const itemEpithets = new Set(item.epithets ?? []);
-  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !actTold(term) && !itemEpithets.has(term));
+  // The item's own epithets and trailing clause are its background too ("subpoena DHS over Krebs dismissal").
+  const itemBackground = new Set([...(item.epithets ?? []), ...(item.clause ?? [])]);
+  const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !actTold(term) && !itemBackground.has(term));
   // An act coverage always names, named anywhere in the item's lead, is its news when the story never told it: "Krebs
   // tells senators he was fired" whose summary says "testifying before the Senate" is the testimony, not the firing.
   for (const term of item.terms) {

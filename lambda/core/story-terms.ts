@@ -254,6 +254,10 @@ export function epithetActs(title: string): string[] {
 
 /** Words that open a trailing clause of reasons or circumstances in a headline. */
 const CLAUSE_OPENERS = new Set('for over after amid following because who as'.split(' '));
+/** Verbs whose "for" names what is asked, not why: "asks for recount in Milwaukee" is the act itself. */
+const ASKING_VERBS = new Set(
+  'ask asks asked call calls called push pushes pushed file files filed petition petitions'.split(' '),
+);
 
 /** Where a headline's parts break: a colon, a semicolon, a comma, a dash, a bar (a Google News tail included). */
 const HEADLINE_BREAK = /[,:;|\u2013\u2014]|\s-\s/u;
@@ -268,7 +272,12 @@ export function trailingClauseTerms(headline: string): string[] {
   const lastWords = words(parts[parts.length - 1] ?? '');
   const before = words(parts.slice(0, -1).join(' '));
   // Two words at least before it: "After firing, Krebs speaks" opens with its circumstances, not its act.
-  const at = lastWords.findIndex((word, index) => before.length + index >= 2 && CLAUSE_OPENERS.has(word));
+  const at = lastWords.findIndex(
+    (word, index) =>
+      before.length + index >= 2 &&
+      CLAUSE_OPENERS.has(word) &&
+      !(word === 'for' && ASKING_VERBS.has(lastWords[index - 1] ?? '')),
+  );
   if (at < 0) return [];
   const main = new Set(storyTerms([...before, ...lastWords.slice(0, at)].join(' ')));
   return sortedUnique(storyTerms(lastWords.slice(at).join(' ')).filter((term) => !main.has(term)));

@@ -46,6 +46,25 @@ describe('a trailing clause of reasons', () => {
     expect(trailingClauseTerms('After firing, Krebs speaks')).toEqual([]);
   });
 
+  it('does not take what is asked for as a reason: "asks for recount in ..." is the act', () => {
+    expect(trailingClauseTerms('Trump campaign asks for recount in Milwaukee and Dane counties')).toEqual([]);
+    expect(trailingClauseTerms('Georgia Republicans call for audit of signatures')).toEqual([]);
+    expect(trailingClauseTerms('Raffensperger praised for defending the count')).toEqual(['count', 'defend']);
+  });
+
+  it("does not count an act in the item's own trailing clause as its news", () => {
+    const context = defaultStoryContext();
+    const subpoena = storySignature({
+      title: 'House Homeland Security panel subpoenas DHS for records on Krebs firing',
+    });
+    const again = storySignature({ title: 'House Democrats subpoena DHS over Krebs dismissal' });
+    expect(joinEvidence(again, subpoena, subpoena, context).newActs).toEqual([]);
+    // An act in the main clause is still new: the deputy's resignation is not the firing it follows.
+    const firing = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
+    const deputy = storySignature({ title: 'CISA deputy Matthew Travis resigns a day after Krebs firing' });
+    expect(joinEvidence(deputy, firing, firing, context)).toMatchObject({ joins: false, newActs: ['leave'] });
+  });
+
   it('lets a retitled report of the act join, but not a report whose main clause adds who else was fired', () => {
     const context = defaultStoryContext();
     const firing = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
