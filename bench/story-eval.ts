@@ -55,6 +55,31 @@ export function lateEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<
     .map((first) => first.event);
 }
 
+/**
+ * Extra alerts (a second alert for an event) whose "Follow-up to" line names a story of that same event: the user
+ * sees at once that it is more coverage of what they were told.
+ */
+export function markedRepeats(
+  items: readonly LabelledItem[],
+  storyOf: ReadonlyMap<string, string>,
+  alerts: readonly { story: { id: string }; followUp?: { id: string } }[],
+): number {
+  const eventOfStory = new Map<string, string>();
+  const ordered = [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+  for (const item of ordered) {
+    const story = storyOf.get(item.id)!;
+    if (!eventOfStory.has(story)) eventOfStory.set(story, item.event);
+  }
+  const alerted = new Set<string>();
+  let marked = 0;
+  for (const alert of alerts) {
+    const event = eventOfStory.get(alert.story.id)!;
+    if (alerted.has(event) && alert.followUp && eventOfStory.get(alert.followUp.id) === event) marked += 1;
+    alerted.add(event);
+  }
+  return marked;
+}
+
 function evaluate(split: Split, rule: JoinRule) {
   const items = loadItems(split);
   const { storyOf, alerts } = replayStream(items, STORY_LSH, rule);
@@ -65,6 +90,7 @@ function evaluate(split: Split, rule: JoinRule) {
     events: errors.events,
     alerts: alerts.length,
     lost: lostEvents(items, storyOf),
+    marked: markedRepeats(items, storyOf, alerts),
     late: lateEvents(items, storyOf),
     merged: errors.mixedStories,
     split: errors.splitEvents,
@@ -80,7 +106,11 @@ function main(): void {
       `(>= ${ORIGIN_WEIGHT} with the first item); weight 1 at <= ${RARE_SHARE * 100}% of documents, 0 at >= ` +
       `${COMMON_SHARE * 100}%, ${RARITY_PRIOR_DOCS} prior documents`,
   );
-  const totals = { events: 0, before: { alerts: 0, lost: 0, late: 0 }, after: { alerts: 0, lost: 0, late: 0 } };
+  const totals = {
+    events: 0,
+    before: { alerts: 0, lost: 0, late: 0, marked: 0 },
+    after: { alerts: 0, lost: 0, late: 0, marked: 0 },
+  };
   for (const split of SPLITS) {
     if (!existsSync(join(__dirname, '..', 'test', 'fixtures', 'stories', `${split}-items.jsonl`))) continue;
     const before = evaluate(split, 'baseline');
@@ -93,6 +123,7 @@ function main(): void {
     totals.after.late += after.late.length;
     totals.after.alerts += after.alerts;
     totals.after.lost += after.lost.length;
+    totals.after.marked += after.marked;
     console.log(`\n== ${split}: ${after.items} items, ${after.events} events`);
     for (const [name, r] of [
       ['before', before],
@@ -101,7 +132,8 @@ function main(): void {
       console.log(
         `${name}  lost ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''}; ` +
           `late ${r.late.length}${r.late.length ? ` (${r.late.join(', ')})` : ''}; alerts ${r.alerts} ` +
-          `(${r.alerts - r.events + r.lost.length} extra); stream pairs ${show(r.stream)}`,
+          `(${r.alerts - r.events + r.lost.length} extra, ${r.marked} marked as a follow-up of their own event); ` +
+          `stream pairs ${show(r.stream)}`,
       );
       console.log(`        merged: ${r.merged.join('; ') || 'none'}; split: ${r.split.join(', ') || 'none'}`);
     }
@@ -112,7 +144,8 @@ function main(): void {
   console.log(
     `\n${SPLITS.length === TUNING.length ? 'tuning sets' : 'all sets'}, ${totals.events} events: before lost ${totals.before.lost}, late ${totals.before.late}, alerts ${totals.before.alerts} ` +
       `(extra ${pct(totals.before.alerts, totals.before.lost)}); after lost ${totals.after.lost}, late ${totals.after.late}, alerts ` +
-      `${totals.after.alerts} (extra ${pct(totals.after.alerts, totals.after.lost)})`,
+      `${totals.after.alerts} (extra ${pct(totals.after.alerts, totals.after.lost)}, ` +
+      `${totals.after.marked} of them marked as a follow-up of their own event)`,
   );
 }
 

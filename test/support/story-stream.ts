@@ -8,6 +8,7 @@ import {
   chooseStory,
   followUpOf,
   type LshLayout,
+  relatedStory,
   STORY_LSH,
   STORY_WINDOW_MS,
   type StoryContext,
@@ -41,7 +42,8 @@ export interface LabelledPair {
   same: boolean;
 }
 
-export type Split = 'tune' | 'heldout' | 'dense-tune' | 'dense-heldout' | 'related-tune';
+/** `blind`: written without reading the rules, and read once (docs/stories.md says when): never tune on it. */
+export type Split = 'tune' | 'heldout' | 'dense-tune' | 'dense-heldout' | 'related-tune' | 'blind';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
@@ -126,7 +128,11 @@ export function replayStream(
       story = addToStory(stories.get(match)!, source, item.entities);
     } else {
       story = startStory(storyIdFor(item.id), signature, item.entities, source);
-      alerts.push({ story, followUp: followUpOf(item.entities, [...stories.values()], at) });
+      // As the shipped path marks it: the story it resembles when there is one, else the latest about its people.
+      const related = rule === 'evidence' ? relatedStory(signature, item.entities, candidates, at, context) : undefined;
+      const followUp =
+        (related && stories.get(related.storyId)) ?? followUpOf(item.entities, [...stories.values()], at);
+      alerts.push({ story, followUp });
     }
     stories.set(story.id, story);
     storyOf.set(item.id, story.id);
