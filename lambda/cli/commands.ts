@@ -67,12 +67,13 @@ export const COMMANDS = {
     ],
   },
   match: {
-    summary: 'read JSON Lines items on stdin, write the entities each one matches',
+    summary: 'read headlines or JSON Lines items on stdin, write the entities each one matches',
     usage: 'news-alerts match [--watchlist FILE] [--explain]',
     description:
-      'Reads one item per line, {"id", "title", "summary"?, "content"?, "link"?} (HTML in the text is fine), and ' +
-      'writes one line per item, in order: {"id", "entities": [...]}. A line that is not such an item is answered ' +
-      'in place with {"line", "error"} and named on stderr; the rest go on, and the exit code is 2 at the end.',
+      'Reads one item per line: a headline as plain text, or {"id"?, "title", "summary"?, "content"?, "link"?} ' +
+      '(HTML in the text is fine; the id is the line number when absent), and writes one line per item, in order: ' +
+      '{"id", "entities": [...]}. A line starting with "{" that is not such an item is answered in place with ' +
+      '{"line", "error"} and named on stderr; the rest go on, and the exit code is 2 at the end.',
     options: {
       watchlist: WATCHLIST,
       explain: {
@@ -86,6 +87,10 @@ export const COMMANDS = {
       [
         `echo '{"id":"1","title":"Trump fires election official Christopher Krebs"}' | npx news-alerts match`,
         'prints {"id":"1","entities":["krebs"]}',
+      ],
+      [
+        "echo 'Krebs: foreign hackers did not change a single vote' | npx news-alerts match --explain",
+        'why it matched',
       ],
       ['npx news-alerts match --explain < headlines.jsonl', 'why each headline matched'],
     ],

@@ -1,4 +1,4 @@
-// `news-alerts match`: JSON Lines items on stdin -> one `{id, entities}` line per item on stdout, in input order.
+// `news-alerts match`: headlines or JSON Lines items on stdin -> one `{id, entities}` line each, in input order.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -15,7 +15,7 @@ import { loadWatchlistFrom } from './watchlist-path';
 
 // Extra fields are allowed (a script may pipe whole records through); the text fields may carry HTML, as feeds do.
 const inputSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]),
+  id: z.union([z.string(), z.number()]).optional(),
   title: z.string(),
   summary: z.string().nullish(),
   content: z.string().nullish(),
@@ -50,10 +50,11 @@ export async function runMatch(
   for await (const line of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
     lineNumber += 1;
     if (line.trim() === '') continue;
-    const parsed = parseLine(line);
+    const parsed = parseLine(line, lineNumber);
     let output: object;
     if (parsed.ok) {
-      const { id, title, summary, content, link, publisher, published } = parsed.item;
+      const { title, summary, content, link, publisher, published } = parsed.item;
+      const id = parsed.item.id ?? lineNumber;
       const text = {
         title: htmlToText(title),
         summary: summary ? htmlToText(summary) : undefined,
@@ -132,7 +133,10 @@ function storyJson(filing: StoryFiling) {
 
 type ParsedLine = { ok: true; item: z.infer<typeof inputSchema> } | { ok: false; error: string; id?: string | number };
 
-function parseLine(line: string): ParsedLine {
+/** A line not starting with "{" is a headline as typed: the quickest way to try one against a watchlist. */
+function parseLine(line: string, lineNumber: number): ParsedLine {
+  const text = line.trim();
+  if (!text.startsWith('{')) return { ok: true, item: { id: lineNumber, title: text } };
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -145,7 +149,7 @@ function parseLine(line: string): ParsedLine {
   const id = (value as { id?: unknown } | null)?.id;
   return {
     ok: false,
-    error: `not an item {id, title, summary?, content?, link?, publisher?, published?} (${problems.join('; ')})`,
+    error: `not an item {id?, title, summary?, content?, link?, publisher?, published?} (${problems.join('; ')})`,
     ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
   };
 }

@@ -42,6 +42,22 @@ describe('news-alerts match', () => {
     );
   });
 
+  it('takes a plain line for a headline, and numbers lines that bring no id', async () => {
+    const input = [
+      'Krebs: foreign hackers did not change a single vote',
+      JSON.stringify({ title: 'Sterling hits a two-year high against the euro' }),
+      '',
+      '  Gabriel Sterling speaks  ',
+    ].join('\n');
+    const result = await runCli(['match'], { cwd: tmpdir(), input });
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toEqual([
+      { id: 1, entities: ['krebs'] },
+      { id: 2, entities: [] },
+      { id: 4, entities: ['sterling'] },
+    ]);
+  });
+
   it('answers a bad line with an error line naming it, goes on with the rest, and exits 2', async () => {
     const input = [
       JSON.stringify({ id: 'a', title: 'Chris Krebs testifies' }),
