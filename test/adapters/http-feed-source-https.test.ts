@@ -207,12 +207,13 @@ describe('HttpFeedSource over HTTPS: HTTP/2', () => {
 
   it('moves to a new connection when the server sends GOAWAY, finishing the fetches already under way', async () => {
     const routes: Record<string, CannedResponse> = {};
-    for (let feed = 0; feed < 10; feed++) routes[`/${feed}.xml`] = { headers: RSS, body: FEED, delayMs: 50 };
+    for (let feed = 0; feed < 10; feed++) routes[`/${feed}.xml`] = { headers: RSS, body: FEED, delayMs: 200 };
     const server = await httpsServer({ routes });
     const source = trustingSource();
     const urls = Object.keys(routes).map((path) => server.url(path));
     const underway = Promise.all(urls.map((url) => source.fetch({ url })));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the requests are in, their answers 30 ms away
+    // GOAWAY once every request is in (not after a fixed wait, which a loaded machine outlasts), answers still pending.
+    while (server.requests.length < urls.length) await new Promise((resolve) => setTimeout(resolve, 2));
     server.goAway();
     const after = await Promise.all(urls.map((url) => source.fetch({ url })));
     expect([...(await underway), ...after].map(text)).toEqual(Array(20).fill(FEED));
