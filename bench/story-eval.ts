@@ -22,7 +22,7 @@ const show = (s: PairScores) => `P ${f3(s.precision)} R ${f3(s.recall)} (tp ${s.
 
 const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune'];
 /** `--tuning`: the tuning sets only, so a change can be measured without reading the held-out results. */
-const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING, 'heldout', 'dense-heldout'];
+const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING, 'heldout', 'dense-heldout', 'blind'];
 
 /**
  * A lost event: no item of it alerted, because every one joined a story of another event. The user never hears of
