@@ -20,9 +20,9 @@ import {
 const f3 = (x: number) => x.toFixed(3);
 const show = (s: PairScores) => `P ${f3(s.precision)} R ${f3(s.recall)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 
-const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune'];
+const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune', 'wide-tune'];
 /** `--tuning`: the tuning sets only, so a change can be measured without reading the held-out results. */
-const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING, 'heldout', 'dense-heldout', 'blind'];
+const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING, 'heldout', 'dense-heldout', 'blind2'];
 
 /**
  * A lost event: no item of it alerted, because every one joined a story of another event. The user never hears of

@@ -56,7 +56,7 @@ export function orders(items: readonly LabelledItem[]): [string, LabelledItem[],
 }
 
 function main(): void {
-  for (const split of ['tune', 'dense-tune', 'related-tune'] as const) {
+  for (const split of ['tune', 'dense-tune', 'related-tune', 'wide-tune'] as const) {
     const out: string[] = [];
     for (const [name, items, arrival] of orders(loadItems(split))) {
       const result = replayStream(items, undefined, 'evidence', undefined, arrival);

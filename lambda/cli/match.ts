@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { MemoryStateStore } from '../adapters/memory-state-store';
-import { compileMatcher } from '../core/match';
+import { compileMatcher, type Refusal } from '../core/match';
 import { htmlToText } from '../core/normalize';
 import { storyContext, storySignature } from '../core/story';
 import { TopicModel } from '../core/topic-model';
@@ -61,7 +61,11 @@ export async function runMatch(
         content: content ? htmlToText(content) : undefined,
       };
       if (options.explain) context.rarity.observe(storySignature({ ...text, publisher: publisher ?? undefined }).terms);
-      const matches = matcher.match({ ...text, link: link ?? undefined, publisher: publisher ?? undefined });
+      const refusals: Refusal[] | undefined = options.explain ? [] : undefined;
+      const matches = matcher.match(
+        { ...text, link: link ?? undefined, publisher: publisher ?? undefined },
+        refusals && { refusals },
+      );
       const entities = matches.map((match) => match.entityId);
       let story: StoryFiling | undefined;
       if (options.explain && entities.length > 0) {
@@ -79,7 +83,11 @@ export async function runMatch(
         id,
         entities,
         ...(options.explain
-          ? { evidence: matches.flatMap((match) => match.evidence), ...(story ? { story: storyJson(story) } : {}) }
+          ? {
+              evidence: matches.flatMap((match) => match.evidence),
+              ...(refusals && refusals.length > 0 ? { refused: refusals } : {}),
+              ...(story ? { story: storyJson(story) } : {}),
+            }
           : {}),
       };
     } else {

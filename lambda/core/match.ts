@@ -32,6 +32,35 @@ export interface MatchContext {
   feed?: string;
   /** Receives one observation per entity with ambiguous terms whose identity the item settled without the profile. */
   observations?: TopicObservation[];
+  /** Receives why each entity the item names did not count (`match --explain`): a user's missed alert, explained. */
+  refusals?: Refusal[];
+}
+
+/** Why a name of a tracked entity in the item did not make it a match. */
+export type RefusalReason =
+  /** Every naming lies inside one of the entity's excludes ("Brian Krebs"). */
+  | 'inside-exclude'
+  /** A one-word surname alias after another given name or before another name part ("Tom Raffensperger"). */
+  | 'alias-names-someone-else'
+  /** One of the entity's excludes is in the item's link, publisher or feed name ("krebsonsecurity.com"). */
+  | 'exclude-in-source'
+  /** The bare name is someone's or something else's ("Dr. Krebs", "Sterling Infrastructure", "a weaker sterling"). */
+  | 'names-someone-else'
+  /** The item names a look-alike, and no context phrase touches this bare name. */
+  | 'lookalike-named'
+  /** No context phrase, and the entity has no topic profile (give it `context` or `topics` in the watchlist). */
+  | 'no-context-no-profile'
+  /** A family business after the surname ("Masterson Ranch"). */
+  | 'family-business'
+  /** The item's words do not lean towards the entity's topic profile by the margin needed. */
+  | 'topic';
+
+export interface Refusal {
+  entityId: string;
+  phrase: string;
+  reason: RefusalReason;
+  /** For `topic`: the score, the margin (negative: short of counting) and the terms the profile knows. */
+  topic?: { score: number; margin: number; terms: { term: string; weight: number }[] };
 }
 
 export interface Matcher {
@@ -261,9 +290,10 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const certain = aliases.length > 0 || ambiguous.length > 0;
           // A household noun after the surname ("Masterson family") keeps the profile from admitting it.
           const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !household(n, texts));
+          let verdict: TopicVerdict | undefined;
           if (judged.length > 0) {
             itemTerms ??= itemTopicTerms(item, context.feed);
-            const verdict = topics!.judge(entityId, itemTerms)!;
+            verdict = topics!.judge(entityId, itemTerms)!;
             if (verdict.counts) ambiguous = judged.map((n) => ({ ...n, topic: verdict }));
           }
           // A lesson only from an item the rules settled on their own, never from one the profile let in.
@@ -273,7 +303,34 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const counted: (Naming & { context?: string; topic?: TopicVerdict })[] = [...aliases, ...ambiguous].sort(
             (a, b) => a.hit.field - b.hit.field || a.hit.start - b.hit.start,
           );
-          if (counted.length === 0) continue;
+          if (counted.length === 0) {
+            if (context.refusals) {
+              const reason: RefusalReason =
+                bare.length === 0
+                  ? allowedAliases.length > 0
+                    ? 'alias-names-someone-else'
+                    : 'inside-exclude'
+                  : sourceVeto
+                    ? 'exclude-in-source'
+                    : candidates.length === 0
+                      ? 'names-someone-else'
+                      : namesLookalike
+                        ? 'lookalike-named'
+                        : !profiled
+                          ? 'no-context-no-profile'
+                          : verdict === undefined
+                            ? 'family-business'
+                            : 'topic';
+              const phrase = (bare[0] ?? namings[0]!).use.phrase;
+              const topic = verdict && {
+                score: verdict.score,
+                margin: verdict.margin,
+                terms: verdict.terms.slice(0, TOPIC_EVIDENCE_TERMS),
+              };
+              context.refusals.push({ entityId, phrase, reason, ...(topic && { topic }) });
+            }
+            continue;
+          }
           const evidence = counted.map(
             ({ use, hit, context, topic }): Evidence => ({
               entityId,

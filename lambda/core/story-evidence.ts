@@ -26,7 +26,7 @@ const ACT_TERMS = new Set(
     'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
     'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract ' +
     // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
-    'complete find appeal postpone schedule request publish'
+    'complete find appeal postpone schedule request publish courtrules'
   )
     .split(' ')
     .flatMap((word) => storyTerms(word)),
@@ -57,7 +57,9 @@ const STATE_TERMS = new Set(
  * Later stages of a procedure, which their coverage names: a story started by an appeal, a postponement or a completed
  * recount is another development than an item that never mentions it (the suit, the hearing, the recount's finding).
  */
-const STAGE_ACT_TERMS = new Set('appeal postpone schedule complete'.split(' ').flatMap((word) => storyTerms(word)));
+const STAGE_ACT_TERMS = new Set(
+  'appeal postpone schedule complete courtrules'.split(' ').flatMap((word) => storyTerms(word)),
+);
 
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
@@ -231,7 +233,9 @@ export function joinEvidence(
   const rare = shared.filter((t) => t.weight > 0).length;
   if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };
   // Summaries repeat background ("the firing cost him his job"): some of the evidence must be in both headlines.
-  const itemHeadline = new Set(item.title);
+  // Not from what the item names only as background: "Krebs on TODAY: lawyers weighing options after diGenova remarks"
+  // follows the remarks; it is not the remarks.
+  const itemHeadline = new Set(item.title.filter((term) => !item.clause?.includes(term)));
   const memberHeadline = new Set(member.title);
   const inHeadlines = shared.filter((t) => itemHeadline.has(t.term) && memberHeadline.has(t.term));
   if (total(inHeadlines) < TITLE_WEIGHT) return { joins: false, ...evidence };

@@ -147,6 +147,7 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(
     discover: 'find',
     uncover: 'find',
     confirm: 'find',
+    courtrul: 'rule',
     postpon: 'postpone',
     delay: 'postpone',
     reschedul: 'postpone',
@@ -185,6 +186,10 @@ function words(text: string): string[] {
 }
 
 /** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying, "gets under way" beginning. */
+/** How a headline says a court said no (present), and its participle (a suit "tossed"). */
+const COURT_NO = 'toss(?:es)?|throws? out|rejects?|dismiss(?:es)?|strikes? down|den(?:y|ies)|blocks?';
+const COURT_NOED = 'tossed|thrown out|rejected|dismissed|struck down|denied|blocked';
+
 const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
   [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
@@ -193,6 +198,18 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
   [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
   [/\bwrap(?:s|ped|ping)? up\b/giu, 'completes'],
+  // "Krebs on 'TODAY':" is how a headline says someone went on a show: an interview, though the word is not there.
+  [/\bon (?=['\u2018"\u201c][\p{Lu}\d])/gu, 'interview on '],
+  // A court's decision is the stage after the suit ("judge tosses suit" is not the suit being filed), however worded;
+  // only with a court or its case as subject, so "toss ballots" and "Trump dismisses Krebs" stay what they are.
+  [new RegExp(`\\b(judges?|courts?|justices|panel) (?:${COURT_NO}|rules?|ruled)\\b`, 'giu'), '$1 courtrules'],
+  [
+    new RegExp(
+      `\\b(suits?|lawsuits?|case|cases|bid|challenge|appeal)(?: (?:is|was|are|were|gets?|got))? (?:${COURT_NOED})\\b`,
+      'giu',
+    ),
+    '$1 courtrules',
+  ],
 ];
 
 export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {

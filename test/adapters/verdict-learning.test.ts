@@ -24,14 +24,14 @@ const compiled = compileMatcher(entities);
 
 /** Alerted through the profile (a bare surname, words that leaned towards the official): a reader says it is wrong. */
 const WRONG = {
-  title: 'Krebs brewery marks 100 years of Choc beer in Oklahoma',
-  summary: 'The brewery in Krebs, Oklahoma celebrates a century of Choc beer with a festival.',
+  title: 'Krebs brewery marks 100 years of Choc beer in Pittsburg County',
+  summary: 'The brewery in Krebs, Pittsburg County celebrates a century of Choc beer with a festival.',
 };
-const SIMILAR = 'Krebs beer festival in Oklahoma draws voters to polls';
+const SIMILAR = 'Krebs beer festival in Pittsburg County draws voters to polls';
 const OFFICIAL = 'Krebs: foreign hackers did not change a single vote';
-const ALIAS = 'Chris Krebs beer festival in Oklahoma draws voters to polls';
-const CONTEXT = 'Krebs beer festival in Oklahoma: a talk on election security';
-const OTHER_ENTITY = 'Masterson beer festival in Oklahoma draws voters to polls';
+const ALIAS = 'Chris Krebs beer festival in Pittsburg County draws voters to polls';
+const CONTEXT = 'Krebs beer festival in Pittsburg County: a talk on election security';
+const OTHER_ENTITY = 'Masterson beer festival in Pittsburg County draws voters to polls';
 
 const record: ItemRecord = {
   identity: { key: 'guid:krebs-brewing-100', aliasKeys: [] },
@@ -91,7 +91,7 @@ async function verdictTeachesOnce(open: () => Promise<Store>): Promise<void> {
   const learned = await krebsProfile(store);
   expect(learned?.verdicts).toEqual([itemHash(ALERT_ID)]);
   expect(learned?.refused?.docs).toBe(1);
-  expect(Object.keys(learned?.refused?.terms ?? {})).toEqual(expect.arrayContaining(['choc', 'beer', 'oklahoma']));
+  expect(Object.keys(learned?.refused?.terms ?? {})).toEqual(expect.arrayContaining(['choc', 'beer', 'pittsburg']));
 
   // Pressed again (DynamoDB queues it again) and polled twice more: still counted once.
   expect(await store.recordVerdict({ entityId: 'krebs', alertId: ALERT_ID, recordedAt: NOW + 180_000 })).toBe(

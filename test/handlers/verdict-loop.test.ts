@@ -37,13 +37,13 @@ const watchlist = loadWatchlist();
 const NOW = Date.now();
 const KEY = 'v'.repeat(64);
 
-/** Two alerts about the brewery in Krebs, Oklahoma: bare surname, words that did not lean away from the official. */
+/** Two alerts about the brewery in Krebs, Oklahoma (named by its county: the seed knows "Oklahoma" for a look-alike). */
 const WRONG: RssItem[] = [
   {
     guid: 'brewing-100',
-    title: 'Krebs brewery marks 100 years of Choc beer in Oklahoma',
+    title: 'Krebs brewery marks 100 years of Choc beer in Pittsburg County',
     link: 'https://news.example.test/brewing-100',
-    description: 'The brewery in Krebs, Oklahoma celebrates a century of Choc beer.',
+    description: 'The brewery in Krebs, Pittsburg County celebrates a century of Choc beer.',
     publishedAt: NOW - 50 * 60_000,
   },
   {
@@ -56,7 +56,7 @@ const WRONG: RssItem[] = [
 /** The next poll's item: the same world, the surname alone again. */
 const SIMILAR: RssItem = {
   guid: 'beer-festival',
-  title: 'Krebs beer festival in Oklahoma draws voters to polls',
+  title: 'Krebs beer festival in Pittsburg County draws voters to polls',
   link: 'https://news.example.test/beer-festival',
   description: 'The Choc beer festival drew thousands of visitors to the brewery.',
   publishedAt: NOW - 10 * 60_000,

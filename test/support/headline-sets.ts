@@ -18,11 +18,12 @@ export interface LabelledHeadline {
  * (measured, never tuned on). `bare`: title-only headlines naming a person or agency by surname or acronym alone,
  * half of them look-alikes; `named`: headlines with summaries, mostly full names. The named tuning half is two files:
  * lookalikes.jsonl, which the watchlist's rules alone get exactly (test/core/lookalikes.test.ts), and rows whose bare
- * surnames only a topic profile can decide. `blind`: bare headlines written without reading the matcher, read once
- * (docs/matching.md says when): never tune on it.
+ * surnames only a topic profile can decide. bare-tune-2.jsonl was written without reading the matcher and read once as
+ * a blind half before it joined the tuning half (docs/matching.md has that reading). `blind`: the blind half now, read
+ * once, never tuned on.
  */
 export const HEADLINE_SETS: Record<'bare' | 'named', Record<Half, readonly string[]>> = {
-  bare: { tune: ['bare-tune.jsonl'], heldout: ['bare-heldout.jsonl'], blind: ['bare-blind.jsonl'] },
+  bare: { tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl'], heldout: ['bare-heldout.jsonl'], blind: [] },
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
 };
 
