@@ -42,6 +42,34 @@ describe('news-alerts match', () => {
     );
   });
 
+  it('says with --explain why a name of a tracked entity did not count, so a missed alert can be fixed', async () => {
+    const input = [
+      'Brian Krebs reports a new phishing kit',
+      'Dr. Krebs opens a pediatric clinic',
+      'Sterling hits a two-year high against the euro',
+      JSON.stringify({ title: 'Krebs on election scams', link: 'https://krebsonsecurity.com/2026/01/scams/' }),
+      'Tom Raffensperger wins the state wrestling title',
+    ].join('\n');
+    const result = await runCli(['match', '--explain'], { cwd: tmpdir(), input });
+    expect(result.code).toBe(0);
+    const refused = lines(result.stdout).map((line) => (line as { refused?: unknown[] }).refused);
+    expect(refused[0]).toEqual([{ entityId: 'krebs', phrase: 'Krebs', reason: 'inside-exclude' }]);
+    expect(refused[1]).toEqual([{ entityId: 'krebs', phrase: 'Krebs', reason: 'names-someone-else' }]);
+    expect(refused[2]).toEqual([
+      {
+        entityId: 'sterling',
+        phrase: 'Sterling',
+        reason: 'topic',
+        topic: expect.objectContaining({ margin: expect.any(Number), terms: expect.any(Array) }),
+      },
+    ]);
+    expect((refused[2] as { topic: { margin: number } }[])[0]!.topic.margin).toBeLessThan(0);
+    expect(refused[3]).toEqual([{ entityId: 'krebs', phrase: 'Krebs', reason: 'exclude-in-source' }]);
+    expect(refused[4]).toEqual([
+      { entityId: 'raffensperger', phrase: 'Raffensperger', reason: 'alias-names-someone-else' },
+    ]);
+  });
+
   it('takes a plain line for a headline, and numbers lines that bring no id', async () => {
     const input = [
       'Krebs: foreign hackers did not change a single vote',

@@ -1,6 +1,6 @@
 // Matcher rules: folding (case, accents, quotes, possessives, hyphens), word boundaries, literal phrases, context,
 // excludes, evidence offsets, and one automaton for many entities.
-import { compileMatcher, type MatchableItem } from '../../lambda/core/match';
+import { compileMatcher, type MatchableItem, type Refusal } from '../../lambda/core/match';
 import type { Entity } from '../../lambda/core/types';
 
 function entity(id: string, phrases: Partial<Omit<Entity, 'id' | 'name'>>): Entity {
@@ -359,5 +359,33 @@ describe('many entities in one automaton', () => {
 
   it('matches nothing with no entities', () => {
     expect(compileMatcher([]).match({ title: 'Chris Krebs' })).toEqual([]);
+  });
+});
+
+describe('why a name did not count (refusals, for match --explain)', () => {
+  const refusals = (entities: Entity[], title: string) => {
+    const found: Refusal[] = [];
+    const matches = compileMatcher(entities).match({ title }, { refusals: found });
+    return { matched: matches.map((match) => match.entityId), reasons: found.map((r) => r.reason) };
+  };
+
+  it('names the rule that held each name back, and nothing for a name that counted', () => {
+    expect(refusals([MASTERSON], 'Masterson wins the county fair')).toEqual({
+      matched: [],
+      reasons: ['no-context-no-profile'],
+    });
+    expect(refusals([KREBS], 'Brian Krebs and Krebs again')).toEqual({ matched: [], reasons: ['lookalike-named'] });
+    expect(refusals([KREBS], 'Krebs cycle explained')).toEqual({ matched: [], reasons: ['inside-exclude'] });
+    expect(refusals([MASTERSON], 'Masterson speaks on election night')).toEqual({
+      matched: ['masterson'],
+      reasons: [],
+    });
+  });
+
+  it('costs nothing when no one asks: the same matches without the list', () => {
+    const title = 'Masterson wins the county fair as Krebs cycle lectures resume';
+    expect(compileMatcher([KREBS, MASTERSON]).match({ title })).toEqual(
+      compileMatcher([KREBS, MASTERSON]).match({ title }, { refusals: [] }),
+    );
   });
 });
