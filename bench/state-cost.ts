@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../lambda/adapters/dynamo-state-store';
 import { DynamoVerdictStore } from '../lambda/adapters/dynamo-verdicts';
 import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
+import { inlineDocumentReader } from '../lambda/adapters/inline-document-reader';
 import { systemClock } from '../lambda/adapters/system-clock';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import type { FeedJob } from '../lambda/contract/feed-job';
@@ -182,7 +183,13 @@ export async function measureStateCost(feedCount: number, readAhead = true): Pro
     });
     const pollTelemetry = recordedTelemetry();
     const poll = createPollHandler({
-      ports: { source: new HttpFeedSource(), state: store, sink: countingSink, clock: systemClock },
+      ports: {
+        source: new HttpFeedSource(),
+        reader: inlineDocumentReader,
+        state: store,
+        sink: countingSink,
+        clock: systemClock,
+      },
       options: {
         matcher: compileMatcher(watchlist.entities),
         entities: watchlist.entities,

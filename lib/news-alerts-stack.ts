@@ -61,6 +61,7 @@ export class NewsAlertsStack extends Stack {
       poller: this.poller,
       digest: this.digest.digest,
       opsEmails: config.opsEmails,
+      archive: this.archive,
       tracing: config.tracing,
     });
     // What the README's deploy steps refer to: the table to delete after `cdk destroy`, the topics to subscribe to.

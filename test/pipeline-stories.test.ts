@@ -22,6 +22,7 @@ import {
 import type { AlertSink, PublishResult } from '../lambda/ports';
 import { type LocalSns, startFauxqs } from './support/fauxqs';
 import { FeedServer } from './support/feed-server';
+import { pollPorts } from './support/poll-ports';
 import { type LabelledItem, loadItems } from './support/story-stream';
 
 const watchlist = loadWatchlist();
@@ -100,7 +101,7 @@ function setup(at: string, options: Partial<PollOptions> = {}) {
   const clock = { time: Date.parse(at), now: () => clock.time };
   const store = new MemoryStateStore();
   const sink = new CollectingSink();
-  const ports: PollPorts = { source: new HttpFeedSource({ addressPolicy: 'any' }), state: store, sink, clock };
+  const ports = pollPorts({ source: new HttpFeedSource({ addressPolicy: 'any' }), state: store, sink, clock });
   const pollOptions: PollOptions = {
     matcher,
     entities: watchlist.entities,

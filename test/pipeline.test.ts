@@ -9,16 +9,9 @@ import { itemIdentity } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
 import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
-import {
-  type FeedOutcome,
-  feedSkip,
-  isDue,
-  type PollOptions,
-  type PollPorts,
-  pollFeed,
-  pollFeeds,
-} from '../lambda/pipeline';
+import { type FeedOutcome, feedSkip, isDue, type PollOptions, pollFeed, pollFeeds } from '../lambda/pipeline';
 import type { AlertSink, FeedSource, FeedState, FetchRequest, FetchResponse, PublishResult } from '../lambda/ports';
+import { pollPorts } from './support/poll-ports';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2020, 10, 18, 12, 0, 0);
@@ -160,7 +153,7 @@ function setup(store = new MemoryStateStore()) {
   const clock = { time: NOW, now: () => clock.time };
   const source = new InMemoryFeedSource();
   const sink = new CollectingSink();
-  const ports: PollPorts = { source, state: store, sink, clock };
+  const ports = pollPorts({ source, state: store, sink, clock });
   const options: PollOptions = { matcher: compileMatcher(ENTITIES), entities: ENTITIES, backfillHours: 24 };
   return { clock, source, sink, store, ports, options };
 }

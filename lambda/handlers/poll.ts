@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { HttpFeedSource } from '../adapters/http-feed-source';
+import { inlineDocumentReader } from '../adapters/inline-document-reader';
 import { S3ItemArchive } from '../adapters/s3-item-archive';
 import { secretSigningKey } from '../adapters/signing-key';
 import { SnsAlertSink } from '../adapters/sns-alert-sink';
@@ -148,6 +149,8 @@ export const handler = lambdaEntryPoint((telemetry) => {
     ports: {
       // In AWS a feed URL or redirect to a private, loopback or link-local address is refused (SSRF).
       source: new HttpFeedSource({ addressPolicy: 'public-only', userAgent: settings.userAgent }),
+      // On this thread: a batch of a few feeds on less than one vCPU gains nothing from worker threads but their start.
+      reader: inlineDocumentReader,
       state: dynamoStateStore(config.stateTableName),
       sink: new SnsAlertSink({
         client: new SNSClient({}),

@@ -3,11 +3,10 @@ import { archiveKey } from '../core/archive';
 import { backoffDelay, DEFAULT_BACKOFF } from '../core/backoff';
 import { FeedError } from '../core/feed-error';
 import { feedSkip } from '../core/feed-schedule';
-import { readDocument } from '../core/read-document';
 import { sortedUnique } from '../core/story';
 import type { FeedConfig, NormalizedItem } from '../core/types';
 import { withoutUndefined } from '../core/without-undefined';
-import type { DocumentReader, FeedState, FetchResponse, ItemArchive } from '../ports';
+import type { FeedState, FetchResponse, ItemArchive } from '../ports';
 import { portsFor } from './dry-run';
 import { findAlerts } from './find-alerts';
 import { publish } from './publish';
@@ -50,15 +49,6 @@ export function pollerOver(ports: PollPorts, options: PollOptions): FeedPoller {
   return Object.assign(poll, { saveRarity: (always = true) => filer.saveRarity(ports.clock.now(), always) });
 }
 
-/** The reader when none is passed: on this thread, timed (the Lambda's choice; the local command passes its own). */
-const readOnThisThread: DocumentReader = {
-  async read(body, contentType, feed) {
-    const start = performance.now();
-    const items = await readDocument(body, contentType, feed);
-    return { items, ms: performance.now() - start };
-  },
-};
-
 async function pollOneFeed(
   feed: FeedConfig,
   ports: PollPorts,
@@ -78,8 +68,7 @@ async function pollOneFeed(
     response = await ports.source.fetch({ url: feed.url, etag: state?.etag, lastModified: state?.lastModified });
     if (response.kind === 'ok') {
       // Relative links resolve against where the document was found, which after a redirect is not the configured URL.
-      const reader = ports.reader ?? readOnThisThread;
-      const document = await reader.read(response.body, response.contentType, {
+      const document = await ports.reader.read(response.body, response.contentType, {
         name: feed.name,
         url: response.finalUrl,
       });

@@ -12,8 +12,8 @@ export interface PollPorts {
   state: StateStore;
   sink: AlertSink;
   clock: Clock;
-  /** Parses and normalizes each fetched document; on this thread when absent. */
-  reader?: DocumentReader;
+  /** Parses and normalizes each fetched document (an adapter: on this thread, or on worker threads). */
+  reader: DocumentReader;
   /** Keeps the items of each document read, after its alerts are out (none when absent, and none in a dry run). */
   archive?: ItemArchive;
 }

@@ -1,5 +1,5 @@
-// Operations: alarms (dead letters, function errors and throttles, feeds failing a day) emailed to an ops topic by a
-// notifier function, and a dashboard.
+// Operations: alarms (dead letters, function errors and throttles, feeds failing a day, archive writes failing)
+// emailed to an ops topic by a notifier function, and a dashboard.
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
@@ -20,6 +20,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../../lambda/contract/metrics';
 import { newTopic } from './alert-topics';
+import type { ItemArchive } from './item-archive';
 import { NewsAlertsFunction } from './news-alerts-function';
 import type { Poller } from './poller';
 
@@ -29,6 +30,8 @@ export interface MonitoringProps {
   digest: NewsAlertsFunction;
   /** Subscribed to the ops topic (`-c opsEmail=`). */
   opsEmails: string[];
+  /** The archive of items read; absent with `-c archive=false`, and then nothing alarms on its writes. */
+  archive?: ItemArchive;
   tracing: boolean;
 }
 
@@ -110,6 +113,15 @@ export class Monitoring extends Construct {
       customMetric(MetricName.FeedsFailingOverADay, undefined, Stats.MAXIMUM, Duration.hours(1)),
       'A watchlist feed has failed for more than a day: see the dispatch log for its URL and last error',
     );
+    if (props.archive) {
+      // A failed write costs no alert and no retry (the handler logs and counts it), so only this alarm tells anyone.
+      alarmOnAnyOf(
+        'ArchiveWritesFailed',
+        customMetric(MetricName.ArchiveWritesFailed),
+        'Items read could not be written to the S3 item archive (the alerts were sent): see the poll log for why; ' +
+          'backtest --archive will miss those items',
+      );
+    }
     // The notifier's own failures alarm on its dead-letter queue, not on its errors: an errors alarm notified through
     // a broken notifier would fail again and flip between ALARM and OK for as long as it stays broken. Dead letters
     // stay (14 days), so this alarm changes state once: the notifier sends it if it works again, and otherwise the

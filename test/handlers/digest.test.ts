@@ -14,6 +14,7 @@ import { pollFeed } from '../../lambda/pipeline';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import { loadItems } from '../support/story-stream';
 import { recordedTelemetry } from './fixtures';
 
@@ -60,7 +61,7 @@ beforeAll(async () => {
   };
   const outcome = await pollFeed(
     { url: feedServer.url('/news.rss'), name: 'News' },
-    { source: new HttpFeedSource({ addressPolicy: 'any' }), state, sink, clock: { now: () => POLLED_AT } },
+    pollPorts({ source: new HttpFeedSource({ addressPolicy: 'any' }), state, sink, clock: { now: () => POLLED_AT } }),
     { matcher: compileMatcher(watchlist.entities), entities: watchlist.entities, backfillHours: 24 },
   );
   expect(outcome.joined.length).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ import { createPollHandler } from '../../lambda/handlers/poll';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import { recordedTelemetry, rss, sqsEventFromMessages } from './fixtures';
 
 const watchlist = loadWatchlist();
@@ -81,12 +82,12 @@ beforeAll(async () => {
     telemetry: recordedTelemetry(),
   });
   const poll = createPollHandler({
-    ports: {
+    ports: pollPorts({
       source: new HttpFeedSource({ addressPolicy: 'any' }),
       state,
       sink: new SnsAlertSink({ client: sns.sns, topicArn }),
       clock,
-    },
+    }),
     options: {
       matcher: compileMatcher(watchlist.entities),
       entities: watchlist.entities,

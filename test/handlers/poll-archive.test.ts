@@ -16,6 +16,7 @@ import { runCli, watchlistYaml } from '../cli/run-cli';
 import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import { recordedTelemetry, rss, sqsEvent, sqsRecord } from './fixtures';
 
 const HOUR = 3_600_000;
@@ -90,13 +91,13 @@ function pollHandler(bucket: string, exists = true) {
   const telemetry = recordedTelemetry();
   const clock = { now: () => Date.now() };
   const handler = createPollHandler({
-    ports: {
+    ports: pollPorts({
       source: new HttpFeedSource({ addressPolicy: 'any', timeoutMs: 10_000 }),
       state: new MemoryStateStore(),
       sink,
       clock,
       archive: new S3ItemArchive(() => local.s3, { bucket, prefix: 'items' }, clock),
-    },
+    }),
     options: { matcher: compileMatcher(watchlist.entities), entities: watchlist.entities, backfillHours: 24 },
     telemetry,
   });

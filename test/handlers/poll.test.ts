@@ -6,10 +6,10 @@ import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { compileMatcher } from '../../lambda/core/match';
 import type { Alert, FeedConfig } from '../../lambda/core/types';
 import { createPollHandler } from '../../lambda/handlers/poll';
-import type { PollPorts } from '../../lambda/pipeline';
 import type { AlertSink, FeedState, PublishResult, StateStore } from '../../lambda/ports';
 import { startDynalite } from '../support/dynalite';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import { recordedTelemetry, rss, sqsEvent, sqsRecord } from './fixtures';
 
 const NOW = Date.UTC(2020, 10, 18, 6, 0, 0);
@@ -85,12 +85,12 @@ afterAll(async () => {
 function setup(state: StateStore = new MemoryStateStore()) {
   const sink = new RecordingSink();
   const telemetry = recordedTelemetry();
-  const ports: PollPorts = {
+  const ports = pollPorts({
     source: new HttpFeedSource({ addressPolicy: 'any', timeoutMs: 10_000 }),
     state,
     sink,
     clock: { now: () => NOW },
-  };
+  });
   const handler = createPollHandler({
     ports,
     options: { matcher: compileMatcher(watchlist.entities), entities: watchlist.entities, backfillHours: 24 },

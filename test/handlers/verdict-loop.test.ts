@@ -31,6 +31,7 @@ import { FAKE_AWS } from '../support/fake-aws';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
 import { type FunctionUrlServer, serveFunctionUrl } from '../support/function-url-server';
+import { pollPorts } from '../support/poll-ports';
 import { type RssItem, recordedTelemetry, rss, sqsEventFromMessages } from './fixtures';
 
 const watchlist = loadWatchlist();
@@ -104,7 +105,7 @@ beforeAll(async () => {
   });
   telemetry = recordedTelemetry();
   const poll = createPollHandler({
-    ports: {
+    ports: pollPorts({
       source: new HttpFeedSource({ addressPolicy: 'any' }),
       state,
       sink: new SnsAlertSink({
@@ -113,7 +114,7 @@ beforeAll(async () => {
         verdictLinks: signedVerdictLinker({ baseUrl: verdictServer.url, key: async () => KEY, clock }),
       }),
       clock,
-    },
+    }),
     options: {
       matcher: compileMatcher(watchlist.entities),
       entities: watchlist.entities,

@@ -1,5 +1,6 @@
 // Infra of the archive of items read, synthesized from the real stack: an encrypted, TLS-only, private bucket whose
-// objects expire after 30 days, a poll role that may only put objects under the archive prefix, cdk-nag clean.
+// objects expire after 30 days, a poll role that may only put objects under the archive prefix, an alarm on failed
+// writes, cdk-nag clean.
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -19,6 +20,8 @@ beforeAll(() => {
 }, 120_000);
 
 const statementsOf = (roleId: string) => statementsOfRole(template, roleId);
+const notifierArn = () => ({ 'Fn::GetAtt': [id(stack.monitoring.notifier.fn), 'Arn'] });
+const alarmCount = (of: Template) => Object.keys(of.findResources('AWS::CloudWatch::Alarm')).length;
 
 test('one bucket: encrypted at rest, all public access blocked, objects owned by the account, expiring after 30 days', () => {
   template.resourceCountIs('AWS::S3::Bucket', 1);
@@ -106,11 +109,34 @@ test('cdk-nag AwsSolutions finds nothing on the archive; no access logs is ackno
   expect(acknowledged.map((entry) => Object.keys(entry.data as object))).toEqual([['Annotation::AwsSolutions-S1']]);
 });
 
-test('-c archive=false leaves the bucket out: no bucket, no S3 grant, no archive env or output', () => {
+test('a failed archive write alarms to the ops notifier, on the metric the poll function emits', () => {
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'NewsAlerts-ArchiveWritesFailed',
+    Namespace: 'NewsAlerts',
+    MetricName: 'ArchiveWritesFailed',
+    Dimensions: [{ Name: 'service', Value: 'news-alerts' }],
+    Statistic: 'Sum',
+    Period: 300,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    // Emitted only on a failure: no datapoint means every write went through.
+    TreatMissingData: 'notBreaching',
+    AlarmActions: [notifierArn()],
+    OKActions: [notifierArn()],
+  });
+});
+
+test('-c archive=false leaves the bucket out: no bucket, no S3 grant, no archive env, output or alarm', () => {
   const without = projectStack({ 'aws:cdk:bundling-stacks': [], archive: 'false' });
   const bare = Template.fromStack(without);
   expect(without.archive).toBeUndefined();
   bare.resourceCountIs('AWS::S3::Bucket', 0);
   expect(JSON.stringify(bare.toJSON())).not.toMatch(/s3:PutObject|ARCHIVE_BUCKET_NAME/);
   expect(Object.keys(bare.findOutputs('ItemArchiveLocation'))).toEqual([]);
+  expect(bare.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ArchiveWritesFailed' } })).toEqual(
+    {},
+  );
+  // The stack's other alarms are all still there.
+  expect(alarmCount(bare)).toBe(alarmCount(template) - 1);
 });

@@ -469,7 +469,7 @@ describe('monitoring', () => {
     });
 
   test('every alarm, when it fires and when it clears, invokes the notifier and nothing else', () => {
-    expect(alarms().length).toBe(9);
+    expect(alarms().length).toBe(10);
     for (const [, alarm] of alarms()) {
       expect(alarm.Properties).toMatchObject(toOps());
       expect(alarm.Properties.InsufficientDataActions).toBeUndefined();

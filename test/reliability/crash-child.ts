@@ -10,6 +10,7 @@ import type { Alert, FeedConfig } from '../../lambda/core/types';
 import { pollFeeds } from '../../lambda/pipeline';
 import type { AlertSink, PublishResult } from '../../lambda/ports';
 import { FAKE_AWS } from '../support/fake-aws';
+import { pollPorts } from '../support/poll-ports';
 import { ManualClock, PUBLISHED, pollOptions, testFeedSource } from './harness';
 
 export interface CrashJob {
@@ -36,7 +37,7 @@ class StopAfterPublish implements AlertSink {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as CrashJob;
-  const ports = {
+  const ports = pollPorts({
     source: testFeedSource(),
     state:
       'file' in job.state
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
       new SnsAlertSink({ client: new SNSClient({ ...FAKE_AWS, endpoint: job.snsEndpoint }), topicArn: job.topicArn }),
     ),
     clock: new ManualClock(job.now),
-  };
+  });
   // One feed at a time, so the kill finds exactly one published batch in flight.
   await pollFeeds(job.feeds, ports, { ...pollOptions(), concurrency: 1 });
   process.stdout.write('finished without being killed\n');

@@ -11,12 +11,13 @@ import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { FileStateStore } from '../../lambda/adapters/file-state-store';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
 import type { FeedConfig } from '../../lambda/core/types';
-import { DEFAULT_LEASE_MS, type PollPorts, pollFeeds } from '../../lambda/pipeline';
+import { DEFAULT_LEASE_MS, pollFeeds } from '../../lambda/pipeline';
 import type { StateStore } from '../../lambda/ports';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
 import { runTsChild } from '../support/node-child';
+import { pollPorts } from '../support/poll-ports';
 import type { CrashJob } from './crash-child';
 import { countOf, ManualClock, MINUTE, newsFeed, PUBLISHED, pollOptions, T0, testFeedSource } from './harness';
 
@@ -78,12 +79,12 @@ async function killAfterFirstPublish(name: string, state: CrashJob['state']) {
 async function expectRecovery(crash: Awaited<ReturnType<typeof killAfterFirstPublish>>, state: StateStore) {
   const { topicArn, queueUrl, killed, spared, feeds } = crash;
   const clock = new ManualClock();
-  const ports: PollPorts = {
+  const ports = pollPorts({
     source: testFeedSource(),
     state,
     sink: new SnsAlertSink({ client: sns.sns, topicArn }),
     clock,
-  };
+  });
   const recover = async (time: number) => {
     clock.time = time;
     return pollFeeds(feeds, ports, pollOptions());

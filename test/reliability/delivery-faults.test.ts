@@ -21,6 +21,7 @@ import type { StateStore } from '../../lambda/ports';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { FAKE_AWS } from '../support/fake-aws';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import {
   CapturingSink,
   countOf,
@@ -108,12 +109,15 @@ describe('SNS faults on the real SnsAlertSink (injected: a local SNS cannot thro
     });
     // 13 alerts: two PublishBatch calls (10 + 3), so a whole-batch fault spares the other batch.
     const { feed, links } = serveFeed(13);
-    const poll = runner(feed, {
-      source: testFeedSource(),
-      state: new MemoryStateStore(),
-      sink: new SnsAlertSink({ client, topicArn: TOPIC_ARN }),
-      clock: new ManualClock(),
-    });
+    const poll = runner(
+      feed,
+      pollPorts({
+        source: testFeedSource(),
+        state: new MemoryStateStore(),
+        sink: new SnsAlertSink({ client, topicArn: TOPIC_ARN }),
+        clock: new ManualClock(),
+      }),
+    );
 
     const first = await poll(T0);
     expect(first).toMatchObject({ status: 'ok', failedAlerts: refused });
@@ -169,7 +173,7 @@ describe('DynamoDB throttling on the real client against dynalite', () => {
     const state: StateStore = new DynamoStateStore({ client: dynamo.client, tableName });
     const sink = new CapturingSink();
     const { feed, links } = serveFeed(count);
-    const poll = runner(feed, { source: testFeedSource(), state, sink, clock: new ManualClock() });
+    const poll = runner(feed, pollPorts({ source: testFeedSource(), state, sink, clock: new ManualClock() }));
     const claimedRows = async () => {
       const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: tableName }));
       return Items.filter((row) => row.status?.S === 'claimed').length;

@@ -8,6 +8,7 @@ import type { FeedConfig } from '../../lambda/core/types';
 import { type FeedOutcome, type PollPorts, pollFeeds } from '../../lambda/pipeline';
 import type { FeedErrorCode } from '../../lambda/ports';
 import { type CannedResponse, FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import {
   CapturingSink,
   ManualClock,
@@ -189,7 +190,7 @@ beforeAll(async () => {
       '/lying-charset': { headers: RSS_HEADERS, body: LYING_CHARSET },
     },
   });
-  ports = { source: testFeedSource(), state: store, sink, clock };
+  ports = pollPorts({ source: testFeedSource(), state: store, sink, clock });
   // Healthy feeds between the faulty ones, so a fault that leaked into its neighbours would show.
   feeds = [
     feedOf('/healthy-1'),

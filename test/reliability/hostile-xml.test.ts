@@ -10,6 +10,7 @@ import type { FeedConfig } from '../../lambda/core/types';
 import { type FeedOutcome, pollFeeds } from '../../lambda/pipeline';
 import { FeedServer } from '../support/feed-server';
 import { runTsChild } from '../support/node-child';
+import { pollPorts } from '../support/poll-ports';
 import { CapturingSink, ManualClock, MINUTE, newsFeed, pollOptions, RSS_HEADERS, T0, testFeedSource } from './harness';
 import type { PollJob, PollReport } from './poll-child';
 
@@ -78,12 +79,12 @@ describe('entity bombs and external entities', () => {
       url: server.url(feedPath),
       name: feedPath.slice(1),
     }));
-    const ports = {
+    const ports = pollPorts({
       source: testFeedSource(),
       state: new FileStateStore(path.join(stateDir, 'state.json')),
       sink,
       clock: new ManualClock(),
-    };
+    });
     const heapBefore = process.memoryUsage().heapUsed;
     const results = await pollFeeds(feeds, ports, pollOptions());
     heapGrowth = process.memoryUsage().heapUsed - heapBefore;

@@ -7,6 +7,7 @@ import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import type { FeedConfig } from '../../lambda/core/types';
 import { type FeedStatus, pollFeeds } from '../../lambda/pipeline';
 import type { FeedErrorCode } from '../../lambda/ports';
+import { pollPorts } from '../support/poll-ports';
 import { CapturingSink, ManualClock, pollOptions, testFeedSource } from './harness';
 
 export interface PollJob {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   }, 20);
   const clock = new ManualClock(job.now);
   const sink = new CapturingSink();
-  const ports = { source: testFeedSource(job.source), state: new MemoryStateStore(), sink, clock };
+  const ports = pollPorts({ source: testFeedSource(job.source), state: new MemoryStateStore(), sink, clock });
   const cycles: CycleReport[] = [];
   for (let cycle = 0; cycle < job.cycles; cycle++) {
     const published = sink.published.length;

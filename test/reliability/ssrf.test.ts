@@ -10,9 +10,10 @@ import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { parseFeedJob } from '../../lambda/contract/feed-job';
 import type { FeedConfig } from '../../lambda/core/types';
 import { parseWatchlist, WatchlistError } from '../../lambda/core/watchlist';
-import { type FeedOutcome, type PollPorts, pollFeeds } from '../../lambda/pipeline';
+import { type FeedOutcome, pollFeeds } from '../../lambda/pipeline';
 import { runCli, watchlistYaml } from '../cli/run-cli';
 import { FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import { CapturingSink, ManualClock, MINUTE, newsFeed, pollOptions, RSS_HEADERS, T0, testFeedSource } from './harness';
 
 /** A server on 127.0.0.2 (loopback, never allowed in AWS) that records every request that reaches it. */
@@ -57,7 +58,7 @@ function cycle(
 ) {
   const store = new MemoryStateStore();
   const sink = new CapturingSink();
-  const ports: PollPorts = { source: testFeedSource({ addressPolicy, resolve }), state: store, sink, clock };
+  const ports = pollPorts({ source: testFeedSource({ addressPolicy, resolve }), state: store, sink, clock });
   return { store, sink, ports, run: () => pollFeeds(feeds, ports, { ...pollOptions(), concurrency: feeds.length }) };
 }
 

@@ -8,6 +8,7 @@ import { gsm7Length } from '../../lambda/core/channel-text';
 import { type FeedOutcome, pollFeeds } from '../../lambda/pipeline';
 import { type LocalSns, type SnsNotification, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
 import {
   type FeedEntry,
   ManualClock,
@@ -68,12 +69,12 @@ beforeAll(async () => {
   server.route('/hostile', { headers: RSS_HEADERS, body: rssDocument(ENTRIES, 'Hostile titles') });
   const topicArn = await sns.createTopic();
   const { queueUrl } = await sns.subscribeQueue(topicArn);
-  const ports = {
+  const ports = pollPorts({
     source: testFeedSource(),
     state: new MemoryStateStore(),
     sink: new SnsAlertSink({ client: sns.sns, topicArn }),
     clock: new ManualClock(),
-  };
+  });
   [outcome] = (await pollFeeds([{ url: server.url('/hostile'), name: 'Hostile' }], ports, pollOptions())) as [
     FeedOutcome,
   ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStateStore } from '../../adapters/file-state-store';
 import { HttpFeedSource } from '../../adapters/http-feed-source';
+import { inlineDocumentReader } from '../../adapters/inline-document-reader';
 import { systemClock } from '../../adapters/system-clock';
 import { DEFAULT_WATCHLIST_PATH, loadWatchlist } from '../../adapters/watchlist-file';
 import { type CliIo, EXIT } from '../io';
@@ -30,6 +31,7 @@ Entities: the default watchlist's (${DEFAULT_WATCHLIST_PATH}). State: a temporar
     const run = {
       ports: {
         source: new HttpFeedSource({ addressPolicy: 'any' }),
+        reader: inlineDocumentReader,
         state: new FileStateStore(path.join(stateDir, 'state.json')),
         clock: systemClock,
       },
