@@ -65,7 +65,15 @@ describe('the labelled sets', () => {
   );
 
   it('labels pairs consistently with the events of their items', () => {
-    for (const split of ['tune', 'heldout', 'dense-tune', 'dense-heldout', 'related-tune', 'wide-tune'] as const) {
+    for (const split of [
+      'tune',
+      'heldout',
+      'dense-tune',
+      'dense-heldout',
+      'related-tune',
+      'wide-tune',
+      'blind2',
+    ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);
       expect(pairs.length).toBeGreaterThan(100);

@@ -23,7 +23,11 @@ export interface LabelledHeadline {
  * once, never tuned on.
  */
 export const HEADLINE_SETS: Record<'bare' | 'named', Record<Half, readonly string[]>> = {
-  bare: { tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl'], heldout: ['bare-heldout.jsonl'], blind: [] },
+  bare: {
+    tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl'],
+    heldout: ['bare-heldout.jsonl'],
+    blind: ['bare-blind2.jsonl'],
+  },
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
 };
 
