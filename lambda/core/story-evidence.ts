@@ -106,7 +106,8 @@ export interface JoinEvidence {
   otherPlaces: string[];
   /**
    * Rare names the item's headline capitalizes that the story never mentions, when the story's headlines also name
-   * rare ones the item does not (Dominion against ES&S): each is about something else, so no join.
+   * rare ones the item does not (Dominion against ES&S): each is about something else, so no join. A join on shared
+   * rare words alone is refused for one such name on the item's side ("Simon & Schuster" after his op-ed).
    */
   otherNames: string[];
 }
@@ -232,6 +233,9 @@ export function joinEvidence(
   }
   const rare = shared.filter((t) => t.weight > 0).length;
   if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };
+  // Shared words carry no join when the headline names someone or something rare the story never mentioned: "to write
+  // 'Integrity Counts' for Simon & Schuster" after his op-ed is his book deal, whatever else the two share.
+  if (itemNames.length > 0) return { joins: false, ...evidence, otherNames: itemNames };
   // Summaries repeat background ("the firing cost him his job"): some of the evidence must be in both headlines.
   // Not from what the item names only as background: "Krebs on TODAY: lawyers weighing options after diGenova remarks"
   // follows the remarks; it is not the remarks.

@@ -1,5 +1,6 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
 import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
+import { SYNONYMS } from './story-synonyms';
 import { foldPhrase } from './text-fold';
 
 /** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
@@ -53,115 +54,6 @@ const STOP_WORDS = new Set([
 // An opinion piece is the writer's own act (an op-ed), not filler: "Opinion | Trump fired me for saying this".
 STOP_WORDS.delete('opinion');
 
-/**
- * Words that news headlines use interchangeably for one kind of event, folded to one term so that "fires",
- * "sacks", "ousts" and "terminates" count as the same word. Keys are stems (see `stem`).
- */
-const SYNONYMS: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    fir: 'fire',
-    sack: 'fire',
-    oust: 'fire',
-    terminat: 'fire',
-    dismiss: 'fire',
-    dismissal: 'fire',
-    removal: 'fire',
-    ouster: 'fire',
-    remov: 'fire',
-    ax: 'fire',
-    su: 'sue',
-    lawsuit: 'sue',
-    suit: 'sue',
-    court: 'sue',
-    hir: 'hire',
-    join: 'hire',
-    tap: 'hire',
-    resign: 'leave',
-    quit: 'leave',
-    leav: 'leave',
-    depart: 'leave',
-    departur: 'leave',
-    exit: 'leave',
-    investigat: 'investigate',
-    investigation: 'investigate',
-    prob: 'investigate',
-    memo: 'memorandum',
-    cut: 'cut',
-    slash: 'cut',
-    reduc: 'cut',
-    flaw: 'vulnerability',
-    bug: 'vulnerability',
-    vulnerability: 'vulnerability',
-    cybersecurity: 'cyber',
-    cyber: 'cyber',
-    chief: 'head',
-    director: 'head',
-    head: 'head',
-    boss: 'head',
-    // Acts, so coverage that words one act differently meets (and story-evidence.ts can tell a new act).
-    testifi: 'testify',
-    testimony: 'testify',
-    certifi: 'certify',
-    certification: 'certify',
-    acquir: 'acquire',
-    acquisition: 'acquire',
-    buy: 'acquire',
-    bought: 'acquire',
-    threaten: 'threat',
-    nominat: 'nominate',
-    nomination: 'nominate',
-    revok: 'revoke',
-    revocation: 'revoke',
-    endors: 'endorse',
-    endorsement: 'endorse',
-    indictment: 'indict',
-    honor: 'award',
-    honour: 'award',
-    prize: 'award',
-    arrest: 'arrest',
-    detain: 'arrest',
-    appointment: 'hire',
-    nam: 'hire',
-    wrot: 'writ',
-    pen: 'writ',
-    op: 'writ',
-    opinion: 'writ',
-    appoint: 'hire',
-    strip: 'revoke',
-    attorney: 'lawyer',
-    form: 'launch',
-    found: 'launch',
-    consultancy: 'firm',
-    consulting: 'firm',
-    // Stages of a procedure (an audit, a recount, a lawsuit, a hearing): each stage is its own development.
-    begin: 'launch',
-    began: 'launch',
-    begun: 'launch',
-    start: 'launch',
-    commenc: 'launch',
-    complet: 'complete',
-    end: 'complete',
-    finish: 'complete',
-    conclud: 'complete',
-    find: 'find',
-    discover: 'find',
-    uncover: 'find',
-    confirm: 'find',
-    courtrul: 'rule',
-    postpon: 'postpone',
-    delay: 'postpone',
-    reschedul: 'postpone',
-    schedul: 'schedule',
-    publish: 'publish',
-    releas: 'publish',
-    unveil: 'publish',
-    seek: 'request',
-    sought: 'request',
-    ask: 'request',
-    asked: 'request',
-  }),
-);
-
 /** Light suffix stripping so "fires", "fired" and "firing" meet; proper names lose an "s" on both sides alike. */
 export function stem(word: string): string {
   let w = word;
@@ -185,10 +77,11 @@ function words(text: string): string[] {
     .filter((w) => w.length > 1);
 }
 
-/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying, "gets under way" beginning. */
 /** How a headline says a court said no (present), and its participle (a suit "tossed"). */
 const COURT_NO = 'toss(?:es)?|throws? out|rejects?|dismiss(?:es)?|strikes? down|den(?:y|ies)|blocks?';
 const COURT_NOED = 'tossed|thrown out|rejected|dismissed|struck down|denied|blocked';
+
+/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying, "gets under way" beginning. */
 
 const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
@@ -293,11 +186,26 @@ export function trailingClauseTerms(headline: string): string[] {
     (word, index) =>
       before.length + index >= 2 &&
       CLAUSE_OPENERS.has(word) &&
-      !(word === 'for' && ASKING_VERBS.has(lastWords[index - 1] ?? '')),
+      !(
+        word === 'for' &&
+        (ASKING_VERBS.has(lastWords[index - 1] ?? '') || forNamesWhom(headline, lastWords[index + 1]))
+      ),
   );
   if (at < 0) return [];
   const main = new Set(storyTerms([...before, ...lastWords.slice(0, at)].join(' ')));
   return sortedUnique(storyTerms(lastWords.slice(at).join(' ')).filter((term) => !main.has(term)));
+}
+
+/**
+ * Whether "for" before `next` names for whom or with whom (a capitalized name outside Title Case: "to write a book for
+ * Simon & Schuster", "signs for Arsenal"), which is the act's object, not a reason ("for debunking", "for saying").
+ */
+function forNamesWhom(headline: string, next: string | undefined): boolean {
+  if (next === undefined || titleCased(headline)) return false;
+  for (const [, word] of headline.matchAll(/\bfor\s+([\p{L}\p{N}]+)/giu)) {
+    if (words(word!)[0] === next && /^\p{Lu}/u.test(word!)) return true;
+  }
+  return false;
 }
 
 /** Verbs of a reaction to news (as stems): who reacts comes before them, what they react to after. */
@@ -337,23 +245,32 @@ export function saidTerms(headline: string): string[] {
 /** Share of a headline's longer words capitalized above which it is in Title Case. */
 const TITLE_CASE_SHARE = 0.6;
 
+const headlineParts = (headline: string) =>
+  headline.split(HEADLINE_BREAK).map((part) => part.split(/[^\p{L}\p{N}&'\u2019]+/u).filter((w) => w.length > 0));
+
+/** Longer words Title Case leaves in lower case. */
+const TITLE_CASE_MINOR = new Set('with from into onto over upon than that this about after amid'.split(' '));
+
+/**
+ * Whether a headline is in Title Case, so capitals say nothing about names: most of its longer words capitalized, and
+ * none of them in lower case but the few Title Case leaves so ("Raffensperger to write 'Integrity Counts' for Simon &
+ * Schuster" capitalizes names, not words).
+ */
+function titleCased(headline: string): boolean {
+  const longer = headlineParts(headline)
+    .flat()
+    .filter((word) => word.length > 3);
+  const upper = longer.filter((word) => /^\p{Lu}/u.test(word)).length;
+  const lowerWords = longer.filter((word) => !/^\p{Lu}/u.test(word) && !TITLE_CASE_MINOR.has(word.toLowerCase()));
+  return longer.length === 0 || (upper / longer.length > TITLE_CASE_SHARE && lowerWords.length === 0);
+}
+
 /** Terms of the words a headline capitalizes after the first word of each of its parts: proper names. */
 export function headlineNames(headline: string): string[] {
-  const names: string[] = [];
-  let longer = 0;
-  let capitalized = 0;
-  for (const part of headline.split(HEADLINE_BREAK)) {
-    const partWords = part.split(/[^\p{L}\p{N}&'\u2019]+/u).filter((w) => w.length > 0);
-    partWords.forEach((word, index) => {
-      const upper = /^\p{Lu}/u.test(word);
-      if (word.length > 3) {
-        longer += 1;
-        if (upper) capitalized += 1;
-      }
-      if (index > 0 && upper) names.push(word);
-    });
-  }
-  if (longer === 0 || capitalized / longer > TITLE_CASE_SHARE) return [];
+  if (titleCased(headline)) return [];
+  const names = headlineParts(headline).flatMap((partWords) =>
+    partWords.filter((word, index) => index > 0 && /^\p{Lu}/u.test(word)),
+  );
   return sortedUnique(storyTerms(names.join(' ')));
 }
 

@@ -123,6 +123,31 @@ describe('a court ruling, a show appearance, and what the item itself names as b
   });
 });
 
+describe('a rare name the story never mentioned', () => {
+  it('keeps a join on shared words alone from swallowing it: a book deal is not the op-ed before it', () => {
+    const context = defaultStoryContext();
+    const oped = storySignature({
+      title: "Sterling: Georgia's count was accurate, and the threats must stop",
+      summary: 'The Georgia voting system manager writes that integrity matters more than party.',
+    });
+    const book = storySignature({
+      title: "Sterling to write 'Count Every Vote' for Penguin Random House",
+      summary: 'The Georgia official will tell the story of the 2020 count and the threats against election workers.',
+    });
+    expect(book.clause).toBeUndefined();
+    expect(joinEvidence(book, oped, oped, context)).toMatchObject({
+      joins: false,
+      otherNames: expect.arrayContaining(['penguin']),
+    });
+    // The same words without the new name join: the rule costs only reports that name something new.
+    const retold = storySignature({
+      title: "Sterling writes Georgia's count was accurate as threats mount",
+      summary: 'The Georgia official will tell the story of the 2020 count and the threats against election workers.',
+    });
+    expect(joinEvidence(retold, oped, oped, context).joins).toBe(true);
+  });
+});
+
 describe('what a headline reports as said to someone', () => {
   const hearing = 'Masterson tells House panel audits and recounts confirmed the vote';
 
