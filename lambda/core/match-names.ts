@@ -49,8 +49,20 @@ const GIVEN_NAMES = new Set(
     'rachel carolyn janet maria catherine heather diane olivia julie joyce victoria ruth virginia lauren kelly ' +
     'christina joan evelyn judith andrea hannah megan cheryl jacqueline martha madison teresa gloria sara janice ' +
     'ann kathryn abigail sophia frances jean alice judy isabella julia beverly denise marilyn amber danielle ' +
-    'brittany diana natalie theresa'
+    'brittany diana natalie theresa ' +
+    'ellen cole luke evan ian seth wayne dale glenn craig todd troy shane brett derek chad marcus jared caleb connor ' +
+    'owen colin trevor eli kristen kristin erin tracy tina wendy holly jill leah katie kate beth tara dana carrie ' +
+    'molly paige allison alyssa brooke'
   ).split(' '),
+);
+/**
+ * Given names that are also common words ("Mark", "Will", "Grant"): another person only in the middle of a sentence
+ * outside Title Case, where nothing else capitalizes them ("names Mark Raffensperger chief information officer").
+ */
+const WORD_GIVEN_NAMES = new Set(
+  'mark will grant dean chase hunter mason rose june hope faith bill art pat don ray guy drew gene wade lance'.split(
+    ' ',
+  ),
 );
 /** How much text either side of a name decides whether it is title-cased. */
 const TITLE_CASE_RADIUS = 160;
@@ -147,8 +159,15 @@ export function aliasNamesSomeoneElse(
 ): boolean {
   const before = tail(text, hit.start);
   if (HONORIFIC_BEFORE.test(before)) return true;
-  const given = CAPITALIZED_WORD_BEFORE.exec(before)?.[1]?.toLowerCase();
+  const word = CAPITALIZED_WORD_BEFORE.exec(before);
+  const given = word?.[1]?.toLowerCase();
   if (given !== undefined && GIVEN_NAMES.has(given) && !ownNames.has(given)) return true;
+  if (given !== undefined && WORD_GIVEN_NAMES.has(given) && !ownNames.has(given)) {
+    const wordStart = hit.start - before.length + word!.index + word![0].indexOf(word![1]!);
+    const from = Math.max(0, wordStart - TITLE_CASE_RADIUS);
+    const around = text.slice(from, Math.min(text.length, hit.end + TITLE_CASE_RADIUS));
+    if (!endsSentence(tail(text, wordStart)) && !looksTitleCased(around, wordStart - from, hit.end - from)) return true;
+  }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.
   return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);
 }

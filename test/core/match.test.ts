@@ -389,3 +389,20 @@ describe('why a name did not count (refusals, for match --explain)', () => {
     );
   });
 });
+
+describe('a one-word surname alias after a given name that is also a word', () => {
+  it('is someone else in the middle of a sentence, and still the official at its start or after a non-name', () => {
+    const raffensperger = [RAFFENSPERGER];
+    expect(ids(raffensperger, 'Penn State Health names Mark Raffensperger chief information security officer')).toEqual(
+      [],
+    );
+    expect(ids(raffensperger, 'Ellen Raffensperger wins a York school board seat')).toEqual([]);
+    // At a sentence's start a capital says nothing: "Will" asks a question about the official.
+    expect(ids(raffensperger, 'Will Raffensperger run for governor?')).toEqual(['raffensperger']);
+    expect(ids(raffensperger, 'Judge: Grant Raffensperger more time to certify')).toEqual(['raffensperger']);
+    expect(ids(raffensperger, 'Trump Raffensperger call tape released')).toEqual(['raffensperger']);
+    expect(ids(raffensperger, 'Secretary of State Raffensperger certifies results')).toEqual(['raffensperger']);
+    // Title Case capitalizes every word, so "Mark" there may be the verb.
+    expect(ids(raffensperger, 'Voters Mark Raffensperger Win With Record Turnout')).toEqual(['raffensperger']);
+  });
+});
