@@ -178,7 +178,7 @@ export function missingRecipients(config: StackConfig): { id: string; message: s
     warnings.push({
       id: 'news-alerts:no-ops-email',
       message:
-        'No one will receive alarms (dead letters, function errors, feeds failing for a day): no -c opsEmail=. Add ' +
+        'No one will receive alarms (dead letters, function errors, failing feeds, archive writes): no -c opsEmail=. Add ' +
         'one, or subscribe to the OpsTopicArn output after deploying.',
     });
   }

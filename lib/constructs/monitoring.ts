@@ -146,6 +146,7 @@ export class Monitoring extends Construct {
           graph('Items', [
             customMetric(MetricName.ItemsSeen, 'Items seen'),
             customMetric(MetricName.Matches, 'Matches'),
+            ...(props.archive ? [customMetric(MetricName.ArchiveWritesFailed, 'Archive writes failed')] : []),
           ]),
           graph('Alerts', [
             customMetric(MetricName.AlertsSent, 'Alerts sent'),

@@ -125,6 +125,10 @@ test('a failed archive write alarms to the ops notifier, on the metric the poll 
     AlarmActions: [notifierArn()],
     OKActions: [notifierArn()],
   });
+  // ...and the dashboard plots it beside the items read, which are what it archives.
+  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  expect(dashboards).toHaveLength(1);
+  expect(JSON.stringify(dashboards[0])).toContain('Archive writes failed');
 });
 
 test('-c archive=false leaves the bucket out: no bucket, no S3 grant, no archive env, output or alarm', () => {
@@ -139,4 +143,5 @@ test('-c archive=false leaves the bucket out: no bucket, no S3 grant, no archive
   );
   // The stack's other alarms are all still there.
   expect(alarmCount(bare)).toBe(alarmCount(template) - 1);
+  expect(JSON.stringify(bare.findResources('AWS::CloudWatch::Dashboard'))).not.toContain('Archive writes failed');
 });
