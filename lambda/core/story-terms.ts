@@ -265,12 +265,13 @@ function titleCased(headline: string): boolean {
   return longer.length === 0 || (upper / longer.length > TITLE_CASE_SHARE && lowerWords.length === 0);
 }
 
-/** Terms of the words a headline capitalizes after the first word of each of its parts: proper names. */
+/**
+ * Terms of the words a headline capitalizes, outside Title Case: proper names. A part's first word is capitalized
+ * anyway, but it is mostly who acts ("Kemp calls for audit ..."); a common one weighs too little to count as a name.
+ */
 export function headlineNames(headline: string): string[] {
   if (titleCased(headline)) return [];
-  const names = headlineParts(headline).flatMap((partWords) =>
-    partWords.filter((word, index) => index > 0 && /^\p{Lu}/u.test(word)),
-  );
+  const names = headlineParts(headline).flatMap((partWords) => partWords.filter((word) => /^\p{Lu}/u.test(word)));
   return sortedUnique(storyTerms(names.join(' ')));
 }
 

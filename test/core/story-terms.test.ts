@@ -148,6 +148,18 @@ describe('a rare name the story never mentioned', () => {
   });
 });
 
+describe('who acts, named first', () => {
+  it('counts a rare first word as a name: the governor calling for an audit is not the senator denying pressure', () => {
+    const context = defaultStoryContext();
+    const denial = storySignature({ title: 'Georgia Republicans deny pressuring Raffensperger to throw out ballots' });
+    const audit = storySignature({
+      title: 'Kemp calls for audit of absentee ballot signatures, pressuring Raffensperger',
+    });
+    expect(audit.names).toContain('kemp');
+    expect(joinEvidence(audit, denial, denial, context)).toMatchObject({ joins: false });
+  });
+});
+
 describe('what a headline reports as said to someone', () => {
   const hearing = 'Masterson tells House panel audits and recounts confirmed the vote';
 
@@ -292,7 +304,10 @@ describe('the stages of a procedure, and the state it happens in', () => {
 
   it('reads no names from a headline in Title Case, where every word is capitalized', () => {
     expect(headlineNames('Trump Campaign Files Suit to Halt Pennsylvania Certification')).toEqual([]);
-    expect(headlineNames('Trump campaign files suit to halt Pennsylvania certification')).toEqual(['pennsylvania']);
+    expect(headlineNames('Trump campaign files suit to halt Pennsylvania certification')).toEqual([
+      'pennsylvania',
+      'trump',
+    ]);
   });
 
   it('takes an adviser for a role, not an event: a recount request and a memory card found share only that', () => {
