@@ -24,34 +24,36 @@ const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune', 'wide-tune'];
 /** `--tuning`: the tuning sets only, so a change can be measured without reading the held-out results. */
 const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING, 'heldout', 'dense-heldout', 'blind2'];
 
+const byPublication = (items: readonly LabelledItem[]) =>
+  [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+
+/** The event of each story's first report (its alert): what the user was told the story is about. */
+function eventOfStoryStart(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): Map<string, string> {
+  const events = new Map<string, string>();
+  for (const item of byPublication(items)) {
+    const story = storyOf.get(item.id)!;
+    if (!events.has(story)) events.set(story, item.event);
+  }
+  return events;
+}
+
 /**
  * A lost event: no item of it alerted, because every one joined a story of another event. The user never hears of
  * it. (An event whose first report joined another event's story but a later report alerted is late: lateEvents.)
  */
 export function lostEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): string[] {
-  const eventOfStoryStart = new Map<string, string>();
-  const ordered = [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-  for (const item of ordered) {
-    const story = storyOf.get(item.id)!;
-    if (!eventOfStoryStart.has(story)) eventOfStoryStart.set(story, item.event);
-  }
-  const alerted = new Set(eventOfStoryStart.values());
+  const alerted = new Set(eventOfStoryStart(items, storyOf).values());
   return [...new Set(items.map((item) => item.event))].filter((event) => !alerted.has(event));
 }
 
 /** A late event: its first report joined another event's story, so the user heard of it only from a later report. */
 export function lateEvents(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): string[] {
-  const ordered = [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-  const firstOfStory = new Map<string, string>();
+  const storyEvent = eventOfStoryStart(items, storyOf);
   const firstOfEvent = new Map<string, LabelledItem>();
-  for (const item of ordered) {
-    const story = storyOf.get(item.id)!;
-    if (!firstOfStory.has(story)) firstOfStory.set(story, item.event);
-    if (!firstOfEvent.has(item.event)) firstOfEvent.set(item.event, item);
-  }
+  for (const item of byPublication(items)) if (!firstOfEvent.has(item.event)) firstOfEvent.set(item.event, item);
   const lost = new Set(lostEvents(items, storyOf));
   return [...firstOfEvent.values()]
-    .filter((first) => firstOfStory.get(storyOf.get(first.id)!) !== first.event && !lost.has(first.event))
+    .filter((first) => storyEvent.get(storyOf.get(first.id)!) !== first.event && !lost.has(first.event))
     .map((first) => first.event);
 }
 
@@ -64,17 +66,12 @@ export function markedRepeats(
   storyOf: ReadonlyMap<string, string>,
   alerts: readonly { story: { id: string }; followUp?: { id: string } }[],
 ): number {
-  const eventOfStory = new Map<string, string>();
-  const ordered = [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-  for (const item of ordered) {
-    const story = storyOf.get(item.id)!;
-    if (!eventOfStory.has(story)) eventOfStory.set(story, item.event);
-  }
+  const storyEvent = eventOfStoryStart(items, storyOf);
   const alerted = new Set<string>();
   let marked = 0;
   for (const alert of alerts) {
-    const event = eventOfStory.get(alert.story.id)!;
-    if (alerted.has(event) && alert.followUp && eventOfStory.get(alert.followUp.id) === event) marked += 1;
+    const event = storyEvent.get(alert.story.id)!;
+    if (alerted.has(event) && alert.followUp && storyEvent.get(alert.followUp.id) === event) marked += 1;
     alerted.add(event);
   }
   return marked;

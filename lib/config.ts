@@ -127,15 +127,15 @@ export function buildStackConfig(
   const contextSubscriptions = [...contextEndpoints('email', 'email', email), ...contextEndpoints('sms', 'sms', e164)];
   const opsEmails = contextEndpoints('opsEmail', 'email', email).map((subscription) => subscription.endpoint);
 
-  const tracing = optionalString(context('tracing'));
-  if (tracing !== undefined && tracing !== 'true' && tracing !== 'false') {
-    problems.push(`tracing: "${tracing}" must be true or false`);
-  }
-
-  const archive = optionalString(context('archive'));
-  if (archive !== undefined && archive !== 'true' && archive !== 'false') {
-    problems.push(`archive: "${archive}" must be true or false`);
-  }
+  // A switch is absent (its default) or spelled true or false.
+  const optionalSwitch = (key: string): string | undefined => {
+    const value = optionalString(context(key));
+    if (value !== undefined && value !== 'true' && value !== 'false')
+      problems.push(`${key}: "${value}" must be true or false`);
+    return value;
+  };
+  const tracing = optionalSwitch('tracing');
+  const archive = optionalSwitch('archive');
 
   const byMode = (mode: Subscriber['mode']) =>
     watchlist.subscribers.filter((subscriber) => subscriber.mode === mode).map(toTopicSubscription);

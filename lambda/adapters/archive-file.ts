@@ -2,7 +2,7 @@
 // alert, compacted once dropped entries outweigh the kept ones.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { ArchivedItem } from '../core/archive';
+import { type ArchivedItem, toJsonLines } from '../core/archive';
 
 /** The file is compacted once it is this many times the entries it still holds, and at least this big. */
 const COMPACT_RATIO = 2;
@@ -46,7 +46,7 @@ export class ArchiveFile {
    * compaction. Never throws: a failed write is kept for drain() to report, and the next writes go on.
    */
   append(entries: readonly ArchivedItem[], kept: { bytes: () => number; entries: () => ArchivedItem[] }): void {
-    const lines = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+    const lines = toJsonLines(entries);
     this.writing = this.writing.then(async () => {
       try {
         await fs.appendFile(this.file, lines);
@@ -69,7 +69,7 @@ export class ArchiveFile {
 
   /** A reader sees the old file or the new one (temp file, rename). */
   private async rewrite(entries: readonly ArchivedItem[]): Promise<void> {
-    const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+    const text = toJsonLines(entries);
     const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
       await fs.writeFile(temp, text, { flag: 'wx' });

@@ -9,23 +9,30 @@ import { type DynamoTable, queryRows, type Row } from './dynamo-table';
  * written in the BatchWriteItem that marks the item sent, so keeping them costs no request of its own.
  */
 export const ALERT_PK_PREFIX = 'ALERT#';
-const STORED_TITLE_CHARS = 200;
 
 export function alertRowKey(entityId: string, alertId: string): { pk: string; sk: string } {
   return { pk: `${ALERT_PK_PREFIX}${entityId}`, sk: alertId };
 }
 
-/** The rows that keep an alerted item's words; none for an item that carries none. */
-export function alertRowsOf(item: ItemRecord, alertId: string, now: number, expiresAt: number): Row[] {
+/**
+ * The rows that keep an alerted item's words; none for an item that carries none. `row` is the item's own row, whose
+ * title is already cut to what the table stores, and whose TTL they share.
+ */
+export function alertRowsOf(
+  item: ItemRecord,
+  alertId: string,
+  now: number,
+  row: { title: string; expiresAt: number },
+): Row[] {
   const alerted: AlertedText | undefined = item.alerted;
   if (!alerted) return [];
   return alerted.entities.map((entityId) => ({
     ...alertRowKey(entityId, alertId),
-    title: Array.from(item.title).slice(0, STORED_TITLE_CHARS).join(''),
+    title: row.title,
     text: alerted.text,
     entities: alerted.entities,
     sentAt: now,
-    expiresAt,
+    expiresAt: row.expiresAt,
   }));
 }
 

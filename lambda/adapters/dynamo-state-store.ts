@@ -219,7 +219,7 @@ export class DynamoStateStore implements StateStore {
 
   async markSent(item: ItemRecord, now: number, alertId: string): Promise<void> {
     const row: ItemRow = { ...this.itemRowBase(item, now), status: 'sent', sentAt: now, alertId };
-    await this.recordDone(item, now, row, alertRowsOf(item, alertId, now, row.expiresAt));
+    await this.recordDone(item, now, row, alertRowsOf(item, alertId, now, row));
   }
 
   async recordSilently(item: ItemRecord, now: number): Promise<void> {

@@ -1,7 +1,7 @@
 // VerdictStore on the state table: one row per entity and alert, written once by a conditional PutItem.
 
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type KnownAlert, VERDICT_TTL_MS, type Verdict } from '../core/feedback';
+import { type KnownAlert, VERDICT_TTL_MS, type Verdict, withAlertTexts } from '../core/feedback';
 import type { FeedbackSource, PendingVerdict, VerdictStore } from '../ports';
 import { alertsOf, alertTexts } from './dynamo-alert-rows';
 import { DynamoTable, epochSeconds, queryRows, unlessConditionFails } from './dynamo-table';
@@ -104,12 +104,7 @@ export async function pendingVerdicts(table: DynamoTable): Promise<PendingVerdic
   });
   if (queued.length === 0) return [];
   const texts = await alertTexts(table, queued);
-  return queued
-    .sort((a, b) => a.recordedAt - b.recordedAt || (a.alertId < b.alertId ? -1 : 1))
-    .map((verdict) => {
-      const text = texts.get(verdict.alertId);
-      return text === undefined ? verdict : { ...verdict, text };
-    });
+  return withAlertTexts(queued, texts);
 }
 
 /** Deletes the queue rows of counted verdicts: 1 BatchWriteItem per 25. */

@@ -1,5 +1,5 @@
 // The memory store's verdict rows (verdictRows.record, ...): each recorded once, pending until a profile counts it.
-import { VERDICT_TTL_MS, type Verdict } from '../core/feedback';
+import { VERDICT_TTL_MS, type Verdict, withAlertTexts } from '../core/feedback';
 import type { PendingVerdict } from '../ports';
 import type { Expiring, StoredItem } from './memory-state-snapshot';
 
@@ -40,12 +40,7 @@ export function pending(rows: VerdictRows, items: Iterable<StoredItem>): Pending
     if (item.alertId !== undefined && wanted.has(item.alertId) && item.alerted)
       texts.set(item.alertId, item.alerted.text);
   }
-  return pending
-    .sort((a, b) => a.recordedAt - b.recordedAt || (a.alertId < b.alertId ? -1 : 1))
-    .map((verdict) => {
-      const text = texts.get(verdict.alertId);
-      return text === undefined ? verdict : { ...verdict, text };
-    });
+  return withAlertTexts(pending, texts);
 }
 
 /** Marks these verdicts counted; true when any was pending. */

@@ -7,6 +7,8 @@ const optionalString = z.string().optional();
 const strings = z.array(z.string());
 const signatureSchema = z.looseObject({ title: strings, terms: strings });
 const headlineFields = { id: z.string(), title: z.string(), entities: strings, firstSeenAt: z.number() };
+/** One side of a topic profile: how many items taught it, and each term's count. */
+const topicSide = z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) });
 const expiresAt = z.number();
 
 // Story rows (docs/stories.md), absent from files written before stories existed.
@@ -73,9 +75,9 @@ export const snapshotSchema = z.looseObject({
         entityId: z.string(),
         updatedAt: z.number(),
         seen: strings,
-        about: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
-        other: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }),
-        refused: z.looseObject({ docs: z.number(), terms: z.record(z.string(), z.number()) }).optional(),
+        about: topicSide,
+        other: topicSide,
+        refused: topicSide.optional(),
         verdicts: strings.optional(),
       }),
     )

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MemoryStateStore } from '../adapters/memory-state-store';
 import { compileMatcher, type Refusal } from '../core/match';
 import { htmlToText } from '../core/normalize';
-import { storyContext, storySignature } from '../core/story';
+import { signatureTerms, storyContext } from '../core/story';
 import { TopicModel } from '../core/topic-model';
 import { fileOnStory, type StoryFiling } from '../pipeline';
 import { TOPIC_SEED } from '../pipeline/topic-learning';
@@ -60,7 +60,7 @@ export async function runMatch(
         summary: summary ? htmlToText(summary) : undefined,
         content: content ? htmlToText(content) : undefined,
       };
-      if (options.explain) context.rarity.observe(storySignature({ ...text, publisher: publisher ?? undefined }).terms);
+      if (options.explain) context.rarity.observe(signatureTerms({ ...text, publisher: publisher ?? undefined }));
       const refusals: Refusal[] | undefined = options.explain ? [] : undefined;
       const matches = matcher.match(
         { ...text, link: link ?? undefined, publisher: publisher ?? undefined },

@@ -14,6 +14,22 @@ export interface Verdict {
   recordedAt: number;
 }
 
+/**
+ * Queued verdicts oldest first (ties by alert id), each with its alert's words when the state still holds them: the
+ * order and form every store hands pending verdicts to the poll in.
+ */
+export function withAlertTexts(
+  verdicts: Verdict[],
+  texts: ReadonlyMap<string, string>,
+): (Verdict & { text?: string })[] {
+  return verdicts
+    .sort((a, b) => a.recordedAt - b.recordedAt || (a.alertId < b.alertId ? -1 : 1))
+    .map((verdict) => {
+      const text = texts.get(verdict.alertId);
+      return text === undefined ? verdict : { ...verdict, text };
+    });
+}
+
 /** An alert the state still knows: its id, headline and the entities it alerted for (or those of its story). */
 export interface KnownAlert {
   alertId: string;

@@ -110,8 +110,21 @@ export function namesSomeoneElse(text: string, hit: { start: number; end: number
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   if (!word) return false;
   if (GIVEN_NAMES.has(word[1]!.toLowerCase())) return true;
+  return !NOT_GIVEN_NAMES.has(word[1]!.toLowerCase()) && capitalizedAsName(text, hit, before, word);
+}
+
+/**
+ * Whether the capitalized word `word` found in `before` (the text just before the hit) is capitalized as a name: not
+ * because it starts a sentence, and not in title-cased text.
+ */
+function capitalizedAsName(
+  text: string,
+  hit: { start: number; end: number },
+  before: string,
+  word: RegExpExecArray,
+): boolean {
   const wordStart = hit.start - before.length + word.index + word[0].indexOf(word[1]!);
-  if (NOT_GIVEN_NAMES.has(word[1]!.toLowerCase()) || endsSentence(tail(text, wordStart))) return false;
+  if (endsSentence(tail(text, wordStart))) return false;
   // A headline is read whole; in long content, the text around the hit stands for it.
   const from = Math.max(0, wordStart - TITLE_CASE_RADIUS);
   const around = text.slice(from, Math.min(text.length, hit.end + TITLE_CASE_RADIUS));
@@ -161,12 +174,9 @@ export function aliasNamesSomeoneElse(
   if (HONORIFIC_BEFORE.test(before)) return true;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   const given = word?.[1]?.toLowerCase();
-  if (given !== undefined && GIVEN_NAMES.has(given) && !ownNames.has(given)) return true;
-  if (given !== undefined && WORD_GIVEN_NAMES.has(given) && !ownNames.has(given)) {
-    const wordStart = hit.start - before.length + word!.index + word![0].indexOf(word![1]!);
-    const from = Math.max(0, wordStart - TITLE_CASE_RADIUS);
-    const around = text.slice(from, Math.min(text.length, hit.end + TITLE_CASE_RADIUS));
-    if (!endsSentence(tail(text, wordStart)) && !looksTitleCased(around, wordStart - from, hit.end - from)) return true;
+  if (word && given !== undefined && !ownNames.has(given)) {
+    if (GIVEN_NAMES.has(given)) return true;
+    if (WORD_GIVEN_NAMES.has(given) && capitalizedAsName(text, hit, before, word)) return true;
   }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.
   return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);

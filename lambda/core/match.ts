@@ -60,7 +60,7 @@ export interface Refusal {
   phrase: string;
   reason: RefusalReason;
   /** For `topic`: the score, the margin (negative: short of counting) and the terms the profile knows. */
-  topic?: { score: number; margin: number; terms: { term: string; weight: number }[] };
+  topic?: Evidence['topic'];
 }
 
 export interface Matcher {
@@ -305,29 +305,17 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           );
           if (counted.length === 0) {
             if (context.refusals) {
-              const reason: RefusalReason =
-                bare.length === 0
-                  ? allowedAliases.length > 0
-                    ? 'alias-names-someone-else'
-                    : 'inside-exclude'
-                  : sourceVeto
-                    ? 'exclude-in-source'
-                    : candidates.length === 0
-                      ? 'names-someone-else'
-                      : namesLookalike
-                        ? 'lookalike-named'
-                        : !profiled
-                          ? 'no-context-no-profile'
-                          : verdict === undefined
-                            ? 'family-business'
-                            : 'topic';
+              const reason = refusalReason({
+                anyBare: bare.length > 0,
+                aliasRefused: allowedAliases.length > 0,
+                sourceVeto,
+                candidates: candidates.length,
+                namesLookalike,
+                profiled,
+                judged: verdict !== undefined,
+              });
               const phrase = (bare[0] ?? namings[0]!).use.phrase;
-              const topic = verdict && {
-                score: verdict.score,
-                margin: verdict.margin,
-                terms: verdict.terms.slice(0, TOPIC_EVIDENCE_TERMS),
-              };
-              context.refusals.push({ entityId, phrase, reason, ...(topic && { topic }) });
+              context.refusals.push({ entityId, phrase, reason, ...(verdict && { topic: topicEvidence(verdict) }) });
             }
             continue;
           }
@@ -341,15 +329,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
               end: hit.end,
               snippet: snippetAround(texts[hit.field]!, hit.start, hit.end),
               ...(use.kind === 'ambiguous' && context ? { context } : {}),
-              ...(topic
-                ? {
-                    topic: {
-                      score: topic.score,
-                      margin: topic.margin,
-                      terms: topic.terms.slice(0, TOPIC_EVIDENCE_TERMS),
-                    },
-                  }
-                : {}),
+              ...(topic ? { topic: topicEvidence(topic) } : {}),
             }),
           );
           matches.push({ entityId, evidence });
@@ -360,4 +340,27 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   }
 
   return matcherWith(options.topics);
+}
+
+/** A topic verdict as evidence shows it: the score, the margin and the heaviest terms. */
+function topicEvidence(verdict: TopicVerdict): NonNullable<Evidence['topic']> {
+  return { score: verdict.score, margin: verdict.margin, terms: verdict.terms.slice(0, TOPIC_EVIDENCE_TERMS) };
+}
+
+/** The rule that held back an entity the item names, in the order the matcher applies them. */
+function refusalReason(held: {
+  anyBare: boolean;
+  aliasRefused: boolean;
+  sourceVeto: boolean;
+  candidates: number;
+  namesLookalike: boolean;
+  profiled: boolean;
+  judged: boolean;
+}): RefusalReason {
+  if (!held.anyBare) return held.aliasRefused ? 'alias-names-someone-else' : 'inside-exclude';
+  if (held.sourceVeto) return 'exclude-in-source';
+  if (held.candidates === 0) return 'names-someone-else';
+  if (held.namesLookalike) return 'lookalike-named';
+  if (!held.profiled) return 'no-context-no-profile';
+  return held.judged ? 'topic' : 'family-business';
 }

@@ -3,63 +3,52 @@ import { type StorySignature, storyTerms } from './story-terms';
 import { TermRarity } from './term-rarity';
 import type { Entity } from './types';
 
+/** The story terms of a list of words, as a set: the form the decision compares terms in. */
+const termSet = (words: string): ReadonlySet<string> => new Set(storyTerms(words));
+
 /**
  * Role and title words (as story terms: stemmed, synonyms folded): every item about an official carries some of them,
  * so they say who an item is about, not what happened.
  */
-const ROLE_TERMS = new Set(
-  (
-    'head former ex official agency secretary top leader senior administrator commissioner onetime ' +
+const ROLE_TERMS = termSet(
+  'head former ex official agency secretary top leader senior administrator commissioner onetime ' +
     'adviser advisor aide spokesman spokeswoman spokesperson ' +
-    'us america american federal government department nation national'
-  )
-    .split(' ')
-    .flatMap((word) => storyTerms(word)),
+    'us america american federal government department nation national',
 );
 
 /**
  * Acts that make a development (as story terms). An item whose headline names an act its candidate story never
  * mentions reports something new ("testifies" after "fired", "sues" after "says he should be shot"): it alerts.
  */
-const ACT_TERMS = new Set(
-  (
-    'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
+const ACT_TERMS = termSet(
+  'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
     'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract ' +
     // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
-    'complete find appeal postpone schedule request publish courtrules'
-  )
-    .split(' ')
-    .flatMap((word) => storyTerms(word)),
+    'complete find appeal postpone schedule request publish courtrules',
 );
 
 /**
  * Acts that coverage of the act hardly ever leaves unnamed (a lawsuit is "sued" or "a lawsuit"; a firing can be "forced
  * out", "removal" or "exits"): a story started by one is another development than an item that never mentions it.
  */
-const NAMED_ACT_TERMS = new Set('sue testify indict arrest subpoena'.split(' ').flatMap((word) => storyTerms(word)));
+const NAMED_ACT_TERMS = termSet('sue testify indict arrest subpoena');
 
 /**
  * US states (as story terms; "Washington" left out, as it is mostly the capital): elections, audits, recounts and
  * certification suits happen state by state, so two headlines in different states report two events.
  */
-const STATE_TERMS = new Set(
-  (
-    'alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois ' +
+const STATE_TERMS = termSet(
+  'alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois ' +
     'indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri ' +
     'montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode ' +
-    'tennessee texas utah vermont virginia wisconsin wyoming'
-  )
-    .split(' ')
-    .flatMap((word) => storyTerms(word)),
+    'tennessee texas utah vermont virginia wisconsin wyoming',
 );
 
 /**
  * Later stages of a procedure, which their coverage names: a story started by an appeal, a postponement or a completed
  * recount is another development than an item that never mentions it (the suit, the hearing, the recount's finding).
  */
-const STAGE_ACT_TERMS = new Set(
-  'appeal postpone schedule complete courtrules'.split(' ').flatMap((word) => storyTerms(word)),
-);
+const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtrules');
 
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
@@ -141,6 +130,9 @@ function weighed(terms: readonly string[], context: StoryContext): WeightedTerm[
 
 const total = (terms: readonly WeightedTerm[]) => terms.reduce((sum, t) => sum + t.weight, 0);
 
+/** What a signature's headline names only as background: its epithets and its trailing clause. */
+const backgroundOf = (sig: StorySignature): string[] => [...(sig.epithets ?? []), ...(sig.clause ?? [])];
+
 /**
  * Whether `item` reports the event of the story whose item is `member` and whose first item is `origin`. Asymmetric:
  * it joins only on strong evidence (the same copy, or rare event terms shared with both), and never when the item's
@@ -163,12 +155,10 @@ export function joinEvidence(
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
   // An act the story names only as background (an epithet, a trailing clause: "death threats amid recount") is not told.
   // So is an act it reports as said ("Masterson tells House panel audits confirmed the vote"): a recap, not the event.
-  const background = new Set(
-    [member, origin].flatMap((sig) => [...(sig.epithets ?? []), ...(sig.clause ?? []), ...(sig.said ?? [])]),
-  );
+  const background = new Set([member, origin].flatMap((sig) => [...backgroundOf(sig), ...(sig.said ?? [])]));
   const actTold = (term: string) => told.has(term) && !background.has(term);
   // The item's own epithets and trailing clause are its background too ("subpoena DHS over Krebs dismissal").
-  const itemBackground = new Set([...(item.epithets ?? []), ...(item.clause ?? [])]);
+  const itemBackground = new Set(backgroundOf(item));
   const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !actTold(term) && !itemBackground.has(term));
   // An act coverage always names, named anywhere in the item's lead, is its news when the story never told it: "Krebs
   // tells senators he was fired" whose summary says "testifying before the Senate" is the testimony, not the firing.
@@ -178,7 +168,7 @@ export function joinEvidence(
   // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
   // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
   const itemSaid = new Set(item.terms);
-  const originEpithets = new Set([...(origin.epithets ?? []), ...(origin.clause ?? [])]);
+  const originEpithets = new Set(backgroundOf(origin));
   for (const term of origin.title) {
     const alwaysNamed = NAMED_ACT_TERMS.has(term) || STAGE_ACT_TERMS.has(term);
     if (alwaysNamed && !originEpithets.has(term) && !itemSaid.has(term)) {
@@ -202,19 +192,24 @@ export function joinEvidence(
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
   const mainClause = item.title.filter((term) => !item.clause?.includes(term));
-  const novelty = total(
-    weighed(
-      eventTerms(mainClause, context).filter((term) => !told.has(term)),
-      context,
-    ),
-  );
+  // Summed weight of the event terms among `terms` the story never told.
+  const novel = (terms: readonly string[]) =>
+    total(
+      weighed(
+        eventTerms(terms, context).filter((term) => !told.has(term)),
+        context,
+      ),
+    );
+  const novelty = novel(mainClause);
   const union = new Set([...itemEvent, ...memberEvent]).size;
   if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
     return { joins: true, reason: 'near-duplicate', ...evidence };
   }
   // An epithet ("fired CISA chief Krebs") or a trailing clause ("... a day after Krebs firing") names no act of its item.
-  const acts = (sig: StorySignature) =>
-    sig.title.filter((term) => ACT_TERMS.has(term) && !sig.epithets?.includes(term) && !sig.clause?.includes(term));
+  const acts = (sig: StorySignature) => {
+    const said = backgroundOf(sig);
+    return sig.title.filter((term) => ACT_TERMS.has(term) && !said.includes(term));
+  };
   const titleActs = new Set([...acts(member), ...acts(origin)]);
   const sameAct = acts(item).some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT);
   if (novelty < SAME_ACT_NOVELTY && sameAct) {
@@ -223,13 +218,7 @@ export function joinEvidence(
   // A reaction to the story's act that names nothing the story did not tell: "Democrats condemn Trump's 'pathetic'
   // firing of Krebs" after "Trump fires Krebs" (but not "... firing of Krebs's deputy").
   if (item.reaction?.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT)) {
-    const reactionNovelty = total(
-      weighed(
-        eventTerms(item.reaction, context).filter((term) => !told.has(term)),
-        context,
-      ),
-    );
-    if (reactionNovelty < SAME_ACT_NOVELTY) return { joins: true, reason: 'reaction', ...evidence };
+    if (novel(item.reaction) < SAME_ACT_NOVELTY) return { joins: true, reason: 'reaction', ...evidence };
   }
   const rare = shared.filter((t) => t.weight > 0).length;
   if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };
@@ -239,7 +228,7 @@ export function joinEvidence(
   // Summaries repeat background ("the firing cost him his job"): some of the evidence must be in both headlines.
   // Not from what the item names only as background: "Krebs on TODAY: lawyers weighing options after diGenova remarks"
   // follows the remarks; it is not the remarks.
-  const itemHeadline = new Set(item.title.filter((term) => !item.clause?.includes(term)));
+  const itemHeadline = new Set(mainClause);
   const memberHeadline = new Set(member.title);
   const inHeadlines = shared.filter((t) => itemHeadline.has(t.term) && memberHeadline.has(t.term));
   if (total(inHeadlines) < TITLE_WEIGHT) return { joins: false, ...evidence };

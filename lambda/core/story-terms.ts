@@ -275,10 +275,21 @@ export function headlineNames(headline: string): string[] {
   return sortedUnique(storyTerms(names.join(' ')));
 }
 
+/**
+ * An item's terms alone (`storySignature(item).terms`), without reading its headline's parts: what the term table
+ * counts for every item read, matching or not.
+ */
+export function signatureTerms(item: StoryText): string[] {
+  return sortedUnique([...storyTerms(withoutPublisher(item.title, item.publisher)), ...summaryTerms(item)]);
+}
+
+const summaryTerms = (item: StoryText) =>
+  storyTerms(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
+
 export function storySignature(item: StoryText): StorySignature {
   const headline = withoutPublisher(item.title, item.publisher);
   const title = storyTerms(headline);
-  const summary = storyTerms(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
+  const summary = summaryTerms(item);
   const epithets = epithetActs(headline);
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);

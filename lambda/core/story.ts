@@ -4,7 +4,14 @@ import { type JoinEvidence, joinEvidence, type StoryContext, type WeightedTerm }
 import { type StorySignature, sortedUnique } from './story-terms';
 
 export { type StoryContext, storyContext, type WeightedTerm } from './story-evidence';
-export { type StorySignature, type StoryText, sortedUnique, storySignature, storyTerms } from './story-terms';
+export {
+  type StorySignature,
+  type StoryText,
+  signatureTerms,
+  sortedUnique,
+  storySignature,
+  storyTerms,
+} from './story-terms';
 
 /** Items this close in time (to a story's latest item) can join it. */
 export const STORY_WINDOW_MS = 72 * 3600_000;

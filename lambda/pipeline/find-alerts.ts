@@ -1,7 +1,7 @@
 // Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
 import { createHash } from 'node:crypto';
 import { itemIdentity } from '../core/identity';
-import { alsoInPublishers, type StoryMatch, type StoryRecord, storySignature } from '../core/story';
+import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
 import { itemTopicText } from '../core/topic-terms';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';
 import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
@@ -44,7 +44,7 @@ export async function findAlerts(
   // Every item read tells how common its words are in the news, matching or not.
   const context = await filer.context();
   for (const item of items) {
-    context.rarity.observeOnce(item.canonicalLink ?? item.link ?? item.title, () => storySignature(item).terms);
+    context.rarity.observeOnce(item.canonicalLink ?? item.link ?? item.title, () => signatureTerms(item));
   }
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;

@@ -2,7 +2,7 @@
 import { lostEvents, markedRepeats } from '../../bench/story-eval';
 import { orderErrors, orders } from '../../bench/story-orders';
 import { NewsWriter } from '../../bench/support/news-corpus';
-import { STORY_LSH, storySignature } from '../../lambda/core/story';
+import { STORY_LSH, signatureTerms } from '../../lambda/core/story';
 import { clusterErrors, defaultStoryContext, loadItems, loadPairs, replayStream } from '../support/story-stream';
 
 describe('the labelled sets', () => {
@@ -59,7 +59,7 @@ describe('the labelled sets', () => {
       const writer = new NewsWriter(3);
       for (let i = 0; i < 5_000; i++) {
         const background = { title: writer.sentence(8).slice(0, -1), summary: writer.paragraph(1) };
-        context.rarity.observe(storySignature(background).terms);
+        context.rarity.observe(signatureTerms(background));
       }
       expect(lostEvents(items, replayStream(items, STORY_LSH, 'evidence', context).storyOf)).toEqual([]);
     },

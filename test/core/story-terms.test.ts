@@ -5,11 +5,12 @@ import {
   headlineNames,
   reactionTerms,
   saidTerms,
+  signatureTerms,
   storySignature,
   storyTerms,
   trailingClauseTerms,
 } from '../../lambda/core/story-terms';
-import { defaultStoryContext } from '../support/story-stream';
+import { defaultStoryContext, loadItems } from '../support/story-stream';
 
 describe('an act named as an epithet of the person', () => {
   it.each([
@@ -34,6 +35,14 @@ describe('an act named as an epithet of the person', () => {
     expect(joinEvidence(again, testimony, testimony, context).newActs).toEqual([]);
     const firing = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
     expect(joinEvidence(again, firing, firing, context)).toMatchObject({ joins: false, newActs: ['testify'] });
+  });
+});
+
+describe('the terms the term table counts', () => {
+  it('are the signature terms, read without the headline parts', () => {
+    const items = loadItems('wide-tune');
+    expect(items.length).toBeGreaterThan(50);
+    for (const item of items) expect(signatureTerms(item)).toEqual(storySignature(item).terms);
   });
 });
 

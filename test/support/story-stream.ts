@@ -15,6 +15,7 @@ import {
   type StoryHeadline,
   type StoryRecord,
   type StoryRef,
+  signatureTerms,
   startStory,
   storyBandKeys,
   storyContext,
@@ -183,7 +184,7 @@ export function scorePairs(pairs: readonly LabelledPair[], predictSame: (pair: L
 export function pairDecision(items: readonly LabelledItem[]): (pair: LabelledPair) => boolean {
   const byId = new Map(items.map((item) => [item.id, item]));
   const context = defaultStoryContext();
-  for (const item of items) context.rarity.observe(storySignature(item).terms);
+  for (const item of items) context.rarity.observe(signatureTerms(item));
   return (pair) => {
     const a = byId.get(pair.a);
     const b = byId.get(pair.b);
