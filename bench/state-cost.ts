@@ -6,7 +6,6 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../lambda/adapters/dynamo-state-store';
 import { DynamoVerdictStore } from '../lambda/adapters/dynamo-verdicts';
 import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
-import { inlineDocumentReader } from '../lambda/adapters/inline-document-reader';
 import { systemClock } from '../lambda/adapters/system-clock';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
 import type { FeedJob } from '../lambda/contract/feed-job';
@@ -19,6 +18,7 @@ import type { AlertSink, FeedJobQueue, StateStore } from '../lambda/ports';
 import { recordedTelemetry, sqsEvent, sqsRecord } from '../test/handlers/fixtures';
 import { startDynalite } from '../test/support/dynalite';
 import { conditionalFeed, FeedServer } from '../test/support/feed-server';
+import { pollPorts } from '../test/support/poll-ports';
 import { benchFeedXml, escapeHtml, surname } from './support/news-corpus';
 import { benchFlags, fmt, heading, table, target } from './support/report';
 
@@ -183,13 +183,7 @@ export async function measureStateCost(feedCount: number, readAhead = true): Pro
     });
     const pollTelemetry = recordedTelemetry();
     const poll = createPollHandler({
-      ports: {
-        source: new HttpFeedSource(),
-        reader: inlineDocumentReader,
-        state: store,
-        sink: countingSink,
-        clock: systemClock,
-      },
+      ports: pollPorts({ source: new HttpFeedSource(), state: store, sink: countingSink, clock: systemClock }),
       options: {
         matcher: compileMatcher(watchlist.entities),
         entities: watchlist.entities,

@@ -1,6 +1,12 @@
 // Story filing in other orders than publication order: lost, late events and alerts per tuning set and order.
 import { storyIdFor } from '../lambda/core/story';
-import { type ArrivalOrder, type LabelledItem, loadItems, replayStream } from '../test/support/story-stream';
+import {
+  type ArrivalOrder,
+  byPublication,
+  type LabelledItem,
+  loadItems,
+  replayStream,
+} from '../test/support/story-stream';
 
 /** Events none of whose reports started a story, and events whose first-filed report joined another event's story. */
 export function orderErrors(filed: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>) {
@@ -23,9 +29,7 @@ export function orderErrors(filed: readonly LabelledItem[], storyOf: ReadonlyMap
  * side by side deliver out of order).
  */
 export function orders(items: readonly LabelledItem[]): [string, LabelledItem[], ArrivalOrder][] {
-  const inTime = (list: readonly LabelledItem[]) =>
-    [...list].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-  const byTime = inTime(items);
+  const byTime = byPublication(items);
   const times = items.map((item) => Date.parse(item.publishedAt));
   const [first, last] = [Math.min(...times), Math.max(...times)];
   let seed = 7;
@@ -48,8 +52,8 @@ export function orders(items: readonly LabelledItem[]): [string, LabelledItem[],
     .map(([, item]) => item);
   return [
     ['forward', byTime, 'published'],
-    ['time-reversed', inTime(mirrored), 'published'],
-    ['time-shuffled', inTime(drawn), 'published'],
+    ['time-reversed', byPublication(mirrored), 'published'],
+    ['time-shuffled', byPublication(drawn), 'published'],
     ['arrival-reversed', [...byTime].reverse(), 'as-given'],
     ['arrival-shuffled', shuffled, 'as-given'],
   ];

@@ -153,7 +153,7 @@ describe('every development in the labelled sets, polled from one feed per outle
       expect(storyAlerts(sink.published).length).toBeGreaterThanOrEqual(events.size - lostEvents.length);
       expect(storyAlerts(sink.published).length).toBeLessThanOrEqual(most);
       // Each report either alerted or joined: nothing vanished between the two.
-      const matched = outcomes.reduce((sum, outcome) => sum + outcome.matches, 0);
+      const matched = matchesIn(outcomes);
       expect(storyAlerts(sink.published).length + joinedIn(outcomes).length).toBeLessThanOrEqual(matched);
     },
   );

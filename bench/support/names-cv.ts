@@ -2,11 +2,10 @@
 import type { Matcher } from '../../lambda/core/match';
 import { compileMatcher } from '../../lambda/core/match';
 import { DEFAULT_TOPIC_SETTINGS, TopicModel, type TopicSettings } from '../../lambda/core/topic-model';
-import { type LabelledText, seedCounts } from '../../lambda/core/topic-seed';
+import { seedCounts } from '../../lambda/core/topic-seed';
 import type { Entity } from '../../lambda/core/types';
 import { type LabelledHeadline, loadHeadlines, type Scores, score } from '../../test/support/headline-sets';
-import { loadItems } from '../../test/support/story-stream';
-import { labelledHeadline } from '../../test/support/topic-seed-build';
+import { labelledHeadline, storyTexts } from '../../test/support/topic-seed-build';
 
 export const FOLDS = 5;
 
@@ -25,12 +24,7 @@ export function crossValidated(
   const compiled = compileMatcher(entities);
   const bare = loadHeadlines('bare', 'tune');
   const named = loadHeadlines('named', 'tune');
-  const stories: LabelledText[] = loadItems('tune').map(({ title, summary, publisher, entities }) => ({
-    title,
-    summary,
-    publisher,
-    entities,
-  }));
+  const stories = storyTexts();
   const found = new Map<string, string[]>();
   for (let fold = 0; fold < FOLDS; fold++) {
     const train = [bare, named].flatMap((set) =>

@@ -1,10 +1,5 @@
 // End to end on local servers: dispatch -> SQS (fauxqs) -> poll handler -> DynamoDB (dynalite) + SNS (fauxqs) -> subscriber.
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { HttpFeedSource } from '../../lambda/adapters/http-feed-source';
 import { SnsAlertSink } from '../../lambda/adapters/sns-alert-sink';
@@ -18,7 +13,7 @@ import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
 import { pollPorts } from '../support/poll-ports';
-import { recordedTelemetry, rss, sqsEventFromMessages } from './fixtures';
+import { recordedTelemetry, rss, scheduleTick } from './fixtures';
 
 const watchlist = loadWatchlist();
 const NOW = Date.now();
@@ -98,33 +93,7 @@ beforeAll(async () => {
 
   // One tick of the schedule: dispatch, then what the event source mapping does — receive the jobs, invoke poll with
   // them, delete the messages that did not fail.
-  cycle = async () => {
-    await dispatch();
-    const messages: Message[] = [];
-    for (let empty = 0; empty < 3; ) {
-      const { Messages = [] } = await sns.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: feedJobsQueueUrl,
-          MaxNumberOfMessages: 10,
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-        }),
-      );
-      messages.push(...Messages);
-      empty = Messages.length === 0 ? empty + 1 : 0;
-    }
-    const { batchItemFailures } = await poll(sqsEventFromMessages(messages));
-    const failures = batchItemFailures.map((failure) => failure.itemIdentifier);
-    const done = messages.filter((message) => !failures.includes(message.MessageId ?? ''));
-    if (done.length > 0) {
-      await sns.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: feedJobsQueueUrl,
-          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-        }),
-      );
-    }
-    return { failures };
-  };
+  cycle = async () => ({ failures: (await scheduleTick(sns.sqs, feedJobsQueueUrl, dispatch, poll)).failures });
 }, 90_000);
 
 afterAll(async () => {

@@ -74,13 +74,14 @@ test('a missing, non-JSON or misshapen watchlist is a configuration error, not a
   ]);
 });
 
-describe('archive configuration', () => {
-  const POLL_ENV = {
-    STATE_TABLE_NAME: 'table',
-    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
-    NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
-  };
+/** The poll function's required variables. */
+const POLL_ENV = {
+  STATE_TABLE_NAME: 'table',
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
+  NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
+};
 
+describe('archive configuration', () => {
   test('the poll function archives where both variables say, or nowhere; one alone is refused', () => {
     const config = pollConfigFromEnv({ ...POLL_ENV, ARCHIVE_BUCKET_NAME: 'archive-bucket', ARCHIVE_PREFIX: 'items' });
     expect(config.archive).toEqual({ bucket: 'archive-bucket', prefix: 'items' });
@@ -92,11 +93,6 @@ describe('archive configuration', () => {
 });
 
 describe('verdict links configuration', () => {
-  const POLL_ENV = {
-    STATE_TABLE_NAME: 'table',
-    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:NewsAlerts-Alerts',
-    NEWS_ALERTS_WATCHLIST: WATCHLIST_JSON,
-  };
   const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:VerdictsSigningKey-AbCdEf';
   const URL = 'https://abc123.lambda-url.us-east-1.on.aws/';
 

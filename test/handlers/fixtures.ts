@@ -1,6 +1,6 @@
 // Test inputs for the handlers: SQS events shaped as Lambda delivers them, an RSS document, a metrics recorder.
-import type { Message } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { MetricName } from '../../lambda/contract/metrics';
 import type { MetricsRecorder, Telemetry } from '../../lambda/handlers/runtime';
 
@@ -103,4 +103,41 @@ export function recordedTelemetry(): Telemetry & { metrics: RecordedMetrics; log
     logs,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
   };
+}
+
+/**
+ * One tick of the schedule against a local queue: dispatch, then what the event source mapping does — receive the
+ * jobs, invoke poll with them, delete the messages that did not fail.
+ */
+export async function scheduleTick(
+  sqs: SQSClient,
+  queueUrl: string,
+  dispatch: () => Promise<unknown>,
+  poll: (event: SQSEvent) => Promise<SQSBatchResponse>,
+): Promise<{ messages: Message[]; failures: string[] }> {
+  await dispatch();
+  const messages: Message[] = [];
+  for (let empty = 0; empty < 3; ) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    messages.push(...Messages);
+    empty = Messages.length === 0 ? empty + 1 : 0;
+  }
+  const { batchItemFailures } = await poll(sqsEventFromMessages(messages));
+  const failures = batchItemFailures.map((failure) => failure.itemIdentifier);
+  const done = messages.filter((message) => !failures.includes(message.MessageId ?? ''));
+  if (done.length > 0) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+  return { messages, failures };
 }

@@ -5,12 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
 import { DynamoVerdictStore } from '../../lambda/adapters/dynamo-verdicts';
@@ -32,7 +27,7 @@ import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/f
 import { FeedServer } from '../support/feed-server';
 import { type FunctionUrlServer, serveFunctionUrl } from '../support/function-url-server';
 import { pollPorts } from '../support/poll-ports';
-import { type RssItem, recordedTelemetry, rss, sqsEventFromMessages } from './fixtures';
+import { type RssItem, recordedTelemetry, rss, scheduleTick } from './fixtures';
 
 const watchlist = loadWatchlist();
 const NOW = Date.now();
@@ -123,28 +118,9 @@ beforeAll(async () => {
     telemetry,
   });
   cycle = async () => {
-    await dispatch();
-    const messages: Message[] = [];
-    for (let empty = 0; empty < 3; ) {
-      const { Messages = [] } = await sns.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: feedJobsQueueUrl,
-          MaxNumberOfMessages: 10,
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-        }),
-      );
-      messages.push(...Messages);
-      empty = Messages.length === 0 ? empty + 1 : 0;
-    }
+    const { messages, failures } = await scheduleTick(sns.sqs, feedJobsQueueUrl!, dispatch, poll);
     expect(messages).toHaveLength(1);
-    const { batchItemFailures } = await poll(sqsEventFromMessages(messages));
-    expect(batchItemFailures).toEqual([]);
-    await sns.sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: feedJobsQueueUrl,
-        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-      }),
-    );
+    expect(failures).toEqual([]);
   };
 }, 90_000);
 

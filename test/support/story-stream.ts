@@ -77,6 +77,10 @@ export function loadPairs(split: Split): LabelledPair[] {
 /** How candidates are found: through LSH band keys (as the stores will), or every live item (the upper bound). */
 export type CandidateSearch = LshLayout | 'exhaustive';
 
+/** Items in order of publication (a copy). */
+export const byPublication = (items: readonly LabelledItem[]): LabelledItem[] =>
+  [...items].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+
 export interface StreamResult {
   /** Story id per item id. */
   storyOf: Map<string, string>;
@@ -106,8 +110,7 @@ export function replayStream(
   const stories = new Map<string, StoryRecord>();
   const storyOf = new Map<string, string>();
   const alerts: StreamResult['alerts'] = [];
-  const ordered =
-    arrival === 'as-given' ? items : [...items].sort((x, y) => Date.parse(x.publishedAt) - Date.parse(y.publishedAt));
+  const ordered = arrival === 'as-given' ? items : byPublication(items);
   for (const item of ordered) {
     const at = Date.parse(item.publishedAt);
     const signature = storySignature(item);

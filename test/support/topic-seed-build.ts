@@ -19,11 +19,16 @@ export function labelledHeadline({ title, summary, publisher, expected }: Labell
   };
 }
 
+/** The story fixtures' tuning items as the seed reads them. */
+export function storyTexts(): LabelledText[] {
+  return loadItems('tune').map(({ title, summary, publisher, entities }) => ({ title, summary, publisher, entities }));
+}
+
 /** The tuning halves only: held-out headlines measure the seed and must never shape it. */
 export function seedTexts(): LabelledText[] {
   return [
     ...[...loadHeadlines('bare', 'tune'), ...loadHeadlines('named', 'tune')].map(labelledHeadline),
-    ...loadItems('tune').map(({ title, summary, publisher, entities }) => ({ title, summary, publisher, entities })),
+    ...storyTexts(),
   ];
 }
 
