@@ -23,7 +23,9 @@ const show = (s: PairScores) => `P ${f3(s.precision)} R ${f3(s.recall)} (tp ${s.
 
 const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune', 'wide-tune'];
 /** `--tuning`: the tuning sets only, so a change can be measured without reading the held-out results. */
-const SPLITS: Split[] = process.argv.includes('--tuning') ? TUNING : [...TUNING, 'heldout', 'dense-heldout', 'blind2'];
+const SPLITS: Split[] = process.argv.includes('--tuning')
+  ? TUNING
+  : [...TUNING, 'heldout', 'dense-heldout', 'blind2', 'blind3'];
 
 /** The event of each story's first report (its alert): what the user was told the story is about. */
 function eventOfStoryStart(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): Map<string, string> {

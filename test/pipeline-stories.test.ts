@@ -133,6 +133,7 @@ describe('every development in the labelled sets, polled from one feed per outle
     ['related-tune', 0, 30],
     ['wide-tune', 0, 52],
     ['blind2', 0, 60],
+    ['blind3', 0, 57],
   ] as const)(
     '%s: at most %d lost events and %d alerts, and no alert for an item already filed',
     async (split, lost, most) => {

@@ -195,3 +195,96 @@ const HOUSEHOLD_AFTER = /^[ \u00a0]+(?:ranch|ranches|farm|farms|dairy|homestead)
 export function namesHousehold(text: string, hit: { end: number }): boolean {
   return HOUSEHOLD_AFTER.test(text.slice(hit.end, hit.end + 16));
 }
+
+/**
+ * Occupations in other walks of life: how news introduces a namesake ("dairy farmer Raffensperger", "volleyball coach
+ * Masterson", "Raffensperger, a Lancaster County dairy farmer", "hires Masterson as volleyball coach"). An entity whose
+ * own phrases use one of them (a user tracking a coach) is never vetoed by it.
+ */
+const OCCUPATIONS = new Set(
+  (
+    'farmer dairyman rancher wrestler player striker midfielder defender goalkeeper goalie winger quarterback ' +
+    'linebacker pitcher shortstop outfielder infielder golfer boxer swimmer sprinter cyclist jockey coach economist ' +
+    'firefighter paramedic nurse physician surgeon dentist veterinarian pharmacist teacher principal student freshman ' +
+    'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
+    'baker brewer novelist poet comedian pastor priest bishop rabbi realtor plumber biochemist chemist astronaut ' +
+    'meteorologist'
+  ).split(' '),
+);
+/** Occupations of two or three words whose last word alone says nothing ("police chief", "state rep"). */
+const OCCUPATION_PHRASES = new Set([
+  'police chief',
+  'fire chief',
+  'police officer',
+  "sheriff's deputy",
+  'township supervisor',
+  'school board member',
+  'state rep',
+  'state representative',
+  'state senator',
+]);
+/** Last words of OCCUPATION_PHRASES: the only words before a hit worth reading further back from. */
+const PHRASE_ENDS = new Set([...OCCUPATION_PHRASES].map((phrase) => phrase.split(' ').at(-1)!));
+/** What may stand between a surname and the occupation after it: an appositive comma, or a new post. */
+const OCCUPATION_AFTER = /^(?:,|[ \t\u00a0]+(?:as|named|becomes)(?=[ \t\u00a0]))/iu;
+/** Words that may follow an occupation that heads its phrase ("police chief in Stillwater", "coach at Kennesaw"). */
+const AFTER_OCCUPATION = new Set('at of for in on by with from who and to after before amid over since'.split(' '));
+const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0xa0;
+
+const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/\u2019/g, "'")
+    .split(/[ \t\u00a0]+/u)
+    .filter((word) => word !== '')
+    .map((word) => word.replace(/\.$/u, ''));
+
+/** The occupation that `words` ends with (the last one, two or three of them), in the singular. */
+function occupationEnding(words: readonly string[]): string | undefined {
+  for (const size of [3, 2]) {
+    if (words.length < size) continue;
+    const phrase = words.slice(-size).join(' ');
+    if (OCCUPATION_PHRASES.has(phrase)) return phrase;
+    if (phrase.endsWith('s') && OCCUPATION_PHRASES.has(phrase.slice(0, -1))) return phrase.slice(0, -1);
+  }
+  const last = words.at(-1);
+  if (last === undefined) return undefined;
+  if (OCCUPATIONS.has(last)) return last;
+  return last.endsWith('s') && OCCUPATIONS.has(last.slice(0, -1)) ? last.slice(0, -1) : undefined;
+}
+
+/**
+ * The occupation in another walk of life that introduces a surname hit, if any and the entity's own phrases (`own`,
+ * lower case) never use it: the news names someone else by that surname. Before the name, the words right before it;
+ * after it, an appositive or a new post of at most five words ("as head volleyball coach").
+ */
+export function occupationOf(text: string, hit: { start: number; end: number }, own: string): string | undefined {
+  let found: string | undefined;
+  // Most hits follow no occupation: the word right before is read alone, and further back only for a phrase's end.
+  let wordEnd = hit.start;
+  while (wordEnd > 0 && isBlank(text.charCodeAt(wordEnd - 1))) wordEnd--;
+  if (wordEnd < hit.start) {
+    const wordStart = text.lastIndexOf(' ', wordEnd - 1) + 1;
+    const last = text.slice(wordStart, wordEnd).toLowerCase();
+    const word = last.endsWith('.') ? last.slice(0, -1) : last;
+    if (OCCUPATIONS.has(word) || OCCUPATIONS.has(word.slice(0, -1))) found = occupationEnding([word]);
+    else if (PHRASE_ENDS.has(word) || PHRASE_ENDS.has(word.slice(0, -1))) {
+      found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
+    }
+  }
+  const after = text.charCodeAt(hit.end);
+  const link =
+    found === undefined && (after === 0x2c || isBlank(after))
+      ? OCCUPATION_AFTER.exec(text.slice(hit.end, hit.end + 12))
+      : null;
+  if (link) {
+    const words = wordsOf(text.slice(hit.end + link[0].length, hit.end + 72).split(/[,;:!?()"\u201c\u201d]/u)[0]!);
+    // The occupation heads the phrase: "principal architect of ..." is no school principal.
+    for (let end = 1; end <= Math.min(5, words.length) && found === undefined; end++) {
+      const next = words[end];
+      if (next === undefined || AFTER_OCCUPATION.has(next)) found = occupationEnding(words.slice(0, end));
+    }
+  }
+  if (found === undefined) return undefined;
+  return new RegExp(`(?:^|[^\\p{L}])${found}(?![\\p{L}])`, 'u').test(own.replace(/\u2019/g, "'")) ? undefined : found;
+}

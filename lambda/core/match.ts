@@ -1,7 +1,13 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { Automaton, codePointAt, codePointBefore } from './match-automaton';
 import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
-import { aliasNamesSomeoneElse, namesHousehold, namesSomeoneElse, namesSomethingElse } from './match-names';
+import {
+  aliasNamesSomeoneElse,
+  namesHousehold,
+  namesSomeoneElse,
+  namesSomethingElse,
+  occupationOf,
+} from './match-names';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
 import type { TopicSideName } from './topic-profile';
@@ -52,6 +58,8 @@ export type RefusalReason =
   | 'no-context-no-profile'
   /** A family business after the surname ("Masterson Ranch"). */
   | 'family-business'
+  /** An occupation in another walk of life introduces the surname ("dairy farmer Raffensperger", "coach Masterson"). */
+  | 'other-occupation'
   /** The item's words do not lean towards the entity's topic profile by the margin needed. */
   | 'topic';
 
@@ -169,6 +177,16 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const ownNames = entities.map(
     (entity) => new Set([entity.name, ...entity.aliases].flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u))),
   );
+  // The entity's own phrases, lower case: an occupation they use ("coach") never makes its surname someone else's.
+  const ownPhrases = entities.map((entity) =>
+    [entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])].join(' | ').toLowerCase(),
+  );
+  const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) =>
+    occupationOf(texts[hit.field]!, hit, ownPhrases[entity]!);
+  // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.
+  const surnameOfSomeoneElse = (n: Naming, texts: readonly string[], entity: number) =>
+    aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entity]!) ||
+    occupation(n, texts, entity) !== undefined;
   const folded = new FoldedText();
 
   function collectHits(text: string, field: number, hits: Hit[]): void {
@@ -251,9 +269,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const aliases = allowedAliases.filter(
             (n) =>
               !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)) &&
-              !(
-                n.use.surname && aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entityIndex]!)
-              ),
+              !(n.use.surname && surnameOfSomeoneElse(n, texts, entityIndex)),
           );
           const bare = namings.filter(
             (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
@@ -288,8 +304,10 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
             return context ? [{ ...n, context: contextOf[entityIndex]!.get(context.pattern)! }] : [];
           });
           const certain = aliases.length > 0 || ambiguous.length > 0;
-          // A household noun after the surname ("Masterson family") keeps the profile from admitting it.
-          const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !household(n, texts));
+          // A household noun after the surname ("Masterson ranch") or another walk of life ("volleyball coach
+          // Masterson") keeps the profile from admitting it.
+          const introduced = (n: Naming) => household(n, texts) || occupation(n, texts, entityIndex) !== undefined;
+          const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !introduced(n));
           let verdict: TopicVerdict | undefined;
           if (judged.length > 0) {
             itemTerms ??= itemTopicTerms(item, context.feed);
@@ -313,6 +331,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
                 namesLookalike,
                 profiled,
                 judged: verdict !== undefined,
+                occupation: candidates.some((n) => occupation(n, texts, entityIndex) !== undefined),
               });
               const phrase = (bare[0] ?? namings[0]!).use.phrase;
               context.refusals.push({ entityId, phrase, reason, ...(verdict && { topic: topicEvidence(verdict) }) });
@@ -356,11 +375,13 @@ function refusalReason(held: {
   namesLookalike: boolean;
   profiled: boolean;
   judged: boolean;
+  occupation: boolean;
 }): RefusalReason {
   if (!held.anyBare) return held.aliasRefused ? 'alias-names-someone-else' : 'inside-exclude';
   if (held.sourceVeto) return 'exclude-in-source';
   if (held.candidates === 0) return 'names-someone-else';
   if (held.namesLookalike) return 'lookalike-named';
   if (!held.profiled) return 'no-context-no-profile';
-  return held.judged ? 'topic' : 'family-business';
+  if (held.judged) return 'topic';
+  return held.occupation ? 'other-occupation' : 'family-business';
 }

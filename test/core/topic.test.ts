@@ -2,7 +2,7 @@
 
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
-import { compileMatcher, type MatchableItem } from '../../lambda/core/match';
+import { compileMatcher, type MatchableItem, type MatchContext } from '../../lambda/core/match';
 import { TopicModel } from '../../lambda/core/topic-model';
 import { DEFAULT_TOPIC_LIMITS, type LearnedTopic, learnTopic } from '../../lambda/core/topic-profile';
 import type { Entity } from '../../lambda/core/types';
@@ -52,6 +52,49 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Masterson sues Trump administration over deportation')).toEqual(['masterson']);
     expect(ids('Sterling farm sues county over election night crash')).toEqual([]);
     expect(ids('Krebs farm receives threats after CISA firing')).toContain('krebs');
+  });
+
+  it('does not let the profile admit a surname another walk of life introduces, which a context phrase still can', () => {
+    // Each alerts without its occupation: the profile leans towards the rest of the words.
+    expect(ids('Masterson warns Trump administration over voting machines')).toEqual(['masterson']);
+    expect(ids('Volleyball coach Masterson warns Trump administration over voting machines')).toEqual([]);
+    expect(ids("Sheriff's deputy Krebs warns voters about election scams")).toEqual([]);
+    expect(ids('Krebs, a Wichita dairy farmer, warns voters about election scams')).toEqual([]);
+    expect(ids('Kennesaw State hires Sterling as volleyball coach after election')).toEqual([]);
+    expect(ids('Economist Krebs warns Trump tariffs will hurt election turnout')).toEqual([]);
+    // A context phrase still decides: the look-alike's words never outweigh hard evidence.
+    expect(ids('Krebs, now a volunteer coach, on CISA and election security')).toContain('krebs');
+    // The tracked person's own roles are never another walk of life.
+    expect(ids('Georgia election official Sterling warns of threats to poll workers')).toEqual(['sterling']);
+    expect(ids('Fired cyber chief Krebs says the vote was secure')).toEqual(['krebs']);
+  });
+
+  it('refuses a surname alias another walk of life introduces, and says why', () => {
+    expect(ids('Raffensperger says Georgia audit confirmed the count')).toEqual(['raffensperger']);
+    expect(ids('Dairy farmer Raffensperger honored for conservation')).toEqual([]);
+    expect(ids('Raffensperger, Lancaster County dairy farmer, honored for conservation')).toEqual([]);
+    expect(ids('Lancaster hires Raffensperger as wrestling coach')).toEqual([]);
+    const refusals: NonNullable<MatchContext['refusals']> = [];
+    seeded.match({ title: 'Dairy farmer Masterson on ballots' }, { refusals });
+    expect(refusals).toEqual([expect.objectContaining({ entityId: 'masterson', reason: 'other-occupation' })]);
+  });
+
+  it('lets a user track someone by an occupation the rule would otherwise read as another person', () => {
+    const farmer: Entity = {
+      id: 'farmer',
+      name: 'Tom Raffensperger',
+      aliases: ['Raffensperger'],
+      ambiguous: [],
+      context: ['dairy farmer'],
+      excludes: [],
+    };
+    const title = 'Dairy farmer Raffensperger honored for conservation';
+    expect(
+      compileMatcher([farmer])
+        .match({ title })
+        .map((m) => m.entityId),
+    ).toEqual(['farmer']);
+    expect(ids(title)).toEqual([]);
   });
 
   it("still alerts on the official's family: threats against it are news about the official", () => {

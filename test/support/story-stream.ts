@@ -47,7 +47,15 @@ export interface LabelledPair {
  * `wide-tune` was written without reading the rules and read once as a blind set before it was tuned on (docs/stories.md
  * has that reading); `blind2` is the blind set now: read once, never tuned on.
  */
-export type Split = 'tune' | 'heldout' | 'dense-tune' | 'dense-heldout' | 'related-tune' | 'wide-tune' | 'blind2';
+export type Split =
+  | 'tune'
+  | 'heldout'
+  | 'dense-tune'
+  | 'dense-heldout'
+  | 'related-tune'
+  | 'wide-tune'
+  | 'blind2'
+  | 'blind3';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
