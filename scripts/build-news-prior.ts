@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { storySignature } from '../lambda/core/story-terms';
 
 const ROOT = join(__dirname, '..');
-const TUNING_SETS = ['tune-items.jsonl', 'dense-tune-items.jsonl'];
+const TUNING_SETS = ['tune-items.jsonl', 'dense-tune-items.jsonl', 'related-tune-items.jsonl', 'wide-tune-items.jsonl'];
 /** A term in fewer events than this is left out: it may name an event, and the prior must not hide that. */
 const MIN_EVENTS = 3;
 

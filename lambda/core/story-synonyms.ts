@@ -108,3 +108,25 @@ export const SYNONYMS: ReadonlyMap<string, string> = new Map(
     asked: 'request',
   }),
 );
+
+/**
+ * Whole words whose stem would meet another word's ("tape" and "tap", "found" of find and "founded"), and words of a
+ * place ("Russian", "Georgians") that mean the place: the term they stand for, before stemming.
+ */
+export const WORD_TERMS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    tape: 'tape',
+    tapes: 'tape',
+    taped: 'tape',
+    found: 'find',
+    russian: 'russia',
+    russians: 'russia',
+    chinese: 'china',
+    iranian: 'iran',
+    iranians: 'iran',
+    georgian: 'georgia',
+    georgians: 'georgia',
+    ukrainian: 'ukrain',
+    ukrainians: 'ukrain',
+  }),
+);

@@ -1,6 +1,6 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
 import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
-import { SYNONYMS } from './story-synonyms';
+import { SYNONYMS, WORD_TERMS } from './story-synonyms';
 import { foldPhrase } from './text-fold';
 
 /** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
@@ -110,19 +110,39 @@ export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): stri
   const phrased = PHRASAL_ACTS.reduce((folded, [phrase, act]) => folded.replace(phrase, act), text);
   for (const word of words(phrased)) {
     if (STOP_WORDS.has(word)) continue;
-    const stemmed = stem(word);
+    const stemmed = WORD_TERMS.get(word) ?? stem(word);
     terms.push(SYNONYMS.get(stemmed) ?? stemmed);
     if (terms.length >= limit) break;
   }
   return terms;
 }
 
-/** Drops a trailing " - Publisher" (Google News titles) or "... Publisher" (Google News summaries). */
+/** A trailing " - Tail" of at most six words: where a Google News title names its outlet. */
+const TITLE_TAIL = /\s[-\u2013\u2014|]\s((?:\S+\s?){1,6})$/u;
+/** Words of an outlet's name that say which outlet it is ("Record" of "The Record by Recorded Future"). */
+const outletWords = (name: string) =>
+  new Set(
+    words(name)
+      .map((word) => word.toLowerCase())
+      .filter((word) => word.length >= 3 && !['the', 'news', 'com', 'and'].includes(word)),
+  );
+
+/**
+ * Drops a trailing " - Publisher" (Google News titles) or "... Publisher" (Google News summaries), also when the tail
+ * names the outlet otherwise than its feed does ("- Nextgov/FCW" from "Nextgov", "- 11Alive.com" from "11Alive").
+ */
 function withoutPublisher(text: string, publisher: string | undefined): string {
   const trimmed = text.trim();
   if (!publisher) return trimmed;
   const name = publisher.trim();
-  if (name === '' || !trimmed.toLowerCase().endsWith(name.toLowerCase())) return trimmed;
+  if (name === '') return trimmed;
+  if (!trimmed.toLowerCase().endsWith(name.toLowerCase())) {
+    const tail = TITLE_TAIL.exec(trimmed);
+    const outlet = outletWords(name);
+    if (tail && words(tail[1]!).some((word) => outlet.has(word.toLowerCase())))
+      return trimmed.slice(0, tail.index).trim();
+    return trimmed;
+  }
   return trimmed
     .slice(0, trimmed.length - name.length)
     .replace(/[\s\-\u2013\u2014|:]+$/u, '')
@@ -265,13 +285,18 @@ function titleCased(headline: string): boolean {
   return longer.length === 0 || (upper / longer.length > TITLE_CASE_SHARE && lowerWords.length === 0);
 }
 
+/** Acronyms of common things, capitalized wherever they stand: "a TV interview" names no one. */
+const GENERIC_CAPITALS = new Set('tv us uk eu ai ceo gop vpn pc'.split(' '));
+
 /**
  * Terms of the words a headline capitalizes, outside Title Case: proper names. A part's first word is capitalized
  * anyway, but it is mostly who acts ("Kemp calls for audit ..."); a common one weighs too little to count as a name.
  */
 export function headlineNames(headline: string): string[] {
   if (titleCased(headline)) return [];
-  const names = headlineParts(headline).flatMap((partWords) => partWords.filter((word) => /^\p{Lu}/u.test(word)));
+  const names = headlineParts(headline).flatMap((partWords) =>
+    partWords.filter((word) => /^\p{Lu}/u.test(word) && !GENERIC_CAPITALS.has(word.toLowerCase())),
+  );
   return sortedUnique(storyTerms(names.join(' ')));
 }
 

@@ -157,6 +157,44 @@ describe('a rare name the story never mentioned', () => {
   });
 });
 
+describe('words that would meet the wrong term', () => {
+  it('keeps "tape" from reading as "tap" (hired) and "found" as the past of find, not founding', () => {
+    expect(storyTerms('On tape, Trump pushes Raffensperger')).not.toContain('hire');
+    expect(storyTerms('SolarWinds taps Krebs')).toContain('hire');
+    expect(storyTerms('Audit found no fraud')).toContain('find');
+    expect(storyTerms('Krebs founded a consultancy')).toContain('launch');
+  });
+
+  it('reads a people\'s word as its place: "Russian hack" is about Russia, "Georgians" about Georgia', () => {
+    expect(storyTerms('Russian hack')).toEqual(storyTerms('Russia hack'));
+    expect(storyTerms('Georgians vote')).toEqual(storyTerms('Georgia vote'));
+  });
+
+  it("drops a Google News tail that names the item's outlet otherwise than its feed does", () => {
+    const item = { title: 'CISA says Russia behind SolarWinds breach - Nextgov/FCW', publisher: 'Nextgov' };
+    expect(signatureTerms(item)).not.toContain('fcw');
+    expect(storySignature(item).names ?? []).toEqual(expect.not.arrayContaining(['fcw', 'nextgov']));
+    // A dash inside the headline that names no outlet stays: it is the news.
+    expect(signatureTerms({ title: 'Krebs sues - and wins', publisher: 'Nextgov' })).toContain('win');
+  });
+
+  it('reads no name from an acronym of a common thing: "a TV interview" names no one', () => {
+    expect(headlineNames('Ousted cyber chief Krebs says in TV interview there was no fraud')).not.toContain('tv');
+    expect(headlineNames('Krebs tells 60 Minutes the election was not rigged')).toContain('minut');
+  });
+
+  it("takes no veto from a rare name said only in the item's trailing clause", () => {
+    const context = defaultStoryContext();
+    const hired = storySignature({ title: 'SolarWinds hires Krebs, Stamos as it reels from breach' });
+    const after = storySignature({ title: 'SolarWinds taps Krebs and Stamos after Kremlin hack' });
+    expect(after.clause).toEqual(expect.arrayContaining(['kremlin']));
+    expect(joinEvidence(after, hired, hired, context).otherNames).toEqual([]);
+    // In the main clause, the same name is news: another development.
+    const named = storySignature({ title: 'SolarWinds taps Krebs to face Kremlin hackers' });
+    expect(joinEvidence(named, hired, hired, context).otherNames).toContain('kremlin');
+  });
+});
+
 describe('who acts, named first', () => {
   it('counts a rare first word as a name: the governor calling for an audit is not the senator denying pressure', () => {
     const context = defaultStoryContext();
