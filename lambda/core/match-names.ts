@@ -208,7 +208,7 @@ const OCCUPATIONS = new Set(
     'firefighter paramedic nurse physician surgeon dentist veterinarian pharmacist teacher principal student freshman ' +
     'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
     'baker brewer novelist poet comedian pastor priest bishop rabbi realtor plumber biochemist chemist astronaut ' +
-    'meteorologist'
+    'meteorologist teen teenager contractor'
   ).split(' '),
 );
 /** Occupations of two or three words whose last word alone says nothing ("police chief", "state rep"). */
@@ -218,6 +218,7 @@ const OCCUPATION_PHRASES = new Set([
   'police officer',
   "sheriff's deputy",
   'township supervisor',
+  'township trustee',
   'school board member',
   'state rep',
   'state representative',
@@ -226,7 +227,7 @@ const OCCUPATION_PHRASES = new Set([
 /** Last words of OCCUPATION_PHRASES: the only words before a hit worth reading further back from. */
 const PHRASE_ENDS = new Set([...OCCUPATION_PHRASES].map((phrase) => phrase.split(' ').at(-1)!));
 /** What may stand between a surname and the occupation after it: an appositive comma, or a new post. */
-const OCCUPATION_AFTER = /^(?:,|[ \t\u00a0]+(?:as|named|becomes)(?=[ \t\u00a0]))/iu;
+const OCCUPATION_AFTER = /^(?:,|[ \t\u00a0]+(?:as|named|becomes|sworn in as)(?=[ \t\u00a0]))/iu;
 /** Words that may follow an occupation that heads its phrase ("police chief in Stillwater", "coach at Kennesaw"). */
 const AFTER_OCCUPATION = new Set('at of for in on by with from who and to after before amid over since'.split(' '));
 const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0xa0;

@@ -24,14 +24,14 @@ const compiled = compileMatcher(entities);
 
 /** Alerted through the profile (a bare surname, words that leaned towards the official): a reader says it is wrong. */
 const WRONG = {
-  title: 'Krebs brewery marks 100 years of Choc beer in Pittsburg County',
-  summary: 'The brewery in Krebs, Pittsburg County celebrates a century of Choc beer with a festival.',
+  title: 'Krebs brewery wins vote for best Choc beer in Pittsburg',
+  summary: 'The brewery in Krebs, Pittsburg County, won the readers vote for its Choc beer.',
 };
-const SIMILAR = 'Krebs beer festival in Pittsburg County draws voters to polls';
+const SIMILAR = 'Krebs brewery beer vote draws record turnout';
 const OFFICIAL = 'Krebs: foreign hackers did not change a single vote';
-const ALIAS = 'Chris Krebs beer festival in Pittsburg County draws voters to polls';
-const CONTEXT = 'Krebs beer festival in Pittsburg County: a talk on election security';
-const OTHER_ENTITY = 'Masterson beer festival in Pittsburg County draws voters to polls';
+const ALIAS = 'Chris Krebs brewery beer vote draws record turnout';
+const CONTEXT = 'Krebs brewery beer vote: a talk on election security';
+const OTHER_ENTITY = 'Masterson brewery beer vote draws record turnout';
 
 const record: ItemRecord = {
   identity: { key: 'guid:krebs-brewing-100', aliasKeys: [] },

@@ -33,13 +33,12 @@ const watchlist = loadWatchlist();
 const NOW = Date.now();
 const KEY = 'v'.repeat(64);
 
-/** Two alerts about the brewery in Krebs, Oklahoma (named by its county: the seed knows "Oklahoma" for a look-alike). */
+/** Two alerts about the brewery in Krebs, Oklahoma, whose words the shipped profile leans towards (vote, record). */
 const WRONG: RssItem[] = [
   {
-    guid: 'brewing-100',
-    title: 'Krebs brewery marks 100 years of Choc beer in Pittsburg County',
-    link: 'https://news.example.test/brewing-100',
-    description: 'The brewery in Krebs, Pittsburg County celebrates a century of Choc beer.',
+    guid: 'brewing-vote',
+    title: 'Krebs brewery wins vote for best Choc beer in Pittsburg',
+    link: 'https://news.example.test/brewing-vote',
     publishedAt: NOW - 50 * 60_000,
   },
   {
@@ -51,10 +50,10 @@ const WRONG: RssItem[] = [
 ];
 /** The next poll's item: the same world, the surname alone again. */
 const SIMILAR: RssItem = {
-  guid: 'beer-festival',
-  title: 'Krebs beer festival in Pittsburg County draws voters to polls',
-  link: 'https://news.example.test/beer-festival',
-  description: 'The Choc beer festival drew thousands of visitors to the brewery.',
+  guid: 'beer-vote',
+  title: 'Krebs brewery beer vote draws record turnout',
+  link: 'https://news.example.test/beer-vote',
+  description: 'The Choc beer vote drew thousands of visitors to the brewery.',
   publishedAt: NOW - 10 * 60_000,
 };
 

@@ -19,13 +19,13 @@ export interface LabelledHeadline {
  * half of them look-alikes; `named`: headlines with summaries, mostly full names. The named tuning half is two files:
  * lookalikes.jsonl, which the watchlist's rules alone get exactly (test/core/lookalikes.test.ts), and rows whose bare
  * surnames only a topic profile can decide. bare-tune-2.jsonl was written without reading the matcher and read once as
- * a blind half before it joined the tuning half (docs/matching.md has that reading). bare-blind2.jsonl was the next
+ * a blind half before it joined the tuning half (docs/matching.md has that reading); so was bare-tune-4.jsonl. bare-blind2.jsonl was the next
  * blind half: its wrong matches were printed before the occupation rule was written, so it is held out now, not blind.
  * `blind`: the blind half now, read once, never tuned on (its headlines are never printed).
  */
 export const HEADLINE_SETS: Record<'bare' | 'named', Record<Half, readonly string[]>> = {
   bare: {
-    tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl'],
+    tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl', 'bare-tune-4.jsonl'],
     heldout: ['bare-heldout.jsonl', 'bare-blind2.jsonl'],
     blind: ['bare-blind3.jsonl'],
   },
