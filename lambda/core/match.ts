@@ -331,7 +331,9 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
                 namesLookalike,
                 profiled,
                 judged: verdict !== undefined,
-                occupation: candidates.some((n) => occupation(n, texts, entityIndex) !== undefined),
+                occupation: (bare.length > 0 ? candidates : allowedAliases).some(
+                  (n) => occupation(n, texts, entityIndex) !== undefined,
+                ),
               });
               const phrase = (bare[0] ?? namings[0]!).use.phrase;
               context.refusals.push({ entityId, phrase, reason, ...(verdict && { topic: topicEvidence(verdict) }) });
@@ -377,7 +379,10 @@ function refusalReason(held: {
   judged: boolean;
   occupation: boolean;
 }): RefusalReason {
-  if (!held.anyBare) return held.aliasRefused ? 'alias-names-someone-else' : 'inside-exclude';
+  if (!held.anyBare) {
+    if (!held.aliasRefused) return 'inside-exclude';
+    return held.occupation ? 'other-occupation' : 'alias-names-someone-else';
+  }
   if (held.sourceVeto) return 'exclude-in-source';
   if (held.candidates === 0) return 'names-someone-else';
   if (held.namesLookalike) return 'lookalike-named';
