@@ -175,6 +175,17 @@ export function joinEvidence(
       if (!newActs.includes(term)) newActs.push(term);
     }
   }
+  // An act the story's headlines only announced ("to testify Tuesday") that the item reports done ("testified") is the
+  // announced event happening: another development.
+  const storySigs = [member, origin];
+  const onlyPlanned = (term: string) =>
+    storySigs.some((sig) => sig.title.includes(term)) &&
+    storySigs.every((sig) => !sig.title.includes(term) || sig.planned?.includes(term));
+  for (const term of item.terms) {
+    if (ACT_TERMS.has(term) && !item.planned?.includes(term) && onlyPlanned(term) && !newActs.includes(term)) {
+      newActs.push(term);
+    }
+  }
   // The same procedure in another state is another event: Michigan's certification suit after Pennsylvania's.
   const storyStates = [...member.title, ...origin.title].filter((term) => STATE_TERMS.has(term));
   const itemStates = item.title.filter((term) => STATE_TERMS.has(term));

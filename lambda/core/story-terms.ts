@@ -39,6 +39,11 @@ export interface StorySignature {
    */
   said?: string[];
   /**
+   * Terms the item (headline and summary) names only as planned, right after "to" or "will" ("Raffensperger, Sterling
+   * to testify at Jan. 6 hearing"): the act has not happened yet. Absent when none.
+   */
+  planned?: string[];
+  /**
    * Terms of the words the headline capitalizes inside a sentence (Dominion, ImageCast, Arizona): what it is about.
    * Absent when none, and when the headline capitalizes most words (Title Case tells nothing).
    */
@@ -252,6 +257,33 @@ const SPEECH_VERBS = new Set('tell tells told'.split(' '));
  * least after it ("Masterson tells House panel audits confirmed the vote"). A trailing attribution ("..., Masterson
  * says") says nothing after the verb, so names none.
  */
+/** Verbs whose "to" asks someone else to act ("ask watchdog to investigate"): a request, not a plan. */
+const REQUEST_VERBS = new Set(
+  'ask asks asked urge urges urged call calls called press presses pressed push pushes pushed want wants wanted seek seeks order orders ordered direct directs directed tell tells told'.split(
+    ' ',
+  ),
+);
+
+/** Whether the word at `index` is planned: after "will", or after a "to" that no request verb shortly before opens. */
+function plannedAt(textWords: readonly string[], index: number): boolean {
+  const previous = textWords[index - 1];
+  if (previous === 'will') return true;
+  if (previous !== 'to') return false;
+  return !textWords.slice(Math.max(0, index - 5), index - 1).some((word) => REQUEST_VERBS.has(word));
+}
+
+/** Terms `text` names only as planned ("to testify Tuesday", "will testify"), never as done. */
+export function plannedTerms(text: string): string[] {
+  const planned = new Set<string>();
+  const done = new Set<string>();
+  const textWords = words(text);
+  textWords.forEach((word, index) => {
+    if (STOP_WORDS.has(word)) return;
+    for (const term of storyTerms(word)) (plannedAt(textWords, index) ? planned : done).add(term);
+  });
+  return sortedUnique([...planned].filter((term) => !done.has(term)));
+}
+
 export function saidTerms(headline: string): string[] {
   const said: string[] = [];
   for (const part of headline.split(HEADLINE_BREAK)) {
@@ -320,6 +352,7 @@ export function storySignature(item: StoryText): StorySignature {
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
   const said = saidTerms(headline);
+  const planned = plannedTerms(`${headline}. ${withoutPublisher(item.summary ?? '', item.publisher)}`);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -328,5 +361,6 @@ export function storySignature(item: StoryText): StorySignature {
     ...(reaction.length > 0 ? { reaction } : {}),
     ...(names.length > 0 ? { names } : {}),
     ...(said.length > 0 ? { said } : {}),
+    ...(planned.length > 0 ? { planned } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { joinEvidence } from '../../lambda/core/story-evidence';
 import {
   epithetActs,
   headlineNames,
+  plannedTerms,
   reactionTerms,
   saidTerms,
   signatureTerms,
@@ -192,6 +193,28 @@ describe('words that would meet the wrong term', () => {
     // In the main clause, the same name is news: another development.
     const named = storySignature({ title: 'SolarWinds taps Krebs to face Kremlin hackers' });
     expect(joinEvidence(named, hired, hired, context).otherNames).toContain('kremlin');
+  });
+});
+
+describe('an act announced, then done', () => {
+  it('reads "to testify" and "will testify" as planned, and a request to someone else as no plan', () => {
+    expect(plannedTerms('Raffensperger, Sterling to testify at Tuesday hearing')).toContain('testify');
+    expect(plannedTerms('Sterling will testify before the panel')).toContain('testify');
+    expect(plannedTerms('Democrats ask watchdog to investigate Krebs firing')).not.toContain('investigate');
+    // Named done anywhere in the text, it is not only planned.
+    expect(plannedTerms('Krebs to testify; he testified before in 2019')).not.toContain('testify');
+  });
+
+  it('alerts for the testimony after its announcement, and still joins coverage of the announcement', () => {
+    const context = defaultStoryContext();
+    const announced = storySignature({ title: 'Masterson, Sterling to testify at Thursday hearing of House panel' });
+    const testimony = storySignature({
+      title: "Masterson tells House panel: 'The count was right'",
+      summary: 'Masterson testified that audits confirmed the count.',
+    });
+    expect(joinEvidence(testimony, announced, announced, context).newActs).toContain('testify');
+    const retold = storySignature({ title: 'House panel hearing: Masterson and Sterling to testify Thursday' });
+    expect(joinEvidence(retold, announced, announced, context).newActs).toEqual([]);
   });
 });
 
