@@ -11,7 +11,7 @@ import { itemTopicText } from '../../lambda/core/topic-terms';
 import { alertIdFor } from '../../lambda/pipeline';
 import type { ItemRecord } from '../../lambda/ports';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
-import { FAKE_AWS } from '../support/fake-aws';
+import { localCliEnv } from '../support/fake-aws';
 import { runCli, watchlistYaml } from './run-cli';
 
 const NOW = Date.parse('2026-11-18T12:00:00Z');
@@ -27,17 +27,8 @@ let tableName: string;
 let dir: string;
 
 /** The environment a user's shell would have: region and keys set, the SDK pointed at the local table. */
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: dir,
-  AWS_CONFIG_FILE: path.join(dir, 'no-config'),
-  AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
-  AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
-  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-  AWS_REGION: FAKE_AWS.region,
-  ...extra,
-});
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
+  localCliEnv(dir, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, ...extra });
 
 beforeAll(async () => {
   dynamo = await startDynalite();

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FAKE_AWS } from '../support/fake-aws';
+import { localCliEnv } from '../support/fake-aws';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
 import { runCli, watchlistYaml } from './run-cli';
@@ -41,14 +41,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   sns = await startFauxqs();
-  env = {
-    PATH: process.env.PATH,
-    HOME: tmpdir(),
-    AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  env = localCliEnv(tmpdir(), { AWS_ENDPOINT_URL_SNS: sns.endpoint });
 }, 30_000);
 
 afterAll(async () => {
@@ -143,14 +136,7 @@ test('an argument that is not an SNS topic ARN is bad usage (exit 2), before any
 });
 
 test('no AWS credentials: every alert is named as not published and the poll exits 1, so a cron job notices', async () => {
-  const noCredentials = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-  };
+  const noCredentials = localCliEnv(dir, { AWS_ENDPOINT_URL_SNS: sns.endpoint }, { credentials: false });
   const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--topic-arn', topicArn], {
     cwd: dir,
     env: noCredentials,

@@ -22,7 +22,7 @@ import { createVerdictHandler } from '../../lambda/handlers/verdict';
 import { TOPIC_SEED } from '../../lambda/pipeline/topic-learning';
 import { runCli } from '../cli/run-cli';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
-import { FAKE_AWS } from '../support/fake-aws';
+import { localCliEnv } from '../support/fake-aws';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
 import { type FunctionUrlServer, serveFunctionUrl } from '../support/function-url-server';
@@ -191,16 +191,7 @@ test('an alert, its verdicts through the endpoint, a similar item refused, and f
   // 4. feedback from the table lists both verdicts with the suggested exclude.
   const feedback = await runCli(['feedback', '--watchlist', DEFAULT_WATCHLIST_PATH, '--table', tableName, '--json'], {
     cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      AWS_CONFIG_FILE: path.join(dir, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none'),
-      AWS_REGION: FAKE_AWS.region,
-      AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    },
+    env: localCliEnv(dir, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }),
   });
   expect(feedback.stderr).toBe('');
   const [krebs] = JSON.parse(feedback.stdout).entities;
