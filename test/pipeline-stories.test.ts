@@ -23,39 +23,11 @@ import type { AlertSink, PublishResult } from '../lambda/ports';
 import { type LocalSns, startFauxqs } from './support/fauxqs';
 import { FeedServer } from './support/feed-server';
 import { pollPorts } from './support/poll-ports';
-import { type LabelledItem, loadItems } from './support/story-stream';
+import { type LabelledItem, labelledRss, loadItems } from './support/story-stream';
 
 const watchlist = loadWatchlist();
 const tune = loadItems('tune');
 const ofEvent = (...events: string[]) => tune.filter((item) => events.includes(item.event));
-
-function escapeXml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
-/**
- * An RSS 2.0 document as outlets publish them, newest first. An aggregator's items name their outlet in <source> (and
- * in the title, as the fixtures' Google News titles already do).
- */
-function rss(title: string, items: readonly LabelledItem[], aggregator = title.startsWith('Google News')): string {
-  const entries = [...items]
-    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
-    .map((item) =>
-      [
-        '<item>',
-        `<title>${escapeXml(item.title)}</title>`,
-        `<link>${escapeXml(item.link)}</link>`,
-        `<guid isPermaLink="false">${escapeXml(item.id)}</guid>`,
-        `<pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate>`,
-        `<description>${escapeXml(item.summary)}</description>`,
-        aggregator
-          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeXml(item.publisher)}</source>`
-          : '',
-        '</item>',
-      ].join(''),
-    );
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeXml(title)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
-}
 
 /** Keeps every published alert; refuses the titles in `refuse` once each. */
 class CollectingSink implements AlertSink {
@@ -93,7 +65,10 @@ function serveByOutlet(items: readonly LabelledItem[]): FeedConfig[] {
 
 function serveFeed(name: string, items: readonly LabelledItem[]): FeedConfig {
   const path = `/feed-${++feedCounter}.rss`;
-  server.route(path, { headers: { 'content-type': 'application/rss+xml; charset=utf-8' }, body: rss(name, items) });
+  server.route(path, {
+    headers: { 'content-type': 'application/rss+xml; charset=utf-8' },
+    body: labelledRss(name, items),
+  });
   return { url: server.url(path), name };
 }
 
@@ -428,7 +403,7 @@ describe('SMS storm guard through SNS (fauxqs)', () => {
 
     clock.time = Date.parse('2020-11-20T15:10:00Z');
     const eighth = { ...stories[7]!, publishedAt: '2020-11-20T15:00:00Z' };
-    server.route(new URL(feed.url).pathname, { body: rss('Election desk', [...seven, eighth]) });
+    server.route(new URL(feed.url).pathname, { body: labelledRss('Election desk', [...seven, eighth]) });
     const second = await pollFeed(feed, snsPorts, options);
     expect(second.alerts).toHaveLength(1);
     const [next] = await local.receive(sms.queueUrl, 1);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FeedServer } from '../support/feed-server';
-import { type LabelledItem, loadItems } from '../support/story-stream';
+import { type LabelledItem, labelledRss, loadItems } from '../support/story-stream';
 import { runCli, watchlistYaml } from './run-cli';
 
 const tune = loadItems('tune');
@@ -84,12 +84,7 @@ describe('news-alerts poll --explain and digest', () => {
       ...item,
       publishedAt: new Date(now - (4 - index) * 3_600_000).toISOString(),
     }));
-    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Google News: Krebs</title>${redated
-      .map(
-        (item) =>
-          `<item><title>${item.title}</title><link>${item.link}</link><guid>${item.id}</guid><pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate><description>${item.summary.replaceAll('&', '&amp;')}</description><source url="https://x.test">${item.publisher}</source></item>`,
-      )
-      .join('')}</channel></rss>`;
+    const rss = labelledRss('Google News: Krebs', redated);
     server = await FeedServer.start({
       routes: { '/news.rss': { headers: { 'content-type': 'application/rss+xml' }, body: rss } },
     });

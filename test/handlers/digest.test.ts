@@ -15,7 +15,7 @@ import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
 import { FeedServer } from '../support/feed-server';
 import { pollPorts } from '../support/poll-ports';
-import { loadItems } from '../support/story-stream';
+import { labelledRss, loadItems } from '../support/story-stream';
 import { recordedTelemetry } from './fixtures';
 
 const watchlist = loadWatchlist();
@@ -34,17 +34,11 @@ let topicArn: string;
 let queues: Record<'all' | 'krebs' | 'masterson', QueueSubscription>;
 
 beforeAll(async () => {
-  const items = coverage
-    .map(
-      (item) =>
-        `<item><title>${item.title}</title><link>${item.link}</link><guid>${item.id}</guid><pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate><description>${item.summary.replaceAll('&', '&amp;')}</description><source url="https://x.test">${item.publisher}</source></item>`,
-    )
-    .join('');
   [feedServer, dynamo, sns] = await Promise.all([
     FeedServer.start({
       routes: {
         '/news.rss': {
-          body: `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>${items}</channel></rss>`,
+          body: labelledRss('News', coverage, true),
         },
       },
     }),

@@ -225,3 +225,35 @@ export function clusterErrors(items: readonly LabelledItem[], storyOf: ReadonlyM
     mixedStories: [...eventsPerStory].filter(([, e]) => e.size > 1).map(([, e]) => [...e].join(' + ')),
   };
 }
+
+function escapeXml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/**
+ * An RSS 2.0 document as outlets publish them, newest first. An aggregator's items name their outlet in <source> (and
+ * in the title, as the fixtures' Google News titles already do).
+ */
+export function labelledRss(
+  title: string,
+  items: readonly LabelledItem[],
+  aggregator = title.startsWith('Google News'),
+): string {
+  const entries = [...items]
+    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
+    .map((item) =>
+      [
+        '<item>',
+        `<title>${escapeXml(item.title)}</title>`,
+        `<link>${escapeXml(item.link)}</link>`,
+        `<guid isPermaLink="false">${escapeXml(item.id)}</guid>`,
+        `<pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate>`,
+        `<description>${escapeXml(item.summary)}</description>`,
+        aggregator
+          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeXml(item.publisher)}</source>`
+          : '',
+        '</item>',
+      ].join(''),
+    );
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeXml(title)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
+}
