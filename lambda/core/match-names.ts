@@ -227,7 +227,15 @@ const OCCUPATION_PHRASES = new Set([
 /** Last words of OCCUPATION_PHRASES: the only words before a hit worth reading further back from. */
 const PHRASE_ENDS = new Set([...OCCUPATION_PHRASES].map((phrase) => phrase.split(' ').at(-1)!));
 /** What may stand between a surname and the occupation after it: an appositive comma, or a new post. */
-const OCCUPATION_AFTER = /^(?:,|[ \t\u00a0]+(?:as|named|becomes|sworn in as)(?=[ \t\u00a0]))/iu;
+const OCCUPATION_LINKS = [' as ', ' named ', ' becomes ', ' sworn in as '];
+/** How many characters after a hit link it to an occupation that follows, or 0: read with startsWith, no regex. */
+function occupationLink(text: string, end: number): number {
+  const next = text.charCodeAt(end);
+  if (next === 0x2c) return 1;
+  if (next !== 0x20) return 0;
+  const ahead = text.slice(end, end + 14).toLowerCase();
+  return OCCUPATION_LINKS.find((link) => ahead.startsWith(link))?.length ?? 0;
+}
 /** Words that may follow an occupation that heads its phrase ("police chief in Stillwater", "coach at Kennesaw"). */
 const AFTER_OCCUPATION = new Set('at of for in on by with from who and to after before amid over since'.split(' '));
 const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0xa0;
@@ -273,13 +281,9 @@ export function occupationOf(text: string, hit: { start: number; end: number }, 
       found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
     }
   }
-  const after = text.charCodeAt(hit.end);
-  const link =
-    found === undefined && (after === 0x2c || isBlank(after))
-      ? OCCUPATION_AFTER.exec(text.slice(hit.end, hit.end + 12))
-      : null;
-  if (link) {
-    const words = wordsOf(text.slice(hit.end + link[0].length, hit.end + 72).split(/[,;:!?()"\u201c\u201d]/u)[0]!);
+  const link = found === undefined ? occupationLink(text, hit.end) : 0;
+  if (link > 0) {
+    const words = wordsOf(text.slice(hit.end + link, hit.end + 72).split(/[,;:!?()"\u201c\u201d]/u)[0]!);
     // The occupation heads the phrase: "principal architect of ..." is no school principal.
     for (let end = 1; end <= Math.min(5, words.length) && found === undefined; end++) {
       const next = words[end];

@@ -305,14 +305,16 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           });
           const certain = aliases.length > 0 || ambiguous.length > 0;
           // A household noun after the surname ("Masterson ranch") or another walk of life ("volleyball coach
-          // Masterson") keeps the profile from admitting it.
-          const introduced = (n: Naming) => household(n, texts) || occupation(n, texts, entityIndex) !== undefined;
-          const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !introduced(n));
+          // Masterson") keeps the profile from admitting it (read only for an item the profile would admit).
+          const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !household(n, texts));
           let verdict: TopicVerdict | undefined;
           if (judged.length > 0) {
             itemTerms ??= itemTopicTerms(item, context.feed);
             verdict = topics!.judge(entityId, itemTerms)!;
-            if (verdict.counts) ambiguous = judged.map((n) => ({ ...n, topic: verdict }));
+            if (verdict.counts) {
+              const admitted = judged.filter((n) => occupation(n, texts, entityIndex) === undefined);
+              ambiguous = admitted.map((n) => ({ ...n, topic: verdict }));
+            }
           }
           // A lesson only from an item the rules settled on their own, never from one the profile let in.
           if (learns && certain !== namesLookalike) {
@@ -387,6 +389,6 @@ function refusalReason(held: {
   if (held.candidates === 0) return 'names-someone-else';
   if (held.namesLookalike) return 'lookalike-named';
   if (!held.profiled) return 'no-context-no-profile';
-  if (held.judged) return 'topic';
-  return held.occupation ? 'other-occupation' : 'family-business';
+  if (held.occupation) return 'other-occupation';
+  return held.judged ? 'topic' : 'family-business';
 }
