@@ -62,6 +62,8 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Krebs, a Wichita dairy farmer, warns voters about election scams')).toEqual([]);
     expect(ids('Kennesaw State hires Sterling as volleyball coach after election')).toEqual([]);
     expect(ids('Economist Krebs warns Trump tariffs will hurt election turnout')).toEqual([]);
+    expect(ids('Krebs warns voters about election scams')).toEqual(['krebs']);
+    expect(ids('Reporter Krebs warns voters about election scams')).toEqual([]);
     // A context phrase still decides: the look-alike's words never outweigh hard evidence.
     expect(ids('Krebs, now a volunteer coach, on CISA and election security')).toContain('krebs');
     // The tracked person's own roles are never another walk of life.
