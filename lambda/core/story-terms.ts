@@ -96,6 +96,11 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
   [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
   [/\bwrap(?:s|ped|ping)? up\b/giu, 'completes'],
+  // Telling a legislature is testifying: "Krebs tells senators ...", "Sterling tells House panel ...".
+  [
+    /\btell(?:s|ing)? (?:a |the )?(?:(?:state|house|senate|congressional|jan\.? 6|january 6) ){0,2}(?:senators|lawmakers|legislators|congress|panel|committee)\b/giu,
+    'testifies $&',
+  ],
   // "Krebs on 'TODAY':" is how a headline says someone went on a show: an interview, though the word is not there.
   [/\bon (?=['\u2018"\u201c][\p{Lu}\d])/gu, 'interview on '],
   // A court's decision is the stage after the suit ("judge tosses suit" is not the suit being filed), however worded;
