@@ -104,7 +104,7 @@ describe('every development in the labelled sets, polled from one feed per outle
     ['dense-tune', 0, 31],
     ['dense-heldout', 0, 34],
     ['tune', 0, 43],
-    ['heldout', 0, 34],
+    ['heldout', 0, 33],
     ['related-tune', 0, 31],
     ['wide-tune', 0, 51],
     ['blind2', 0, 60],

@@ -203,7 +203,7 @@ export function namesHousehold(text: string, hit: { end: number }): boolean {
  */
 const OCCUPATIONS = new Set(
   (
-    'farmer dairyman rancher wrestler player striker midfielder defender goalkeeper goalie winger quarterback ' +
+    'farmer dairyman rancher wrestler striker midfielder defender goalkeeper goalie winger quarterback ' +
     'linebacker pitcher shortstop outfielder infielder golfer boxer swimmer sprinter cyclist jockey coach economist ' +
     'firefighter paramedic nurse physician surgeon dentist veterinarian pharmacist teacher principal student freshman ' +
     'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
@@ -249,38 +249,58 @@ const wordsOf = (text: string) =>
     .filter((word) => word !== '')
     .map((word) => word.replace(/\.$/u, ''));
 
-/** The occupation that `words` ends with (the last one, two or three of them), in the singular. */
+/**
+ * The occupation that `words` ends with (the last one, two or three of them), in the singular only: a plural before
+ * a name is its verb's object ("tells reporters Raffensperger is ..."), and after it a list ("Raffensperger,
+ * journalists and poll workers").
+ */
 function occupationEnding(words: readonly string[]): string | undefined {
   for (const size of [3, 2]) {
     if (words.length < size) continue;
     const phrase = words.slice(-size).join(' ');
     if (OCCUPATION_PHRASES.has(phrase)) return phrase;
-    if (phrase.endsWith('s') && OCCUPATION_PHRASES.has(phrase.slice(0, -1))) return phrase.slice(0, -1);
   }
   const last = words.at(-1);
-  if (last === undefined) return undefined;
-  if (OCCUPATIONS.has(last)) return last;
-  return last.endsWith('s') && OCCUPATIONS.has(last.slice(0, -1)) ? last.slice(0, -1) : undefined;
+  return last !== undefined && OCCUPATIONS.has(last) ? last : undefined;
+}
+
+/** The occupations of the list that the entity's own phrases use (lower case): a user tracking a coach. */
+export function ownOccupations(phrases: readonly string[]): ReadonlySet<string> {
+  const own = new Set<string>();
+  for (const phrase of phrases) {
+    const phraseWords = wordsOf(phrase);
+    phraseWords.forEach((_, index) => {
+      const found = occupationEnding(phraseWords.slice(0, index + 1));
+      if (found !== undefined) own.add(found);
+    });
+  }
+  return own;
 }
 
 /**
- * The occupation in another walk of life that introduces a surname hit, if any and the entity's own phrases (`own`,
- * lower case) never use it: the news names someone else by that surname. Before the name, the words right before it;
- * after it, an appositive or a new post of at most five words ("as head volleyball coach").
+ * The occupation in another walk of life that introduces a surname hit, if any and not one of the entity's own
+ * (`own`): the news names someone else by that surname. Before the name, the words right before it; after it, an
+ * appositive or a new post of at most five words ("as head volleyball coach").
  */
-export function occupationOf(text: string, hit: { start: number; end: number }, own: string): string | undefined {
+export function occupationOf(
+  text: string,
+  hit: { start: number; end: number },
+  own: ReadonlySet<string>,
+): string | undefined {
   let found: string | undefined;
   // Most hits follow no occupation: the word right before is read alone, and further back only for a phrase's end.
   let wordEnd = hit.start;
   while (wordEnd > 0 && isBlank(text.charCodeAt(wordEnd - 1))) wordEnd--;
   if (wordEnd < hit.start) {
-    const wordStart = text.lastIndexOf(' ', wordEnd - 1) + 1;
-    const last = text.slice(wordStart, wordEnd).toLowerCase();
+    let wordStart = wordEnd;
+    while (wordStart > 0 && !isBlank(text.charCodeAt(wordStart - 1))) wordStart--;
+    const last = text
+      .slice(wordStart, wordEnd)
+      .toLowerCase()
+      .replace(/\u2019/g, "'");
     const word = last.endsWith('.') ? last.slice(0, -1) : last;
-    if (OCCUPATIONS.has(word) || OCCUPATIONS.has(word.slice(0, -1))) found = occupationEnding([word]);
-    else if (PHRASE_ENDS.has(word) || PHRASE_ENDS.has(word.slice(0, -1))) {
-      found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
-    }
+    if (OCCUPATIONS.has(word)) found = word;
+    else if (PHRASE_ENDS.has(word)) found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
   }
   const link = found === undefined ? occupationLink(text, hit.end) : 0;
   if (link > 0) {
@@ -291,6 +311,5 @@ export function occupationOf(text: string, hit: { start: number; end: number }, 
       if (next === undefined || AFTER_OCCUPATION.has(next)) found = occupationEnding(words.slice(0, end));
     }
   }
-  if (found === undefined) return undefined;
-  return new RegExp(`(?:^|[^\\p{L}])${found}(?![\\p{L}])`, 'u').test(own.replace(/\u2019/g, "'")) ? undefined : found;
+  return found === undefined || own.has(found) ? undefined : found;
 }

@@ -7,7 +7,9 @@ import {
   namesSomeoneElse,
   namesSomethingElse,
   occupationOf,
+  ownOccupations,
 } from './match-names';
+import { type RefusalReason, refusalReason } from './match-refusal';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
 import type { TopicSideName } from './topic-profile';
@@ -42,26 +44,7 @@ export interface MatchContext {
   refusals?: Refusal[];
 }
 
-/** Why a name of a tracked entity in the item did not make it a match. */
-export type RefusalReason =
-  /** Every naming lies inside one of the entity's excludes ("Brian Krebs"). */
-  | 'inside-exclude'
-  /** A one-word surname alias after another given name or before another name part ("Tom Raffensperger"). */
-  | 'alias-names-someone-else'
-  /** One of the entity's excludes is in the item's link, publisher or feed name ("krebsonsecurity.com"). */
-  | 'exclude-in-source'
-  /** The bare name is someone's or something else's ("Dr. Krebs", "Sterling Infrastructure", "a weaker sterling"). */
-  | 'names-someone-else'
-  /** The item names a look-alike, and no context phrase touches this bare name. */
-  | 'lookalike-named'
-  /** No context phrase, and the entity has no topic profile (give it `context` or `topics` in the watchlist). */
-  | 'no-context-no-profile'
-  /** A family business after the surname ("Masterson Ranch"). */
-  | 'family-business'
-  /** An occupation in another walk of life introduces the surname ("dairy farmer Raffensperger", "coach Masterson"). */
-  | 'other-occupation'
-  /** The item's words do not lean towards the entity's topic profile by the margin needed. */
-  | 'topic';
+export type { RefusalReason } from './match-refusal';
 
 export interface Refusal {
   entityId: string;
@@ -110,6 +93,8 @@ function isSurname(alias: string, name: string): boolean {
   return /^\p{Lu}\p{Ll}+$/u.test(alias) && words.length > 1 && words.at(-1)!.toLowerCase() === alias.toLowerCase();
 }
 const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(texts[hit.field]!, hit);
+/** The word right before a hit, one run of spaces between. */
+const WORD_BEFORE = /(\p{L}+)[ \t\u00a0]+$/u;
 
 /**
  * Compiles the entities' aliases, ambiguous terms, context phrases and excludes into one automaton.
@@ -177,12 +162,17 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const ownNames = entities.map(
     (entity) => new Set([entity.name, ...entity.aliases].flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u))),
   );
-  // The entity's own phrases, lower case: an occupation they use ("coach") never makes its surname someone else's.
-  const ownPhrases = entities.map((entity) =>
-    [entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])].join(' | ').toLowerCase(),
+  // An occupation the entity's own phrases use ("coach") never makes its surname someone else's.
+  const ownJobs = entities.map((entity) =>
+    ownOccupations([entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])]),
   );
+  // After one of the entity's own given names the surname is the person named in full ("Brad Raffensperger, a ...").
+  const namedInFull = (text: string, hit: Hit, entity: number) => {
+    const before = WORD_BEFORE.exec(text.slice(Math.max(0, hit.start - 24), hit.start));
+    return before !== null && ownNames[entity]!.has(before[1]!.toLowerCase());
+  };
   const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) =>
-    occupationOf(texts[hit.field]!, hit, ownPhrases[entity]!);
+    namedInFull(texts[hit.field]!, hit, entity) ? undefined : occupationOf(texts[hit.field]!, hit, ownJobs[entity]!);
   // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.
   const surnameOfSomeoneElse = (n: Naming, texts: readonly string[], entity: number) =>
     aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entity]!) ||
@@ -368,27 +358,4 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
 /** A topic verdict as evidence shows it: the score, the margin and the heaviest terms. */
 function topicEvidence(verdict: TopicVerdict): NonNullable<Evidence['topic']> {
   return { score: verdict.score, margin: verdict.margin, terms: verdict.terms.slice(0, TOPIC_EVIDENCE_TERMS) };
-}
-
-/** The rule that held back an entity the item names, in the order the matcher applies them. */
-function refusalReason(held: {
-  anyBare: boolean;
-  aliasRefused: boolean;
-  sourceVeto: boolean;
-  candidates: number;
-  namesLookalike: boolean;
-  profiled: boolean;
-  judged: boolean;
-  occupation: boolean;
-}): RefusalReason {
-  if (!held.anyBare) {
-    if (!held.aliasRefused) return 'inside-exclude';
-    return held.occupation ? 'other-occupation' : 'alias-names-someone-else';
-  }
-  if (held.sourceVeto) return 'exclude-in-source';
-  if (held.candidates === 0) return 'names-someone-else';
-  if (held.namesLookalike) return 'lookalike-named';
-  if (!held.profiled) return 'no-context-no-profile';
-  if (held.occupation) return 'other-occupation';
-  return held.judged ? 'topic' : 'family-business';
 }

@@ -195,11 +195,7 @@ export function joinEvidence(
   // Each side names something rare the other never mentions: an advisory on Dominion machines after one on ES&S's.
   const rareNames = (names: readonly string[], known: ReadonlySet<string>) =>
     eventTerms(names, context).filter((term) => !known.has(term) && context.rarity.weight(term) >= NAME_WEIGHT);
-  // A name only in the item's trailing clause is background too: "SolarWinds taps Krebs and Stamos after Russian hack".
-  const itemNames = rareNames(
-    (item.names ?? []).filter((term) => !item.clause?.includes(term)),
-    told,
-  );
+  const itemNames = rareNames(item.names ?? [], told);
   const storyNames = rareNames([...(member.names ?? []), ...(origin.names ?? [])], itemSaid);
   const otherNames = storyNames.length > 0 ? itemNames : [];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames };

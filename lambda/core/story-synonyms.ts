@@ -118,6 +118,7 @@ export const WORD_TERMS: ReadonlyMap<string, string> = new Map(
     tape: 'tape',
     tapes: 'tape',
     taped: 'tape',
+    taping: 'tape',
     found: 'find',
     russian: 'russia',
     russians: 'russia',

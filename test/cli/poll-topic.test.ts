@@ -41,7 +41,8 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   sns = await startFauxqs();
-  env = localCliEnv(tmpdir(), { AWS_ENDPOINT_URL_SNS: sns.endpoint });
+  // No region: the CLI takes it from the topic ARN.
+  env = localCliEnv(tmpdir(), { AWS_ENDPOINT_URL_SNS: sns.endpoint }, { region: false });
 }, 30_000);
 
 afterAll(async () => {
@@ -136,7 +137,7 @@ test('an argument that is not an SNS topic ARN is bad usage (exit 2), before any
 });
 
 test('no AWS credentials: every alert is named as not published and the poll exits 1, so a cron job notices', async () => {
-  const noCredentials = localCliEnv(dir, { AWS_ENDPOINT_URL_SNS: sns.endpoint }, { credentials: false });
+  const noCredentials = localCliEnv(dir, { AWS_ENDPOINT_URL_SNS: sns.endpoint }, { credentials: false, region: false });
   const result = await runCli(['poll', '--watchlist', 'watchlist.yaml', '--topic-arn', topicArn], {
     cwd: dir,
     env: noCredentials,

@@ -86,6 +86,14 @@ describe('the default watchlist with the shipped seed profile', () => {
     }
   });
 
+  it('reads no occupation from a plural, a list or the person named in full: each is still the official', () => {
+    expect(ids("Trump tells reporters Raffensperger is 'an enemy of the people'")).toEqual(['raffensperger']);
+    expect(ids('Threats against Raffensperger, journalists and poll workers surge')).toEqual(['raffensperger']);
+    expect(ids('Brad Raffensperger, a Georgia farmer, wins GOP primary')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger, a key player in the 2020 fight, wins GOP primary')).toEqual(['raffensperger']);
+    expect(ids('Trump tells reporters Krebs should be fired')).toEqual(['krebs']);
+  });
+
   it('lets a user track someone by an occupation the rule would otherwise read as another person', () => {
     const farmer: Entity = {
       id: 'farmer',

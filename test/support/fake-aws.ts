@@ -8,13 +8,13 @@ export const FAKE_AWS = {
 
 /**
  * The environment of a user's shell for a CLI run against local servers: no AWS config or credentials file in `home`,
- * no instance metadata, the given endpoints (`AWS_ENDPOINT_URL_SNS`, ...) and, unless `credentials` is false, the
- * fake region and keys.
+ * no instance metadata, the given endpoints (`AWS_ENDPOINT_URL_SNS`, ...), the fake keys unless `credentials` is
+ * false, and the fake region unless `region` is false (the CLI then takes it from the topic ARN).
  */
 export function localCliEnv(
   home: string,
   endpoints: NodeJS.ProcessEnv,
-  options: { credentials?: boolean } = {},
+  options: { credentials?: boolean; region?: boolean } = {},
 ): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -22,10 +22,10 @@ export function localCliEnv(
     AWS_CONFIG_FILE: path.join(home, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
+    ...(options.region === false ? {} : { AWS_REGION: FAKE_AWS.region }),
     ...(options.credentials === false
       ? {}
       : {
-          AWS_REGION: FAKE_AWS.region,
           AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
         }),
