@@ -171,8 +171,10 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
     const before = WORD_BEFORE.exec(text.slice(Math.max(0, hit.start - 24), hit.start));
     return before !== null && ownNames[entity]!.has(before[1]!.toLowerCase());
   };
-  const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) =>
-    namedInFull(texts[hit.field]!, hit, entity) ? undefined : occupationOf(texts[hit.field]!, hit, ownJobs[entity]!);
+  const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) => {
+    const found = occupationOf(texts[hit.field]!, hit, ownJobs[entity]!);
+    return found === undefined || namedInFull(texts[hit.field]!, hit, entity) ? undefined : found;
+  };
   // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.
   const surnameOfSomeoneElse = (n: Naming, texts: readonly string[], entity: number) =>
     aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entity]!) ||
