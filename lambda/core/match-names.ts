@@ -279,13 +279,14 @@ export function ownOccupations(phrases: readonly string[]): ReadonlySet<string> 
 
 /**
  * The occupation in another walk of life that introduces a surname hit, if any and not one of the entity's own
- * (`own`): the news names someone else by that surname. Before the name, the words right before it; after it, an
- * appositive or a new post of at most five words ("as head volleyball coach").
+ * (`own.jobs`): the news names someone else by that surname. Before the name, the words right before it; after it, an
+ * appositive or a new post of at most five words ("as head volleyball coach"). None after one of the entity's own
+ * given names (`own.names`): the person named in full ("Brad Raffensperger, a ...").
  */
 export function occupationOf(
   text: string,
   hit: { start: number; end: number },
-  own: ReadonlySet<string>,
+  own: { jobs: ReadonlySet<string>; names: ReadonlySet<string> },
 ): string | undefined {
   let found: string | undefined;
   // Most hits follow no occupation: the word right before is read alone, and further back only for a phrase's end.
@@ -299,6 +300,7 @@ export function occupationOf(
       .toLowerCase()
       .replace(/\u2019/g, "'");
     const word = last.endsWith('.') ? last.slice(0, -1) : last;
+    if (own.names.has(/\p{L}+$/u.exec(word)?.[0] ?? '')) return undefined;
     if (OCCUPATIONS.has(word)) found = word;
     else if (PHRASE_ENDS.has(word)) found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
   }
@@ -311,5 +313,5 @@ export function occupationOf(
       if (next === undefined || AFTER_OCCUPATION.has(next)) found = occupationEnding(words.slice(0, end));
     }
   }
-  return found === undefined || own.has(found) ? undefined : found;
+  return found === undefined || own.jobs.has(found) ? undefined : found;
 }

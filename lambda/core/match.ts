@@ -93,8 +93,6 @@ function isSurname(alias: string, name: string): boolean {
   return /^\p{Lu}\p{Ll}+$/u.test(alias) && words.length > 1 && words.at(-1)!.toLowerCase() === alias.toLowerCase();
 }
 const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(texts[hit.field]!, hit);
-/** The word right before a hit, one run of spaces between. */
-const WORD_BEFORE = /(\p{L}+)[ \t\u00a0]+$/u;
 
 /**
  * Compiles the entities' aliases, ambiguous terms, context phrases and excludes into one automaton.
@@ -166,15 +164,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const ownJobs = entities.map((entity) =>
     ownOccupations([entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])]),
   );
-  // After one of the entity's own given names the surname is the person named in full ("Brad Raffensperger, a ...").
-  const namedInFull = (text: string, hit: Hit, entity: number) => {
-    const before = WORD_BEFORE.exec(text.slice(Math.max(0, hit.start - 24), hit.start));
-    return before !== null && ownNames[entity]!.has(before[1]!.toLowerCase());
-  };
-  const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) => {
-    const found = occupationOf(texts[hit.field]!, hit, ownJobs[entity]!);
-    return found === undefined || namedInFull(texts[hit.field]!, hit, entity) ? undefined : found;
-  };
+  const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) =>
+    occupationOf(texts[hit.field]!, hit, { jobs: ownJobs[entity]!, names: ownNames[entity]! });
   // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.
   const surnameOfSomeoneElse = (n: Naming, texts: readonly string[], entity: number) =>
     aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entity]!) ||

@@ -155,15 +155,19 @@ export function joinEvidence(
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
   // An act the story names only as background (an epithet, a trailing clause: "death threats amid recount") is not told.
   // So is an act it reports as said ("Masterson tells House panel audits confirmed the vote"): a recap, not the event.
-  const background = new Set([member, origin].flatMap((sig) => [...backgroundOf(sig), ...(sig.said ?? [])]));
+  const storySigs = [member, origin];
+  const background = new Set(storySigs.flatMap((sig) => [...backgroundOf(sig), ...(sig.said ?? [])]));
   const actTold = (term: string) => told.has(term) && !background.has(term);
   // The item's own epithets and trailing clause are its background too ("subpoena DHS over Krebs dismissal").
   const itemBackground = new Set(backgroundOf(item));
   const newActs = item.title.filter((term) => ACT_TERMS.has(term) && !actTold(term) && !itemBackground.has(term));
+  const addNewAct = (term: string) => {
+    if (!newActs.includes(term)) newActs.push(term);
+  };
   // An act coverage always names, named anywhere in the item's lead, is its news when the story never told it: "Krebs
   // tells senators he was fired" whose summary says "testifying before the Senate" is the testimony, not the firing.
   for (const term of item.terms) {
-    if (NAMED_ACT_TERMS.has(term) && !told.has(term) && !newActs.includes(term)) newActs.push(term);
+    if (NAMED_ACT_TERMS.has(term) && !told.has(term)) addNewAct(term);
   }
   // And the other way round, so the order reports arrive in matters less: a story whose first headline names an act
   // its coverage always names ("sues") is another development than an item never mentioning it ("should be shot").
@@ -171,20 +175,15 @@ export function joinEvidence(
   const originEpithets = new Set(backgroundOf(origin));
   for (const term of origin.title) {
     const alwaysNamed = NAMED_ACT_TERMS.has(term) || STAGE_ACT_TERMS.has(term);
-    if (alwaysNamed && !originEpithets.has(term) && !itemSaid.has(term)) {
-      if (!newActs.includes(term)) newActs.push(term);
-    }
+    if (alwaysNamed && !originEpithets.has(term) && !itemSaid.has(term)) addNewAct(term);
   }
   // An act the story's headlines only announced ("to testify Tuesday") that the item reports done ("testified") is the
   // announced event happening: another development.
-  const storySigs = [member, origin];
   const onlyPlanned = (term: string) =>
     storySigs.some((sig) => sig.title.includes(term)) &&
     storySigs.every((sig) => !sig.title.includes(term) || sig.planned?.includes(term));
   for (const term of item.terms) {
-    if (ACT_TERMS.has(term) && !item.planned?.includes(term) && onlyPlanned(term) && !newActs.includes(term)) {
-      newActs.push(term);
-    }
+    if (ACT_TERMS.has(term) && !item.planned?.includes(term) && onlyPlanned(term)) addNewAct(term);
   }
   // The same procedure in another state is another event: Michigan's certification suit after Pennsylvania's.
   const storyStates = [...member.title, ...origin.title].filter((term) => STATE_TERMS.has(term));

@@ -1,6 +1,7 @@
 // Labelled story fixtures, and a stream replay that files items into stories the way the state stores will.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeHtml } from '../../bench/support/news-corpus';
 import { baselineChoice } from '../../bench/support/story-baseline';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import {
@@ -226,10 +227,6 @@ export function clusterErrors(items: readonly LabelledItem[], storyOf: ReadonlyM
   };
 }
 
-function escapeXml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
 /**
  * An RSS 2.0 document as outlets publish them, newest first. An aggregator's items name their outlet in <source> (and
  * in the title, as the fixtures' Google News titles already do).
@@ -244,16 +241,16 @@ export function labelledRss(
     .map((item) =>
       [
         '<item>',
-        `<title>${escapeXml(item.title)}</title>`,
-        `<link>${escapeXml(item.link)}</link>`,
-        `<guid isPermaLink="false">${escapeXml(item.id)}</guid>`,
+        `<title>${escapeHtml(item.title)}</title>`,
+        `<link>${escapeHtml(item.link)}</link>`,
+        `<guid isPermaLink="false">${escapeHtml(item.id)}</guid>`,
         `<pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate>`,
-        `<description>${escapeXml(item.summary)}</description>`,
+        `<description>${escapeHtml(item.summary)}</description>`,
         aggregator
-          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeXml(item.publisher)}</source>`
+          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeHtml(item.publisher)}</source>`
           : '',
         '</item>',
       ].join(''),
     );
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeXml(title)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeHtml(title)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
 }
