@@ -10,6 +10,7 @@ import {
   ownOccupations,
 } from './match-names';
 import { type RefusalReason, refusalReason } from './match-refusal';
+import { isSurname } from './surname';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
 import type { TopicSideName } from './topic-profile';
@@ -84,14 +85,6 @@ const SOURCE_FIELD = FIELDS.length;
 /** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
 const TOPIC_EVIDENCE_TERMS = 6;
 const SPACE = 0x20;
-/**
- * A one-word capitalized alias that ends the entity's name of several words: a person's surname ("Raffensperger" of
- * "Brad Raffensperger"), not a company's name ("Microsoft"), which goes before product names.
- */
-function isSurname(alias: string, name: string): boolean {
-  const words = name.trim().split(/\s+/u);
-  return /^\p{Lu}\p{Ll}+$/u.test(alias) && words.length > 1 && words.at(-1)!.toLowerCase() === alias.toLowerCase();
-}
 const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(texts[hit.field]!, hit);
 
 /**
@@ -249,16 +242,27 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           );
           const allowedAliases = namings.filter((n) => n.use.kind === 'alias' && allowed(n));
           // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
-          const aliases = allowedAliases.filter(
+          let aliases = allowedAliases.filter(
             (n) =>
               !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)) &&
               !(n.use.surname && surnameOfSomeoneElse(n, texts, entityIndex)),
           );
+          let verdict: TopicVerdict | undefined;
+          // A surname alone, in words that lean far away from the entity's profile and without a context phrase, is a
+          // namesake's ("Raffensperger scores 22 as Lebanon Valley tops Messiah"); another alias settles it.
+          const profiled = topics?.has(entityId) === true;
+          let aliasVetoed = false;
+          if (profiled && aliases.length > 0 && aliases.every((n) => n.use.surname)) {
+            const anyContext = hits.some((hit) => contextOf[entityIndex]!.has(hit.pattern) && outsideExcludes(hit));
+            itemTerms ??= itemTopicTerms(item, context.feed);
+            verdict = anyContext ? undefined : topics!.judge(entityId, itemTerms);
+            aliasVetoed = verdict?.vetoesAlias === true;
+            if (aliasVetoed) aliases = [];
+          }
           const bare = namings.filter(
             (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
           );
           const learns = observations !== undefined && hasAmbiguous[entityIndex]!;
-          const profiled = topics?.has(entityId) === true;
           // Where the item comes from is read only for an entity with a bare term, the only kind it can veto.
           if (bare.length > 0 && source === undefined) source = sourceHits(item, context.feed);
           const sourceVeto = bare.length > 0 && source!.some((hit) => excludeOf[entityIndex]!.has(hit.pattern));
@@ -290,7 +294,6 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           // A household noun after the surname ("Masterson ranch") or another walk of life ("volleyball coach
           // Masterson") keeps the profile from admitting it (read only for an item the profile would admit).
           const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !household(n, texts));
-          let verdict: TopicVerdict | undefined;
           if (judged.length > 0) {
             itemTerms ??= itemTopicTerms(item, context.feed);
             verdict = topics!.judge(entityId, itemTerms)!;
@@ -311,6 +314,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
               const reason = refusalReason({
                 anyBare: bare.length > 0,
                 aliasRefused: allowedAliases.length > 0,
+                aliasVetoed,
                 sourceVeto,
                 candidates: candidates.length,
                 namesLookalike,

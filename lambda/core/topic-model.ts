@@ -1,4 +1,6 @@
 // Decides whether an item's words lean towards a tracked entity or towards its look-alikes, and says which words did.
+
+import { hasTopicProfile } from './surname';
 import {
   decayedCounts,
   decayedRefused,
@@ -28,6 +30,11 @@ export interface TopicSettings {
   smoothing: number;
   /** Documents each `topics:` phrase of the watchlist counts as. */
   topicDocs: number;
+  /**
+   * Summed log-odds at or below which a surname alias ("Raffensperger") is someone else's: far below the threshold,
+   * since a surname alias counts without any lean ("Raffensperger scores 22 as Lebanon Valley tops Messiah").
+   */
+  aliasVeto: number;
 }
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
@@ -36,6 +43,7 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   otherShare: 1,
   smoothing: 0.25,
   topicDocs: 3,
+  aliasVeto: -6,
 };
 
 /** Where an entity's counts come from: the shipped seed, the watchlist's `topics:`, what the installation learned. */
@@ -60,9 +68,11 @@ export interface TopicVerdict {
   margin: number;
   /** The item's terms the profile knows, heaviest first (by absolute weight). */
   terms: TopicTerm[];
+  /** Whether the item leans away so clearly that even a surname alias is someone else's. */
+  vetoesAlias: boolean;
 }
 
-/** Per entity, the log-odds of each known term; entities without ambiguous terms need none. */
+/** Per entity, the log-odds of each known term; entities without an ambiguous term or a surname alias need none. */
 export class TopicModel {
   private constructor(
     private readonly weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
@@ -70,9 +80,9 @@ export class TopicModel {
   ) {}
 
   static build(entities: readonly Entity[], sources: TopicSources, settings = DEFAULT_TOPIC_SETTINGS): TopicModel {
-    const ambiguous = entities.filter((entity) => entity.ambiguous.length > 0);
+    const profiled = entities.filter(hasTopicProfile);
     const learned = new Map(sources.learned?.map((profile) => [profile.entityId, profile]));
-    const own = ambiguous.map((entity) => {
+    const own = profiled.map((entity) => {
       const parts: { counts: TopicCounts; factor: number }[] = [];
       const seed = sources.seed?.[entity.id];
       if (seed) parts.push({ counts: seed, factor: 1 });
@@ -88,18 +98,21 @@ export class TopicModel {
       if (mine) parts.push({ counts: decayedCounts(mine, sources.now, sources.limits), factor: 1 });
       return mergeCounts(parts);
     });
-    const pooled = mergeCounts(own.map((counts) => ({ counts, factor: 1 })));
+    // Only entities with ambiguous terms lend: a surname alias's profile only vetoes, and must not move the others'.
+    const lends = profiled.map((entity) => entity.ambiguous.length > 0);
+    const pooled = mergeCounts(own.filter((_, index) => lends[index]).map((counts) => ({ counts, factor: 1 })));
     const weights = new Map<string, Map<string, number>>();
-    ambiguous.forEach((entity, index) => {
+    profiled.forEach((entity, index) => {
       const mine = own[index]!;
-      // Own counts, plus a share of everyone else's (pooled minus own), one share per side.
+      // Own counts, plus a share of everyone else's (pooled minus own, when own is in the pool), one share per side.
+      const ownFactor = (share: number) => (lends[index] ? 1 - share : 1);
       const counts = {
         about: mergeCounts([
-          { counts: mine, factor: 1 - settings.share },
+          { counts: mine, factor: ownFactor(settings.share) },
           { counts: pooled, factor: settings.share },
         ]).about,
         other: mergeCounts([
-          { counts: mine, factor: 1 - settings.otherShare },
+          { counts: mine, factor: ownFactor(settings.otherShare) },
           { counts: pooled, factor: settings.otherShare },
         ]).other,
       };
@@ -139,6 +152,7 @@ export class TopicModel {
     return {
       // Words the profile never saw are no evidence: with none known, the threshold's leniency must not count it.
       counts: margin >= 0 && known.length > 0,
+      vetoesAlias: known.length > 0 && score <= this.settings.aliasVeto,
       score: Math.round(score * 100) / 100,
       margin: Math.round(margin * 100) / 100,
       terms: known,

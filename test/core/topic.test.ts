@@ -86,6 +86,35 @@ describe('the default watchlist with the shipped seed profile', () => {
     }
   });
 
+  it('refuses a surname alias only when the words lean far away from its profile, and says why', () => {
+    // Sport and obituary words the seed learned from look-alikes; the fresh headlines are none of its texts.
+    const refusals: NonNullable<MatchContext['refusals']> = [];
+    expect(seeded.match({ title: 'Raffensperger pins rival in wrestling semifinal' }, { refusals })).toEqual([]);
+    expect(refusals).toEqual([expect.objectContaining({ entityId: 'raffensperger', reason: 'topic' })]);
+    expect(refusals[0]!.topic!.score).toBeLessThanOrEqual(TopicModel.build([], { now: NOW }).settings.aliasVeto);
+    expect(refusals[0]!.topic!.terms.map((t) => t.term)).toContain('wrestl');
+    // Without a profile the alias counts as before; named in full, or leaning only a little away, he is alerted.
+    expect(ids('Raffensperger pins rival in wrestling semifinal', compiled)).toEqual(['raffensperger']);
+    expect(ids('Brad Raffensperger pins rival in wrestling semifinal')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger coaches youth robotics team to state title')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger dies at 88')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger wins primary for governor')).toEqual(['raffensperger']);
+  });
+
+  it('never lets a surname-alias profile move the profiles of the entities with ambiguous names', () => {
+    const withoutAlias = watchlist.entities.map((entity) =>
+      entity.id === 'raffensperger' ? { ...entity, aliases: ['Raffensberger'] } : entity,
+    );
+    const other = TopicModel.build(withoutAlias, { seed: TOPIC_SEED, now: NOW });
+    const shipped = TopicModel.build(watchlist.entities, { seed: TOPIC_SEED, now: NOW });
+    expect(other.has('raffensperger')).toBe(false);
+    expect(shipped.has('raffensperger')).toBe(true);
+    const terms = ['georgia', 'recount', 'scor', 'wrestl', 'vot', 'pound'];
+    for (const entityId of ['krebs', 'sterling', 'masterson', 'cisa']) {
+      expect(shipped.judge(entityId, terms)).toEqual(other.judge(entityId, terms));
+    }
+  });
+
   it('reads no occupation from a plural, a list or the person named in full: each is still the official', () => {
     expect(ids("Trump tells reporters Raffensperger is 'an enemy of the people'")).toEqual(['raffensperger']);
     expect(ids('Threats against Raffensperger, journalists and poll workers surge')).toEqual(['raffensperger']);
