@@ -17,7 +17,7 @@ function tail(text: string, end: number): string {
  * someone else (an alias can still say "Dr. X"), wherever the word stands.
  */
 const HONORIFIC_BEFORE =
-  /(?:^|[^\p{L}\p{N}])(?:dr|prof|professor|mrs|ms|miss|sheriff|judge|justice|mayor|coach|pastor|rev|reverend|sgt|sergeant|detective|trooper|deputy sheriff|councilman|councilwoman|alderman)\.?[ \t\u00a0]+$/iu;
+  /(?:^|[^\p{L}\p{N}])(dr|prof|professor|mrs|ms|miss|sheriff|judge|justice|mayor|coach|pastor|rev|reverend|sgt|sergeant|detective|trooper|deputy sheriff|councilman|councilwoman|alderman)\.?[ \t\u00a0]+$/iu;
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
 /**
@@ -104,9 +104,15 @@ function endsSentence(before: string): boolean {
  * another given name ("Tom Krebs", "Jim Masterson"): a capitalized word that is not a title, a role or a day, not
  * capitalized only because it starts a sentence, in text that is not title-cased ("Trump Fires Krebs").
  */
-export function namesSomeoneElse(text: string, hit: { start: number; end: number }): boolean {
+export function namesSomeoneElse(
+  text: string,
+  hit: { start: number; end: number },
+  /** Words of the entity's own phrases: an office it held ("Sandy Springs councilman") is no one else's honorific. */
+  ownWords: ReadonlySet<string> = new Set(),
+): boolean {
   const before = tail(text, hit.start);
-  if (HONORIFIC_BEFORE.test(before)) return true;
+  const honorific = HONORIFIC_BEFORE.exec(before);
+  if (honorific && !ownWords.has(honorific[1]!.toLowerCase())) return true;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   if (!word) return false;
   if (GIVEN_NAMES.has(word[1]!.toLowerCase())) return true;

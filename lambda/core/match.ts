@@ -157,6 +157,12 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const ownJobs = entities.map((entity) =>
     ownOccupations([entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])]),
   );
+  const ownWords = entities.map(
+    (entity) =>
+      new Set(
+        [...entity.context, ...(entity.topics ?? [])].flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u)),
+      ),
+  );
   const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) =>
     occupationOf(texts[hit.field]!, hit, { jobs: ownJobs[entity]!, names: ownNames[entity]! });
   // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.
@@ -281,7 +287,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
               : bare.filter(
                   (n) =>
                     !contexts.some((context) => touching(context, n.hit)) &&
-                    (namesSomeoneElse(texts[n.hit.field]!, n.hit) ||
+                    (namesSomeoneElse(texts[n.hit.field]!, n.hit, ownWords[entityIndex]) ||
                       namesSomethingElse(texts[n.hit.field]!, n.hit, n.use.phrase)),
                 );
           const namesLookalike = excludes.length > 0 || others.length > 0 || sourceVeto;

@@ -115,6 +115,21 @@ describe('the default watchlist with the shipped seed profile', () => {
     }
   });
 
+  it("reads an office the entity's own phrases name as the person's own, not a namesake's honorific", () => {
+    const title = 'Former Sandy Springs councilman Sterling warns of election disinformation';
+    expect(ids(title)).toEqual(['sterling']);
+    const withoutOffice = watchlist.entities.map((entity) =>
+      entity.id === 'sterling'
+        ? { ...entity, topics: entity.topics!.filter((phrase) => !phrase.includes('councilman')) }
+        : entity,
+    );
+    const matcher = compileMatcher(withoutOffice).withTopics(
+      TopicModel.build(withoutOffice, { seed: TOPIC_SEED, now: NOW }),
+    );
+    expect(ids(title, matcher)).toEqual([]);
+    expect(ids('Councilman Krebs warns of election disinformation')).toEqual([]);
+  });
+
   it('reads no occupation from a plural, a list or the person named in full: each is still the official', () => {
     expect(ids("Trump tells reporters Raffensperger is 'an enemy of the people'")).toEqual(['raffensperger']);
     expect(ids('Threats against Raffensperger, journalists and poll workers surge')).toEqual(['raffensperger']);
