@@ -188,6 +188,12 @@ export function aliasNamesSomeoneElse(
   return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);
 }
 
+/** Whether the surname hit follows one of the entity's own given names: named in full ("Brad Raffensperger"). */
+export function namedInFull(text: string, hit: { start: number }, ownNames: ReadonlySet<string>): boolean {
+  const given = CAPITALIZED_WORD_BEFORE.exec(tail(text, hit.start))?.[1]?.toLowerCase();
+  return given !== undefined && ownNames.has(given);
+}
+
 /**
  * Nouns after a surname that name a family business: "Masterson ranch", "Raffensperger farm". Not "family": threats
  * against an official's family are news about the official ("Krebs family receives death threats").

@@ -3,6 +3,7 @@ import { Automaton, codePointAt, codePointBefore } from './match-automaton';
 import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
 import {
   aliasNamesSomeoneElse,
+  namedInFull,
   namesHousehold,
   namesSomeoneElse,
   namesSomethingElse,
@@ -255,10 +256,12 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           );
           let verdict: TopicVerdict | undefined;
           // A surname alone, in words that lean far away from the entity's profile and without a context phrase, is a
-          // namesake's ("Raffensperger scores 22 as Lebanon Valley tops Messiah"); another alias settles it.
+          // namesake's ("Raffensperger scores 22 as Lebanon Valley tops Messiah"); the full name or another alias is not.
           const profiled = topics?.has(entityId) === true;
           let aliasVetoed = false;
-          if (profiled && aliases.length > 0 && aliases.every((n) => n.use.surname)) {
+          const bareSurname = (n: Naming) =>
+            n.use.surname && !namedInFull(texts[n.hit.field]!, n.hit, ownNames[entityIndex]!);
+          if (profiled && aliases.length > 0 && aliases.every(bareSurname)) {
             const anyContext = hits.some((hit) => contextOf[entityIndex]!.has(hit.pattern) && outsideExcludes(hit));
             itemTerms ??= itemTopicTerms(item, context.feed);
             verdict = anyContext ? undefined : topics!.judge(entityId, itemTerms);

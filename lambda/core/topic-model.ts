@@ -1,6 +1,7 @@
 // Decides whether an item's words lean towards a tracked entity or towards its look-alikes, and says which words did.
 
 import { hasTopicProfile } from './surname';
+import { NAMESAKE_WORDS } from './topic-namesakes';
 import {
   decayedCounts,
   decayedRefused,
@@ -35,6 +36,8 @@ export interface TopicSettings {
    * since a surname alias counts without any lean ("Raffensperger scores 22 as Lebanon Valley tops Messiah").
    */
   aliasVeto: number;
+  /** Documents the hand-written namesake words (topic-namesakes.ts) count as on each profile's `other` side. */
+  namesakeDocs: number;
 }
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
@@ -44,7 +47,11 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   smoothing: 0.25,
   topicDocs: 3,
   aliasVeto: -6,
+  namesakeDocs: 2,
 };
+
+/** The namesake words as profile terms, read once. */
+let namesakeTerms: string[] | undefined;
 
 /** Where an entity's counts come from: the shipped seed, the watchlist's `topics:`, what the installation learned. */
 export interface TopicSources {
@@ -116,6 +123,12 @@ export class TopicModel {
           { counts: pooled, factor: settings.otherShare },
         ]).other,
       };
+      if (settings.namesakeDocs > 0) {
+        namesakeTerms ??= topicTerms(NAMESAKE_WORDS.join(' '), Number.POSITIVE_INFINITY);
+        for (const term of namesakeTerms) {
+          counts.other.terms[term] = (counts.other.terms[term] ?? 0) + settings.namesakeDocs;
+        }
+      }
       // What readers refused counts against this entity alone: a verdict on one entity never leans another's profile.
       const profile = learned.get(entity.id);
       const refused = profile && decayedRefused(profile, sources.now, sources.limits);

@@ -101,6 +101,22 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Raffensperger wins primary for governor')).toEqual(['raffensperger']);
   });
 
+  it('leans away on the namesake words of every walk of life, which no labelled text needs to have taught', () => {
+    const without = TopicModel.build(
+      watchlist.entities,
+      { seed: TOPIC_SEED, now: NOW },
+      {
+        ...TopicModel.build([], { now: NOW }).settings,
+        namesakeDocs: 0,
+      },
+    );
+    const title = 'Raffensperger pitcher strikes out 12 in softball semifinal';
+    expect(ids(title, compiled.withTopics(without))).toEqual(['raffensperger']);
+    expect(ids(title)).toEqual([]);
+    // One such word among his own news's words does not: a documentary is still about him.
+    expect(ids('Raffensperger on Netflix film about the 2020 call')).toEqual(['raffensperger']);
+  });
+
   it('never lets a surname-alias profile move the profiles of the entities with ambiguous names', () => {
     const withoutAlias = watchlist.entities.map((entity) =>
       entity.id === 'raffensperger' ? { ...entity, aliases: ['Raffensberger'] } : entity,
