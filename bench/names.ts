@@ -19,7 +19,7 @@ const f3 = (x: number) => x.toFixed(3);
 const show = (s: Scores) => `P ${f3(s.precision)}  R ${f3(s.recall)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 
 const results = new Map<string, Scores>();
-for (const set of ['bare', 'named'] as HeadlineSet[]) {
+for (const set of ['bare', 'named', 'offbeat'] as HeadlineSet[]) {
   for (const half of ['tune', 'heldout', 'blind'] as Half[]) {
     const headlines = loadHeadlines(set, half);
     if (headlines.length === 0) continue;
@@ -98,6 +98,8 @@ target(
   named.precision >= 0.982 && named.recall >= 0.966,
   show(named),
 );
+const offbeat = results.get('offbeat/heldout')!;
+target('off-beat headlines about the tracked people: recall >= 0.95', offbeat.recall >= 0.95, show(offbeat));
 if (blind) {
   target('bare names, blind (never tuned on): recall >= 0.95', blind.recall >= 0.95, show(blind));
   target('bare names, blind (never tuned on): precision >= 0.98', blind.precision >= 0.98, show(blind));

@@ -13,8 +13,8 @@ function tail(text: string, end: number): string {
 }
 
 /**
- * Honorifics and offices none of the tracked people go by: "Dr. Krebs", "Sheriff Masterson", "Judge Sterling" are
- * someone else (an alias can still say "Dr. X"), wherever the word stands.
+ * Honorifics and offices the tracked people do not go by: "Dr. Krebs", "Sheriff Masterson", "Judge Sterling" are
+ * someone else (an alias can still say "Dr. X"), wherever the word stands, unless the entity's own phrases name it.
  */
 const HONORIFIC_BEFORE =
   /(?:^|[^\p{L}\p{N}])(dr|prof|professor|mrs|ms|miss|sheriff|judge|justice|mayor|coach|pastor|rev|reverend|sgt|sergeant|detective|trooper|deputy sheriff|councilman|councilwoman|alderman)\.?[ \t\u00a0]+$/iu;
@@ -112,7 +112,8 @@ export function namesSomeoneElse(
 ): boolean {
   const before = tail(text, hit.start);
   const honorific = HONORIFIC_BEFORE.exec(before);
-  if (honorific && !ownWords.has(honorific[1]!.toLowerCase())) return true;
+  // The entity's own office is neither an honorific nor, capitalized ("Former Sandy Springs Councilman"), a given name.
+  if (honorific) return !ownWords.has(honorific[1]!.toLowerCase());
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   if (!word) return false;
   if (GIVEN_NAMES.has(word[1]!.toLowerCase())) return true;
@@ -186,12 +187,6 @@ export function aliasNamesSomeoneElse(
   }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.
   return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);
-}
-
-/** Whether the surname hit follows one of the entity's own given names: named in full ("Brad Raffensperger"). */
-export function namedInFull(text: string, hit: { start: number }, ownNames: ReadonlySet<string>): boolean {
-  const given = CAPITALIZED_WORD_BEFORE.exec(tail(text, hit.start))?.[1]?.toLowerCase();
-  return given !== undefined && ownNames.has(given);
 }
 
 /**

@@ -18,18 +18,13 @@ export type RefusalReason =
   | 'family-business'
   /** An occupation in another walk of life introduces the surname ("dairy farmer Raffensperger", "coach Masterson"). */
   | 'other-occupation'
-  /**
-   * The item's words do not lean towards the entity's topic profile by the margin needed; for a surname alias, they
-   * lean far away from it.
-   */
+  /** The item's words do not lean towards the entity's topic profile by the margin needed. */
   | 'topic';
 
 /** The rule that held back an entity the item names, in the order the matcher applies them. */
 export function refusalReason(held: {
   anyBare: boolean;
   aliasRefused: boolean;
-  /** A surname alias the topic profile vetoed. */
-  aliasVetoed: boolean;
   sourceVeto: boolean;
   candidates: number;
   namesLookalike: boolean;
@@ -38,7 +33,6 @@ export function refusalReason(held: {
   occupation: boolean;
 }): RefusalReason {
   if (!held.anyBare) {
-    if (held.aliasVetoed) return 'topic';
     if (!held.aliasRefused) return 'inside-exclude';
     return held.occupation ? 'other-occupation' : 'alias-names-someone-else';
   }

@@ -3,7 +3,6 @@ import { Automaton, codePointAt, codePointBefore } from './match-automaton';
 import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
 import {
   aliasNamesSomeoneElse,
-  namedInFull,
   namesHousehold,
   namesSomeoneElse,
   namesSomethingElse,
@@ -11,7 +10,6 @@ import {
   ownOccupations,
 } from './match-names';
 import { type RefusalReason, refusalReason } from './match-refusal';
-import { isSurname } from './surname';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
 import type { TopicSideName } from './topic-profile';
@@ -86,6 +84,14 @@ const SOURCE_FIELD = FIELDS.length;
 /** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
 const TOPIC_EVIDENCE_TERMS = 6;
 const SPACE = 0x20;
+/**
+ * A one-word capitalized alias that ends the entity's name of several words: a person's surname ("Raffensperger" of
+ * "Brad Raffensperger"), not a company's name ("Microsoft"), which goes before product names.
+ */
+function isSurname(alias: string, name: string): boolean {
+  const words = name.trim().split(/\s+/u);
+  return /^\p{Lu}\p{Ll}+$/u.test(alias) && words.length > 1 && words.at(-1)!.toLowerCase() === alias.toLowerCase();
+}
 const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(texts[hit.field]!, hit);
 
 /**
@@ -158,6 +164,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const ownJobs = entities.map((entity) =>
     ownOccupations([entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])]),
   );
+  // Words of the entity's own context and topics: an office it held is not a namesake's honorific.
   const ownWords = entities.map(
     (entity) =>
       new Set(
@@ -249,29 +256,16 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           );
           const allowedAliases = namings.filter((n) => n.use.kind === 'alias' && allowed(n));
           // "Brad Raffensperger" also contains the alias "Raffensperger": one piece of evidence is enough.
-          let aliases = allowedAliases.filter(
+          const aliases = allowedAliases.filter(
             (n) =>
               !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)) &&
               !(n.use.surname && surnameOfSomeoneElse(n, texts, entityIndex)),
           );
-          let verdict: TopicVerdict | undefined;
-          // A surname alone, in words that lean far away from the entity's profile and without a context phrase, is a
-          // namesake's ("Raffensperger scores 22 as Lebanon Valley tops Messiah"); the full name or another alias is not.
-          const profiled = topics?.has(entityId) === true;
-          let aliasVetoed = false;
-          const bareSurname = (n: Naming) =>
-            n.use.surname && !namedInFull(texts[n.hit.field]!, n.hit, ownNames[entityIndex]!);
-          if (profiled && aliases.length > 0 && aliases.every(bareSurname)) {
-            const anyContext = hits.some((hit) => contextOf[entityIndex]!.has(hit.pattern) && outsideExcludes(hit));
-            itemTerms ??= itemTopicTerms(item, context.feed);
-            verdict = anyContext ? undefined : topics!.judge(entityId, itemTerms);
-            aliasVetoed = verdict?.vetoesAlias === true;
-            if (aliasVetoed) aliases = [];
-          }
           const bare = namings.filter(
             (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
           );
           const learns = observations !== undefined && hasAmbiguous[entityIndex]!;
+          const profiled = topics?.has(entityId) === true;
           // Where the item comes from is read only for an entity with a bare term, the only kind it can veto.
           if (bare.length > 0 && source === undefined) source = sourceHits(item, context.feed);
           const sourceVeto = bare.length > 0 && source!.some((hit) => excludeOf[entityIndex]!.has(hit.pattern));
@@ -303,6 +297,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           // A household noun after the surname ("Masterson ranch") or another walk of life ("volleyball coach
           // Masterson") keeps the profile from admitting it (read only for an item the profile would admit).
           const judged = certain || namesLookalike || !profiled ? [] : candidates.filter((n) => !household(n, texts));
+          let verdict: TopicVerdict | undefined;
           if (judged.length > 0) {
             itemTerms ??= itemTopicTerms(item, context.feed);
             verdict = topics!.judge(entityId, itemTerms)!;
@@ -323,7 +318,6 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
               const reason = refusalReason({
                 anyBare: bare.length > 0,
                 aliasRefused: allowedAliases.length > 0,
-                aliasVetoed,
                 sourceVeto,
                 candidates: candidates.length,
                 namesLookalike,

@@ -1,7 +1,4 @@
 // Decides whether an item's words lean towards a tracked entity or towards its look-alikes, and says which words did.
-
-import { hasTopicProfile } from './surname';
-import { NAMESAKE_WORDS } from './topic-namesakes';
 import {
   decayedCounts,
   decayedRefused,
@@ -31,13 +28,6 @@ export interface TopicSettings {
   smoothing: number;
   /** Documents each `topics:` phrase of the watchlist counts as. */
   topicDocs: number;
-  /**
-   * Summed log-odds at or below which a surname alias ("Raffensperger") is someone else's: far below the threshold,
-   * since a surname alias counts without any lean ("Raffensperger scores 22 as Lebanon Valley tops Messiah").
-   */
-  aliasVeto: number;
-  /** Documents the hand-written namesake words (topic-namesakes.ts) count as on each profile's `other` side. */
-  namesakeDocs: number;
 }
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
@@ -46,12 +36,7 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   otherShare: 1,
   smoothing: 0.25,
   topicDocs: 3,
-  aliasVeto: -6,
-  namesakeDocs: 2,
 };
-
-/** The namesake words as profile terms, read once. */
-let namesakeTerms: string[] | undefined;
 
 /** Where an entity's counts come from: the shipped seed, the watchlist's `topics:`, what the installation learned. */
 export interface TopicSources {
@@ -75,11 +60,9 @@ export interface TopicVerdict {
   margin: number;
   /** The item's terms the profile knows, heaviest first (by absolute weight). */
   terms: TopicTerm[];
-  /** Whether the item leans away so clearly that even a surname alias is someone else's. */
-  vetoesAlias: boolean;
 }
 
-/** Per entity, the log-odds of each known term; entities without an ambiguous term or a surname alias need none. */
+/** Per entity, the log-odds of each known term; entities without ambiguous terms need none. */
 export class TopicModel {
   private constructor(
     private readonly weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
@@ -87,9 +70,9 @@ export class TopicModel {
   ) {}
 
   static build(entities: readonly Entity[], sources: TopicSources, settings = DEFAULT_TOPIC_SETTINGS): TopicModel {
-    const profiled = entities.filter(hasTopicProfile);
+    const ambiguous = entities.filter((entity) => entity.ambiguous.length > 0);
     const learned = new Map(sources.learned?.map((profile) => [profile.entityId, profile]));
-    const own = profiled.map((entity) => {
+    const own = ambiguous.map((entity) => {
       const parts: { counts: TopicCounts; factor: number }[] = [];
       const seed = sources.seed?.[entity.id];
       if (seed) parts.push({ counts: seed, factor: 1 });
@@ -105,30 +88,21 @@ export class TopicModel {
       if (mine) parts.push({ counts: decayedCounts(mine, sources.now, sources.limits), factor: 1 });
       return mergeCounts(parts);
     });
-    // Only entities with ambiguous terms lend: a surname alias's profile only vetoes, and must not move the others'.
-    const lends = profiled.map((entity) => entity.ambiguous.length > 0);
-    const pooled = mergeCounts(own.filter((_, index) => lends[index]).map((counts) => ({ counts, factor: 1 })));
+    const pooled = mergeCounts(own.map((counts) => ({ counts, factor: 1 })));
     const weights = new Map<string, Map<string, number>>();
-    profiled.forEach((entity, index) => {
+    ambiguous.forEach((entity, index) => {
       const mine = own[index]!;
-      // Own counts, plus a share of everyone else's (pooled minus own, when own is in the pool), one share per side.
-      const ownFactor = (share: number) => (lends[index] ? 1 - share : 1);
+      // Own counts, plus a share of everyone else's (pooled minus own), one share per side.
       const counts = {
         about: mergeCounts([
-          { counts: mine, factor: ownFactor(settings.share) },
+          { counts: mine, factor: 1 - settings.share },
           { counts: pooled, factor: settings.share },
         ]).about,
         other: mergeCounts([
-          { counts: mine, factor: ownFactor(settings.otherShare) },
+          { counts: mine, factor: 1 - settings.otherShare },
           { counts: pooled, factor: settings.otherShare },
         ]).other,
       };
-      if (settings.namesakeDocs > 0) {
-        namesakeTerms ??= topicTerms(NAMESAKE_WORDS.join(' '), Number.POSITIVE_INFINITY);
-        for (const term of namesakeTerms) {
-          counts.other.terms[term] = (counts.other.terms[term] ?? 0) + settings.namesakeDocs;
-        }
-      }
       // What readers refused counts against this entity alone: a verdict on one entity never leans another's profile.
       const profile = learned.get(entity.id);
       const refused = profile && decayedRefused(profile, sources.now, sources.limits);
@@ -165,7 +139,6 @@ export class TopicModel {
     return {
       // Words the profile never saw are no evidence: with none known, the threshold's leniency must not count it.
       counts: margin >= 0 && known.length > 0,
-      vetoesAlias: known.length > 0 && score <= this.settings.aliasVeto,
       score: Math.round(score * 100) / 100,
       margin: Math.round(margin * 100) / 100,
       terms: known,

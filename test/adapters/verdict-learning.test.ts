@@ -24,14 +24,14 @@ const compiled = compileMatcher(entities);
 
 /** Alerted through the profile (a bare surname, words that leaned towards the official): a reader says it is wrong. */
 const WRONG = {
-  title: 'Krebs taproom wins vote for best Choc beer',
-  summary: 'The taproom in Krebs won the readers vote for its Choc beer.',
+  title: 'Krebs brewery wins vote for best Choc beer in Pittsburg',
+  summary: 'The brewery in Krebs, Pittsburg County, won the readers vote for its Choc beer.',
 };
-const SIMILAR = 'Krebs beer vote draws record turnout';
+const SIMILAR = 'Krebs brewery beer vote draws record turnout';
 const OFFICIAL = 'Krebs: foreign hackers did not change a single vote';
-const ALIAS = 'Chris Krebs beer vote draws record turnout';
-const CONTEXT = 'Krebs beer vote: a talk on election security';
-const OTHER_ENTITY = 'Masterson beer vote draws record turnout';
+const ALIAS = 'Chris Krebs brewery beer vote draws record turnout';
+const CONTEXT = 'Krebs brewery beer vote: a talk on election security';
+const OTHER_ENTITY = 'Masterson brewery beer vote draws record turnout';
 
 const record: ItemRecord = {
   identity: { key: 'guid:krebs-brewing-100', aliasKeys: [] },
@@ -91,7 +91,7 @@ async function verdictTeachesOnce(open: () => Promise<Store>): Promise<void> {
   const learned = await krebsProfile(store);
   expect(learned?.verdicts).toEqual([itemHash(ALERT_ID)]);
   expect(learned?.refused?.docs).toBe(1);
-  expect(Object.keys(learned?.refused?.terms ?? {})).toEqual(expect.arrayContaining(['choc', 'beer', 'taproom']));
+  expect(Object.keys(learned?.refused?.terms ?? {})).toEqual(expect.arrayContaining(['choc', 'beer', 'pittsburg']));
 
   // Pressed again (DynamoDB queues it again) and polled twice more: still counted once.
   expect(await store.recordVerdict({ entityId: 'krebs', alertId: ALERT_ID, recordedAt: NOW + 180_000 })).toBe(

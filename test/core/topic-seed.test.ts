@@ -14,8 +14,9 @@ describe('config/topic-seed.json', () => {
       ...loadHeadlines('bare', 'heldout'),
       ...loadHeadlines('named', 'heldout'),
       ...loadHeadlines('bare', 'blind'),
+      ...loadHeadlines('offbeat', 'heldout'),
     ];
-    expect(heldOut.length).toBeGreaterThan(300);
+    expect(heldOut.length).toBeGreaterThan(600);
     expect(heldOut.filter((h) => texts.has(h.title)).map((h) => h.title)).toEqual([]);
   });
 });

@@ -33,17 +33,17 @@ const watchlist = loadWatchlist();
 const NOW = Date.now();
 const KEY = 'v'.repeat(64);
 
-/** Two alerts about the taproom in Krebs, Oklahoma, whose words the shipped profile leans towards (vote, record). */
+/** Two alerts about the brewery in Krebs, Oklahoma, whose words the shipped profile leans towards (vote, record). */
 const WRONG: RssItem[] = [
   {
     guid: 'brewing-vote',
-    title: 'Krebs taproom wins vote for best Choc beer',
+    title: 'Krebs brewery wins vote for best Choc beer in Pittsburg',
     link: 'https://news.example.test/brewing-vote',
     publishedAt: NOW - 50 * 60_000,
   },
   {
     guid: 'brewing-crowds',
-    title: 'Krebs taproom festival drew record crowds',
+    title: 'Krebs brewery festival drew record crowds',
     link: 'https://news.example.test/brewing-crowds',
     publishedAt: NOW - 40 * 60_000,
   },
@@ -51,9 +51,9 @@ const WRONG: RssItem[] = [
 /** The next poll's item: the same world, the surname alone again. */
 const SIMILAR: RssItem = {
   guid: 'beer-vote',
-  title: 'Krebs beer vote draws record turnout',
+  title: 'Krebs brewery beer vote draws record turnout',
   link: 'https://news.example.test/beer-vote',
-  description: 'The Choc beer vote drew thousands of visitors to the taproom.',
+  description: 'The Choc beer vote drew thousands of visitors to the brewery.',
   publishedAt: NOW - 10 * 60_000,
 };
 
@@ -139,7 +139,7 @@ const post = (url: string) =>
 const lastMatches = () => telemetry.logs.filter((line) => line.message === 'feed polled').at(-1)?.fields?.matches;
 
 test('an alert, its verdicts through the endpoint, a similar item refused, and feedback listing them', async () => {
-  // 1. The poll alerts both taproom items, each email with a "Not about Christopher Krebs?" link.
+  // 1. The poll alerts both brewery items, each email with a "Not about Christopher Krebs?" link.
   await cycle();
   const received = await sns.receive(subscriber.queueUrl, 2, { settleMs: 1_000 });
   expect(received).toHaveLength(2);
@@ -199,5 +199,5 @@ test('an alert, its verdicts through the endpoint, a similar item refused, and f
   expect(krebs.verdicts.map((verdict: { title: string }) => verdict.title).sort()).toEqual(
     WRONG.map((item) => item.title).sort(),
   );
-  expect(krebs.suggestedExclude).toEqual({ phrase: 'krebs taproom', wrongAlerts: 2 });
+  expect(krebs.suggestedExclude).toEqual({ phrase: 'krebs brewery', wrongAlerts: 2 });
 }, 120_000);

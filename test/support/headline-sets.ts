@@ -24,14 +24,18 @@ export interface LabelledHeadline {
  * bare-blind2.jsonl was the next blind half: its wrong matches were printed before the occupation
  * rule was written, so it is held out now, not blind; bare-blind3.jsonl, read as figures only, is held out since a
  * fresh blind half came. `blind`: the blind half now, never tuned on (its headlines are never printed).
+ * `offbeat`: headlines about the tracked people in words of other walks of life ("Raffensperger throws first pitch at
+ * Braves game", "Krebs says hospital ransomware puts patients at risk"), written by a reviewer to break the matcher:
+ * every row names its entity, so it measures lost alerts only. Held out: a rule that loses them does not ship.
  */
-export const HEADLINE_SETS: Record<'bare' | 'named', Record<Half, readonly string[]>> = {
+export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat', Record<Half, readonly string[]>> = {
   bare: {
     tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl', 'bare-tune-4.jsonl'],
     heldout: ['bare-heldout.jsonl', 'bare-blind2.jsonl', 'bare-blind3.jsonl'],
     blind: ['bare-blind4.jsonl'],
   },
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
+  offbeat: { tune: [], heldout: ['offbeat.jsonl'], blind: [] },
 };
 
 export type HeadlineSet = keyof typeof HEADLINE_SETS;
