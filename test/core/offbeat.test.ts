@@ -13,15 +13,15 @@ const found = (headline: { title: string }) => matcher.match(headline).map((matc
 describe('off-beat headlines about the tracked people (a family death, a ballgame, hospital ransomware)', () => {
   it('alerts every one naming Raffensperger by his surname alias: no topic of the words ever vetoes it', () => {
     const his = offbeat.filter((headline) => headline.expected.includes('raffensperger'));
-    expect(his.length).toBeGreaterThan(200);
+    expect(his.length).toBeGreaterThan(100);
     expect(his.filter((headline) => !found(headline).includes('raffensperger')).map((h) => h.title)).toEqual([]);
   });
 
-  it('loses no more of the bare ambiguous names than the 8 the shipped profile leans away from', () => {
+  it('loses no more of the bare ambiguous names than the 2 the shipped profile leans away from', () => {
     const bare = offbeat.filter((headline) => !headline.expected.includes('raffensperger'));
-    expect(bare.length).toBeGreaterThan(70);
+    expect(bare.length).toBeGreaterThan(35);
     const scores = score(bare, found);
-    expect(scores.fn).toBeLessThanOrEqual(8);
+    expect(scores.fn).toBeLessThanOrEqual(2);
     expect(scores.fp).toBe(0);
   });
 });

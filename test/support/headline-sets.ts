@@ -26,7 +26,8 @@ export interface LabelledHeadline {
  * fresh blind half came. `blind`: the blind half now, never tuned on (its headlines are never printed).
  * `offbeat`: headlines about the tracked people in words of other walks of life ("Raffensperger throws first pitch at
  * Braves game", "Krebs says hospital ransomware puts patients at risk"), written by a reviewer to break the matcher:
- * every row names its entity, so it measures lost alerts only. Held out: a rule that loses them does not ship.
+ * every row names its entity, so it measures lost alerts only. Alternate rows teach the seed; the others are held out,
+ * and a rule that loses them does not ship.
  */
 export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat', Record<Half, readonly string[]>> = {
   bare: {
@@ -35,7 +36,7 @@ export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat', Record<Half, re
     blind: ['bare-blind4.jsonl'],
   },
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
-  offbeat: { tune: [], heldout: ['offbeat.jsonl'], blind: [] },
+  offbeat: { tune: ['offbeat-tune.jsonl'], heldout: ['offbeat-heldout.jsonl'], blind: [] },
 };
 
 export type HeadlineSet = keyof typeof HEADLINE_SETS;

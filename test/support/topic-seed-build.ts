@@ -27,7 +27,9 @@ export function storyTexts(): LabelledText[] {
 /** The tuning halves only: held-out headlines measure the seed and must never shape it. */
 export function seedTexts(): LabelledText[] {
   return [
-    ...[...loadHeadlines('bare', 'tune'), ...loadHeadlines('named', 'tune')].map(labelledHeadline),
+    ...[...loadHeadlines('bare', 'tune'), ...loadHeadlines('named', 'tune'), ...loadHeadlines('offbeat', 'tune')].map(
+      labelledHeadline,
+    ),
     ...storyTexts(),
   ];
 }
