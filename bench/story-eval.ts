@@ -21,11 +21,11 @@ import {
 const f3 = (x: number) => x.toFixed(3);
 const show = (s: PairScores) => `P ${f3(s.precision)} R ${f3(s.recall)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 
-const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune', 'wide-tune'];
+const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune', 'wide-tune', 'probe-tune'];
 /** `--tuning`: the tuning sets only, so a change can be measured without reading the held-out results. */
 const SPLITS: Split[] = process.argv.includes('--tuning')
   ? TUNING
-  : [...TUNING, 'heldout', 'dense-heldout', 'blind2', 'blind3'];
+  : [...TUNING, 'heldout', 'dense-heldout', 'blind2', 'blind3', 'probe-check'];
 
 /** The event of each story's first report (its alert): what the user was told the story is about. */
 function eventOfStoryStart(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): Map<string, string> {

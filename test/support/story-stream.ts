@@ -56,7 +56,9 @@ export type Split =
   | 'related-tune'
   | 'wide-tune'
   | 'blind2'
-  | 'blind3';
+  | 'blind3'
+  | 'probe-tune'
+  | 'probe-check';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
