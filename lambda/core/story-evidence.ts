@@ -24,7 +24,9 @@ const ACT_TERMS = termSet(
   'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
     'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract ' +
     // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
-    'complete find appeal postpone schedule request publish courtrules',
+    'complete find appeal postpone schedule request publish courtrules ' +
+    // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
+    'drop reinstate extend expand grant accept plead charge pass advance',
 );
 
 /**
@@ -185,12 +187,22 @@ export function joinEvidence(
   for (const term of item.terms) {
     if (ACT_TERMS.has(term) && !item.planned?.includes(term) && onlyPlanned(term)) addNewAct(term);
   }
-  // The same procedure in another state is another event: Michigan's certification suit after Pennsylvania's.
-  const storyStates = [...member.title, ...origin.title].filter((term) => STATE_TERMS.has(term));
-  const itemStates = item.title.filter((term) => STATE_TERMS.has(term));
-  const otherPlaces = storyStates.some((term) => !itemStates.includes(term))
-    ? itemStates.filter((term) => !storyStates.includes(term))
-    : [];
+  // A repeat the story's headlines never mark is the act happening again: "testifies again", "second recount".
+  const storyRepeats = new Set(storySigs.flatMap((sig) => sig.repeats ?? []));
+  for (const marker of item.repeats ?? []) if (!storyRepeats.has(marker)) addNewAct(marker);
+  // The same procedure in another state or chamber is another event: Michigan's certification suit after
+  // Pennsylvania's, the House hearing after the Senate's.
+  const otherOf = (storyPlaces: readonly string[], itemPlaces: readonly string[]) =>
+    storyPlaces.some((place) => !itemPlaces.includes(place))
+      ? itemPlaces.filter((place) => !storyPlaces.includes(place))
+      : [];
+  const otherPlaces = [
+    ...otherOf(
+      [...member.title, ...origin.title].filter((term) => STATE_TERMS.has(term)),
+      item.title.filter((term) => STATE_TERMS.has(term)),
+    ),
+    ...otherOf([...(member.chambers ?? []), ...(origin.chambers ?? [])], item.chambers ?? []),
+  ];
   // Each side names something rare the other never mentions: an advisory on Dominion machines after one on ES&S's.
   const rareNames = (names: readonly string[], known: ReadonlySet<string>) =>
     eventTerms(names, context).filter((term) => !known.has(term) && context.rarity.weight(term) >= NAME_WEIGHT);

@@ -1,5 +1,6 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
 import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
+import { chambers, repeatMarkers } from './story-markers';
 import { SYNONYMS, WORD_TERMS } from './story-synonyms';
 import { foldPhrase } from './text-fold';
 
@@ -48,6 +49,10 @@ export interface StorySignature {
    * Absent when none, and when the headline capitalizes most words (Title Case tells nothing).
    */
   names?: string[];
+  /** Repeat markers of the headline ("second", "again", "more"): story-markers.ts. Absent when none. */
+  repeats?: string[];
+  /** Legislative chambers the headline names ("house", "senate"). Absent when none. */
+  chambers?: string[];
 }
 
 /** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
@@ -367,6 +372,8 @@ export function storySignature(item: StoryText): StorySignature {
   const names = headlineNames(headline);
   const said = saidTerms(headline);
   const planned = plannedTerms(`${headline}. ${withoutPublisher(item.summary ?? '', item.publisher)}`);
+  const repeats = repeatMarkers(headline);
+  const houses = chambers(headline);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -376,5 +383,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(names.length > 0 ? { names } : {}),
     ...(said.length > 0 ? { said } : {}),
     ...(planned.length > 0 ? { planned } : {}),
+    ...(repeats.length > 0 ? { repeats } : {}),
+    ...(houses.length > 0 ? { chambers: houses } : {}),
   };
 }

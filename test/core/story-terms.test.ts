@@ -108,7 +108,7 @@ describe('a court ruling, a show appearance, and what the item itself names as b
     const context = defaultStoryContext();
     const ruling = storySignature({ title: 'Federal judge tosses Trump campaign suit seeking to void Georgia result' });
     const filed = storySignature({ title: 'Trump campaign files new Georgia suit seeking to void the result' });
-    expect(joinEvidence(filed, ruling, ruling, context)).toMatchObject({ joins: false, newActs: ['rule'] });
+    expect(joinEvidence(filed, ruling, ruling, context)).toMatchObject({ joins: false, newActs: ['rule', 'new'] });
     expect(joinEvidence(ruling, filed, filed, context)).toMatchObject({ joins: false, newActs: ['rule'] });
     const again = storySignature({ title: 'Judge dismisses Trump campaign suit seeking to void Georgia result' });
     expect(joinEvidence(again, ruling, ruling, context)).toMatchObject({ joins: true });
@@ -332,7 +332,7 @@ describe('a reaction to the story', () => {
     ).toMatchObject({ joins: false, newActs: ['testify'] });
     expect(
       reactingTo("Opinion | Trump fired me for saying this, but I'm saying it again: The election wasn't rigged"),
-    ).toMatchObject({ joins: false, newActs: ['writ'] });
+    ).toMatchObject({ joins: false, newActs: ['writ', 'again'] });
   });
 });
 

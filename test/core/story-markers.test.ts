@@ -1,0 +1,90 @@
+// A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber, a turn of the procedure.
+import { joinEvidence } from '../../lambda/core/story-evidence';
+import { chambers, repeatMarkers } from '../../lambda/core/story-markers';
+import { storySignature } from '../../lambda/core/story-terms';
+import { defaultStoryContext } from '../support/story-stream';
+
+const context = defaultStoryContext();
+/** Whether `later` joins the story started by `first` (its only item). */
+const joins = (first: string, later: string) => {
+  const story = storySignature({ title: first });
+  return joinEvidence(storySignature({ title: later }), story, story, context);
+};
+
+describe('repeat markers', () => {
+  it('reads ordinals, "again", "another", "more" (not "more than") and "new" from a headline', () => {
+    expect(repeatMarkers('CISA adds three more actively exploited flaws to KEV catalog')).toEqual(['more']);
+    expect(repeatMarkers('CISA cuts more than 130 jobs in first round of layoffs')).toEqual([]);
+    expect(repeatMarkers('Trump campaign files 2nd lawsuit against Raffensperger')).toEqual(['second']);
+    expect(repeatMarkers('Chris Krebs testifies again before another panel')).toEqual(['again', 'another']);
+    expect(repeatMarkers('Raffensperger rejects new Trump demand')).toEqual(['new']);
+  });
+
+  it("keeps a repeat of the story's act from joining it, while a retelling that repeats nothing still joins", () => {
+    const first = 'CISA adds actively exploited flaw to KEV catalog';
+    expect(joins(first, 'CISA adds three more actively exploited flaws to KEV catalog')).toMatchObject({
+      joins: false,
+      newActs: ['more'],
+    });
+    expect(
+      joins(
+        'Georgia begins hand recount of presidential ballots',
+        'Georgia begins second recount of presidential ballots',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('Georgia recount confirms Biden win', 'Georgia recount confirms Biden win for third time'),
+    ).toMatchObject({ joins: false });
+    // A story that already says "second" is joined by another report of the second one.
+    expect(joins('Georgia begins second recount of ballots', 'Second recount of Georgia ballots begins')).toMatchObject(
+      { joins: true },
+    );
+  });
+});
+
+describe('legislative chambers', () => {
+  it('reads House, Senate and Assembly, never the White House', () => {
+    expect(chambers('Krebs to testify before House Homeland Security Committee')).toEqual(['house']);
+    expect(chambers('White House revokes Krebs clearance')).toEqual([]);
+    expect(chambers('Georgia Senate passes bill; House to vote next')).toEqual(['house', 'senate']);
+  });
+
+  it("keeps the other chamber's hearing or vote from joining the first one", () => {
+    expect(
+      joins(
+        'Gabriel Sterling testifies before Georgia Senate panel on election fraud claims',
+        'Gabriel Sterling testifies before Georgia House panel on election fraud claims',
+      ),
+    ).toMatchObject({ joins: false, otherPlaces: ['house'] });
+  });
+});
+
+describe('turns of a procedure under way', () => {
+  it.each([
+    [
+      'Chris Krebs sues Trump campaign, Joe diGenova and Newsmax for defamation',
+      'Chris Krebs drops Newsmax from defamation lawsuit',
+      'drop',
+    ],
+    [
+      'CISA puts election security staff on administrative leave',
+      'CISA reinstates election security staff placed on leave',
+      'reinstate',
+    ],
+    [
+      'Trump campaign requests recount in Georgia',
+      'Raffensperger grants Trump campaign request for recount in Georgia',
+      'grant',
+    ],
+    [
+      'Man charged with threatening Georgia Secretary of State Brad Raffensperger',
+      'Man pleads guilty to threatening Brad Raffensperger',
+      'plead',
+    ],
+    ['SentinelOne acquires Krebs Stamos Group', 'SentinelOne closes acquisition of Krebs Stamos Group', 'complete'],
+  ])('"%s", then "%s": the %s is news', (first, later, act) => {
+    const evidence = joins(first, later);
+    expect(evidence.joins).toBe(false);
+    expect(evidence.newActs).toContain(act);
+  });
+});
