@@ -25,7 +25,9 @@ const TUNING: Split[] = ['tune', 'dense-tune', 'related-tune', 'wide-tune', 'pro
 /** `--tuning`: the tuning sets only, so a change can be measured without reading the held-out results. */
 const SPLITS: Split[] = process.argv.includes('--tuning')
   ? TUNING
-  : [...TUNING, 'heldout', 'dense-heldout', 'blind2', 'blind3', 'probe-check'];
+  : [...TUNING, 'heldout', 'dense-heldout', 'blind2', 'blind3', 'probe-check', 'probe-blind'];
+/** Sets whose events are never named in the output: whoever reads them could tune on them. */
+const BLIND: ReadonlySet<Split> = new Set(['probe-blind']);
 
 /** The event of each story's first report (its alert): what the user was told the story is about. */
 function eventOfStoryStart(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): Map<string, string> {
@@ -126,13 +128,17 @@ function main(): void {
       ['before', before],
       ['after ', after],
     ] as const) {
+      const named = (events: readonly string[]) =>
+        events.length && !BLIND.has(split) ? ` (${events.join(', ')})` : '';
       console.log(
-        `${name}  lost ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''}; ` +
-          `late ${r.late.length}${r.late.length ? ` (${r.late.join(', ')})` : ''}; alerts ${r.alerts} ` +
+        `${name}  lost ${r.lost.length}${named(r.lost)}; ` +
+          `late ${r.late.length}${named(r.late)}; alerts ${r.alerts} ` +
           `(${r.alerts - r.events + r.lost.length} extra, ${r.marked} marked as a follow-up of their own event); ` +
           `stream pairs ${show(r.stream)}`,
       );
-      console.log(`        merged: ${r.merged.join('; ') || 'none'}; split: ${r.split.join(', ') || 'none'}`);
+      if (!BLIND.has(split)) {
+        console.log(`        merged: ${r.merged.join('; ') || 'none'}; split: ${r.split.join(', ') || 'none'}`);
+      }
     }
     console.log(`after, pairs judged alone: ${show(alone)}`);
   }

@@ -55,9 +55,9 @@ const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtrules');
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
- * An item whose headline names the act its story's headlines name joins it if its headline adds less than this weight
- * of event terms the story never mentioned: "Trump ousts Krebs" after "Trump fires Krebs" is the same firing, but
- * "Trump fires Krebs's deputy" (one rare word more) is not.
+ * An item joins a story only if its headline adds less than this weight of event terms the story never mentioned,
+ * whatever else it shares: "Trump ousts Krebs" after "Trump fires Krebs" is the same firing, but "Trump fires Krebs's
+ * deputy" (one rare word more) is not.
  */
 export const SAME_ACT_NOVELTY = 0.9;
 /** ...and the act is at least this rare: an act in every other headline of the news read ("says") names no event. */
@@ -244,6 +244,9 @@ export function joinEvidence(
   }
   const rare = shared.filter((t) => t.weight > 0).length;
   if (weight < JOIN_WEIGHT || rare < 2) return { joins: false, ...evidence };
+  // Shared words join no more than the same act does: a headline that adds rare words of its own ("... popular firewall
+  // software" after "... widely used VPN software") may be the next development, so it alerts.
+  if (novelty >= SAME_ACT_NOVELTY) return { joins: false, ...evidence };
   // Shared words carry no join when the headline names someone or something rare the story never mentioned: "to write
   // 'Integrity Counts' for Simon & Schuster" after his op-ed is his book deal, whatever else the two share.
   if (itemNames.length > 0) return { joins: false, ...evidence, otherNames: itemNames };

@@ -9,18 +9,17 @@ describe('the labelled sets', () => {
   // Figures from bench/story-eval.ts. The held-out sets chose no parameter. A bound that goes up is a trade
   // docs/stories.md explains (an alert more for an event no longer late); lost stays 0.
   it.each([
-    ['tune', 0, 14],
-    ['dense-tune', 0, 9],
-    ['heldout', 0, 18],
-    ['dense-heldout', 0, 16],
-    ['blind2', 0, 27],
-    ['blind3', 0, 31],
-    ['related-tune', 0, 6],
-    ['wide-tune', 0, 18],
-    // A reviewer's probe: new developments sharing their story's words. The 3 lost name another product or object
-    // only ("firewall software" after "VPN software"), which no rule here reads.
-    ['probe-tune', 2, 3],
-    ['probe-check', 1, 2],
+    ['tune', 0, 27],
+    ['dense-tune', 0, 18],
+    ['heldout', 0, 27],
+    ['dense-heldout', 0, 24],
+    ['blind2', 0, 30],
+    ['blind3', 0, 39],
+    ['related-tune', 0, 25],
+    ['wide-tune', 0, 35],
+    // A reviewer's probe: new developments in their story's own words ("firewall software" after "VPN software").
+    ['probe-tune', 0, 8],
+    ['probe-check', 0, 6],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);

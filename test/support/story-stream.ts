@@ -58,7 +58,8 @@ export type Split =
   | 'blind2'
   | 'blind3'
   | 'probe-tune'
-  | 'probe-check';
+  | 'probe-check'
+  | 'probe-blind';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
