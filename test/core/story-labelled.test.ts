@@ -20,6 +20,9 @@ describe('the labelled sets', () => {
     // A reviewer's probe: new developments in their story's own words ("firewall software" after "VPN software").
     ['probe-tune', 0, 8],
     ['probe-check', 0, 6],
+    // Two blind probes, written by people who had read nothing of the project (counts only, never their items).
+    ['probe-blind', 1, 62],
+    ['probe-blind2', 1, 82],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -82,6 +85,8 @@ describe('the labelled sets', () => {
       'blind3',
       'probe-tune',
       'probe-check',
+      'probe-blind',
+      'probe-blind2',
     ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);

@@ -59,7 +59,8 @@ export type Split =
   | 'blind3'
   | 'probe-tune'
   | 'probe-check'
-  | 'probe-blind';
+  | 'probe-blind'
+  | 'probe-blind2';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
