@@ -88,3 +88,18 @@ describe('turns of a procedure under way', () => {
     expect(evidence.newActs).toContain(act);
   });
 });
+
+describe('what the headline adds', () => {
+  it('keeps a headline that adds rare words of its own from joining on shared ones, and joins one that adds none', () => {
+    const vpn = 'CISA warns of critical vulnerability in widely used VPN software';
+    expect(joins(vpn, 'CISA warns of critical vulnerability in popular firewall software')).toMatchObject({
+      joins: false,
+    });
+    expect(
+      joins(
+        'Trump fires election security official Chris Krebs',
+        'Trump ousts Chris Krebs, election security official',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+});
