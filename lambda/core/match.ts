@@ -157,20 +157,16 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const patternLength = patterns.map((pattern) => pattern.length);
   const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
   // The entity's own given names never make a surname alias someone else's ("Brad Raffensperger").
-  const ownNames = entities.map(
-    (entity) => new Set([entity.name, ...entity.aliases].flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u))),
-  );
+  /** The lower-case words of some of an entity's phrases. */
+  const wordsOf = (phrases: readonly string[]) =>
+    new Set(phrases.flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u)));
+  const ownNames = entities.map((entity) => wordsOf([entity.name, ...entity.aliases]));
   // An occupation the entity's own phrases use ("coach") never makes its surname someone else's.
   const ownJobs = entities.map((entity) =>
     ownOccupations([entity.name, ...entity.aliases, ...entity.context, ...(entity.topics ?? [])]),
   );
   // Words of the entity's own context and topics: an office it held is not a namesake's honorific.
-  const ownWords = entities.map(
-    (entity) =>
-      new Set(
-        [...entity.context, ...(entity.topics ?? [])].flatMap((phrase) => phrase.toLowerCase().split(/[^\p{L}]+/u)),
-      ),
-  );
+  const ownWords = entities.map((entity) => wordsOf([...entity.context, ...(entity.topics ?? [])]));
   const occupation = ({ hit }: Naming, texts: readonly string[], entity: number) =>
     occupationOf(texts[hit.field]!, hit, { jobs: ownJobs[entity]!, names: ownNames[entity]! });
   // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.

@@ -196,12 +196,13 @@ export function joinEvidence(
     storyPlaces.some((place) => !itemPlaces.includes(place))
       ? itemPlaces.filter((place) => !storyPlaces.includes(place))
       : [];
+  const statesOf = (sig: StorySignature) => sig.title.filter((term) => STATE_TERMS.has(term));
   const otherPlaces = [
+    ...otherOf(storySigs.flatMap(statesOf), statesOf(item)),
     ...otherOf(
-      [...member.title, ...origin.title].filter((term) => STATE_TERMS.has(term)),
-      item.title.filter((term) => STATE_TERMS.has(term)),
+      storySigs.flatMap((sig) => sig.chambers ?? []),
+      item.chambers ?? [],
     ),
-    ...otherOf([...(member.chambers ?? []), ...(origin.chambers ?? [])], item.chambers ?? []),
   ];
   // Each side names something rare the other never mentions: an advisory on Dominion machines after one on ES&S's.
   const rareNames = (names: readonly string[], known: ReadonlySet<string>) =>

@@ -1,4 +1,5 @@
 // Words a headline marks a repeat or a different chamber with: "second recount", "more threats", "House panel".
+import { foldedWords } from './text-fold';
 
 /** Words that say the headline's act happened before: its news is the repeat ("testifies again", "second lawsuit"). */
 const REPEAT_WORDS = new Map(
@@ -30,11 +31,7 @@ const REPEAT_WORDS = new Map(
  * new development that shares every other word with its story.
  */
 export function repeatMarkers(headline: string): string[] {
-  const words = headline
-    .toLowerCase()
-    .replace(/[\u2018\u2019]/g, "'")
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word !== '');
+  const words = foldedWords(headline);
   const found = new Set<string>();
   words.forEach((word, index) => {
     const marker = REPEAT_WORDS.get(word);

@@ -2,7 +2,7 @@
 import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
 import { chambers, repeatMarkers } from './story-markers';
 import { SYNONYMS, WORD_TERMS } from './story-synonyms';
-import { foldPhrase } from './text-fold';
+import { foldedWords as words } from './text-fold';
 
 /** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
 const MAX_SUMMARY_TERMS = 24;
@@ -77,14 +77,6 @@ export function stem(word: string): string {
   const last = w.charAt(w.length - 1);
   if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
   return w;
-}
-
-/** Words of `text` folded as the matcher folds them (case, diacritics, quotes, possessives); "O'Brien" -> "obrien". */
-function words(text: string): string[] {
-  return foldPhrase(text)
-    .replace(/'/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1);
 }
 
 /** How a headline says a court said no (present), and its participle (a suit "tossed"). */
@@ -356,22 +348,27 @@ export function headlineNames(headline: string): string[] {
  * counts for every item read, matching or not.
  */
 export function signatureTerms(item: StoryText): string[] {
-  return sortedUnique([...storyTerms(withoutPublisher(item.title, item.publisher, true)), ...summaryTerms(item)]);
+  return sortedUnique([
+    ...storyTerms(withoutPublisher(item.title, item.publisher, true)),
+    ...summaryTerms(leadOf(item)),
+  ]);
 }
 
-const summaryTerms = (item: StoryText) =>
-  storyTerms(withoutPublisher(item.summary ?? '', item.publisher), MAX_SUMMARY_TERMS);
+/** The summary without a Google News "... Publisher" ending: the lead its terms are read from. */
+const leadOf = (item: StoryText) => withoutPublisher(item.summary ?? '', item.publisher);
+const summaryTerms = (lead: string) => storyTerms(lead, MAX_SUMMARY_TERMS);
 
 export function storySignature(item: StoryText): StorySignature {
   const headline = withoutPublisher(item.title, item.publisher, true);
   const title = storyTerms(headline);
-  const summary = summaryTerms(item);
+  const lead = leadOf(item);
+  const summary = summaryTerms(lead);
   const epithets = epithetActs(headline);
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
   const said = saidTerms(headline);
-  const planned = plannedTerms(`${headline}. ${withoutPublisher(item.summary ?? '', item.publisher)}`);
+  const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
   return {

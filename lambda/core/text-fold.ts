@@ -209,6 +209,14 @@ export function foldPhrase(phrase: string): string {
   return result;
 }
 
+/** Words of `text` folded as the matcher folds them (case, diacritics, quotes, possessives); "O'Brien" -> "obrien". */
+export function foldedWords(text: string): string[] {
+  return foldPhrase(text)
+    .replace(/'/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 1);
+}
+
 const wordCache = new Map<number, boolean>();
 
 /** A letter or a digit (any script): what a word boundary must not have on its outer side. */
