@@ -5,7 +5,7 @@ import path from 'node:path';
 import { FileStateStore } from '../lambda/adapters/file-state-store';
 import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
 import { FeedError } from '../lambda/core/feed-error';
-import { itemIdentity } from '../lambda/core/identity';
+import { itemIdentity, seenKey } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
 import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
@@ -314,10 +314,10 @@ describe('pollFeed', () => {
     };
     source.serve(BBC.url, { body: rss([KREBS_FIRED, UNRELATED]), etag: '"v1"' });
     await pollFeed(BBC, ports, options);
-    const firedKey = itemIdentity(
+    const fired = itemIdentity(
       normalizeItem({ guid: KREBS_FIRED.guid, title: KREBS_FIRED.title, link: KREBS_FIRED.link }, BBC),
-    ).key;
-    expect((await store.getFeed(BBC.url))?.itemKeys).toEqual([firedKey]);
+    );
+    expect((await store.getFeed(BBC.url))?.itemKeys).toEqual([seenKey(fired, KREBS_FIRED.title)]);
 
     // The next document adds the lawsuit, which the sink refuses once: it is not remembered, so it is asked about again.
     source.serve(BBC.url, { body: rss([lawsuit, KREBS_FIRED, UNRELATED]), etag: '"v2"' });

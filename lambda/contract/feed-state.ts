@@ -23,8 +23,9 @@ const feedStateShape = () => ({
   /** 410 Gone: polling stopped until the watchlist changes the URL. */
   gone: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
-   * Keys of the matching items in the last document read that were dealt with for good (alerted, recorded or filed
-   * on a story): the next changed document skips them without asking the store.
+   * The matching items in the last document read that were dealt with for good (alerted, recorded or filed on a
+   * story), as `key@headline`: the next changed document skips them without asking the store, and knows an item whose
+   * headline was rewritten since. An entry of the key alone (older states) skips the item under any headline.
    */
   itemKeys: z.optional(z.array(z.string({ error: 'must be text' }), { error: 'must be a list' })),
 });

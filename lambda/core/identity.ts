@@ -20,7 +20,7 @@ const MIN_FINGERPRINT_WORDS = 5;
 export function itemIdentity(item: NormalizedItem): ItemIdentity {
   const linkKey = item.canonicalLink ? `l:${hash(item.canonicalLink)}` : undefined;
   const fingerprint = titleFingerprint(item.title);
-  const fingerprintKey = fingerprint.split(' ').length >= MIN_FINGERPRINT_WORDS ? `f:${hash(fingerprint)}` : undefined;
+  const fingerprintKey = fingerprintKeyOf(fingerprint);
 
   const guid = item.guid?.trim();
   const guidIsLink =
@@ -34,6 +34,38 @@ export function itemIdentity(item: NormalizedItem): ItemIdentity {
   return { key, aliasKeys };
 }
 
+/** Hex digits of a headline's hash in a remembered key: enough to tell one feed item's wordings apart. */
+const HEADLINE_HASH_CHARS = 8;
+
+/**
+ * How a feed remembers a matching item it dealt with: its key and its headline (`key@headline`), so the same item with
+ * a headline rewritten in place is told from the one already read. A key alone is an entry written before headlines
+ * were remembered: it matches the item whatever its headline.
+ */
+export function seenKey(identity: ItemIdentity, title: string): string {
+  return `${identity.key}@${hash(titleFingerprint(title)).slice(0, HEADLINE_HASH_CHARS)}`;
+}
+
+/** The item key of a remembered `key@headline` entry; undefined for an entry of the key alone. */
+export function keyOfSeen(entry: string): string | undefined {
+  const at = entry.indexOf('@');
+  return at < 0 ? undefined : entry.slice(0, at);
+}
+
+/**
+ * The identity of a headline rewritten in place (same GUID or link, other words): a key per wording, so each wording
+ * is claimed once and a new development told in it is filed on its story like any new item. Its alias is the new
+ * headline's fingerprint, so a copy of that headline already dealt with elsewhere is not alerted twice.
+ */
+export function revisionIdentity(identity: ItemIdentity, title: string): ItemIdentity {
+  const fingerprint = titleFingerprint(title);
+  const fingerprintKey = fingerprintKeyOf(fingerprint);
+  return {
+    key: `r:${hash(`${identity.key}|${fingerprint}`)}`,
+    aliasKeys: fingerprintKey === undefined ? [] : [fingerprintKey],
+  };
+}
+
 /**
  * What a GUID is hashed with. URLs, tag: and urn: URIs and long ids are unique on their own; short ids (`12345`,
  * `t3_42tizy`) are unique only within one site, so they are scoped by the link's host (or the publisher).
@@ -42,6 +74,11 @@ function guidScope(guid: string, item: NormalizedItem): string {
   if (/^(https?:|tag:|urn:)/i.test(guid) || guid.length >= 24) return guid;
   const host = item.canonicalLink ? new URL(item.canonicalLink).host : (item.publisher ?? '');
   return `${host}|${guid}`;
+}
+
+/** The `f:` alias of a title fingerprint long enough to be one item's own. */
+function fingerprintKeyOf(fingerprint: string): string | undefined {
+  return fingerprint.split(' ').length >= MIN_FINGERPRINT_WORDS ? `f:${hash(fingerprint)}` : undefined;
 }
 
 /** An untitled item's stand-in for a title fingerprint: the start of its text, so untitled items do not collide. */

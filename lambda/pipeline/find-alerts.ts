@@ -1,6 +1,6 @@
 // Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
 import { createHash } from 'node:crypto';
-import { itemIdentity } from '../core/identity';
+import { itemIdentity, keyOfSeen, revisionIdentity, seenKey } from '../core/identity';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
 import { itemTopicText } from '../core/topic-terms';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';
@@ -17,6 +17,8 @@ export function alertIdFor(itemKey: string): string {
 export interface PendingAlert {
   record: ItemRecord;
   alert: Alert;
+  /** How the feed remembers the item once its alert is out (seenKey). */
+  seen: string;
 }
 
 export interface FoundAlerts {
@@ -27,7 +29,7 @@ export interface FoundAlerts {
   /** Claimed items to publish. */
   pending: PendingAlert[];
   joined: StoryJoin[];
-  /** Keys of matching items dealt with for good (alerted before, recorded, joined): the feed remembers them. */
+  /** Matching items dealt with for good (alerted before, recorded, joined), as seenKey: the feed remembers them. */
   doneKeys: string[];
 }
 
@@ -48,8 +50,10 @@ export async function findAlerts(
   }
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
-  // Matching items the previous document held and that were dealt with then: done, without asking the store.
+  // Matching items the previous document held and that were dealt with then (`key@headline`): done, without asking
+  // the store. The same item under another headline is a rewrite in place: it may tell a new development.
   const doneBefore = new Set(state?.itemKeys);
+  const keysSeenBefore = new Set(state?.itemKeys?.map(keyOfSeen));
   // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
   // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
   const matching = [...items]
@@ -58,16 +62,23 @@ export async function findAlerts(
     .filter(({ entityMatches }) => entityMatches.length > 0);
   for (const { item, entityMatches } of matching) {
     found.matches += 1;
-    const record: ItemRecord = { identity: itemIdentity(item), feedUrl: feed.url, title: item.title };
-    const { key } = record.identity;
-    if (doneBefore.has(key)) {
-      found.doneKeys.push(key);
+    const identity = itemIdentity(item);
+    const seen = seenKey(identity, item.title);
+    if (doneBefore.has(seen) || doneBefore.has(identity.key)) {
+      found.doneKeys.push(seen);
       continue;
     }
+    const rewritten = keysSeenBefore.has(identity.key);
+    const record: ItemRecord = {
+      identity: rewritten ? revisionIdentity(identity, item.title) : identity,
+      feedUrl: feed.url,
+      title: item.title,
+    };
+    const { key } = record.identity;
     if (firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom)) {
       found.backfilled += 1;
       await store.recordSilently(record, now);
-      found.doneKeys.push(key);
+      found.doneKeys.push(seen);
       continue;
     }
     const entityIds = entityMatches.map((match) => match.entityId);
@@ -83,7 +94,7 @@ export async function findAlerts(
       return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys);
     });
     if (filing === 'busy') found.busy += 1;
-    if (filing === 'done') found.doneKeys.push(key);
+    if (filing === 'done') found.doneKeys.push(seen);
     if (typeof filing === 'string') continue;
     record.storyId = filing.story.id;
     if (filing.joined) {
@@ -91,7 +102,7 @@ export async function findAlerts(
     }
     if (filing.joined && filing.addedEntities.length === 0) {
       await store.recordSilently(record, now);
-      found.doneKeys.push(key);
+      found.doneKeys.push(seen);
       // Coverage that arrives before the story's alert is sent rides along in it.
       const pending = found.pending.find((p) => p.alert.storyId === filing.story.id)?.alert;
       if (pending) pending.alsoIn = alsoInPublishers(filing.story);
@@ -109,7 +120,7 @@ export async function findAlerts(
     };
     // Kept with the sent item: a verdict on the alert teaches the entity's profile these words.
     record.alerted = { entities: alert.entities, text: itemTopicText(item) };
-    found.pending.push({ record, alert });
+    found.pending.push({ record, alert, seen });
   }
   return found;
 }

@@ -27,7 +27,7 @@ export async function publish(
     if (result?.ok) {
       await ports.state.markSent(pending.record, now, pending.alert.id);
       sent.push(pending.alert);
-      found.doneKeys.push(pending.record.identity.key);
+      found.doneKeys.push(pending.seen);
     } else {
       await ports.state.releaseClaim(pending.record);
       failed += 1;
