@@ -64,6 +64,8 @@ export const SAME_ACT_NOVELTY = 0.9;
 export const SAME_ACT_WEIGHT = 0.1;
 /** A capitalized headline word this rare (the full weight) names what the item is about (otherNames). */
 export const NAME_WEIGHT = 1;
+/** A headline word at least this rare, in place of one of the story's headlines, is another fact (otherNames). */
+export const SWAP_WEIGHT = 0.5;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
 /** ...of which this much in terms both headlines name (the item's and the story item's). */
@@ -97,7 +99,8 @@ export interface JoinEvidence {
   otherPlaces: string[];
   /**
    * Rare names the item's headline capitalizes that the story never mentions, when the story's headlines also name
-   * rare ones the item does not (Dominion against ES&S): each is about something else, so no join. A join on shared
+   * rare ones the item does not (Dominion against ES&S), or rare words of its headline in place of the story
+   * headlines' own ("machine recount" against "hand recount"): each is about something else, so no join. A join on shared
    * rare words alone is refused for one such name on the item's side ("Simon & Schuster" after his op-ed).
    */
   otherNames: string[];
@@ -224,6 +227,15 @@ export function joinEvidence(
       ),
     );
   const novelty = novel(mainClause);
+  // A headline that swaps a rare word of the story's headlines for one of its own reports another fact: "Georgia
+  // machine recount confirms Biden's win" after "Georgia hand recount confirms Biden's win".
+  const swappedIn = eventTerms(mainClause, context).filter(
+    (term) => !told.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
+  );
+  const swappedOut = eventTerms([...member.title, ...origin.title], context).filter(
+    (term) => !itemSaid.has(term) && !background.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
+  );
+  if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, otherNames: swappedIn };
   const union = new Set([...itemEvent, ...memberEvent]).size;
   if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
     return { joins: true, reason: 'near-duplicate', ...evidence };
