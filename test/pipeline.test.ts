@@ -9,6 +9,7 @@ import { itemIdentity, seenKey } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
 import { normalizeItem } from '../lambda/core/normalize';
 import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
+import { watchlistFingerprint } from '../lambda/core/watchlist-fingerprint';
 import { type FeedOutcome, feedSkip, isDue, type PollOptions, pollFeed, pollFeeds } from '../lambda/pipeline';
 import type { AlertSink, FeedSource, FeedState, FetchRequest, FetchResponse, PublishResult } from '../lambda/ports';
 import { pollPorts } from './support/poll-ports';
@@ -480,11 +481,43 @@ describe('pollFeed', () => {
   it('uses the feed state the caller already read instead of reading it again', async () => {
     const { source, ports, options, clock } = setup();
     source.serve(BBC.url, { body: rss([KREBS_FIRED]), etag: '"abc"' });
-    const prior: FeedState = { url: BBC.url, etag: '"abc"', consecutiveFailures: 0, firstPolledAt: NOW - HOUR };
+    const prior: FeedState = {
+      url: BBC.url,
+      etag: '"abc"',
+      consecutiveFailures: 0,
+      firstPolledAt: NOW - HOUR,
+      watchlist: watchlistFingerprint(options.entities),
+    };
     const getFeed = jest.spyOn(ports.state, 'getFeed');
     clock.time += HOUR;
     expect(await pollFeed(BBC, ports, options, prior)).toMatchObject({ status: 'not-modified' });
     expect(getFeed).not.toHaveBeenCalled();
+  });
+});
+
+describe('a changed watchlist', () => {
+  it('reads an unchanged feed whole, so an item already in it that now matches alerts', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    const masterson = {
+      guid: 'bbc-9',
+      link: 'https://www.bbc.test/news/9',
+      title: 'Matthew Masterson, top CISA election official, resigns',
+      published: NOW,
+    };
+    source.serve(BBC.url, { body: rss([masterson]), etag: '"v1"' });
+    const krebsOnly = { ...options, entities: ENTITIES.slice(0, 1), matcher: compileMatcher(ENTITIES.slice(0, 1)) };
+    await pollFeed(BBC, ports, krebsOnly);
+    expect(sink.published).toEqual([]);
+
+    // The same watchlist again: a 304, nothing read.
+    clock.time += HOUR;
+    expect(await pollFeed(BBC, ports, krebsOnly)).toMatchObject({ status: 'not-modified' });
+    // CISA added: the feed is asked without its validators and the item alerts.
+    clock.time += HOUR;
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'ok', alerts: [{ title: masterson.title }] });
+    expect(source.requests.at(-1)?.etag).toBeUndefined();
+    clock.time += HOUR;
+    expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
   });
 });
 

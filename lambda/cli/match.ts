@@ -134,6 +134,7 @@ function storyJson(filing: StoryFiling) {
         ...(filing.related.newActs.length > 0 && { newActs: filing.related.newActs }),
         ...(filing.related.otherPlaces.length > 0 && { otherPlaces: filing.related.otherPlaces }),
         ...(filing.related.otherNames.length > 0 && { otherNames: filing.related.otherNames }),
+        ...(filing.related.swapped.length > 0 && { swapped: filing.related.swapped }),
       },
     }),
   };

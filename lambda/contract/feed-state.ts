@@ -28,6 +28,8 @@ const feedStateShape = () => ({
    * headline was rewritten since. An entry of the key alone (older states) skips the item under any headline.
    */
   itemKeys: z.optional(z.array(z.string({ error: 'must be text' }), { error: 'must be a list' })),
+  /** watchlistFingerprint of the watchlist the last document read was matched with: another one reads it whole. */
+  watchlist: optionalString(),
 });
 
 /** What is remembered about one feed between polls. */
@@ -46,6 +48,7 @@ export const FEED_STATE_FIELDS = [
   'lastError',
   'gone',
   'itemKeys',
+  'watchlist',
 ] as const satisfies readonly Exclude<keyof FeedState, 'url'>[];
 
 // A field added to the schema and not to the list above fails to compile here.

@@ -14,13 +14,13 @@ const MIN_FINGERPRINT_WORDS = 5;
 
 /**
  * Keys for an item: `g:` from the GUID (a GUID that is just the link counts as the link), else `l:` from the
- * canonical link, else `t:` from the title fingerprint and date. Alias keys: the `l:` key and an `f:` title
- * fingerprint key, so an item whose GUID changes or whose link gains tracking parameters is still the same item.
+ * canonical link, else `t:` from the title fingerprint and date. Alias keys: the `l:` key and an `f:` key of the title
+ * fingerprint and day, so an item whose GUID changes or whose link gains tracking parameters is still the same item.
  */
 export function itemIdentity(item: NormalizedItem): ItemIdentity {
   const linkKey = item.canonicalLink ? `l:${hash(item.canonicalLink)}` : undefined;
   const fingerprint = titleFingerprint(item.title);
-  const fingerprintKey = fingerprintKeyOf(fingerprint);
+  const fingerprintKey = fingerprintKeyOf(fingerprint, item.publishedAt);
 
   const guid = item.guid?.trim();
   const guidIsLink =
@@ -57,9 +57,9 @@ export function keyOfSeen(entry: string): string | undefined {
  * is claimed once and a new development told in it is filed on its story like any new item. Its alias is the new
  * headline's fingerprint, so a copy of that headline already dealt with elsewhere is not alerted twice.
  */
-export function revisionIdentity(identity: ItemIdentity, title: string): ItemIdentity {
-  const fingerprint = titleFingerprint(title);
-  const fingerprintKey = fingerprintKeyOf(fingerprint);
+export function revisionIdentity(identity: ItemIdentity, item: NormalizedItem): ItemIdentity {
+  const fingerprint = titleFingerprint(item.title);
+  const fingerprintKey = fingerprintKeyOf(fingerprint, item.publishedAt);
   return {
     key: `r:${hash(`${identity.key}|${fingerprint}`)}`,
     aliasKeys: fingerprintKey === undefined ? [] : [fingerprintKey],
@@ -76,9 +76,15 @@ function guidScope(guid: string, item: NormalizedItem): string {
   return `${host}|${guid}`;
 }
 
-/** The `f:` alias of a title fingerprint long enough to be one item's own. */
-function fingerprintKeyOf(fingerprint: string): string | undefined {
-  return fingerprint.split(' ').length >= MIN_FINGERPRINT_WORDS ? `f:${hash(fingerprint)}` : undefined;
+/**
+ * The `f:` alias of a title fingerprint long enough to be one item's own, on the day the item was published: copies
+ * of one report come out the same day, while a recurring title ("WATCH LIVE: Raffensperger holds news conference")
+ * on another day is another item (and a copy a day late is the same story's, which filing joins).
+ */
+function fingerprintKeyOf(fingerprint: string, publishedAt: number | undefined): string | undefined {
+  if (fingerprint.split(' ').length < MIN_FINGERPRINT_WORDS) return undefined;
+  const day = publishedAt === undefined ? '' : `|${new Date(publishedAt).toISOString().slice(0, 10)}`;
+  return `f:${hash(`${fingerprint}${day}`)}`;
 }
 
 /** An untitled item's stand-in for a title fingerprint: the start of its text, so untitled items do not collide. */
@@ -90,12 +96,18 @@ function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, KEY_HASH_CHARS);
 }
 
-/** A trailing " - Publisher" as Google News writes it: a few capitalised words, no digits (so "- Day 2" stays). */
+/**
+ * A trailing " - Publisher" as Google News writes it: at most four capitalised words, no digits (so "- Day 2" stays).
+ * Longer tails are headlines ("- Trump Campaign Requests Second Recount"), and a series tail is the item's own.
+ */
 const PUBLISHER_WORD = String.raw`(?:\p{Lu}[\p{L}\p{N}.&'\u2019]*|of|the|and|for|from|de|la|le)`;
 const PUBLISHER_SUFFIX = new RegExp(
-  String.raw`\s[-\u2013\u2014|]\s${PUBLISHER_WORD}(?:(?:\s+|-)${PUBLISHER_WORD}){0,5}$`,
+  String.raw`\s[-\u2013\u2014|]\s${PUBLISHER_WORD}(?:(?:\s+|-)${PUBLISHER_WORD}){0,3}$`,
   'u',
 );
+/** Tail words of a recurring title, never of a publisher's name: "update - Tuesday", "Recount - Live Updates". */
+const SERIES_TAIL =
+  /\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|live|updates?|recap|highlights|episode)\b/i;
 
 /**
  * A title reduced to what stays when feeds re-publish it: lower case, diacritics folded, apostrophes dropped,
@@ -103,7 +115,9 @@ const PUBLISHER_SUFFIX = new RegExp(
  */
 export function titleFingerprint(title: string): string {
   const trimmed = title.trim();
-  const withoutPublisher = trimmed.replace(PUBLISHER_SUFFIX, (suffix) => (/\d/.test(suffix) ? suffix : ''));
+  const withoutPublisher = trimmed.replace(PUBLISHER_SUFFIX, (suffix) =>
+    /\d/.test(suffix) || SERIES_TAIL.test(suffix) ? suffix : '',
+  );
   return withoutPublisher
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -64,7 +64,7 @@ export const SAME_ACT_NOVELTY = 0.9;
 export const SAME_ACT_WEIGHT = 0.1;
 /** A capitalized headline word this rare (the full weight) names what the item is about (otherNames). */
 export const NAME_WEIGHT = 1;
-/** A headline word at least this rare, in place of one of the story's headlines, is another fact (otherNames). */
+/** A headline word at least this rare, in place of one of the story's headlines, is another fact (swapped). */
 export const SWAP_WEIGHT = 0.5;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
@@ -99,11 +99,12 @@ export interface JoinEvidence {
   otherPlaces: string[];
   /**
    * Rare names the item's headline capitalizes that the story never mentions, when the story's headlines also name
-   * rare ones the item does not (Dominion against ES&S), or rare words of its headline in place of the story
-   * headlines' own ("machine recount" against "hand recount"): each is about something else, so no join. A join on shared
+   * rare ones the item does not (Dominion against ES&S): each is about something else, so no join. A join on shared
    * rare words alone is refused for one such name on the item's side ("Simon & Schuster" after his op-ed).
    */
   otherNames: string[];
+  /** Rare words of the item's headline in place of the story headlines' own ("machine" for "hand"): no join. */
+  swapped: string[];
 }
 
 /** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
@@ -213,7 +214,7 @@ export function joinEvidence(
   const itemNames = rareNames(item.names ?? [], told);
   const storyNames = rareNames([...(member.names ?? []), ...(origin.names ?? [])], itemSaid);
   const otherNames = storyNames.length > 0 ? itemNames : [];
-  const evidence = { weight, shared, newActs, otherPlaces, otherNames };
+  const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
@@ -235,7 +236,7 @@ export function joinEvidence(
   const swappedOut = eventTerms([...member.title, ...origin.title], context).filter(
     (term) => !itemSaid.has(term) && !background.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
   );
-  if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, otherNames: swappedIn };
+  if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
   const union = new Set([...itemEvent, ...memberEvent]).size;
   if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
     return { joins: true, reason: 'near-duplicate', ...evidence };

@@ -94,6 +94,8 @@ export interface StoryMatch {
   otherPlaces: string[];
   /** Rare names each side's headlines give that the other never mentions (what kept a resembling item from joining). */
   otherNames: string[];
+  /** Rare words of the item's headline in place of the story's (what kept a resembling item from joining). */
+  swapped: string[];
 }
 
 /**
@@ -153,6 +155,7 @@ function storyMatch(ref: StoryRef, entityIds: readonly string[], evidence: JoinE
     newActs: evidence.newActs,
     otherPlaces: evidence.otherPlaces,
     otherNames: evidence.otherNames,
+    swapped: evidence.swapped,
   };
 }
 

@@ -70,7 +70,7 @@ export async function findAlerts(
     }
     const rewritten = keysSeenBefore.has(identity.key);
     const record: ItemRecord = {
-      identity: rewritten ? revisionIdentity(identity, item.title) : identity,
+      identity: rewritten ? revisionIdentity(identity, item) : identity,
       feedUrl: feed.url,
       title: item.title,
     };

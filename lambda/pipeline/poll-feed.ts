@@ -5,6 +5,7 @@ import { FeedError } from '../core/feed-error';
 import { feedSkip } from '../core/feed-schedule';
 import { sortedUnique } from '../core/story';
 import type { FeedConfig, NormalizedItem } from '../core/types';
+import { watchlistFingerprint } from '../core/watchlist-fingerprint';
 import { withoutUndefined } from '../core/without-undefined';
 import type { FeedState, FetchResponse, ItemArchive } from '../ports';
 import { portsFor } from './dry-run';
@@ -45,7 +46,8 @@ export type FeedPoller = ((feed: FeedConfig, prior?: FeedState) => Promise<FeedO
 /** feedPoller over ports already composed for the run (portsFor). */
 export function pollerOver(ports: PollPorts, options: PollOptions): FeedPoller {
   const filer = storyFiler(ports.state, options);
-  const poll = (feed: FeedConfig, prior?: FeedState) => pollOneFeed(feed, ports, options, prior, filer);
+  const watchlist = watchlistFingerprint(options.entities);
+  const poll = (feed: FeedConfig, prior?: FeedState) => pollOneFeed(feed, ports, options, prior, filer, watchlist);
   return Object.assign(poll, { saveRarity: (always = true) => filer.saveRarity(ports.clock.now(), always) });
 }
 
@@ -55,6 +57,7 @@ async function pollOneFeed(
   options: PollOptions,
   prior: FeedState | undefined,
   filer: StoryFiler,
+  watchlist: string,
 ): Promise<FeedOutcome> {
   const now = ports.clock.now();
   const state = prior ?? (await ports.state.getFeed(feed.url));
@@ -65,7 +68,13 @@ async function pollOneFeed(
   let response: FetchResponse;
   let items: NormalizedItem[] = [];
   try {
-    response = await ports.source.fetch({ url: feed.url, etag: state?.etag, lastModified: state?.lastModified });
+    // Matched with another watchlist last time: read it whole, since an unchanged document may now hold alerts.
+    const known = state?.watchlist === watchlist ? state : undefined;
+    response = await ports.source.fetch({
+      url: feed.url,
+      etag: known?.etag,
+      lastModified: known?.lastModified,
+    });
     if (response.kind === 'ok') {
       // Relative links resolve against where the document was found, which after a redirect is not the configured URL.
       const document = await ports.reader.read(response.body, response.contentType, {
@@ -96,7 +105,7 @@ async function pollOneFeed(
   // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
   const validators = published.failed > 0 || found.busy > 0 ? state : response;
   const itemKeys = found.doneKeys.length > 0 ? sortedUnique(found.doneKeys) : undefined;
-  await ports.state.putFeed(succeededState(feed, state, now, validators, itemKeys));
+  await ports.state.putFeed({ ...succeededState(feed, state, now, validators, itemKeys), watchlist });
   const archiveError = await archiveRead(ports.archive, feed, items, now);
   return {
     ...outcome,
@@ -156,6 +165,7 @@ function succeededState(
     lastAttemptAt: now,
     consecutiveFailures: 0,
     itemKeys,
+    watchlist: state?.watchlist,
   });
 }
 
@@ -174,5 +184,6 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
     lastError: `${error.code}: ${error.message}`,
     gone: error.code === 'gone' ? true : undefined,
     itemKeys: state?.itemKeys,
+    watchlist: state?.watchlist,
   });
 }

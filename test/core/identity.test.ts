@@ -76,6 +76,7 @@ describe('itemIdentity', () => {
           title: 'Trump fires US election cyber-security official Chris Krebs - BBC News',
           link: 'https://news.google.com/rss/articles/CBMiPmh0dHBzOi8vd3d3LmJiYy5jby51ay9uZXdz?oc=5',
           source: { name: 'BBC News', url: 'https://www.bbc.co.uk' },
+          published: 'Wed, 18 Nov 2020 05:40:00 GMT',
         },
         { name: 'Google News', url: 'https://news.google.com/rss/search?q=krebs' },
       ),
@@ -106,6 +107,24 @@ describe('itemIdentity', () => {
     expect(tuesday.aliasKeys).not.toEqual(expect.arrayContaining(monday.aliasKeys));
   });
 
+  it('takes the same long title on another day for another item: a recurring livestream is not yesterday’s', () => {
+    const live = (day: number) =>
+      identify({
+        guid: `11alive-${day}`,
+        title: 'WATCH LIVE: Raffensperger holds news conference',
+        link: `https://www.11alive.test/video/${day}`,
+        published: `2020-11-${day}T15:00:00Z`,
+      });
+    const fingerprintOf = (day: number) => live(day).aliasKeys.find((alias) => alias.startsWith('f:'));
+    expect(fingerprintOf(16)).toBeDefined();
+    expect(fingerprintOf(20)).not.toBe(fingerprintOf(16));
+    // The same day, under another GUID and link: the same report.
+    expect(
+      identify({ ...KREBS, guid: 'copy-1', link: 'https://mirror.test/1', published: 'Wed, 18 Nov 2020 09:00:00 GMT' })
+        .aliasKeys,
+    ).toContain(identify(KREBS).aliasKeys[1]);
+  });
+
   it('scopes a short site-local GUID by the link host, so two sites’ "12345" do not collide', () => {
     const a = identify({ guid: '12345', title: 'A', link: 'https://site-a.example/story' });
     const b = identify({ guid: '12345', title: 'B', link: 'https://site-b.example/other' });
@@ -130,6 +149,17 @@ describe('titleFingerprint', () => {
     ['  CISA\u00a0\u00a0 and   the   vote  ', 'cisa and the vote'],
     ['Georgia recount - Day 2', 'georgia recount day 2'],
     ['Krebs fired - what it means for election security', 'krebs fired what it means for election security'],
+    // A series tail, or a tail too long for a publisher's name, is the headline's own.
+    [
+      'Gabriel Sterling gives Georgia election update - Tuesday',
+      'gabriel sterling gives georgia election update tuesday',
+    ],
+    ['Raffensperger Recount – Live Updates', 'raffensperger recount live updates'],
+    [
+      'Brad Raffensperger Georgia Recount Live Updates – Trump Campaign Requests Second Recount',
+      'brad raffensperger georgia recount live updates trump campaign requests second recount',
+    ],
+    ['Georgia certifies results | The Atlanta Journal-Constitution', 'georgia certifies results'],
   ])('%j -> %j', (title, fingerprint) => {
     expect(titleFingerprint(title)).toBe(fingerprint);
   });

@@ -106,7 +106,7 @@ describe('what the headline adds', () => {
   it('keeps a headline that swaps a rare word of the story for its own from joining, even as near-duplicate copy', () => {
     const hand = "Georgia hand recount confirms Biden's win";
     const machine = joins(hand, "Georgia machine recount confirms Biden's win");
-    expect(machine).toMatchObject({ joins: false, otherNames: ['machin'] });
+    expect(machine).toMatchObject({ joins: false, swapped: ['machin'] });
     // Dropping the word, or saying it again in other words, is the same recount.
     expect(joins(hand, "Georgia recount confirms Biden's win")).toMatchObject({ joins: true });
     expect(joins(hand, "Hand recount in Georgia confirms Biden's win")).toMatchObject({ joins: true });

@@ -1,5 +1,6 @@
-// Headlines rewritten in place (same GUID or link, new words) through the real poll: a new development told in the
-// rewrite alerts as a follow-up; a rewording of the same event, or a headline going back to an earlier wording, does not.
+// Item identity through the real poll, where it can cost an alert: a headline rewritten in place (same GUID or link)
+// that tells a new development alerts as a follow-up, a rewording does not; a recurring title on another day, live-blog
+// entries sharing one page and two items under one GUID each alert.
 import { HttpFeedSource } from '../lambda/adapters/http-feed-source';
 import { MemoryStateStore } from '../lambda/adapters/memory-state-store';
 import { loadWatchlist } from '../lambda/adapters/watchlist-file';
@@ -160,5 +161,113 @@ describe('a headline rewritten in place', () => {
     serve({ ...RECOUNT, title: 'Georgia hand recount affirms Biden win, Raffensperger says' });
     await pollFeed(feed, ports, options);
     expect(sink.published).toHaveLength(1);
+  });
+});
+
+describe('an item that only looks like one already read', () => {
+  const liveOn = (day: number, summary: string): LabelledItem => ({
+    ...RECOUNT,
+    id: `11alive-v-${day}`,
+    publisher: '11Alive',
+    link: `https://www.11alive.test/video/watch-live-raffensperger/85-${day}`,
+    publishedAt: `2020-11-${day}T15:00:00Z`,
+    title: 'WATCH LIVE: Raffensperger holds news conference',
+    summary,
+  });
+
+  it('alerts a recurring headline on another day (a new livestream), though its words are the same', async () => {
+    const { clock, sink, ports, options } = setup();
+    const { feed, serve } = publisherFeed();
+    clock.time = Date.parse('2020-11-16T16:00:00Z');
+    serve(liveOn(16, 'Georgia’s secretary of state gives an update on the audit.'));
+    await pollFeed(feed, ports, options);
+    clock.time = Date.parse('2020-11-20T16:00:00Z');
+    serve(
+      liveOn(20, 'Raffensperger is expected to certify the results.'),
+      liveOn(16, 'Georgia’s secretary of state gives an update on the audit.'),
+    );
+    await pollFeed(feed, ports, options);
+    expect(sink.published.map((alert) => alert.link)).toEqual([liveOn(16, '').link, liveOn(20, '').link]);
+  });
+
+  it('alerts a series headline whose tail is a weekday, not a publisher', async () => {
+    const { clock, sink, ports, options } = setup();
+    const { feed, serve } = publisherFeed();
+    const update = (day: string, link: string, at: string): LabelledItem => ({
+      ...RECOUNT,
+      id: link,
+      entities: ['sterling'],
+      link,
+      publishedAt: at,
+      title: `Gabriel Sterling gives Georgia election update - ${day}`,
+      summary: '',
+    });
+    clock.time = Date.parse('2020-11-17T18:00:00Z');
+    serve(update('Tuesday', 'https://www.ajc.test/sterling-update-tuesday', '2020-11-17T17:00:00Z'));
+    await pollFeed(feed, ports, options);
+    clock.time = Date.parse('2020-12-07T18:00:00Z');
+    serve(update('Monday', 'https://www.ajc.test/sterling-update-monday', '2020-12-07T17:00:00Z'));
+    await pollFeed(feed, ports, options);
+    expect(sink.published.map((alert) => alert.title)).toEqual([
+      'Gabriel Sterling gives Georgia election update - Tuesday',
+      'Gabriel Sterling gives Georgia election update - Monday',
+    ]);
+  });
+
+  it('alerts each entry of a live blog whose entries share one page, told apart by their headlines', async () => {
+    const { clock, sink, ports, options } = setup();
+    const { feed, serve } = publisherFeed();
+    const entry = (anchor: string, at: string, title: string, entities: string[]): LabelledItem => ({
+      ...RECOUNT,
+      id: `https://apnews.test/live/georgia-election-updates#${anchor}`,
+      entities,
+      link: `https://apnews.test/live/georgia-election-updates#${anchor}`,
+      publishedAt: at,
+      title,
+      summary: '',
+    });
+    const recount = entry(
+      'update-001',
+      '2020-11-11T15:00:00Z',
+      'Raffensperger says Georgia will conduct full hand recount',
+      ['raffensperger'],
+    );
+    const killed = entry(
+      'update-014',
+      '2020-12-01T19:00:00Z',
+      "Gabriel Sterling: Trump's rhetoric will get someone killed",
+      ['sterling'],
+    );
+    serve(recount);
+    await pollFeed(feed, ports, options);
+    clock.time = Date.parse('2020-12-01T20:00:00Z');
+    serve(killed, recount);
+    await pollFeed(feed, ports, options);
+    expect(sink.published.map((alert) => alert.title)).toEqual([recount.title, killed.title]);
+  });
+
+  it('alerts the second of two items a feed gives one GUID, by the next poll', async () => {
+    const { clock, sink, ports, options } = setup();
+    const { feed, serve } = publisherFeed();
+    const fired: LabelledItem = {
+      ...RECOUNT,
+      id: '56',
+      link: 'https://www.gpb.test/news/2020/11/18/b',
+      publishedAt: '2020-11-18T01:00:00Z',
+      title: 'Trump fires Chris Krebs, the CISA director who vouched for election',
+      summary: '',
+    };
+    const resigns: LabelledItem = {
+      ...fired,
+      link: 'https://www.gpb.test/news/2020/11/18/c',
+      publishedAt: '2020-11-18T02:00:00Z',
+      title: 'Masterson, top CISA election security official, resigns after Krebs firing',
+    };
+    clock.time = Date.parse('2020-11-18T03:00:00Z');
+    serve(fired, resigns);
+    await pollFeed(feed, ports, options);
+    clock.time += HOUR;
+    await pollFeed(feed, ports, options);
+    expect(sink.published.map((alert) => alert.title)).toEqual([fired.title, resigns.title]);
   });
 });
