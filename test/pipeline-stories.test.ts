@@ -112,9 +112,10 @@ describe('every development in the labelled sets, polled from one feed per outle
     ['probe-tune', 0, 65],
     ['probe-check', 0, 65],
     // The probes by writers who had read nothing of the project (counts only): the second loses one new development
-    // whose difference is a fact the rules do not read.
+    // whose difference is a fact the rules do not read; the third, read once after every rule, none here.
     ['probe-blind', 0, 133],
     ['probe-blind2', 1, 162],
+    ['probe-blind3', 0, 217],
   ] as const)(
     '%s: at most %d lost events and %d alerts, and no alert for an item already filed',
     async (split, lost, most) => {

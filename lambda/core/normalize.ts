@@ -263,14 +263,28 @@ const ZONE_OFFSETS: Record<string, number> = {
   cest: 120,
   eet: 120,
   eest: 180,
+  // Without daylight saving told, US zones as news sites write them ("7:45 PM ET") read as standard time.
+  et: -300,
+  ct: -360,
+  mt: -420,
+  pt: -480,
   jst: 540,
   aest: 600,
   aedt: 660,
 };
 
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
-const RFC_822 =
-  /^(?:[A-Za-z]+\.?,?\s+)?(\d{1,2})\s+([A-Za-z]{3,})\.?,?\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]+|[+-]\d{4})?$/;
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+/** A time of day as feeds write it: "19:45", "19:45:00.000", "7:45 PM"; then a zone name or offset, if any. */
+const TIME_AND_ZONE = String.raw`(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?)?\s*([A-Za-z]+|[+-]\d{2}:?\d{2})?`;
+/** RFC 822 and its kin, day first: "Tue, 17 Nov 2020 19:45:00 GMT", "Tuesday, 17-Nov-20 19:45:00 GMT". */
+const RFC_822 = new RegExp(
+  String.raw`^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3,})\.?,?[\s-]+(\d{2,4})${TIME_AND_ZONE}$`,
+);
+/** Month first: "November 17, 2020 7:45 PM EST", "Tue Nov 17 2020 19:45:00 GMT+0000". */
+const MONTH_FIRST = new RegExp(
+  String.raw`^(?:[A-Za-z]+\.?,?\s+)?([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})${TIME_AND_ZONE}$`,
+);
 
 /**
  * Milliseconds since the epoch from an RFC 822 (RSS) or ISO 8601 (Atom) date, or undefined. A date with no zone is
@@ -285,22 +299,40 @@ export function parseFeedDate(value: string | undefined): number | undefined {
     const millis = Number(`0.${fraction}`) * 1000;
     return utc(+year!, +month! - 1, +day!, +hour, +minute, +second, Math.round(millis), zoneOffset(zone));
   }
-  const rfc = RFC_822.exec(text);
+  // A trailing comment ("(UTC)") says nothing a zone does not; "GMT+0000" is the offset.
+  const plain = text.replace(/\s*\([^)]*\)$/, '').replace(/\b(?:GMT|UTC)(?=[+-]\d)/i, '');
+  const rfc = RFC_822.exec(plain);
   if (rfc) {
-    const [, day, monthName = '', yearText = '', hour, minute, second = '0', zone] = rfc;
-    const month = MONTHS.indexOf(monthName.slice(0, 3).toLowerCase());
-    if (month < 0) return undefined;
-    const twoDigit = Number(yearText);
-    const year = yearText.length === 2 ? twoDigit + (twoDigit < 50 ? 2000 : 1900) : twoDigit;
-    return utc(year, month, +day!, +hour!, +minute!, +second, 0, zoneOffset(zone));
+    const [, day = '', monthName = '', year = '', ...time] = rfc;
+    return dayOf(year, monthName, day, time);
+  }
+  const monthFirst = MONTH_FIRST.exec(plain);
+  if (monthFirst) {
+    const [, monthName = '', day = '', year = '', ...time] = monthFirst;
+    return dayOf(year, monthName, day, time);
   }
   return undefined;
 }
 
+/** The instant of a date written with a month name, and the time and zone captured after it (midnight if none). */
+function dayOf(yearText: string, monthName: string, day: string, time: (string | undefined)[]): number | undefined {
+  const [hourText = '0', minute = '0', second = '0', meridiem, zone] = time;
+  const month = MONTHS.indexOf(monthName.slice(0, 3).toLowerCase());
+  if (month < 0) return undefined;
+  const twoDigit = Number(yearText);
+  const year = yearText.length === 2 ? twoDigit + (twoDigit < 50 ? 2000 : 1900) : twoDigit;
+  let hour = Number(hourText);
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (meridiem.toLowerCase() === 'pm' ? 12 : 0);
+  }
+  return utc(year, month, Number(day), hour, Number(minute), Number(second), 0, zoneOffset(zone));
+}
+
 function zoneOffset(zone: string | undefined): number {
   if (!zone) return 0;
-  const numeric = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-  if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3]));
+  const numeric = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3] ?? 0));
   return ZONE_OFFSETS[zone.toLowerCase()] ?? 0;
 }
 

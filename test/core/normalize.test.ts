@@ -130,6 +130,17 @@ describe('parseFeedDate', () => {
     ['2020-11-18T02:16:00.123+0000', '2020-11-18T02:16:00.123Z'],
     ['2020-11-18 02:16:00', '2020-11-18T02:16:00.000Z'],
     ['2020-11-18', '2020-11-18T00:00:00.000Z'],
+    // Forms small publishers write: read, so a recent item is not taken for an old one on a feed's first poll.
+    ['2020-11-17T21:16:00-05', '2020-11-18T02:16:00.000Z'],
+    ['Tue, 17 Nov 2020 9:16 PM EST', '2020-11-18T02:16:00.000Z'],
+    ['Tue, 17 Nov 2020 21:16:00.000 -0500', '2020-11-18T02:16:00.000Z'],
+    ['Wed, 18 Nov 2020 02:16:00 +0000 (UTC)', '2020-11-18T02:16:00.000Z'],
+    ['Wednesday, 18-Nov-20 02:16:00 GMT', '2020-11-18T02:16:00.000Z'],
+    ['Wed,18 Nov 2020 02:16:00 GMT', '2020-11-18T02:16:00.000Z'],
+    ['Wed Nov 18 2020 02:16:00 GMT+0000', '2020-11-18T02:16:00.000Z'],
+    ['November 17, 2020 9:16 PM ET', '2020-11-18T02:16:00.000Z'],
+    ['Nov 18th, 2020 at 2:16 am', '2020-11-18T02:16:00.000Z'],
+    ['Wed, 18 Nov 2020', '2020-11-18T00:00:00.000Z'],
   ])('%s', (text, iso) => {
     expect(new Date(parseFeedDate(text) ?? Number.NaN).toISOString()).toBe(iso);
   });
@@ -139,6 +150,7 @@ describe('parseFeedDate', () => {
     'Τρί, 29 Ιούν 2004 12:53:00 GMT',
     '31 Feb 2020 10:00:00 GMT',
     '2020-13-01T00:00:00Z',
+    'Wed, 18 Nov 2020 13:16 PM GMT',
     '',
     undefined,
   ])('gives undefined for %j', (text) => {

@@ -24,6 +24,8 @@ describe('the labelled sets', () => {
     // the second is counts only, never its items.
     ['probe-blind', 0, 63],
     ['probe-blind2', 1, 82],
+    // A third, read once after every rule above (counts only).
+    ['probe-blind3', 1, 94],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -88,6 +90,7 @@ describe('the labelled sets', () => {
       'probe-check',
       'probe-blind',
       'probe-blind2',
+      'probe-blind3',
     ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);

@@ -224,22 +224,12 @@ test('the state in the job saves a read; a redelivered job reads the state afres
 });
 
 test('each invocation flushes its metrics once, with the per-feed counts', async () => {
-  const { handler, telemetry } = setup();
+  const { handler, telemetry, state } = setup();
   await handler(sqsEvent([sqsRecord('m-krebs', job(feeds.krebs)), sqsRecord('m-sterling', job(feeds.sterling))]));
-  await handler(
-    sqsEvent([
-      sqsRecord(
-        'm-krebs-2',
-        job(feeds.krebs, {
-          url: feeds.krebs.url,
-          etag: '"krebs-v1"',
-          consecutiveFailures: 0,
-          firstPolledAt: NOW,
-          lastSuccessAt: NOW,
-        }),
-      ),
-    ]),
-  );
+  // Dispatch's view of the feed after that poll: its validators, and the watchlist it was matched with.
+  const polled = await state.getFeed(feeds.krebs.url);
+  expect(polled?.etag).toBe('"krebs-v1"');
+  await handler(sqsEvent([sqsRecord('m-krebs-2', job(feeds.krebs, polled))]));
   expect(telemetry.metrics.flushes).toBe(2);
   expect(Object.fromEntries(telemetry.metrics.published)).toEqual({
     FeedsPolled: 3,

@@ -60,7 +60,8 @@ export type Split =
   | 'probe-tune'
   | 'probe-check'
   | 'probe-blind'
-  | 'probe-blind2';
+  | 'probe-blind2'
+  | 'probe-blind3';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
