@@ -2,6 +2,7 @@
 import Parser from 'rss-parser';
 import { decodeFeedBytes } from './charset';
 import { FeedError } from './feed-error';
+import { parseFeedDate } from './normalize';
 import type { RawItem } from './types';
 import { withoutUndefined } from './without-undefined';
 
@@ -67,8 +68,17 @@ export async function parseFeed(bytes: Uint8Array, contentType?: string): Promis
   return {
     title: textOf(output.title),
     link: textOf(output.link),
-    items: (output.items ?? []).slice(0, MAX_ITEMS_PER_FEED).map((item) => toRawItem(item, kind)),
+    items: newestItems((output.items ?? []).map((item) => toRawItem(item, kind))),
   };
+}
+
+/** At most MAX_ITEMS_PER_FEED items, the newest: the first ones, or the last of a feed listed oldest first. */
+function newestItems(items: RawItem[]): RawItem[] {
+  if (items.length <= MAX_ITEMS_PER_FEED) return items;
+  const first = parseFeedDate(items[0]?.published);
+  const last = parseFeedDate(items.at(-1)?.published);
+  const oldestFirst = first !== undefined && last !== undefined && last > first;
+  return oldestFirst ? items.slice(-MAX_ITEMS_PER_FEED) : items.slice(0, MAX_ITEMS_PER_FEED);
 }
 
 /**

@@ -216,11 +216,23 @@ describe('parseFeed: feeds that parse', () => {
     expect(feed.items[0]?.title).toBe('Raffensperger’s office');
   });
 
-  it(`keeps at most ${MAX_ITEMS_PER_FEED} items, the first ones`, async () => {
+  it(`keeps at most ${MAX_ITEMS_PER_FEED} items, the first ones of an undated feed`, async () => {
     const items = Array.from({ length: MAX_ITEMS_PER_FEED + 50 }, (_, i) => `<item><title>Item ${i}</title></item>`);
     const feed = await parseFeed(utf8(`<rss version="2.0"><channel>${items.join('')}</channel></rss>`));
     expect(feed.items).toHaveLength(MAX_ITEMS_PER_FEED);
     expect(feed.items[0]?.title).toBe('Item 0');
+  });
+
+  it(`keeps the newest ${MAX_ITEMS_PER_FEED} of a longer feed listed oldest first, so its new items are read`, async () => {
+    const items = Array.from(
+      { length: MAX_ITEMS_PER_FEED + 50 },
+      (_, i) =>
+        `<item><title>Item ${i}</title><pubDate>${new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toUTCString()}</pubDate></item>`,
+    );
+    const feed = await parseFeed(utf8(`<rss version="2.0"><channel>${items.join('')}</channel></rss>`));
+    expect(feed.items).toHaveLength(MAX_ITEMS_PER_FEED);
+    expect(feed.items.at(-1)?.title).toBe(`Item ${MAX_ITEMS_PER_FEED + 49}`);
+    expect(feed.items[0]?.title).toBe('Item 50');
   });
 
   it('parses feeds concurrently without mixing them up (a fresh parser per call)', async () => {
