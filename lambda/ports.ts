@@ -46,7 +46,12 @@ export type ClaimOutcome =
   /** Already alerted (or recorded silently): nothing to do. */
   | 'done'
   /** Another poller holds a live lease. */
-  | 'busy';
+  | 'busy'
+  /**
+   * Dealt with under its key or an alias, but only under other headlines: the item rewritten, or another item sharing
+   * its link. Claim it again under revisionIdentity, so each wording is filed once.
+   */
+  | 'rewritten';
 
 export interface ItemRecord {
   identity: ItemIdentity;

@@ -101,6 +101,28 @@ describe('a headline rewritten in place', () => {
     expect((await pollFeed(feed, ports, options)).alerts).toEqual([]);
   });
 
+  it('alerts a rewrite that comes back after the item left the feed for a while', async () => {
+    const { clock, sink, ports, options } = setup();
+    const { feed, serve } = publisherFeed();
+    serve(RECOUNT);
+    await pollFeed(feed, ports, options);
+    // The item drops out of the feed's window, then returns with the outcome as its headline.
+    clock.time += 2 * HOUR;
+    serve();
+    await pollFeed(feed, ports, options);
+    clock.time += 5 * 24 * HOUR;
+    serve({ ...RECOUNT, title: 'Georgia hand recount affirms Biden win, Raffensperger says' });
+    await pollFeed(feed, ports, options);
+    expect(sink.published.map((alert) => alert.title)).toEqual([
+      RECOUNT.title,
+      'Georgia hand recount affirms Biden win, Raffensperger says',
+    ]);
+    // And the item seen once more under either headline sends nothing.
+    clock.time += HOUR;
+    serve(RECOUNT);
+    expect((await pollFeed(feed, ports, options)).alerts).toEqual([]);
+  });
+
   it('alerts a new development told by the rewrite of an item that has no GUID, known by its link', async () => {
     const { clock, sink, ports, options } = setup();
     const { feed, serve } = publisherFeed();
@@ -181,13 +203,20 @@ describe('an item that only looks like one already read', () => {
     clock.time = Date.parse('2020-11-16T16:00:00Z');
     serve(liveOn(16, 'Georgia’s secretary of state gives an update on the audit.'));
     await pollFeed(feed, ports, options);
-    clock.time = Date.parse('2020-11-20T16:00:00Z');
+    // Two days later, inside the story window: only the summary tells what this one is about.
+    clock.time = Date.parse('2020-11-18T16:00:00Z');
     serve(
-      liveOn(20, 'Raffensperger is expected to certify the results.'),
+      liveOn(18, 'Officials will discuss threats against county election workers.'),
       liveOn(16, 'Georgia’s secretary of state gives an update on the audit.'),
     );
     await pollFeed(feed, ports, options);
-    expect(sink.published.map((alert) => alert.link)).toEqual([liveOn(16, '').link, liveOn(20, '').link]);
+    clock.time = Date.parse('2020-11-20T16:00:00Z');
+    serve(
+      liveOn(20, 'Raffensperger is expected to certify the results.'),
+      liveOn(18, 'Officials will discuss threats against county election workers.'),
+    );
+    await pollFeed(feed, ports, options);
+    expect(sink.published.map((alert) => alert.link)).toEqual([16, 18, 20].map((day) => liveOn(day, '').link));
   });
 
   it('alerts a series headline whose tail is a weekday, not a publisher', async () => {

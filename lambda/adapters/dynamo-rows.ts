@@ -18,6 +18,8 @@ export interface ItemRow {
   storyId?: string;
   feedUrl: string;
   title: string;
+  /** headlineOf(title) of the full title; absent on rows written before headlines were kept. */
+  headline?: string;
   expiresAt: number;
 }
 
@@ -26,6 +28,8 @@ export interface AliasRow {
   sk: typeof ALIAS_SK;
   itemKey: string;
   status: Exclude<ItemStatus, 'claimed'>;
+  /** The headline of the item it points at (ItemRow.headline); absent on older rows. */
+  headline?: string;
   expiresAt: number;
 }
 
@@ -143,9 +147,15 @@ export function isDone(row: ItemRow | AliasRow): boolean {
   return row.status === 'sent' || row.status === 'silent';
 }
 
-/** 'done' if any row says so, 'busy' if a lease is live under any key, else undefined (free to claim). */
-export function priorOutcome(rows: (ItemRow | AliasRow)[], now: number): ClaimOutcome | undefined {
-  if (rows.some(isDone)) return 'done';
+/**
+ * 'done' if a row says so under this headline (or a row that keeps none), 'rewritten' if done rows know only other
+ * headlines, 'busy' if a lease is live under any key, else undefined (free to claim).
+ */
+export function priorOutcome(rows: (ItemRow | AliasRow)[], now: number, headline: string): ClaimOutcome | undefined {
+  const done = rows.filter(isDone);
+  if (done.length > 0) {
+    return done.some((row) => row.headline === undefined || row.headline === headline) ? 'done' : 'rewritten';
+  }
   if (rows.some((row) => row.status === 'claimed' && (row.leaseUntil ?? 0) >= now)) return 'busy';
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
 import type { Verdict } from '../core/feedback';
+import { headlineOf } from '../core/identity';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
@@ -28,7 +29,6 @@ import {
   feedStateFromRow,
   ITEM_SK,
   type ItemRow,
-  isDone,
   itemPk,
   priorOutcome,
   rowKeysOf,
@@ -186,7 +186,8 @@ export class DynamoStateStore implements StateStore {
 
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
     const known = await this.readItemRows(item);
-    const prior = priorOutcome(known, now);
+    const headline = headlineOf(item.title);
+    const prior = priorOutcome(known, now, headline);
     if (prior) return prior;
     const row: ItemRow = {
       ...this.itemRowBase(item, now),
@@ -210,11 +211,11 @@ export class DynamoStateStore implements StateStore {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: row.pk, sk: ITEM_SK }, ConsistentRead: true }),
     );
-    return priorOutcome(Item ? [Item as ItemRow] : [], now) ?? 'busy';
+    return priorOutcome(Item ? [Item as ItemRow] : [], now, headline) ?? 'busy';
   }
 
   async isItemDone(item: ItemRecord): Promise<boolean> {
-    return (await this.readItemRows(item)).some(isDone);
+    return priorOutcome(await this.readItemRows(item), 0, headlineOf(item.title)) === 'done';
   }
 
   async markSent(item: ItemRecord, now: number, alertId: string): Promise<void> {
@@ -301,6 +302,7 @@ export class DynamoStateStore implements StateStore {
       storyId: item.storyId,
       feedUrl: item.feedUrl,
       title: Array.from(item.title).slice(0, STORED_TITLE_CHARS).join(''),
+      headline: headlineOf(item.title),
       expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
     };
   }
@@ -324,6 +326,7 @@ export class DynamoStateStore implements StateStore {
         sk: ALIAS_SK,
         itemKey: item.identity.key,
         status: row.status === 'silent' ? 'silent' : 'sent',
+        headline: row.headline,
         expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
       }));
     await this.table.writeRows([row, ...aliasRows, ...alertRows]);

@@ -2,6 +2,7 @@
 
 import type { ArchivedItem, ArchiveLimits } from '../core/archive';
 import type { KnownAlert, Verdict } from '../core/feedback';
+import { headlineOf } from '../core/identity';
 import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
   addToStory,
@@ -96,7 +97,8 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
     await this.ready();
     const known = this.related(item, now);
-    if (known.some((stored) => stored.status !== 'claimed')) return 'done';
+    const done = doneOutcome(known, item);
+    if (done) return done;
     if (known.some((stored) => (stored.leaseUntil ?? 0) > now)) return 'busy';
     this.store(item, now, { status: 'claimed', leaseUntil: now + leaseMs });
     this.changed({ op: 'claimItem', args: [item, now, leaseMs] });
@@ -125,7 +127,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
 
   async isItemDone(item: ItemRecord, now: number): Promise<boolean> {
     await this.ready();
-    return this.related(item, now).some((stored) => stored.status !== 'claimed');
+    return doneOutcome(this.related(item, now), item) === 'done';
   }
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
@@ -395,4 +397,12 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
   private indexHeadline(entityId: string, row: Expiring<StoryHeadline>, replaced: boolean): void {
     if (this.headlineIndex !== undefined) insertHeadline(this.headlineIndex, entityId, row, replaced);
   }
+}
+
+/** 'done' if an item dealt with is known under this headline, 'rewritten' if only under others, else undefined. */
+function doneOutcome(known: readonly StoredItem[], item: ItemRecord): 'done' | 'rewritten' | undefined {
+  const done = known.filter((stored) => stored.status !== 'claimed');
+  if (done.length === 0) return undefined;
+  const headline = headlineOf(item.title);
+  return done.some((stored) => headlineOf(stored.title) === headline) ? 'done' : 'rewritten';
 }

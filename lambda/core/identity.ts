@@ -43,7 +43,12 @@ const HEADLINE_HASH_CHARS = 8;
  * were remembered: it matches the item whatever its headline.
  */
 export function seenKey(identity: ItemIdentity, title: string): string {
-  return `${identity.key}@${hash(titleFingerprint(title)).slice(0, HEADLINE_HASH_CHARS)}`;
+  return `${identity.key}@${headlineOf(title)}`;
+}
+
+/** A short hash of a headline's fingerprint: what tells one wording of an item from another. */
+export function headlineOf(title: string): string {
+  return hash(titleFingerprint(title)).slice(0, HEADLINE_HASH_CHARS);
 }
 
 /** The item key of a remembered `key@headline` entry; undefined for an entry of the key alone. */

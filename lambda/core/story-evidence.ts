@@ -237,6 +237,13 @@ export function joinEvidence(
     (term) => !itemSaid.has(term) && !background.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
   );
   if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
+  // The same headline over another summary: a recurring title ("WATCH LIVE: Raffensperger holds news conference")
+  // tells its news in the summary alone, so a summary adding what the story never told is another event.
+  const memberHeadline = new Set(member.title);
+  const sameHeadline =
+    item.title.length === memberHeadline.size && item.title.every((term) => memberHeadline.has(term));
+  const lead = item.terms.filter((term) => !item.title.includes(term));
+  if (sameHeadline && item.title.length > 0 && novel(lead) >= SAME_ACT_NOVELTY) return { joins: false, ...evidence };
   const union = new Set([...itemEvent, ...memberEvent]).size;
   if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
     return { joins: true, reason: 'near-duplicate', ...evidence };
@@ -268,7 +275,6 @@ export function joinEvidence(
   // Not from what the item names only as background: "Krebs on TODAY: lawyers weighing options after diGenova remarks"
   // follows the remarks; it is not the remarks.
   const itemHeadline = new Set(mainClause);
-  const memberHeadline = new Set(member.title);
   const inHeadlines = shared.filter((t) => itemHeadline.has(t.term) && memberHeadline.has(t.term));
   if (total(inHeadlines) < TITLE_WEIGHT) return { joins: false, ...evidence };
   const fromOrigin =

@@ -68,13 +68,13 @@ export async function findAlerts(
       found.doneKeys.push(seen);
       continue;
     }
+    // The feed listed this item under another headline last time: a rewrite, known without asking the store.
     const rewritten = keysSeenBefore.has(identity.key);
     const record: ItemRecord = {
       identity: rewritten ? revisionIdentity(identity, item) : identity,
       feedUrl: feed.url,
       title: item.title,
     };
-    const { key } = record.identity;
     if (firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom)) {
       found.backfilled += 1;
       await store.recordSilently(record, now);
@@ -84,13 +84,20 @@ export async function findAlerts(
     const entityIds = entityMatches.map((match) => match.entityId);
     // The publication time places the item among its story's coverage; a missing or future date means "now".
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
-    const storyItem: StoryItem = { key, ...item };
+    const storyItem: StoryItem = { key: record.identity.key, ...item };
     const storyKeys = storyKeysOf(storyItem, entityIds);
     const filing = await filer.serially(async (): Promise<StoryFiling | ClaimOutcome> => {
       // One read for the item's own rows and the story rows its filing looks up next.
       await store.prefetchItems?.([record], storyKeys.bandKeys);
-      const claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
-      if (claim !== 'claimed') return claim;
+      let claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+      if (claim === 'rewritten') {
+        // Dealt with only under other headlines (a rewrite across a gap, another entry of its page): this wording is
+        // claimed under a key of its own, and its story decides.
+        record.identity = revisionIdentity(identity, item);
+        storyItem.key = record.identity.key;
+        claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+      }
+      if (claim !== 'claimed') return claim === 'rewritten' ? 'done' : claim;
       return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys);
     });
     if (filing === 'busy') found.busy += 1;

@@ -15,9 +15,10 @@ import {
   DynamoDBDocumentClient,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { DynamoStateStore } from '../../lambda/adapters/dynamo-state-store';
+import { headlineOf } from '../../lambda/core/identity';
 import { startStory, storyBandKeys, storySignature } from '../../lambda/core/story';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { FAKE_AWS } from '../support/fake-aws';
@@ -71,6 +72,8 @@ describe('DynamoStateStore table rows', () => {
       leaseUntil: T0 + LEASE_MS,
       feedUrl: 'https://feeds.example.test/politics.rss',
       title: 'Krebs fired',
+      // What tells this wording from a rewrite under the same key or link.
+      headline: headlineOf('Krebs fired'),
       expiresAt: T0 / 1000 + 90 * DAY_S,
     });
   });
@@ -88,6 +91,7 @@ describe('DynamoStateStore table rows', () => {
       alertId: 'alert-a',
       feedUrl: 'https://feeds.example.test/politics.rss',
       title: 'Krebs fired',
+      headline: headlineOf('Krebs fired'),
       expiresAt,
     });
     for (const alias of ['link:https://news.example.test/a', 'title:krebs-fired']) {
@@ -96,9 +100,27 @@ describe('DynamoStateStore table rows', () => {
         sk: 'ALIAS',
         itemKey: 'guid:a',
         status: 'sent',
+        headline: headlineOf('Krebs fired'),
         expiresAt,
       });
     }
+  });
+
+  it('takes a row written before headlines were kept for done under any headline, so an upgrade re-alerts nothing', async () => {
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: marshall({
+          pk: 'ITEM#guid:legacy',
+          sk: 'ITEM',
+          status: 'sent',
+          feedUrl: 'f',
+          title: 'Old',
+          expiresAt: 2e9,
+        }),
+      }),
+    );
+    expect(await store.claimItem(itemRecord('guid:legacy', [], 'Old, reworded'), T0, LEASE_MS)).toBe('done');
   });
 
   it('records silently with status silent and a TTL from itemTtlDays', async () => {

@@ -22,7 +22,11 @@ const LEASE = 120_000;
 const ROOT = path.resolve(__dirname, '../..');
 
 function item(key: string, aliasKeys: string[] = []): ItemRecord {
-  return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/a.rss', title: `Item ${key}` };
+  return {
+    identity: { key, aliasKeys },
+    feedUrl: 'https://feeds.example.test/a.rss',
+    title: 'Trump fires CISA director Chris Krebs',
+  };
 }
 
 // One process owns a state file at a time, so there is no second store over the same file to race with.
@@ -182,7 +186,7 @@ describe('FileStateStore', () => {
     const sent = {
       status: 'sent',
       feedUrl: 'https://a.test/feed',
-      title: 'Item guid:1',
+      title: 'Trump fires CISA director Chris Krebs',
       sentAt: NOW,
       alertId: 'alert-1',
     };
@@ -194,7 +198,7 @@ describe('FileStateStore', () => {
         'guid:old': {
           status: 'recorded',
           feedUrl: 'https://a.test/feed',
-          title: 'Old',
+          title: 'Trump fires CISA director Chris Krebs',
           aliasKeys: [],
           expiresAt: NOW + 86_400_000,
         },

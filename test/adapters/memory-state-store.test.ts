@@ -8,7 +8,11 @@ const LEASE = 120_000;
 const DAY = 86_400_000;
 
 function item(key: string, aliasKeys: string[] = []): ItemRecord {
-  return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/a.rss', title: `Item ${key}` };
+  return {
+    identity: { key, aliasKeys },
+    feedUrl: 'https://feeds.example.test/a.rss',
+    title: 'Trump fires CISA director Chris Krebs',
+  };
 }
 
 describeStateStoreContract('MemoryStateStore', async () => ({ store: new MemoryStateStore() }));

@@ -103,6 +103,19 @@ describe('what the headline adds', () => {
     ).toMatchObject({ joins: true });
   });
 
+  it('keeps the same headline over a summary that tells something new from joining: a recurring title', () => {
+    const live = 'WATCH LIVE: Raffensperger holds news conference';
+    const story = storySignature({
+      title: live,
+      summary: 'The secretary of state gives an update on the hand count audit.',
+    });
+    const certify = storySignature({ title: live, summary: 'Raffensperger is expected to certify the results.' });
+    expect(joinEvidence(certify, story, story, context).joins).toBe(false);
+    // A copy without a summary, or with the story's own, is the same one.
+    expect(joinEvidence(storySignature({ title: live }), story, story, context).joins).toBe(true);
+    expect(joinEvidence(story, story, story, context).joins).toBe(true);
+  });
+
   it('keeps a headline that swaps a rare word of the story for its own from joining, even as near-duplicate copy', () => {
     const hand = "Georgia hand recount confirms Biden's win";
     const machine = joins(hand, "Georgia machine recount confirms Biden's win");

@@ -24,7 +24,11 @@ const LEASE_MS = 5 * 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export function itemRecord(key: string, aliasKeys: string[] = [], title = `Item ${key}`): ItemRecord {
+export function itemRecord(
+  key: string,
+  aliasKeys: string[] = [],
+  title = 'Trump fires CISA director Chris Krebs',
+): ItemRecord {
   return { identity: { key, aliasKeys }, feedUrl: 'https://feeds.example.test/politics.rss', title };
 }
 
@@ -207,30 +211,70 @@ export function describeStateStoreContract(
       });
 
       it('records an item silently as done without a claim or an alert', async () => {
-        const item = itemRecord('guid:old-backfill', ['link:https://news.example.test/old']);
+        const title = 'Raffensperger certifies Georgia results';
+        const item = itemRecord('guid:old-backfill', ['link:https://news.example.test/old'], title);
         await store.recordSilently(item, T0);
         expect(await store.claimItem(item, T0, LEASE_MS)).toBe('done');
         expect(
-          await store.claimItem(itemRecord('guid:new-guid', ['link:https://news.example.test/old']), T0, LEASE_MS),
+          await store.claimItem(
+            itemRecord('guid:new-guid', ['link:https://news.example.test/old'], title),
+            T0,
+            LEASE_MS,
+          ),
         ).toBe('done');
       });
 
       it('finds a sent item again after its GUID changed, through a shared alias key', async () => {
-        const original = itemRecord('guid:feed#1', ['link:https://news.example.test/a', 'title:trump-fires-krebs']);
+        const title = 'Trump fires CISA director Chris Krebs';
+        const original = itemRecord(
+          'guid:feed#1',
+          ['link:https://news.example.test/a', 'title:trump-fires-krebs'],
+          title,
+        );
         await store.claimItem(original, T0, LEASE_MS);
         await store.markSent(original, T0, 'alert-3');
-        const reissued = itemRecord('guid:feed#1-updated', ['link:https://news.example.test/a']);
+        const reissued = itemRecord('guid:feed#1-updated', ['link:https://news.example.test/a'], title);
         expect(await store.claimItem(reissued, T0 + 1, LEASE_MS)).toBe('done');
-        const retitled = itemRecord('guid:feed#1-again', ['title:trump-fires-krebs']);
+        const retitled = itemRecord('guid:feed#1-again', ['title:trump-fires-krebs'], `${title}!`);
         expect(await store.claimItem(retitled, T0 + 1, LEASE_MS)).toBe('done');
       });
 
       it('matches across key kinds: a new key equal to an old alias, or an alias equal to an old key', async () => {
-        const original = itemRecord('guid:feed#2', ['link:https://news.example.test/b']);
+        const title = 'Masterson leaves CISA';
+        const original = itemRecord('guid:feed#2', ['link:https://news.example.test/b'], title);
         await store.claimItem(original, T0, LEASE_MS);
         await store.markSent(original, T0, 'alert-4');
-        expect(await store.claimItem(itemRecord('link:https://news.example.test/b'), T0, LEASE_MS)).toBe('done');
-        expect(await store.claimItem(itemRecord('link:https://x.test/c', ['guid:feed#2']), T0, LEASE_MS)).toBe('done');
+        expect(await store.claimItem(itemRecord('link:https://news.example.test/b', [], title), T0, LEASE_MS)).toBe(
+          'done',
+        );
+        expect(await store.claimItem(itemRecord('link:https://x.test/c', ['guid:feed#2'], title), T0, LEASE_MS)).toBe(
+          'done',
+        );
+      });
+
+      it('calls an item known under its key or an alias only with other headlines rewritten, not done', async () => {
+        const original = itemRecord(
+          'guid:feed#3',
+          ['link:https://news.example.test/c'],
+          'Georgia to begin hand recount',
+        );
+        await store.claimItem(original, T0, LEASE_MS);
+        await store.markSent(original, T0, 'alert-6');
+        // The same GUID under a new headline, and another entry of the same page.
+        const rewrite = itemRecord(
+          'guid:feed#3',
+          ['link:https://news.example.test/c'],
+          'Georgia hand recount affirms win',
+        );
+        expect(await store.claimItem(rewrite, T0 + 1, LEASE_MS)).toBe('rewritten');
+        const entry = itemRecord(
+          'guid:feed#4',
+          ['link:https://news.example.test/c'],
+          'Sterling: someone will get killed',
+        );
+        expect(await store.claimItem(entry, T0 + 1, LEASE_MS)).toBe('rewritten');
+        // Under its own headline it is done, whatever else its key or link was seen with.
+        expect(await store.claimItem(original, T0 + 1, LEASE_MS)).toBe('done');
       });
 
       it('keeps unrelated items apart', async () => {
