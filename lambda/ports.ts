@@ -75,8 +75,19 @@ export interface AlertedText {
 export type StoryItemWrite =
   /** The item starts `story`: the story row, the band rows and one headline row per entity of the story. */
   | { kind: 'start'; story: StoryRecord; bandKeys: string[]; ref: StoryRef }
-  /** The item joins story `storyId`: its source is added to the story (as core/story addToStory does), band rows. */
-  | { kind: 'join'; storyId: string; source: StorySource; entities: string[]; bandKeys: string[]; ref: StoryRef };
+  /**
+   * The item joins story `storyId`: its source is added to the story (as core/story addToStory does), band rows, and a
+   * headline row for each entity in `addedEntities` (the story's first to name them), so their digest finds it.
+   */
+  | {
+      kind: 'join';
+      storyId: string;
+      source: StorySource;
+      entities: string[];
+      addedEntities?: string[];
+      bandKeys: string[];
+      ref: StoryRef;
+    };
 
 /** Story rows (docs/stories.md): band rows find an item's story, story rows hold it, headline rows find follow-ups. */
 export interface StoryStore {

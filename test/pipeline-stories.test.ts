@@ -180,6 +180,36 @@ describe('the term table (how common words are in the news read)', () => {
 describe('one event covered by many outlets', () => {
   const fired = ofEvent('krebs-fired');
 
+  it('sends a "Same story as" alert SNS refused once on the next poll', async () => {
+    /** Refuses every alert that brings a story to another entity's followers, while `refusing`. */
+    class RefusingSameStory extends CollectingSink {
+      refusing = true;
+      override async publish(alerts: Alert[]): Promise<PublishResult[]> {
+        const refused = alerts.filter((alert) => this.refusing && alert.partOf !== undefined);
+        const results = await super.publish(alerts.filter((alert) => !refused.includes(alert)));
+        return alerts.map(
+          (alert) =>
+            results.find((result) => result.alertId === alert.id) ?? {
+              alertId: alert.id,
+              ok: false,
+              error: 'throttled',
+            },
+        );
+      }
+    }
+    const { ports, options, clock } = setup('2020-11-18T15:00:00Z');
+    const sink = new RefusingSameStory();
+    const refusingPorts = { ...ports, sink };
+    const feeds = serveByOutlet(fired);
+    const first = await pollFeeds(feeds, refusingPorts, options);
+    expect(first.reduce((sum, outcome) => sum + outcome.failedAlerts, 0)).toBe(1);
+    expect(sink.published.filter((alert) => alert.partOf)).toEqual([]);
+    sink.refusing = false;
+    clock.time += 5 * 60_000;
+    await pollFeeds(feeds, refusingPorts, options);
+    expect(sink.published.filter((alert) => alert.partOf).map((alert) => alert.entities)).toEqual([['cisa']]);
+  });
+
   it('alerts once for the reports of the act, reactions at most as follow-ups of it; a second poll sends nothing', async () => {
     const { store, sink, ports, options } = setup('2020-11-18T15:00:00Z');
     const feeds = serveByOutlet(fired);

@@ -39,20 +39,19 @@ export class DynamoStoryRows {
     if (story === undefined) return undefined;
     const band = { ...write.ref, sk: BAND_SK, expiresAt: epochSeconds(write.ref.seenAt + STORY_WINDOW_MS) };
     const rows: object[] = [...new Set(write.bandKeys)].map((pk) => ({ ...band, pk }));
-    if (write.kind === 'start') {
-      const { id, title, entities, firstSeenAt } = write.story;
-      const expiresAt = epochSeconds(firstSeenAt + FOLLOW_UP_HORIZON_MS);
-      for (const entityId of entities) {
-        rows.push({
-          pk: headlinePk(entityId),
-          sk: headlineSk(firstSeenAt, id),
-          id,
-          title,
-          entities,
-          firstSeenAt,
-          expiresAt,
-        });
-      }
+    // Headline rows: one per entity when a story starts, one per entity a join is the first to name.
+    const { id, title, entities, firstSeenAt } = write.kind === 'start' ? write.story : story;
+    const expiresAt = epochSeconds(firstSeenAt + FOLLOW_UP_HORIZON_MS);
+    for (const entityId of write.kind === 'start' ? entities : (write.addedEntities ?? [])) {
+      rows.push({
+        pk: headlinePk(entityId),
+        sk: headlineSk(firstSeenAt, id),
+        id,
+        title,
+        entities,
+        firstSeenAt,
+        expiresAt,
+      });
     }
     await this.table.writeRows(rows);
     return story;

@@ -2,6 +2,7 @@
 
 import type { ArchivedItem } from '../core/archive';
 import type { KnownAlert } from '../core/feedback';
+import { headlineOf } from '../core/identity';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
@@ -178,4 +179,12 @@ export function pruneStoryRows(stories: StorySnapshot, now: number): void {
     for (const [id, headline] of Object.entries(byStory)) if (headline.expiresAt <= now) delete byStory[id];
     if (Object.keys(byStory).length === 0) delete headlines[entityId];
   }
+}
+
+/** 'done' if an item dealt with is known under this headline, 'rewritten' if only under others, else undefined. */
+export function doneOutcome(known: readonly StoredItem[], title: string): 'done' | 'rewritten' | undefined {
+  const done = known.filter((stored) => stored.status !== 'claimed');
+  if (done.length === 0) return undefined;
+  const headline = headlineOf(title);
+  return done.some((stored) => headlineOf(stored.title) === headline) ? 'done' : 'rewritten';
 }

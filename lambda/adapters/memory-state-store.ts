@@ -2,7 +2,6 @@
 
 import type { ArchivedItem, ArchiveLimits } from '../core/archive';
 import type { KnownAlert, Verdict } from '../core/feedback';
-import { headlineOf } from '../core/identity';
 import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
 import {
   addToStory,
@@ -31,6 +30,7 @@ import type {
 import { ArchiveShelf } from './archive-shelf';
 import {
   deepFreeze,
+  doneOutcome,
   type Expiring,
   emptyStories,
   firstIndex,
@@ -97,7 +97,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
     await this.ready();
     const known = this.related(item, now);
-    const done = doneOutcome(known, item);
+    const done = doneOutcome(known, item.title);
     if (done) return done;
     if (known.some((stored) => (stored.leaseUntil ?? 0) > now)) return 'busy';
     this.store(item, now, { status: 'claimed', leaseUntil: now + leaseMs });
@@ -127,7 +127,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
 
   async isItemDone(item: ItemRecord, now: number): Promise<boolean> {
     await this.ready();
-    return doneOutcome(this.related(item, now), item) === 'done';
+    return doneOutcome(this.related(item, now), item.title) === 'done';
   }
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
@@ -145,26 +145,25 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
     this.pruneStories(write.ref.seenAt);
     const { records, bands, headlines } = this.stories;
     let story: StoryRecord;
+    // Headline rows: one per entity when a story starts, one per entity a join is the first to name.
+    const indexUnder = (entityIds: readonly string[], { id, title, entities, firstSeenAt }: StoryRecord) => {
+      for (const entityId of entityIds) {
+        headlines[entityId] ??= {};
+        const replaced = headlines[entityId][id] !== undefined;
+        const row = { id, title, entities, firstSeenAt, expiresAt: firstSeenAt + FOLLOW_UP_HORIZON_MS };
+        headlines[entityId][id] = row;
+        this.indexHeadline(entityId, row, replaced);
+      }
+    };
     if (write.kind === 'start') {
       const existing = records[write.story.id];
       story = existing ? withoutExpiry(existing) : write.story;
-      for (const entityId of write.story.entities) {
-        const headline: StoryHeadline = {
-          id: write.story.id,
-          title: write.story.title,
-          entities: write.story.entities,
-          firstSeenAt: write.story.firstSeenAt,
-        };
-        headlines[entityId] ??= {};
-        const replaced = headlines[entityId][write.story.id] !== undefined;
-        const row = { ...headline, expiresAt: headline.firstSeenAt + FOLLOW_UP_HORIZON_MS };
-        headlines[entityId][write.story.id] = row;
-        this.indexHeadline(entityId, row, replaced);
-      }
+      indexUnder(write.story.entities, write.story);
     } else {
       const existing = records[write.storyId];
       if (!existing) return undefined;
       story = addToStory(withoutExpiry(existing), write.source, write.entities);
+      indexUnder(write.addedEntities ?? [], story);
     }
     records[story.id] = structuredClone({ ...story, expiresAt: story.lastSeenAt + FOLLOW_UP_HORIZON_MS });
     if (write.bandKeys.length > 0) {
@@ -397,12 +396,4 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
   private indexHeadline(entityId: string, row: Expiring<StoryHeadline>, replaced: boolean): void {
     if (this.headlineIndex !== undefined) insertHeadline(this.headlineIndex, entityId, row, replaced);
   }
-}
-
-/** 'done' if an item dealt with is known under this headline, 'rewritten' if only under others, else undefined. */
-function doneOutcome(known: readonly StoredItem[], item: ItemRecord): 'done' | 'rewritten' | undefined {
-  const done = known.filter((stored) => stored.status !== 'claimed');
-  if (done.length === 0) return undefined;
-  const headline = headlineOf(item.title);
-  return done.some((stored) => headlineOf(stored.title) === headline) ? 'done' : 'rewritten';
 }

@@ -15,12 +15,14 @@ export class SnsDigestPublisher {
   /** Publishes `digest` to the subscribers of `audience`; resolves with the SNS message id, rejects on failure. */
   async publish(digest: Digest, audience: string): Promise<string | undefined> {
     const email = formatDigestEmail(digest);
+    const sms = formatDigestSms(digest);
+    // The email goes once: as `default` too it would double the message past SNS's 256 KiB on a busy day.
     const { MessageId } = await this.options.client.send(
       new PublishCommand({
         TopicArn: this.options.topicArn,
         Subject: formatDigestSubject(digest),
         MessageStructure: 'json',
-        Message: JSON.stringify({ default: email, email, sms: formatDigestSms(digest) }),
+        Message: JSON.stringify({ default: sms, email, sms }),
         MessageAttributes: { [AUDIENCE_ATTRIBUTE]: { DataType: 'String', StringValue: audience } },
       }),
     );

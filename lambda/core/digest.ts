@@ -1,8 +1,8 @@
 // The daily digest: a period's stories grouped by entity, and who receives which digest; pure data in, data out.
-import type { StoryRecord, StorySource } from './story';
+import { recordedIn, type StoryRecord, type StorySource } from './story';
 import type { Entity } from './types';
 
-/** The digest's period: stories first seen in [from, to), ms since the epoch. */
+/** The digest's period: stories recorded in [from, to), ms since the epoch. */
 export interface DigestPeriod {
   from: number;
   to: number;
@@ -60,7 +60,7 @@ export function digestAudiences(choices: readonly (readonly string[] | undefined
 }
 
 /**
- * The digest of `period` for `entities` (watchlist order): each story first seen in the period that names one of them,
+ * The digest of `period` for `entities` (watchlist order): each story recorded in the period that names one of them,
  * listed once under the first of its entities, oldest first. Undefined when there is no such story: no digest is sent
  * on a day without stories.
  */
@@ -69,8 +69,9 @@ export function buildDigest(
   entities: readonly Entity[],
   period: DigestPeriod,
 ): Digest | undefined {
+  // Recorded in the period, not published in it: a report polled after the cut-off belongs to the next digest.
   const inPeriod = stories
-    .filter((story) => story.firstSeenAt >= period.from && story.firstSeenAt < period.to)
+    .filter((story) => recordedIn(story, period.from, period.to))
     .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   const listed = new Set<string>();
   const groups: DigestGroup[] = [];

@@ -3,7 +3,7 @@
 import { gsm7Length, INVISIBLE_CHARS, paragraphs, singleLine, toAscii, toGsm7, truncate } from './channel-text';
 import type { Digest, DigestPeriod, DigestStory } from './digest';
 import { formatFollowUp, storyDay } from './story';
-import type { Alert } from './types';
+import type { Alert, Entity } from './types';
 import type { VerdictLink } from './verdict-token';
 
 /** SNS requires a Subject of fewer than 100 characters. */
@@ -20,15 +20,27 @@ const SMS_MIN_TITLE_CHARS = 20;
 
 const SUBJECT_PREFIX = '[news-alerts] ';
 
-/** "Christopher Krebs, CISA" or, when the names do not fit, "Christopher Krebs +2". */
-function entityLabel(names: string[], clean: (s: string) => string): string {
-  const cleaned = names.map(clean).filter((name) => name.length > 0);
-  const joined = cleaned.join(', ');
-  if (joined.length <= ENTITY_PREFIX_MAX_CHARS || cleaned.length <= 1) {
-    return truncate(joined, ENTITY_PREFIX_MAX_CHARS);
+/** The shortest of an entity's name, aliases and ambiguous names ("CISA", "Krebs"): its name where room is short. */
+export function shortestName(entity: Pick<Entity, 'name' | 'aliases' | 'ambiguous'>): string {
+  return [entity.name, ...entity.aliases, ...entity.ambiguous].reduce((shortest, name) =>
+    name.length < shortest.length ? name : shortest,
+  );
+}
+
+/**
+ * "Christopher Krebs, Gabriel Sterling"; when the names do not fit, the short ones ("CISA, Sterling"), so a follower of
+ * any of them sees it named; when even those do not fit, "Krebs +2".
+ */
+function entityLabel(alert: Alert, clean: (s: string) => string): string {
+  const cleanAll = (names: readonly string[]) => names.map(clean).filter((name) => name.length > 0);
+  const full = cleanAll(alert.entityNames);
+  const short = alert.entityShortNames ? cleanAll(alert.entityShortNames) : full;
+  for (const names of [full, short]) {
+    const joined = names.join(', ');
+    if (joined.length <= ENTITY_PREFIX_MAX_CHARS || names.length <= 1) return truncate(joined, ENTITY_PREFIX_MAX_CHARS);
   }
-  const first = truncate(cleaned[0] ?? '', ENTITY_PREFIX_MAX_CHARS - 4);
-  return `${first} +${cleaned.length - 1}`;
+  const first = truncate(short[0] ?? '', ENTITY_PREFIX_MAX_CHARS - 4);
+  return `${first} +${short.length - 1}`;
 }
 
 /** The title as one clean line of at most 500 characters, or a placeholder when nothing printable is left. */
@@ -122,7 +134,7 @@ function evidenceLines(alert: Alert, limit: number): string[] {
  * `[news-alerts] Christopher Krebs: <title>`, the title shortened with '...' to fit.
  */
 export function formatSubject(alert: Alert): string {
-  const label = entityLabel(alert.entityNames, toAscii);
+  const label = entityLabel(alert, toAscii);
   const prefix = `${SUBJECT_PREFIX}${label ? `${label}: ` : ''}`;
   return `${prefix}${truncate(titleLine(alert, toAscii), SUBJECT_MAX_CHARS - prefix.length)}`;
 }
@@ -134,7 +146,7 @@ export function formatSubject(alert: Alert): string {
  * previous SMS are counted up front; a follow-up is marked " (follow-up, 17 Nov)" when the whole title still fits.
  */
 export function formatSms(alert: Alert): string {
-  const label = entityLabel(alert.entityNames, toGsm7);
+  const label = entityLabel(alert, toGsm7);
   const held = heldNote(alert);
   const prefix = `${held ? `[${held}] ` : ''}${label ? `${label}: ` : ''}`;
   const link = smsLink(alert.link);

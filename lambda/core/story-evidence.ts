@@ -238,12 +238,14 @@ export function joinEvidence(
   );
   if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
   // The same headline over another summary: a recurring title ("WATCH LIVE: Raffensperger holds news conference")
-  // tells its news in the summary alone, so a summary adding what the story never told is another event.
+  // tells its news in the summary alone, so a summary adding what the story's own summary never told is another event.
+  // A story item without a summary (a Google News copy) tells nothing to compare with.
   const memberHeadline = new Set(member.title);
   const sameHeadline =
     item.title.length === memberHeadline.size && item.title.every((term) => memberHeadline.has(term));
-  const lead = item.terms.filter((term) => !item.title.includes(term));
-  if (sameHeadline && item.title.length > 0 && novel(lead) >= SAME_ACT_NOVELTY) return { joins: false, ...evidence };
+  const leadOf = (sig: StorySignature) => sig.terms.filter((term) => !sig.title.includes(term));
+  const bothLeads = leadOf(member).length > 0 && leadOf(item).length > 0;
+  if (sameHeadline && bothLeads && novel(leadOf(item)) >= SAME_ACT_NOVELTY) return { joins: false, ...evidence };
   const union = new Set([...itemEvent, ...memberEvent]).size;
   if (novelty < SAME_ACT_NOVELTY && shared.length >= 2 && shared.length / union >= NEAR_DUPLICATE) {
     return { joins: true, reason: 'near-duplicate', ...evidence };

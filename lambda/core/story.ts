@@ -47,6 +47,13 @@ export interface StoryRef {
   origin: StorySignature;
   /** Time of that item (ms since epoch). */
   seenAt: number;
+  /** Key of the item this row was written for (absent on rows written before it was kept). */
+  itemKey?: string;
+  /**
+   * The entities this item brought to the story (its "Same story as" alert): a retry of the item, whose alert was
+   * refused, brings them again. Absent when none.
+   */
+  added?: string[];
 }
 
 export interface StorySource {

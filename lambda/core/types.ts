@@ -130,6 +130,8 @@ export interface Alert {
   entities: string[];
   /** Display names, same order as `entities`. */
   entityNames: string[];
+  /** The shortest name of each entity ("CISA", "Krebs"), for an SMS or subject that cannot hold the full names. */
+  entityShortNames?: string[];
   title: string;
   link?: string;
   summary: string;

@@ -32,6 +32,8 @@ export interface DigestSummary {
   /** Audiences sent a digest, and those left without one (no story of their entities in the period). */
   sent: string[];
   quiet: string[];
+  /** Audiences whose digest could not be sent (the run then fails, after trying every audience). */
+  failed: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -46,7 +48,8 @@ export function createDigestHandler(deps: DigestDeps): (event: DigestEvent) => P
     const scheduled = event.scheduledTime === undefined ? Number.NaN : Date.parse(event.scheduledTime);
     const to = Number.isNaN(scheduled) ? deps.clock.now() : scheduled;
     const period = { from: to - DAY_MS, to };
-    const summary: DigestSummary = { from: iso(period.from), to: iso(period.to), sent: [], quiet: [] };
+    const summary: DigestSummary = { from: iso(period.from), to: iso(period.to), sent: [], quiet: [], failed: [] };
+    const errors: string[] = [];
     try {
       for (const audience of deps.audiences) {
         const chosen = audience.entities;
@@ -57,15 +60,24 @@ export function createDigestHandler(deps: DigestDeps): (event: DigestEvent) => P
           summary.quiet.push(audience.key);
           continue;
         }
-        const messageId = await deps.publisher.publish(digest, audience.key);
-        metrics.addMetric(MetricName.DigestsSent, MetricUnit.Count, 1);
-        logger.info('digest sent', { audience: audience.key, stories: digest.storyCount, messageId });
-        summary.sent.push(audience.key);
+        // One audience's failed publish must not cost the others their digest.
+        try {
+          const messageId = await deps.publisher.publish(digest, audience.key);
+          metrics.addMetric(MetricName.DigestsSent, MetricUnit.Count, 1);
+          logger.info('digest sent', { audience: audience.key, stories: digest.storyCount, messageId });
+          summary.sent.push(audience.key);
+        } catch (error) {
+          logger.error('digest not sent', { audience: audience.key, error: (error as Error).message });
+          summary.failed.push(audience.key);
+          errors.push(`${audience.key}: ${(error as Error).message}`);
+        }
       }
     } finally {
       metrics.publishStoredMetrics();
     }
     logger.info('digest run', { ...summary });
+    // Failing the run raises the function's error alarm, and the scheduler's retry tries again.
+    if (errors.length > 0) throw new Error(`digest not sent to ${errors.join('; ')}`);
     return summary;
   };
 }

@@ -93,19 +93,28 @@ export async function fileOnStory(
     const storyEntities = new Set(
       candidates.filter((ref) => ref.storyId === match.storyId).flatMap((ref) => ref.storyEntities ?? ref.entities),
     );
-    const addedEntities = entityIds.filter((id) => !storyEntities.has(id));
-    const ref: StoryRef = {
+    // This item filed before and claimed again: its alert was refused, so what it brought the story is still news.
+    const addedBefore = new Set(
+      candidates
+        .filter((ref) => ref.storyId === match.storyId && ref.itemKey === item.key)
+        .flatMap((ref) => ref.added ?? []),
+    );
+    const addedEntities = entityIds.filter((id) => !storyEntities.has(id) || addedBefore.has(id));
+    const ref: StoryRef = withoutUndefined({
       ...joinedRef,
       entities: entityIds,
       storyEntities: sortedUnique([...storyEntities, ...entityIds]),
       signature,
       seenAt: at,
-    };
+      itemKey: item.key,
+      added: addedEntities.length > 0 ? addedEntities : undefined,
+    });
     const story = await store.saveStoryItem({
       kind: 'join',
       storyId: match.storyId,
       source,
       entities: entityIds,
+      ...(addedEntities.length > 0 && { addedEntities }),
       bandKeys,
       ref,
     });

@@ -1,5 +1,6 @@
 // Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
 import { createHash } from 'node:crypto';
+import { shortestName } from '../core/format';
 import { itemIdentity, keyOfSeen, revisionIdentity, seenKey } from '../core/identity';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
 import { itemTopicText } from '../core/topic-terms';
@@ -159,6 +160,10 @@ function toAlert(
     itemKey: record.identity.key,
     entities: ids,
     entityNames: ids.map((id) => entities.find((entity) => entity.id === id)?.name ?? id),
+    entityShortNames: ids.map((id) => {
+      const entity = entities.find((candidate) => candidate.id === id);
+      return entity ? shortestName(entity) : id;
+    }),
     title: item.title,
     link: item.canonicalLink ?? item.link,
     summary: item.summary,

@@ -1,5 +1,5 @@
 import { gsm7Length } from '../../lambda/core/channel-text';
-import { formatConsole, formatEmail, formatSms, formatSubject } from '../../lambda/core/format';
+import { formatConsole, formatEmail, formatSms, formatSubject, shortestName } from '../../lambda/core/format';
 import { makeAlert } from '../support/alert-fixture';
 
 // GSM 03.38 written out independently of the implementation: basic set (1 septet) and extension set (2 septets).
@@ -93,6 +93,26 @@ describe('formatSubject', () => {
       }),
     );
     expect(subject).toBe('[news-alerts] Christopher Krebs +4: Officials defend the vote');
+    // With short names: as many as fit, so every follower sees their entity named.
+    const shortened = makeAlert({
+      entityNames: ['Cybersecurity and Infrastructure Security Agency', 'Gabriel Sterling'],
+      entityShortNames: ['CISA', 'Sterling'],
+      title: "'Someone's going to get killed': Georgia election official condemns threats",
+    });
+    expect(formatSubject(shortened)).toMatch(/^\[news-alerts\] CISA, Sterling: 'Someone's going/);
+    expect(formatSms(shortened)).toMatch(/^CISA, Sterling: 'Someone's going/);
+  });
+
+  it('names an entity by its shortest name, alias or ambiguous name where room is short', () => {
+    expect(
+      shortestName({
+        name: 'CISA',
+        aliases: ['Cybersecurity and Infrastructure Security Agency'],
+        ambiguous: ['CISA'],
+      }),
+    ).toBe('CISA');
+    expect(shortestName({ name: 'Christopher Krebs', aliases: ['Chris Krebs'], ambiguous: ['Krebs'] })).toBe('Krebs');
+    expect(shortestName({ name: 'Jen Easterly', aliases: ['Jen Easterly'], ambiguous: [] })).toBe('Jen Easterly');
   });
 
   it('is never empty: a title with nothing printable in ASCII becomes "(untitled)"', () => {

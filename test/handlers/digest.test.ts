@@ -7,6 +7,7 @@ import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { AUDIENCE_ATTRIBUTE } from '../../lambda/contract/sns-attributes';
 import { digestAudiences } from '../../lambda/core/digest';
 import { compileMatcher } from '../../lambda/core/match';
+import { type StoryRecord, startStory, storySignature } from '../../lambda/core/story';
 import type { Alert } from '../../lambda/core/types';
 import { createDigestHandler } from '../../lambda/handlers/digest';
 import { digestConfigFromEnv, HandlerConfigError } from '../../lambda/handlers/env';
@@ -90,6 +91,7 @@ test('sends each audience the stories of its entities from the 24 hours before t
     to: '2020-11-18T12:00:00.000Z',
     sent: ['all', 'krebs'],
     quiet: ['masterson'],
+    failed: [],
   });
   expect(telemetry.metrics.total('DigestsSent')).toBe(2);
 
@@ -113,6 +115,72 @@ test('sends each audience the stories of its entities from the 24 hours before t
   expect(krebsEmail).toContain('\nChristopher Krebs\n');
   expect(krebsEmail).not.toContain('Raffensperger');
   expect(await sns.receive(queues.masterson.queueUrl, 0, { timeoutMs: 500, settleMs: 500 })).toEqual([]);
+});
+
+/** `count` stories of the day before `to`, each covered by a dozen outlets with Google News-length links. */
+function busyDay(count: number, to: number): StoryRecord[] {
+  const ids = watchlist.entities.map((entity) => entity.id);
+  return Array.from({ length: count }, (_, index) => {
+    const at = to - 86_400_000 + (index + 1) * Math.floor(86_000_000 / (count + 1));
+    const story = startStory(
+      `st-${index}`,
+      storySignature({ title: 'x' }),
+      [ids[index % ids.length]!],
+      { publisher: 'Reuters', title: 'x', link: 'https://reuters.test/x', seenAt: at },
+      at,
+    );
+    return {
+      ...story,
+      title: `Georgia election officials respond to recount dispute number ${index} as certification deadline nears`,
+      sources: Array.from({ length: 12 }, (_, outlet) => ({
+        publisher: `Outlet ${outlet}`,
+        title: `Report ${outlet}`,
+        link: `https://news.google.com/rss/articles/CBMi${'x'.repeat(120)}${index}-${outlet}?oc=5`,
+        seenAt: at,
+      })),
+    };
+  });
+}
+
+test('sends a busy day’s digest whole: seventy stories of a dozen reports each fit one SNS message', async () => {
+  const day = Date.parse('2020-11-18T07:00:00Z');
+  const stories = busyDay(70, day);
+  const busyTopic = await sns.createTopic();
+  const everyone = await sns.subscribeQueue(busyTopic, { [AUDIENCE_ATTRIBUTE]: ['all'] });
+  const handler = createDigestHandler({
+    stories: { storiesBetween: async () => stories },
+    publisher: new SnsDigestPublisher({ client: sns.sns, topicArn: busyTopic }),
+    entities: watchlist.entities,
+    audiences: digestAudiences([undefined]),
+    clock: { now: () => day },
+    telemetry: recordedTelemetry(),
+  });
+  expect((await handler({ scheduledTime: new Date(day).toISOString() })).sent).toEqual(['all']);
+  const [received] = await sns.receive(everyone.queueUrl, 1);
+  expect(JSON.parse(received!.Message).email).toContain('recount dispute number 69');
+});
+
+test('sends the other audiences their digest when one publish fails, then fails the run naming it', async () => {
+  const sent: string[] = [];
+  const telemetry = recordedTelemetry();
+  const handler = createDigestHandler({
+    stories: state,
+    publisher: {
+      publish: async (_digest, audience) => {
+        if (audience === 'all') throw new Error('Throttling: Rate exceeded');
+        sent.push(audience);
+        return 'message-id';
+      },
+    },
+    entities: watchlist.entities,
+    audiences: digestAudiences([undefined, ['krebs']]),
+    clock: { now: () => 0 },
+    telemetry,
+  });
+  await expect(handler({ scheduledTime: '2020-11-18T12:00:00Z' })).rejects.toThrow(
+    'digest not sent to all: Throttling: Rate exceeded',
+  );
+  expect(sent).toEqual(['krebs']);
 });
 
 test('sends nothing at all on a day without stories', async () => {
