@@ -1,4 +1,6 @@
 // The daily digest: a period's stories grouped by entity, and who receives which digest; pure data in, data out.
+
+import { shortestName } from './short-name';
 import { recordedIn, type StoryRecord, type StorySource } from './story';
 import type { Entity } from './types';
 
@@ -21,6 +23,8 @@ export interface DigestStory {
 export interface DigestGroup {
   entityId: string;
   entityName: string;
+  /** Its shortest name, for an SMS ("CISA"). */
+  entityShortName?: string;
   stories: DigestStory[];
 }
 
@@ -76,7 +80,12 @@ export function buildDigest(
   const listed = new Set<string>();
   const groups: DigestGroup[] = [];
   for (const entity of entities) {
-    const group: DigestGroup = { entityId: entity.id, entityName: entity.name, stories: [] };
+    const group: DigestGroup = {
+      entityId: entity.id,
+      entityName: entity.name,
+      entityShortName: shortestName(entity),
+      stories: [],
+    };
     for (const story of inPeriod) {
       if (listed.has(story.id) || !story.entities.includes(entity.id)) continue;
       listed.add(story.id);

@@ -3,13 +3,18 @@
 import { gsm7Length, INVISIBLE_CHARS, paragraphs, singleLine, toAscii, toGsm7, truncate } from './channel-text';
 import type { Digest, DigestPeriod, DigestStory } from './digest';
 import { formatFollowUp, storyDay } from './story';
-import type { Alert, Entity } from './types';
+import type { Alert } from './types';
 import type { VerdictLink } from './verdict-token';
 
 /** SNS requires a Subject of fewer than 100 characters. */
 export const SUBJECT_MAX_CHARS = 99;
 /** One GSM-7 SMS segment; longer messages are split and billed per segment. */
 export const SMS_MAX_GSM_UNITS = 160;
+/** A daily digest by SMS may take four concatenated GSM-7 segments of 153 septets; each headline at most 90. */
+const DIGEST_SMS_MAX_GSM_UNITS = 612;
+const DIGEST_SMS_TITLE_CHARS = 90;
+/** A headline in another script goes as UCS-2: two concatenated segments of 67 characters. */
+export const SMS_MAX_UCS2_CHARS = 134;
 /** Bounds on the email body so ten alerts always fit one 256 KiB PublishBatch. */
 const EMAIL_SUMMARY_MAX_CHARS = 2000;
 const EMAIL_MAX_EVIDENCE = 5;
@@ -19,13 +24,6 @@ const ENTITY_PREFIX_MAX_CHARS = 40;
 const SMS_MIN_TITLE_CHARS = 20;
 
 const SUBJECT_PREFIX = '[news-alerts] ';
-
-/** The shortest of an entity's name, aliases and ambiguous names ("CISA", "Krebs"): its name where room is short. */
-export function shortestName(entity: Pick<Entity, 'name' | 'aliases' | 'ambiguous'>): string {
-  return [entity.name, ...entity.aliases, ...entity.ambiguous].reduce((shortest, name) =>
-    name.length < shortest.length ? name : shortest,
-  );
-}
 
 /**
  * "Christopher Krebs, Gabriel Sterling"; when the names do not fit, the short ones ("CISA, Sterling"), so a follower of
@@ -134,9 +132,22 @@ function evidenceLines(alert: Alert, limit: number): string[] {
  * `[news-alerts] Christopher Krebs: <title>`, the title shortened with '...' to fit.
  */
 export function formatSubject(alert: Alert): string {
-  const label = entityLabel(alert, toAscii);
+  // SNS takes ASCII subjects only: names in another script are named by their ids, a headline by where to read it.
+  const label = lostScript(alert.entityNames.join(' '), toAscii)
+    ? alert.entities.join(', ')
+    : entityLabel(alert, toAscii);
   const prefix = `${SUBJECT_PREFIX}${label ? `${label}: ` : ''}`;
-  return `${prefix}${truncate(titleLine(alert, toAscii), SUBJECT_MAX_CHARS - prefix.length)}`;
+  const title = lostScript(alert.title, toAscii)
+    ? '(headline in another script: see below)'
+    : titleLine(alert, toAscii);
+  return `${prefix}${truncate(title, SUBJECT_MAX_CHARS - prefix.length)}`;
+}
+
+/** Whether folding `text` with `clean` keeps fewer than half its letters: it is written in another script. */
+function lostScript(text: string, clean: (s: string) => string): boolean {
+  const letters = (value: string) => value.match(/\p{L}/gu)?.length ?? 0;
+  const before = letters(text);
+  return before > 0 && letters(clean(text)) * 2 < before;
 }
 
 /**
@@ -146,6 +157,7 @@ export function formatSubject(alert: Alert): string {
  * previous SMS are counted up front; a follow-up is marked " (follow-up, 17 Nov)" when the whole title still fits.
  */
 export function formatSms(alert: Alert): string {
+  if (lostScript(`${alert.title} ${alert.entityNames.join(' ')}`, toGsm7)) return formatUnicodeSms(alert);
   const label = entityLabel(alert, toGsm7);
   const held = heldNote(alert);
   const prefix = `${held ? `[${held}] ` : ''}${label ? `${label}: ` : ''}`;
@@ -165,6 +177,21 @@ export function formatSms(alert: Alert): string {
     }
   }
   return `${prefix}${fitted(titleBudget)}`;
+}
+
+/**
+ * An SMS in UCS-2 for a headline or names in another script, which GSM-7 would empty to "(untitled)": the names and
+ * the headline as written, shortened to keep the link whole, in at most two segments.
+ */
+function formatUnicodeSms(alert: Alert): string {
+  const held = heldNote(alert);
+  const label = entityLabel(alert, singleLine);
+  const prefix = `${held ? `[${held}] ` : ''}${label ? `${label}: ` : ''}`;
+  const link = safeLink(alert.link);
+  const title = titleLine(alert, singleLine);
+  const budget = SMS_MAX_UCS2_CHARS - prefix.length - (link === undefined ? 0 : link.length + 1);
+  if (link !== undefined && budget >= SMS_MIN_TITLE_CHARS) return `${prefix}${truncate(title, budget)} ${link}`;
+  return `${prefix}${truncate(title, SMS_MAX_UCS2_CHARS - prefix.length)}`;
 }
 
 /** The link in GSM-7, or undefined when it is not http(s). Backtick is the one printable ASCII character GSM-7 lacks;
@@ -256,11 +283,34 @@ export function formatDigestSubject(digest: Digest): string {
   return truncate(toAscii(`${SUBJECT_PREFIX}Digest for ${periodLabel(digest.period)}: ${stories}`), SUBJECT_MAX_CHARS);
 }
 
-/** The digest for an SMS subscriber of the digest topic: the day and the count per entity; the email has the rest. */
+/**
+ * The digest for an SMS subscriber, who may have no email: each entity's headlines, in up to four segments, then how
+ * many stories did not fit.
+ */
 export function formatDigestSms(digest: Digest): string {
-  const counts = digest.groups.map((group) => `${group.entityName} ${group.stories.length}`).join(', ');
-  const text = `News alerts digest ${periodLabel(digest.period)}: ${counted(digest.storyCount, 'story', 'stories')} (${counts}). Details by email.`;
-  return truncate(toGsm7(text), SMS_MAX_GSM_UNITS, gsm7Length);
+  const head = toGsm7(
+    `News alerts digest to ${utcDate(digest.period.to)}: ${counted(digest.storyCount, 'story', 'stories')}.`,
+  );
+  let text = head;
+  let listed = 0;
+  for (const group of digest.groups) {
+    const titles: string[] = [];
+    for (const story of group.stories) {
+      const title = truncate(toGsm7(singleLine(story.title)), DIGEST_SMS_TITLE_CHARS, gsm7Length) || '(untitled)';
+      const name = toGsm7(group.entityShortName ?? group.entityName);
+      const part = `${titles.length > 0 ? ' | ' : `${listed > 0 ? ';' : ''} ${name}: `}${title}`;
+      const left = digest.storyCount - listed - 1;
+      const more = left > 0 ? ` (+${left} more)` : '';
+      const candidate = `${text}${titles.join('')}${part}`;
+      if (gsm7Length(candidate) + gsm7Length(more) > DIGEST_SMS_MAX_GSM_UNITS) break;
+      titles.push(part);
+      listed += 1;
+    }
+    text += titles.join('');
+    if (listed < digest.storyCount && titles.length < group.stories.length) break;
+  }
+  const left = digest.storyCount - listed;
+  return left > 0 ? `${text} (+${left} more)` : text;
 }
 
 /** One story of a digest: title, when it started and how widely it ran, then each report with its link. */

@@ -1,7 +1,7 @@
 // Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
 import { createHash } from 'node:crypto';
-import { shortestName } from '../core/format';
 import { itemIdentity, keyOfSeen, revisionIdentity, seenKey } from '../core/identity';
+import { shortestName } from '../core/short-name';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
 import { itemTopicText } from '../core/topic-terms';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';

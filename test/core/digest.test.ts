@@ -1,6 +1,6 @@
 import { subjectProblems } from '../../lambda/adapters/sns-alert-sink';
 import { buildDigest, digestAudienceKey, digestAudiences } from '../../lambda/core/digest';
-import { formatDigestEmail, formatDigestSubject } from '../../lambda/core/format';
+import { formatDigestEmail, formatDigestSms, formatDigestSubject } from '../../lambda/core/format';
 import { addToStory, type StoryRecord, startStory, storySignature } from '../../lambda/core/story';
 import type { Entity } from '../../lambda/core/types';
 
@@ -139,5 +139,25 @@ describe('formatDigestSubject', () => {
     );
     expect(rolling).toBe('[news-alerts] Digest for 2020-11-17 17:00 UTC to 2020-11-18 17:00 UTC: 2 stories');
     expect(subjectProblems(rolling)).toEqual([]);
+  });
+});
+
+describe('formatDigestSms', () => {
+  it('gives an SMS subscriber, who may have no email, each entity’s headlines by its short name', () => {
+    const withAliases = ENTITIES.map((e) => (e.id === 'raffensperger' ? { ...e, ambiguous: ['Raffensperger'] } : e));
+    const sms = formatDigestSms(buildDigest([fired, directive, ballots], withAliases, PERIOD)!);
+    expect(sms).toBe(
+      'News alerts digest to 2020-11-19 00:00 UTC: 3 stories. Christopher Krebs: Trump fires CISA director Chris Krebs;' +
+        ' CISA: CISA issues emergency directive on SolarWinds; Raffensperger: Raffensperger says Graham asked him to toss ballots',
+    );
+  });
+
+  it('stays within four segments on a busy day, counting the stories left out', () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      story(`st-${i}`, `Krebs story number ${i} ${'word '.repeat(20)}`, ['krebs'], DAY + i),
+    );
+    const sms = formatDigestSms(buildDigest(many, ENTITIES, PERIOD)!);
+    expect(sms.length).toBeLessThanOrEqual(612);
+    expect(sms).toMatch(/ \| Krebs story number 1 .* \(\+\d+ more\)$/);
   });
 });

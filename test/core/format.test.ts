@@ -1,5 +1,6 @@
 import { gsm7Length } from '../../lambda/core/channel-text';
-import { formatConsole, formatEmail, formatSms, formatSubject, shortestName } from '../../lambda/core/format';
+import { formatConsole, formatEmail, formatSms, formatSubject } from '../../lambda/core/format';
+import { shortestName } from '../../lambda/core/short-name';
 import { makeAlert } from '../support/alert-fixture';
 
 // GSM 03.38 written out independently of the implementation: basic set (1 septet) and extension set (2 septets).
@@ -115,9 +116,29 @@ describe('formatSubject', () => {
     expect(shortestName({ name: 'Jen Easterly', aliases: ['Jen Easterly'], ambiguous: [] })).toBe('Jen Easterly');
   });
 
-  it('is never empty: a title with nothing printable in ASCII becomes "(untitled)"', () => {
+  it('is never empty: a title in another script says where to read it, one with no letters becomes "(untitled)"', () => {
     const subject = formatSubject(makeAlert({ entityNames: ['CISA'], title: '选举安全 🔥\u202e' }));
-    expect(subject).toBe('[news-alerts] CISA: (untitled)');
+    expect(subject).toBe('[news-alerts] CISA: (headline in another script: see below)');
+    expect(formatSubject(makeAlert({ entityNames: ['CISA'], title: '🔥 \u202e' }))).toBe(
+      '[news-alerts] CISA: (untitled)',
+    );
+  });
+
+  it('sends a headline and names in another script as written, in a Unicode SMS, never as "(untitled)"', () => {
+    const alert = makeAlert({
+      entities: ['zelenskyy'],
+      entityNames: ['Володимир Зеленський'],
+      entityShortNames: ['Зеленський'],
+      title: 'Зеленський підписав указ про кібербезпеку виборів',
+      link: 'https://wire.example.test/zelensky',
+    });
+    const sms = formatSms(alert);
+    expect(sms).toBe(
+      'Володимир Зеленський: Зеленський підписав указ про кібербезпеку виборів https://wire.example.test/zelensky',
+    );
+    expect(sms.length).toBeLessThanOrEqual(134);
+    // The subject is ASCII for SNS: the entity by its id.
+    expect(formatSubject(alert)).toBe('[news-alerts] zelenskyy: (headline in another script: see below)');
   });
 });
 

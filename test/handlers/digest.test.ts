@@ -108,7 +108,7 @@ test('sends each audience the stories of its entities from the 24 hours before t
   expect(bodies.email).toContain('\nChristopher Krebs\n');
   expect(bodies.email).toContain('\nBrad Raffensperger\n');
   for (const item of coverage) expect(bodies.email).toContain(`  - ${item.publisher}: ${item.link}`);
-  expect(bodies.sms).toMatch(/^News alerts digest 2020-11-17 12:00 UTC to 2020-11-18 12:00 UTC: \d stories \(/);
+  expect(bodies.sms).toMatch(/^News alerts digest to 2020-11-18 12:00 UTC: \d stories\. Krebs: .*; Raffensperger: /);
 
   const [krebsOnly] = await sns.receive(queues.krebs.queueUrl, 1);
   const krebsEmail = JSON.parse(krebsOnly!.Message).email as string;
