@@ -113,7 +113,7 @@ export function buildStackConfig(
   const scheduleProblem = checkSchedule(schedule);
   if (scheduleProblem !== undefined) problems.push(`schedule: ${scheduleProblem}`);
   const digestSchedule = optionalString(context('digestSchedule')) ?? DEFAULT_DIGEST_SCHEDULE;
-  const digestScheduleProblem = checkSchedule(digestSchedule);
+  const digestScheduleProblem = checkSchedule(digestSchedule) ?? checkDaily(digestSchedule);
   if (digestScheduleProblem !== undefined) problems.push(`digestSchedule: ${digestScheduleProblem}`);
 
   const contextEndpoints = (key: string, protocol: TopicSubscription['protocol'], format: z.ZodType<string>) =>
@@ -197,6 +197,24 @@ function checkSchedule(schedule: string): string | undefined {
   }
   if (cron.test(schedule)) return undefined;
   return `"${schedule}" must be rate(<n> <minutes|hours|days>) or cron(<6 fields>)`;
+}
+
+/**
+ * Each digest covers the 24 hours before it runs, so it must run once a day: a weekday-only schedule would lose the
+ * weekend's stories and a twice-daily one send each story twice.
+ */
+function checkDaily(schedule: string): string | undefined {
+  const fields = /^cron\((.*)\)$/.exec(schedule)?.[1]?.trim().split(/\s+/);
+  const daily = schedule === 'rate(1 day)' || (fields !== undefined && dailyCron(fields));
+  return daily
+    ? undefined
+    : `"${schedule}" must run once a day (each digest covers the 24 hours before it), e.g. cron(0 7 * * ? *)`;
+}
+
+function dailyCron([minute, hour, dayOfMonth, month, dayOfWeek, year]: string[]): boolean {
+  const single = (field: string | undefined) => field !== undefined && /^\d{1,2}$/.test(field);
+  const every = (field: string | undefined) => field === '*' || field === '?';
+  return single(minute) && single(hour) && every(dayOfMonth) && every(month) && every(dayOfWeek) && every(year);
 }
 
 function toTopicSubscription(subscriber: Subscriber): TopicSubscription {

@@ -79,6 +79,22 @@ test.each([
   expect(problemsOf({ schedule })).toEqual([`schedule: ${message}`]);
 });
 
+test.each(['cron(0 7 * * ? *)', 'cron(30 18 ? * * *)', 'rate(1 day)'])(
+  'digestSchedule %s (once a day) is accepted',
+  (digestSchedule) => {
+    expect(configFrom({ digestSchedule }).digestSchedule).toBe(digestSchedule);
+  },
+);
+
+test.each(['cron(0 7 ? * MON-FRI *)', 'cron(0 7,19 * * ? *)', 'rate(12 hours)'])(
+  'digestSchedule %s is refused: each digest covers the 24 hours before it, so a weekday or twice-daily one loses or repeats stories',
+  (digestSchedule) => {
+    expect(problemsOf({ digestSchedule })).toEqual([
+      `digestSchedule: "${digestSchedule}" must run once a day (each digest covers the 24 hours before it), e.g. cron(0 7 * * ? *)`,
+    ]);
+  },
+);
+
 test('every bad context value is listed in one error', () => {
   expect(
     problemsOf({
