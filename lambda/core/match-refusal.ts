@@ -18,6 +18,8 @@ export type RefusalReason =
   | 'family-business'
   /** An occupation in another walk of life introduces the surname ("dairy farmer Raffensperger", "coach Masterson"). */
   | 'other-occupation'
+  /** None of the item's words is in the entity's topic profile: nothing says which way it leans (give it `context`). */
+  | 'no-known-words'
   /** The item's words do not lean towards the entity's topic profile by the margin needed. */
   | 'topic';
 
@@ -30,6 +32,8 @@ export function refusalReason(held: {
   namesLookalike: boolean;
   profiled: boolean;
   judged: boolean;
+  /** The profile knew none of the item's words. */
+  unknownWords?: boolean;
   occupation: boolean;
 }): RefusalReason {
   if (!held.anyBare) {
@@ -41,5 +45,6 @@ export function refusalReason(held: {
   if (held.namesLookalike) return 'lookalike-named';
   if (!held.profiled) return 'no-context-no-profile';
   if (held.occupation) return 'other-occupation';
-  return held.judged ? 'topic' : 'family-business';
+  if (!held.judged) return 'family-business';
+  return held.unknownWords ? 'no-known-words' : 'topic';
 }

@@ -319,6 +319,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
                 namesLookalike,
                 profiled,
                 judged: verdict !== undefined,
+                unknownWords: verdict !== undefined && verdict.terms.length === 0,
                 occupation: (bare.length > 0 ? candidates : allowedAliases).some(
                   (n) => occupation(n, texts, entityIndex) !== undefined,
                 ),

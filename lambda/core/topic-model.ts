@@ -88,7 +88,14 @@ export class TopicModel {
       if (mine) parts.push({ counts: decayedCounts(mine, sources.now, sources.limits), factor: 1 });
       return mergeCounts(parts);
     });
-    const pooled = mergeCounts(own.map((counts) => ({ counts, factor: 1 })));
+    // The seed's entities the watchlist does not track still teach what news about the beat and about look-alikes
+    // looks like: without them a watchlist of its own entities has no look-alike side, and every word leans away.
+    const tracked = new Set(ambiguous.map((entity) => entity.id));
+    const untracked = Object.entries(sources.seed ?? {}).filter(([id]) => !tracked.has(id));
+    const pooled = mergeCounts([
+      ...own.map((counts) => ({ counts, factor: 1 })),
+      ...untracked.map(([, counts]) => ({ counts, factor: 1 })),
+    ]);
     const weights = new Map<string, Map<string, number>>();
     ambiguous.forEach((entity, index) => {
       const mine = own[index]!;
