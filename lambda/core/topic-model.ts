@@ -14,6 +14,11 @@ export interface TopicSettings {
   /** Summed log-odds an item's terms must reach for a bare ambiguous name to count. */
   threshold: number;
   /**
+   * The same for an entity the seed does not know (one a user added): its profile is borrowed, and knows what news of
+   * look-alikes looks like in general, not this name's look-alikes, so it takes a clearer lean away to refuse.
+   */
+  borrowedThreshold: number;
+  /**
    * The share of the other entities' counts an entity borrows: one watchlist is mostly one beat, and words one
    * entity's news taught ("ballots", "hackers") are evidence for the others too. Own counts weigh in whole.
    */
@@ -32,6 +37,7 @@ export interface TopicSettings {
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   threshold: -0.25,
+  borrowedThreshold: -1.5,
   share: 0.7,
   otherShare: 1,
   smoothing: 0.25,
@@ -66,6 +72,8 @@ export interface TopicVerdict {
 export class TopicModel {
   private constructor(
     private readonly weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
+    /** Entities whose profile is borrowed (not in the seed): they use `borrowedThreshold`. */
+    private readonly borrowed: ReadonlySet<string>,
     readonly settings: TopicSettings,
   ) {}
 
@@ -122,7 +130,8 @@ export class TopicModel {
       const names = new Set([...entity.aliases, ...entity.ambiguous].flatMap((phrase) => topicTerms(phrase)));
       weights.set(entity.id, termWeights(counts, names, settings.smoothing));
     });
-    return new TopicModel(weights, settings);
+    const borrowed = new Set(ambiguous.filter((entity) => !sources.seed?.[entity.id]).map((entity) => entity.id));
+    return new TopicModel(weights, borrowed, settings);
   }
 
   has(entityId: string): boolean {
@@ -142,7 +151,8 @@ export class TopicModel {
       known.push({ term, weight: Math.round(weight * 100) / 100 });
     }
     known.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.term < b.term ? -1 : 1));
-    const margin = score - this.settings.threshold;
+    const threshold = this.borrowed.has(entityId) ? this.settings.borrowedThreshold : this.settings.threshold;
+    const margin = score - threshold;
     return {
       // Words the profile never saw are no evidence: with none known, the threshold's leniency must not count it.
       counts: margin >= 0 && known.length > 0,

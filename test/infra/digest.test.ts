@@ -52,8 +52,8 @@ describe('digest schedule', () => {
   });
 
   test('-c digestSchedule picks another time; a malformed one stops synth with its name', () => {
-    synth({ digestSchedule: 'cron(30 18 ? * MON-FRI *)' }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(30 18 ? * MON-FRI *)',
+    synth({ digestSchedule: 'cron(30 18 * * ? *)' }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 18 * * ? *)',
     });
     expect(() => synth({ digestSchedule: 'daily at 7' })).toThrow(StackConfigError);
     expect(() => synth({ digestSchedule: 'daily at 7' })).toThrow(/digestSchedule: "daily at 7" must be rate/);
