@@ -126,9 +126,10 @@ export interface SmsGuardStore {
   /**
    * Takes one of `limit` SMS slots of the last hour, a sliding window: at most `limit` SMS in any 60 minutes, across a
    * clock hour's end too (atomic across pollers). Without a slot the alert is counted as held back. Held-back counts
-   * older than a day are forgotten.
+   * older than a day are forgotten. `scope` keeps a window of its own (the alert's entities, so one entity's busy hour
+   * never holds another's SMS); none is the one window of every alert.
    */
-  takeSmsSlot(limit: number, now: number): Promise<SmsSlot>;
+  takeSmsSlot(limit: number, now: number, scope?: string): Promise<SmsSlot>;
 }
 
 /** Topic profiles learned from the feeds (docs/matching.md): one small record per entity with ambiguous terms. */

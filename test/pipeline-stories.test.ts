@@ -10,7 +10,7 @@ import { titleFingerprint } from '../lambda/core/identity';
 import { compileMatcher } from '../lambda/core/match';
 import { canonicalUrl } from '../lambda/core/normalize';
 import { TermRarity } from '../lambda/core/term-rarity';
-import type { Alert, FeedConfig } from '../lambda/core/types';
+import type { Alert, Entity, FeedConfig } from '../lambda/core/types';
 import {
   type FeedOutcome,
   feedPoller,
@@ -414,12 +414,49 @@ describe('SMS storm guard through SNS (fauxqs)', () => {
     }));
   }
 
+  it('holds one entity’s SMS over its hour’s limit, and none of another entity’s', async () => {
+    const entity = (id: string, aliases: string[]): Entity => ({
+      id,
+      name: id,
+      aliases,
+      ambiguous: [],
+      context: [],
+      excludes: [],
+    });
+    const entities = [entity('cyber', ['Krebs', 'CISA', 'diGenova']), entity('georgia', ['Raffensperger', 'Georgia'])];
+    const { ports, options, clock } = setup('2020-11-20T14:05:00Z', {
+      smsPerHour: 2,
+      matcher: compileMatcher(entities),
+      entities,
+    });
+    const seven = eightStories(clock.time).slice(0, 7);
+    const outcome = await pollFeed(serveFeed('Election desk', seven), ports, options);
+    const heldOf = (id: string) =>
+      outcome.alerts.filter((alert) => alert.entities.join() === id).map((alert) => alert.smsHeld === true);
+    // Five cyber stories: two by SMS, three held; Georgia's two all go by SMS, though the hour saw seven.
+    expect(heldOf('cyber')).toEqual([false, false, true, true, true]);
+    expect(heldOf('georgia')).toEqual([false, false]);
+  });
+
   it("sends the sixth SMS of an hour by email only, and the next hour's first SMS tells how many were held", async () => {
     const topicArn = await local.createTopic();
     const email = await local.subscribeQueue(topicArn);
     // The stack's SMS subscriptions carry this filter; SNS ANDs it with their entity filter.
     const sms = await local.subscribeQueue(topicArn, { [CHANNEL_ATTRIBUTE]: [CHANNEL.all] });
-    const { ports, options, clock } = setup('2020-11-20T14:05:00Z', { smsPerHour: 5 });
+    // One entity for the whole desk: the guard keeps a window per set of entities, and this is one window's story.
+    const desk: Entity = {
+      id: 'desk',
+      name: 'Election desk',
+      aliases: ['Krebs', 'CISA', 'Raffensperger', 'Georgia', 'diGenova'],
+      ambiguous: [],
+      context: [],
+      excludes: [],
+    };
+    const { ports, options, clock } = setup('2020-11-20T14:05:00Z', {
+      smsPerHour: 5,
+      matcher: compileMatcher([desk]),
+      entities: [desk],
+    });
     const snsPorts: PollPorts = { ...ports, sink: new SnsAlertSink({ client: local.sns, topicArn }) };
     const stories = eightStories(clock.time);
     const seven = stories.slice(0, 7);

@@ -16,14 +16,17 @@ const SMS_HELD_SK = 'HELD';
 export class DynamoSmsGuard {
   constructor(private readonly table: DynamoTable) {}
 
-  async takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
-    if (!(limit > 0) || !(await this.takeWindowSlot(limit, now))) {
-      await this.countHeldSms(now);
+  /** `scope`: a window of its own (rows `WINDOW#<limit>#<scope>`, `HELD#<scope>`); none is the unscoped one. */
+  async takeSmsSlot(limit: number, now: number, scope?: string): Promise<SmsSlot> {
+    const suffix = scope === undefined ? '' : `#${scope}`;
+    const heldKey = { pk: SMS_PK, sk: `${SMS_HELD_SK}${suffix}` };
+    if (!(limit > 0) || !(await this.takeWindowSlot(limit, now, suffix))) {
+      await this.countHeldSms(now, heldKey);
       return { granted: false };
     }
     // Taking the held-back count deletes it in the same request, so each held alert is told by exactly one SMS.
     const { Attributes } = await this.table.documents.send(
-      new DeleteCommand({ TableName: this.table.name, Key: { pk: SMS_PK, sk: SMS_HELD_SK }, ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({ TableName: this.table.name, Key: heldKey, ReturnValues: 'ALL_OLD' }),
     );
     if (Attributes === undefined || Number(Attributes.expiresAt) <= now / 1000) return { granted: true };
     return { granted: true, heldBefore: { count: Number(Attributes.heldCount), since: Number(Attributes.since) } };
@@ -35,8 +38,8 @@ export class DynamoSmsGuard {
    * `limit` were sent in the last hour. Read, then a write conditional on `next` not having moved; a lost race reads
    * again. The row is per limit: a changed `smsPerHour` starts a new window.
    */
-  private async takeWindowSlot(limit: number, now: number): Promise<boolean> {
-    const Key = { pk: SMS_PK, sk: `WINDOW#${limit}` };
+  private async takeWindowSlot(limit: number, now: number, suffix: string): Promise<boolean> {
+    const Key = { pk: SMS_PK, sk: `WINDOW#${limit}${suffix}` };
     for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS + limit; attempt++) {
       const { Item } = await this.table.documents.send(
         new GetCommand({ TableName: this.table.name, Key, ConsistentRead: true }),
@@ -69,8 +72,7 @@ export class DynamoSmsGuard {
    * One more alert held back: added to the live HELD row, or a fresh row when there is none or it is past its day.
    * Both writes are conditional, so two pollers starting a row at once cannot overwrite each other's count.
    */
-  private async countHeldSms(now: number): Promise<void> {
-    const Key = { pk: SMS_PK, sk: SMS_HELD_SK };
+  private async countHeldSms(now: number, Key: { pk: string; sk: string }): Promise<void> {
     for (let attempt = 1; attempt <= CONDITIONAL_WRITE_ATTEMPTS; attempt++) {
       const added = await unlessConditionFails(
         this.table.documents.send(

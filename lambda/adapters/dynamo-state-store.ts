@@ -291,8 +291,8 @@ export class DynamoStateStore implements StateStore {
     return settleVerdicts(this.table, verdicts);
   }
 
-  takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
-    return this.sms.takeSmsSlot(limit, now);
+  takeSmsSlot(limit: number, now: number, scope?: string): Promise<SmsSlot> {
+    return this.sms.takeSmsSlot(limit, now, scope);
   }
 
   private itemRowBase(item: ItemRecord, now: number): Omit<ItemRow, 'status'> {

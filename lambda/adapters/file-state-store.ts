@@ -262,9 +262,11 @@ export class FileStateStore extends MemoryStateStore {
       case 'settleVerdicts':
         return this.settleVerdicts(...entry.args);
       case 'takeSmsSlot': {
-        // Journals written before the sliding window also carry the hour's start first: (hourStart, limit, now).
-        const args: number[] = entry.args;
-        await this.takeSmsSlot(args.at(-2) ?? 0, args.at(-1) ?? 0);
+        // (limit, now), (limit, now, scope), or from before the sliding window (hourStart, limit, now).
+        const args: (number | string | undefined)[] = entry.args;
+        const scope = typeof args.at(-1) === 'string' ? (args.at(-1) as string) : undefined;
+        const numbers = args.filter((arg): arg is number => typeof arg === 'number');
+        await this.takeSmsSlot(numbers.at(-2) ?? 0, numbers.at(-1) ?? 0, scope);
         return;
       }
       default:

@@ -48,6 +48,8 @@ export interface StorySnapshot {
   /** SMS storm guard: when each SMS of the last hour was granted (ms, oldest first), and the alerts held back since. */
   smsSent?: number[];
   smsHeld?: Expiring<{ count: number; since: number }>;
+  /** The storm guard's windows of a scope (takeSmsSlot's `scope`); the two fields above are the unscoped one. */
+  smsScopes?: Record<string, { sent: number[]; held?: Expiring<{ count: number; since: number }> }>;
 }
 
 /** Everything a store holds, as plain JSON (the file store's format). */

@@ -2,7 +2,7 @@
 
 import type { ArchivedItem, ArchiveLimits } from '../core/archive';
 import type { KnownAlert, Verdict } from '../core/feedback';
-import { smsGrantsInWindow, smsHeldExpiresAt, smsSlotFree } from '../core/sms-window';
+import { takeFromWindow } from '../core/sms-window';
 import {
   addToStory,
   DIGEST_LOOKBACK_MS,
@@ -15,6 +15,7 @@ import {
 } from '../core/story';
 import { mergeTermCounts, type TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
+import { withoutUndefined } from '../core/without-undefined';
 import type {
   ArchiveSource,
   ClaimOutcome,
@@ -205,23 +206,20 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
       .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   }
 
-  async takeSmsSlot(limit: number, now: number): Promise<SmsSlot> {
+  async takeSmsSlot(limit: number, now: number, scope?: string): Promise<SmsSlot> {
     await this.ready();
-    const sent = smsGrantsInWindow(this.stories.smsSent ?? [], now);
-    const held = this.stories.smsHeld && this.stories.smsHeld.expiresAt > now ? this.stories.smsHeld : undefined;
-    let slot: SmsSlot;
-    if (smsSlotFree(sent, limit, now)) {
-      this.stories.smsSent = [...sent, now];
-      this.stories.smsHeld = undefined;
-      slot = held ? { granted: true, heldBefore: { count: held.count, since: held.since } } : { granted: true };
+    const window =
+      scope === undefined
+        ? { sent: this.stories.smsSent ?? [], held: this.stories.smsHeld }
+        : (this.stories.smsScopes?.[scope] ?? { sent: [] });
+    const { next, slot } = takeFromWindow(window, limit, now);
+    if (scope === undefined) {
+      this.stories.smsSent = next.sent;
+      this.stories.smsHeld = next.held;
     } else {
-      this.stories.smsSent = sent;
-      this.stories.smsHeld = held
-        ? { ...held, count: held.count + 1 }
-        : { count: 1, since: now, expiresAt: smsHeldExpiresAt(now) };
-      slot = { granted: false };
+      this.stories.smsScopes = { ...this.stories.smsScopes, [scope]: withoutUndefined(next) };
     }
-    this.changed({ op: 'takeSmsSlot', args: [limit, now] });
+    this.changed({ op: 'takeSmsSlot', args: scope === undefined ? [limit, now] : [limit, now, scope] });
     return slot;
   }
 

@@ -43,6 +43,15 @@ const storiesSchema = z.looseObject({
   // Files written before the sliding window have per-hour counts (smsHours) instead: the loose object keeps them, unused.
   smsSent: z.array(z.number()).optional(),
   smsHeld: z.looseObject({ count: z.number(), since: z.number(), expiresAt }).optional(),
+  smsScopes: z
+    .record(
+      z.string(),
+      z.looseObject({
+        sent: z.array(z.number()),
+        held: z.looseObject({ count: z.number(), since: z.number(), expiresAt }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 // Loose objects keep fields this version does not know, so an older CLI does not drop a newer one's state.

@@ -25,3 +25,32 @@ export function smsGrantsInWindow(grants: readonly number[], now: number): numbe
 export function smsHeldExpiresAt(since: number): number {
   return since + SMS_HELD_TTL_MS;
 }
+
+/** One storm-guard window as a store keeps it: the grant times, and the count held back since the last SMS. */
+export interface SmsWindow {
+  sent: number[];
+  held?: { count: number; since: number; expiresAt: number };
+}
+
+/** The window after one more alert asks for a slot at `now`, and the answer: granted (telling what was held) or not. */
+export function takeFromWindow(
+  window: SmsWindow,
+  limit: number,
+  now: number,
+): {
+  next: SmsWindow;
+  slot: { granted: true; heldBefore?: { count: number; since: number } } | { granted: false };
+} {
+  const sent = smsGrantsInWindow(window.sent, now);
+  const held = window.held && window.held.expiresAt > now ? window.held : undefined;
+  if (smsSlotFree(sent, limit, now)) {
+    const slot = held
+      ? { granted: true as const, heldBefore: { count: held.count, since: held.since } }
+      : { granted: true as const };
+    return { next: { sent: [...sent, now] }, slot };
+  }
+  const nextHeld = held
+    ? { ...held, count: held.count + 1 }
+    : { count: 1, since: now, expiresAt: smsHeldExpiresAt(now) };
+  return { next: { sent, held: nextHeld }, slot: { granted: false } };
+}

@@ -12,7 +12,8 @@ export async function publish(
   if (found.pending.length === 0) return { sent: [], failed: 0 };
   if (options.smsPerHour !== undefined) {
     for (const { alert } of found.pending) {
-      const slot = await ports.state.takeSmsSlot(options.smsPerHour, now);
+      // A window per set of entities: one entity's busy hour never holds another entity's SMS, nor tells of it.
+      const slot = await ports.state.takeSmsSlot(options.smsPerHour, now, [...alert.entities].sort().join(','));
       if (!slot.granted) alert.smsHeld = true;
       else if (slot.heldBefore) alert.smsHeldBefore = slot.heldBefore;
     }

@@ -549,6 +549,20 @@ export function describeStateStoreContract(
         });
       });
 
+      it('keeps a window per scope: one entity’s busy hour holds none of another’s SMS, nor tells of it', async () => {
+        const t0 = hour + 5 * MINUTE;
+        for (let i = 0; i < 5; i++) expect((await store.takeSmsSlot(5, t0 + i * MINUTE, 'krebs')).granted).toBe(true);
+        expect(await store.takeSmsSlot(5, t0 + 5 * MINUTE, 'krebs')).toEqual({ granted: false });
+        // Raffensperger's followers still get his alerts by SMS, without a note about Krebs's held one.
+        expect(await store.takeSmsSlot(5, t0 + 6 * MINUTE, 'raffensperger')).toEqual({ granted: true });
+        expect(await store.takeSmsSlot(5, t0 + 7 * MINUTE)).toEqual({ granted: true });
+        // Krebs's next SMS tells his held one.
+        expect(await store.takeSmsSlot(5, t0 + HOUR + 1, 'krebs')).toEqual({
+          granted: true,
+          heldBefore: { count: 1, since: t0 + 5 * MINUTE },
+        });
+      });
+
       it('sends no second burst when a clock hour ends: five at 14:56-14:59 hold the sixth at 15:01', async () => {
         for (let i = 0; i < 5; i++)
           expect((await store.takeSmsSlot(5, hour + HOUR - 4 * MINUTE + i * 30_000)).granted).toBe(true);
