@@ -176,7 +176,7 @@ describe('a headline rewritten in place', () => {
     serve(RECOUNT);
     await pollFeed(feed, ports, options);
     expect(sink.published).toEqual([]);
-    expect((await store.getFeed(feed.url))?.itemKeys).toEqual([seenKey(identity, RECOUNT.title)]);
+    expect((await store.getFeed(feed.url))?.itemKeys).toEqual([seenKey(identity, RECOUNT.title, ['raffensperger'])]);
 
     // From then on a rewrite is seen.
     clock.time += 8 * 24 * HOUR;

@@ -318,7 +318,7 @@ describe('pollFeed', () => {
     const fired = itemIdentity(
       normalizeItem({ guid: KREBS_FIRED.guid, title: KREBS_FIRED.title, link: KREBS_FIRED.link }, BBC),
     );
-    expect((await store.getFeed(BBC.url))?.itemKeys).toEqual([seenKey(fired, KREBS_FIRED.title)]);
+    expect((await store.getFeed(BBC.url))?.itemKeys).toEqual([seenKey(fired, KREBS_FIRED.title, ['krebs', 'cisa'])]);
 
     // The next document adds the lawsuit, which the sink refuses once: it is not remembered, so it is asked about again.
     source.serve(BBC.url, { body: rss([lawsuit, KREBS_FIRED, UNRELATED]), etag: '"v2"' });
@@ -518,6 +518,39 @@ describe('a changed watchlist', () => {
     expect(source.requests.at(-1)?.etag).toBeUndefined();
     clock.time += HOUR;
     expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
+  });
+});
+
+describe('an entity added to the watchlist', () => {
+  it('is alerted for an item already alerted for another entity, and only it', async () => {
+    const { source, sink, ports, options, clock } = setup();
+    const launch = {
+      guid: 'bbc-10',
+      link: 'https://www.bbc.test/news/10',
+      title: 'Chris Krebs and Alex Stamos launch consulting firm',
+      published: NOW,
+    };
+    source.serve(BBC.url, { body: rss([launch]), etag: '"v1"' });
+    await pollFeed(BBC, ports, options);
+    expect(sink.published.map((alert) => alert.entities)).toEqual([['krebs']]);
+
+    const stamos: Entity = {
+      id: 'stamos',
+      name: 'Alex Stamos',
+      aliases: ['Alex Stamos'],
+      ambiguous: [],
+      context: [],
+      excludes: [],
+    };
+    const withStamos = { ...options, entities: [...ENTITIES, stamos], matcher: compileMatcher([...ENTITIES, stamos]) };
+    clock.time += HOUR;
+    await pollFeed(BBC, ports, withStamos);
+    // Krebs's followers had it; Stamos's get it now, and nobody gets it twice.
+    expect(sink.published.map((alert) => alert.entities)).toEqual([['krebs'], ['stamos']]);
+    clock.time += HOUR;
+    source.serve(BBC.url, { body: rss([launch]), etag: '"v2"' });
+    await pollFeed(BBC, ports, withStamos);
+    expect(sink.published).toHaveLength(2);
   });
 });
 

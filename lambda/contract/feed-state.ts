@@ -24,8 +24,9 @@ const feedStateShape = () => ({
   gone: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
    * The matching items in the last document read that were dealt with for good (alerted, recorded or filed on a
-   * story), as `key@headline`: the next changed document skips them without asking the store, and knows an item whose
-   * headline was rewritten since. An entry of the key alone (older states) skips the item under any headline.
+   * story), as `key@headline@entities`: the next changed document skips them without asking the store, and knows an
+   * item whose headline was rewritten since, or that names an entity it did not. Shorter entries (older states) skip
+   * the item under any headline or entities they do not keep.
    */
   itemKeys: z.optional(z.array(z.string({ error: 'must be text' }), { error: 'must be a list' })),
   /** watchlistFingerprint of the watchlist the last document read was matched with: another one reads it whole. */

@@ -38,23 +38,37 @@ export function itemIdentity(item: NormalizedItem): ItemIdentity {
 const HEADLINE_HASH_CHARS = 8;
 
 /**
- * How a feed remembers a matching item it dealt with: its key and its headline (`key@headline`), so the same item with
- * a headline rewritten in place is told from the one already read. A key alone is an entry written before headlines
- * were remembered: it matches the item whatever its headline.
+ * How a feed remembers a matching item it dealt with: its key, its headline and the entities it named
+ * (`key@headline@cisa,krebs`), so the same item with a headline rewritten in place, or naming an entity added to the
+ * watchlist since, is told from the one already read. Entries written before keep less (`key@headline`, or the key
+ * alone) and match the item under any headline or entities they do not name.
  */
-export function seenKey(identity: ItemIdentity, title: string): string {
-  return `${identity.key}@${headlineOf(title)}`;
+export function seenKey(identity: ItemIdentity, title: string, entityIds?: readonly string[]): string {
+  const entities = entityIds === undefined ? '' : `@${[...entityIds].sort().join(',')}`;
+  return `${identity.key}@${headlineOf(title)}${entities}`;
+}
+
+/** The parts of a remembered entry: its key, and its headline and entities when it keeps them. */
+export function seenParts(entry: string): { key: string; headline?: string; entities?: string[] } {
+  const [key = '', headline, entities] = entry.split('@');
+  return {
+    key,
+    ...(headline !== undefined && { headline }),
+    ...(entities !== undefined && { entities: entities === '' ? [] : entities.split(',') }),
+  };
+}
+
+/**
+ * The identity of an item already dealt with that now names more entities (the watchlist gained one): a key per
+ * entity set and no alias, so the item is filed again once, for the entities it did not alert before.
+ */
+export function rematchIdentity(identity: ItemIdentity, title: string, entityIds: readonly string[]): ItemIdentity {
+  return { key: `m:${hash(`${identity.key}|${headlineOf(title)}|${[...entityIds].sort().join(',')}`)}`, aliasKeys: [] };
 }
 
 /** A short hash of a headline's fingerprint: what tells one wording of an item from another. */
 export function headlineOf(title: string): string {
   return hash(titleFingerprint(title)).slice(0, HEADLINE_HASH_CHARS);
-}
-
-/** The item key of a remembered `key@headline` entry; undefined for an entry of the key alone. */
-export function keyOfSeen(entry: string): string | undefined {
-  const at = entry.indexOf('@');
-  return at < 0 ? undefined : entry.slice(0, at);
 }
 
 /**

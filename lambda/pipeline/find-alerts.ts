@@ -1,12 +1,13 @@
 // Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
 import { createHash } from 'node:crypto';
-import { itemIdentity, keyOfSeen, revisionIdentity, seenKey } from '../core/identity';
+import { itemIdentity, rematchIdentity, revisionIdentity, seenKey } from '../core/identity';
 import { shortestName } from '../core/short-name';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
 import { itemTopicText } from '../core/topic-terms';
 import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';
 import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
 import { fileOnStory, type StoryFiling, type StoryItem, storyKeysOf } from './file-on-story';
+import { SeenItems } from './seen-items';
 import type { StoryFiler } from './story-filer';
 import { DEFAULT_LEASE_MS, type PollOptions, type StoryJoin } from './types';
 
@@ -51,10 +52,10 @@ export async function findAlerts(
   }
   const firstPoll = state?.firstPolledAt === undefined;
   const backfillFrom = now - options.backfillHours * 3_600_000;
-  // Matching items the previous document held and that were dealt with then (`key@headline`): done, without asking
-  // the store. The same item under another headline is a rewrite in place: it may tell a new development.
-  const doneBefore = new Set(state?.itemKeys);
-  const keysSeenBefore = new Set(state?.itemKeys?.map(keyOfSeen));
+  // Matching items the previous document held and that were dealt with then: done, without asking the store. The
+  // same item under another headline is a rewrite in place (it may tell a new development); naming an entity it did
+  // not, it is news for that entity's followers.
+  const seenBefore = new SeenItems(state?.itemKeys);
   // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
   // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
   const matching = [...items]
@@ -64,25 +65,31 @@ export async function findAlerts(
   for (const { item, entityMatches } of matching) {
     found.matches += 1;
     const identity = itemIdentity(item);
-    const seen = seenKey(identity, item.title);
-    if (doneBefore.has(seen) || doneBefore.has(identity.key)) {
+    const entityIds = entityMatches.map((match) => match.entityId);
+    const seen = seenKey(identity, item.title, entityIds);
+    const before = seenBefore.lookup(identity, item.title, entityIds);
+    if (before.kind === 'done') {
       found.doneKeys.push(seen);
       continue;
     }
-    // The feed listed this item under another headline last time: a rewrite, known without asking the store.
-    const rewritten = keysSeenBefore.has(identity.key);
     const record: ItemRecord = {
-      identity: rewritten ? revisionIdentity(identity, item) : identity,
+      identity:
+        before.kind === 'rewritten'
+          ? revisionIdentity(identity, item)
+          : before.kind === 'more-entities'
+            ? rematchIdentity(identity, item.title, entityIds)
+            : identity,
       feedUrl: feed.url,
       title: item.title,
     };
+    /** Alerted before for the others: a new story of this item alerts only these. */
+    const onlyFor = before.kind === 'more-entities' ? before.entities : undefined;
     if (firstPoll && (item.publishedAt === undefined || item.publishedAt < backfillFrom)) {
       found.backfilled += 1;
       await store.recordSilently(record, now);
       found.doneKeys.push(seen);
       continue;
     }
-    const entityIds = entityMatches.map((match) => match.entityId);
     // The publication time places the item among its story's coverage; a missing or future date means "now".
     const at = item.publishedAt !== undefined && item.publishedAt <= now ? item.publishedAt : now;
     const storyItem: StoryItem = { key: record.identity.key, ...item };
@@ -119,7 +126,7 @@ export async function findAlerts(
     // A new story alerts for all its entities; a joined one that names an entity its alert did not, for those only.
     const alerted = filing.joined
       ? entityMatches.filter((match) => filing.addedEntities.includes(match.entityId))
-      : entityMatches;
+      : entityMatches.filter((match) => onlyFor === undefined || onlyFor.includes(match.entityId));
     const alert: Alert = {
       ...toAlert(item, record, alerted, feed, options.entities),
       storyId: filing.story.id,
