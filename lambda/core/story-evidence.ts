@@ -230,9 +230,13 @@ export function joinEvidence(
   const novelty = novel(mainClause);
   // A headline that swaps a rare word of the story's headlines for one of its own reports another fact: "Georgia
   // machine recount confirms Biden's win" after "Georgia hand recount confirms Biden's win".
-  const swappedIn = eventTerms(mainClause, context).filter(
-    (term) => !told.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
-  );
+  // A tracked person the story never named counts whatever its rarity: "CISA director Krebs pushed out" after "CISA
+  // cyber chief Ware pushed out" is another person's ouster.
+  const newEntityNames = mainClause.filter((term) => context.entityTerms.has(term) && !told.has(term));
+  const swappedIn = [
+    ...newEntityNames,
+    ...eventTerms(mainClause, context).filter((term) => !told.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT),
+  ];
   const swappedOut = eventTerms([...member.title, ...origin.title], context).filter(
     (term) => !itemSaid.has(term) && !background.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
   );

@@ -116,6 +116,15 @@ describe('what the headline adds', () => {
     expect(joinEvidence(story, story, story, context).joins).toBe(true);
   });
 
+  it('keeps a headline about a tracked person the story never named, in place of its own, from joining', () => {
+    expect(
+      joins(
+        'CISA cyber chief Ware resigns under pressure amid election disputes',
+        'CISA director Krebs pushed out by Trump amid election disputes',
+      ),
+    ).toMatchObject({ joins: false, swapped: expect.arrayContaining(['kreb']) });
+  });
+
   it('keeps a headline that swaps a rare word of the story for its own from joining, even as near-duplicate copy', () => {
     const hand = "Georgia hand recount confirms Biden's win";
     const machine = joins(hand, "Georgia machine recount confirms Biden's win");
