@@ -496,16 +496,25 @@ describe('pollFeed', () => {
 });
 
 describe('a changed watchlist', () => {
+  /** A BBC item published now. */
+  const bbcItem = (n: number, title: string) => ({
+    guid: `bbc-${n}`,
+    link: `https://www.bbc.test/news/${n}`,
+    title,
+    published: NOW,
+  });
+  /** The poll options over another watchlist's entities. */
+  const watching = (options: PollOptions, entities: Entity[]): PollOptions => ({
+    ...options,
+    entities,
+    matcher: compileMatcher(entities),
+  });
+
   it('reads an unchanged feed whole, so an item already in it that now matches alerts', async () => {
     const { source, sink, ports, options, clock } = setup();
-    const masterson = {
-      guid: 'bbc-9',
-      link: 'https://www.bbc.test/news/9',
-      title: 'Matthew Masterson, top CISA election official, resigns',
-      published: NOW,
-    };
+    const masterson = bbcItem(9, 'Matthew Masterson, top CISA election official, resigns');
     source.serve(BBC.url, { body: rss([masterson]), etag: '"v1"' });
-    const krebsOnly = { ...options, entities: ENTITIES.slice(0, 1), matcher: compileMatcher(ENTITIES.slice(0, 1)) };
+    const krebsOnly = watching(options, ENTITIES.slice(0, 1));
     await pollFeed(BBC, ports, krebsOnly);
     expect(sink.published).toEqual([]);
 
@@ -519,17 +528,10 @@ describe('a changed watchlist', () => {
     clock.time += HOUR;
     expect(await pollFeed(BBC, ports, options)).toMatchObject({ status: 'not-modified' });
   });
-});
 
-describe('an entity added to the watchlist', () => {
-  it('is alerted for an item already alerted for another entity, and only it', async () => {
+  it('alerts an entity it adds for an item already alerted for another entity, and only it', async () => {
     const { source, sink, ports, options, clock } = setup();
-    const launch = {
-      guid: 'bbc-10',
-      link: 'https://www.bbc.test/news/10',
-      title: 'Chris Krebs and Alex Stamos launch consulting firm',
-      published: NOW,
-    };
+    const launch = bbcItem(10, 'Chris Krebs and Alex Stamos launch consulting firm');
     source.serve(BBC.url, { body: rss([launch]), etag: '"v1"' });
     await pollFeed(BBC, ports, options);
     expect(sink.published.map((alert) => alert.entities)).toEqual([['krebs']]);
@@ -542,7 +544,7 @@ describe('an entity added to the watchlist', () => {
       context: [],
       excludes: [],
     };
-    const withStamos = { ...options, entities: [...ENTITIES, stamos], matcher: compileMatcher([...ENTITIES, stamos]) };
+    const withStamos = watching(options, [...ENTITIES, stamos]);
     clock.time += HOUR;
     await pollFeed(BBC, ports, withStamos);
     // Krebs's followers had it; Stamos's get it now, and nobody gets it twice.

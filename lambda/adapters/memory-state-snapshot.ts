@@ -3,6 +3,7 @@
 import type { ArchivedItem } from '../core/archive';
 import type { KnownAlert } from '../core/feedback';
 import { headlineOf } from '../core/identity';
+import type { SmsWindow } from '../core/sms-window';
 import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
@@ -49,7 +50,7 @@ export interface StorySnapshot {
   smsSent?: number[];
   smsHeld?: Expiring<{ count: number; since: number }>;
   /** The storm guard's windows of a scope (takeSmsSlot's `scope`); the two fields above are the unscoped one. */
-  smsScopes?: Record<string, { sent: number[]; held?: Expiring<{ count: number; since: number }> }>;
+  smsScopes?: Record<string, SmsWindow>;
 }
 
 /** Everything a store holds, as plain JSON (the file store's format). */

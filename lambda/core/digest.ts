@@ -1,5 +1,6 @@
 // The daily digest: a period's stories grouped by entity, and who receives which digest; pure data in, data out.
 
+import { entitySetKey } from './entity-set';
 import { shortestName } from './short-name';
 import { recordedIn, type StoryRecord, type StorySource } from './story';
 import type { Entity } from './types';
@@ -46,9 +47,7 @@ export const ALL_ENTITIES_AUDIENCE = 'all';
 
 /** The audience key of a subscriber's entity choice: "all", or the chosen ids sorted and joined ("cisa,krebs"). */
 export function digestAudienceKey(entities: readonly string[] | undefined): string {
-  return entities === undefined || entities.length === 0
-    ? ALL_ENTITIES_AUDIENCE
-    : [...new Set(entities)].sort().join(',');
+  return entities === undefined || entities.length === 0 ? ALL_ENTITIES_AUDIENCE : entitySetKey(entities);
 }
 
 /** One audience per distinct entity choice among digest subscribers, so each receives only what they chose. */

@@ -295,9 +295,9 @@ export function formatDigestSms(digest: Digest): string {
   let listed = 0;
   for (const group of digest.groups) {
     const titles: string[] = [];
+    const name = toGsm7(group.entityShortName ?? group.entityName);
     for (const story of group.stories) {
       const title = truncate(toGsm7(singleLine(story.title)), DIGEST_SMS_TITLE_CHARS, gsm7Length) || '(untitled)';
-      const name = toGsm7(group.entityShortName ?? group.entityName);
       const part = `${titles.length > 0 ? ' | ' : `${listed > 0 ? ';' : ''} ${name}: `}${title}`;
       const left = digest.storyCount - listed - 1;
       const more = left > 0 ? ` (+${left} more)` : '';

@@ -1,6 +1,7 @@
 // Item identity across polls: a primary key (GUID, else link, else title + date) and alias keys that survive
 // changed GUIDs and re-tagged links.
 import { createHash } from 'node:crypto';
+import { entitySetKey } from './entity-set';
 import { canonicalUrl } from './normalize';
 import type { ItemIdentity, NormalizedItem } from './types';
 
@@ -44,7 +45,7 @@ const HEADLINE_HASH_CHARS = 8;
  * alone) and match the item under any headline or entities they do not name.
  */
 export function seenKey(identity: ItemIdentity, title: string, entityIds?: readonly string[]): string {
-  const entities = entityIds === undefined ? '' : `@${[...entityIds].sort().join(',')}`;
+  const entities = entityIds === undefined ? '' : `@${entitySetKey(entityIds)}`;
   return `${identity.key}@${headlineOf(title)}${entities}`;
 }
 
@@ -63,7 +64,7 @@ export function seenParts(entry: string): { key: string; headline?: string; enti
  * entity set and no alias, so the item is filed again once, for the entities it did not alert before.
  */
 export function rematchIdentity(identity: ItemIdentity, title: string, entityIds: readonly string[]): ItemIdentity {
-  return { key: `m:${hash(`${identity.key}|${headlineOf(title)}|${[...entityIds].sort().join(',')}`)}`, aliasKeys: [] };
+  return { key: `m:${hash(`${identity.key}|${headlineOf(title)}|${entitySetKey(entityIds)}`)}`, aliasKeys: [] };
 }
 
 /** A short hash of a headline's fingerprint: what tells one wording of an item from another. */

@@ -67,7 +67,7 @@ export async function findAlerts(
     const identity = itemIdentity(item);
     const entityIds = entityMatches.map((match) => match.entityId);
     const seen = seenKey(identity, item.title, entityIds);
-    const before = seenBefore.lookup(identity, item.title, entityIds);
+    const before = seenBefore.lookup(seen);
     if (before.kind === 'done') {
       found.doneKeys.push(seen);
       continue;
@@ -162,15 +162,13 @@ function toAlert(
   entities: Entity[],
 ): Alert {
   const ids = entityMatches.map((match) => match.entityId);
+  const tracked = ids.map((id) => entities.find((entity) => entity.id === id));
   return {
     id: alertIdFor(record.identity.key),
     itemKey: record.identity.key,
     entities: ids,
-    entityNames: ids.map((id) => entities.find((entity) => entity.id === id)?.name ?? id),
-    entityShortNames: ids.map((id) => {
-      const entity = entities.find((candidate) => candidate.id === id);
-      return entity ? shortestName(entity) : id;
-    }),
+    entityNames: tracked.map((entity, index) => entity?.name ?? ids[index]!),
+    entityShortNames: tracked.map((entity, index) => (entity ? shortestName(entity) : ids[index]!)),
     title: item.title,
     link: item.canonicalLink ?? item.link,
     summary: item.summary,

@@ -1,4 +1,5 @@
 // Publishing a feed's claimed alerts: SMS slots, save the claims, publish, then mark each sent or give its claim back.
+import { entitySetKey } from '../core/entity-set';
 import type { Alert } from '../core/types';
 import type { FoundAlerts } from './find-alerts';
 import type { PollOptions, PollPorts } from './types';
@@ -13,7 +14,7 @@ export async function publish(
   if (options.smsPerHour !== undefined) {
     for (const { alert } of found.pending) {
       // A window per set of entities: one entity's busy hour never holds another entity's SMS, nor tells of it.
-      const slot = await ports.state.takeSmsSlot(options.smsPerHour, now, [...alert.entities].sort().join(','));
+      const slot = await ports.state.takeSmsSlot(options.smsPerHour, now, entitySetKey(alert.entities));
       if (!slot.granted) alert.smsHeld = true;
       else if (slot.heldBefore) alert.smsHeldBefore = slot.heldBefore;
     }

@@ -1,7 +1,6 @@
 // The matching items a feed's last document held and the poll dealt with: read again, each is done, rewritten since,
 // or naming entities it did not then (the watchlist gained one).
-import { headlineOf, seenParts } from '../core/identity';
-import type { ItemIdentity } from '../core/types';
+import { seenParts } from '../core/identity';
 
 export type SeenBefore =
   | { kind: 'unseen' }
@@ -22,14 +21,15 @@ export class SeenItems {
     }
   }
 
-  lookup(identity: ItemIdentity, title: string, entityIds: readonly string[]): SeenBefore {
-    const earlier = this.byKey.get(identity.key);
+  /** What the feed knew of the item it now reads as `seen` (its seenKey). */
+  lookup(seen: string): SeenBefore {
+    const { key, headline, entities: entityIds = [] } = seenParts(seen);
+    const earlier = this.byKey.get(key);
     if (earlier === undefined) return { kind: 'unseen' };
-    const headline = headlineOf(title);
-    const same = earlier.filter((seen) => seen.headline === undefined || seen.headline === headline);
+    const same = earlier.filter((entry) => entry.headline === undefined || entry.headline === headline);
     if (same.length === 0) return { kind: 'rewritten' };
-    if (same.some((seen) => seen.entities === undefined)) return { kind: 'done' };
-    const named = new Set(same.flatMap((seen) => seen.entities ?? []));
+    if (same.some((entry) => entry.entities === undefined)) return { kind: 'done' };
+    const named = new Set(same.flatMap((entry) => entry.entities ?? []));
     const more = entityIds.filter((id) => !named.has(id));
     return more.length === 0 ? { kind: 'done' } : { kind: 'more-entities', entities: more };
   }
