@@ -15,6 +15,7 @@ describe('config/topic-seed.json', () => {
       ...loadHeadlines('named', 'heldout'),
       ...loadHeadlines('bare', 'blind'),
       ...loadHeadlines('offbeat', 'heldout'),
+      ...loadHeadlines('later', 'blind'),
     ];
     expect(heldOut.length).toBeGreaterThan(600);
     expect(heldOut.filter((h) => texts.has(h.title)).map((h) => h.title)).toEqual([]);

@@ -28,8 +28,11 @@ export interface LabelledHeadline {
  * Braves game", "Krebs says hospital ransomware puts patients at risk"), written by a reviewer to break the matcher:
  * every row names its entity, so it measures lost alerts only. Alternate rows teach the seed; the others are held out,
  * and a rule that loses them does not ship.
+ * `later`: title-only headlines naming the tracked people by surname or acronym alone in their news after 2020 and off
+ * the election beat (new jobs, the 2025 memorandum, AI, DOGE, family), half of them look-alikes of the same years,
+ * written without reading the matcher: one file to tune on, one blind.
  */
-export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat', Record<Half, readonly string[]>> = {
+export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat' | 'later', Record<Half, readonly string[]>> = {
   bare: {
     tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl', 'bare-tune-4.jsonl'],
     heldout: ['bare-heldout.jsonl', 'bare-blind2.jsonl', 'bare-blind3.jsonl'],
@@ -37,6 +40,7 @@ export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat', Record<Half, re
   },
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
   offbeat: { tune: ['offbeat-tune.jsonl'], heldout: ['offbeat-heldout.jsonl'], blind: [] },
+  later: { tune: ['bare-later-a.jsonl'], heldout: [], blind: ['bare-later-b.jsonl'] },
 };
 
 export type HeadlineSet = keyof typeof HEADLINE_SETS;
