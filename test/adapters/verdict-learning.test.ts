@@ -24,14 +24,14 @@ const compiled = compileMatcher(entities);
 
 /** Alerted through the profile (a bare surname, words that leaned towards the official): a reader says it is wrong. */
 const WRONG = {
-  title: 'Krebs brewery wins vote for best Choc beer in Pittsburg',
+  title: 'Krebs brewery vote drew record crowds',
   summary: 'The brewery in Krebs, Pittsburg County, won the readers vote for its Choc beer.',
 };
-const SIMILAR = 'Krebs brewery beer vote draws record turnout';
+const SIMILAR = 'Krebs brewery festival vote drew record crowds';
 const OFFICIAL = 'Krebs: foreign hackers did not change a single vote';
 const ALIAS = 'Chris Krebs brewery beer vote draws record turnout';
 const CONTEXT = 'Krebs brewery beer vote: a talk on election security';
-const OTHER_ENTITY = 'Masterson brewery beer vote draws record turnout';
+const OTHER_ENTITY = 'Masterson brewery festival vote drew record crowds';
 
 const record: ItemRecord = {
   identity: { key: 'guid:krebs-brewing-100', aliasKeys: [] },

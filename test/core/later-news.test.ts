@@ -10,16 +10,16 @@ const matcher = compileMatcher(entities).withTopics(TopicModel.build(entities, {
 const found = (headline: { title: string }) => matcher.match(headline).map((match) => match.entityId);
 
 describe('headlines of the tracked people’s later news, written without reading the matcher', () => {
-  it('alerts every one of the tuning file’s 66 (entity, headline) pairs', () => {
+  it('alerts every one of the tuning file’s 66 (entity, headline) pairs, which the seed learns from', () => {
     const scores = score(loadHeadlines('later', 'tune'), found);
     expect(scores.tp).toBe(66);
     expect(scores.lost.map(({ headline }) => headline.title)).toEqual([]);
   });
 
-  it('loses at most 1 pair of the blind file’s 66, and lets in at most 4 look-alikes (counts only: never printed)', () => {
+  it('loses none of the blind file’s 66 pairs, and lets in at most 2 look-alikes (counts only: never printed)', () => {
     const scores = score(loadHeadlines('later', 'blind'), found);
     expect(scores.tp + scores.fn).toBe(66);
-    expect(scores.fn).toBeLessThanOrEqual(1);
-    expect(scores.fp).toBeLessThanOrEqual(4);
+    expect(scores.fn).toBe(0);
+    expect(scores.fp).toBeLessThanOrEqual(2);
   });
 });

@@ -33,17 +33,17 @@ const watchlist = loadWatchlist();
 const NOW = Date.now();
 const KEY = 'v'.repeat(64);
 
-/** Two alerts about the brewery in Krebs, Oklahoma, whose words the shipped profile leans towards (vote, record). */
+/** Two alerts about the brewery in Krebs, Oklahoma, whose words the shipped profile leans towards (vote, drew, crowds). */
 const WRONG: RssItem[] = [
   {
     guid: 'brewing-vote',
-    title: 'Krebs brewery wins vote for best Choc beer in Pittsburg',
+    title: 'Krebs brewery vote drew record crowds',
     link: 'https://news.example.test/brewing-vote',
     publishedAt: NOW - 50 * 60_000,
   },
   {
     guid: 'brewing-crowds',
-    title: 'Krebs brewery festival drew record crowds',
+    title: 'Krebs brewery open house drew crowds',
     link: 'https://news.example.test/brewing-crowds',
     publishedAt: NOW - 40 * 60_000,
   },
@@ -51,7 +51,7 @@ const WRONG: RssItem[] = [
 /** The next poll's item: the same world, the surname alone again. */
 const SIMILAR: RssItem = {
   guid: 'beer-vote',
-  title: 'Krebs brewery beer vote draws record turnout',
+  title: 'Krebs brewery festival vote drew record crowds',
   link: 'https://news.example.test/beer-vote',
   description: 'The Choc beer vote drew thousands of visitors to the brewery.',
   publishedAt: NOW - 10 * 60_000,

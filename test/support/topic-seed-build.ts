@@ -27,9 +27,12 @@ export function storyTexts(): LabelledText[] {
 /** The tuning halves only: held-out headlines measure the seed and must never shape it. */
 export function seedTexts(): LabelledText[] {
   return [
-    ...[...loadHeadlines('bare', 'tune'), ...loadHeadlines('named', 'tune'), ...loadHeadlines('offbeat', 'tune')].map(
-      labelledHeadline,
-    ),
+    ...[
+      ...loadHeadlines('bare', 'tune'),
+      ...loadHeadlines('named', 'tune'),
+      ...loadHeadlines('offbeat', 'tune'),
+      ...loadHeadlines('later', 'tune'),
+    ].map(labelledHeadline),
     ...storyTexts(),
   ];
 }
