@@ -88,8 +88,11 @@ async function pollRecord(
     logger.error('malformed feed job', { messageId: record.messageId, error: (error as Error).message });
     return false;
   }
-  // On a redelivery the state dispatch read is stale (an earlier attempt may have written); read it afresh.
-  const prior = Number(record.attributes.ApproximateReceiveCount) > 1 ? undefined : job.state;
+  // On a redelivery the state dispatch read is stale (an earlier attempt may have written); read it afresh. So too for
+  // a feed never polled when it was queued: another job may have run its first poll since, and a second "first poll"
+  // would record silently, as backfill, the items that appeared after it.
+  const stale = Number(record.attributes.ApproximateReceiveCount) > 1 || job.state?.firstPolledAt === undefined;
+  const prior = stale ? undefined : job.state;
   try {
     const outcome = await poll(job.feed, prior);
     recordOutcome(outcome, telemetry);

@@ -103,9 +103,14 @@ async function pollOneFeed(
   const published = await publish(found, ports, options, now);
   // After a failed publish, or an item another poller holds and might fail to send, keep the old validators: the
   // next poll then gets a 200 and sees the item again instead of a 304 that would hide it for good.
-  const validators = published.failed > 0 || found.busy > 0 ? state : response;
+  const unfinished = published.failed > 0 || found.busy > 0;
+  const validators = unfinished ? state : response;
   const itemKeys = found.doneKeys.length > 0 ? sortedUnique(found.doneKeys) : undefined;
-  await ports.state.putFeed({ ...succeededState(feed, state, now, validators, itemKeys), watchlist });
+  const polled = succeededState(feed, state, now, validators, itemKeys);
+  // Nor does it count as the feed's attempt: a feed with its own interval is due again at once, so the retry (SQS's
+  // redelivery, the next tick) polls it instead of skipping it as not due while the item may leave the feed.
+  if (unfinished) polled.lastAttemptAt = state?.lastAttemptAt;
+  await ports.state.putFeed(withoutUndefined({ ...polled, watchlist }));
   const archiveError = await archiveRead(ports.archive, feed, items, now);
   return {
     ...outcome,

@@ -113,6 +113,14 @@ export class Monitoring extends Construct {
       customMetric(MetricName.FeedsFailingOverADay, undefined, Stats.MAXIMUM, Duration.hours(1)),
       'A watchlist feed has failed for more than a day: see the dispatch log for its URL and last error',
     );
+    // A refused alert is retried by its feed's next poll, and its job seldom fails often enough to reach the dead-letter
+    // queue, so only this alarm tells that SNS keeps refusing.
+    alarmOnAnyOf(
+      'AlertsFailed',
+      customMetric(MetricName.AlertsFailed),
+      'SNS refused alerts (each is retried by the next poll of its feed); one that stays in alarm means SNS keeps ' +
+        'refusing them (topic policy, KMS key, throttling): see the poll log',
+    );
     if (props.archive) {
       // A failed write costs no alert and no retry (the handler logs and counts it), so only this alarm tells anyone.
       alarmOnAnyOf(

@@ -469,7 +469,7 @@ describe('monitoring', () => {
     });
 
   test('every alarm, when it fires and when it clears, invokes the notifier and nothing else', () => {
-    expect(alarms().length).toBe(10);
+    expect(alarms().length).toBe(11);
     for (const [, alarm] of alarms()) {
       expect(alarm.Properties).toMatchObject(toOps());
       expect(alarm.Properties.InsufficientDataActions).toBeUndefined();
@@ -555,6 +555,19 @@ describe('monitoring', () => {
       Namespace: 'NewsAlerts',
       MetricName: 'FeedsFailingOverADay',
       Dimensions: [{ Name: 'service', Value: 'news-alerts' }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      ...toOps(),
+    });
+  });
+
+  test('alerts SNS refused alarm on the metric the poll emits: their jobs seldom fail often enough for the DLQ', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'NewsAlerts-AlertsFailed',
+      Namespace: 'NewsAlerts',
+      MetricName: 'AlertsFailed',
+      Dimensions: [{ Name: 'service', Value: 'news-alerts' }],
+      Statistic: 'Sum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       ...toOps(),
