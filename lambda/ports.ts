@@ -109,6 +109,11 @@ export interface StoryStore {
    * Returns the story's record after the write; undefined when a 'join' found no story row (it expired).
    */
   saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined>;
+  /**
+   * The story's first alert is out (StoryRecord.alerted): a report joining it from now on is no alert. A story gone
+   * (expired) or marked already is left as it is. Optional: without it (a dry run), stories stay as filed.
+   */
+  markStoryAlerted?(storyId: string): Promise<void>;
   /** Headlines of stories of `entityId` first seen in [since, until], newest first, at most `limit`. */
   recentHeadlines(entityId: string, since: number, until: number, limit: number): Promise<StoryHeadline[]>;
   /** Stories of any of `entityIds` first seen in [from, to), oldest first, each once (the digest's query). */

@@ -293,7 +293,12 @@ describe('one event covered by many outlets', () => {
     expect(storyAlerts(retried.alerts).map((alert) => [alert.title, alert.followUp])).toEqual([
       [reuters.title, undefined],
     ]);
-    expect(retried.joined).toEqual([]);
+    // The reports that joined the refused story silently were given back with it, and join its alert on the retry.
+    const sent = new Set(refused.alerts.map((alert) => alert.link));
+    const silent = refused.joined.filter((join) => !sent.has(join.link));
+    expect(silent.length).toBeGreaterThan(0);
+    expect(retried.joined.map((join) => join.link).sort()).toEqual(silent.map((join) => join.link).sort());
+    expect(new Set(retried.joined.map((join) => join.storyId))).toEqual(new Set([retried.alerts[0]?.storyId]));
   });
 });
 

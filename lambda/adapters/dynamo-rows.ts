@@ -83,6 +83,7 @@ export function storyFromRow(row: Row): StoryRecord {
     signature: row.signature as StoryRecord['signature'],
     sources: row.sources as StoryRecord['sources'],
     ...(typeof row.recordedAt === 'number' ? { recordedAt: row.recordedAt } : {}),
+    ...(typeof row.alerted === 'boolean' ? { alerted: row.alerted } : {}),
   };
 }
 

@@ -91,7 +91,8 @@ import { pendingVerdicts, settleVerdicts } from './dynamo-verdicts';
  *   findStoryRefs 1 BatchGetItem per 100 keys (eventually consistent). saveStoryItem: a join is 1 UpdateItem (append
  *     the source while the story has room, the link is new and time moves forward; otherwise a GetItem and a
  *     versioned PutItem through core addToStory) + 1 BatchWriteItem per 25 band rows; a start is 1 conditional
- *     PutItem + the band and headline rows in BatchWriteItems. recentHeadlines 1 Query. takeSmsSlot 1 read and 2 writes.
+ *     PutItem + the band and headline rows in BatchWriteItems. markStoryAlerted (a story's first alert is out) 1
+ *     conditional UpdateItem. recentHeadlines 1 Query. takeSmsSlot 1 read and 2 writes.
  *   whileStartingStory (an item that found no story to join): per entity 1 conditional PutItem to take the lease and
  *     1 conditional DeleteItem to give it back, around a consistent BatchGetItem of the band rows.
  */
@@ -257,6 +258,10 @@ export class DynamoStateStore implements StateStore {
 
   saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined> {
     return this.stories.saveStoryItem(write);
+  }
+
+  markStoryAlerted(storyId: string): Promise<void> {
+    return this.stories.markAlerted(storyId);
   }
 
   recentHeadlines(entityId: string, since: number, until: number, limit: number): Promise<StoryHeadline[]> {

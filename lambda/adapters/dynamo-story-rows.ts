@@ -102,6 +102,25 @@ export class DynamoStoryRows {
       .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : 1));
   }
 
+  /**
+   * The story's first alert is out. Bumps the version, so a join's read-modify-write begun before it writes again and
+   * keeps the flag; a story gone (expired) or marked already is left as it is.
+   */
+  async markAlerted(storyId: string): Promise<void> {
+    await unlessConditionFails(
+      this.table.documents.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { pk: storyPk(storyId), sk: STORY_SK },
+          UpdateExpression: 'SET alerted = :true ADD #version :one',
+          ConditionExpression: 'alerted = :false',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':true': true, ':false': false, ':one': 1 },
+        }),
+      ),
+    );
+  }
+
   /** Writes a new story row; a story that exists already (a retried item) is left as it is and returned. */
   private async startStory(story: StoryRecord): Promise<StoryRecord> {
     const written = await unlessConditionFails(

@@ -250,6 +250,8 @@ export class FileStateStore extends MemoryStateStore {
       case 'saveStoryItem':
         await this.saveStoryItem(...entry.args);
         return;
+      case 'markStoryAlerted':
+        return this.markStoryAlerted(...entry.args);
       case 'addTermCounts':
         return this.addTermCounts(...entry.args);
       case 'saveTopic':

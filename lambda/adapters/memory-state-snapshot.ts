@@ -4,7 +4,7 @@ import type { ArchivedItem } from '../core/archive';
 import type { KnownAlert } from '../core/feedback';
 import { headlineOf } from '../core/identity';
 import type { SmsWindow } from '../core/sms-window';
-import type { StoryHeadline, StoryRecord, StoryRef } from '../core/story';
+import { STORY_WINDOW_MS, type StoryHeadline, type StoryRecord, type StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
 import type { AlertedText, FeedState } from '../ports';
@@ -81,6 +81,7 @@ export type ChangingMethod =
   | 'releaseClaim'
   | 'recordSilently'
   | 'saveStoryItem'
+  | 'markStoryAlerted'
   | 'takeSmsSlot'
   | 'addTermCounts'
   | 'saveTopic'
@@ -172,6 +173,14 @@ export function insertHeadline(
 }
 
 /** Forgets story rows past their TTL, as DynamoDB does in its own time. */
+/** Band rows under each key, all pointing at one frozen ref (each lookup hands it out without a copy). */
+export function addBandRows(stories: StorySnapshot, bandKeys: readonly string[], ref: StoryRef): void {
+  if (bandKeys.length === 0) return;
+  const refId = String(stories.nextBandRef++);
+  stories.bandRefs[refId] = deepFreeze(structuredClone({ ...ref, expiresAt: ref.seenAt + STORY_WINDOW_MS }));
+  for (const key of bandKeys) stories.bands[key] = refId;
+}
+
 export function pruneStoryRows(stories: StorySnapshot, now: number): void {
   const { bands, bandRefs, records, headlines } = stories;
   for (const [key, refId] of Object.entries(bands)) if ((bandRefs[refId]?.expiresAt ?? 0) <= now) delete bands[key];

@@ -8,7 +8,6 @@ import {
   DIGEST_LOOKBACK_MS,
   FOLLOW_UP_HORIZON_MS,
   recordedIn,
-  STORY_WINDOW_MS,
   type StoryHeadline,
   type StoryRecord,
   type StoryRef,
@@ -30,6 +29,7 @@ import type {
 } from '../ports';
 import { ArchiveShelf } from './archive-shelf';
 import {
+  addBandRows,
   deepFreeze,
   doneOutcome,
   type Expiring,
@@ -112,6 +112,14 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
     this.changed({ op: 'markSent', args: [item, now, alertId] });
   }
 
+  async markStoryAlerted(storyId: string): Promise<void> {
+    await this.ready();
+    const story = this.stories.records[storyId];
+    if (story?.alerted !== false) return;
+    story.alerted = true;
+    this.changed({ op: 'markStoryAlerted', args: [storyId] });
+  }
+
   async releaseClaim(item: ItemRecord): Promise<void> {
     await this.ready();
     if (this.items.get(item.identity.key)?.status !== 'claimed') return;
@@ -144,7 +152,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
   async saveStoryItem(write: StoryItemWrite): Promise<StoryRecord | undefined> {
     await this.ready();
     this.pruneStories(write.ref.seenAt);
-    const { records, bands, headlines } = this.stories;
+    const { records, headlines } = this.stories;
     let story: StoryRecord;
     // Headline rows: one per entity when a story starts, one per entity a join is the first to name.
     const indexUnder = (entityIds: readonly string[], { id, title, entities, firstSeenAt }: StoryRecord) => {
@@ -167,13 +175,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
       indexUnder(write.addedEntities ?? [], story);
     }
     records[story.id] = structuredClone({ ...story, expiresAt: story.lastSeenAt + FOLLOW_UP_HORIZON_MS });
-    if (write.bandKeys.length > 0) {
-      const refId = String(this.stories.nextBandRef++);
-      this.stories.bandRefs[refId] = deepFreeze(
-        structuredClone({ ...write.ref, expiresAt: write.ref.seenAt + STORY_WINDOW_MS }),
-      );
-      for (const key of write.bandKeys) bands[key] = refId;
-    }
+    addBandRows(this.stories, write.bandKeys, write.ref);
     this.changed({ op: 'saveStoryItem', args: [write] });
     return structuredClone(story);
   }

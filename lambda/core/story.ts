@@ -81,6 +81,11 @@ export interface StoryRecord extends StoryHeadline {
    * recorded before it existed: their firstSeenAt stands in.
    */
   recordedAt?: number;
+  /**
+   * False from the story's start until its first alert is sent (a refused publish or a crash leaves it false): a report
+   * joining it then is no silence. Absent on stories recorded before it existed, taken as sent.
+   */
+  alerted?: boolean;
   /** Oldest first, at most MAX_STORY_SOURCES, one per link. */
   sources: StorySource[];
 }
@@ -246,6 +251,7 @@ export function startStory(
     signature,
     sources: [source],
     recordedAt,
+    alerted: false,
   };
 }
 

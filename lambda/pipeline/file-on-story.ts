@@ -32,10 +32,20 @@ export type StoryFilingStore = Pick<
 
 /** What filing an item did: joined a story (no alert), or started one, maybe following up an earlier story. */
 export type StoryFiling =
-  /** `addedEntities`: the item's entities the story had not been alerted for (usually none). */
-  | { story: StoryRecord; joined: StoryMatch; addedEntities: string[]; followUp?: undefined }
+  /**
+   * `addedEntities`: the item's entities the story had not been alerted for (usually none). `unsent`: the story's first
+   * alert is not out: `in-flight` while the poll that started it may still send it (the item waits), `abandoned` once
+   * it cannot be (a refused publish, a crash): the item carries the story's alert itself.
+   */
+  | {
+      story: StoryRecord;
+      joined: StoryMatch;
+      addedEntities: string[];
+      unsent?: 'in-flight' | 'abandoned';
+      followUp?: undefined;
+    }
   /** `related`: the candidate story the item resembles without strong evidence of the same event (`--explain`). */
-  | { story: StoryRecord; joined?: undefined; followUp?: StoryHeadline; related?: StoryMatch };
+  | { story: StoryRecord; joined?: undefined; unsent?: undefined; followUp?: StoryHeadline; related?: StoryMatch };
 
 export interface StoryItem {
   /** The item's identity key: a story it starts is named after it, so a retried item starts the same story. */
@@ -70,6 +80,11 @@ export async function fileOnStory(
   recordedAt: number = at,
   /** storyKeysOf(item, entityIds), when the caller has it already (the poll reads ahead with its band keys). */
   keys: StoryKeys = storyKeysOf(item, entityIds),
+  /**
+   * For a caller that sends alerts and marks them sent (the poll): how long after its start a story whose first alert
+   * is not out may still be sent by the poll that started it (the claim lease). Without it, joins never ask.
+   */
+  inFlightMs?: number,
 ): Promise<StoryFiling> {
   const { title, signature, bandKeys } = keys;
   const source: StorySource = withoutUndefined({
@@ -118,7 +133,12 @@ export async function fileOnStory(
       bandKeys,
       ref,
     });
-    return story && { story, joined: match, addedEntities };
+    if (!story) return undefined;
+    if (inFlightMs === undefined || story.alerted !== false) return { story, joined: match, addedEntities };
+    const started = story.recordedAt ?? story.firstSeenAt;
+    return recordedAt - started < inFlightMs
+      ? { story, joined: match, addedEntities, unsent: 'in-flight' }
+      : { story, joined: match, addedEntities: entityIds, unsent: 'abandoned' };
   };
 
   const start = async (candidates: StoryRef[]): Promise<StoryFiling> => {

@@ -21,6 +21,16 @@ export interface PendingAlert {
   alert: Alert;
   /** How the feed remembers the item once its alert is out (seenKey). */
   seen: string;
+  /**
+   * Reports of the same story filed before its first alert went out: done once it is, retried if it is not. `seen`
+   * for those of this feed, which its state remembers.
+   */
+  riders?: { record: ItemRecord; seen?: string }[];
+  /** The story's first alert: once sent, the story is marked alerted. */
+  first?: boolean;
+  /** Published, or refused (`sent` tells which). */
+  settled?: boolean;
+  sent?: boolean;
 }
 
 export interface FoundAlerts {
@@ -106,16 +116,36 @@ export async function findAlerts(
         claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
       }
       if (claim !== 'claimed') return claim === 'rewritten' ? 'done' : claim;
-      return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys);
+      const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+      return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys, leaseMs);
     });
     if (filing === 'busy') found.busy += 1;
     if (filing === 'done') found.doneKeys.push(seen);
     if (typeof filing === 'string') continue;
     record.storyId = filing.story.id;
-    if (filing.joined) {
+    const quiet = filing.joined !== undefined && filing.addedEntities.length === 0;
+    // The story's first alert, claimed in this process and not yet published: the report rides along in it, done
+    // once it is sent and retried with it if it is not (in another feed's poll, it counts as busy meanwhile).
+    const carrier = filer.inFlight.get(filing.story.id);
+    if (carrier && !carrier.settled && (quiet || !filing.joined || filing.unsent === 'abandoned')) {
+      const sameFeed = found.pending.includes(carrier);
+      carrier.riders = [...(carrier.riders ?? []), { record, ...(sameFeed && { seen }) }];
+      if (!sameFeed) found.busy += 1;
+      if (filing.joined) found.joined.push(storyJoin(item, filing.story, filing.joined));
+      carrier.alert.alsoIn = alsoInPublishers(filing.story);
+      continue;
+    }
+    // Not out (and not sent by this process): while the poll that started the story may still send it, the report
+    // waits under its claim (the feed keeps its validators), then joins; once it cannot, the report carries it.
+    const unsent = carrier?.sent ? undefined : filing.unsent;
+    if (quiet && unsent === 'in-flight') {
+      found.busy += 1;
+      continue;
+    }
+    if (filing.joined && unsent !== 'abandoned') {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
     }
-    if (filing.joined && filing.addedEntities.length === 0) {
+    if (quiet && unsent !== 'abandoned') {
       await store.recordSilently(record, now);
       found.doneKeys.push(seen);
       // Coverage that arrives before the story's alert is sent rides along in it.
@@ -123,19 +153,23 @@ export async function findAlerts(
       if (pending) pending.alsoIn = alsoInPublishers(filing.story);
       continue;
     }
-    // A new story alerts for all its entities; a joined one that names an entity its alert did not, for those only.
-    const alerted = filing.joined
-      ? entityMatches.filter((match) => filing.addedEntities.includes(match.entityId))
-      : entityMatches.filter((match) => onlyFor === undefined || onlyFor.includes(match.entityId));
+    // A new story alerts for all its entities; a joined one that names an entity its alert did not, for those only. A
+    // report of a story whose first alert never went out is that alert.
+    const first = !filing.joined || unsent === 'abandoned';
+    const alerted = first
+      ? entityMatches.filter((match) => onlyFor === undefined || onlyFor.includes(match.entityId))
+      : entityMatches.filter((match) => filing.addedEntities.includes(match.entityId));
     const alert: Alert = {
       ...toAlert(item, record, alerted, feed, options.entities),
       storyId: filing.story.id,
       ...(filing.followUp && { followUp: { title: filing.followUp.title, firstSeenAt: filing.followUp.firstSeenAt } }),
-      ...(filing.joined && { partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt } }),
+      ...(!first && { partOf: { title: filing.story.title, firstSeenAt: filing.story.firstSeenAt } }),
     };
     // Kept with the sent item: a verdict on the alert teaches the entity's profile these words.
     record.alerted = { entities: alert.entities, text: itemTopicText(item) };
-    found.pending.push({ record, alert, seen });
+    const pending: PendingAlert = { record, alert, seen, ...(first && { first }) };
+    found.pending.push(pending);
+    if (first) filer.carry(pending);
   }
   return found;
 }

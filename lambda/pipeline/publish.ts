@@ -26,14 +26,25 @@ export async function publish(
   let failed = 0;
   for (const [index, pending] of found.pending.entries()) {
     const result = results[index];
+    const riders = pending.riders ?? [];
     if (result?.ok) {
       await ports.state.markSent(pending.record, now, pending.alert.id);
+      if (pending.first && pending.alert.storyId !== undefined) {
+        await ports.state.markStoryAlerted?.(pending.alert.storyId);
+      }
       sent.push(pending.alert);
       found.doneKeys.push(pending.seen);
+      for (const rider of riders) {
+        await ports.state.recordSilently(rider.record, now);
+        if (rider.seen !== undefined) found.doneKeys.push(rider.seen);
+      }
     } else {
-      await ports.state.releaseClaim(pending.record);
+      // Its reports are retried with it: recorded now, they would make the unsent story look dealt with.
+      for (const rider of [pending, ...riders]) await ports.state.releaseClaim(rider.record);
       failed += 1;
     }
+    pending.settled = true;
+    pending.sent = result?.ok === true;
   }
   return { sent, failed };
 }

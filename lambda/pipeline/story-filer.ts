@@ -2,11 +2,14 @@
 import { type StoryContext, storyContext } from '../core/story';
 import { TermRarity } from '../core/term-rarity';
 import type { StateStore } from '../ports';
+import type { PendingAlert } from './find-alerts';
 import type { PollOptions } from './types';
 
 /** A long-lived poller saves its reading at most this often, unless it read this many documents since its last save. */
 const RARITY_SAVE_INTERVAL_MS = 15 * 60_000;
 const RARITY_SAVE_DOCS = 2_000;
+/** Story alerts remembered after they settle, at most: a warm Lambda's table of them must not grow without end. */
+const MAX_CARRIERS = 10_000;
 /** When each long-lived term table was last saved. */
 const raritySavedAt = new WeakMap<TermRarity, number>();
 
@@ -20,13 +23,24 @@ export interface StoryFiler {
   context(): Promise<StoryContext>;
   /** Adds what was read to the store's term table; nothing for a store without one (a dry run's). */
   saveRarity(now: number, always: boolean): Promise<void>;
+  /** The first alert of each story claimed in this process, by story id: later reports of the story ride along in it. */
+  readonly inFlight: ReadonlyMap<string, PendingAlert>;
+  carry(alert: PendingAlert): void;
 }
 
 export function storyFiler(state: StateStore, options: PollOptions): StoryFiler {
   let previous: Promise<unknown> = Promise.resolve();
   const rarity = options.rarity ?? new TermRarity();
   let context: Promise<StoryContext> | undefined;
+  const inFlight = new Map<string, PendingAlert>();
   return {
+    inFlight,
+    carry(pending) {
+      if (inFlight.size >= MAX_CARRIERS) {
+        for (const [id, settled] of inFlight) if (settled.settled) inFlight.delete(id);
+      }
+      if (pending.alert.storyId !== undefined) inFlight.set(pending.alert.storyId, pending);
+    },
     serially(work) {
       const run = previous.then(work);
       previous = run.catch(() => undefined);

@@ -1,0 +1,135 @@
+// A story whose first alert never went out (SNS refused it, or the poll was killed before publishing) is no story to
+// join silently: a word-for-word copy of its headline (a wire story in another feed, the same article on Google News,
+// the same item back under a new GUID) filed before the retry either waits for that alert or carries it.
+import { sqsEvent, sqsRecord } from '../handlers/fixtures';
+import { type LocalDynamo, startDynalite } from '../support/dynalite';
+import { type LocalSns, startFauxqs } from '../support/fauxqs';
+import { conditionalFeed, FeedServer } from '../support/feed-server';
+import { rssDocument } from './harness';
+import { buildRig, FaultySns, job } from './deployed-rig';
+
+const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
+const MINUTE = 60_000;
+const WIRE_HEADLINE = 'Trump fires Christopher Krebs, director of CISA, by tweet';
+
+let server: FeedServer;
+let dynamo: LocalDynamo;
+let local: LocalSns;
+
+beforeAll(async () => {
+  [server, dynamo, local] = await Promise.all([FeedServer.start(), startDynalite(), startFauxqs()]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([server?.close(), dynamo?.stop(), local?.stop()]);
+});
+
+test('a wire story whose first alert SNS refused once reaches the subscriber on the retry', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  // Outlet A and outlet C run the same AP headline word for word, under their own GUIDs and links.
+  server.route(
+    '/outlet-a.xml',
+    conditionalFeed(
+      rssDocument([
+        {
+          guid: 'outlet-a-4411',
+          title: WIRE_HEADLINE,
+          link: 'https://outlet-a.example/politics/krebs-fired',
+          description: 'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
+          publishedAt: T0 - 20 * MINUTE,
+        },
+      ]),
+      { etag: '"a1"' },
+    ),
+  );
+  server.route('/outlet-c.xml', async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, 300)); // answers a little after outlet A
+    return conditionalFeed(
+      rssDocument([
+        {
+          guid: 'outlet-c-90210',
+          title: WIRE_HEADLINE,
+          link: 'https://outlet-c.example/2024/11/05/krebs-fired',
+          description: 'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
+          publishedAt: T0 - 10 * MINUTE,
+        },
+      ]),
+      { etag: '"c1"' },
+    )(request);
+  });
+  const a = { url: server.url('/outlet-a.xml'), name: 'Outlet A' };
+  const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
+
+  // Cycle 1: one SQS batch with both feeds; SNS throttles the first PublishBatch past the SDK's retries.
+  rig.sns.refuseNext = 1;
+  const first = await rig.handler(sqsEvent([sqsRecord('m-a', job(a)), sqsRecord('m-c', job(c))]));
+  expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-a' }]); // the refused alert's job is retried
+  expect(await rig.received()).toEqual([]);
+
+  // Cycle 2, SNS healthy: SQS redelivers job A after its visibility timeout (6 min); dispatch queues both feeds again.
+  rig.clock.time = T0 + 6 * MINUTE;
+  const second = await rig.handler(sqsEvent([sqsRecord('m-a', job(a), 2), sqsRecord('m-c2', job(c))]));
+  expect(second.batchItemFailures).toEqual([]);
+  // Cycle 3, for good measure.
+  rig.clock.time = T0 + 11 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-a3', job(a)), sqsRecord('m-c3', job(c))]));
+
+  // Outlet A's retry sent the story's one alert; outlet C's copy waited for it, then joined it.
+  expect(rig.sns.publishBatches).toBe(2);
+  const got = await rig.received(1_500);
+  // The story's one alert, once SNS recovered.
+  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([expect.stringContaining('Trump fires Christopher Krebs')]);
+}, 60_000);
+
+test('control: without the SNS refusal the same two feeds alert the story once', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const a = { url: server.url('/outlet-a.xml'), name: 'Outlet A' };
+  const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
+  await rig.handler(sqsEvent([sqsRecord('m-a', job(a)), sqsRecord('m-c', job(c))]));
+  const got = await rig.received(1_500);
+  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([expect.stringContaining('Trump fires Christopher Krebs')]);
+}, 60_000);
+
+test('a poll killed between claim and publish (Lambda timeout): the story is alerted once its lease ends', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const a = { url: server.url('/outlet-a.xml'), name: 'Outlet A' };
+  const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
+  // Container 1 polls outlet A; its PublishBatch never returns and Lambda kills it at 60 s (the promise is abandoned).
+  const dying = new FaultySns(local.sns);
+  dying.hang = true;
+  void rig.container(dying)(sqsEvent([sqsRecord('m-a', job(a))]));
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // it has claimed, filed and is stuck in PublishBatch
+  expect(dying.publishBatches).toBe(1);
+
+  // Same schedule tick, another invocation (maxConcurrency 5): outlet C's copy is filed while A's claim is live.
+  rig.clock.time = T0 + 20_000;
+  await rig.handler(sqsEvent([sqsRecord('m-c', job(c))]));
+
+  // Next ticks: A's state was never written, so dispatch queues it again; its lease (2 min) has run out.
+  for (const minutes of [5, 10, 15]) {
+    rig.clock.time = T0 + minutes * MINUTE;
+    await rig.handler(sqsEvent([sqsRecord(`m-a-${minutes}`, job(a)), sqsRecord(`m-c-${minutes}`, job(c))]));
+  }
+  const got = await rig.received(1_500);
+  // Every matched item is delivered: one alert for the story.
+  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([expect.stringContaining('Trump fires Christopher Krebs')]);
+}, 60_000);
+
+test('one feed: the item SNS refused comes back under a new GUID (a CMS republish) and is still alerted', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const item = (guid: string) => ({
+    guid,
+    title: 'Brad Raffensperger orders full hand recount of Georgia ballots',
+    link: 'https://outlet-g.example/2024/11/05/recount',
+    description: 'The secretary of state ordered every paper ballot counted by hand.',
+    publishedAt: T0 - 15 * MINUTE,
+  });
+  server.route('/outlet-g.xml', conditionalFeed(rssDocument([item('cms-1001')]), { etag: '"g1"' }));
+  const g = { url: server.url('/outlet-g.xml'), name: 'Outlet G' };
+  rig.sns.refuseNext = 1;
+  expect((await rig.handler(sqsEvent([sqsRecord('g-1', job(g))]))).batchItemFailures).toHaveLength(1);
+  server.route('/outlet-g.xml', conditionalFeed(rssDocument([item('cms-1002')]), { etag: '"g2"' }));
+  rig.clock.time = T0 + 6 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('g-1', job(g), 2)]));
+  // The republished item carries the alert its refused self never sent.
+  expect((await rig.received(1_500)).map((a) => a.email.split('\n')[0])).toEqual([expect.stringContaining('Raffensperger')]);
+}, 60_000);
