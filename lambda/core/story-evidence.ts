@@ -87,8 +87,11 @@ export interface WeightedTerm {
 
 export interface JoinEvidence {
   joins: boolean;
-  /** Why it joins: the same copy, the same act with nothing new, or rare event terms shared. */
-  reason?: 'near-duplicate' | 'same-act' | 'reaction' | 'rare-event-terms';
+  /**
+   * Why it joins: the same copy, the same act with nothing new, or rare event terms shared; `own-story`: the story the
+   * item started on an attempt whose alert failed, alerted since by another report of it.
+   */
+  reason?: 'near-duplicate' | 'same-act' | 'reaction' | 'rare-event-terms' | 'own-story';
   /** Summed weight of the shared event terms. */
   weight: number;
   /** Event terms shared with the story's item, rarest first, with their weights. */

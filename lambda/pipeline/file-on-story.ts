@@ -163,6 +163,11 @@ export async function fileOnStory(
       seenAt: at,
     };
     const story = (await store.saveStoryItem({ kind: 'start', story: started, bandKeys, ref })) ?? started;
+    if (inFlightMs !== undefined && story.alerted === true) {
+      // Started on an attempt whose alert failed, and alerted since by another report of it: this is coverage now.
+      const addedEntities = entityIds.filter((id) => !story.entities.includes(id));
+      return { story, joined: ownStory(story, entityIds), addedEntities };
+    }
     return { story, followUp, ...(related && { related }) };
   };
 
@@ -176,4 +181,21 @@ export async function fileOnStory(
     const again = await refs(true);
     return (await joinAny(again)) ?? start(again);
   });
+}
+
+/** The match of an item with the story it started itself. */
+function ownStory(story: StoryRecord, entityIds: string[]): StoryMatch {
+  const sharedEntities = entityIds.filter((id) => story.entities.includes(id));
+  return {
+    storyId: story.id,
+    storyTitle: story.title,
+    weight: 0,
+    reason: 'own-story',
+    sharedEntities,
+    sharedTerms: [],
+    newActs: [],
+    otherPlaces: [],
+    otherNames: [],
+    swapped: [],
+  };
 }

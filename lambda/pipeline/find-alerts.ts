@@ -28,6 +28,8 @@ export interface PendingAlert {
   riders?: { record: ItemRecord; seen?: string }[];
   /** The story's first alert: once sent, the story is marked alerted. */
   first?: boolean;
+  /** Entities that reports of its story, alerted beside it in this process, tell ("Same story as"). */
+  covered?: string[];
   /** Published, or refused (`sent` tells which). */
   settled?: boolean;
   sent?: boolean;
@@ -124,10 +126,14 @@ export async function findAlerts(
     if (typeof filing === 'string') continue;
     record.storyId = filing.story.id;
     const quiet = filing.joined !== undefined && filing.addedEntities.length === 0;
-    // The story's first alert, claimed in this process and not yet published: the report rides along in it, done
-    // once it is sent and retried with it if it is not (in another feed's poll, it counts as busy meanwhile).
+    // The story's first alert, claimed in this process and not yet published: a report naming no entity it does not
+    // rides along in it, done once it is sent and retried with it if it is not (in another feed's poll, it counts as
+    // busy meanwhile); a report naming more alerts for those, as a report of that story.
     const carrier = filer.inFlight.get(filing.story.id);
-    if (carrier && !carrier.settled && (quiet || !filing.joined || filing.unsent === 'abandoned')) {
+    const riding = carrier && !carrier.settled && (quiet || !filing.joined || filing.unsent === 'abandoned');
+    const covered = riding ? [...carrier.alert.entities, ...(carrier.covered ?? [])] : [];
+    const uncovered = entityMatches.filter((match) => riding && !covered.includes(match.entityId));
+    if (riding && uncovered.length === 0) {
       const sameFeed = found.pending.includes(carrier);
       carrier.riders = [...(carrier.riders ?? []), { record, ...(sameFeed && { seen }) }];
       if (!sameFeed) found.busy += 1;
@@ -137,7 +143,7 @@ export async function findAlerts(
     }
     // Not out (and not sent by this process): while the poll that started the story may still send it, the report
     // waits under its claim (the feed keeps its validators), then joins; once it cannot, the report carries it.
-    const unsent = carrier?.sent ? undefined : filing.unsent;
+    const unsent = riding || carrier?.sent ? undefined : filing.unsent;
     if (quiet && unsent === 'in-flight') {
       found.busy += 1;
       continue;
@@ -145,7 +151,7 @@ export async function findAlerts(
     if (filing.joined && unsent !== 'abandoned') {
       found.joined.push(storyJoin(item, filing.story, filing.joined));
     }
-    if (quiet && unsent !== 'abandoned') {
+    if (quiet && !riding && unsent !== 'abandoned') {
       await store.recordSilently(record, now);
       found.doneKeys.push(seen);
       // Coverage that arrives before the story's alert is sent rides along in it.
@@ -155,10 +161,12 @@ export async function findAlerts(
     }
     // A new story alerts for all its entities; a joined one that names an entity its alert did not, for those only. A
     // report of a story whose first alert never went out is that alert.
-    const first = !filing.joined || unsent === 'abandoned';
-    const alerted = first
-      ? entityMatches.filter((match) => onlyFor === undefined || onlyFor.includes(match.entityId))
-      : entityMatches.filter((match) => filing.addedEntities.includes(match.entityId));
+    const first = !riding && (!filing.joined || unsent === 'abandoned');
+    const alerted = riding
+      ? uncovered
+      : first
+        ? entityMatches.filter((match) => onlyFor === undefined || onlyFor.includes(match.entityId))
+        : entityMatches.filter((match) => filing.joined && filing.addedEntities.includes(match.entityId));
     const alert: Alert = {
       ...toAlert(item, record, alerted, feed, options.entities),
       storyId: filing.story.id,
@@ -170,6 +178,8 @@ export async function findAlerts(
     const pending: PendingAlert = { record, alert, seen, ...(first && { first }) };
     found.pending.push(pending);
     if (first) filer.carry(pending);
+    // A report of a story whose first alert is on its way tells these entities: later reports need not again.
+    else if (carrier && !carrier.settled) carrier.covered = [...(carrier.covered ?? []), ...alert.entities];
   }
   return found;
 }

@@ -22,15 +22,21 @@ export async function publish(
   // Nothing leaves the process before the claims (and SMS slots) it rests on are saved: a crash cannot re-send it.
   await ports.state.flush?.();
   const results = await ports.sink.publish(found.pending.map((pending) => pending.alert));
+  // Settled before any write: a report of one of these stories filed meanwhile (another feed of this process) joins
+  // a sent story, or waits for a refused one, instead of riding along after its riders were dealt with.
+  const settled = found.pending.map((pending, index) => {
+    pending.settled = true;
+    pending.sent = results[index]?.ok === true;
+    return { pending, riders: pending.riders ?? [] };
+  });
   const sent: Alert[] = [];
   let failed = 0;
-  for (const [index, pending] of found.pending.entries()) {
-    const result = results[index];
-    const riders = pending.riders ?? [];
-    if (result?.ok) {
+  for (const { pending, riders } of settled) {
+    if (pending.sent) {
       await ports.state.markSent(pending.record, now, pending.alert.id);
       if (pending.first && pending.alert.storyId !== undefined) {
-        await ports.state.markStoryAlerted?.(pending.alert.storyId);
+        // Best effort: the alert is out and marked; a story left unmarked costs at worst one more alert later.
+        await ports.state.markStoryAlerted?.(pending.alert.storyId).catch(() => undefined);
       }
       sent.push(pending.alert);
       found.doneKeys.push(pending.seen);
@@ -43,8 +49,6 @@ export async function publish(
       for (const rider of [pending, ...riders]) await ports.state.releaseClaim(rider.record);
       failed += 1;
     }
-    pending.settled = true;
-    pending.sent = result?.ok === true;
   }
   return { sent, failed };
 }

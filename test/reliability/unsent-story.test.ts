@@ -5,8 +5,8 @@ import { sqsEvent, sqsRecord } from '../handlers/fixtures';
 import { type LocalDynamo, startDynalite } from '../support/dynalite';
 import { type LocalSns, startFauxqs } from '../support/fauxqs';
 import { conditionalFeed, FeedServer } from '../support/feed-server';
-import { rssDocument } from './harness';
 import { buildRig, FaultySns, job } from './deployed-rig';
+import { rssDocument } from './harness';
 
 const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
 const MINUTE = 60_000;
@@ -77,7 +77,9 @@ test('a wire story whose first alert SNS refused once reaches the subscriber on 
   expect(rig.sns.publishBatches).toBe(2);
   const got = await rig.received(1_500);
   // The story's one alert, once SNS recovered.
-  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([expect.stringContaining('Trump fires Christopher Krebs')]);
+  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([
+    expect.stringContaining('Trump fires Christopher Krebs'),
+  ]);
 }, 60_000);
 
 test('control: without the SNS refusal the same two feeds alert the story once', async () => {
@@ -86,7 +88,9 @@ test('control: without the SNS refusal the same two feeds alert the story once',
   const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
   await rig.handler(sqsEvent([sqsRecord('m-a', job(a)), sqsRecord('m-c', job(c))]));
   const got = await rig.received(1_500);
-  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([expect.stringContaining('Trump fires Christopher Krebs')]);
+  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([
+    expect.stringContaining('Trump fires Christopher Krebs'),
+  ]);
 }, 60_000);
 
 test('a poll killed between claim and publish (Lambda timeout): the story is alerted once its lease ends', async () => {
@@ -111,7 +115,9 @@ test('a poll killed between claim and publish (Lambda timeout): the story is ale
   }
   const got = await rig.received(1_500);
   // Every matched item is delivered: one alert for the story.
-  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([expect.stringContaining('Trump fires Christopher Krebs')]);
+  expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([
+    expect.stringContaining('Trump fires Christopher Krebs'),
+  ]);
 }, 60_000);
 
 test('one feed: the item SNS refused comes back under a new GUID (a CMS republish) and is still alerted', async () => {
@@ -131,5 +137,7 @@ test('one feed: the item SNS refused comes back under a new GUID (a CMS republis
   rig.clock.time = T0 + 6 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('g-1', job(g), 2)]));
   // The republished item carries the alert its refused self never sent.
-  expect((await rig.received(1_500)).map((a) => a.email.split('\n')[0])).toEqual([expect.stringContaining('Raffensperger')]);
+  expect((await rig.received(1_500)).map((a) => a.email.split('\n')[0])).toEqual([
+    expect.stringContaining('Raffensperger'),
+  ]);
 }, 60_000);

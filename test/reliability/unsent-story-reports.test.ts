@@ -1,0 +1,188 @@
+// Reports of a story whose first alert SNS refused, on the deployed path (the poll handler, DynamoDB on dynalite, SNS
+// on fauxqs): the entities a copy names besides, the refused item's own retry, and a story whose mark was refused.
+import { sqsEvent, sqsRecord } from '../handlers/fixtures';
+import { type LocalDynamo, startDynalite } from '../support/dynalite';
+import { type LocalSns, startFauxqs } from '../support/fauxqs';
+import { conditionalFeed, FeedServer } from '../support/feed-server';
+import { buildRig, job } from './deployed-rig';
+import { rssDocument } from './harness';
+
+const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
+const MINUTE = 60_000;
+const WIRE_HEADLINE = 'Trump fires Christopher Krebs, director of CISA, by tweet';
+
+let server: FeedServer;
+let dynamo: LocalDynamo;
+let local: LocalSns;
+
+beforeAll(async () => {
+  [server, dynamo, local] = await Promise.all([FeedServer.start(), startDynalite(), startFauxqs()]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([server?.close(), dynamo?.stop(), local?.stop()]);
+});
+
+function serveA(
+  path: string,
+  title = WIRE_HEADLINE,
+  description = 'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
+) {
+  server.route(
+    path,
+    conditionalFeed(
+      rssDocument([
+        {
+          guid: 'outlet-a-4411',
+          title,
+          link: 'https://outlet-a.example/politics/krebs-fired',
+          description,
+          publishedAt: T0 - 20 * MINUTE,
+        },
+      ]),
+      { etag: '"a1"' },
+    ),
+  );
+  return { url: server.url(path), name: 'Outlet A' };
+}
+
+function serveC(path: string, description: string, delayMs = 300, title = WIRE_HEADLINE) {
+  server.route(path, async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs)); // answers a little after outlet A
+    return conditionalFeed(
+      rssDocument([
+        {
+          guid: 'outlet-c-90210',
+          title,
+          link: 'https://outlet-c.example/2024/11/05/krebs-fired',
+          description,
+          publishedAt: T0 - 10 * MINUTE,
+        },
+      ]),
+      { etag: '"c1"' },
+    )(request);
+  });
+  return { url: server.url(path), name: 'Outlet C' };
+}
+
+test('a copy naming an entity the story’s first alert does not, filed as that alert is retried, alerts that entity', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const original = {
+    guid: 'krebs-fired-1',
+    title: 'Trump fires Christopher Krebs by tweet',
+    link: 'https://outlet-a.example/krebs-fired',
+    description: 'The president fired Christopher Krebs.',
+    publishedAt: T0 - 20 * MINUTE,
+  };
+  // The same report in the same feed a little later, naming the agency too.
+  const copy = {
+    guid: 'krebs-fired-2',
+    title: 'Trump fires CISA director Christopher Krebs by tweet',
+    link: 'https://outlet-a.example/krebs-fired-cisa',
+    description: 'The president fired Christopher Krebs.',
+    publishedAt: T0 - 10 * MINUTE,
+  };
+  server.route('/one-feed.xml', conditionalFeed(rssDocument([original]), { etag: '"o1"' }));
+  const feed = { url: server.url('/one-feed.xml'), name: 'Outlet A' };
+
+  // Cycle 1: SNS refuses the original's alert; its story (Krebs) stays unsent.
+  rig.sns.refuseNext = 1;
+  expect((await rig.handler(sqsEvent([sqsRecord('m-1', job(feed))]))).batchItemFailures).toHaveLength(1);
+
+  // Cycle 2, past the lease: the original's retry carries the story's first alert (Krebs); the copy joins the story and
+  // rides along in it for Krebs, but alerts CISA's followers, whom that alert does not reach.
+  server.route('/one-feed.xml', conditionalFeed(rssDocument([copy, original]), { etag: '"o2"' }));
+  rig.clock.time = T0 + 6 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-1', job(feed), 2)]));
+  rig.clock.time = T0 + 11 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-2', job(feed))]));
+  const got = await rig.received(1_500);
+  expect(got.map((alert) => alert.subject)).toEqual([
+    expect.stringMatching(/Krebs: Trump fires Christopher Krebs by tweet/),
+    expect.stringMatching(/Cybersecurity and Infrastructure.*: Trump fires CISA director Christopher Krebs/),
+  ]);
+}, 60_000);
+
+test('the copy in a batch of its own, once the story is abandoned, carries its alert', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const a = serveA('/ctl-a.xml');
+  const c = serveC(
+    '/ctl-c.xml',
+    'Matt Masterson, the senior election security adviser at CISA, was also pushed out of the cybersecurity agency.',
+  );
+  rig.sns.refuseNext = 1;
+  await rig.handler(sqsEvent([sqsRecord('m-a', job(a))]));
+  rig.clock.time = T0 + 6 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-c', job(c))]));
+  const got = await rig.received(1_500);
+  expect(got.some((alert) => /Masterson/.test(alert.email))).toBe(true);
+}, 60_000);
+
+test('a copy carries the story whose alert SNS refused; the refused item, retried after, joins it silently', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const a = serveA('/dup-a.xml');
+  const c = serveC(
+    '/dup-c.xml',
+    'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
+    0,
+    'Trump fires CISA director Christopher Krebs in a tweet',
+  );
+  // Cycle 1: outlet A; SNS refuses its alert; SQS will redeliver m-a after its visibility timeout (6 min).
+  rig.sns.refuseNext = 1;
+  expect((await rig.handler(sqsEvent([sqsRecord('m-a', job(a))]))).batchItemFailures).toHaveLength(1);
+
+  // Next schedule tick (5 min): outlet C's job lands in an invocation without A. Its copy joins the story, 5 min old
+  // (past the lease), so it carries the story's first alert, which SNS delivers; the story is marked alerted.
+  rig.clock.time = T0 + 5 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-c', job(c))]));
+
+  // 6 min: SQS redelivers m-a. A's item finds its own story, alerted since by C's copy: it joins it silently.
+  rig.clock.time = T0 + 6 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-a', job(a), 2)]));
+
+  const got = await rig.received(1_500);
+  // One event, one alert.
+  expect(got).toHaveLength(1);
+}, 60_000);
+
+test('without the refusal the reworded copy joins the story silently: one alert', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const a = serveA('/dupctl-a.xml');
+  const c = serveC(
+    '/dupctl-c.xml',
+    'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
+    0,
+    'Trump fires CISA director Christopher Krebs in a tweet',
+  );
+  await rig.handler(sqsEvent([sqsRecord('m-a', job(a))]));
+  rig.clock.time = T0 + 5 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-c', job(c))]));
+  const got = await rig.received(1_500);
+  expect(got).toHaveLength(1);
+  expect(rig.telemetry.logs.filter((l) => l.message === 'item joined a story, not alerted')).toHaveLength(1);
+}, 60_000);
+
+test('a story whose alerted mark DynamoDB refused after its alert went out: the run succeeds, a copy costs one more alert at most', async () => {
+  const rig = await buildRig(dynamo, local, T0);
+  const a = serveA('/mark-a.xml');
+  const c = serveC(
+    '/mark-c.xml',
+    'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
+    0,
+    'Trump fires CISA director Christopher Krebs in a tweet',
+  );
+  // DynamoDB throttles the one conditional UpdateItem past the SDK's retries (the alert is out, markSent written).
+  const real = rig.state.markStoryAlerted.bind(rig.state);
+  let failures = 1;
+  rig.state.markStoryAlerted = async (id: string) => {
+    if (failures-- > 0) throw new Error('ProvisionedThroughputExceededException (injected)');
+    return real(id);
+  };
+  expect((await rig.handler(sqsEvent([sqsRecord('m-a', job(a))]))).batchItemFailures).toEqual([]);
+  rig.clock.time = T0 + 5 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-c', job(c))]));
+  rig.clock.time = T0 + 6 * MINUTE;
+  await rig.handler(sqsEvent([sqsRecord('m-a2', job(a))]));
+  const subjects = (await rig.received(1_500)).map((alert) => alert.subject);
+  expect(subjects[0]).toMatch(/Trump fires Christopher Krebs, director of CISA, by tweet/);
+  expect(subjects.length).toBeLessThanOrEqual(2);
+}, 60_000);
