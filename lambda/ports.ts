@@ -51,12 +51,19 @@ export type ClaimOutcome =
    * Dealt with under its key or an alias, but only under other headlines: the item rewritten, or another item sharing
    * its link. Claim it again under revisionIdentity, so each wording is filed once.
    */
-  | 'rewritten';
+  | 'rewritten'
+  /**
+   * Dealt with under this headline, but this item names a tracked entity none of those did (another outlet's copy
+   * whose summary names one more): claim it again under rematchIdentity, so that entity hears of it.
+   */
+  | 'more-entities';
 
 export interface ItemRecord {
   identity: ItemIdentity;
   feedUrl: string;
   title: string;
+  /** The tracked entities the item names; kept when it is done, so a copy naming more is not taken for it. */
+  entities?: string[];
   /** The story the item started or joined, kept on the item's row so an item links to its story. */
   storyId?: string;
   /**

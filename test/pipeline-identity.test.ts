@@ -300,3 +300,39 @@ describe('an item that only looks like one already read', () => {
     expect(sink.published.map((alert) => alert.title)).toEqual([fired.title, resigns.title]);
   });
 });
+
+describe('the same headline in another feed', () => {
+  it('alerts a tracked entity only its summary names, though the headline was alerted for another', async () => {
+    const { clock, sink, ports, options } = setup();
+    const wire = publisherFeed();
+    wire.serve({
+      ...RECOUNT,
+      id: 'wire-1',
+      link: 'https://wire.test/recount',
+      summary: 'Every paper ballot will be counted by hand.',
+    });
+    await pollFeed(wire.feed, ports, options);
+    expect(sink.published.map((alert) => alert.entities)).toEqual([['raffensperger']]);
+
+    // A paper runs the wire headline word for word, over its own summary naming Gabriel Sterling.
+    clock.time += HOUR;
+    const paper = publisherFeed();
+    paper.serve({
+      ...RECOUNT,
+      id: 'paper-1',
+      publisher: 'Paper',
+      link: 'https://paper.test/recount',
+      summary: 'Gabriel Sterling, who runs the voting system, will oversee the count.',
+    });
+    const outcome = await pollFeed(paper.feed, ports, options);
+    // Its summary tells what the story's never did (Sterling), so it is a story of its own: Sterling's followers hear
+    // of it, and Raffensperger's once more.
+    expect(outcome.alerts.map((alert) => alert.entities)).toEqual([['raffensperger', 'sterling']]);
+    // Polled again: nothing more, and a copy naming no one more is the same item.
+    clock.time += HOUR;
+    expect((await pollFeed(paper.feed, ports, options)).alerts).toEqual([]);
+    const third = publisherFeed();
+    third.serve({ ...RECOUNT, id: 'third-1', link: 'https://third.test/recount', summary: 'Counting starts Friday.' });
+    expect((await pollFeed(third.feed, ports, options)).alerts).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 // The DynamoDB state table's rows (layout in dynamo-state-store.ts): their keys, and each record to and from its row.
 import { createHash } from 'node:crypto';
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
+import { doneUnder } from '../core/identity';
 import { FOLLOW_UP_HORIZON_MS, type StoryHeadline, type StoryRecord, type StoryRef } from '../core/story';
 import { withoutUndefined } from '../core/without-undefined';
 import type { ClaimOutcome, FeedState, ItemRecord } from '../ports';
@@ -20,6 +21,8 @@ export interface ItemRow {
   title: string;
   /** headlineOf(title) of the full title; absent on rows written before headlines were kept. */
   headline?: string;
+  /** The tracked entities the item named; absent on rows written before they were kept. */
+  entities?: string[];
   expiresAt: number;
 }
 
@@ -30,6 +33,8 @@ export interface AliasRow {
   status: Exclude<ItemStatus, 'claimed'>;
   /** The headline of the item it points at (ItemRow.headline); absent on older rows. */
   headline?: string;
+  /** The entities of the item it points at (ItemRow.entities); absent on older rows. */
+  entities?: string[];
   expiresAt: number;
 }
 
@@ -149,14 +154,18 @@ export function isDone(row: ItemRow | AliasRow): boolean {
 }
 
 /**
- * 'done' if a row says so under this headline (or a row that keeps none), 'rewritten' if done rows know only other
- * headlines, 'busy' if a lease is live under any key, else undefined (free to claim).
+ * 'done' if a row says so under this headline (or a row that keeps none) and told every entity the item names,
+ * 'more-entities' if it names one they did not, 'rewritten' if done rows know only other headlines, 'busy' if a lease
+ * is live under any key, else undefined (free to claim).
  */
-export function priorOutcome(rows: (ItemRow | AliasRow)[], now: number, headline: string): ClaimOutcome | undefined {
-  const done = rows.filter(isDone);
-  if (done.length > 0) {
-    return done.some((row) => row.headline === undefined || row.headline === headline) ? 'done' : 'rewritten';
-  }
+export function priorOutcome(
+  rows: (ItemRow | AliasRow)[],
+  now: number,
+  headline: string,
+  entities?: readonly string[],
+): ClaimOutcome | undefined {
+  const done = doneUnder(rows.filter(isDone), headline, entities);
+  if (done !== undefined) return done;
   if (rows.some((row) => row.status === 'claimed' && (row.leaseUntil ?? 0) >= now)) return 'busy';
   return undefined;
 }

@@ -188,7 +188,7 @@ export class DynamoStateStore implements StateStore {
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
     const known = await this.readItemRows(item);
     const headline = headlineOf(item.title);
-    const prior = priorOutcome(known, now, headline);
+    const prior = priorOutcome(known, now, headline, item.entities);
     if (prior) return prior;
     const row: ItemRow = {
       ...this.itemRowBase(item, now),
@@ -212,11 +212,11 @@ export class DynamoStateStore implements StateStore {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: row.pk, sk: ITEM_SK }, ConsistentRead: true }),
     );
-    return priorOutcome(Item ? [Item as ItemRow] : [], now, headline) ?? 'busy';
+    return priorOutcome(Item ? [Item as ItemRow] : [], now, headline, item.entities) ?? 'busy';
   }
 
   async isItemDone(item: ItemRecord): Promise<boolean> {
-    return priorOutcome(await this.readItemRows(item), 0, headlineOf(item.title)) === 'done';
+    return priorOutcome(await this.readItemRows(item), 0, headlineOf(item.title), item.entities) === 'done';
   }
 
   async markSent(item: ItemRecord, now: number, alertId: string): Promise<void> {
@@ -308,6 +308,7 @@ export class DynamoStateStore implements StateStore {
       feedUrl: item.feedUrl,
       title: Array.from(item.title).slice(0, STORED_TITLE_CHARS).join(''),
       headline: headlineOf(item.title),
+      ...(item.entities && { entities: [...item.entities] }),
       expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
     };
   }
@@ -332,6 +333,7 @@ export class DynamoStateStore implements StateStore {
         itemKey: item.identity.key,
         status: row.status === 'silent' ? 'silent' : 'sent',
         headline: row.headline,
+        ...(row.entities && { entities: row.entities }),
         expiresAt: Math.floor(now / 1000) + this.itemTtlSeconds,
       }));
     await this.table.writeRows([row, ...aliasRows, ...alertRows]);

@@ -2,12 +2,12 @@
 
 import type { ArchivedItem } from '../core/archive';
 import type { KnownAlert } from '../core/feedback';
-import { headlineOf } from '../core/identity';
+import { doneUnder, headlineOf } from '../core/identity';
 import type { SmsWindow } from '../core/sms-window';
 import { STORY_WINDOW_MS, type StoryHeadline, type StoryRecord, type StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
 import type { LearnedTopic } from '../core/topic-profile';
-import type { AlertedText, FeedState } from '../ports';
+import type { AlertedText, FeedState, ItemRecord } from '../ports';
 import type { MemoryStateStore } from './memory-state-store';
 import type { VerdictRows } from './memory-verdict-rows';
 
@@ -25,6 +25,8 @@ export interface StoredItem {
   storyId?: string;
   /** What an alerted item said and whom it alerted for (ItemRecord.alerted). */
   alerted?: AlertedText;
+  /** The tracked entities the item named (ItemRecord.entities); absent on items stored before they were kept. */
+  entities?: string[];
   /** ms since epoch after which the item is forgotten, as DynamoDB's TTL forgets it in AWS. */
   expiresAt: number;
 }
@@ -193,10 +195,12 @@ export function pruneStoryRows(stories: StorySnapshot, now: number): void {
   }
 }
 
-/** 'done' if an item dealt with is known under this headline, 'rewritten' if only under others, else undefined. */
-export function doneOutcome(known: readonly StoredItem[], title: string): 'done' | 'rewritten' | undefined {
+/** What the items dealt with under an item's keys say of it (core doneUnder). */
+export function doneOutcome(
+  known: readonly StoredItem[],
+  item: Pick<ItemRecord, 'title' | 'entities'>,
+): 'done' | 'rewritten' | 'more-entities' | undefined {
   const done = known.filter((stored) => stored.status !== 'claimed');
-  if (done.length === 0) return undefined;
-  const headline = headlineOf(title);
-  return done.some((stored) => headlineOf(stored.title) === headline) ? 'done' : 'rewritten';
+  const rows = done.map((stored) => ({ headline: headlineOf(stored.title), entities: stored.entities }));
+  return doneUnder(rows, headlineOf(item.title), item.entities);
 }

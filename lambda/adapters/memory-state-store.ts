@@ -98,7 +98,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
   async claimItem(item: ItemRecord, now: number, leaseMs: number): Promise<ClaimOutcome> {
     await this.ready();
     const known = this.related(item, now);
-    const done = doneOutcome(known, item.title);
+    const done = doneOutcome(known, item);
     if (done) return done;
     if (known.some((stored) => (stored.leaseUntil ?? 0) > now)) return 'busy';
     this.store(item, now, { status: 'claimed', leaseUntil: now + leaseMs });
@@ -136,7 +136,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
 
   async isItemDone(item: ItemRecord, now: number): Promise<boolean> {
     await this.ready();
-    return doneOutcome(this.related(item, now), item.title) === 'done';
+    return doneOutcome(this.related(item, now), item) === 'done';
   }
 
   async findStoryRefs(bandKeys: string[]): Promise<StoryRef[]> {
@@ -352,6 +352,7 @@ export class MemoryStateStore implements StateStore, FeedbackSource, ItemArchive
       feedUrl: item.feedUrl,
       title: item.title,
       ...(item.alerted && { alerted: item.alerted }),
+      ...(item.entities && { entities: [...item.entities] }),
       aliasKeys: [...aliasKeys],
       expiresAt: now + this.itemTtlMs,
     };

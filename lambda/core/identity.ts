@@ -147,3 +147,21 @@ export function titleFingerprint(title: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * What rows dealt with under an item's keys say of it: 'done' under its headline when they told every entity it names
+ * (or keep no entities: rows written before they were kept), 'more-entities' when it names one they did not,
+ * 'rewritten' when they know only other headlines, undefined when there are none.
+ */
+export function doneUnder(
+  done: readonly { headline?: string; entities?: readonly string[] }[],
+  headline: string,
+  entities: readonly string[] | undefined,
+): 'done' | 'rewritten' | 'more-entities' | undefined {
+  if (done.length === 0) return undefined;
+  const same = done.filter((row) => row.headline === undefined || row.headline === headline);
+  if (same.length === 0) return 'rewritten';
+  if (entities === undefined || same.some((row) => row.entities === undefined)) return 'done';
+  const told = new Set(same.flatMap((row) => row.entities ?? []));
+  return entities.every((id) => told.has(id)) ? 'done' : 'more-entities';
+}

@@ -93,6 +93,7 @@ export async function findAlerts(
             : identity,
       feedUrl: feed.url,
       title: item.title,
+      entities: entityIds,
     };
     /** Alerted before for the others: a new story of this item alerts only these. */
     const onlyFor = before.kind === 'more-entities' ? before.entities : undefined;
@@ -117,7 +118,14 @@ export async function findAlerts(
         storyItem.key = record.identity.key;
         claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
       }
-      if (claim !== 'claimed') return claim === 'rewritten' ? 'done' : claim;
+      if (claim === 'more-entities') {
+        // Dealt with under this headline for fewer entities (another outlet's copy): a key of its own, and its story
+        // tells the entities it adds.
+        record.identity = rematchIdentity(identity, item.title, entityIds);
+        storyItem.key = record.identity.key;
+        claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
+      }
+      if (claim !== 'claimed') return claim === 'rewritten' || claim === 'more-entities' ? 'done' : claim;
       const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
       return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys, leaseMs);
     });

@@ -277,6 +277,26 @@ export function describeStateStoreContract(
         expect(await store.claimItem(original, T0 + 1, LEASE_MS)).toBe('done');
       });
 
+      it('calls a copy of an item naming an entity it did not more-entities, and one naming no more done', async () => {
+        const title = 'Trump fires Christopher Krebs by tweet';
+        const original = { ...itemRecord('guid:outlet-a#1', ['fp:krebs-fired'], title), entities: ['krebs'] };
+        await store.claimItem(original, T0, LEASE_MS);
+        await store.markSent(original, T0, 'alert-7');
+        // Another outlet's copy under the same headline: its alias is the original's.
+        const copy = (entities: string[]) => ({
+          ...itemRecord('guid:outlet-c#9', ['fp:krebs-fired'], title),
+          entities,
+        });
+        expect(await store.claimItem(copy(['cisa', 'krebs']), T0 + 1, LEASE_MS)).toBe('more-entities');
+        expect(await store.claimItem(copy(['krebs']), T0 + 1, LEASE_MS)).toBe('done');
+        // Rows that keep no entities (written before they were kept) stay done for any copy.
+        const older = itemRecord('guid:outlet-a#2', ['fp:krebs-sues'], 'Krebs sues');
+        await store.claimItem(older, T0, LEASE_MS);
+        await store.markSent(older, T0, 'alert-8');
+        const olderCopy = { ...itemRecord('guid:outlet-c#10', ['fp:krebs-sues'], 'Krebs sues'), entities: ['cisa'] };
+        expect(await store.claimItem(olderCopy, T0 + 1, LEASE_MS)).toBe('done');
+      });
+
       it('keeps unrelated items apart', async () => {
         await store.markSent(itemRecord('guid:a', ['link:https://news.example.test/a']), T0, 'alert-5');
         expect(await store.claimItem(itemRecord('guid:b', ['link:https://news.example.test/b']), T0, LEASE_MS)).toBe(
