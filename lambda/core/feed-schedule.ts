@@ -1,6 +1,7 @@
 // When a feed is fetched: not after a 410, not while backing off, not inside its own interval. Read by dispatch too,
 // which must not bundle the parser the rest of the pipeline needs.
 
+import { DEFAULT_BACKOFF } from './backoff';
 import type { FeedConfig } from './types';
 
 /** The parts of a feed's stored state (FeedState, lambda/contract/feed-state.ts) its schedule depends on. */
@@ -40,10 +41,13 @@ export function feedSkip<State extends FeedScheduleState>(
   if (state === undefined) return undefined;
   const lastError = state.lastError === undefined ? {} : { lastError: state.lastError };
   if (state.gone) return { reason: 'gone', ...lastError };
-  if (state.nextAttemptAt !== undefined && state.nextAttemptAt > now) {
-    return { reason: 'backing-off', until: state.nextAttemptAt, failures: state.consecutiveFailures, ...lastError };
+  // Times written under a clock ahead of this one (a laptop's clock set wrong, then corrected) are not waited for: the
+  // feed would go unread for as long as the clock was ahead, while its items leave it.
+  const backingOff = state.nextAttemptAt !== undefined && state.nextAttemptAt > now;
+  if (backingOff && state.nextAttemptAt! <= now + DEFAULT_BACKOFF.maxMs) {
+    return { reason: 'backing-off', until: state.nextAttemptAt!, failures: state.consecutiveFailures, ...lastError };
   }
-  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined) {
+  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined && state.lastAttemptAt <= now) {
     const until = state.lastAttemptAt + feed.intervalMinutes * 60_000;
     if (until > now) return { reason: 'not-due', until, intervalMinutes: feed.intervalMinutes };
   }

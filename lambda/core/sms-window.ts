@@ -12,13 +12,22 @@ export const SMS_HELD_TTL_MS = 86_400_000;
  */
 export function smsSlotFree(grants: readonly number[], limit: number, now: number): boolean {
   if (!(limit > 0)) return false;
-  const limitth = grants[grants.length - limit];
+  const real = grants.filter((at) => !fromAClockAhead(at, now));
+  const limitth = real[real.length - limit];
   return limitth === undefined || limitth <= now - SMS_WINDOW_MS;
 }
 
 /** The grant times still inside the window at `now`, in their order: the ones a store must keep. */
 export function smsGrantsInWindow(grants: readonly number[], now: number): number[] {
-  return grants.filter((at) => at > now - SMS_WINDOW_MS);
+  return grants.filter((at) => at > now - SMS_WINDOW_MS && !fromAClockAhead(at, now));
+}
+
+/**
+ * A grant more than a window after `now` was written under a clock that ran ahead (a laptop's, since corrected): kept,
+ * it would hold every SMS for as long as the clock was ahead. Pollers' clocks a few seconds apart are not that.
+ */
+function fromAClockAhead(at: number, now: number): boolean {
+  return at > now + SMS_WINDOW_MS;
 }
 
 /** When a count of alerts held back since `since` is forgotten (ms since epoch). */

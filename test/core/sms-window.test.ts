@@ -31,4 +31,10 @@ describe('SMS storm guard window', () => {
       AT,
     ]);
   });
+
+  it('does not count grants from a clock that ran ahead: SMS go again once the clock is corrected', () => {
+    const aheadByADay = [AT + 24 * 60 * MINUTE, AT + 24 * 60 * MINUTE + 1];
+    expect(smsSlotFree(aheadByADay, 2, AT)).toBe(true);
+    expect(smsGrantsInWindow([AT - MINUTE, ...aheadByADay], AT)).toEqual([AT - MINUTE]);
+  });
 });
