@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConsoleAlertSink } from '../adapters/console-sink';
 import { FileStateStore } from '../adapters/file-state-store';
 import { HttpFeedSource } from '../adapters/http-feed-source';
+import { lockStateFile } from '../adapters/state-file-lock';
 import { systemClock } from '../adapters/system-clock';
 import { documentReaderFor } from '../adapters/worker-document-reader';
 import { archiveLimits } from '../core/archive';
@@ -37,11 +38,13 @@ export interface PollCommandOptions {
 export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<number> {
   const topic = options.topicArn === undefined ? undefined : snsTopicSink(options.topicArn);
   let reading: ReturnType<typeof documentReaderFor> | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
     const { watchlist } = loadWatchlistFrom(io, options.watchlist);
-    const state = new FileStateStore(path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE), {
-      archive: archiveLimits(watchlist.settings),
-    });
+    const file = path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE);
+    // Read only after another poll of this file has saved (a dry run writes nothing, so it waits for none).
+    if (!options.dryRun) unlock = await lockStateFile(file);
+    const state = new FileStateStore(file, { archive: archiveLimits(watchlist.settings) });
     // A damaged state file stops the run before any fetch, with the file's name (StateFileError -> exit 1).
     await state.listFeeds();
     reading = documentReaderFor(watchlist.feeds.length);
@@ -64,6 +67,7 @@ export async function runPoll(io: CliIo, options: PollCommandOptions): Promise<n
   } finally {
     await reading?.close();
     topic?.client.destroy();
+    await unlock?.();
   }
 }
 
