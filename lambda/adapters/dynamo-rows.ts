@@ -1,7 +1,7 @@
 // The DynamoDB state table's rows (layout in dynamo-state-store.ts): their keys, and each record to and from its row.
 import { createHash } from 'node:crypto';
 import { FEED_STATE_FIELDS } from '../contract/feed-state';
-import { doneUnder } from '../core/identity';
+import { dealtWith } from '../core/identity';
 import { FOLLOW_UP_HORIZON_MS, type StoryHeadline, type StoryRecord, type StoryRef } from '../core/story';
 import { withoutUndefined } from '../core/without-undefined';
 import type { ClaimOutcome, FeedState, ItemRecord } from '../ports';
@@ -164,7 +164,7 @@ export function priorOutcome(
   headline: string,
   entities?: readonly string[],
 ): ClaimOutcome | undefined {
-  const done = doneUnder(rows.filter(isDone), headline, entities);
+  const done = dealtWith(rows.filter(isDone), headline, entities)?.kind;
   if (done !== undefined) return done;
   if (rows.some((row) => row.status === 'claimed' && (row.leaseUntil ?? 0) >= now)) return 'busy';
   return undefined;

@@ -2,7 +2,7 @@
 
 import type { ArchivedItem } from '../core/archive';
 import type { KnownAlert } from '../core/feedback';
-import { doneUnder, headlineOf } from '../core/identity';
+import { dealtWith, headlineOf } from '../core/identity';
 import type { SmsWindow } from '../core/sms-window';
 import { STORY_WINDOW_MS, type StoryHeadline, type StoryRecord, type StoryRef } from '../core/story';
 import type { TermCounts } from '../core/term-rarity';
@@ -195,12 +195,12 @@ export function pruneStoryRows(stories: StorySnapshot, now: number): void {
   }
 }
 
-/** What the items dealt with under an item's keys say of it (core doneUnder). */
+/** What the items dealt with under an item's keys say of it (core dealtWith). */
 export function doneOutcome(
   known: readonly StoredItem[],
   item: Pick<ItemRecord, 'title' | 'entities'>,
 ): 'done' | 'rewritten' | 'more-entities' | undefined {
   const done = known.filter((stored) => stored.status !== 'claimed');
   const rows = done.map((stored) => ({ headline: headlineOf(stored.title), entities: stored.entities }));
-  return doneUnder(rows, headlineOf(item.title), item.entities);
+  return dealtWith(rows, headlineOf(item.title), item.entities)?.kind;
 }

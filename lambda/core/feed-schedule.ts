@@ -43,9 +43,9 @@ export function feedSkip<State extends FeedScheduleState>(
   if (state.gone) return { reason: 'gone', ...lastError };
   // Times written under a clock ahead of this one (a laptop's clock set wrong, then corrected) are not waited for: the
   // feed would go unread for as long as the clock was ahead, while its items leave it.
-  const backingOff = state.nextAttemptAt !== undefined && state.nextAttemptAt > now;
-  if (backingOff && state.nextAttemptAt! <= now + DEFAULT_BACKOFF.maxMs) {
-    return { reason: 'backing-off', until: state.nextAttemptAt!, failures: state.consecutiveFailures, ...lastError };
+  const until = state.nextAttemptAt;
+  if (until !== undefined && until > now && until <= now + DEFAULT_BACKOFF.maxMs) {
+    return { reason: 'backing-off', until, failures: state.consecutiveFailures, ...lastError };
   }
   if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined && state.lastAttemptAt <= now) {
     const until = state.lastAttemptAt + feed.intervalMinutes * 60_000;

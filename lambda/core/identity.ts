@@ -148,20 +148,29 @@ export function titleFingerprint(title: string): string {
     .trim();
 }
 
+/** What an item read again was dealt with as, by the records of it (a feed's remembered entries, the store's rows). */
+export type DealtWith =
+  | { kind: 'done' }
+  /** Dealt with under other headlines only: rewritten in place, or another item sharing its key or link. */
+  | { kind: 'rewritten' }
+  /** Dealt with under this headline for fewer entities than it names now: `entities` are the ones it did not. */
+  | { kind: 'more-entities'; entities: string[] };
+
 /**
- * What rows dealt with under an item's keys say of it: 'done' under its headline when they told every entity it names
- * (or keep no entities: rows written before they were kept), 'more-entities' when it names one they did not,
- * 'rewritten' when they know only other headlines, undefined when there are none.
+ * What `records` of an item say of it under `headline`: done when they told every entity it names (or keep no
+ * headline, or no entities: written before those were kept), else the entities they did not; rewritten when they know
+ * only other headlines; undefined when there are none.
  */
-export function doneUnder(
-  done: readonly { headline?: string; entities?: readonly string[] }[],
+export function dealtWith(
+  records: readonly { headline?: string; entities?: readonly string[] }[],
   headline: string,
-  entities: readonly string[] | undefined,
-): 'done' | 'rewritten' | 'more-entities' | undefined {
-  if (done.length === 0) return undefined;
-  const same = done.filter((row) => row.headline === undefined || row.headline === headline);
-  if (same.length === 0) return 'rewritten';
-  if (entities === undefined || same.some((row) => row.entities === undefined)) return 'done';
-  const told = new Set(same.flatMap((row) => row.entities ?? []));
-  return entities.every((id) => told.has(id)) ? 'done' : 'more-entities';
+  entityIds: readonly string[] = [],
+): DealtWith | undefined {
+  if (records.length === 0) return undefined;
+  const same = records.filter((record) => record.headline === undefined || record.headline === headline);
+  if (same.length === 0) return { kind: 'rewritten' };
+  if (same.some((record) => record.entities === undefined)) return { kind: 'done' };
+  const told = new Set(same.flatMap((record) => record.entities ?? []));
+  const more = entityIds.filter((id) => !told.has(id));
+  return more.length === 0 ? { kind: 'done' } : { kind: 'more-entities', entities: more };
 }

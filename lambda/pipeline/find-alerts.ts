@@ -4,7 +4,7 @@ import { itemIdentity, rematchIdentity, revisionIdentity, seenKey } from '../cor
 import { shortestName } from '../core/short-name';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
 import { itemTopicText } from '../core/topic-terms';
-import type { Alert, Entity, EntityMatch, FeedConfig, NormalizedItem } from '../core/types';
+import type { Alert, Entity, EntityMatch, FeedConfig, ItemIdentity, NormalizedItem } from '../core/types';
 import type { ClaimOutcome, FeedState, ItemRecord, StateStore } from '../ports';
 import { fileOnStory, type StoryFiling, type StoryItem, storyKeysOf } from './file-on-story';
 import { SeenItems } from './seen-items';
@@ -57,6 +57,7 @@ export async function findAlerts(
   options: PollOptions,
 ): Promise<FoundAlerts> {
   const found: FoundAlerts = { matches: 0, backfilled: 0, busy: 0, pending: [], joined: [], doneKeys: [] };
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   // Every item read tells how common its words are in the news, matching or not.
   const context = await filer.context();
   for (const item of items) {
@@ -110,23 +111,18 @@ export async function findAlerts(
     const filing = await filer.serially(async (): Promise<StoryFiling | ClaimOutcome> => {
       // One read for the item's own rows and the story rows its filing looks up next.
       await store.prefetchItems?.([record], storyKeys.bandKeys);
-      let claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
-      if (claim === 'rewritten') {
-        // Dealt with only under other headlines (a rewrite across a gap, another entry of its page): this wording is
-        // claimed under a key of its own, and its story decides.
-        record.identity = revisionIdentity(identity, item);
-        storyItem.key = record.identity.key;
-        claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
-      }
-      if (claim === 'more-entities') {
-        // Dealt with under this headline for fewer entities (another outlet's copy): a key of its own, and its story
-        // tells the entities it adds.
-        record.identity = rematchIdentity(identity, item.title, entityIds);
-        storyItem.key = record.identity.key;
-        claim = await store.claimItem(record, now, options.leaseMs ?? DEFAULT_LEASE_MS);
-      }
-      if (claim !== 'claimed') return claim === 'rewritten' || claim === 'more-entities' ? 'done' : claim;
-      const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+      const claimAs = (next: ItemIdentity) => {
+        record.identity = next;
+        storyItem.key = next.key;
+        return store.claimItem(record, now, leaseMs);
+      };
+      let claim = await store.claimItem(record, now, leaseMs);
+      // Dealt with only under other headlines (a rewrite across a gap, another entry of its page): this wording is
+      // claimed under a key of its own. Under this headline for fewer entities (another outlet's copy naming one
+      // more): a key of its own too. Either way its story decides.
+      if (claim === 'rewritten') claim = await claimAs(revisionIdentity(identity, item));
+      if (claim === 'more-entities') claim = await claimAs(rematchIdentity(identity, item.title, entityIds));
+      if (claim !== 'claimed') return claim === 'busy' ? 'busy' : 'done';
       return fileOnStory(store, storyItem, entityIds, at, context, now, storyKeys, leaseMs);
     });
     if (filing === 'busy') found.busy += 1;
