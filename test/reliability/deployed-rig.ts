@@ -15,8 +15,9 @@ import type { FeedConfig } from '../../lambda/core/types';
 import { createPollHandler } from '../../lambda/handlers/poll';
 import type { FeedState } from '../../lambda/ports';
 import { recordedTelemetry } from '../handlers/fixtures';
-import type { LocalDynamo } from '../support/dynalite';
-import type { LocalSns, QueueSubscription } from '../support/fauxqs';
+import { type LocalDynamo, startDynalite } from '../support/dynalite';
+import { type LocalSns, type QueueSubscription, startFauxqs } from '../support/fauxqs';
+import { FeedServer } from '../support/feed-server';
 import { pollPorts } from '../support/poll-ports';
 
 export const watchlist = loadWatchlist();
@@ -71,7 +72,34 @@ export interface Rig {
   received(settleMs?: number): Promise<{ subject: string | null; email: string }[]>;
 }
 
-export async function buildRig(dynamo: LocalDynamo, local: LocalSns, start: number): Promise<Rig> {
+/** When a deployed-path test's story begins, and its unit. */
+export const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
+export const MINUTE = 60_000;
+
+/** What a deployed-path test runs on: a feed server on 127.0.0.1, DynamoDB as dynalite and SNS as fauxqs. */
+export interface LocalServices {
+  server: FeedServer;
+  dynamo: LocalDynamo;
+  local: LocalSns;
+}
+
+/** Starts the local services before a test file's tests and stops them after; read them inside the tests. */
+export function useLocalServices(): LocalServices {
+  const services = {} as LocalServices;
+  beforeAll(async () => {
+    [services.server, services.dynamo, services.local] = await Promise.all([
+      FeedServer.start(),
+      startDynalite(),
+      startFauxqs(),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([services.server?.close(), services.dynamo?.stop(), services.local?.stop()]);
+  });
+  return services;
+}
+
+export async function buildRig({ dynamo, local }: LocalServices, start = T0): Promise<Rig> {
   const tableName = await dynamo.createStateTable();
   const topicArn = await local.createTopic();
   const subscriber = await local.subscribeQueue(topicArn);

@@ -3,42 +3,35 @@
 import type { FeedJob } from '../../lambda/contract/feed-job';
 import { createDispatchHandler } from '../../lambda/handlers/dispatch';
 import { recordedTelemetry, sqsEvent, sqsRecord } from '../handlers/fixtures';
-import { type LocalDynamo, startDynalite } from '../support/dynalite';
-import { type LocalSns, startFauxqs } from '../support/fauxqs';
-import { conditionalFeed, FeedServer } from '../support/feed-server';
-import { buildRig } from './deployed-rig';
+import { conditionalFeed } from '../support/feed-server';
+import { buildRig, MINUTE, T0, useLocalServices } from './deployed-rig';
 import { rssDocument } from './harness';
 
-const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
-const MINUTE = 60_000;
+const services = useLocalServices();
 
-let server: FeedServer;
-let dynamo: LocalDynamo;
-let local: LocalSns;
-
-beforeAll(async () => {
-  [server, dynamo, local] = await Promise.all([FeedServer.start(), startDynalite(), startFauxqs()]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([server?.close(), dynamo?.stop(), local?.stop()]);
-});
-
-test('an interval feed: the alert SNS refused goes out on the SQS retry, before the item leaves the feed', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+/**
+ * A busy wire feed with its own 30-minute interval, serving a Krebs item and the weather, and a schedule tick: dispatch
+ * queues what is due and the poll handler runs the jobs (its result; undefined when nothing was queued).
+ */
+async function intervalFeed(name: string) {
+  const rig = await buildRig(services);
   const krebs = {
-    guid: 'wire-krebs-1',
+    guid: `${name}-krebs`,
     title: 'Christopher Krebs sues Trump campaign lawyer over threats',
-    link: 'https://news.example.com/krebs-sues',
+    link: `https://news.example.com/${name}/krebs-sues`,
     publishedAt: T0 - 5 * MINUTE,
   };
   const other = (n: number) => ({
-    guid: `weather-${n}`,
+    guid: `${name}-weather-${n}`,
     title: `Snow expected in Atlanta, part ${n}`,
-    link: `https://news.example.com/weather/${n}`,
+    link: `https://news.example.com/${name}/weather/${n}`,
     publishedAt: T0 + n * MINUTE,
   });
-  server.route('/busy.xml', conditionalFeed(rssDocument([krebs, other(0)]), { etag: '"v1"' }));
-  const feed = { url: server.url('/busy.xml'), name: 'Busy wire', intervalMinutes: 30 };
+  const path = `/${name}.xml`;
+  const serve = (items: ReturnType<typeof other>[], etag: string) =>
+    services.server.route(path, conditionalFeed(rssDocument(items), { etag }));
+  serve([krebs, other(0)], '"v1"');
+  const feed = { url: services.server.url(path), name, intervalMinutes: 30 };
   const queued: FeedJob[] = [];
   const dispatch = createDispatchHandler({
     feeds: [feed],
@@ -56,6 +49,11 @@ test('an interval feed: the alert SNS refused goes out on the SQS retry, before 
       ? undefined
       : rig.handler(sqsEvent(queued.map((j) => sqsRecord(`m${++n}`, JSON.stringify(j)))));
   };
+  return { rig, other, serve, queued, tick };
+}
+
+test('an interval feed: the alert SNS refused goes out on the SQS retry, before the item leaves the feed', async () => {
+  const { rig, queued, tick } = await intervalFeed('busy');
 
   // t0: SNS throttles; the handler reports the job failed so that SQS delivers it again.
   rig.sns.refuseNext = 1;
@@ -75,50 +73,19 @@ test('an interval feed: the alert SNS refused goes out on the SQS retry, before 
 }, 60_000);
 
 test('an interval feed whose item scrolls out before the interval ends: the alert went out on the retry', async () => {
-  const rig = await buildRig(dynamo, local, T0);
-  const krebs = {
-    guid: 'wire-krebs-2',
-    title: 'Christopher Krebs sues Trump campaign lawyer over threats',
-    link: 'https://news.example.com/krebs-sues-2',
-    publishedAt: T0 - 5 * MINUTE,
-  };
-  const other = (n: number) => ({
-    guid: `weather2-${n}`,
-    title: `Snow expected in Atlanta, part ${n}`,
-    link: `https://news.example.com/weather2/${n}`,
-    publishedAt: T0 + n * MINUTE,
-  });
-  server.route('/busy2.xml', conditionalFeed(rssDocument([krebs, other(0)]), { etag: '"v1"' }));
-  const feed = { url: server.url('/busy2.xml'), name: 'Busy wire 2', intervalMinutes: 30 };
-  const queued: FeedJob[] = [];
-  const dispatch = createDispatchHandler({
-    feeds: [feed],
-    state: rig.state,
-    queue: { send: async (jobs: FeedJob[]) => void queued.push(...jobs) },
-    clock: rig.clock,
-    telemetry: recordedTelemetry(),
-  });
-  let n = 0;
-  const tick = async (at: number) => {
-    rig.clock.time = at;
-    queued.length = 0;
-    await dispatch();
-    return queued.length === 0
-      ? 0
-      : (await rig.handler(sqsEvent(queued.map((j) => sqsRecord(`k${++n}`, JSON.stringify(j)))))).batchItemFailures
-          .length;
-  };
+  const { rig, other, serve, queued, tick } = await intervalFeed('busy2');
+  const failures = async (at: number) => (await tick(at))?.batchItemFailures.length ?? 0;
 
   rig.sns.refuseNext = 1;
-  expect(await tick(T0)).toBe(1);
+  expect(await failures(T0)).toBe(1);
   const failedJob = queued[0]!;
   rig.clock.time = T0 + 6 * MINUTE; // the SQS redelivery polls the feed and sends the alert
   expect((await rig.handler(sqsEvent([sqsRecord('k1', JSON.stringify(failedJob), 2)]))).batchItemFailures).toEqual([]);
   // Every 5-minute tick until the interval ends queues nothing.
-  for (const minutes of [5, 10, 15, 20, 25]) expect(await tick(T0 + minutes * MINUTE)).toBe(0);
+  for (const minutes of [5, 10, 15, 20, 25]) expect(await failures(T0 + minutes * MINUTE)).toBe(0);
   // Meanwhile the wire feed moved on: it keeps its latest two items, and the Krebs item is gone.
-  server.route('/busy2.xml', conditionalFeed(rssDocument([other(21), other(22)]), { etag: '"v2"' }));
-  for (const minutes of [30, 35, 60, 65]) expect(await tick(T0 + minutes * MINUTE)).toBe(0);
+  serve([other(21), other(22)], '"v2"');
+  for (const minutes of [30, 35, 60, 65]) expect(await failures(T0 + minutes * MINUTE)).toBe(0);
 
   expect((await rig.received(1_500)).length).toBe(1);
 }, 60_000);

@@ -2,42 +2,37 @@
 // on two ticks while the poll function was behind, or SQS delivered the message twice) must not both run a "first
 // poll": the second, run after the first, would record silently as backfill what appeared in between.
 import { sqsEvent, sqsRecord } from '../handlers/fixtures';
-import { type LocalDynamo, startDynalite } from '../support/dynalite';
-import { type LocalSns, startFauxqs } from '../support/fauxqs';
-import { conditionalFeed, FeedServer } from '../support/feed-server';
-import { buildRig, job } from './deployed-rig';
+import { conditionalFeed } from '../support/feed-server';
+import { buildRig, job, MINUTE, T0, useLocalServices } from './deployed-rig';
 import { type FeedEntry, rssDocument } from './harness';
 
-const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
-const MINUTE = 60_000;
+const services = useLocalServices();
 
-let server: FeedServer;
-let dynamo: LocalDynamo;
-let local: LocalSns;
-
-beforeAll(async () => {
-  [server, dynamo, local] = await Promise.all([FeedServer.start(), startDynalite(), startFauxqs()]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([server?.close(), dynamo?.stop(), local?.stop()]);
-});
+/**
+ * The Krebs story a new feed starts with, and a Sterling item it adds later without a pubDate (many feeds leave it
+ * out): on any poll but the first that alerts as "now".
+ */
+function entries(suffix: string): { fired: FeedEntry; undated: FeedEntry } {
+  return {
+    fired: {
+      guid: `fired${suffix}`,
+      title: 'Trump fires Christopher Krebs, director of CISA, by tweet',
+      link: `https://news.example.com/fired${suffix}`,
+      publishedAt: T0 - 60 * MINUTE,
+    },
+    undated: {
+      guid: `sterling-presser${suffix}`,
+      title: 'Gabriel Sterling: "Stop inspiring people to commit acts of violence"',
+      link: `https://news.example.com/sterling${suffix}`,
+    },
+  };
+}
 
 test('a second job queued before the feed was first polled does not silence what appeared since', async () => {
-  const rig = await buildRig(dynamo, local, T0);
-  const fired: FeedEntry = {
-    guid: 'fired',
-    title: 'Trump fires Christopher Krebs, director of CISA, by tweet',
-    link: 'https://news.example.com/fired',
-    publishedAt: T0 - 60 * MINUTE,
-  };
-  // An item without a pubDate (many feeds leave it out): on any poll but the first it alerts as "now".
-  const undated: FeedEntry = {
-    guid: 'sterling-presser',
-    title: 'Gabriel Sterling: "Stop inspiring people to commit acts of violence"',
-    link: 'https://news.example.com/sterling',
-  };
-  server.route('/new.xml', conditionalFeed(rssDocument([fired]), { etag: '"v1"' }));
-  const feed = { url: server.url('/new.xml'), name: 'New feed' };
+  const rig = await buildRig(services);
+  const { fired, undated } = entries('');
+  services.server.route('/new.xml', conditionalFeed(rssDocument([fired]), { etag: '"v1"' }));
+  const feed = { url: services.server.url('/new.xml'), name: 'New feed' };
 
   // Two jobs for the new feed, both queued while it had no state (two dispatch ticks, or one message delivered twice).
   const queuedAtT0 = job(feed);
@@ -48,7 +43,7 @@ test('a second job queued before the feed was first polled does not silence what
   expect((await rig.received()).map((a) => a.subject)).toHaveLength(1); // the first poll alerts the Krebs story
 
   // The feed adds Sterling's item; the second job, received for the first time, still carries "no state".
-  server.route('/new.xml', conditionalFeed(rssDocument([undated, fired]), { etag: '"v2"' }));
+  services.server.route('/new.xml', conditionalFeed(rssDocument([undated, fired]), { etag: '"v2"' }));
   rig.clock.time = T0 + 7 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('j2', queuedAtT5)]));
   // Any later poll sees it as dealt with.
@@ -61,21 +56,11 @@ test('a second job queued before the feed was first polled does not silence what
 }, 60_000);
 
 test('... nor does one whose carried state is of a feed whose first fetch failed (firstPolledAt not yet set)', async () => {
-  const rig = await buildRig(dynamo, local, T0);
-  const fired: FeedEntry = {
-    guid: 'fired-b',
-    title: 'Trump fires Christopher Krebs, director of CISA, by tweet',
-    link: 'https://news.example.com/fired-b',
-    publishedAt: T0 - 60 * MINUTE,
-  };
-  const undated: FeedEntry = {
-    guid: 'sterling-presser-b',
-    title: 'Gabriel Sterling: "Stop inspiring people to commit acts of violence"',
-    link: 'https://news.example.com/sterling-b',
-  };
+  const rig = await buildRig(services);
+  const { fired, undated } = entries('-b');
   // The feed's server is down for its very first poll: the feed gets a state with a failure and no firstPolledAt.
-  server.route('/flaky.xml', { status: 503, body: 'maintenance' });
-  const feed = { url: server.url('/flaky.xml'), name: 'Flaky feed' };
+  services.server.route('/flaky.xml', { status: 503, body: 'maintenance' });
+  const feed = { url: services.server.url('/flaky.xml'), name: 'Flaky feed' };
   await rig.handler(sqsEvent([sqsRecord('f0', job(feed))]));
   const failed = await rig.state.getFeed(feed.url);
   expect(failed).toMatchObject({ consecutiveFailures: 1 });
@@ -83,13 +68,13 @@ test('... nor does one whose carried state is of a feed whose first fetch failed
 
   // Its backoff over, dispatch queues it on two ticks before the poll function gets to it (a backlog), both jobs
   // carrying the state dispatch read then.
-  server.route('/flaky.xml', conditionalFeed(rssDocument([fired]), { etag: '"v1"' }));
+  services.server.route('/flaky.xml', conditionalFeed(rssDocument([fired]), { etag: '"v1"' }));
   const j1 = job(feed, failed);
   const j2 = job(feed, failed);
   rig.clock.time = T0 + 11 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('f1', j1)]));
   expect(await rig.received()).toHaveLength(1);
-  server.route('/flaky.xml', conditionalFeed(rssDocument([undated, fired]), { etag: '"v2"' }));
+  services.server.route('/flaky.xml', conditionalFeed(rssDocument([undated, fired]), { etag: '"v2"' }));
   rig.clock.time = T0 + 12 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('f2', j2)]));
   rig.clock.time = T0 + 15 * MINUTE;

@@ -1,71 +1,17 @@
 // Reports of a story whose first alert SNS refused, on the deployed path (the poll handler, DynamoDB on dynalite, SNS
 // on fauxqs): the entities a copy names besides, the refused item's own retry, and a story whose mark was refused.
 import { sqsEvent, sqsRecord } from '../handlers/fixtures';
-import { type LocalDynamo, startDynalite } from '../support/dynalite';
-import { type LocalSns, startFauxqs } from '../support/fauxqs';
-import { conditionalFeed, FeedServer } from '../support/feed-server';
-import { buildRig, job } from './deployed-rig';
+import { conditionalFeed } from '../support/feed-server';
+import { buildRig, job, MINUTE, T0, useLocalServices } from './deployed-rig';
 import { rssDocument } from './harness';
+import { wireOutlets } from './wire-outlets';
 
-const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
-const MINUTE = 60_000;
-const WIRE_HEADLINE = 'Trump fires Christopher Krebs, director of CISA, by tweet';
+const services = useLocalServices();
 
-let server: FeedServer;
-let dynamo: LocalDynamo;
-let local: LocalSns;
-
-beforeAll(async () => {
-  [server, dynamo, local] = await Promise.all([FeedServer.start(), startDynalite(), startFauxqs()]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([server?.close(), dynamo?.stop(), local?.stop()]);
-});
-
-function serveA(
-  path: string,
-  title = WIRE_HEADLINE,
-  description = 'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
-) {
-  server.route(
-    path,
-    conditionalFeed(
-      rssDocument([
-        {
-          guid: 'outlet-a-4411',
-          title,
-          link: 'https://outlet-a.example/politics/krebs-fired',
-          description,
-          publishedAt: T0 - 20 * MINUTE,
-        },
-      ]),
-      { etag: '"a1"' },
-    ),
-  );
-  return { url: server.url(path), name: 'Outlet A' };
-}
-
-function serveC(path: string, description: string, delayMs = 300, title = WIRE_HEADLINE) {
-  server.route(path, async (request) => {
-    await new Promise((resolve) => setTimeout(resolve, delayMs)); // answers a little after outlet A
-    return conditionalFeed(
-      rssDocument([
-        {
-          guid: 'outlet-c-90210',
-          title,
-          link: 'https://outlet-c.example/2024/11/05/krebs-fired',
-          description,
-          publishedAt: T0 - 10 * MINUTE,
-        },
-      ]),
-      { etag: '"c1"' },
-    )(request);
-  });
-  return { url: server.url(path), name: 'Outlet C' };
-}
+const { serveA, serveC } = wireOutlets(services);
 
 test('a copy naming an entity the story’s first alert does not, filed as that alert is retried, alerts that entity', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   const original = {
     guid: 'krebs-fired-1',
     title: 'Trump fires Christopher Krebs by tweet',
@@ -81,8 +27,8 @@ test('a copy naming an entity the story’s first alert does not, filed as that 
     description: 'The president fired Christopher Krebs.',
     publishedAt: T0 - 10 * MINUTE,
   };
-  server.route('/one-feed.xml', conditionalFeed(rssDocument([original]), { etag: '"o1"' }));
-  const feed = { url: server.url('/one-feed.xml'), name: 'Outlet A' };
+  services.server.route('/one-feed.xml', conditionalFeed(rssDocument([original]), { etag: '"o1"' }));
+  const feed = { url: services.server.url('/one-feed.xml'), name: 'Outlet A' };
 
   // Cycle 1: SNS refuses the original's alert; its story (Krebs) stays unsent.
   rig.sns.refuseNext = 1;
@@ -90,7 +36,7 @@ test('a copy naming an entity the story’s first alert does not, filed as that 
 
   // Cycle 2, past the lease: the original's retry carries the story's first alert (Krebs); the copy joins the story and
   // rides along in it for Krebs, but alerts CISA's followers, whom that alert does not reach.
-  server.route('/one-feed.xml', conditionalFeed(rssDocument([copy, original]), { etag: '"o2"' }));
+  services.server.route('/one-feed.xml', conditionalFeed(rssDocument([copy, original]), { etag: '"o2"' }));
   rig.clock.time = T0 + 6 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('m-1', job(feed), 2)]));
   rig.clock.time = T0 + 11 * MINUTE;
@@ -103,7 +49,7 @@ test('a copy naming an entity the story’s first alert does not, filed as that 
 }, 60_000);
 
 test('the copy in a batch of its own, once the story is abandoned, carries its alert', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   const a = serveA('/ctl-a.xml');
   const c = serveC(
     '/ctl-c.xml',
@@ -118,7 +64,7 @@ test('the copy in a batch of its own, once the story is abandoned, carries its a
 }, 60_000);
 
 test('a copy carries the story whose alert SNS refused; the refused item, retried after, joins it silently', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   const a = serveA('/dup-a.xml');
   const c = serveC(
     '/dup-c.xml',
@@ -145,7 +91,7 @@ test('a copy carries the story whose alert SNS refused; the refused item, retrie
 }, 60_000);
 
 test('without the refusal the reworded copy joins the story silently: one alert', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   const a = serveA('/dupctl-a.xml');
   const c = serveC(
     '/dupctl-c.xml',
@@ -162,7 +108,7 @@ test('without the refusal the reworded copy joins the story silently: one alert'
 }, 60_000);
 
 test('a story whose alerted mark DynamoDB refused after its alert went out: the run succeeds, a copy costs one more alert at most', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   const a = serveA('/mark-a.xml');
   const c = serveC(
     '/mark-c.xml',

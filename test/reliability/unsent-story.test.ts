@@ -2,62 +2,19 @@
 // join silently: a word-for-word copy of its headline (a wire story in another feed, the same article on Google News,
 // the same item back under a new GUID) filed before the retry either waits for that alert or carries it.
 import { sqsEvent, sqsRecord } from '../handlers/fixtures';
-import { type LocalDynamo, startDynalite } from '../support/dynalite';
-import { type LocalSns, startFauxqs } from '../support/fauxqs';
-import { conditionalFeed, FeedServer } from '../support/feed-server';
-import { buildRig, FaultySns, job } from './deployed-rig';
+import { conditionalFeed } from '../support/feed-server';
+import { buildRig, FaultySns, job, MINUTE, T0, useLocalServices } from './deployed-rig';
 import { rssDocument } from './harness';
+import { WIRE_SUMMARY, wireOutlets } from './wire-outlets';
 
-const T0 = Date.UTC(2024, 10, 5, 12, 0, 0);
-const MINUTE = 60_000;
-const WIRE_HEADLINE = 'Trump fires Christopher Krebs, director of CISA, by tweet';
-
-let server: FeedServer;
-let dynamo: LocalDynamo;
-let local: LocalSns;
-
-beforeAll(async () => {
-  [server, dynamo, local] = await Promise.all([FeedServer.start(), startDynalite(), startFauxqs()]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([server?.close(), dynamo?.stop(), local?.stop()]);
-});
+const services = useLocalServices();
+const { serveA, serveC } = wireOutlets(services);
 
 test('a wire story whose first alert SNS refused once reaches the subscriber on the retry', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   // Outlet A and outlet C run the same AP headline word for word, under their own GUIDs and links.
-  server.route(
-    '/outlet-a.xml',
-    conditionalFeed(
-      rssDocument([
-        {
-          guid: 'outlet-a-4411',
-          title: WIRE_HEADLINE,
-          link: 'https://outlet-a.example/politics/krebs-fired',
-          description: 'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
-          publishedAt: T0 - 20 * MINUTE,
-        },
-      ]),
-      { etag: '"a1"' },
-    ),
-  );
-  server.route('/outlet-c.xml', async (request) => {
-    await new Promise((resolve) => setTimeout(resolve, 300)); // answers a little after outlet A
-    return conditionalFeed(
-      rssDocument([
-        {
-          guid: 'outlet-c-90210',
-          title: WIRE_HEADLINE,
-          link: 'https://outlet-c.example/2024/11/05/krebs-fired',
-          description: 'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
-          publishedAt: T0 - 10 * MINUTE,
-        },
-      ]),
-      { etag: '"c1"' },
-    )(request);
-  });
-  const a = { url: server.url('/outlet-a.xml'), name: 'Outlet A' };
-  const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
+  const a = serveA('/outlet-a.xml');
+  const c = serveC('/outlet-c.xml', WIRE_SUMMARY);
 
   // Cycle 1: one SQS batch with both feeds; SNS throttles the first PublishBatch past the SDK's retries.
   rig.sns.refuseNext = 1;
@@ -83,9 +40,9 @@ test('a wire story whose first alert SNS refused once reaches the subscriber on 
 }, 60_000);
 
 test('control: without the SNS refusal the same two feeds alert the story once', async () => {
-  const rig = await buildRig(dynamo, local, T0);
-  const a = { url: server.url('/outlet-a.xml'), name: 'Outlet A' };
-  const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
+  const rig = await buildRig(services);
+  const a = { url: services.server.url('/outlet-a.xml'), name: 'Outlet A' };
+  const c = { url: services.server.url('/outlet-c.xml'), name: 'Outlet C' };
   await rig.handler(sqsEvent([sqsRecord('m-a', job(a)), sqsRecord('m-c', job(c))]));
   const got = await rig.received(1_500);
   expect(got.map((alert) => alert.email.split('\n')[0])).toEqual([
@@ -94,11 +51,11 @@ test('control: without the SNS refusal the same two feeds alert the story once',
 }, 60_000);
 
 test('a poll killed between claim and publish (Lambda timeout): the story is alerted once its lease ends', async () => {
-  const rig = await buildRig(dynamo, local, T0);
-  const a = { url: server.url('/outlet-a.xml'), name: 'Outlet A' };
-  const c = { url: server.url('/outlet-c.xml'), name: 'Outlet C' };
+  const rig = await buildRig(services);
+  const a = { url: services.server.url('/outlet-a.xml'), name: 'Outlet A' };
+  const c = { url: services.server.url('/outlet-c.xml'), name: 'Outlet C' };
   // Container 1 polls outlet A; its PublishBatch never returns and Lambda kills it at 60 s (the promise is abandoned).
-  const dying = new FaultySns(local.sns);
+  const dying = new FaultySns(services.local.sns);
   dying.hang = true;
   void rig.container(dying)(sqsEvent([sqsRecord('m-a', job(a))]));
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // it has claimed, filed and is stuck in PublishBatch
@@ -121,7 +78,7 @@ test('a poll killed between claim and publish (Lambda timeout): the story is ale
 }, 60_000);
 
 test('one feed: the item SNS refused comes back under a new GUID (a CMS republish) and is still alerted', async () => {
-  const rig = await buildRig(dynamo, local, T0);
+  const rig = await buildRig(services);
   const item = (guid: string) => ({
     guid,
     title: 'Brad Raffensperger orders full hand recount of Georgia ballots',
@@ -129,11 +86,11 @@ test('one feed: the item SNS refused comes back under a new GUID (a CMS republis
     description: 'The secretary of state ordered every paper ballot counted by hand.',
     publishedAt: T0 - 15 * MINUTE,
   });
-  server.route('/outlet-g.xml', conditionalFeed(rssDocument([item('cms-1001')]), { etag: '"g1"' }));
-  const g = { url: server.url('/outlet-g.xml'), name: 'Outlet G' };
+  services.server.route('/outlet-g.xml', conditionalFeed(rssDocument([item('cms-1001')]), { etag: '"g1"' }));
+  const g = { url: services.server.url('/outlet-g.xml'), name: 'Outlet G' };
   rig.sns.refuseNext = 1;
   expect((await rig.handler(sqsEvent([sqsRecord('g-1', job(g))]))).batchItemFailures).toHaveLength(1);
-  server.route('/outlet-g.xml', conditionalFeed(rssDocument([item('cms-1002')]), { etag: '"g2"' }));
+  services.server.route('/outlet-g.xml', conditionalFeed(rssDocument([item('cms-1002')]), { etag: '"g2"' }));
   rig.clock.time = T0 + 6 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('g-1', job(g), 2)]));
   // The republished item carries the alert its refused self never sent.
