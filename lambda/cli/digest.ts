@@ -26,7 +26,11 @@ export async function runDigest(io: CliIo, options: DigestCommandOptions): Promi
   const day = new Date(from).toISOString().slice(0, 10);
   const { watchlist } = loadWatchlistFrom(io, options.watchlist);
   const file = path.resolve(io.cwd, options.state ?? DEFAULT_STATE_FILE);
-  if (!existsSync(file)) io.stderr.write(`news-alerts digest: no state file at ${file} yet (run news-alerts poll)\n`);
+  if (!existsSync(file)) {
+    // A path the user typed that is not there is a typo, not an empty day: an empty digest would hide the mistake.
+    if (options.state !== undefined) throw new UsageError(`--state ${file}: no such file (poll writes it)`);
+    io.stderr.write(`news-alerts digest: no state file at ${file} yet (run news-alerts poll)\n`);
+  }
   const state = new FileStateStore(file);
   const entityIds = watchlist.entities.map((entity) => entity.id);
   const digest = buildDigest(await state.storiesBetween(entityIds, period.from, period.to), watchlist.entities, period);

@@ -155,5 +155,8 @@ describe('news-alerts poll --explain and digest', () => {
     const bad = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--date', '2020-02-30'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--date "2020-02-30" is not a day written YYYY-MM-DD');
+    const typo = await runCli(['digest', '--watchlist', 'watchlist.yaml', '--state', 'stat.json'], { cwd: dir });
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain(`--state ${path.join(dir, 'stat.json')}: no such file (poll writes it)`);
   });
 });
