@@ -177,6 +177,8 @@ export class FileStateStore extends MemoryStateStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new StateFileError(this.file, `cannot read the state file: ${(error as Error).message}`);
     }
+    // An empty file (`touch`) holds no state, so starting afresh loses nothing; the first save writes it whole.
+    if (text.trim() === '') return;
     const { snapshot, entries, snapshotBytes, appendable } = this.parseFile(text);
     const parsed = snapshotSchema.safeParse(snapshot);
     if (!parsed.success) {

@@ -242,6 +242,15 @@ describe('FileStateStore', () => {
     });
   });
 
+  it('starts afresh from an empty state file, as from none, and saves into it', async () => {
+    writeFileSync(file, '');
+    const store = new FileStateStore(file);
+    expect(await store.listFeeds()).toEqual([]);
+    await store.putFeed({ url: 'https://a.test/feed', consecutiveFailures: 0 });
+    await store.flush();
+    expect((await new FileStateStore(file).listFeeds()).map((feed) => feed.url)).toEqual(['https://a.test/feed']);
+  });
+
   it('refuses a corrupt state file with an error naming it, and never overwrites it', async () => {
     writeFileSync(file, '{"version":1,"feeds":[{"url":"https://a.test/feed"');
     const store = new FileStateStore(file);
