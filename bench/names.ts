@@ -7,6 +7,7 @@ import { learnVerdicts } from '../lambda/core/topic-profile';
 import { itemTopicTerms } from '../lambda/core/topic-terms';
 import { TOPIC_SEED } from '../lambda/pipeline/topic-learning';
 import { type Half, type HeadlineSet, loadHeadlines, type Scores, score } from '../test/support/headline-sets';
+import { loadUserEntitySets, scoreUserEntities, shippedMatcher } from '../test/support/user-entity-sets';
 import { compileMatcherBefore } from './support/match-before';
 import { crossValidated, FOLDS, ids } from './support/names-cv';
 import { target } from './support/report';
@@ -37,6 +38,32 @@ for (const set of ['bare', 'named', 'offbeat', 'later'] as HeadlineSet[]) {
     for (const { headline, wrong } of now.extra) console.log(`  EXTRA ${wrong.join(',')}: ${headline.title}`);
   }
 }
+// Entities a user adds, in a watchlist of their own: profiles borrowed from the seed's entities.
+let userBlindRecall: { recall: number; line: string } | undefined;
+for (const set of loadUserEntitySets()) {
+  const line = (matcher: Parameters<typeof scoreUserEntities>[1]) => {
+    const s = scoreUserEntities(set.headlines, matcher);
+    const matched = s.about - s.lost.length;
+    const precision = matched / Math.max(1, matched + s.wrong.length);
+    return {
+      s,
+      recall: matched / s.about,
+      text: `lost ${s.lost.length} of ${s.about}, look-alikes matched ${s.wrong.length} of ${s.lookalikes} (P ${f3(precision)}  R ${f3(matched / s.about)})`,
+    };
+  };
+  const was = line(compileMatcherBefore(set.entities));
+  const now = line(shippedMatcher(set.entities));
+  console.log(`\n== user-added entities, ${set.name} (${set.entities.length} entities, ${set.half})`);
+  console.log(`before topic profiles  ${was.text}`);
+  console.log(`after                  ${now.text}`);
+  if (set.half === 'blind') {
+    userBlindRecall = { recall: now.recall, line: now.text };
+    continue;
+  }
+  for (const h of now.s.lost) console.log(`  LOST  ${h.id.split(':')[0]}: ${h.title}`);
+  for (const h of now.s.wrong) console.log(`  EXTRA ${h.id.split(':')[0]}: ${h.title}`);
+}
+
 // What the seed does for tuning headlines it never saw (bench/names-tune.ts prints this alone, for tuning).
 for (const [set, cv] of Object.entries(crossValidated(entities))) {
   console.log(
@@ -105,4 +132,7 @@ target('off-beat headlines about the tracked people: recall >= 0.95', offbeat.re
 if (blind) {
   target('bare names, blind (never tuned on): recall >= 0.95', blind.recall >= 0.95, show(blind));
   target('bare names, blind (never tuned on): precision >= 0.98', blind.precision >= 0.98, show(blind));
+}
+if (userBlindRecall) {
+  target('user-added entities, blind: recall >= 0.95', userBlindRecall.recall >= 0.95, userBlindRecall.line);
 }

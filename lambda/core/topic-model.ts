@@ -37,7 +37,7 @@ export interface TopicSettings {
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   threshold: -0.25,
-  borrowedThreshold: -1.5,
+  borrowedThreshold: -4,
   share: 0.7,
   otherShare: 1,
   smoothing: 0.25,

@@ -1,51 +1,45 @@
 // Entities a user adds, in a watchlist of their own (none of the defaults): headlines naming them by surname alone
 // must alert as they do beside the defaults, though the shipped seed knows none of them.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
-import { compileMatcher } from '../../lambda/core/match';
-import { TopicModel } from '../../lambda/core/topic-model';
-import type { Entity } from '../../lambda/core/types';
-import { TOPIC_SEED } from '../../lambda/pipeline/topic-learning';
+import { DEFAULT_TOPIC_SETTINGS } from '../../lambda/core/topic-model';
+import { loadUserEntitySets, scoreUserEntities, shippedMatcher } from '../support/user-entity-sets';
 
-const DIR = path.join(__dirname, '../fixtures/user-entities');
-/** A reviewer's headlines: `<entity>:about:<n>` names the entity by surname or acronym alone, `<entity>:look:<n>` a look-alike. */
-const headlines = readFileSync(path.join(DIR, 'headlines.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as { id: string; title: string });
+const [first, secondA, secondB] = loadUserEntitySets();
 
-function results(entities: Entity[]) {
-  const matcher = compileMatcher(entities).withTopics(TopicModel.build(entities, { seed: TOPIC_SEED, now: 0 }));
-  const about = headlines.filter((h) => h.id.includes(':about:'));
-  const lookalikes = headlines.filter((h) => h.id.includes(':look:'));
-  const matches = (h: { id: string; title: string }) =>
-    matcher.match(h).some((match) => match.entityId === h.id.split(':')[0]);
-  return {
-    about: about.length,
-    lost: about.filter((h) => !matches(h)).length,
-    lookalikes: lookalikes.length,
-    wrong: lookalikes.filter(matches).length,
-  };
+function counts(set: NonNullable<typeof first>, entities = set.entities, settings = DEFAULT_TOPIC_SETTINGS) {
+  const scores = scoreUserEntities(set.headlines, shippedMatcher(entities, settings));
+  return { about: scores.about, lost: scores.lost.length, lookalikes: scores.lookalikes, wrong: scores.wrong.length };
 }
 
 describe('a watchlist of user-added entities only', () => {
-  const { entities } = loadWatchlist(path.join(DIR, 'watchlist.yaml'));
-
   it('alerts bare-surname headlines about them as the same entities do beside the default ones', () => {
-    const own = results(entities);
-    const besideDefaults = results([...loadWatchlist().entities, ...entities]);
+    const own = counts(first!);
+    const besideDefaults = counts(first!, [...loadWatchlist().entities, ...first!.entities]);
     expect(own.about).toBe(146);
     // Without the seed's untracked entities in the pool it lost 119: every word leaned away from the entity. With them
-    // and the seed's threshold, 26; a borrowed profile's own threshold (chosen on the even rows) leaves 11.
+    // and the seed's threshold, 26; a borrowed profile's own threshold leaves 4.
     expect(own.lost).toBeLessThanOrEqual(besideDefaults.lost + 2);
-    expect(own.lost).toBeLessThanOrEqual(11);
-    expect(own.wrong).toBeLessThanOrEqual(11);
+    expect(own.lost).toBeLessThanOrEqual(4);
+    expect(own.wrong).toBeLessThanOrEqual(17);
+  });
+
+  it('loses fewer alerts about entities it never saw than the threshold the seed’s own entities use', () => {
+    // Both of the second reviewer’s files, the blind one counted only: a lost alert costs more than a look-alike.
+    for (const set of [secondA!, secondB!]) {
+      const borrowed = counts(set);
+      const seedThreshold = counts(set, set.entities, {
+        ...DEFAULT_TOPIC_SETTINGS,
+        borrowedThreshold: DEFAULT_TOPIC_SETTINGS.threshold,
+      });
+      expect({ set: set.name, about: borrowed.about }).toEqual({ set: set.name, about: 96 });
+      expect(borrowed.lost).toBeLessThan(seedThreshold.lost);
+      expect(borrowed.lost).toBeLessThanOrEqual(4);
+    }
   });
 
   it('alerts an entity alone in its watchlist on its bare surname, in words its topics never listed', () => {
-    const easterly = entities.find((entity) => entity.id === 'easterly')!;
-    const matcher = compileMatcher([easterly]).withTopics(TopicModel.build([easterly], { seed: TOPIC_SEED, now: 0 }));
+    const easterly = first!.entities.find((entity) => entity.id === 'easterly')!;
+    const matcher = shippedMatcher([easterly]);
     for (const title of [
       'Easterly says software makers must stop shipping insecure products',
       'Easterly receives threats after online campaign against her',
