@@ -26,7 +26,9 @@ const ACT_TERMS = termSet(
     // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
     'complete find appeal postpone schedule request publish courtrules ' +
     // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
-    'drop reinstate extend expand grant accept plead charge pass advance',
+    'drop reinstate extend expand grant accept plead charge pass advance ' +
+    // What an official does with a bill or a decision: a veto, a signature, an announcement.
+    'veto sign announc',
 );
 
 /**
@@ -246,10 +248,14 @@ export function joinEvidence(
   if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
   // The same headline over another summary: a recurring title ("WATCH LIVE: Raffensperger holds news conference")
   // tells its news in the summary alone, so a summary adding what the story's own summary never told is another event.
-  // A story item without a summary (a Google News copy) tells nothing to compare with.
+  // A story item without a summary (a Google News copy) tells nothing to compare with. Headlines naming the person
+  // otherwise ("Gov. Katie Hobbs vetoes election bill", "Hobbs vetoes election bill") are the same headline.
   const memberHeadline = new Set(member.title);
+  const memberEventHeadline = new Set(eventTerms(member.title, context));
+  const itemEventHeadline = eventTerms(item.title, context);
   const sameHeadline =
-    item.title.length === memberHeadline.size && item.title.every((term) => memberHeadline.has(term));
+    itemEventHeadline.length === memberEventHeadline.size &&
+    itemEventHeadline.every((term) => memberEventHeadline.has(term));
   const leadOf = (sig: StorySignature) => sig.terms.filter((term) => !sig.title.includes(term));
   const bothLeads = leadOf(member).length > 0 && leadOf(item).length > 0;
   if (sameHeadline && bothLeads && novel(leadOf(item)) >= SAME_ACT_NOVELTY) return { joins: false, ...evidence };

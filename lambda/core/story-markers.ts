@@ -46,5 +46,11 @@ const CHAMBER = /(?<!White |Opera |Court |State )\b(House|Senate|Assembly)\b/gu;
 
 /** The chambers a headline names: "testifies before House panel" after "... Senate panel" is another hearing. */
 export function chambers(headline: string): string[] {
-  return [...new Set([...headline.matchAll(CHAMBER)].map((match) => match[1]!.toLowerCase()))].sort();
+  // An all-caps headline capitalizes every word: read it as Title Case ("BEFORE HOUSE PANEL" -> "Before House Panel").
+  const text = /\p{Ll}/u.test(headline)
+    ? headline
+    : headline
+        .toLowerCase()
+        .replace(/(^|[^\p{L}])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+  return [...new Set([...text.matchAll(CHAMBER)].map((match) => match[1]!.toLowerCase()))].sort();
 }

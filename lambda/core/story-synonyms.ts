@@ -19,7 +19,6 @@ export const SYNONYMS: ReadonlyMap<string, string> = new Map(
     su: 'sue',
     lawsuit: 'sue',
     suit: 'sue',
-    court: 'sue',
     hir: 'hire',
     join: 'hire',
     tap: 'hire',

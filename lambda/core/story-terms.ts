@@ -1,8 +1,9 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
-import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
 import { chambers, repeatMarkers } from './story-markers';
-import { SYNONYMS, WORD_TERMS } from './story-synonyms';
+import { phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
+
+export { stem, storyTerms };
 
 /** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
 const MAX_SUMMARY_TERMS = 24;
@@ -53,83 +54,6 @@ export interface StorySignature {
   repeats?: string[];
   /** Legislative chambers the headline names ("house", "senate"). Absent when none. */
   chambers?: string[];
-}
-
-/** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
-const STOP_WORDS = new Set([
-  ...FUNCTION_WORDS,
-  ...NEWS_FILLER,
-  ...'sources source ap first since new last still'.split(' '),
-]);
-// An opinion piece is the writer's own act (an op-ed), not filler: "Opinion | Trump fired me for saying this".
-STOP_WORDS.delete('opinion');
-
-/** Light suffix stripping so "fires", "fired" and "firing" meet; proper names lose an "s" on both sides alike. */
-export function stem(word: string): string {
-  let w = word;
-  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
-  else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith('es') && !w.endsWith('ses')) w = w.slice(0, -1);
-  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
-    w = w.slice(0, -1);
-  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
-  const last = w.charAt(w.length - 1);
-  if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
-  return w;
-}
-
-/** How a headline says a court said no (present), and its participle (a suit "tossed"). */
-const COURT_NO = 'toss(?:es)?|throws? out|rejects?|dismiss(?:es)?|strikes? down|den(?:y|ies)|blocks?';
-const COURT_NOED = 'tossed|thrown out|rejected|dismissed|struck down|denied|blocked';
-
-/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying, "gets under way" beginning. */
-
-const PHRASAL_ACTS: readonly [RegExp, string][] = [
-  [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
-  [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
-  [/\bsnap(?:s|ped|ping)? up\b/giu, 'acquires'],
-  [/\bturn(?:s|ed|ing)? up\b/giu, 'finds'],
-  [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
-  [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
-  [/\bwrap(?:s|ped|ping)? up\b/giu, 'completes'],
-  // Telling a legislature is testifying: "Krebs tells senators ...", "Sterling told the Senate Homeland Security
-  // Committee ...". Up to three capitalized words name the body; "tells reporters" is no testimony.
-  [
-    /\b(?:[Tt]ell(?:s|ing)?|[Tt]old|TELLS?|TOLD) (?:a |the |A |The )?(?:(?:\p{Lu}[\p{L}.]*|state|house|senate|congressional|select|[Jj]an\.? 6|[Jj]anuary 6) ){0,3}(?:[Ss]enators|[Ll]awmakers|[Ll]egislators|Congress|[Pp]anel|[Cc]ommittee|SENATORS|LAWMAKERS|PANEL|COMMITTEE)\b/gu,
-    'testifies $&',
-  ],
-  // "Krebs on 'TODAY':" is how a headline says someone went on a show: an interview, though the word is not there.
-  [/\bon (?=['\u2018"\u201c][\p{Lu}\d])/gu, 'interview on '],
-  // A court's decision is the stage after the suit ("judge tosses suit" is not the suit being filed), however worded;
-  // only with a court or its case as subject, so "toss ballots" and "Trump dismisses Krebs" stay what they are.
-  [new RegExp(`\\b(judges?|courts?|justices|panel) (?:${COURT_NO}|rules?|ruled)\\b`, 'giu'), '$1 courtrules'],
-  [
-    new RegExp(
-      `\\b(suits?|lawsuits?|case|cases|bid|challenge|appeal)(?: (?:is|was|are|were|gets?|got))? (?:${COURT_NOED})\\b`,
-      'giu',
-    ),
-    '$1 courtrules',
-  ],
-];
-
-/** The text with its two-word acts written as one ("steps down" -> "resigns"). */
-const phrasalActs = (text: string) => PHRASAL_ACTS.reduce((folded, [phrase, act]) => folded.replace(phrase, act), text);
-
-/** The story term of one word (not a stop word): stemmed, synonyms folded. */
-function termOf(word: string): string {
-  const stemmed = WORD_TERMS.get(word) ?? stem(word);
-  return SYNONYMS.get(stemmed) ?? stemmed;
-}
-
-export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
-  const terms: string[] = [];
-  for (const word of words(phrasalActs(text))) {
-    if (STOP_WORDS.has(word)) continue;
-    terms.push(termOf(word));
-    if (terms.length >= limit) break;
-  }
-  return terms;
 }
 
 /** Separators before a Google News title's outlet. */
@@ -274,19 +198,43 @@ export function reactionTerms(headline: string): string[] {
 /** Verbs of speech: what follows them in a headline is what someone said, not what happened. */
 const SPEECH_VERBS = new Set('tell tells told'.split(' '));
 
+/** Words that put the acts right after them in the future, the conditional or the negative: not done (yet). */
+const NOT_YET_WORDS = new Set(
+  'will would may might could should can cant cannot wont wouldnt shall not never unlikely likely whether if'.split(
+    ' ',
+  ),
+);
+/** Stems of verbs after which an act is weighed, threatened, asked for or denied: "weighs firing", "threatens to veto". */
+const NOT_YET_VERBS = new Set(
+  'weigh mull consider eye threaten vow plan expect pois hint signal urg ask deny refus seek want prepar push pressur rumor'.split(
+    ' ',
+  ),
+);
+/** How many words before an act such a word still governs it ("will not resign", "may soon be fired"). */
+const NOT_YET_REACH = 3;
+
 /**
- * Terms `text` names only as planned or asked for, after "to" or "will" ("to testify Tuesday", "will testify", "asks
- * Krebs to testify"), never as done: the act has not happened yet. Phrasal acts are read first ("to step down").
+ * Terms `text` names only as not yet done: after "to" ("to testify Tuesday", "asks Krebs to testify"), a modal or a
+ * negation ("may fire", "will not resign"), a verb that weighs, threatens or denies it ("weighs firing", "denies report
+ * Trump fired"), or in a question ("Will Krebs testify?"). The act has not happened, so the item reporting it done is
+ * another development. Named done anywhere else in the text, it is not only planned. Phrasal acts are read first.
  */
 export function plannedTerms(text: string): string[] {
   const planned = new Set<string>();
   const done = new Set<string>();
-  const textWords = words(phrasalActs(text));
-  textWords.forEach((word, index) => {
-    if (STOP_WORDS.has(word)) return;
-    const previous = textWords[index - 1];
-    (previous === 'to' || previous === 'will' ? planned : done).add(termOf(word));
-  });
+  for (const [part] of phrasalActs(text).matchAll(/[^.,:;!?|\u2013\u2014]+[.,:;!?|\u2013\u2014]?/gu)) {
+    const question = part.endsWith('?');
+    const partWords = words(part);
+    partWords.forEach((word, index) => {
+      if (STOP_WORDS.has(word)) return;
+      const before = partWords.slice(Math.max(0, index - NOT_YET_REACH), index);
+      const notYet =
+        question ||
+        before.slice(-2).includes('to') ||
+        before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous)));
+      (notYet ? planned : done).add(termOf(word));
+    });
+  }
   return sortedUnique([...planned].filter((term) => !done.has(term)));
 }
 

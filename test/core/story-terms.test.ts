@@ -219,6 +219,18 @@ describe('an act announced, then done', () => {
     expect(plannedTerms('Krebs to testify; he testified before in 2019')).not.toContain('testify');
   });
 
+  it('reads an act after a modal, a negation, a verb that weighs or denies it, or in a question, as not done', () => {
+    expect(plannedTerms('Trump may fire CISA director Chris Krebs')).toContain('fire');
+    expect(plannedTerms('Trump weighs firing CISA director Chris Krebs')).toContain('fire');
+    expect(plannedTerms('White House denies report Trump fired Krebs')).toContain('fire');
+    expect(plannedTerms('Krebs says he will not resign')).toContain('leave');
+    expect(plannedTerms("Jacobs says she won't resign")).toContain('leave');
+    expect(plannedTerms('Will Chris Krebs testify before Congress?')).toContain('testify');
+    // An act before such a word, or a "to" further back than the act's own phrase, is done.
+    expect(plannedTerms('Trump fires Krebs, who would not back fraud claims')).not.toContain('fire');
+    expect(plannedTerms('Krebs talks to CBS after firing')).not.toContain('fire');
+  });
+
   it('keeps an act announced, asked for or worded in two words apart from the act done', () => {
     const context = defaultStoryContext();
     for (const [announced, done] of [

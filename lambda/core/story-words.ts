@@ -1,0 +1,92 @@
+// Story words: one word or phrase of news text as the story term it counts as (stemmed, synonyms and two-word acts
+// folded, stop-words and news filler dropped).
+import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
+import { SYNONYMS, WORD_TERMS } from './story-synonyms';
+import { foldedWords as words } from './text-fold';
+
+/** Words that never name an event: grammar, news filler, and words any story's headline may carry. */
+export const STOP_WORDS = new Set([
+  ...FUNCTION_WORDS,
+  ...NEWS_FILLER,
+  ...'sources source ap first since new last still'.split(' '),
+]);
+// An opinion piece is the writer's own act (an op-ed), not filler: "Opinion | Trump fired me for saying this".
+STOP_WORDS.delete('opinion');
+
+/** Light suffix stripping so "fires", "fired" and "firing" meet; proper names lose an "s" on both sides alike. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('es') && !w.endsWith('ses')) w = w.slice(0, -1);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    w = w.slice(0, -1);
+  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+  const last = w.charAt(w.length - 1);
+  if (w.length > 3 && last === w.charAt(w.length - 2) && !'aeiouls'.includes(last)) w = w.slice(0, -1);
+  return w;
+}
+
+/** How a headline says a court said no (present), and its participle (a suit "tossed"). */
+const COURT_NO = 'toss(?:es)?|throws? out|rejects?|dismiss(?:es)?|strikes? down|den(?:y|ies)|blocks?';
+const COURT_NOED = 'tossed|thrown out|rejected|dismissed|struck down|denied|blocked';
+
+/** Phrasal verbs that name an act in two words: "steps down" and "pushed out" are leaving, "snaps up" buying, "gets under way" beginning. */
+
+const PHRASAL_ACTS: readonly [RegExp, string][] = [
+  // Dismissing claims or calls is rejecting them, not a firing: "Krebs dismisses Trump's fraud claims".
+  [
+    /\bdismiss(?:es|ed|ing)?\b(?=(?:\s+\S+){0,4}?\s+(?:claims?|calls?|concerns?|reports?|allegations?|accusations?|criticism|critics|fears?|rumou?rs?|ideas?|talk|speculation|questions?|theor(?:y|ies)|suggestions?|complaints?|notion|warnings?|worries)\b)/giu,
+    'rejects',
+  ],
+  // A ballot drop box is a thing, not a suit dropped.
+  [/\bdrop[- ]?box(?:es)?\b/giu, 'dropbox'],
+  // Taking someone to court is suing them; "court" alone ("court hearing set") is no new suit.
+  [/\b(?:tak(?:e|es|en|ing)|took) (\S+(?: \S+){0,3}?) to court\b/giu, 'sues $1'],
+  [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
+  [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
+  [/\bsnap(?:s|ped|ping)? up\b/giu, 'acquires'],
+  [/\bturn(?:s|ed|ing)? up\b/giu, 'finds'],
+  [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
+  [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
+  [/\bwrap(?:s|ped|ping)? up\b/giu, 'completes'],
+  // Telling a legislature is testifying: "Krebs tells senators ...", "Sterling told the Senate Homeland Security
+  // Committee ...". Up to three capitalized words name the body; "tells reporters" is no testimony.
+  [
+    /\b(?:[Tt]ell(?:s|ing)?|[Tt]old|TELLS?|TOLD) (?:a |the |A |The )?(?:(?:\p{Lu}[\p{L}.]*|state|house|senate|congressional|select|[Jj]an\.? 6|[Jj]anuary 6) ){0,3}(?:[Ss]enators|[Ll]awmakers|[Ll]egislators|Congress|[Pp]anel|[Cc]ommittee|SENATORS|LAWMAKERS|PANEL|COMMITTEE)\b/gu,
+    'testifies $&',
+  ],
+  // "Krebs on 'TODAY':" is how a headline says someone went on a show: an interview, though the word is not there.
+  [/\bon (?=['\u2018"\u201c][\p{Lu}\d])/gu, 'interview on '],
+  // A court's decision is the stage after the suit ("judge tosses suit" is not the suit being filed), however worded;
+  // only with a court or its case as subject, so "toss ballots" and "Trump dismisses Krebs" stay what they are.
+  [new RegExp(`\\b(judges?|courts?|justices|panel) (?:${COURT_NO}|rules?|ruled)\\b`, 'giu'), '$1 courtrules'],
+  [
+    new RegExp(
+      `\\b(suits?|lawsuits?|case|cases|bid|challenge|appeal)(?: (?:is|was|are|were|gets?|got))? (?:${COURT_NOED})\\b`,
+      'giu',
+    ),
+    '$1 courtrules',
+  ],
+];
+
+/** The text with its two-word acts written as one ("steps down" -> "resigns"). */
+export const phrasalActs = (text: string) =>
+  PHRASAL_ACTS.reduce((folded, [phrase, act]) => folded.replace(phrase, act), text);
+
+/** The story term of one word (not a stop word): stemmed, synonyms folded. */
+export function termOf(word: string): string {
+  const stemmed = WORD_TERMS.get(word) ?? stem(word);
+  return SYNONYMS.get(stemmed) ?? stemmed;
+}
+
+export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
+  const terms: string[] = [];
+  for (const word of words(phrasalActs(text))) {
+    if (STOP_WORDS.has(word)) continue;
+    terms.push(termOf(word));
+    if (terms.length >= limit) break;
+  }
+  return terms;
+}

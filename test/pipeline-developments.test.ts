@@ -1,0 +1,85 @@
+// A new development about a tracked person alerts, though an earlier headline used the same words: an act first
+// weighed, threatened, asked about or denied, then done; the same headline naming the person otherwise over another
+// lead; a word in another sense than the act it can name. Shipped path, on a young term table and on one that has read
+// other news.
+import { backgroundNews, type FeedItem, runScenario } from './support/development-scenario';
+
+const background = backgroundNews();
+
+async function expectBothAlert(story: FeedItem, development: FeedItem, withBackground: boolean) {
+  const result = await runScenario([story, development], withBackground ? { background } : {});
+  expect(result.alerted).toContain(story.title);
+  // The join's reason and shared terms are in the message when it fails, as poll --explain prints them.
+  expect({ development: development.title, joinedAs: result.joins }).toEqual({
+    development: development.title,
+    joinedAs: [],
+  });
+}
+
+const tables = [
+  ['a young term table', false],
+  ['a term table that has read other news', true],
+] as const;
+
+describe.each(tables)('an act reported as not done yet, then done, alerts (%s)', (_table, withBackground) => {
+  it.each([
+    ['Trump may fire CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+    ['Trump weighs firing CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+    ['White House denies report Trump fired CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+    [
+      'Chris Krebs says he will not resign despite pressure from Trump',
+      'Chris Krebs resigns under pressure from Trump',
+    ],
+    ['Will Chris Krebs testify before Congress?', 'Chris Krebs testifies before Congress'],
+    ['Brad Raffensperger could certify Georgia results Friday', 'Brad Raffensperger certifies Georgia results'],
+    ['Gabriel Sterling: recount could find more ballots', 'Gabriel Sterling: recount finds more ballots'],
+    ['Katie Hobbs threatens to veto Arizona budget', 'Katie Hobbs vetoes Arizona budget'],
+    ['Will Katie Hobbs veto the border bill?', 'Katie Hobbs vetoes border bill'],
+    ['Katie Hobbs says she will not sign Republican budget', 'Katie Hobbs signs Republican budget'],
+    [
+      "Ann Jacobs says she won't resign from Wisconsin Elections Commission",
+      'Ann Jacobs resigns from Wisconsin Elections Commission',
+    ],
+    ['Jena Griswold to announce run for Congress', 'Jena Griswold announces run for Congress'],
+  ])('"%s", then "%s"', (before, done) =>
+    expectBothAlert({ title: before, hour: 0, feed: 'Reuters' }, { title: done, hour: 20, feed: 'AP' }, withBackground),
+  );
+});
+
+describe.each(tables)('the same headline naming the person otherwise, over another lead, alerts (%s)', (_t, bg) => {
+  const HAND_COUNT =
+    'Arizona Gov. Katie Hobbs on Tuesday vetoed a Republican measure that would have required a hand count of every ' +
+    'ballot in counties with more than 100,000 voters.';
+  const PRIMARY_DATE =
+    'Arizona Gov. Katie Hobbs on Thursday vetoed a Republican measure that would have moved the state’s 2026 primary ' +
+    'election from August to June.';
+  it.each([['Gov. Katie Hobbs vetoes election bill'], ['Hobbs vetoes election bill']])('"%s"', (title) =>
+    expectBothAlert(
+      { title: 'Katie Hobbs vetoes election bill', summary: HAND_COUNT, hour: 0, feed: 'Arizona Mirror' },
+      { title, summary: PRIMARY_DATE, hour: 48, feed: 'KJZZ' },
+      bg,
+    ),
+  );
+});
+
+describe.each(tables)('a word in another sense than the act it can name tells no act (%s)', (_t, withBackground) => {
+  it.each([
+    ["Chris Krebs dismisses Trump's voter fraud claims", 'Trump fires Chris Krebs'],
+    ["CISA director Chris Krebs dismisses Trump's election fraud claims", 'Trump fires CISA director Chris Krebs'],
+    ['Court hearing set in Tina Peters case; Jena Griswold to attend', 'Tina Peters sues Jena Griswold'],
+    [
+      'Trump campaign sues Katie Hobbs to stop use of ballot drop boxes',
+      'Trump campaign drops lawsuit against Katie Hobbs',
+    ],
+    [
+      'Chris Krebs testifies before Senate panel on election security',
+      'CHRIS KREBS TESTIFIES BEFORE HOUSE PANEL ON ELECTION SECURITY',
+    ],
+  ])('"%s", then "%s"', (story, development) =>
+    expectBothAlert(
+      { title: story, hour: 0, feed: 'Reuters' },
+      { title: development, hour: 8, feed: 'AP' },
+      withBackground,
+    ),
+  );
+});
