@@ -443,7 +443,7 @@ describe('pollFeed', () => {
     expect(source.fetchesOf(hourly.url)).toBe(2);
   });
 
-  it('waits as long as a 429 Retry-After asks, and stops polling a feed that is gone', async () => {
+  it('waits as long as a 429 Retry-After asks, and tries a gone feed again only after 6 hours, until it is back', async () => {
     const { source, ports, options, store, clock } = setup();
     source.serve(BBC.url, new FeedError('rate-limited', 'HTTP 429', { httpStatus: 429, retryAfterMs: 2 * HOUR }));
     await pollFeed(BBC, ports, options);
@@ -452,9 +452,30 @@ describe('pollFeed', () => {
     source.serve(NPR.url, new FeedError('gone', 'HTTP 410', { httpStatus: 410 }));
     await pollFeed(NPR, ports, options);
     expect(await store.getFeed(NPR.url)).toMatchObject({ gone: true, lastError: 'gone: HTTP 410' });
-    clock.time += 30 * 24 * HOUR;
-    expect(await pollFeed(NPR, ports, options)).toMatchObject({ status: 'skipped' });
+    clock.time += 6 * HOUR - 1;
+    expect(await pollFeed(NPR, ports, options)).toMatchObject({ status: 'skipped', skip: { reason: 'gone' } });
     expect(source.fetchesOf(NPR.url)).toBe(1);
+    // A 410 during a move is not forever: the feed back, its news alerts.
+    clock.time += 1;
+    source.serve(NPR.url, { body: rss([KREBS_FIRED]) });
+    expect(await pollFeed(NPR, ports, options)).toMatchObject({ status: 'ok', alerts: [{ title: KREBS_FIRED.title }] });
+    expect(await store.getFeed(NPR.url)).not.toHaveProperty('gone');
+  });
+
+  it('reads an interval feed again once its backoff ends after a failure, not a whole interval later', async () => {
+    const { source, ports, options, clock } = setup();
+    const hourly: FeedConfig = { ...BBC, intervalMinutes: 60 };
+    source.serve(BBC.url, { body: rss([UNRELATED]) });
+    await pollFeed(hourly, ports, options);
+    clock.time += HOUR;
+    source.serve(BBC.url, new FeedError('http-status', 'HTTP 503', { httpStatus: 503 }));
+    await pollFeed(hourly, ports, options);
+    clock.time += 5 * 60_000; // the first backoff
+    source.serve(BBC.url, { body: rss([UNRELATED, KREBS_FIRED]) });
+    expect(await pollFeed(hourly, ports, options)).toMatchObject({
+      status: 'ok',
+      alerts: [{ title: KREBS_FIRED.title }],
+    });
   });
 
   it('reports a malformed feed as an error on that feed', async () => {
@@ -486,6 +507,7 @@ describe('pollFeed', () => {
       etag: '"abc"',
       consecutiveFailures: 0,
       firstPolledAt: NOW - HOUR,
+      lastReadAt: NOW - HOUR,
       watchlist: watchlistFingerprint(options.entities),
     };
     const getFeed = jest.spyOn(ports.state, 'getFeed');
@@ -676,11 +698,13 @@ describe('isDue', () => {
     expect(isDue({ url: BBC.url, name: 'BBC' }, base, NOW + 1)).toBe(true);
   });
 
-  it('is not due while backing off after failures, nor ever once gone', () => {
+  it('is not due while backing off after failures, nor for 6 hours after a 410', () => {
     const failing = { ...base, consecutiveFailures: 2, nextAttemptAt: NOW + HOUR };
     expect(isDue(feed, failing, NOW + HOUR - 1)).toBe(false);
     expect(isDue(feed, failing, NOW + HOUR)).toBe(true);
-    expect(isDue(feed, { ...base, gone: true }, NOW + 365 * 24 * HOUR)).toBe(false);
+    const gone = { ...base, consecutiveFailures: 1, gone: true, lastAttemptAt: NOW };
+    expect(isDue(feed, gone, NOW + 6 * HOUR - 1)).toBe(false);
+    expect(isDue(feed, gone, NOW + 6 * HOUR)).toBe(true);
   });
 });
 

@@ -29,7 +29,11 @@ export function pollReport(outcomes: FeedOutcome[], dryRun: boolean) {
 function skipJson(skip: FeedSkip) {
   switch (skip.reason) {
     case 'gone':
-      return { skipReason: skip.reason, lastError: skip.lastError ?? null };
+      return {
+        skipReason: skip.reason,
+        nextAttemptAt: new Date(skip.until).toISOString(),
+        lastError: skip.lastError ?? null,
+      };
     case 'backing-off':
       return {
         skipReason: skip.reason,

@@ -110,7 +110,7 @@ function note(outcome: FeedOutcome, now: number): string {
 function skipNote(skip: FeedSkip, url: string, now: number): string {
   switch (skip.reason) {
     case 'gone':
-      return 'gone (410): remove it from the watchlist (`poll --force` tries it again)';
+      return `gone (410): tried again at ${timeFromNow(skip.until, now)}; remove it from the watchlist if it is gone for good`;
     case 'backing-off': {
       const failures = `${skip.failures} failure${skip.failures === 1 ? '' : 's'}`;
       const lastError = skip.lastError === undefined ? '' : `: ${withoutFeedUrl(skip.lastError, url)}`;

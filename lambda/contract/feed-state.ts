@@ -13,14 +13,18 @@ const feedStateShape = () => ({
   lastModified: optionalString(),
   /** ms since epoch */
   firstPolledAt: optionalNumber(),
+  /** ms since epoch of the first attempt before the first read: a feed added while down backfills from then. */
+  firstAttemptAt: optionalNumber(),
   lastSuccessAt: optionalNumber(),
+  /** ms since epoch of the last document read whole (a 200): validators older than that are not sent. */
+  lastReadAt: optionalNumber(),
   lastAttemptAt: optionalNumber(),
   consecutiveFailures: z.int({ error: 'must be a whole number' }).check(z.nonnegative('must not be negative')),
   /** ms since epoch of the first failure in the current run of failures (a 304 does not move lastSuccessAt). */
   failingSince: optionalNumber(),
   nextAttemptAt: optionalNumber(),
   lastError: optionalString(),
-  /** 410 Gone: polling stopped until the watchlist changes the URL. */
+  /** 410 Gone: tried again only after the longest backoff. */
   gone: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
    * The matching items in the last document read that were dealt with for good (alerted, recorded or filed on a
@@ -41,7 +45,9 @@ export const FEED_STATE_FIELDS = [
   'etag',
   'lastModified',
   'firstPolledAt',
+  'firstAttemptAt',
   'lastSuccessAt',
+  'lastReadAt',
   'lastAttemptAt',
   'consecutiveFailures',
   'failingSince',

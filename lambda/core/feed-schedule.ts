@@ -1,4 +1,4 @@
-// When a feed is fetched: not after a 410, not while backing off, not inside its own interval. Read by dispatch too,
+// When a feed is fetched: not soon after a 410, not while backing off, not inside its own interval. Read by dispatch too,
 // which must not bundle the parser the rest of the pipeline needs.
 
 import { DEFAULT_BACKOFF } from './backoff';
@@ -16,8 +16,8 @@ export interface FeedScheduleState {
 
 /** Why a feed is not fetched now, with what a user needs to decide whether to wait or force it. */
 export type FeedSkip =
-  /** It answered 410 Gone: never polled again until the watchlist changes its URL. */
-  | { reason: 'gone'; lastError?: string }
+  /** It answered 410 Gone: tried again at `until` (a feed gone during a move comes back), or when forced. */
+  | { reason: 'gone'; until: number; lastError?: string }
   /** It failed `failures` times in a row; the next attempt is at `until`. */
   | { reason: 'backing-off'; until: number; failures: number; lastError?: string }
   /** Its own `intervalMinutes` has not passed since the last attempt. */
@@ -40,14 +40,25 @@ export function feedSkip<State extends FeedScheduleState>(
 ): FeedSkip | undefined {
   if (state === undefined) return undefined;
   const lastError = state.lastError === undefined ? {} : { lastError: state.lastError };
-  if (state.gone) return { reason: 'gone', ...lastError };
   // Times written under a clock ahead of this one (a laptop's clock set wrong, then corrected) are not waited for: the
   // feed would go unread for as long as the clock was ahead, while its items leave it.
+  const ahead = (time: number) => time > now + DEFAULT_BACKOFF.politeMaxMs;
+  if (state.gone && state.lastAttemptAt !== undefined && !ahead(state.lastAttemptAt)) {
+    const until = state.lastAttemptAt + DEFAULT_BACKOFF.politeMaxMs;
+    if (until > now) return { reason: 'gone', until, ...lastError };
+  }
   const until = state.nextAttemptAt;
-  if (until !== undefined && until > now && until <= now + DEFAULT_BACKOFF.maxMs) {
+  if (until !== undefined && until > now && !ahead(until)) {
     return { reason: 'backing-off', until, failures: state.consecutiveFailures, ...lastError };
   }
-  if (feed.intervalMinutes !== undefined && state.lastAttemptAt !== undefined && state.lastAttemptAt <= now) {
+  // After a failure the backoff says when to try again, not the interval: one failed read must not cost a whole one.
+  const failing = state.consecutiveFailures > 0;
+  if (
+    feed.intervalMinutes !== undefined &&
+    !failing &&
+    state.lastAttemptAt !== undefined &&
+    state.lastAttemptAt <= now
+  ) {
     const until = state.lastAttemptAt + feed.intervalMinutes * 60_000;
     if (until > now) return { reason: 'not-due', until, intervalMinutes: feed.intervalMinutes };
   }

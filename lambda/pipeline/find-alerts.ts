@@ -64,7 +64,8 @@ export async function findAlerts(
     context.rarity.observeOnce(item.canonicalLink ?? item.link ?? item.title, () => signatureTerms(item));
   }
   const firstPoll = state?.firstPolledAt === undefined;
-  const backfillFrom = now - options.backfillHours * 3_600_000;
+  // From the feed's first attempt, not its first read: a feed added while down alerts what it published since.
+  const backfillFrom = Math.min(now, state?.firstAttemptAt ?? now) - options.backfillHours * 3_600_000;
   // Matching items the previous document held and that were dealt with then: done, without asking the store. The
   // same item under another headline is a rewrite in place (it may tell a new development); naming an entity it did
   // not, it is news for that entity's followers.

@@ -14,6 +14,9 @@ import { publish } from './publish';
 import { type StoryFiler, storyFiler } from './story-filer';
 import { emptyOutcome, type FeedOutcome, type PollOptions, type PollPorts } from './types';
 
+/** How long a whole read stays fresh enough to ask the server only for changes (If-None-Match, If-Modified-Since). */
+const REVALIDATE_MS = 6 * 60 * 60_000;
+
 /**
  * Polls one feed. A failure of the feed itself is recorded on the feed (with backoff) and reported in the outcome;
  * only a failure of the state store or the sink throws, so the caller can retry the whole job.
@@ -68,8 +71,12 @@ async function pollOneFeed(
   let response: FetchResponse;
   let items: NormalizedItem[] = [];
   try {
-    // Matched with another watchlist last time: read it whole, since an unchanged document may now hold alerts.
-    const known = state?.watchlist === watchlist ? state : undefined;
+    // Matched with another watchlist last time: read it whole, since an unchanged document may now hold alerts. Nor
+    // are validators sent once the last whole read is old: a server whose Last-Modified never moves (or moved back)
+    // would answer 304 for good, and the feed would never be read again.
+    const readRecently =
+      state?.lastReadAt !== undefined && state.lastReadAt <= now && now - state.lastReadAt < REVALIDATE_MS;
+    const known = state?.watchlist === watchlist && readRecently ? state : undefined;
     response = await ports.source.fetch({
       url: feed.url,
       etag: known?.etag,
@@ -94,7 +101,7 @@ async function pollOneFeed(
     // A 304 changes nothing, so it costs no write, unless it ends a run of failures or the feed's own interval
     // needs to know when it was last asked (else it would be fetched on every tick once the interval passed).
     if (state !== undefined && (hasFailures(state) || feed.intervalMinutes !== undefined)) {
-      await ports.state.putFeed(succeededState(feed, state, now, state));
+      await ports.state.putFeed(succeededState(feed, state, now, state, state.itemKeys, state.lastReadAt));
     }
     return { ...outcome, status: 'not-modified' };
   }
@@ -160,6 +167,8 @@ function succeededState(
   validators: { etag?: string; lastModified?: string } | undefined,
   /** The matching items dealt with in the document just read; a 304 keeps the ones already known. */
   itemKeys: string[] | undefined = state?.itemKeys,
+  /** When the document was last read whole: now, but for a 304. */
+  lastReadAt: number | undefined = now,
 ): FeedState {
   return withoutUndefined({
     url: feed.url,
@@ -167,6 +176,7 @@ function succeededState(
     lastModified: validators?.lastModified,
     firstPolledAt: state?.firstPolledAt ?? now,
     lastSuccessAt: now,
+    lastReadAt,
     lastAttemptAt: now,
     consecutiveFailures: 0,
     itemKeys,
@@ -181,7 +191,10 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
     etag: state?.etag,
     lastModified: state?.lastModified,
     firstPolledAt: state?.firstPolledAt,
+    // Until a first read, when it was first tried: what it publishes from then on is no backfill, however long it fails.
+    firstAttemptAt: state?.firstPolledAt === undefined ? (state?.firstAttemptAt ?? now) : undefined,
     lastSuccessAt: state?.lastSuccessAt,
+    lastReadAt: state?.lastReadAt,
     lastAttemptAt: now,
     consecutiveFailures,
     failingSince: state?.failingSince ?? now,

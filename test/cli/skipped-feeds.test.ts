@@ -81,7 +81,9 @@ describe('news-alerts poll: skipped feeds', () => {
           'http-status: HTTP 503',
       ),
     );
-    expect(row(second.stdout, 'Old feed')).toMatch(/skipped .* gone \(410\): remove it from the watchlist/);
+    expect(row(second.stdout, 'Old feed')).toMatch(
+      /skipped .* gone \(410\): tried again at .*; remove it from the watchlist if it is gone for good/,
+    );
     expect(row(second.stdout, 'NPR Politics')).toMatch(
       new RegExp(
         `skipped .* not due until ${utcTime(npr!.lastAttemptAt! + 15 * 60_000)} \\(in \\d+ min\\) \\(every 15 min\\)`,

@@ -102,7 +102,7 @@ test('queues one job per due feed, in batches of ten, each carrying the feed and
   expect(telemetry.metrics.total('FeedsDispatched')).toBe(23);
 });
 
-test('feeds backing off, gone, or inside their own interval are not queued', async () => {
+test('feeds backing off, gone within 6 hours, or inside their own interval are not queued', async () => {
   const [fresh, backingOff, gone, hourly, hourlyDue] = [
     feed('fresh'),
     feed('backing-off'),
@@ -114,7 +114,7 @@ test('feeds backing off, gone, or inside their own interval are not queued', asy
     [fresh!, backingOff!, gone!, hourly!, hourlyDue!],
     [
       { url: backingOff!.url, consecutiveFailures: 2, nextAttemptAt: NOW + 10 * MINUTE, lastSuccessAt: NOW - HOUR },
-      { url: gone!.url, consecutiveFailures: 1, gone: true, lastSuccessAt: NOW - HOUR },
+      { url: gone!.url, consecutiveFailures: 1, gone: true, lastAttemptAt: NOW - HOUR, lastSuccessAt: NOW - 2 * HOUR },
       { url: hourly!.url, consecutiveFailures: 0, lastAttemptAt: NOW - 20 * MINUTE, lastSuccessAt: NOW - 20 * MINUTE },
       {
         url: hourlyDue!.url,

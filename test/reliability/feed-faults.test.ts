@@ -339,14 +339,20 @@ describe('cycle 4, once the feeds are fixed: nothing held back is lost', () => {
     expect(repeated(sink.links())).toEqual([]);
   });
 
-  it('a 410 feed stays stopped, however long after, and its state still says why', async () => {
+  it('a 410 feed is not asked again for 6 hours, and its state says why; then it is tried, and alerts once back', async () => {
     const url = server.url(GONE.path);
-    clock.time = T0 + 365 * 24 * HOUR;
-    const later = byUrl(await cycle());
-    for (const outcome of [outcomes.get(url), later.get(url)]) expect(outcome?.status).toBe('skipped');
+    expect(outcomes.get(url)?.status).toBe('skipped');
     expect(server.requestsTo(GONE.path)).toHaveLength(1);
     const state = await store.getFeed(url);
     expect(state).toMatchObject({ gone: true, consecutiveFailures: 1 });
     expect(state?.lastError).toMatch(/^gone: .*HTTP 410 Gone: the feed was removed/);
+    // A feed gone during a move comes back: its news alerts then.
+    const sent = alreadySent();
+    clock.time = state!.lastAttemptAt! + 6 * HOUR;
+    const later = byUrl(await cycle());
+    expect(later.get(url)).toMatchObject({ status: 'ok', failedAlerts: 0 });
+    expect(server.requestsTo(GONE.path)).toHaveLength(2);
+    expect(await store.getFeed(url)).not.toHaveProperty('gone');
+    expect(new Set(sink.links().slice(sent))).toEqual(new Set(healed(GONE).alertLinks));
   }, 60_000);
 });

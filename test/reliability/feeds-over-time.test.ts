@@ -1,0 +1,114 @@
+// Feeds over days, on the local pipeline against a real server on 127.0.0.1: a Last-Modified that never moves or goes
+// back, a feed added while it is down. Each lost its items for good before (a reviewer's probe of feeds over time).
+import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
+import type { FeedConfig } from '../../lambda/core/types';
+import { type FeedOutcome, pollFeeds } from '../../lambda/pipeline';
+import { FeedServer, type Route } from '../support/feed-server';
+import { pollPorts } from '../support/poll-ports';
+import {
+  CapturingSink,
+  type FeedEntry,
+  MINUTE,
+  newsEntry,
+  pollOptions,
+  rssDocument,
+  T0,
+  testFeedSource,
+} from './harness';
+
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+let server: FeedServer;
+beforeAll(async () => {
+  server = await FeedServer.start();
+});
+afterAll(() => server.close());
+
+/** A poller on one memory store, run at the times given, as cron runs `news-alerts poll`. */
+function poller(feed: FeedConfig) {
+  const clock = { time: T0, now: () => clock.time };
+  const sink = new CapturingSink();
+  const ports = pollPorts({
+    source: testFeedSource({ addressPolicy: 'any' }),
+    state: new MemoryStateStore(),
+    sink,
+    clock,
+  });
+  const outcomes: FeedOutcome[] = [];
+  return {
+    sink,
+    outcomes,
+    async pollAt(time: number) {
+      clock.time = time;
+      outcomes.push(...(await pollFeeds([feed], ports, pollOptions())));
+    },
+  };
+}
+
+const alertedTitles = (sink: CapturingSink) => sink.published.map((alert) => alert.title);
+
+/** As Apache and many CDNs answer: 304 whenever the resource's Last-Modified is not after If-Modified-Since. */
+function modifiedSinceRoute(entries: () => FeedEntry[], lastModified: () => number): Route {
+  return ({ headers }) => {
+    const since = Date.parse(String(headers['if-modified-since'] ?? ''));
+    const header = new Date(lastModified()).toUTCString();
+    if (!Number.isNaN(since) && Math.floor(lastModified() / 1000) <= Math.floor(since / 1000)) {
+      return { status: 304, headers: { 'last-modified': header } };
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/rss+xml', 'last-modified': header },
+      body: rssDocument(entries()),
+    };
+  };
+}
+
+describe('a server whose Last-Modified does not move with its content', () => {
+  it.each([
+    ['never moves (a template’s time, a CDN caching the header)', () => T0 - DAY],
+    ['goes back 3 days (a new origin whose clock is behind)', (now: number) => (now < T0 + HOUR ? T0 : T0 - 3 * DAY)],
+  ])('%s: an item it adds alerts within hours, not never', async (_what, lastModifiedAt) => {
+    const first = newsEntry('lmfirst', 0, true);
+    const added = { ...newsEntry('lmadded', 1, true), publishedAt: T0 + HOUR };
+    let now = T0;
+    const path = `/last-modified-${Math.round(lastModifiedAt(T0 + DAY) / 1000)}.xml`;
+    server.route(
+      path,
+      modifiedSinceRoute(
+        () => (now < added.publishedAt ? [first] : [added, first]),
+        () => lastModifiedAt(now),
+      ),
+    );
+    const run = poller({ url: server.url(path), name: 'Stuck validator' });
+    for (now = T0; now <= T0 + 8 * HOUR; now += 30 * MINUTE) await run.pollAt(now);
+    expect(alertedTitles(run.sink)).toEqual([first.title, added.title]);
+    // Conditional requests still save the reads between: most polls were answered 304.
+    expect(run.outcomes.filter((outcome) => outcome.status === 'not-modified').length).toBeGreaterThan(8);
+  });
+});
+
+describe('a feed added while its server is down', () => {
+  it('alerts what it published after it was added once it is back, though that is older than the backfill window', async () => {
+    const weekOld = { ...newsEntry('downold', 0, true), publishedAt: T0 - 7 * DAY };
+    const sixHours = { ...newsEntry('down6h', 1, true), publishedAt: T0 + 6 * HOUR };
+    const fortyHours = { ...newsEntry('down40h', 2, true), publishedAt: T0 + 40 * HOUR };
+    let up = false;
+    server.route('/down-when-added.xml', () =>
+      up
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/rss+xml' },
+            body: rssDocument([fortyHours, sixHours, weekOld]),
+          }
+        : { status: 503 },
+    );
+    const run = poller({ url: server.url('/down-when-added.xml'), name: 'Down when added' });
+    for (let now = T0; now < T0 + 48 * HOUR; now += HOUR) await run.pollAt(now);
+    expect(run.sink.published).toEqual([]);
+    up = true;
+    await run.pollAt(T0 + 48 * HOUR);
+    expect(alertedTitles(run.sink).sort()).toEqual([sixHours.title, fortyHours.title].sort());
+    expect(run.outcomes.at(-1)).toMatchObject({ status: 'ok', backfilled: 1 });
+  });
+});
