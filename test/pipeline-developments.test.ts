@@ -83,3 +83,30 @@ describe.each(tables)('a word in another sense than the act it can name tells no
     ),
   );
 });
+
+describe('an outlet’s recurring headline under a new link, days apart', () => {
+  const KEV = 'CISA Adds One Known Exploited Vulnerability to Catalog';
+  /** A Google News copy: title and publisher, a summary that only repeats them. */
+  const googleNews = (publisher: string, hour: number, id: number): FeedItem => ({
+    title: `${KEV} - ${publisher}`,
+    summary: `<a href="https://news.google.com/rss/articles/${id}">${KEV}</a>&nbsp;&nbsp;<font color="#6f6f6f">${publisher}</font>`,
+    publisher,
+    feed: 'Google News - CISA',
+    hour,
+    link: `https://news.google.com/rss/articles/kev-${id}?oc=5`,
+  });
+
+  it('alerts every release, each its own event, however often the title recurs', async () => {
+    const hours = [0, 40, 90, 140, 190];
+    const result = await runScenario(
+      hours.map((hour, index) => googleNews('CISA', hour, index)),
+      { background },
+    );
+    expect({ alerts: result.alerted.length, joins: result.joins }).toEqual({ alerts: 5, joins: [] });
+  });
+
+  it('still gives one alert for the same headline from other outlets', async () => {
+    const result = await runScenario([googleNews('CISA', 0, 10), googleNews('SecurityWeek', 2, 11)]);
+    expect(result.alerts.map((alert) => alert.title)).toEqual([KEV]);
+  });
+});

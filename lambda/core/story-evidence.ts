@@ -68,6 +68,8 @@ export const SAME_ACT_WEIGHT = 0.1;
 export const NAME_WEIGHT = 1;
 /** A headline word at least this rare, in place of one of the story's headlines, is another fact (swapped). */
 export const SWAP_WEIGHT = 0.5;
+/** An outlet's own headline again this long after (ms) is its report of the next event, not a repost (6 hours). */
+export const OUTLET_REPEAT_MS = 6 * 3_600_000;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
 /** ...of which this much in terms both headlines name (the item's and the story item's). */
@@ -157,6 +159,8 @@ export function joinEvidence(
   context: StoryContext,
   /** Terms of every item of the story the caller knows of (its rows among the candidates): what the story told. */
   storyTerms: readonly string[] = [],
+  /** How long after the story's item this item came (ms). */
+  apartMs = 0,
 ): JoinEvidence {
   const itemEvent = eventTerms(item.terms, context);
   const memberEvent = eventTerms(member.terms, context);
@@ -221,6 +225,16 @@ export function joinEvidence(
   const otherNames = storyNames.length > 0 ? itemNames : [];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
+  // The same outlet's headline again, under a link of its own hours later, is its next report of a recurring event
+  // ("CISA Adds One Known Exploited Vulnerability to Catalog", twice a week on Google News): outlets do not repost a
+  // story of theirs under a new link.
+  const memberEventHeadline = new Set(eventTerms(member.title, context));
+  const itemEventHeadline = eventTerms(item.title, context);
+  const sameHeadline =
+    itemEventHeadline.length === memberEventHeadline.size &&
+    itemEventHeadline.every((term) => memberEventHeadline.has(term));
+  const sameOutlet = item.outlet !== undefined && item.outlet === member.outlet;
+  if (sameOutlet && sameHeadline && apartMs >= OUTLET_REPEAT_MS) return { joins: false, ...evidence };
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
   const mainClause = item.title.filter((term) => !item.clause?.includes(term));
@@ -251,11 +265,6 @@ export function joinEvidence(
   // A story item without a summary (a Google News copy) tells nothing to compare with. Headlines naming the person
   // otherwise ("Gov. Katie Hobbs vetoes election bill", "Hobbs vetoes election bill") are the same headline.
   const memberHeadline = new Set(member.title);
-  const memberEventHeadline = new Set(eventTerms(member.title, context));
-  const itemEventHeadline = eventTerms(item.title, context);
-  const sameHeadline =
-    itemEventHeadline.length === memberEventHeadline.size &&
-    itemEventHeadline.every((term) => memberEventHeadline.has(term));
   const leadOf = (sig: StorySignature) => sig.terms.filter((term) => !sig.title.includes(term));
   const bothLeads = leadOf(member).length > 0 && leadOf(item).length > 0;
   if (sameHeadline && bothLeads && novel(leadOf(item)) >= SAME_ACT_NOVELTY) return { joins: false, ...evidence };

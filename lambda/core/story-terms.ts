@@ -54,6 +54,8 @@ export interface StorySignature {
   repeats?: string[];
   /** Legislative chambers the headline names ("house", "senate"). Absent when none. */
   chambers?: string[];
+  /** The outlet that ran it (publisher or feed name, folded). Absent when unknown, and on rows written before it. */
+  outlet?: string;
 }
 
 /** Separators before a Google News title's outlet. */
@@ -330,5 +332,6 @@ export function storySignature(item: StoryText): StorySignature {
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),
+    ...(item.publisher?.trim() ? { outlet: item.publisher.trim().toLowerCase() } : {}),
   };
 }

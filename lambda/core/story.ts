@@ -188,7 +188,14 @@ function heaviestCandidate(
   const live = liveCandidates(entityIds, candidates, at, windowMs);
   const told = termsByStory(live);
   for (const ref of live) {
-    const evidence = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
+    const evidence = joinEvidence(
+      signature,
+      ref.signature,
+      ref.origin,
+      context,
+      told.get(ref.storyId),
+      at - ref.seenAt,
+    );
     if (!accept(evidence)) continue;
     if (
       !best ||

@@ -69,7 +69,8 @@ describe('one event covered by many outlets', () => {
       summary: 'Trump fires U.S. election cybersecurity chief who disputed fraud claims Reuters',
       publisher: 'Reuters',
     });
-    expect(google).toEqual(plain);
+    // What it says is the same; the signature also knows which outlet ran it.
+    expect(google).toEqual({ ...plain, outlet: 'reuters' });
   });
 
   it('reads "fires", "sacks", "ousts" and "terminates" as one verb, and folds case, accents and possessives', () => {
