@@ -16,6 +16,7 @@ export function pollReport(outcomes: FeedOutcome[], dryRun: boolean) {
       failedAlerts: outcome.failedAlerts,
       backfilled: outcome.backfilled,
       joined: outcome.joined.length,
+      ...(outcome.turnedOver && { turnedOver: true }),
       ...(outcome.error === undefined ? {} : { error: outcome.error, errorCode: outcome.errorCode ?? 'internal' }),
       ...(outcome.skip && skipJson(outcome.skip)),
     })),

@@ -103,6 +103,8 @@ function note(outcome: FeedOutcome, now: number): string {
   if (outcome.backfilled > 0) notes.push(`${outcome.backfilled} older match(es) recorded without alert (first poll)`);
   if (outcome.joined.length > 0) notes.push(`${outcome.joined.length} joined a story already alerted`);
   if (outcome.failedAlerts > 0) notes.push(`${outcome.failedAlerts} alert(s) failed, retried next poll`);
+  if (outcome.turnedOver)
+    notes.push('turned over since the last read: items may have rolled off unread (poll more often)');
   return notes.join('; ');
 }
 

@@ -24,6 +24,13 @@ const feedStateShape = () => ({
   failingSince: optionalNumber(),
   nextAttemptAt: optionalNumber(),
   lastError: optionalString(),
+  /** Publication time (ms) of the newest dated item of the last document read. */
+  newestItemAt: optionalNumber(),
+  /**
+   * When a read last held nothing the read before it did (its oldest item newer than that read's newest): items between
+   * may have rolled off unread, so for a day the feed is polled on every tick, its own interval aside.
+   */
+  turnedOverAt: optionalNumber(),
   /** 410 Gone: tried again only after the longest backoff. */
   gone: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
@@ -54,6 +61,8 @@ export const FEED_STATE_FIELDS = [
   'nextAttemptAt',
   'lastError',
   'gone',
+  'newestItemAt',
+  'turnedOverAt',
   'itemKeys',
   'watchlist',
 ] as const satisfies readonly Exclude<keyof FeedState, 'url'>[];

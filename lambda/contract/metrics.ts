@@ -28,6 +28,11 @@ export const MetricName = {
    * so it is billed only in a month with one.
    */
   ArchiveWritesFailed: 'ArchiveWritesFailed',
+  /**
+   * Poll handler: feeds read that held nothing their last read did, so items may have rolled off unread. Emitted only
+   * when one did.
+   */
+  FeedsTurnedOver: 'FeedsTurnedOver',
   /** Digest handler: digests published (one per audience with stories). */
   DigestsSent: 'DigestsSent',
   /** Dispatch handler: feed jobs queued this cycle. */

@@ -12,6 +12,7 @@ export interface FeedScheduleState {
   nextAttemptAt?: number;
   lastError?: string;
   gone?: boolean;
+  turnedOverAt?: number;
 }
 
 /** Why a feed is not fetched now, with what a user needs to decide whether to wait or force it. */
@@ -52,10 +53,12 @@ export function feedSkip<State extends FeedScheduleState>(
     return { reason: 'backing-off', until, failures: state.consecutiveFailures, ...lastError };
   }
   // After a failure the backoff says when to try again, not the interval: one failed read must not cost a whole one.
-  const failing = state.consecutiveFailures > 0;
+  // Nor for a day after a read found the feed turned over since the one before: it publishes faster than its interval.
+  const turnedOverLately = state.turnedOverAt !== undefined && now - state.turnedOverAt < 24 * 60 * 60_000;
+  const readSooner = state.consecutiveFailures > 0 || turnedOverLately;
   if (
     feed.intervalMinutes !== undefined &&
-    !failing &&
+    !readSooner &&
     state.lastAttemptAt !== undefined &&
     state.lastAttemptAt <= now
   ) {

@@ -139,6 +139,10 @@ function recordOutcome(outcome: FeedOutcome, { logger, metrics }: Telemetry): vo
     MetricUnit.Count,
     outcome.alerts.filter((alert) => alert.smsHeld).length,
   );
+  if (outcome.turnedOver) {
+    metrics.addMetric(MetricName.FeedsTurnedOver, MetricUnit.Count, 1);
+    logger.warn('feed turned over since its last read: items may have rolled off unread', line);
+  }
   // Every join silenced an item: say which story took it and the event terms that carried it.
   for (const join of outcome.joined) logger.info('item joined a story, not alerted', { url: outcome.url, ...join });
   if (outcome.status === 'error' || outcome.failedAlerts > 0) logger.warn('feed polled with problems', line);

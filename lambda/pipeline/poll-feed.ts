@@ -16,6 +16,7 @@ import { emptyOutcome, type FeedOutcome, type PollOptions, type PollPorts } from
 
 /** How long a whole read stays fresh enough to ask the server only for changes (If-None-Match, If-Modified-Since). */
 const REVALIDATE_MS = 6 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 
 /**
  * Polls one feed. A failure of the feed itself is recorded on the feed (with backoff) and reported in the outcome;
@@ -117,7 +118,8 @@ async function pollOneFeed(
   // Nor does it count as the feed's attempt: a feed with its own interval is due again at once, so the retry (SQS's
   // redelivery, the next tick) polls it instead of skipping it as not due while the item may leave the feed.
   if (unfinished) polled.lastAttemptAt = state?.lastAttemptAt;
-  await ports.state.putFeed(withoutUndefined({ ...polled, watchlist }));
+  const { turnedOver, ...turnover } = turnoverOf(items, state, now);
+  await ports.state.putFeed(withoutUndefined({ ...polled, ...turnover, watchlist }));
   const archiveError = await archiveRead(ports.archive, feed, items, now);
   return {
     ...outcome,
@@ -130,7 +132,27 @@ async function pollOneFeed(
     backfilled: found.backfilled,
     joined: found.joined,
     bytes: response.body.byteLength,
+    ...(turnedOver && { turnedOver: true }),
   };
+}
+
+/**
+ * The newest publication time of the items read, and whether even the oldest of them is newer than the newest of the
+ * last read: the feed then holds nothing that read saw, so what was published between may have rolled off unread.
+ */
+function turnoverOf(
+  items: readonly NormalizedItem[],
+  state: FeedState | undefined,
+  now: number,
+): { newestItemAt?: number; turnedOverAt?: number; turnedOver: boolean } {
+  const kept = { newestItemAt: state?.newestItemAt, turnedOverAt: state?.turnedOverAt, turnedOver: false };
+  const dates = items
+    .map((item) => item.publishedAt)
+    .filter((at): at is number => at !== undefined && at <= now + DAY_MS);
+  if (dates.length === 0) return kept;
+  const before = state?.newestItemAt;
+  const turnedOver = dates.length >= 2 && before !== undefined && Math.min(...dates) > before;
+  return { newestItemAt: Math.max(...dates), turnedOverAt: turnedOver ? now : kept.turnedOverAt, turnedOver };
 }
 
 /** Last, once the alerts are out and the feed recorded: an archive that fails is reported, and costs no alert. */
@@ -177,6 +199,8 @@ function succeededState(
     firstPolledAt: state?.firstPolledAt ?? now,
     lastSuccessAt: now,
     lastReadAt,
+    newestItemAt: state?.newestItemAt,
+    turnedOverAt: state?.turnedOverAt,
     lastAttemptAt: now,
     consecutiveFailures: 0,
     itemKeys,
@@ -195,6 +219,8 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
     firstAttemptAt: state?.firstPolledAt === undefined ? (state?.firstAttemptAt ?? now) : undefined,
     lastSuccessAt: state?.lastSuccessAt,
     lastReadAt: state?.lastReadAt,
+    newestItemAt: state?.newestItemAt,
+    turnedOverAt: state?.turnedOverAt,
     lastAttemptAt: now,
     consecutiveFailures,
     failingSince: state?.failingSince ?? now,

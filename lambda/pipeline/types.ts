@@ -89,6 +89,11 @@ export interface FeedOutcome {
   skip?: FeedSkip;
   /** Set when the items read could not be archived (the alerts were sent all the same). */
   archiveError?: string;
+  /**
+   * Set when the document held nothing the last read did: the feed turned over since, and items published between
+   * may have rolled off unread (poll it more often).
+   */
+  turnedOver?: boolean;
 }
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;

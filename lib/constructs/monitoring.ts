@@ -150,7 +150,11 @@ export class Monitoring extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', {
       widgets: [
         [
-          graph('Feeds', [polled, customMetric(MetricName.FeedErrors, 'Feed errors')]),
+          graph('Feeds', [
+            polled,
+            customMetric(MetricName.FeedErrors, 'Feed errors'),
+            customMetric(MetricName.FeedsTurnedOver, 'Turned over (items may be missed)'),
+          ]),
           graph('Items', [
             customMetric(MetricName.ItemsSeen, 'Items seen'),
             customMetric(MetricName.Matches, 'Matches'),

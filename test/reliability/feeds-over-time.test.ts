@@ -112,3 +112,45 @@ describe('a feed added while its server is down', () => {
     expect(run.outcomes.at(-1)).toMatchObject({ status: 'ok', backfilled: 1 });
   });
 });
+
+describe('a busy feed that turns over between two reads', () => {
+  /** A feed keeping its last 20 items, one published every `everyMinutes`, numbered from 0. */
+  function busyFeed(tag: string, everyMinutes: number) {
+    let now = T0;
+    const path = `/${tag}.xml`;
+    const published = () => Math.floor((now - T0) / (everyMinutes * MINUTE)) + 1;
+    server.route(path, () => {
+      const count = published();
+      const entries = Array.from({ length: Math.min(20, count) }, (_, k) => {
+        const index = count - 1 - k;
+        return { ...newsEntry(tag, index, index % 5 === 0), publishedAt: T0 + index * everyMinutes * MINUTE };
+      });
+      return { status: 200, headers: { 'content-type': 'application/rss+xml' }, body: rssDocument(entries) };
+    });
+    return { url: server.url(path), setNow: (time: number) => (now = time) };
+  }
+
+  it('says so when a read holds nothing the last one did, and not while the reads overlap', async () => {
+    const feed = busyFeed('turnover', 10);
+    const run = poller({ url: feed.url, name: 'Busy' });
+    for (const time of [T0 + HOUR, T0 + 2 * HOUR, T0 + 7 * HOUR]) {
+      feed.setNow(time);
+      await run.pollAt(time);
+    }
+    expect(run.outcomes.map((outcome) => outcome.turnedOver ?? false)).toEqual([false, false, true]);
+  });
+
+  it('reads a feed with its own interval on every tick for a day once it turned over, not an interval later', async () => {
+    const feed = busyFeed('turnover-hourly', 2);
+    const run = poller({ url: feed.url, name: 'Busy hourly', intervalMinutes: 60 });
+    for (let time = T0 + HOUR; time <= T0 + 3 * HOUR; time += 5 * MINUTE) {
+      feed.setNow(time);
+      await run.pollAt(time);
+    }
+    const read = run.outcomes.filter((outcome) => outcome.status === 'ok');
+    expect(read[1]?.turnedOver).toBe(true);
+    // Read on every 5-minute tick after: 20 items at one every 2 minutes last 40 minutes, so none turns over again.
+    expect(read).toHaveLength(2 + 12);
+    expect(read.slice(2).some((outcome) => outcome.turnedOver)).toBe(false);
+  });
+});
