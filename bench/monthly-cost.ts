@@ -107,8 +107,11 @@ interface StackFacts {
   buckets: number;
 }
 
-/** Metrics a handler emits only when something fails: billed only in a month with a failure, so not counted here. */
-const EMITTED_ONLY_ON_FAILURE = new Set<string>([MetricName.ArchiveWritesFailed]);
+/**
+ * Metrics a handler emits only when something goes wrong (an archive write fails, a feed turns over between reads):
+ * billed only in a month with one, so not counted here.
+ */
+const EMITTED_ONLY_ON_FAILURE = new Set<string>([MetricName.ArchiveWritesFailed, MetricName.FeedsTurnedOver]);
 
 /** What the deployed stack is made of, read from the synthesized template (bundling skipped: sizes do not matter). */
 function stackFacts(): StackFacts {
