@@ -110,3 +110,42 @@ describe('an outlet’s recurring headline under a new link, days apart', () => 
     expect(result.alerts.map((alert) => alert.title)).toEqual([KEV]);
   });
 });
+
+describe.each(tables)(
+  'an official’s recurring act whose object is in a trailing clause alerts (%s)',
+  (_t, withBackground) => {
+    it.each([
+      ['Katie Hobbs signs bill for tribal water settlement', 'Katie Hobbs signs bill for child care funding'],
+      [
+        'Katie Hobbs nominee for water department rejected by Senate panel',
+        'Katie Hobbs nominee for health department rejected by Senate panel',
+      ],
+      [
+        'Adrian Fontes sues Cochise County over hand count',
+        'Adrian Fontes sues Cochise County over refusal to certify',
+      ],
+      [
+        'Chris Krebs sues Trump campaign lawyer over death threat remarks',
+        'Chris Krebs sues Trump campaign lawyer over leaked emails',
+      ],
+      [
+        'US cyber agency issues emergency directive after hack of Ivanti devices',
+        'US cyber agency issues emergency directive after hack of email systems',
+      ],
+      [
+        'Judge rules against Jena Griswold over ballot access rules',
+        'Judge rules against Jena Griswold over campaign finance complaint',
+      ],
+      [
+        'Election Assistance Commission awards grants for election security',
+        'Election Assistance Commission awards grants for poll worker recruitment',
+      ],
+    ])('"%s", then "%s"', (story, development) =>
+      expectBothAlert(
+        { title: story, hour: 0, feed: 'AZ Mirror' },
+        { title: development, hour: 30, feed: 'KJZZ' },
+        withBackground,
+      ),
+    );
+  },
+);

@@ -1,5 +1,6 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
 import { type StorySignature, storyTerms } from './story-terms';
+import { ACT_TERMS } from './story-words';
 import { TermRarity } from './term-rarity';
 import type { Entity } from './types';
 
@@ -14,21 +15,6 @@ const ROLE_TERMS = termSet(
   'head former ex official agency secretary top leader senior administrator commissioner onetime ' +
     'adviser advisor aide spokesman spokeswoman spokesperson ' +
     'us america american federal government department nation national',
-);
-
-/**
- * Acts that make a development (as story terms). An item whose headline names an act its candidate story never
- * mentions reports something new ("testifies" after "fired", "sues" after "says he should be shot"): it alerts.
- */
-const ACT_TERMS = termSet(
-  'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
-    'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract ' +
-    // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
-    'complete find appeal postpone schedule request publish courtrules ' +
-    // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
-    'drop reinstate extend expand grant accept plead charge pass advance ' +
-    // What an official does with a bill or a decision: a veto, a signature, an announcement.
-    'veto sign announc',
 );
 
 /**
@@ -53,6 +39,9 @@ const STATE_TERMS = termSet(
  * recount is another development than an item that never mentions it (the suit, the hearing, the recount's finding).
  */
 const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtrules');
+
+/** Acts done once to a person: a firing, a resignation, a hiring (as story terms). */
+const ONCE_ACTS = termSet('fire leave hire');
 
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
@@ -246,7 +235,12 @@ export function joinEvidence(
         context,
       ),
     );
-  const novelty = novel(mainClause);
+  // An act done once to a person (fired, resigned, hired) is the same event whatever reason a headline gives; an act
+  // an official does again and again (signs, vetoes, rules, investigates, awards) may differ by its object alone, and a
+  // trailing clause often names it ("signs bill for child care funding" after "... for tribal water settlement").
+  const mainActs = mainClause.filter((term) => ACT_TERMS.has(term));
+  const recurring = mainActs.length > 0 && mainActs.every((term) => !ONCE_ACTS.has(term));
+  const novelty = novel(mainClause) + (recurring ? novel(item.clause ?? []) : 0);
   // A headline that swaps a rare word of the story's headlines for one of its own reports another fact: "Georgia
   // machine recount confirms Biden's win" after "Georgia hand recount confirms Biden's win".
   // A tracked person the story never named counts whatever its rarity: "CISA director Krebs pushed out" after "CISA

@@ -1,6 +1,6 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
 import { chambers, repeatMarkers } from './story-markers';
-import { phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
+import { ACT_TERMS, phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
 
 export { stem, storyTerms };
@@ -166,7 +166,11 @@ export function trailingClauseTerms(headline: string): string[] {
   );
   if (at < 0) return [];
   const main = new Set(storyTerms([...before, ...lastWords.slice(0, at)].join(' ')));
-  return sortedUnique(storyTerms(lastWords.slice(at).join(' ')).filter((term) => !main.has(term)));
+  const clause = storyTerms(lastWords.slice(at).join(' '));
+  // A "clause" holding the headline's only act is its predicate: "Hobbs nominee for water department rejected by
+  // Senate panel" is about the rejection, not a nominee for a reason.
+  if (![...main].some((term) => ACT_TERMS.has(term)) && clause.some((term) => ACT_TERMS.has(term))) return [];
+  return sortedUnique(clause.filter((term) => !main.has(term)));
 }
 
 /**

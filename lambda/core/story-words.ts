@@ -90,3 +90,20 @@ export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): stri
   }
   return terms;
 }
+
+/**
+ * Acts that make a development (as story terms). An item whose headline names an act its candidate story never
+ * mentions reports something new ("testifies" after "fired", "sues" after "says he should be shot"): it alerts.
+ */
+export const ACT_TERMS: ReadonlySet<string> = new Set(
+  storyTerms(
+    'fire hire leave sue testify investigate revoke award arrest indict subpoena nominate certify recount ' +
+      'launch acquire threat interview write pardon endorse sentence convict acquit settle ban warn demand retract ' +
+      // The stages of a procedure: an audit that begins and one that finds, a suit and its appeal, are two developments.
+      'complete find appeal postpone schedule request publish courtrules ' +
+      // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
+      'drop reinstate extend expand grant accept plead charge pass advance ' +
+      // What an official does with a bill or a decision: a veto, a signature, an announcement.
+      'veto sign announc issue reject open',
+  ),
+);

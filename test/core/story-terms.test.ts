@@ -149,7 +149,7 @@ describe('a rare name the story never mentioned', () => {
     expect(joinEvidence(book, oped, oped, context).joins).toBe(false);
     // The same words without the new name join: the rule costs only reports that name something new.
     const retold = storySignature({
-      title: "Sterling writes Georgia's count was accurate as threats mount",
+      title: "Sterling writes Georgia's count was accurate and threats must stop",
       summary: 'The Georgia official will tell the story of the 2020 count and the threats against election workers.',
     });
     expect(joinEvidence(retold, oped, oped, context).joins).toBe(true);
