@@ -149,3 +149,40 @@ describe.each(tables)(
     );
   },
 );
+
+describe.each(tables)('an act named as pending after it, then done, alerts (%s)', (_t, withBackground) => {
+  it.each([
+    ['Katie Hobbs veto expected on border bill', 'Katie Hobbs vetoes border bill'],
+    ['Katie Hobbs veto looms for border bill', 'Katie Hobbs vetoes border bill'],
+    ['Katie Hobbs issues veto threat on border bill', 'Katie Hobbs vetoes border bill'],
+    ['Katie Hobbs faces veto decision on border bill', 'Katie Hobbs vetoes border bill'],
+    ['Chris Krebs testimony before Congress set for Tuesday', 'Chris Krebs testifies before Congress'],
+    [
+      'Brad Raffensperger certification of Georgia results expected Friday',
+      'Brad Raffensperger certifies Georgia results',
+    ],
+    ['Chris Krebs on the verge of resigning', 'Chris Krebs resigns'],
+    ['Chris Krebs says firing by Trump would be an honor', 'Trump fires Chris Krebs'],
+  ])('"%s", then "%s"', (before, done) =>
+    expectBothAlert({ title: before, hour: 0, feed: 'Reuters' }, { title: done, hour: 20, feed: 'AP' }, withBackground),
+  );
+});
+
+describe.each(tables)(
+  'an act named as not done, then reported done in a question, alerts (%s)',
+  (_t, withBackground) => {
+    it.each([
+      ['Trump may fire Chris Krebs', 'Did Trump just fire Chris Krebs?'],
+      ['Trump may fire CISA director Chris Krebs', 'Why did Trump fire CISA director Chris Krebs?'],
+      ['Trump weighs firing CISA director Chris Krebs', 'Who is Chris Krebs, the CISA director Trump fired?'],
+      ['Will Chris Krebs testify before Congress?', 'Why did Chris Krebs testify before Congress?'],
+      ['Katie Hobbs threatens to veto border bill', 'Why did Katie Hobbs veto the border bill?'],
+    ])('"%s", then "%s"', (before, done) =>
+      expectBothAlert(
+        { title: before, hour: 0, feed: 'Reuters' },
+        { title: done, hour: 20, feed: 'AP' },
+        withBackground,
+      ),
+    );
+  },
+);

@@ -210,34 +210,44 @@ const NOT_YET_WORDS = new Set(
     ' ',
   ),
 );
-/** Stems of verbs after which an act is weighed, threatened, asked for or denied: "weighs firing", "threatens to veto". */
+/**
+ * Stems of verbs after which an act is weighed, threatened or denied: "weighs firing", "threatens veto". Verbs that ask
+ * for an act take "to" ("urges Trump to fire"), read as such; alone they may stand before the act done ("Under
+ * pressure, Hobbs signs budget").
+ */
 const NOT_YET_VERBS = new Set(
-  'weigh mull consider eye threaten vow plan expect pois hint signal urg ask deny refus seek want prepar push pressur rumor'.split(
+  'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg'.split(' '),
+);
+/** Words that, after an act, say it is still to come: "veto expected", "testimony set for Tuesday", "firing would be". */
+const NOT_YET_AFTER = new Set(
+  'expected looms looming threat threatened set scheduled planned pending possible likely decision vote would could might'.split(
     ' ',
   ),
 );
-/** How many words before an act such a word still governs it ("will not resign", "may soon be fired"). */
+/** How many words before an act such a word still governs it ("will not resign", "may soon be fired"); one more after. */
 const NOT_YET_REACH = 3;
 
 /**
  * Terms `text` names only as not yet done: after "to" ("to testify Tuesday", "asks Krebs to testify"), a modal or a
- * negation ("may fire", "will not resign"), a verb that weighs, threatens or denies it ("weighs firing", "denies report
- * Trump fired"), or in a question ("Will Krebs testify?"). The act has not happened, so the item reporting it done is
- * another development. Named done anywhere else in the text, it is not only planned. Phrasal acts are read first.
+ * negation ("may fire", "will not resign", "Will Krebs testify?"), a verb that weighs, threatens or denies it ("weighs
+ * firing", "denies report Trump fired"), or before a word that says it is to come ("veto expected", "testimony set for
+ * Tuesday"). The act has not happened, so the item reporting it done is another development. A question asked of a
+ * done act ("Why did Trump fire Krebs?") is done. Named done anywhere else in the text, it is not only planned. Phrasal
+ * acts are read first.
  */
 export function plannedTerms(text: string): string[] {
   const planned = new Set<string>();
   const done = new Set<string>();
   for (const [part] of phrasalActs(text).matchAll(/[^.,:;!?|\u2013\u2014]+[.,:;!?|\u2013\u2014]?/gu)) {
-    const question = part.endsWith('?');
     const partWords = words(part);
     partWords.forEach((word, index) => {
       if (STOP_WORDS.has(word)) return;
       const before = partWords.slice(Math.max(0, index - NOT_YET_REACH), index);
+      const after = partWords.slice(index + 1, index + 2 + NOT_YET_REACH);
       const notYet =
-        question ||
         before.slice(-2).includes('to') ||
-        before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous)));
+        before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous))) ||
+        after.some((next) => NOT_YET_AFTER.has(next));
       (notYet ? planned : done).add(termOf(word));
     });
   }
