@@ -507,7 +507,7 @@ describe('pollFeed', () => {
       etag: '"abc"',
       consecutiveFailures: 0,
       firstPolledAt: NOW - HOUR,
-      lastReadAt: NOW - HOUR,
+      lastReadAt: NOW,
       watchlist: watchlistFingerprint(options.entities),
     };
     const getFeed = jest.spyOn(ports.state, 'getFeed');

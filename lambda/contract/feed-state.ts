@@ -31,6 +31,11 @@ const feedStateShape = () => ({
    * may have rolled off unread, so for a day the feed is polled on every tick, its own interval aside.
    */
   turnedOverAt: optionalNumber(),
+  /**
+   * The server sent the same validators with newer items: its 304s cannot be trusted, so the feed is read whole on
+   * every poll until its validators move again.
+   */
+  validatorsStuck: z.optional(z.boolean({ error: 'must be true or false' })),
   /** 410 Gone: tried again only after the longest backoff. */
   gone: z.optional(z.boolean({ error: 'must be true or false' })),
   /**
@@ -63,6 +68,7 @@ export const FEED_STATE_FIELDS = [
   'gone',
   'newestItemAt',
   'turnedOverAt',
+  'validatorsStuck',
   'itemKeys',
   'watchlist',
 ] as const satisfies readonly Exclude<keyof FeedState, 'url'>[];

@@ -15,7 +15,7 @@ import { type StoryFiler, storyFiler } from './story-filer';
 import { emptyOutcome, type FeedOutcome, type PollOptions, type PollPorts } from './types';
 
 /** How long a whole read stays fresh enough to ask the server only for changes (If-None-Match, If-Modified-Since). */
-const REVALIDATE_MS = 6 * 60 * 60_000;
+const REVALIDATE_MS = 2 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 /**
@@ -77,7 +77,8 @@ async function pollOneFeed(
     // would answer 304 for good, and the feed would never be read again.
     const readRecently =
       state?.lastReadAt !== undefined && state.lastReadAt <= now && now - state.lastReadAt < REVALIDATE_MS;
-    const known = state?.watchlist === watchlist && readRecently ? state : undefined;
+    const trusted = readRecently && state?.validatorsStuck !== true;
+    const known = state?.watchlist === watchlist && trusted ? state : undefined;
     response = await ports.source.fetch({
       url: feed.url,
       etag: known?.etag,
@@ -119,7 +120,8 @@ async function pollOneFeed(
   // redelivery, the next tick) polls it instead of skipping it as not due while the item may leave the feed.
   if (unfinished) polled.lastAttemptAt = state?.lastAttemptAt;
   const { turnedOver, ...turnover } = turnoverOf(items, state, now);
-  await ports.state.putFeed(withoutUndefined({ ...polled, ...turnover, watchlist }));
+  const validatorsStuck = stuckValidators(response, state, turnover.newestItemAt);
+  await ports.state.putFeed(withoutUndefined({ ...polled, ...turnover, validatorsStuck, watchlist }));
   const archiveError = await archiveRead(ports.archive, feed, items, now);
   return {
     ...outcome,
@@ -134,6 +136,22 @@ async function pollOneFeed(
     bytes: response.body.byteLength,
     ...(turnedOver && { turnedOver: true }),
   };
+}
+
+/**
+ * Whether the server's validators are stuck: the same ETag and Last-Modified as the read before, over newer items (a
+ * Last-Modified fixed at a template's time). Its 304s then hide new items, so the feed is read whole until they move.
+ */
+function stuckValidators(
+  response: { etag?: string; lastModified?: string },
+  state: FeedState | undefined,
+  newestItemAt: number | undefined,
+): true | undefined {
+  if (state === undefined || (state.etag === undefined && state.lastModified === undefined)) return undefined;
+  const same = response.etag === state.etag && response.lastModified === state.lastModified;
+  if (!same) return undefined;
+  const newer = newestItemAt !== undefined && state.newestItemAt !== undefined && newestItemAt > state.newestItemAt;
+  return newer || state.validatorsStuck === true ? true : undefined;
 }
 
 /**
@@ -201,6 +219,7 @@ function succeededState(
     lastReadAt,
     newestItemAt: state?.newestItemAt,
     turnedOverAt: state?.turnedOverAt,
+    validatorsStuck: state?.validatorsStuck,
     lastAttemptAt: now,
     consecutiveFailures: 0,
     itemKeys,
@@ -221,6 +240,7 @@ function failedState(feed: FeedConfig, state: FeedState | undefined, now: number
     lastReadAt: state?.lastReadAt,
     newestItemAt: state?.newestItemAt,
     turnedOverAt: state?.turnedOverAt,
+    validatorsStuck: state?.validatorsStuck,
     lastAttemptAt: now,
     consecutiveFailures,
     failingSince: state?.failingSince ?? now,
