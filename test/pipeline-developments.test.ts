@@ -105,6 +105,30 @@ describe('an outlet’s recurring headline under a new link, days apart', () => 
     expect({ alerts: result.alerted.length, joins: result.joins }).toEqual({ alerts: 5, joins: [] });
   });
 
+  it('alerts the next release though another outlet’s copy of the last one joined its story', async () => {
+    /** CISA's own news feed beside the Google News query: its publisher is the feed's name. */
+    const direct = (hour: number, id: string): FeedItem => ({
+      title: KEV,
+      feed: 'CISA News',
+      hour,
+      link: `https://www.cisa.gov/news-events/alerts/2024/03/${id}/cisa-adds-one-known-exploited-vulnerability-catalog`,
+    });
+    const ownFeed = await runScenario(
+      [googleNews('CISA', 15, 1), direct(16.5, '04'), googleNews('CISA', 60, 2), direct(60.5, '06')],
+      {
+        background,
+      },
+    );
+    expect(ownFeed.alerted).toEqual([KEV, KEV]);
+    const syndicated = await runScenario(
+      [googleNews('CISA', 0, 3), googleNews('Security Affairs', 20, 4), googleNews('CISA', 60, 5)],
+      {
+        background,
+      },
+    );
+    expect(syndicated.alerted).toEqual([KEV, KEV]);
+  });
+
   it('still gives one alert for the same headline from other outlets', async () => {
     const result = await runScenario([googleNews('CISA', 0, 10), googleNews('SecurityWeek', 2, 11)]);
     expect(result.alerts.map((alert) => alert.title)).toEqual([KEV]);

@@ -135,6 +135,28 @@ const total = (terms: readonly WeightedTerm[]) => terms.reduce((sum, t) => sum +
 /** What a signature's headline names only as background: its epithets and its trailing clause. */
 const backgroundOf = (sig: StorySignature): string[] => [...(sig.epithets ?? []), ...(sig.clause ?? [])];
 
+/** Whether two headlines name the same event terms (however they name the person). */
+function sameEventHeadline(item: StorySignature, member: StorySignature, context: StoryContext): boolean {
+  const memberTerms = new Set(eventTerms(member.title, context));
+  const itemTerms = eventTerms(item.title, context);
+  return itemTerms.length === memberTerms.size && itemTerms.every((term) => memberTerms.has(term));
+}
+
+/**
+ * Whether `item` is the same outlet's headline again, under a link of its own `apartMs` after `member`: its next report
+ * of a recurring event ("CISA Adds One Known Exploited Vulnerability to Catalog", twice a week on Google News), as
+ * outlets do not repost a story of theirs under a new link.
+ */
+export function outletRepeat(
+  item: StorySignature,
+  member: StorySignature,
+  context: StoryContext,
+  apartMs: number,
+): boolean {
+  const sameOutlet = item.outlet !== undefined && item.outlet === member.outlet;
+  return sameOutlet && apartMs >= OUTLET_REPEAT_MS && sameEventHeadline(item, member, context);
+}
+
 /**
  * Whether `item` reports the event of the story whose item is `member` and whose first item is `origin`. Asymmetric:
  * it joins only on strong evidence (the same copy, or rare event terms shared with both), and never when the item's
@@ -214,16 +236,8 @@ export function joinEvidence(
   const otherNames = storyNames.length > 0 ? itemNames : [];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
-  // The same outlet's headline again, under a link of its own hours later, is its next report of a recurring event
-  // ("CISA Adds One Known Exploited Vulnerability to Catalog", twice a week on Google News): outlets do not repost a
-  // story of theirs under a new link.
-  const memberEventHeadline = new Set(eventTerms(member.title, context));
-  const itemEventHeadline = eventTerms(item.title, context);
-  const sameHeadline =
-    itemEventHeadline.length === memberEventHeadline.size &&
-    itemEventHeadline.every((term) => memberEventHeadline.has(term));
-  const sameOutlet = item.outlet !== undefined && item.outlet === member.outlet;
-  if (sameOutlet && sameHeadline && apartMs >= OUTLET_REPEAT_MS) return { joins: false, ...evidence };
+  if (outletRepeat(item, member, context, apartMs)) return { joins: false, ...evidence };
+  const sameHeadline = sameEventHeadline(item, member, context);
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.
   const mainClause = item.title.filter((term) => !item.clause?.includes(term));

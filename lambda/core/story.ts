@@ -1,6 +1,6 @@
 // Story clustering: which earlier story a new item reports (MinHash/LSH candidates, verified by event evidence), follow-ups.
 import { fnv1a32, minHash } from './minhash';
-import { type JoinEvidence, joinEvidence, type StoryContext, type WeightedTerm } from './story-evidence';
+import { type JoinEvidence, joinEvidence, outletRepeat, type StoryContext, type WeightedTerm } from './story-evidence';
 import { type StorySignature, sortedUnique } from './story-terms';
 
 export { type StoryContext, storyContext, type WeightedTerm } from './story-evidence';
@@ -187,15 +187,14 @@ function heaviestCandidate(
   let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
   const live = liveCandidates(entityIds, candidates, at, windowMs);
   const told = termsByStory(live);
+  // A story that already holds this outlet's headline from hours before (its latest item under a key, or its first) is
+  // the outlet's last release, whichever row would join: another outlet's copy must not carry the next one in.
+  const repeatOf = (ref: StoryRef) =>
+    [ref.signature, ref.origin].some((earlier) => outletRepeat(signature, earlier, context, at - ref.seenAt));
+  const repeated = new Set(live.filter(repeatOf).map((ref) => ref.storyId));
   for (const ref of live) {
-    const evidence = joinEvidence(
-      signature,
-      ref.signature,
-      ref.origin,
-      context,
-      told.get(ref.storyId),
-      at - ref.seenAt,
-    );
+    const found = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId), at - ref.seenAt);
+    const evidence = repeated.has(ref.storyId) ? { ...found, joins: false, reason: undefined } : found;
     if (!accept(evidence)) continue;
     if (
       !best ||
