@@ -170,8 +170,6 @@ export function joinEvidence(
   context: StoryContext,
   /** Terms of every item of the story the caller knows of (its rows among the candidates): what the story told. */
   storyTerms: readonly string[] = [],
-  /** How long after the story's item this item came (ms). */
-  apartMs = 0,
 ): JoinEvidence {
   const itemEvent = eventTerms(item.terms, context);
   const memberEvent = eventTerms(member.terms, context);
@@ -236,7 +234,6 @@ export function joinEvidence(
   const otherNames = storyNames.length > 0 ? itemNames : [];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
-  if (outletRepeat(item, member, context, apartMs)) return { joins: false, ...evidence };
   const sameHeadline = sameEventHeadline(item, member, context);
   // What the headline says that the story never did: one rare word ("deputy") can be the whole news.
   // Of its main clause: why or how it happened ("... who disputed fraud claims") is background the story may not tell.

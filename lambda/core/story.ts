@@ -193,7 +193,7 @@ function heaviestCandidate(
     [ref.signature, ref.origin].some((earlier) => outletRepeat(signature, earlier, context, at - ref.seenAt));
   const repeated = new Set(live.filter(repeatOf).map((ref) => ref.storyId));
   for (const ref of live) {
-    const found = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId), at - ref.seenAt);
+    const found = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));
     const evidence = repeated.has(ref.storyId) ? { ...found, joins: false, reason: undefined } : found;
     if (!accept(evidence)) continue;
     if (

@@ -163,14 +163,13 @@ function turnoverOf(
   state: FeedState | undefined,
   now: number,
 ): { newestItemAt?: number; turnedOverAt?: number; turnedOver: boolean } {
-  const kept = { newestItemAt: state?.newestItemAt, turnedOverAt: state?.turnedOverAt, turnedOver: false };
   const dates = items
     .map((item) => item.publishedAt)
     .filter((at): at is number => at !== undefined && at <= now + DAY_MS);
-  if (dates.length === 0) return kept;
+  if (dates.length === 0) return { turnedOver: false };
   const before = state?.newestItemAt;
   const turnedOver = dates.length >= 2 && before !== undefined && Math.min(...dates) > before;
-  return { newestItemAt: Math.max(...dates), turnedOverAt: turnedOver ? now : kept.turnedOverAt, turnedOver };
+  return { newestItemAt: Math.max(...dates), ...(turnedOver && { turnedOverAt: now }), turnedOver };
 }
 
 /** Last, once the alerts are out and the feed recorded: an archive that fails is reported, and costs no alert. */
@@ -200,6 +199,7 @@ function hasFailures(state: FeedState): boolean {
   return state.consecutiveFailures > 0 || state.nextAttemptAt !== undefined || state.lastError !== undefined;
 }
 
+/** The feed's state after a read (a 200, or a 304 keeping `validators` as they were): what a failure set is cleared. */
 function succeededState(
   feed: FeedConfig,
   state: FeedState | undefined,
@@ -211,43 +211,37 @@ function succeededState(
   lastReadAt: number | undefined = now,
 ): FeedState {
   return withoutUndefined({
+    ...state,
     url: feed.url,
     etag: validators?.etag,
     lastModified: validators?.lastModified,
     firstPolledAt: state?.firstPolledAt ?? now,
+    firstAttemptAt: undefined,
     lastSuccessAt: now,
     lastReadAt,
-    newestItemAt: state?.newestItemAt,
-    turnedOverAt: state?.turnedOverAt,
-    validatorsStuck: state?.validatorsStuck,
     lastAttemptAt: now,
     consecutiveFailures: 0,
+    failingSince: undefined,
+    nextAttemptAt: undefined,
+    lastError: undefined,
+    gone: undefined,
     itemKeys,
-    watchlist: state?.watchlist,
   });
 }
 
+/** The feed's state after a failed attempt: everything else it knew is kept. */
 function failedState(feed: FeedConfig, state: FeedState | undefined, now: number, error: FeedError): FeedState {
   const consecutiveFailures = (state?.consecutiveFailures ?? 0) + 1;
   return withoutUndefined({
+    ...state,
     url: feed.url,
-    etag: state?.etag,
-    lastModified: state?.lastModified,
-    firstPolledAt: state?.firstPolledAt,
     // Until a first read, when it was first tried: what it publishes from then on is no backfill, however long it fails.
     firstAttemptAt: state?.firstPolledAt === undefined ? (state?.firstAttemptAt ?? now) : undefined,
-    lastSuccessAt: state?.lastSuccessAt,
-    lastReadAt: state?.lastReadAt,
-    newestItemAt: state?.newestItemAt,
-    turnedOverAt: state?.turnedOverAt,
-    validatorsStuck: state?.validatorsStuck,
     lastAttemptAt: now,
     consecutiveFailures,
     failingSince: state?.failingSince ?? now,
     nextAttemptAt: now + backoffDelay(consecutiveFailures, DEFAULT_BACKOFF, error.details.retryAfterMs),
     lastError: `${error.code}: ${error.message}`,
     gone: error.code === 'gone' ? true : undefined,
-    itemKeys: state?.itemKeys,
-    watchlist: state?.watchlist,
   });
 }
