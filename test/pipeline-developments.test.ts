@@ -21,30 +21,39 @@ const tables = [
   ['a term table that has read other news', true],
 ] as const;
 
-describe.each(tables)('an act reported as not done yet, then done, alerts (%s)', (_table, withBackground) => {
-  it.each([
-    ['Trump may fire CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
-    ['Trump weighs firing CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
-    ['White House denies report Trump fired CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
-    [
-      'Chris Krebs says he will not resign despite pressure from Trump',
-      'Chris Krebs resigns under pressure from Trump',
-    ],
-    ['Will Chris Krebs testify before Congress?', 'Chris Krebs testifies before Congress'],
-    ['Brad Raffensperger could certify Georgia results Friday', 'Brad Raffensperger certifies Georgia results'],
-    ['Gabriel Sterling: recount could find more ballots', 'Gabriel Sterling: recount finds more ballots'],
-    ['Katie Hobbs threatens to veto Arizona budget', 'Katie Hobbs vetoes Arizona budget'],
-    ['Will Katie Hobbs veto the border bill?', 'Katie Hobbs vetoes border bill'],
-    ['Katie Hobbs says she will not sign Republican budget', 'Katie Hobbs signs Republican budget'],
-    [
-      "Ann Jacobs says she won't resign from Wisconsin Elections Commission",
-      'Ann Jacobs resigns from Wisconsin Elections Commission',
-    ],
-    ['Jena Griswold to announce run for Congress', 'Jena Griswold announces run for Congress'],
-  ])('"%s", then "%s"', (before, done) =>
-    expectBothAlert({ title: before, hour: 0, feed: 'Reuters' }, { title: done, hour: 20, feed: 'AP' }, withBackground),
-  );
-});
+/** Between the story's outlet and the development's, `hours` apart. */
+const REUTERS_THEN_AP = { from: 'Reuters', to: 'AP', hours: 20 };
+
+/** On both term tables: each story headline, then its development from another outlet, and both must alert. */
+function eachPairAlerts(what: string, pairs: [string, string][], apart = REUTERS_THEN_AP) {
+  describe.each(tables)(`${what} (%s)`, (_table, withBackground) => {
+    it.each(pairs)('"%s", then "%s"', (story, development) =>
+      expectBothAlert(
+        { title: story, hour: 0, feed: apart.from },
+        { title: development, hour: apart.hours, feed: apart.to },
+        withBackground,
+      ),
+    );
+  });
+}
+
+eachPairAlerts('an act reported as not done yet, then done, alerts', [
+  ['Trump may fire CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+  ['Trump weighs firing CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+  ['White House denies report Trump fired CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+  ['Chris Krebs says he will not resign despite pressure from Trump', 'Chris Krebs resigns under pressure from Trump'],
+  ['Will Chris Krebs testify before Congress?', 'Chris Krebs testifies before Congress'],
+  ['Brad Raffensperger could certify Georgia results Friday', 'Brad Raffensperger certifies Georgia results'],
+  ['Gabriel Sterling: recount could find more ballots', 'Gabriel Sterling: recount finds more ballots'],
+  ['Katie Hobbs threatens to veto Arizona budget', 'Katie Hobbs vetoes Arizona budget'],
+  ['Will Katie Hobbs veto the border bill?', 'Katie Hobbs vetoes border bill'],
+  ['Katie Hobbs says she will not sign Republican budget', 'Katie Hobbs signs Republican budget'],
+  [
+    "Ann Jacobs says she won't resign from Wisconsin Elections Commission",
+    'Ann Jacobs resigns from Wisconsin Elections Commission',
+  ],
+  ['Jena Griswold to announce run for Congress', 'Jena Griswold announces run for Congress'],
+]);
 
 describe.each(tables)('the same headline naming the person otherwise, over another lead, alerts (%s)', (_t, bg) => {
   const HAND_COUNT =
@@ -62,8 +71,9 @@ describe.each(tables)('the same headline naming the person otherwise, over anoth
   );
 });
 
-describe.each(tables)('a word in another sense than the act it can name tells no act (%s)', (_t, withBackground) => {
-  it.each([
+eachPairAlerts(
+  'a word in another sense than the act it can name tells no act',
+  [
     ["Chris Krebs dismisses Trump's voter fraud claims", 'Trump fires Chris Krebs'],
     ["CISA director Chris Krebs dismisses Trump's election fraud claims", 'Trump fires CISA director Chris Krebs'],
     ['Court hearing set in Tina Peters case; Jena Griswold to attend', 'Tina Peters sues Jena Griswold'],
@@ -75,14 +85,9 @@ describe.each(tables)('a word in another sense than the act it can name tells no
       'Chris Krebs testifies before Senate panel on election security',
       'CHRIS KREBS TESTIFIES BEFORE HOUSE PANEL ON ELECTION SECURITY',
     ],
-  ])('"%s", then "%s"', (story, development) =>
-    expectBothAlert(
-      { title: story, hour: 0, feed: 'Reuters' },
-      { title: development, hour: 8, feed: 'AP' },
-      withBackground,
-    ),
-  );
-});
+  ],
+  { from: 'Reuters', to: 'AP', hours: 8 },
+);
 
 describe('an outlet’s recurring headline under a new link, days apart', () => {
   const KEV = 'CISA Adds One Known Exploited Vulnerability to Catalog';
@@ -135,78 +140,53 @@ describe('an outlet’s recurring headline under a new link, days apart', () => 
   });
 });
 
-describe.each(tables)(
-  'an official’s recurring act whose object is in a trailing clause alerts (%s)',
-  (_t, withBackground) => {
-    it.each([
-      ['Katie Hobbs signs bill for tribal water settlement', 'Katie Hobbs signs bill for child care funding'],
-      [
-        'Katie Hobbs nominee for water department rejected by Senate panel',
-        'Katie Hobbs nominee for health department rejected by Senate panel',
-      ],
-      [
-        'Adrian Fontes sues Cochise County over hand count',
-        'Adrian Fontes sues Cochise County over refusal to certify',
-      ],
-      [
-        'Chris Krebs sues Trump campaign lawyer over death threat remarks',
-        'Chris Krebs sues Trump campaign lawyer over leaked emails',
-      ],
-      [
-        'US cyber agency issues emergency directive after hack of Ivanti devices',
-        'US cyber agency issues emergency directive after hack of email systems',
-      ],
-      [
-        'Judge rules against Jena Griswold over ballot access rules',
-        'Judge rules against Jena Griswold over campaign finance complaint',
-      ],
-      [
-        'Election Assistance Commission awards grants for election security',
-        'Election Assistance Commission awards grants for poll worker recruitment',
-      ],
-    ])('"%s", then "%s"', (story, development) =>
-      expectBothAlert(
-        { title: story, hour: 0, feed: 'AZ Mirror' },
-        { title: development, hour: 30, feed: 'KJZZ' },
-        withBackground,
-      ),
-    );
-  },
-);
-
-describe.each(tables)('an act named as pending after it, then done, alerts (%s)', (_t, withBackground) => {
-  it.each([
-    ['Katie Hobbs veto expected on border bill', 'Katie Hobbs vetoes border bill'],
-    ['Katie Hobbs veto looms for border bill', 'Katie Hobbs vetoes border bill'],
-    ['Katie Hobbs issues veto threat on border bill', 'Katie Hobbs vetoes border bill'],
-    ['Katie Hobbs faces veto decision on border bill', 'Katie Hobbs vetoes border bill'],
-    ['Chris Krebs testimony before Congress set for Tuesday', 'Chris Krebs testifies before Congress'],
+eachPairAlerts(
+  'an official’s recurring act whose object is in a trailing clause alerts',
+  [
+    ['Katie Hobbs signs bill for tribal water settlement', 'Katie Hobbs signs bill for child care funding'],
     [
-      'Brad Raffensperger certification of Georgia results expected Friday',
-      'Brad Raffensperger certifies Georgia results',
+      'Katie Hobbs nominee for water department rejected by Senate panel',
+      'Katie Hobbs nominee for health department rejected by Senate panel',
     ],
-    ['Chris Krebs on the verge of resigning', 'Chris Krebs resigns'],
-    ['Chris Krebs says firing by Trump would be an honor', 'Trump fires Chris Krebs'],
-  ])('"%s", then "%s"', (before, done) =>
-    expectBothAlert({ title: before, hour: 0, feed: 'Reuters' }, { title: done, hour: 20, feed: 'AP' }, withBackground),
-  );
-});
-
-describe.each(tables)(
-  'an act named as not done, then reported done in a question, alerts (%s)',
-  (_t, withBackground) => {
-    it.each([
-      ['Trump may fire Chris Krebs', 'Did Trump just fire Chris Krebs?'],
-      ['Trump may fire CISA director Chris Krebs', 'Why did Trump fire CISA director Chris Krebs?'],
-      ['Trump weighs firing CISA director Chris Krebs', 'Who is Chris Krebs, the CISA director Trump fired?'],
-      ['Will Chris Krebs testify before Congress?', 'Why did Chris Krebs testify before Congress?'],
-      ['Katie Hobbs threatens to veto border bill', 'Why did Katie Hobbs veto the border bill?'],
-    ])('"%s", then "%s"', (before, done) =>
-      expectBothAlert(
-        { title: before, hour: 0, feed: 'Reuters' },
-        { title: done, hour: 20, feed: 'AP' },
-        withBackground,
-      ),
-    );
-  },
+    ['Adrian Fontes sues Cochise County over hand count', 'Adrian Fontes sues Cochise County over refusal to certify'],
+    [
+      'Chris Krebs sues Trump campaign lawyer over death threat remarks',
+      'Chris Krebs sues Trump campaign lawyer over leaked emails',
+    ],
+    [
+      'US cyber agency issues emergency directive after hack of Ivanti devices',
+      'US cyber agency issues emergency directive after hack of email systems',
+    ],
+    [
+      'Judge rules against Jena Griswold over ballot access rules',
+      'Judge rules against Jena Griswold over campaign finance complaint',
+    ],
+    [
+      'Election Assistance Commission awards grants for election security',
+      'Election Assistance Commission awards grants for poll worker recruitment',
+    ],
+  ],
+  { from: 'AZ Mirror', to: 'KJZZ', hours: 30 },
 );
+
+eachPairAlerts('an act named as pending after it, then done, alerts', [
+  ['Katie Hobbs veto expected on border bill', 'Katie Hobbs vetoes border bill'],
+  ['Katie Hobbs veto looms for border bill', 'Katie Hobbs vetoes border bill'],
+  ['Katie Hobbs issues veto threat on border bill', 'Katie Hobbs vetoes border bill'],
+  ['Katie Hobbs faces veto decision on border bill', 'Katie Hobbs vetoes border bill'],
+  ['Chris Krebs testimony before Congress set for Tuesday', 'Chris Krebs testifies before Congress'],
+  [
+    'Brad Raffensperger certification of Georgia results expected Friday',
+    'Brad Raffensperger certifies Georgia results',
+  ],
+  ['Chris Krebs on the verge of resigning', 'Chris Krebs resigns'],
+  ['Chris Krebs says firing by Trump would be an honor', 'Trump fires Chris Krebs'],
+]);
+
+eachPairAlerts('an act named as not done, then reported done in a question, alerts', [
+  ['Trump may fire Chris Krebs', 'Did Trump just fire Chris Krebs?'],
+  ['Trump may fire CISA director Chris Krebs', 'Why did Trump fire CISA director Chris Krebs?'],
+  ['Trump weighs firing CISA director Chris Krebs', 'Who is Chris Krebs, the CISA director Trump fired?'],
+  ['Will Chris Krebs testify before Congress?', 'Why did Chris Krebs testify before Congress?'],
+  ['Katie Hobbs threatens to veto border bill', 'Why did Katie Hobbs veto the border bill?'],
+]);

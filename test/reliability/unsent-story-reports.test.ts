@@ -4,11 +4,14 @@ import { sqsEvent, sqsRecord } from '../handlers/fixtures';
 import { conditionalFeed } from '../support/feed-server';
 import { buildRig, job, MINUTE, T0, useLocalServices } from './deployed-rig';
 import { rssDocument } from './harness';
-import { wireOutlets } from './wire-outlets';
+import { WIRE_SUMMARY, wireOutlets } from './wire-outlets';
 
 const services = useLocalServices();
 
 const { serveA, serveC } = wireOutlets(services);
+/** Outlet C's copy reworded, naming the agency, answered at once. */
+const serveReworded = (path: string) =>
+  serveC(path, WIRE_SUMMARY, 0, 'Trump fires CISA director Christopher Krebs in a tweet');
 
 test('a copy naming an entity the story’s first alert does not, filed as that alert is retried, alerts that entity', async () => {
   const rig = await buildRig(services);
@@ -66,12 +69,7 @@ test('the copy in a batch of its own, once the story is abandoned, carries its a
 test('a copy carries the story whose alert SNS refused; the refused item, retried after, joins it silently', async () => {
   const rig = await buildRig(services);
   const a = serveA('/dup-a.xml');
-  const c = serveC(
-    '/dup-c.xml',
-    'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
-    0,
-    'Trump fires CISA director Christopher Krebs in a tweet',
-  );
+  const c = serveReworded('/dup-c.xml');
   // Cycle 1: outlet A; SNS refuses its alert; SQS will redeliver m-a after its visibility timeout (6 min).
   rig.sns.refuseNext = 1;
   expect((await rig.handler(sqsEvent([sqsRecord('m-a', job(a))]))).batchItemFailures).toHaveLength(1);
@@ -93,12 +91,7 @@ test('a copy carries the story whose alert SNS refused; the refused item, retrie
 test('without the refusal the reworded copy joins the story silently: one alert', async () => {
   const rig = await buildRig(services);
   const a = serveA('/dupctl-a.xml');
-  const c = serveC(
-    '/dupctl-c.xml',
-    'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
-    0,
-    'Trump fires CISA director Christopher Krebs in a tweet',
-  );
+  const c = serveReworded('/dupctl-c.xml');
   await rig.handler(sqsEvent([sqsRecord('m-a', job(a))]));
   rig.clock.time = T0 + 5 * MINUTE;
   await rig.handler(sqsEvent([sqsRecord('m-c', job(c))]));
@@ -110,12 +103,7 @@ test('without the refusal the reworded copy joins the story silently: one alert'
 test('a story whose alerted mark DynamoDB refused after its alert went out: the run succeeds, a copy costs one more alert at most', async () => {
   const rig = await buildRig(services);
   const a = serveA('/mark-a.xml');
-  const c = serveC(
-    '/mark-c.xml',
-    'The president fired the director of the Cybersecurity and Infrastructure Security Agency.',
-    0,
-    'Trump fires CISA director Christopher Krebs in a tweet',
-  );
+  const c = serveReworded('/mark-c.xml');
   // DynamoDB throttles the one conditional UpdateItem past the SDK's retries (the alert is out, markSent written).
   const real = rig.state.markStoryAlerted.bind(rig.state);
   let failures = 1;

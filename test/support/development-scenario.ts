@@ -1,7 +1,7 @@
 // Polls a scenario of headlines over hours through the shipped path (pollFeeds over a FeedServer on 127.0.0.1), one
 // poll after each item, so a new development arrives in a later poll than the story it must not be joined to.
 import { join } from 'node:path';
-import { escapeHtml, NewsWriter } from '../../bench/support/news-corpus';
+import { NewsWriter } from '../../bench/support/news-corpus';
 import { HttpFeedSource } from '../../lambda/adapters/http-feed-source';
 import { MemoryStateStore } from '../../lambda/adapters/memory-state-store';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
@@ -10,9 +10,10 @@ import { TopicModel } from '../../lambda/core/topic-model';
 import type { Alert, FeedConfig } from '../../lambda/core/types';
 import { type FeedOutcome, pollFeeds, type StoryJoin } from '../../lambda/pipeline';
 import { TOPIC_SEED } from '../../lambda/pipeline/topic-learning';
-import type { AlertSink, PublishResult } from '../../lambda/ports';
-import { FeedServer } from '../support/feed-server';
-import { pollPorts } from '../support/poll-ports';
+import { CapturingSink } from '../reliability/harness';
+import { FeedServer } from './feed-server';
+import { pollPorts } from './poll-ports';
+import { newsRss } from './story-stream';
 
 /** The default entities and ten a user added (test/fixtures/user-entities): an election official's beat at large. */
 const entities = [
@@ -32,41 +33,12 @@ export interface FeedItem {
   link?: string;
 }
 
-class CollectingSink implements AlertSink {
-  readonly published: Alert[] = [];
-  async publish(alerts: Alert[]): Promise<PublishResult[]> {
-    this.published.push(...alerts);
-    return alerts.map((alert) => ({ alertId: alert.id, ok: true }));
-  }
-}
-
 let counter = 0;
 const slug = (text: string) =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, 60);
-
-function rss(name: string, items: readonly (FeedItem & { at: number; link: string })[]): string {
-  const aggregator = name.startsWith('Google News');
-  const entries = [...items]
-    .sort((a, b) => b.at - a.at)
-    .map((item) =>
-      [
-        '<item>',
-        `<title>${escapeHtml(item.title)}</title>`,
-        `<link>${escapeHtml(item.link)}</link>`,
-        `<guid isPermaLink="false">${escapeHtml(item.link)}</guid>`,
-        `<pubDate>${new Date(item.at).toUTCString()}</pubDate>`,
-        item.summary === undefined ? '' : `<description>${escapeHtml(item.summary)}</description>`,
-        aggregator && item.publisher
-          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeHtml(item.publisher)}</source>`
-          : '',
-        '</item>',
-      ].join(''),
-    );
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeHtml(name)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
-}
 
 export interface ScenarioResult {
   /** Titles of the alerts that started a story (not "Same story as" alerts), in order. */
@@ -108,12 +80,18 @@ export async function runScenario(
         at: start - 3_600_000 - index * 1000,
         link: `https://background.test/${counter}/${index}`,
       }));
-      server.route(path, { headers: { 'content-type': 'application/rss+xml' }, body: rss('Background news', bg) });
+      server.route(path, {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: newsRss(
+          'Background news',
+          bg.map((item) => ({ ...item, guid: item.link })),
+        ),
+      });
       feeds.push({ url: server.url(path), name: 'Background news' });
     }
     const clock = { time: start, now: () => clock.time };
     const state = new MemoryStateStore();
-    const sink = new CollectingSink();
+    const sink = new CapturingSink();
     const ports = pollPorts({ source: new HttpFeedSource({ addressPolicy: 'any' }), state, sink, clock });
     const matcher = compileMatcher(entities, {
       topics: TopicModel.build(entities, { seed: TOPIC_SEED, now: start }),
@@ -126,7 +104,10 @@ export async function runScenario(
         const served = dated.filter((item) => (item.feed ?? 'Outlet') === name && item.at <= time);
         server.route(new URL(feeds[index]!.url).pathname, {
           headers: { 'content-type': 'application/rss+xml' },
-          body: rss(name, served),
+          body: newsRss(
+            name,
+            served.map((item) => ({ ...item, guid: item.link })),
+          ),
         });
       }
       outcomes.push(...(await pollFeeds(feeds, ports, { matcher, entities: entities, backfillHours: 24 })));

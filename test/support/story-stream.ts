@@ -232,30 +232,50 @@ export function clusterErrors(items: readonly LabelledItem[], storyOf: ReadonlyM
   };
 }
 
+/** One item of an RSS document: its time in ms; an aggregator's item names its outlet (`publisher`) in <source>. */
+export interface RssEntry {
+  title: string;
+  link: string;
+  guid: string;
+  at: number;
+  summary?: string;
+  publisher?: string;
+}
+
+/** An RSS 2.0 document as outlets publish them, newest first. */
+export function newsRss(
+  title: string,
+  entries: readonly RssEntry[],
+  aggregator = title.startsWith('Google News'),
+): string {
+  const items = [...entries]
+    .sort((a, b) => b.at - a.at)
+    .map((entry) =>
+      [
+        '<item>',
+        `<title>${escapeHtml(entry.title)}</title>`,
+        `<link>${escapeHtml(entry.link)}</link>`,
+        `<guid isPermaLink="false">${escapeHtml(entry.guid)}</guid>`,
+        `<pubDate>${new Date(entry.at).toUTCString()}</pubDate>`,
+        entry.summary === undefined ? '' : `<description>${escapeHtml(entry.summary)}</description>`,
+        aggregator && entry.publisher
+          ? `<source url="https://${entry.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeHtml(entry.publisher)}</source>`
+          : '',
+        '</item>',
+      ].join(''),
+    );
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeHtml(title)}</title><link>https://news.example.test/</link>${items.join('')}</channel></rss>`;
+}
+
 /**
- * An RSS 2.0 document as outlets publish them, newest first. An aggregator's items name their outlet in <source> (and
- * in the title, as the fixtures' Google News titles already do).
+ * The labelled items as an outlet's RSS document. An aggregator's items name their outlet in <source> (and in the
+ * title, as the fixtures' Google News titles already do).
  */
 export function labelledRss(
   title: string,
   items: readonly LabelledItem[],
   aggregator = title.startsWith('Google News'),
 ): string {
-  const entries = [...items]
-    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
-    .map((item) =>
-      [
-        '<item>',
-        `<title>${escapeHtml(item.title)}</title>`,
-        `<link>${escapeHtml(item.link)}</link>`,
-        `<guid isPermaLink="false">${escapeHtml(item.id)}</guid>`,
-        `<pubDate>${new Date(item.publishedAt).toUTCString()}</pubDate>`,
-        `<description>${escapeHtml(item.summary)}</description>`,
-        aggregator
-          ? `<source url="https://${item.publisher.replace(/\W+/g, '').toLowerCase()}.test">${escapeHtml(item.publisher)}</source>`
-          : '',
-        '</item>',
-      ].join(''),
-    );
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${escapeHtml(title)}</title><link>https://news.example.test/</link>${entries.join('')}</channel></rss>`;
+  const entries = items.map((item) => ({ ...item, guid: item.id, at: Date.parse(item.publishedAt) }));
+  return newsRss(title, entries, aggregator);
 }
