@@ -190,3 +190,15 @@ eachPairAlerts('an act named as not done, then reported done in a question, aler
   ['Will Chris Krebs testify before Congress?', 'Why did Chris Krebs testify before Congress?'],
   ['Katie Hobbs threatens to veto border bill', 'Why did Katie Hobbs veto the border bill?'],
 ]);
+
+eachPairAlerts('a ruling in another court alerts', [
+  [
+    'Fulton judge dismisses voter roll lawsuit against Raffensperger',
+    'Federal judge dismisses voter roll lawsuit against Raffensperger',
+  ],
+  [
+    'Federal judge tosses Krebs defamation suit against Newsmax',
+    'Appeals court tosses Krebs defamation suit against Newsmax',
+  ],
+  ['Cobb County judge rejects Raffensperger bid', 'Gwinnett County judge rejects Raffensperger bid'],
+]);

@@ -1,4 +1,5 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
+import { COURT_LEVEL_NAMES } from './story-markers';
 import { type StorySignature, storyTerms } from './story-terms';
 import { ACT_TERMS } from './story-words';
 import { TermRarity } from './term-rarity';
@@ -212,7 +213,7 @@ export function joinEvidence(
   // A repeat the story's headlines never mark is the act happening again: "testifies again", "second recount".
   const storyRepeats = new Set(storySigs.flatMap((sig) => sig.repeats ?? []));
   for (const marker of item.repeats ?? []) if (!storyRepeats.has(marker)) addNewAct(marker);
-  // The same procedure in another state or chamber is another event: Michigan's certification suit after
+  // The same procedure in another state, chamber or court is another event: Michigan's certification suit after
   // Pennsylvania's, the House hearing after the Senate's.
   const otherOf = (storyPlaces: readonly string[], itemPlaces: readonly string[]) =>
     storyPlaces.some((place) => !itemPlaces.includes(place))
@@ -225,6 +226,14 @@ export function joinEvidence(
       storySigs.flatMap((sig) => sig.chambers ?? []),
       item.chambers ?? [],
     ),
+    // A ruling in another court is the case's next step: the federal suit after the county's.
+    ...[true, false].flatMap((levels) => {
+      const ofKind = (names: readonly string[] = []) => names.filter((name) => COURT_LEVEL_NAMES.has(name) === levels);
+      return otherOf(
+        storySigs.flatMap((sig) => ofKind(sig.courts)),
+        ofKind(item.courts),
+      );
+    }),
   ];
   // Each side names something rare the other never mentions: an advisory on Dominion machines after one on ES&S's.
   const rareNames = (names: readonly string[], known: ReadonlySet<string>) =>

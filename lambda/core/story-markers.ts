@@ -54,3 +54,58 @@ export function chambers(headline: string): string[] {
         .replace(/(^|[^\p{L}])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
   return [...new Set([...text.matchAll(CHAMBER)].map((match) => match[1]!.toLowerCase()))].sort();
 }
+
+/** Words that say which level of court acts: "federal judge", "appeals court", "high court". */
+const COURT_LEVELS = new Map(
+  Object.entries({
+    federal: 'federal',
+    us: 'federal',
+    'u.s.': 'federal',
+    district: 'federal',
+    appeals: 'appeals',
+    appellate: 'appeals',
+    circuit: 'appeals',
+    supreme: 'supreme',
+    high: 'supreme',
+    top: 'supreme',
+    state: 'state',
+    superior: 'state',
+    county: 'state',
+  }),
+);
+const COURT = /^(judges?|courts?|justices?)$/iu;
+/** Capitalized words before "judge" that name no place: "Another judge", "Trump's judge". */
+const NOT_PLACES = new Set('a an the another one two second third new lower local former ex trump biden'.split(' '));
+
+/** A court level ("federal court") or the place a court sits ("fulton court"). */
+export const COURT_LEVEL_NAMES: ReadonlySet<string> = new Set([...COURT_LEVELS.values()].map((l) => `${l} court`));
+
+/**
+ * The courts a headline names by level or place, from the words before "judge" or "court": "Federal judge dismisses
+ * ... lawsuit" after "Fulton judge dismisses ... lawsuit" is the case in another court. In Title Case every word is
+ * capitalized, so only the level words count there.
+ */
+export function courts(headline: string, titleCase: boolean): string[] {
+  const words = headline
+    .split(/[^\p{L}\p{N}.'\u2019]+/u)
+    .map((word) => word.replace(/^[.'\u2019]+|(['\u2019]s)?[.'\u2019]*$/gu, ''));
+  const found = new Set<string>();
+  words.forEach((word, index) => {
+    if (!COURT.test(word)) return;
+    if (/^courts?$/iu.test(word) && /^appeals?$/iu.test(words[index + 2] ?? '') && /^of$/iu.test(words[index + 1]!)) {
+      found.add('appeals court');
+    }
+    for (let before = index - 1; before >= 0 && before >= index - 3; before--) {
+      const qualifier = words[before]!;
+      const lower = qualifier.toLowerCase();
+      const level = COURT_LEVELS.get(lower) ?? (/^u\.?s$/u.test(lower) ? 'federal' : undefined);
+      if (level) found.add(`${level} court`);
+      else if (!titleCase && /^\p{Lu}/u.test(qualifier) && !NOT_PLACES.has(lower) && !COURT.test(qualifier)) {
+        found.add(`${lower} court`);
+      } else break;
+    }
+  });
+  // A court named by its county or city alone is a state court: "Fulton judge" is not the federal bench.
+  if (found.size > 0 && ![...found].some((name) => COURT_LEVEL_NAMES.has(name))) found.add('state court');
+  return [...found].sort();
+}

@@ -1,5 +1,5 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
-import { chambers, repeatMarkers } from './story-markers';
+import { chambers, courts, repeatMarkers } from './story-markers';
 import { ACT_TERMS, phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
 
@@ -54,6 +54,8 @@ export interface StorySignature {
   repeats?: string[];
   /** Legislative chambers the headline names ("house", "senate"). Absent when none. */
   chambers?: string[];
+  /** Courts the headline names by level or place ("federal court", "fulton court"). Absent when none. */
+  courts?: string[];
   /** The outlet that ran it (publisher or feed name, folded). Absent when unknown, and on rows written before it. */
   outlet?: string;
 }
@@ -335,6 +337,7 @@ export function storySignature(item: StoryText): StorySignature {
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
+  const benches = courts(headline, titleCased(headline));
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -346,6 +349,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),
+    ...(benches.length > 0 ? { courts: benches } : {}),
     ...(item.publisher?.trim() ? { outlet: item.publisher.trim().toLowerCase() } : {}),
   };
 }

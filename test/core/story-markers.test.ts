@@ -1,6 +1,6 @@
-// A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber, a turn of the procedure.
+// A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
 import { joinEvidence } from '../../lambda/core/story-evidence';
-import { chambers, repeatMarkers } from '../../lambda/core/story-markers';
+import { chambers, courts, repeatMarkers } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
 
@@ -56,6 +56,36 @@ describe('legislative chambers', () => {
         'Gabriel Sterling testifies before Georgia House panel on election fraud claims',
       ),
     ).toMatchObject({ joins: false, otherPlaces: ['house'] });
+  });
+});
+
+describe('courts', () => {
+  it('reads the level of a court and the place it sits from the words before "judge" or "court"', () => {
+    expect(courts('Fulton judge dismisses voter roll lawsuit against Raffensperger', false)).toEqual([
+      'fulton court',
+      'state court',
+    ]);
+    expect(courts('U.S. judge blocks CISA layoffs', false)).toEqual(['federal court']);
+    expect(courts('11th Circuit Court of Appeals upholds ruling for Raffensperger', false)).toEqual(['appeals court']);
+    expect(courts('Atlanta federal judge denies motion', false)).toEqual(['atlanta court', 'federal court']);
+    expect(courts('Another judge rules against Trump campaign', false)).toEqual([]);
+    expect(courts('Judge dismisses suit against Raffensperger', false)).toEqual([]);
+    // Title Case capitalizes every word: only the level words say which court.
+    expect(courts('Cobb Judge Tosses Suit Against Raffensperger', true)).toEqual([]);
+    expect(courts('Federal Judge Tosses Suit Against Raffensperger', true)).toEqual(['federal court']);
+  });
+
+  it("keeps the ruling of another court from joining the first court's, while one that names no court still joins", () => {
+    const first = 'Fulton judge dismisses voter roll lawsuit against Raffensperger';
+    expect(joins(first, 'Federal judge dismisses voter roll lawsuit against Raffensperger')).toMatchObject({
+      joins: false,
+      otherPlaces: ['federal court'],
+    });
+    expect(joins(first, 'Cobb judge dismisses voter roll lawsuit against Raffensperger')).toMatchObject({
+      joins: false,
+      otherPlaces: ['cobb court'],
+    });
+    expect(joins(first, 'Judge dismisses voter roll lawsuit against Raffensperger')).toMatchObject({ joins: true });
   });
 });
 
