@@ -20,7 +20,7 @@ const f3 = (x: number) => x.toFixed(3);
 const show = (s: Scores) => `P ${f3(s.precision)}  R ${f3(s.recall)}  (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
 
 const results = new Map<string, Scores>();
-for (const set of ['bare', 'named', 'offbeat', 'later'] as HeadlineSet[]) {
+for (const set of ['bare', 'named', 'offbeat', 'later', 'probe'] as HeadlineSet[]) {
   for (const half of ['tune', 'heldout', 'blind'] as Half[]) {
     const headlines = loadHeadlines(set, half);
     if (headlines.length === 0) continue;
@@ -30,7 +30,7 @@ for (const set of ['bare', 'named', 'offbeat', 'later'] as HeadlineSet[]) {
     console.log(`\n== ${set} headlines, ${half} half (${headlines.length})`);
     console.log(`before topic profiles  ${show(was)}`);
     console.log(
-      `after                  ${show(now)}${half === 'tune' && set !== 'later' ? '  (the seed was built from these)' : ''}`,
+      `after                  ${show(now)}${half === 'tune' && set !== 'later' && set !== 'probe' ? '  (the seed was built from these)' : ''}`,
     );
     // A blind half's headlines are never printed: whoever reads them could tune on them.
     if (half === 'blind') continue;

@@ -109,16 +109,24 @@ export function namesSomeoneElse(
   hit: { start: number; end: number },
   /** Words of the entity's own phrases: an office it held ("Sandy Springs councilman") is no one else's honorific. */
   ownWords: ReadonlySet<string> = new Set(),
+  /** The watchlist term hit: an acronym ("CISA") has no given name ("Trump CISA pick", "Noem CISA cuts"). */
+  phrase = '',
 ): boolean {
   const before = tail(text, hit.start);
   const honorific = HONORIFIC_BEFORE.exec(before);
   // The entity's own office is neither an honorific nor, capitalized ("Former Sandy Springs Councilman"), a given name.
   if (honorific) return !ownWords.has(honorific[1]!.toLowerCase());
+  if (ACRONYM.test(phrase)) return false;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   if (!word) return false;
-  if (GIVEN_NAMES.has(word[1]!.toLowerCase())) return true;
-  return !NOT_GIVEN_NAMES.has(word[1]!.toLowerCase()) && capitalizedAsName(text, hit, before, word);
+  const lower = word[1]!.toLowerCase();
+  if (GIVEN_NAMES.has(lower)) return true;
+  // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
+  return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
+
+/** A watchlist term in capitals and digits only: an acronym, not a surname. */
+const ACRONYM = /^[\p{Lu}\p{N}&.]+$/u;
 
 /**
  * Whether the capitalized word `word` found in `before` (the text just before the hit) is capitalized as a name: not
@@ -138,6 +146,11 @@ function capitalizedAsName(
   return !looksTitleCased(around, wordStart - from, hit.end - from);
 }
 
+/**
+ * Capitalized words a surname modifies rather than starts ("Krebs Senate testimony", "Sterling Capitol briefing"): a
+ * legislature or a party names no company or place called after the person.
+ */
+const MODIFIED_AFTER = new Set('senate capitol congress republicans democrats administration campaign'.split(' '));
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -150,7 +163,13 @@ const CAPITALIZED_NAME = /^\p{Lu}\p{Ll}+$/u;
  * followed by a capitalized word that is not a title or a day, outside title case: a company, place or other name
  * ("Sterling Infrastructure", "Masterson Station Park", "Krebs Auto Group").
  */
-export function namesSomethingElse(text: string, hit: { start: number; end: number }, phrase: string): boolean {
+export function namesSomethingElse(
+  text: string,
+  hit: { start: number; end: number },
+  phrase: string,
+  /** Words of the entity's own phrases: after its surname they say what it did ("Krebs Senate testimony"). */
+  ownWords: ReadonlySet<string> = new Set(),
+): boolean {
   const first = text.charCodeAt(hit.start);
   const lower = first < 0x80 ? first >= 0x61 && first <= 0x7a : !UPPER.test(text.slice(hit.start, hit.end));
   if (lower && UPPER.test(phrase) && UPPER.test(text)) return true;
@@ -158,7 +177,9 @@ export function namesSomethingElse(text: string, hit: { start: number; end: numb
   const after = text.charCodeAt(hit.end);
   if ((after !== 0x20 && after !== 0xa0) || !CAPITALIZED_NAME.test(phrase)) return false;
   const next = CAPITALIZED_WORD_AFTER.exec(text.slice(hit.end, hit.end + LOOK_BEHIND));
-  if (!next || NOT_GIVEN_NAMES.has(next[1]!.toLowerCase())) return false;
+  if (!next) return false;
+  const following = next[1]!.toLowerCase();
+  if (NOT_GIVEN_NAMES.has(following) || MODIFIED_AFTER.has(following) || ownWords.has(following)) return false;
   const wordEnd = hit.end + next[0].length;
   const from = Math.max(0, hit.start - TITLE_CASE_RADIUS);
   const around = text.slice(from, Math.min(text.length, wordEnd + TITLE_CASE_RADIUS));
@@ -176,6 +197,7 @@ export function aliasNamesSomeoneElse(
   hit: { start: number; end: number },
   phrase: string,
   ownNames: ReadonlySet<string>,
+  ownWords: ReadonlySet<string> = new Set(),
 ): boolean {
   const before = tail(text, hit.start);
   if (HONORIFIC_BEFORE.test(before)) return true;
@@ -186,7 +208,7 @@ export function aliasNamesSomeoneElse(
     if (WORD_GIVEN_NAMES.has(given) && capitalizedAsName(text, hit, before, word)) return true;
   }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.
-  return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase);
+  return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase, ownWords);
 }
 
 /**

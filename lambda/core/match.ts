@@ -171,7 +171,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
     occupationOf(texts[hit.field]!, hit, { jobs: ownJobs[entity]!, names: ownNames[entity]! });
   // A surname alias after another given name ("Tom Raffensperger") or introduced by another walk of life.
   const surnameOfSomeoneElse = (n: Naming, texts: readonly string[], entity: number) =>
-    aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entity]!) ||
+    aliasNamesSomeoneElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownNames[entity]!, ownWords[entity]) ||
     occupation(n, texts, entity) !== undefined;
   const folded = new FoldedText();
 
@@ -280,8 +280,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
               : bare.filter(
                   (n) =>
                     !contexts.some((context) => touching(context, n.hit)) &&
-                    (namesSomeoneElse(texts[n.hit.field]!, n.hit, ownWords[entityIndex]) ||
-                      namesSomethingElse(texts[n.hit.field]!, n.hit, n.use.phrase)),
+                    (namesSomeoneElse(texts[n.hit.field]!, n.hit, ownWords[entityIndex], n.use.phrase) ||
+                      namesSomethingElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownWords[entityIndex])),
                 );
           const namesLookalike = excludes.length > 0 || others.length > 0 || sourceVeto;
           const candidates = sourceVeto ? [] : bare.filter((n) => !others.includes(n));

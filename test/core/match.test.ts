@@ -245,6 +245,30 @@ describe('other people with the same surname', () => {
   });
 
   it.each([
+    ['Krebs Senate testimony revives fight over 2020 election', ['krebs']],
+    ['Sterling Capitol briefing on Georgia voter rolls turns testy', ['sterling']],
+    ['Why Raffensperger Republicans are nervous', ['raffensperger']],
+  ])('counts a surname that modifies a legislature or a party (no company is named so): %s', (title, expected) => {
+    expect(ids([KREBS, STERLING, RAFFENSPERGER], title)).toEqual(expected);
+  });
+
+  it('counts a surname before or after a word of its own news, which says whose it is', () => {
+    const krebs = { ...KREBS, context: [...KREBS.context, 'Stanford'], topics: ['Trump'] };
+    expect(ids([krebs], 'Krebs Stanford speech on the election draws a standing ovation')).toEqual(['krebs']);
+    expect(ids([krebs], 'What the Trump Krebs order means for election security')).toEqual(['krebs']);
+    // Without those words the same capitals are another name part, or a given name.
+    expect(ids([KREBS], 'Krebs Stanford speech on the election draws a standing ovation')).toEqual([]);
+    expect(ids([KREBS], 'What the Trump Krebs order means for election security')).toEqual([]);
+  });
+
+  it('never reads a capitalized word before an acronym as its given name', () => {
+    const cisa = entity('cisa', { ambiguous: ['CISA'], context: ['election'] });
+    expect(ids([cisa], 'Senators grill Trump CISA pick over election role')).toEqual(['cisa']);
+    expect(ids([cisa], 'Republicans sour on Noem CISA cuts before the election')).toEqual(['cisa']);
+    expect(ids([cisa], 'Dr. CISA on the election')).toEqual([]);
+  });
+
+  it.each([
     ['Krebs Tuesday said the election was secure', ['krebs']], // a day, not a name part
     ['Sterling Says Georgia Count Is Done', ['sterling']], // Title Case
   ])('still counts the surname before a day or in Title Case: %s', (title, expected) => {

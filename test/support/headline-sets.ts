@@ -31,8 +31,14 @@ export interface LabelledHeadline {
  * `later`: title-only headlines naming the tracked people by surname or acronym alone in their news after 2020 and off
  * the election beat (new jobs, the 2025 memorandum, AI, DOGE, family), half of them look-alikes of the same years,
  * written without reading the matcher: one file to tune on, one blind.
+ * `probe`: a reviewer's title-only headlines of 2024-2026 naming the tracked people by surname or acronym alone, written
+ * after reading the matcher to break it (the surname as a modifier: "Krebs Senate testimony", "Trump CISA pick"), two
+ * thirds about them, the rest look-alikes: read whole, so a tuning set.
  */
-export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat' | 'later', Record<Half, readonly string[]>> = {
+export const HEADLINE_SETS: Record<
+  'bare' | 'named' | 'offbeat' | 'later' | 'probe',
+  Record<Half, readonly string[]>
+> = {
   bare: {
     tune: ['bare-tune.jsonl', 'bare-tune-2.jsonl', 'bare-tune-4.jsonl'],
     heldout: ['bare-heldout.jsonl', 'bare-blind2.jsonl', 'bare-blind3.jsonl'],
@@ -41,6 +47,7 @@ export const HEADLINE_SETS: Record<'bare' | 'named' | 'offbeat' | 'later', Recor
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
   offbeat: { tune: ['offbeat-tune.jsonl'], heldout: ['offbeat-heldout.jsonl'], blind: [] },
   later: { tune: ['bare-later-a.jsonl'], heldout: [], blind: ['bare-later-b.jsonl'] },
+  probe: { tune: ['bare-probe.jsonl'], heldout: [], blind: [] },
 };
 
 export type HeadlineSet = keyof typeof HEADLINE_SETS;

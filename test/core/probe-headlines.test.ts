@@ -1,0 +1,27 @@
+// Bare names in a reviewer's headlines written to break the matcher: the lost and wrong stay within the documented counts.
+import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
+import { compileMatcher } from '../../lambda/core/match';
+import { TopicModel } from '../../lambda/core/topic-model';
+import { TOPIC_SEED } from '../../lambda/pipeline/topic-learning';
+import { loadHeadlines, score } from '../support/headline-sets';
+
+const { entities } = loadWatchlist();
+const matcher = compileMatcher(entities).withTopics(TopicModel.build(entities, { seed: TOPIC_SEED, now: 0 }));
+
+describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
+  const scores = score(loadHeadlines('probe', 'tune'), (headline) =>
+    matcher.match(headline).map((match) => match.entityId),
+  );
+
+  it('loses at most 12 of its 97 (entity, headline) pairs, none of them for a surname that modifies a legislature', () => {
+    expect(scores.tp + scores.fn).toBe(97);
+    expect(scores.fn).toBeLessThanOrEqual(12);
+    const lost = scores.lost.map(({ headline }) => headline.title);
+    expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
+    expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
+  });
+
+  it('lets in at most 6 of its 47 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(6);
+  });
+});
