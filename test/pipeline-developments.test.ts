@@ -202,3 +202,49 @@ eachPairAlerts('a ruling in another court alerts', [
   ],
   ['Cobb County judge rejects Raffensperger bid', 'Gwinnett County judge rejects Raffensperger bid'],
 ]);
+
+eachPairAlerts('a denial after the claim, or the claim after a denial, alerts', [
+  [
+    'CISA says its networks were not breached in SolarWinds hack',
+    'CISA says its networks were breached in SolarWinds hack',
+  ],
+  [
+    'CISA says its networks were breached in SolarWinds hack',
+    'CISA says its networks were not breached in SolarWinds hack',
+  ],
+  [
+    "Raffensperger's office denies Coffee County voting system was breached",
+    "Raffensperger's office says Coffee County voting system was breached",
+  ],
+  [
+    'Georgia audit finds no evidence of fraud, Raffensperger says',
+    'Georgia audit finds evidence of fraud, Raffensperger says',
+  ],
+  ['Jen Easterly denies plans to leave CISA', 'Jen Easterly plans to leave CISA'],
+]);
+
+eachPairAlerts('another number alerts', [
+  [
+    'CISA adds 3 known exploited vulnerabilities to catalog',
+    'CISA adds five known exploited vulnerabilities to catalog',
+  ],
+  [
+    'Jena Griswold certifies Proposition 7 for Colorado ballot',
+    'Jena Griswold certifies Proposition 8 for Colorado ballot',
+  ],
+]);
+
+eachPairAlerts('the same act done to another tracked person alerts', [
+  ['Trump fires CISA director Chris Krebs', "Trump fires CISA's Matthew Masterson"],
+  ["Trump fires CISA's Matthew Masterson", 'Trump fires CISA director Chris Krebs'],
+  [
+    'Former CISA director Chris Krebs joins Stanford Internet Observatory',
+    'Former CISA official Matt Masterson joins Stanford Internet Observatory',
+  ],
+]);
+
+eachPairAlerts('the same act the other way round alerts', [
+  ['Adrian Fontes sues Cochise County supervisors', 'Cochise County supervisors sue Adrian Fontes'],
+  ['Stephen Richer sues Kari Lake for defamation', 'Kari Lake sues Stephen Richer for defamation'],
+  ['Fulton County DA subpoenas Raffensperger', 'Raffensperger subpoenas Fulton County DA'],
+]);

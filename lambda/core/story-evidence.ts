@@ -1,6 +1,6 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
 import { COURT_LEVEL_NAMES } from './story-markers';
-import { type StorySignature, storyTerms } from './story-terms';
+import { type ActRoles, type StorySignature, storyTerms } from './story-terms';
 import { ACT_TERMS } from './story-words';
 import { TermRarity } from './term-rarity';
 import type { Entity } from './types';
@@ -58,6 +58,8 @@ export const SAME_ACT_WEIGHT = 0.1;
 export const NAME_WEIGHT = 1;
 /** A headline word at least this rare, in place of one of the story's headlines, is another fact (swapped). */
 export const SWAP_WEIGHT = 0.5;
+/** Acts whose synonyms name either side as the doer: "joins" and "hires", "buys" and "sells to". */
+const CONVERSE_ACTS = new Set(['hire', 'acquire', 'leave']);
 /** An outlet's own headline again this long after (ms) is its report of the next event, not a repost (6 hours). */
 export const OUTLET_REPEAT_MS = 6 * 3_600_000;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
@@ -71,6 +73,8 @@ export const ORIGIN_WEIGHT = 1;
 export interface StoryContext {
   /** Story terms of every entity's name, aliases and ambiguous names: who an item is about, never what happened. */
   entityTerms: ReadonlySet<string>;
+  /** Per entity id, the terms of each of its names: which tracked entities a headline names. */
+  entityNames?: ReadonlyMap<string, readonly (readonly string[])[]>;
   rarity: TermRarity;
 }
 
@@ -107,12 +111,24 @@ export interface JoinEvidence {
 /** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
 export function storyContext(entities: readonly Entity[], rarity: TermRarity = new TermRarity()): StoryContext {
   const entityTerms = new Set<string>();
+  const entityNames = new Map<string, string[][]>();
   for (const entity of entities) {
-    for (const phrase of [entity.name, ...entity.aliases, ...entity.ambiguous]) {
-      for (const term of storyTerms(phrase)) entityTerms.add(term);
-    }
+    const names = [entity.name, ...entity.aliases, ...entity.ambiguous].map((phrase) => storyTerms(phrase));
+    entityNames.set(
+      entity.id,
+      names.filter((terms) => terms.length > 0),
+    );
+    for (const term of names.flat()) entityTerms.add(term);
   }
-  return { entityTerms, rarity };
+  return { entityTerms, entityNames, rarity };
+}
+
+/** The tracked entities whose name, alias or ambiguous name `terms` hold whole. */
+function entitiesNamed(terms: Iterable<string>, context: StoryContext): string[] {
+  const has = new Set(terms);
+  return [...(context.entityNames ?? [])]
+    .filter(([, names]) => names.some((name) => name.every((term) => has.has(term))))
+    .map(([id]) => id);
 }
 
 /** The terms of a signature that can name an event: not a name of a tracked entity, not a role word. */
@@ -213,6 +229,29 @@ export function joinEvidence(
   // A repeat the story's headlines never mark is the act happening again: "testifies again", "second recount".
   const storyRepeats = new Set(storySigs.flatMap((sig) => sig.repeats ?? []));
   for (const marker of item.repeats ?? []) if (!storyRepeats.has(marker)) addNewAct(marker);
+  // A denial after the claim, or the claim after a denial, is another development: "CISA says its networks were
+  // breached" after "... were not breached", "Easterly plans to leave CISA" after "Easterly denies plans to leave".
+  if (item.negated ? storySigs.every((sig) => !sig.negated) : storySigs.every((sig) => sig.negated)) addNewAct('not');
+  // The same act the other way round: "Cochise County supervisors sue Adrian Fontes" after "Adrian Fontes sues Cochise
+  // County supervisors": who acted in the story is acted upon in the item, and no one who acted there acts here.
+  const reversed = (sig: StorySignature) => {
+    const mine = item.roles;
+    const theirs = sig.roles;
+    // "Masterson joins SIO" is "SIO hires Masterson": the verbs of a hire are each other's converse.
+    if (!mine || !theirs || mine.act !== theirs.act || CONVERSE_ACTS.has(mine.act)) return false;
+    // A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders".
+    const doers = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term));
+    const patientOf = (of: StorySignature, roles: ActRoles) =>
+      of.title.filter((term) => term !== roles.act && !roles.agent.includes(term));
+    const [myDoers, theirDoers] = [doers(mine), doers(theirs)];
+    // Each side's doer is acted upon in the other, and no one acts in both.
+    return (
+      myDoers.some((term) => patientOf(sig, theirs).includes(term)) &&
+      theirDoers.some((term) => patientOf(item, mine).includes(term)) &&
+      !myDoers.some((term) => theirDoers.includes(term))
+    );
+  };
+  if (storySigs.some(reversed)) addNewAct(`${item.roles!.act} (the other way round)`);
   // The same procedure in another state, chamber or court is another event: Michigan's certification suit after
   // Pennsylvania's, the House hearing after the Senate's.
   const otherOf = (storyPlaces: readonly string[], itemPlaces: readonly string[]) =>
@@ -240,7 +279,24 @@ export function joinEvidence(
     eventTerms(names, context).filter((term) => !known.has(term) && context.rarity.weight(term) >= NAME_WEIGHT);
   const itemNames = rareNames(item.names ?? [], told);
   const storyNames = rareNames([...(member.names ?? []), ...(origin.names ?? [])], itemSaid);
-  const otherNames = storyNames.length > 0 ? itemNames : [];
+  // A number swapped for another is another fact: "CISA adds 5 known exploited vulnerabilities" after "adds 3".
+  const otherNumbers = otherOf(
+    storySigs.flatMap((sig) => sig.numbers ?? []),
+    item.numbers ?? [],
+  );
+  // Another tracked person in the place of the story's: "Trump fires CISA's Matthew Masterson" after "Trump fires CISA
+  // director Chris Krebs". Each side names someone the other never mentions.
+  const itemPeople = entitiesNamed(item.title, context);
+  const storyPeople = entitiesNamed(
+    storySigs.flatMap((sig) => sig.title),
+    context,
+  );
+  const saidPeople = new Set(entitiesNamed(itemSaid, context));
+  const toldPeople = new Set(entitiesNamed(told, context));
+  const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
+    ? itemPeople.filter((id) => !toldPeople.has(id))
+    : [];
+  const otherNames = [...(storyNames.length > 0 ? itemNames : []), ...otherNumbers, ...otherPeople];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
   const sameHeadline = sameEventHeadline(item, member, context);

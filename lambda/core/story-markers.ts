@@ -109,3 +109,32 @@ export function courts(headline: string, titleCase: boolean): string[] {
   if (found.size > 0 && ![...found].some((name) => COURT_LEVEL_NAMES.has(name))) found.add('state court');
   return [...found].sort();
 }
+
+/** Words that deny what the headline names: "CISA says its networks were not breached", "denies report". */
+const NEGATIONS = new Set(
+  (
+    'not no never none nothing nor deny denies denied denying denial false falsely ' +
+    'isnt wasnt arent werent didnt doesnt dont wont cant couldnt hasnt havent'
+  ).split(' '),
+);
+
+/** Whether a headline denies or negates what it names: "finds no evidence" is another report than "finds evidence". */
+export function negated(headline: string): boolean {
+  // Folded words lose their apostrophes: "isn't" is "isnt".
+  return foldedWords(headline).some((word) => NEGATIONS.has(word));
+}
+
+const NUMBER_WORDS = new Map(
+  'one two three four five six seven eight nine ten eleven twelve'.split(' ').map((word, i) => [word, String(i + 1)]),
+);
+
+/** The numbers a headline names, digits or words up to twelve ("three" -> 3; "1,300" -> 1300; "$55M" -> 55). */
+export function headlineNumbers(headline: string): string[] {
+  const found = new Set<string>();
+  for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
+  for (const word of foldedWords(headline)) {
+    const number = NUMBER_WORDS.get(word);
+    if (number) found.add(number);
+  }
+  return [...found].sort();
+}

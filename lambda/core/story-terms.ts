@@ -1,5 +1,5 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
-import { chambers, courts, repeatMarkers } from './story-markers';
+import { chambers, courts, headlineNumbers, negated, repeatMarkers } from './story-markers';
 import { ACT_TERMS, phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
 
@@ -56,6 +56,12 @@ export interface StorySignature {
   chambers?: string[];
   /** Courts the headline names by level or place ("federal court", "fulton court"). Absent when none. */
   courts?: string[];
+  /** The numbers the headline names ("3", "1300"). Absent when none. */
+  numbers?: string[];
+  /** Whether the headline denies or negates what it names ("not breached", "denies report"). Absent when not. */
+  negated?: true;
+  /** Who does the headline's first act: "Fontes sues Cochise County" -> sue by fontes. */
+  roles?: ActRoles;
   /** The outlet that ran it (publisher or feed name, folded). Absent when unknown, and on rows written before it. */
   outlet?: string;
 }
@@ -320,6 +326,27 @@ export function signatureTerms(item: StoryText): string[] {
   ]);
 }
 
+/** Whom the act is done to is the rest of the headline's terms, so a stored signature carries only the doer. */
+export interface ActRoles {
+  act: string;
+  /** Terms before the act (after it in the passive: "subpoenaed by the Assembly"). */
+  agent: string[];
+}
+
+/** A passive act: "Jacobs subpoenaed by Wisconsin Assembly", "Fontes sued by county supervisors". */
+const PASSIVE = /\b\p{L}+(?:ed|en|wn)\s+by\b/iu;
+
+/**
+ * Who does the headline's first act and to whom, by where its terms stand: "Cochise County supervisors sue Adrian
+ * Fontes" is not "Adrian Fontes sues Cochise County supervisors", though both have the same words.
+ */
+function actRoles(headline: string, title: readonly string[]): ActRoles | undefined {
+  const at = title.findIndex((term) => ACT_TERMS.has(term));
+  if (at <= 0 || at === title.length - 1) return undefined;
+  const agent = PASSIVE.test(headline) ? title.slice(at + 1) : title.slice(0, at);
+  return { act: title[at]!, agent: [...new Set(agent)].sort() };
+}
+
 /** The summary without a Google News "... Publisher" ending: the lead its terms are read from. */
 const leadOf = (item: StoryText) => withoutPublisher(item.summary ?? '', item.publisher);
 const summaryTerms = (lead: string) => storyTerms(lead, MAX_SUMMARY_TERMS);
@@ -338,6 +365,8 @@ export function storySignature(item: StoryText): StorySignature {
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
   const benches = courts(headline, titleCased(headline));
+  const numbers = headlineNumbers(headline);
+  const roles = actRoles(headline, title);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -350,6 +379,9 @@ export function storySignature(item: StoryText): StorySignature {
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),
     ...(benches.length > 0 ? { courts: benches } : {}),
+    ...(numbers.length > 0 ? { numbers } : {}),
+    ...(negated(headline) ? { negated: true as const } : {}),
+    ...(roles ? { roles } : {}),
     ...(item.publisher?.trim() ? { outlet: item.publisher.trim().toLowerCase() } : {}),
   };
 }

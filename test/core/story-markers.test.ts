@@ -1,6 +1,6 @@
 // A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
-import { joinEvidence } from '../../lambda/core/story-evidence';
-import { chambers, courts, repeatMarkers } from '../../lambda/core/story-markers';
+import { joinEvidence, storyContext } from '../../lambda/core/story-evidence';
+import { chambers, courts, headlineNumbers, negated, repeatMarkers } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
 
@@ -162,5 +162,54 @@ describe('what the headline adds', () => {
     // Dropping the word, or saying it again in other words, is the same recount.
     expect(joins(hand, "Georgia recount confirms Biden's win")).toMatchObject({ joins: true });
     expect(joins(hand, "Hand recount in Georgia confirms Biden's win")).toMatchObject({ joins: true });
+  });
+});
+
+describe('denials, numbers, people and roles', () => {
+  it('reads a denial or a negation, and the numbers a headline names', () => {
+    expect(negated('CISA says its networks were not breached')).toBe(true);
+    expect(negated("Raffensperger's office denies voting system was breached")).toBe(true);
+    expect(negated("Krebs: the vote wasn't rigged")).toBe(true);
+    expect(negated('CISA says its networks were breached')).toBe(false);
+    expect(headlineNumbers('CISA cuts 1,300 jobs, three offices')).toEqual(['1300', '3']);
+    expect(headlineNumbers('CISA adds flaw to catalog')).toEqual([]);
+  });
+
+  it('keeps a denial, another number or the act the other way round from joining, while a rewrite joins', () => {
+    expect(joins('CISA says its networks were not breached', 'CISA says its networks were breached')).toMatchObject({
+      joins: false,
+      newActs: ['not'],
+    });
+    expect(
+      joins('CISA adds 3 known exploited flaws to catalog', 'CISA adds 5 known exploited flaws to catalog'),
+    ).toMatchObject({ joins: false, otherNames: ['5'] });
+    expect(
+      joins('Adrian Fontes sues Cochise County supervisors', 'Cochise County supervisors sue Adrian Fontes'),
+    ).toMatchObject({ joins: false });
+    // A state that leads the rewrite is its place, not a doer; the passive names the same doer; joining is the
+    // converse of hiring.
+    expect(
+      joins(
+        'Raffensperger orders hand recount of presidential ballots in Georgia',
+        'Georgia to recount presidential ballots by hand, Raffensperger orders',
+      ),
+    ).toMatchObject({ newActs: [] });
+    expect(
+      joins('Wisconsin Assembly subpoenas Ann Jacobs', 'Ann Jacobs subpoenaed by Wisconsin Assembly'),
+    ).toMatchObject({ joins: true });
+    expect(
+      joins('Matt Masterson joins Stanford Internet Observatory', 'Stanford Internet Observatory hires Matt Masterson'),
+    ).toMatchObject({ joins: true });
+  });
+
+  it('keeps the same act done to another tracked person from joining', () => {
+    const people = storyContext([
+      { id: 'krebs', name: 'Chris Krebs', aliases: ['Chris Krebs'], ambiguous: ['Krebs'], context: [], excludes: [] },
+      { id: 'masterson', name: 'Matt Masterson', aliases: [], ambiguous: ['Masterson'], context: [], excludes: [] },
+    ]);
+    const story = storySignature({ title: 'Trump fires CISA director Chris Krebs' });
+    const evidence = (title: string) => joinEvidence(storySignature({ title }), story, story, people);
+    expect(evidence("Trump fires CISA's Matt Masterson")).toMatchObject({ joins: false, otherNames: ['masterson'] });
+    expect(evidence('Trump ousts Krebs')).toMatchObject({ joins: true });
   });
 });
