@@ -7,6 +7,7 @@ import { learnVerdicts } from '../lambda/core/topic-profile';
 import { itemTopicTerms } from '../lambda/core/topic-terms';
 import { TOPIC_SEED } from '../lambda/pipeline/topic-learning';
 import { type Half, type HeadlineSet, loadHeadlines, type Scores, score } from '../test/support/headline-sets';
+import { SEED_SETS } from '../test/support/topic-seed-build';
 import { loadUserEntitySets, scoreUserEntities, shippedMatcher } from '../test/support/user-entity-sets';
 import { compileMatcherBefore } from './support/match-before';
 import { crossValidated, FOLDS, ids } from './support/names-cv';
@@ -30,7 +31,7 @@ for (const set of ['bare', 'named', 'offbeat', 'later', 'probe'] as HeadlineSet[
     console.log(`\n== ${set} headlines, ${half} half (${headlines.length})`);
     console.log(`before topic profiles  ${show(was)}`);
     console.log(
-      `after                  ${show(now)}${half === 'tune' && set !== 'later' && set !== 'probe' ? '  (the seed was built from these)' : ''}`,
+      `after                  ${show(now)}${half === 'tune' && SEED_SETS.includes(set) ? '  (the seed was built from these)' : ''}`,
     );
     // A blind half's headlines are never printed: whoever reads them could tune on them.
     if (half === 'blind') continue;

@@ -1,7 +1,7 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
 import { COURT_LEVEL_NAMES } from './story-markers';
-import { type ActRoles, type StorySignature, storyTerms } from './story-terms';
-import { ACT_TERMS } from './story-words';
+import type { ActRoles, StorySignature } from './story-terms';
+import { ACT_TERMS, storyTerms } from './story-words';
 import { TermRarity } from './term-rarity';
 import type { Entity } from './types';
 
@@ -73,8 +73,8 @@ export const ORIGIN_WEIGHT = 1;
 export interface StoryContext {
   /** Story terms of every entity's name, aliases and ambiguous names: who an item is about, never what happened. */
   entityTerms: ReadonlySet<string>;
-  /** Per entity id, the terms of each of its names: which tracked entities a headline names. */
-  entityNames?: ReadonlyMap<string, readonly (readonly string[])[]>;
+  /** Each entity's names as terms, under each name's first term: which tracked entities a headline names. */
+  entityNames: ReadonlyMap<string, readonly { id: string; terms: readonly string[] }[]>;
   rarity: TermRarity;
 }
 
@@ -111,24 +111,30 @@ export interface JoinEvidence {
 /** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
 export function storyContext(entities: readonly Entity[], rarity: TermRarity = new TermRarity()): StoryContext {
   const entityTerms = new Set<string>();
-  const entityNames = new Map<string, string[][]>();
+  const entityNames = new Map<string, { id: string; terms: string[] }[]>();
   for (const entity of entities) {
-    const names = [entity.name, ...entity.aliases, ...entity.ambiguous].map((phrase) => storyTerms(phrase));
-    entityNames.set(
-      entity.id,
-      names.filter((terms) => terms.length > 0),
-    );
-    for (const term of names.flat()) entityTerms.add(term);
+    for (const phrase of [entity.name, ...entity.aliases, ...entity.ambiguous]) {
+      const terms = storyTerms(phrase);
+      if (terms.length === 0) continue;
+      for (const term of terms) entityTerms.add(term);
+      const named = entityNames.get(terms[0]!) ?? [];
+      named.push({ id: entity.id, terms });
+      entityNames.set(terms[0]!, named);
+    }
   }
   return { entityTerms, entityNames, rarity };
 }
 
-/** The tracked entities whose name, alias or ambiguous name `terms` hold whole. */
+/** The tracked entities whose name, alias or ambiguous name `terms` hold whole (looked up by the terms, not the watchlist). */
 function entitiesNamed(terms: Iterable<string>, context: StoryContext): string[] {
   const has = new Set(terms);
-  return [...(context.entityNames ?? [])]
-    .filter(([, names]) => names.some((name) => name.every((term) => has.has(term))))
-    .map(([id]) => id);
+  const ids = new Set<string>();
+  for (const term of has) {
+    for (const name of context.entityNames.get(term) ?? []) {
+      if (name.terms.every((part) => has.has(part))) ids.add(name.id);
+    }
+  }
+  return [...ids];
 }
 
 /** The terms of a signature that can name an event: not a name of a tracked entity, not a role word. */

@@ -60,7 +60,6 @@ const COURT_LEVELS = new Map(
   Object.entries({
     federal: 'federal',
     us: 'federal',
-    'u.s.': 'federal',
     district: 'federal',
     appeals: 'appeals',
     appellate: 'appeals',
@@ -98,7 +97,8 @@ export function courts(headline: string, titleCase: boolean): string[] {
     for (let before = index - 1; before >= 0 && before >= index - 3; before--) {
       const qualifier = words[before]!;
       const lower = qualifier.toLowerCase();
-      const level = COURT_LEVELS.get(lower) ?? (/^u\.?s$/u.test(lower) ? 'federal' : undefined);
+      // "U.S." and "US" alike.
+      const level = COURT_LEVELS.get(lower.replaceAll('.', ''));
       if (level) found.add(`${level} court`);
       else if (!titleCase && /^\p{Lu}/u.test(qualifier) && !NOT_PLACES.has(lower) && !COURT.test(qualifier)) {
         found.add(`${lower} court`);

@@ -3,8 +3,6 @@ import { chambers, courts, headlineNumbers, negated, repeatMarkers } from './sto
 import { ACT_TERMS, phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
 
-export { stem, storyTerms };
-
 /** Summary terms kept after the title's: the lead says what happened, later sentences repeat background. */
 const MAX_SUMMARY_TERMS = 24;
 

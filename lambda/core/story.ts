@@ -10,7 +10,6 @@ export {
   signatureTerms,
   sortedUnique,
   storySignature,
-  storyTerms,
 } from './story-terms';
 
 /** Items this close in time (to a story's latest item) can join it. */

@@ -1,7 +1,7 @@
 // The words a topic profile counts: folded as the matcher folds text, function words dropped, suffixes trimmed.
 import { FUNCTION_WORDS, NEWS_FILLER } from './news-words';
 import { withoutPublisherSuffix } from './normalize';
-import { stem } from './story-terms';
+import { stem } from './story-words';
 import { FoldedText, isWordCodePoint } from './text-fold';
 
 const SPACE = 0x20;

@@ -8,9 +8,9 @@ import {
   saidTerms,
   signatureTerms,
   storySignature,
-  storyTerms,
   trailingClauseTerms,
 } from '../../lambda/core/story-terms';
+import { storyTerms } from '../../lambda/core/story-words';
 import { defaultStoryContext, loadItems } from '../support/story-stream';
 
 describe('an act named as an epithet of the person', () => {

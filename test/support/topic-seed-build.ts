@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { type LabelledText, seedCounts } from '../../lambda/core/topic-seed';
-import { type LabelledHeadline, loadHeadlines } from './headline-sets';
+import { type HeadlineSet, type LabelledHeadline, loadHeadlines } from './headline-sets';
 import { loadItems } from './story-stream';
 
 export const SEED_PATH = join(__dirname, '..', '..', 'config', 'topic-seed.json');
@@ -24,17 +24,12 @@ export function storyTexts(): LabelledText[] {
   return loadItems('tune').map(({ title, summary, publisher, entities }) => ({ title, summary, publisher, entities }));
 }
 
+/** The headline sets whose tuning halves the seed learns from (a reviewer's probe is measured, not learned). */
+export const SEED_SETS: readonly HeadlineSet[] = ['bare', 'named', 'offbeat', 'later'];
+
 /** The tuning halves only: held-out headlines measure the seed and must never shape it. */
 export function seedTexts(): LabelledText[] {
-  return [
-    ...[
-      ...loadHeadlines('bare', 'tune'),
-      ...loadHeadlines('named', 'tune'),
-      ...loadHeadlines('offbeat', 'tune'),
-      ...loadHeadlines('later', 'tune'),
-    ].map(labelledHeadline),
-    ...storyTexts(),
-  ];
+  return [...SEED_SETS.flatMap((set) => loadHeadlines(set, 'tune')).map(labelledHeadline), ...storyTexts()];
 }
 
 export function buildTopicSeed(): string {
