@@ -75,6 +75,8 @@ export interface StoryContext {
   entityTerms: ReadonlySet<string>;
   /** Each entity's names as terms, under each name's first term: which tracked entities a headline names. */
   entityNames: ReadonlyMap<string, readonly { id: string; terms: readonly string[] }[]>;
+  /** Every term of each entity's names, by entity id: "chris" and "cisa" are words of Krebs's own names. */
+  termsOf: ReadonlyMap<string, ReadonlySet<string>>;
   rarity: TermRarity;
 }
 
@@ -112,17 +114,23 @@ export interface JoinEvidence {
 export function storyContext(entities: readonly Entity[], rarity: TermRarity = new TermRarity()): StoryContext {
   const entityTerms = new Set<string>();
   const entityNames = new Map<string, { id: string; terms: string[] }[]>();
+  const termsOf = new Map<string, Set<string>>();
   for (const entity of entities) {
+    const own = termsOf.get(entity.id) ?? new Set<string>();
+    termsOf.set(entity.id, own);
     for (const phrase of [entity.name, ...entity.aliases, ...entity.ambiguous]) {
       const terms = storyTerms(phrase);
       if (terms.length === 0) continue;
-      for (const term of terms) entityTerms.add(term);
+      for (const term of terms) {
+        entityTerms.add(term);
+        own.add(term);
+      }
       const named = entityNames.get(terms[0]!) ?? [];
       named.push({ id: entity.id, terms });
       entityNames.set(terms[0]!, named);
     }
   }
-  return { entityTerms, entityNames, rarity };
+  return { entityTerms, entityNames, termsOf, rarity };
 }
 
 /** The tracked entities whose name, alias or ambiguous name `terms` hold whole (looked up by the terms, not the watchlist). */
@@ -327,7 +335,11 @@ export function joinEvidence(
   // machine recount confirms Biden's win" after "Georgia hand recount confirms Biden's win".
   // A tracked person the story never named counts whatever its rarity: "CISA director Krebs pushed out" after "CISA
   // cyber chief Ware pushed out" is another person's ouster.
-  const newEntityNames = mainClause.filter((term) => context.entityTerms.has(term) && !told.has(term));
+  // Not a word of a name of someone the story names: "Chris" or "ex-CISA chief" when the story said "Krebs".
+  const toldNameTerms = new Set([...toldPeople].flatMap((id) => [...(context.termsOf.get(id) ?? [])]));
+  const newEntityNames = mainClause.filter(
+    (term) => context.entityTerms.has(term) && !told.has(term) && !ROLE_TERMS.has(term) && !toldNameTerms.has(term),
+  );
   const swappedIn = [
     ...newEntityNames,
     ...eventTerms(mainClause, context).filter((term) => !told.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT),

@@ -120,8 +120,8 @@ const NEGATIONS = new Set(
 
 /** Whether a headline denies or negates what it names: "finds no evidence" is another report than "finds evidence". */
 export function negated(headline: string): boolean {
-  // Folded words lose their apostrophes: "isn't" is "isnt".
-  return foldedWords(headline).some((word) => NEGATIONS.has(word));
+  // Folded words lose their apostrophes: "isn't" is "isnt". "No. 2" is a rank, not a denial.
+  return foldedWords(headline.replace(/\bno\.\s*(?=\d)/gi, ' ')).some((word) => NEGATIONS.has(word));
 }
 
 const NUMBER_WORDS = new Map(

@@ -155,6 +155,22 @@ describe('what the headline adds', () => {
     ).toMatchObject({ joins: false, swapped: expect.arrayContaining(['kreb']) });
   });
 
+  it("counts no word of a tracked person's own names as swapped in when the story names that person", () => {
+    // "Chris" and "ex-CISA chief" say who Krebs is; the story named Krebs, so they tell nothing new.
+    expect(
+      joins(
+        "Trump campaign lawyer says Krebs should be 'taken out at dawn and shot'",
+        "Trump campaign attorney says former cyber official Chris Krebs should be 'shot'",
+      ),
+    ).toMatchObject({ joins: true });
+    expect(
+      joins(
+        'Krebs sues Trump campaign lawyer for defamation',
+        'Ex-CISA chief Chris Krebs sues Trump campaign lawyer for defamation',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
   it('keeps a headline that swaps a rare word of the story for its own from joining, even as near-duplicate copy', () => {
     const hand = "Georgia hand recount confirms Biden's win";
     const machine = joins(hand, "Georgia machine recount confirms Biden's win");
@@ -171,6 +187,9 @@ describe('denials, numbers, people and roles', () => {
     expect(negated("Raffensperger's office denies voting system was breached")).toBe(true);
     expect(negated("Krebs: the vote wasn't rigged")).toBe(true);
     expect(negated('CISA says its networks were breached')).toBe(false);
+    // A rank is no denial; "no" before a year still is.
+    expect(negated("Krebs's No. 2 at cyber agency pushed out")).toBe(false);
+    expect(negated('Audit finds no 2020 fraud')).toBe(true);
     expect(headlineNumbers('CISA cuts 1,300 jobs, three offices')).toEqual(['1300', '3']);
     expect(headlineNumbers('CISA adds flaw to catalog')).toEqual([]);
   });
