@@ -148,9 +148,12 @@ function capitalizedAsName(
 
 /**
  * Capitalized words a surname modifies rather than starts ("Krebs Senate testimony", "Sterling Capitol briefing"): a
- * legislature or a party names no company or place called after the person.
+ * legislature, a party or a state body ("Raffensperger State Election Board") names no company or place called after
+ * the person.
  */
-const MODIFIED_AFTER = new Set('senate capitol congress republicans democrats administration campaign'.split(' '));
+const MODIFIED_AFTER = new Set(
+  'senate capitol congress state republicans democrats administration campaign'.split(' '),
+);
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -266,6 +269,16 @@ function occupationLink(text: string, end: number): number {
   const ahead = text.slice(end, end + 14).toLowerCase();
   return OCCUPATION_LINKS.find((link) => ahead.startsWith(link))?.length ?? 0;
 }
+/** Verbs whose object an occupation before a name can be: "tells reporter Raffensperger is a 'loser'". */
+const SPEECH_VERBS = new Set('tells told tell asks asked ask thanks thanked'.split(' '));
+
+/** Whether the occupation `found` is written capitalized in `phrase` inside a text that is not in Title Case. */
+function honourName(text: string, phrase: string, found: string): boolean {
+  const first = found.split(' ')[0]!;
+  const at = phrase.toLowerCase().indexOf(first);
+  return at >= 0 && UPPER.test(phrase.charAt(at)) && !looksTitleCased(text, -1, -1);
+}
+
 /** Words that may follow an occupation that heads its phrase ("police chief in Stillwater", "coach at Kennesaw"). */
 const AFTER_OCCUPATION = new Set('at of for in on by with from who and to after before amid over since'.split(' '));
 const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0xa0;
@@ -330,17 +343,26 @@ export function occupationOf(
       .replace(/\u2019/g, "'");
     const word = last.endsWith('.') ? last.slice(0, -1) : last;
     if (own.names.has(/\p{L}+$/u.exec(word)?.[0] ?? '')) return undefined;
-    if (OCCUPATIONS.has(word)) found = word;
-    else if (PHRASE_ENDS.has(word)) found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
+    // "tells reporter Raffensperger is ...": the occupation is the verb's object, the name a clause's subject.
+    if (
+      OCCUPATIONS.has(word) &&
+      !SPEECH_VERBS.has(wordsOf(text.slice(Math.max(0, wordStart - 16), wordStart)).at(-1) ?? '')
+    ) {
+      found = word;
+    } else if (PHRASE_ENDS.has(word))
+      found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
   }
   const link = found === undefined ? occupationLink(text, hit.end) : 0;
   if (link > 0) {
-    const words = wordsOf(text.slice(hit.end + link, hit.end + 72).split(/[,;:!?()"\u201c\u201d]/u)[0]!);
+    const phrase = text.slice(hit.end + link, hit.end + 72).split(/[,;:!?()"\u201c\u201d]/u)[0]!;
+    const words = wordsOf(phrase);
     // The occupation heads the phrase: "principal architect of ..." is no school principal.
     for (let end = 1; end <= Math.min(5, words.length) && found === undefined; end++) {
       const next = words[end];
       if (next === undefined || AFTER_OCCUPATION.has(next)) found = occupationEnding(words.slice(0, end));
     }
+    // Capitalized in a sentence-case headline it is an honour's name: "named Defender of Democracy".
+    if (found !== undefined && honourName(text, phrase, found)) found = undefined;
   }
   return found === undefined || own.jobs.has(found) ? undefined : found;
 }

@@ -248,9 +248,13 @@ describe('other people with the same surname', () => {
     ['Krebs Senate testimony revives fight over 2020 election', ['krebs']],
     ['Sterling Capitol briefing on Georgia voter rolls turns testy', ['sterling']],
     ['Why Raffensperger Republicans are nervous', ['raffensperger']],
-  ])('counts a surname that modifies a legislature or a party (no company is named so): %s', (title, expected) => {
-    expect(ids([KREBS, STERLING, RAFFENSPERGER], title)).toEqual(expected);
-  });
+    ['Raffensperger State Election Board feud heads to court', ['raffensperger']],
+  ])(
+    'counts a surname that modifies a legislature, a party or a state body (no company is named so): %s',
+    (title, expected) => {
+      expect(ids([KREBS, STERLING, RAFFENSPERGER], title)).toEqual(expected);
+    },
+  );
 
   it('counts a surname before or after a word of its own news, which says whose it is', () => {
     const krebs = { ...KREBS, context: [...KREBS.context, 'Stanford'], topics: ['Trump'] };

@@ -13,12 +13,14 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 12 of its 97 (entity, headline) pairs, none of them for a surname that modifies a legislature', () => {
+  it('loses at most 9 of its 97 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(97);
-    expect(scores.fn).toBeLessThanOrEqual(12);
+    expect(scores.fn).toBeLessThanOrEqual(9);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
+    expect(lost).not.toContain('Raffensperger State Election Board feud heads to court');
+    expect(lost).not.toContain("Trump tells reporter Raffensperger is a 'loser'");
   });
 
   it('lets in at most 6 of its 47 look-alikes', () => {

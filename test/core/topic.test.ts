@@ -76,6 +76,11 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Dairy farmer Raffensperger honored for conservation')).toEqual([]);
     expect(ids('Raffensperger, Lancaster County dairy farmer, honored for conservation')).toEqual([]);
     expect(ids('Lancaster hires Raffensperger as wrestling coach')).toEqual([]);
+    // An occupation that is a verb's object, or an honour's capitalized name, introduces no namesake.
+    expect(ids("Trump tells reporter Raffensperger is a 'loser'")).toEqual(['raffensperger']);
+    expect(ids('Raffensperger named Defender of Democracy by civic group')).toEqual(['raffensperger']);
+    expect(ids('Ohio reporter Raffensperger wins press award')).toEqual([]);
+    expect(ids('Raffensperger named wrestling coach at Lancaster')).toEqual([]);
     for (const [title, entityId] of [
       ['Dairy farmer Masterson on ballots', 'masterson'],
       ['Dairy farmer Raffensperger on ballots', 'raffensperger'],
