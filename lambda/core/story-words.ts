@@ -104,6 +104,6 @@ export const ACT_TERMS: ReadonlySet<string> = new Set(
       // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
       'drop reinstate extend expand grant accept plead charge pass advance ' +
       // What an official does with a bill or a decision: a veto, a signature, an announcement.
-      'veto sign announc issue reject open',
+      'veto sign announc issue reject open cut complaint',
   ),
 );

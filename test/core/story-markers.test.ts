@@ -181,6 +181,17 @@ describe('what the headline adds', () => {
   });
 });
 
+describe('cuts and complaints are acts', () => {
+  it('alerts on cuts made after the plan to make them, while a rewrite of the plan joins', () => {
+    const plan = 'CISA plans to cut 1,300 jobs in workforce reduction';
+    expect(joins(plan, 'CISA cuts 1,300 jobs in workforce reduction')).toMatchObject({
+      joins: false,
+      newActs: ['cut'],
+    });
+    expect(joins(plan, 'CISA to slash 1,300 jobs in workforce reduction')).toMatchObject({ joins: true });
+  });
+});
+
 describe('denials, numbers, people and roles', () => {
   it('reads a denial or a negation, and the numbers a headline names', () => {
     expect(negated('CISA says its networks were not breached')).toBe(true);
