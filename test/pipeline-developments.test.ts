@@ -71,6 +71,12 @@ describe.each(tables)('the same headline naming the person otherwise, over anoth
   );
 });
 
+eachPairAlerts('the same firing or hiring of another post, no one named, alerts', [
+  ['Katie Hobbs fires state health director', 'Katie Hobbs fires top aide'],
+  ['Stephen Richer fires Maricopa County elections director', 'Stephen Richer fires spokesman'],
+  ['Katie Hobbs names new state elections director', 'Katie Hobbs names new top aide'],
+]);
+
 eachPairAlerts(
   'a word in another sense than the act it can name tells no act',
   [
@@ -137,6 +143,33 @@ describe('an outlet’s recurring headline under a new link, days apart', () => 
   it('still gives one alert for the same headline from other outlets', async () => {
     const result = await runScenario([googleNews('CISA', 0, 10), googleNews('SecurityWeek', 2, 11)]);
     expect(result.alerts.map((alert) => alert.title)).toEqual([KEV]);
+  });
+});
+
+describe('a generic headline on Google News, then the same headline from another outlet a day later', () => {
+  const UPDATE = 'Gabriel Sterling gives update on Georgia election';
+  const copy: FeedItem = {
+    title: `${UPDATE} - 11Alive`,
+    summary: `<a href="https://news.google.com/rss/articles/upd">${UPDATE}</a>&nbsp;&nbsp;<font color="#6f6f6f">11Alive</font>`,
+    publisher: '11Alive',
+    feed: 'Google News - Sterling',
+    hour: 0,
+    link: 'https://news.google.com/rss/articles/upd?oc=5',
+  };
+  const lead =
+    'Sterling said the hand recount turned up 2,600 uncounted ballots in Floyd County, which will be added to the totals.';
+
+  it.each(tables)('alerts the next day’s update, told in its lead (%s)', async (_table, withBackground) => {
+    const result = await runScenario(
+      [copy, { title: UPDATE, summary: lead, feed: 'WSB-TV', hour: 26 }],
+      withBackground ? { background } : {},
+    );
+    expect({ alerts: result.alerted.length, joins: result.joins }).toEqual({ alerts: 2, joins: [] });
+  });
+
+  it('still joins the same headline over a lead within hours: a copy of the one update', async () => {
+    const result = await runScenario([copy, { title: UPDATE, summary: lead, feed: 'WSB-TV', hour: 2 }]);
+    expect(result.alerted).toEqual([UPDATE]);
   });
 });
 

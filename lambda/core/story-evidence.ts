@@ -1,22 +1,18 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
+import {
+  entitiesNamed,
+  eventTerms,
+  ROLE_TERMS,
+  type StoryContext,
+  sameEventHeadline,
+  termSet,
+  total,
+  type WeightedTerm,
+  weighed,
+} from './story-context';
 import { COURT_LEVEL_NAMES } from './story-markers';
 import type { ActRoles, StorySignature } from './story-terms';
-import { ACT_TERMS, storyTerms } from './story-words';
-import { TermRarity } from './term-rarity';
-import type { Entity } from './types';
-
-/** The story terms of a list of words, as a set: the form the decision compares terms in. */
-const termSet = (words: string): ReadonlySet<string> => new Set(storyTerms(words));
-
-/**
- * Role and title words (as story terms: stemmed, synonyms folded): every item about an official carries some of them,
- * so they say who an item is about, not what happened.
- */
-const ROLE_TERMS = termSet(
-  'head former ex official agency secretary top leader senior administrator commissioner onetime ' +
-    'adviser advisor aide spokesman spokeswoman spokesperson ' +
-    'us america american federal government department nation national',
-);
+import { ACT_TERMS } from './story-words';
 
 /**
  * Acts that coverage of the act hardly ever leaves unnamed (a lawsuit is "sued" or "a lawsuit"; a firing can be "forced
@@ -44,6 +40,12 @@ const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtrules');
 /** Acts done once to a person: a firing, a resignation, a hiring (as story terms). */
 const ONCE_ACTS = termSet('fire leave hire');
 
+/** Posts a firing or a hiring names someone by when it names no one: "fires top aide" is not "fires health director". */
+const POSTS = termSet(
+  'head deputy aide adviser advisor spokesman spokeswoman spokesperson secretary commissioner administrator counsel ' +
+    'treasurer manager clerk assistant',
+);
+
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
@@ -60,30 +62,12 @@ export const NAME_WEIGHT = 1;
 export const SWAP_WEIGHT = 0.5;
 /** Acts whose synonyms name either side as the doer: "joins" and "hires", "buys" and "sells to". */
 const CONVERSE_ACTS = new Set(['hire', 'acquire', 'leave']);
-/** An outlet's own headline again this long after (ms) is its report of the next event, not a repost (6 hours). */
-export const OUTLET_REPEAT_MS = 6 * 3_600_000;
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
 /** ...of which this much in terms both headlines name (the item's and the story item's). */
 export const TITLE_WEIGHT = 1;
 /** ...of which the story's first item must share this much, so a chain of neighbours cannot drift to a new event. */
 export const ORIGIN_WEIGHT = 1;
-
-/** What the join decision needs besides the two signatures: who the watchlist is about, and how rare words are. */
-export interface StoryContext {
-  /** Story terms of every entity's name, aliases and ambiguous names: who an item is about, never what happened. */
-  entityTerms: ReadonlySet<string>;
-  /** Each entity's names as terms, under each name's first term: which tracked entities a headline names. */
-  entityNames: ReadonlyMap<string, readonly { id: string; terms: readonly string[] }[]>;
-  /** Every term of each entity's names, by entity id: "chris" and "cisa" are words of Krebs's own names. */
-  termsOf: ReadonlyMap<string, ReadonlySet<string>>;
-  rarity: TermRarity;
-}
-
-export interface WeightedTerm {
-  term: string;
-  weight: number;
-}
 
 export interface JoinEvidence {
   joins: boolean;
@@ -110,83 +94,13 @@ export interface JoinEvidence {
   swapped: string[];
 }
 
-/** The story context of a watchlist, with a rarity table (a fresh one when none is given). */
-export function storyContext(entities: readonly Entity[], rarity: TermRarity = new TermRarity()): StoryContext {
-  const entityTerms = new Set<string>();
-  const entityNames = new Map<string, { id: string; terms: string[] }[]>();
-  const termsOf = new Map<string, Set<string>>();
-  for (const entity of entities) {
-    const own = termsOf.get(entity.id) ?? new Set<string>();
-    termsOf.set(entity.id, own);
-    for (const phrase of [entity.name, ...entity.aliases, ...entity.ambiguous]) {
-      const terms = storyTerms(phrase);
-      if (terms.length === 0) continue;
-      for (const term of terms) {
-        entityTerms.add(term);
-        own.add(term);
-      }
-      const named = entityNames.get(terms[0]!) ?? [];
-      named.push({ id: entity.id, terms });
-      entityNames.set(terms[0]!, named);
-    }
-  }
-  return { entityTerms, entityNames, termsOf, rarity };
-}
-
-/** The tracked entities whose name, alias or ambiguous name `terms` hold whole (looked up by the terms, not the watchlist). */
-function entitiesNamed(terms: Iterable<string>, context: StoryContext): string[] {
-  const has = new Set(terms);
-  const ids = new Set<string>();
-  for (const term of has) {
-    for (const name of context.entityNames.get(term) ?? []) {
-      if (name.terms.every((part) => has.has(part))) ids.add(name.id);
-    }
-  }
-  return [...ids];
-}
-
-/** The terms of a signature that can name an event: not a name of a tracked entity, not a role word. */
-export function eventTerms(terms: readonly string[], context: StoryContext): string[] {
-  return terms.filter((term) => !context.entityTerms.has(term) && !ROLE_TERMS.has(term));
-}
-
 function sharedSorted(a: readonly string[], b: readonly string[]): string[] {
   const other = new Set(b);
   return a.filter((term) => other.has(term));
 }
 
-function weighed(terms: readonly string[], context: StoryContext): WeightedTerm[] {
-  return terms
-    .map((term) => ({ term, weight: Math.round(context.rarity.weight(term) * 100) / 100 }))
-    .sort((x, y) => y.weight - x.weight || (x.term < y.term ? -1 : 1));
-}
-
-const total = (terms: readonly WeightedTerm[]) => terms.reduce((sum, t) => sum + t.weight, 0);
-
 /** What a signature's headline names only as background: its epithets and its trailing clause. */
 const backgroundOf = (sig: StorySignature): string[] => [...(sig.epithets ?? []), ...(sig.clause ?? [])];
-
-/** Whether two headlines name the same event terms (however they name the person). */
-function sameEventHeadline(item: StorySignature, member: StorySignature, context: StoryContext): boolean {
-  const memberTerms = new Set(eventTerms(member.title, context));
-  const itemTerms = eventTerms(item.title, context);
-  return itemTerms.length === memberTerms.size && itemTerms.every((term) => memberTerms.has(term));
-}
-
-/**
- * Whether `item` is the same outlet's headline again, under a link of its own `apartMs` after `member`: its next report
- * of a recurring event ("CISA Adds One Known Exploited Vulnerability to Catalog", twice a week on Google News), as
- * outlets do not repost a story of theirs under a new link.
- */
-export function outletRepeat(
-  item: StorySignature,
-  member: StorySignature,
-  context: StoryContext,
-  apartMs: number,
-): boolean {
-  const sameOutlet = item.outlet !== undefined && item.outlet === member.outlet;
-  return sameOutlet && apartMs >= OUTLET_REPEAT_MS && sameEventHeadline(item, member, context);
-}
 
 /**
  * Whether `item` reports the event of the story whose item is `member` and whose first item is `origin`. Asymmetric:
@@ -310,7 +224,29 @@ export function joinEvidence(
   const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
     ? itemPeople.filter((id) => !toldPeople.has(id))
     : [];
-  const otherNames = [...(storyNames.length > 0 ? itemNames : []), ...otherNumbers, ...otherPeople];
+  // The same firing or hiring of another post, no one named: "Katie Hobbs fires top aide" after "... fires state health
+  // director". Each side's post is one the other never names.
+  const postsOf = (sig: StorySignature, roles: ActRoles) =>
+    sig.title.filter((term) => POSTS.has(term) && !roles.agent.includes(term) && !sig.clause?.includes(term));
+  const namesNoOne = (sig: StorySignature, roles: ActRoles) =>
+    entitiesNamed(
+      sig.title.filter((term) => !roles.agent.includes(term)),
+      context,
+    ).length === 0;
+  const otherPosts = storySigs.flatMap((sig) => {
+    const [mine, theirs] = [item.roles, sig.roles];
+    if (!mine || !theirs || mine.act !== theirs.act || !ONCE_ACTS.has(mine.act)) return [];
+    if (!namesNoOne(item, mine) || !namesNoOne(sig, theirs)) return [];
+    const [myPosts, theirPosts] = [postsOf(item, mine), postsOf(sig, theirs)];
+    const apart = myPosts.every((term) => !theirPosts.includes(term)) && theirPosts.length > 0;
+    return apart ? myPosts : [];
+  });
+  const otherNames = [
+    ...(storyNames.length > 0 ? itemNames : []),
+    ...otherNumbers,
+    ...otherPeople,
+    ...new Set(otherPosts),
+  ];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
   const sameHeadline = sameEventHeadline(item, member, context);

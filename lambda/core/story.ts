@@ -1,9 +1,11 @@
 // Story clustering: which earlier story a new item reports (MinHash/LSH candidates, verified by event evidence), follow-ups.
 import { fnv1a32, minHash } from './minhash';
-import { type JoinEvidence, joinEvidence, outletRepeat, type StoryContext, type WeightedTerm } from './story-evidence';
+import type { StoryContext, WeightedTerm } from './story-context';
+import { type JoinEvidence, joinEvidence } from './story-evidence';
+import { outletRepeat, titleRecurs } from './story-repeat';
 import { type StorySignature, sortedUnique } from './story-terms';
 
-export { type StoryContext, storyContext, type WeightedTerm } from './story-evidence';
+export { type StoryContext, storyContext, type WeightedTerm } from './story-context';
 export {
   type StorySignature,
   type StoryText,
@@ -186,10 +188,16 @@ function heaviestCandidate(
   let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
   const live = liveCandidates(entityIds, candidates, at, windowMs);
   const told = termsByStory(live);
+  const storyToldOf = (ref: StoryRef) =>
+    new Set([...ref.signature.terms, ...ref.origin.terms, ...(told.get(ref.storyId) ?? [])]);
   // A story that already holds this outlet's headline from hours before (its latest item under a key, or its first) is
   // the outlet's last release, whichever row would join: another outlet's copy must not carry the next one in.
   const repeatOf = (ref: StoryRef) =>
-    [ref.signature, ref.origin].some((earlier) => outletRepeat(signature, earlier, context, at - ref.seenAt));
+    [ref.signature, ref.origin].some(
+      (earlier) =>
+        outletRepeat(signature, earlier, context, at - ref.seenAt) ||
+        titleRecurs(signature, earlier, () => storyToldOf(ref), context, at - ref.seenAt),
+    );
   const repeated = new Set(live.filter(repeatOf).map((ref) => ref.storyId));
   for (const ref of live) {
     const found = joinEvidence(signature, ref.signature, ref.origin, context, told.get(ref.storyId));

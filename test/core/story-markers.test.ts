@@ -1,5 +1,6 @@
 // A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
-import { joinEvidence, storyContext } from '../../lambda/core/story-evidence';
+import { storyContext } from '../../lambda/core/story-context';
+import { joinEvidence } from '../../lambda/core/story-evidence';
 import { chambers, courts, headlineNumbers, negated, repeatMarkers } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
@@ -189,6 +190,18 @@ describe('cuts and complaints are acts', () => {
       newActs: ['cut'],
     });
     expect(joins(plan, 'CISA to slash 1,300 jobs in workforce reduction')).toMatchObject({ joins: true });
+  });
+});
+
+describe('posts', () => {
+  it('keeps the same firing of another post from joining when no one is named, while a rewrite joins', () => {
+    const director = 'Katie Hobbs fires state health director';
+    expect(joins(director, 'Katie Hobbs fires top aide')).toMatchObject({ joins: false, otherNames: ['aid'] });
+    expect(joins(director, 'Katie Hobbs ousts state health director')).toMatchObject({ joins: true });
+    // A named person is who the post belongs to: the post is an epithet.
+    expect(
+      joins('Trump fires CISA director Chris Krebs', 'Trump fires Chris Krebs, top aide on election security'),
+    ).not.toMatchObject({ otherNames: expect.arrayContaining(['aid']) });
   });
 });
 
