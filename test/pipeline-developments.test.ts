@@ -71,6 +71,17 @@ describe.each(tables)('the same headline naming the person otherwise, over anoth
   );
 });
 
+eachPairAlerts('the same count in one county after the state’s, or in another county, alerts', [
+  [
+    "Gabriel Sterling: Georgia hand recount confirms Biden's win",
+    "Gabriel Sterling: Fulton County recount confirms Biden's win",
+  ],
+  [
+    'Cobb County man charged with threatening Raffensperger',
+    'Forsyth County man charged with threatening Raffensperger',
+  ],
+]);
+
 eachPairAlerts('the same firing or hiring of another post, no one named, alerts', [
   ['Katie Hobbs fires state health director', 'Katie Hobbs fires top aide'],
   ['Stephen Richer fires Maricopa County elections director', 'Stephen Richer fires spokesman'],

@@ -187,8 +187,23 @@ export function joinEvidence(
       ? itemPlaces.filter((place) => !storyPlaces.includes(place))
       : [];
   const statesOf = (sig: StorySignature) => sig.title.filter((term) => STATE_TERMS.has(term));
+  const countiesOf = (sig: StorySignature) => sig.counties ?? [];
+  // A county's count is not the state's: "Fulton County recount confirms Biden's win" after "Georgia hand recount ...",
+  // or the other way round. Each side names one scope and not the other.
+  const scopeOf = (sig: StorySignature) =>
+    countiesOf(sig).length > 0 ? 'county' : statesOf(sig).length > 0 ? 'state' : undefined;
+  const storyScopes = new Set(storySigs.map(scopeOf));
+  const itemScope = scopeOf(item);
+  const otherScope =
+    itemScope && storyScopes.size === 1 && !storyScopes.has(itemScope) && !storyScopes.has(undefined)
+      ? itemScope === 'county'
+        ? countiesOf(item)
+        : statesOf(item)
+      : [];
   const otherPlaces = [
     ...otherOf(storySigs.flatMap(statesOf), statesOf(item)),
+    ...otherOf(storySigs.flatMap(countiesOf), countiesOf(item)),
+    ...otherScope,
     ...otherOf(
       storySigs.flatMap((sig) => sig.chambers ?? []),
       item.chambers ?? [],

@@ -55,6 +55,18 @@ export function chambers(headline: string): string[] {
   return [...new Set([...text.matchAll(CHAMBER)].map((match) => match[1]!.toLowerCase()))].sort();
 }
 
+/** A capitalized word before "County": the county a headline names ("Cochise County supervisors"). */
+const COUNTY = /(\p{Lu}[\p{L}'\u2019-]*)\s+County\b/gu;
+
+/**
+ * The counties a headline names, outside Title Case (where every word before "County" is capitalized): "Fulton County
+ * recount confirms Biden's win" is another count than the statewide one, and than Cobb County's.
+ */
+export function counties(headline: string, titleCase: boolean): string[] {
+  if (titleCase) return [];
+  return [...new Set([...headline.matchAll(COUNTY)].map((match) => match[1]!.toLowerCase()))].sort();
+}
+
 /** Words that say which level of court acts: "federal judge", "appeals court", "high court". */
 const COURT_LEVELS = new Map(
   Object.entries({

@@ -1,5 +1,5 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
-import { chambers, courts, headlineNumbers, negated, repeatMarkers } from './story-markers';
+import { chambers, counties, courts, headlineNumbers, negated, repeatMarkers } from './story-markers';
 import { ACT_TERMS, phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
 
@@ -54,6 +54,8 @@ export interface StorySignature {
   chambers?: string[];
   /** Courts the headline names by level or place ("federal court", "fulton court"). Absent when none. */
   courts?: string[];
+  /** Counties the headline names ("fulton", "cochise"). Absent when none. */
+  counties?: string[];
   /** The numbers the headline names ("3", "1300"). Absent when none. */
   numbers?: string[];
   /** Whether the headline denies or negates what it names ("not breached", "denies report"). Absent when not. */
@@ -362,7 +364,9 @@ export function storySignature(item: StoryText): StorySignature {
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
-  const benches = courts(headline, titleCased(headline));
+  const titleCase = titleCased(headline);
+  const benches = courts(headline, titleCase);
+  const shires = counties(headline, titleCase);
   const numbers = headlineNumbers(headline);
   const roles = actRoles(headline, title);
   return {
@@ -377,6 +381,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),
     ...(benches.length > 0 ? { courts: benches } : {}),
+    ...(shires.length > 0 ? { counties: shires } : {}),
     ...(numbers.length > 0 ? { numbers } : {}),
     ...(negated(headline) ? { negated: true as const } : {}),
     ...(roles ? { roles } : {}),

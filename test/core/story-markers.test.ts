@@ -1,7 +1,7 @@
 // A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
 import { storyContext } from '../../lambda/core/story-context';
 import { joinEvidence } from '../../lambda/core/story-evidence';
-import { chambers, courts, headlineNumbers, negated, repeatMarkers } from '../../lambda/core/story-markers';
+import { chambers, counties, courts, headlineNumbers, negated, repeatMarkers } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
 
@@ -190,6 +190,28 @@ describe('cuts and complaints are acts', () => {
       newActs: ['cut'],
     });
     expect(joins(plan, 'CISA to slash 1,300 jobs in workforce reduction')).toMatchObject({ joins: true });
+  });
+});
+
+describe('counties', () => {
+  it('reads the county a headline names, outside Title Case', () => {
+    expect(counties('Adrian Fontes sues Cochise County supervisors', false)).toEqual(['cochise']);
+    expect(counties('Adrian Fontes Sues County Supervisors', true)).toEqual([]);
+    expect(counties('Georgia hand recount confirms Biden win', false)).toEqual([]);
+  });
+
+  it("keeps another county's event, or a county's after the state's, from joining; the same county's joins", () => {
+    const state = "Gabriel Sterling: Georgia hand recount confirms Biden's win";
+    expect(joins(state, "Gabriel Sterling: Fulton County recount confirms Biden's win")).toMatchObject({
+      joins: false,
+      otherPlaces: ['fulton'],
+    });
+    expect(joins("Fulton County recount confirms Biden's win", state)).toMatchObject({ joins: false });
+    const cobb = 'Cobb County man charged with threatening Raffensperger';
+    expect(joins(cobb, 'Forsyth County man arrested for threatening Raffensperger')).toMatchObject({ joins: false });
+    expect(joins(cobb, 'Cobb County man charged with threatening Georgia official Raffensperger')).toMatchObject({
+      joins: true,
+    });
   });
 });
 
