@@ -82,6 +82,11 @@ eachPairAlerts('the same count in one county after the state’s, or in another 
   ],
 ]);
 
+eachPairAlerts('a decision for someone after one against them alerts', [
+  ['Judge rules against Jena Griswold in ballot access case', 'Judge rules for Jena Griswold in ballot access case'],
+  ['Court sides against Raffensperger on voter rolls', 'Court sides with Raffensperger on voter rolls'],
+]);
+
 eachPairAlerts('the same firing or hiring of another post, no one named, alerts', [
   ['Katie Hobbs fires state health director', 'Katie Hobbs fires top aide'],
   ['Stephen Richer fires Maricopa County elections director', 'Stephen Richer fires spokesman'],

@@ -160,6 +160,13 @@ export function joinEvidence(
   // A denial after the claim, or the claim after a denial, is another development: "CISA says its networks were
   // breached" after "... were not breached", "Easterly plans to leave CISA" after "Easterly denies plans to leave".
   if (item.negated ? storySigs.every((sig) => !sig.negated) : storySigs.every((sig) => sig.negated)) addNewAct('not');
+  // A decision for someone after one against them, or the other way round: "Judge rules for Jena Griswold".
+  const [side, whom] = item.stance?.split(' ') ?? [];
+  if (
+    storySigs.some((sig) => sig.stance !== undefined && sig.stance !== item.stance && sig.stance.endsWith(` ${whom}`))
+  ) {
+    addNewAct(`${side} ${whom}`);
+  }
   // The same act the other way round: "Cochise County supervisors sue Adrian Fontes" after "Adrian Fontes sues Cochise
   // County supervisors": who acted in the story is acted upon in the item, and no one who acted there acts here.
   const reversed = (sig: StorySignature) => {

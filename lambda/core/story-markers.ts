@@ -136,6 +136,27 @@ export function negated(headline: string): boolean {
   return foldedWords(headline.replace(/\bno\.\s*(?=\d)/gi, ' ')).some((word) => NEGATIONS.has(word));
 }
 
+/** Verbs of a decision whose side a headline names: "rules against", "sides with", "decides in favor of". */
+const DECISIONS = new Set('rule rules ruled ruling side sides sided decide decides decided finds found'.split(' '));
+
+/**
+ * For or against whom a decision goes, with the first word after ("against jena"): "Judge rules for Jena Griswold"
+ * after "Judge rules against Jena Griswold" is the case's next ruling, every other word alike. Undefined when none.
+ */
+export function stance(headline: string): string | undefined {
+  const words = foldedWords(headline);
+  for (let at = 1; at < words.length - 1; at++) {
+    if (!DECISIONS.has(words[at - 1]!)) continue;
+    const word = words[at]!;
+    if (word === 'against') return `against ${words[at + 1]}`;
+    if (word === 'for' || word === 'with') return `for ${words[at + 1]}`;
+    if (word === 'in' && words[at + 1] === 'favor' && words[at + 2] === 'of' && words[at + 3]) {
+      return `for ${words[at + 3]}`;
+    }
+  }
+  return undefined;
+}
+
 const NUMBER_WORDS = new Map(
   'one two three four five six seven eight nine ten eleven twelve'.split(' ').map((word, i) => [word, String(i + 1)]),
 );

@@ -1,5 +1,5 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
-import { chambers, counties, courts, headlineNumbers, negated, repeatMarkers } from './story-markers';
+import { chambers, counties, courts, headlineNumbers, negated, repeatMarkers, stance } from './story-markers';
 import { ACT_TERMS, phrasalActs, STOP_WORDS, stem, storyTerms, termOf } from './story-words';
 import { foldedWords as words } from './text-fold';
 
@@ -58,6 +58,8 @@ export interface StorySignature {
   counties?: string[];
   /** The numbers the headline names ("3", "1300"). Absent when none. */
   numbers?: string[];
+  /** For or against whom a decision goes, with the next word ("against jena"). Absent when none. */
+  stance?: string;
   /** Whether the headline denies or negates what it names ("not breached", "denies report"). Absent when not. */
   negated?: true;
   /** Who does the headline's first act: "Fontes sues Cochise County" -> sue by fontes. */
@@ -369,6 +371,7 @@ export function storySignature(item: StoryText): StorySignature {
   const shires = counties(headline, titleCase);
   const numbers = headlineNumbers(headline);
   const roles = actRoles(headline, title);
+  const side = stance(headline);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -384,6 +387,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(shires.length > 0 ? { counties: shires } : {}),
     ...(numbers.length > 0 ? { numbers } : {}),
     ...(negated(headline) ? { negated: true as const } : {}),
+    ...(side ? { stance: side } : {}),
     ...(roles ? { roles } : {}),
     ...(item.publisher?.trim() ? { outlet: item.publisher.trim().toLowerCase() } : {}),
   };

@@ -1,7 +1,15 @@
 // A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
 import { storyContext } from '../../lambda/core/story-context';
 import { joinEvidence } from '../../lambda/core/story-evidence';
-import { chambers, counties, courts, headlineNumbers, negated, repeatMarkers } from '../../lambda/core/story-markers';
+import {
+  chambers,
+  counties,
+  courts,
+  headlineNumbers,
+  negated,
+  repeatMarkers,
+  stance,
+} from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
 import { defaultStoryContext } from '../support/story-stream';
 
@@ -190,6 +198,24 @@ describe('cuts and complaints are acts', () => {
       newActs: ['cut'],
     });
     expect(joins(plan, 'CISA to slash 1,300 jobs in workforce reduction')).toMatchObject({ joins: true });
+  });
+});
+
+describe('stances', () => {
+  it('reads for or against whom a decision goes', () => {
+    expect(stance('Judge rules against Jena Griswold in ballot access case')).toBe('against jena');
+    expect(stance('Court sides with Raffensperger on voter rolls')).toBe('for raffensperger');
+    expect(stance('Judge rules in favor of Griswold')).toBe('for griswold');
+    expect(stance('Judge hears Griswold ballot access case')).toBeUndefined();
+  });
+
+  it('keeps a decision for someone after one against them from joining, while a rewrite joins', () => {
+    const against = 'Judge rules against Jena Griswold in ballot access case';
+    expect(joins(against, 'Judge rules for Jena Griswold in ballot access case')).toMatchObject({
+      joins: false,
+      newActs: ['for jena'],
+    });
+    expect(joins(against, 'Judge rules against Jena Griswold in ballot case')).toMatchObject({ joins: true });
   });
 });
 
