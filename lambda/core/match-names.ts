@@ -18,6 +18,15 @@ function tail(text: string, end: number): string {
  */
 const HONORIFIC_BEFORE =
   /(?:^|[^\p{L}\p{N}])(dr|prof|professor|mrs|ms|miss|sheriff|judge|justice|mayor|coach|pastor|rev|reverend|sgt|sergeant|detective|trooper|deputy sheriff|councilman|councilwoman|alderman)\.?[ \t\u00a0]+$/iu;
+/** Honorifics that are also verbs: in lower case they are the verb ("History will judge Krebs", "officials miss CISA"). */
+const VERB_HONORIFICS = new Set(['miss', 'judge', 'coach']);
+
+/** An honorific before a name; one that is also a verb only when capitalized ("Judge Sterling", "Miss Krebs"). */
+function honorificBefore(before: string): RegExpExecArray | null {
+  const found = HONORIFIC_BEFORE.exec(before);
+  return found && (/^\p{Lu}/u.test(found[1]!) || !VERB_HONORIFICS.has(found[1]!)) ? found : null;
+}
+
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
 /**
@@ -28,7 +37,9 @@ const NOT_GIVEN_NAMES = new Set(
   (
     'mr mister sir director chief head secretary official officials adviser advisor manager officer cofounder founder ' +
     'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep ' +
-    'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight'
+    'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight ' +
+    // A party, a home state's people or an event before the surname says who they are ("Georgia Republican Sterling").
+    'republican republicans democrat democrats democratic gop conservative liberal georgian american conference summit'
   ).split(' '),
 );
 /**
@@ -74,7 +85,7 @@ const MINOR_WORDS = new Set(
 );
 
 /** A heading where (almost) every word is capitalized: capitals there say nothing about names. */
-function looksTitleCased(text: string, skipFrom: number, skipTo: number): boolean {
+export function looksTitleCased(text: string, skipFrom: number, skipTo: number): boolean {
   let capitalized = 0;
   let lower = 0;
   for (const word of text.matchAll(/\p{L}[\p{L}\p{M}\p{N}'\u2019]*/gu)) {
@@ -113,7 +124,7 @@ export function namesSomeoneElse(
   phrase = '',
 ): boolean {
   const before = tail(text, hit.start);
-  const honorific = HONORIFIC_BEFORE.exec(before);
+  const honorific = honorificBefore(before);
   // The entity's own office is neither an honorific nor, capitalized ("Former Sandy Springs Councilman"), a given name.
   if (honorific) return !ownWords.has(honorific[1]!.toLowerCase());
   if (ACRONYM.test(phrase)) return false;
@@ -123,6 +134,18 @@ export function namesSomeoneElse(
   if (GIVEN_NAMES.has(lower)) return true;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
+}
+
+/** A relative named in full: "wife Sarah Masterson", "daughter Emily Sterling". */
+const RELATIVE_BEFORE =
+  /(?:^|[^\p{L}])(?:wife|husband|son|daughter|father|mother|brother|sister|mom|dad|spouse|widow|grandson|granddaughter)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/iu;
+
+/**
+ * Whether a surname hit is a relative of the person named in full ("Masterson and wife Sarah Masterson"): someone
+ * else by that name, who makes the bare surname elsewhere in the text no one else's.
+ */
+export function namesRelative(text: string, hit: { start: number }): boolean {
+  return RELATIVE_BEFORE.test(tail(text, hit.start));
 }
 
 /** A watchlist term in capitals and digits only: an acronym, not a surname. */
@@ -154,6 +177,12 @@ function capitalizedAsName(
 const MODIFIED_AFTER = new Set(
   'senate capitol congress state republicans democrats administration campaign'.split(' '),
 );
+/** Months and their abbreviations: before a day's number they date the news, no name part. */
+const MONTHS = new Set(
+  'jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august september october november december'.split(
+    ' ',
+  ),
+);
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -184,6 +213,8 @@ export function namesSomethingElse(
   const following = next[1]!.toLowerCase();
   if (NOT_GIVEN_NAMES.has(following) || MODIFIED_AFTER.has(following) || ownWords.has(following)) return false;
   const wordEnd = hit.end + next[0].length;
+  // A date: "Sterling Jan. 6 deposition released".
+  if (MONTHS.has(following) && /^\.?[ \u00a0]*\d/u.test(text.slice(wordEnd, wordEnd + 4))) return false;
   const from = Math.max(0, hit.start - TITLE_CASE_RADIUS);
   const around = text.slice(from, Math.min(text.length, wordEnd + TITLE_CASE_RADIUS));
   return !looksTitleCased(around, hit.start - from, wordEnd - from);
@@ -203,7 +234,7 @@ export function aliasNamesSomeoneElse(
   ownWords: ReadonlySet<string> = new Set(),
 ): boolean {
   const before = tail(text, hit.start);
-  if (HONORIFIC_BEFORE.test(before)) return true;
+  if (honorificBefore(before)) return true;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   const given = word?.[1]?.toLowerCase();
   if (word && given !== undefined && !ownNames.has(given)) {
@@ -226,143 +257,4 @@ const HOUSEHOLD_AFTER = /^[ \u00a0]+(?:ranch|ranches|farm|farms|dairy|homestead)
  */
 export function namesHousehold(text: string, hit: { end: number }): boolean {
   return HOUSEHOLD_AFTER.test(text.slice(hit.end, hit.end + 16));
-}
-
-/**
- * Occupations in other walks of life: how news introduces a namesake ("dairy farmer Raffensperger", "volleyball coach
- * Masterson", "Raffensperger, a Lancaster County dairy farmer", "hires Masterson as volleyball coach"). An entity whose
- * own phrases use one of them (a user tracking a coach) is never vetoed by it.
- */
-const OCCUPATIONS = new Set(
-  (
-    'farmer dairyman rancher wrestler striker midfielder defender goalkeeper goalie winger quarterback ' +
-    'linebacker pitcher shortstop outfielder infielder golfer boxer swimmer sprinter cyclist jockey coach economist ' +
-    'firefighter paramedic nurse physician surgeon dentist veterinarian pharmacist teacher principal student freshman ' +
-    'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
-    'baker brewer novelist poet comedian pastor priest bishop rabbi realtor plumber biochemist chemist astronaut ' +
-    'meteorologist teen teenager contractor reporter journalist blogger columnist'
-  ).split(' '),
-);
-/** Occupations of two or three words whose last word alone says nothing ("police chief", "state rep"). */
-const OCCUPATION_PHRASES = new Set([
-  'police chief',
-  'fire chief',
-  'police officer',
-  "sheriff's deputy",
-  'township supervisor',
-  'township trustee',
-  'school board member',
-  'state rep',
-  'state representative',
-  'state senator',
-  'state sen',
-]);
-/** Last words of OCCUPATION_PHRASES: the only words before a hit worth reading further back from. */
-const PHRASE_ENDS = new Set([...OCCUPATION_PHRASES].map((phrase) => phrase.split(' ').at(-1)!));
-/** What may stand between a surname and the occupation after it: an appositive comma, or a new post. */
-const OCCUPATION_LINKS = [' as ', ' named ', ' becomes ', ' sworn in as '];
-/** How many characters after a hit link it to an occupation that follows, or 0: read with startsWith, no regex. */
-function occupationLink(text: string, end: number): number {
-  const next = text.charCodeAt(end);
-  if (next === 0x2c) return 1;
-  if (next !== 0x20) return 0;
-  const ahead = text.slice(end, end + 14).toLowerCase();
-  return OCCUPATION_LINKS.find((link) => ahead.startsWith(link))?.length ?? 0;
-}
-/** Verbs whose object an occupation before a name can be: "tells reporter Raffensperger is a 'loser'". */
-const SPEECH_VERBS = new Set('tells told tell asks asked ask thanks thanked'.split(' '));
-
-/** Whether the occupation `found` is written capitalized in `phrase` inside a text that is not in Title Case. */
-function honourName(text: string, phrase: string, found: string): boolean {
-  const first = found.split(' ')[0]!;
-  const at = phrase.toLowerCase().indexOf(first);
-  return at >= 0 && UPPER.test(phrase.charAt(at)) && !looksTitleCased(text, -1, -1);
-}
-
-/** Words that may follow an occupation that heads its phrase ("police chief in Stillwater", "coach at Kennesaw"). */
-const AFTER_OCCUPATION = new Set('at of for in on by with from who and to after before amid over since'.split(' '));
-const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0xa0;
-
-const wordsOf = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/\u2019/g, "'")
-    .split(/[ \t\u00a0]+/u)
-    .filter((word) => word !== '')
-    .map((word) => word.replace(/\.$/u, ''));
-
-/**
- * The occupation that `words` ends with (the last one, two or three of them), in the singular only: a plural before
- * a name is its verb's object ("tells reporters Raffensperger is ..."), and after it a list ("Raffensperger,
- * journalists and poll workers").
- */
-function occupationEnding(words: readonly string[]): string | undefined {
-  for (const size of [3, 2]) {
-    if (words.length < size) continue;
-    const phrase = words.slice(-size).join(' ');
-    if (OCCUPATION_PHRASES.has(phrase)) return phrase;
-  }
-  const last = words.at(-1);
-  return last !== undefined && OCCUPATIONS.has(last) ? last : undefined;
-}
-
-/** The occupations of the list that the entity's own phrases use (lower case): a user tracking a coach. */
-export function ownOccupations(phrases: readonly string[]): ReadonlySet<string> {
-  const own = new Set<string>();
-  for (const phrase of phrases) {
-    const phraseWords = wordsOf(phrase);
-    phraseWords.forEach((_, index) => {
-      const found = occupationEnding(phraseWords.slice(0, index + 1));
-      if (found !== undefined) own.add(found);
-    });
-  }
-  return own;
-}
-
-/**
- * The occupation in another walk of life that introduces a surname hit, if any and not one of the entity's own
- * (`own.jobs`): the news names someone else by that surname. Before the name, the words right before it; after it, an
- * appositive or a new post of at most five words ("as head volleyball coach"). None after one of the entity's own
- * given names (`own.names`): the person named in full ("Brad Raffensperger, a ...").
- */
-export function occupationOf(
-  text: string,
-  hit: { start: number; end: number },
-  own: { jobs: ReadonlySet<string>; names: ReadonlySet<string> },
-): string | undefined {
-  let found: string | undefined;
-  // Most hits follow no occupation: the word right before is read alone, and further back only for a phrase's end.
-  let wordEnd = hit.start;
-  while (wordEnd > 0 && isBlank(text.charCodeAt(wordEnd - 1))) wordEnd--;
-  if (wordEnd < hit.start) {
-    let wordStart = wordEnd;
-    while (wordStart > 0 && !isBlank(text.charCodeAt(wordStart - 1))) wordStart--;
-    const last = text
-      .slice(wordStart, wordEnd)
-      .toLowerCase()
-      .replace(/\u2019/g, "'");
-    const word = last.endsWith('.') ? last.slice(0, -1) : last;
-    if (own.names.has(/\p{L}+$/u.exec(word)?.[0] ?? '')) return undefined;
-    // "tells reporter Raffensperger is ...": the occupation is the verb's object, the name a clause's subject.
-    if (
-      OCCUPATIONS.has(word) &&
-      !SPEECH_VERBS.has(wordsOf(text.slice(Math.max(0, wordStart - 16), wordStart)).at(-1) ?? '')
-    ) {
-      found = word;
-    } else if (PHRASE_ENDS.has(word))
-      found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
-  }
-  const link = found === undefined ? occupationLink(text, hit.end) : 0;
-  if (link > 0) {
-    const phrase = text.slice(hit.end + link, hit.end + 72).split(/[,;:!?()"\u201c\u201d]/u)[0]!;
-    const words = wordsOf(phrase);
-    // The occupation heads the phrase: "principal architect of ..." is no school principal.
-    for (let end = 1; end <= Math.min(5, words.length) && found === undefined; end++) {
-      const next = words[end];
-      if (next === undefined || AFTER_OCCUPATION.has(next)) found = occupationEnding(words.slice(0, end));
-    }
-    // Capitalized in a sentence-case headline it is an honour's name: "named Defender of Democracy".
-    if (found !== undefined && honourName(text, phrase, found)) found = undefined;
-  }
-  return found === undefined || own.jobs.has(found) ? undefined : found;
 }

@@ -4,11 +4,11 @@ import { type Hit, inside, snippetAround, strictlyInside, touching } from './mat
 import {
   aliasNamesSomeoneElse,
   namesHousehold,
+  namesRelative,
   namesSomeoneElse,
   namesSomethingElse,
-  occupationOf,
-  ownOccupations,
 } from './match-names';
+import { occupationOf, ownOccupations } from './match-occupations';
 import { type RefusalReason, refusalReason } from './match-refusal';
 import { FoldedText, foldPhrase, isWordCodePoint } from './text-fold';
 import type { TopicModel, TopicVerdict } from './topic-model';
@@ -117,6 +117,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   // Context and exclude phrases per entity, by pattern id: consulted only for entities that something named.
   const contextOf = entities.map(() => new Map<number, string>());
   const excludeOf = entities.map(() => new Set<number>());
+  const sourceExcludeOf = entities.map(() => new Set<number>());
   const patternId = (phrase: string): number | undefined => {
     const folded = foldPhrase(phrase);
     if (folded === '') return undefined;
@@ -146,9 +147,15 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       const id = patternId(phrase);
       if (id !== undefined && !contextOf[index]!.has(id)) contextOf[index]!.set(id, phrase);
     }
+    // Only a look-alike's own name ("KrebsOnSecurity", "krebsonsecurity.com") says a source is the look-alike's: "The
+    // CPA Journal" or "Georgia Tech News Center" may report on the tracked entity too.
+    const squeeze = (phrase: string) => foldPhrase(phrase).replace(/[^\p{L}\p{N}]+/gu, '');
+    const terms = entity.ambiguous.map(squeeze).filter((term) => term !== '');
     for (const phrase of entity.excludes) {
       const id = patternId(phrase);
-      if (id !== undefined) excludeOf[index]!.add(id);
+      if (id === undefined) continue;
+      excludeOf[index]!.add(id);
+      if (terms.some((term) => squeeze(phrase).includes(term))) sourceExcludeOf[index]!.add(id);
     }
   });
   const automaton = new Automaton(patterns);
@@ -264,7 +271,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const profiled = topics?.has(entityId) === true;
           // Where the item comes from is read only for an entity with a bare term, the only kind it can veto.
           if (bare.length > 0 && source === undefined) source = sourceHits(item, context.feed);
-          const sourceVeto = bare.length > 0 && source!.some((hit) => excludeOf[entityIndex]!.has(hit.pattern));
+          const sourceVeto = bare.length > 0 && source!.some((hit) => sourceExcludeOf[entityIndex]!.has(hit.pattern));
           const contexts =
             bare.length === 0
               ? []
@@ -283,7 +290,9 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
                     (namesSomeoneElse(texts[n.hit.field]!, n.hit, ownWords[entityIndex], n.use.phrase) ||
                       namesSomethingElse(texts[n.hit.field]!, n.hit, n.use.phrase, ownWords[entityIndex])),
                 );
-          const namesLookalike = excludes.length > 0 || others.length > 0 || sourceVeto;
+          // A relative named in full is someone else by the name, but no look-alike: the bare surname is still theirs.
+          const lookalikes = others.filter((n) => !namesRelative(texts[n.hit.field]!, n.hit));
+          const namesLookalike = excludes.length > 0 || lookalikes.length > 0 || sourceVeto;
           const candidates = sourceVeto ? [] : bare.filter((n) => !others.includes(n));
           let ambiguous: (Naming & { context?: string; topic?: TopicVerdict })[] = candidates.flatMap((n) => {
             const context = namesLookalike ? touchingContext(n.hit) : contexts[0];

@@ -256,6 +256,16 @@ describe('other people with the same surname', () => {
     },
   );
 
+  it('reads a verb as a verb, a party or a people as no given name, a date as no name part, a relative as no look-alike', () => {
+    const context = { ...KREBS, context: [...KREBS.context, 'colleagues'] };
+    expect(ids([context], 'History will judge Krebs kindly, former colleagues say')).toEqual(['krebs']);
+    expect(ids([context], 'Judge Krebs rules on the case, colleagues say')).toEqual([]);
+    expect(ids([STERLING], 'Georgia Republican Sterling rejects election fraud claims')).toEqual(['sterling']);
+    expect(ids([STERLING], 'Sterling Jan. 6 deposition on the Georgia election released')).toEqual(['sterling']);
+    expect(ids([MASTERSON], 'Masterson and wife Sarah Masterson on election threats')).toEqual(['masterson']);
+    expect(ids([MASTERSON], 'Sarah Masterson on election threats')).toEqual([]);
+  });
+
   it('counts a surname before or after a word of its own news, which says whose it is', () => {
     const krebs = { ...KREBS, context: [...KREBS.context, 'Stanford'], topics: ['Trump'] };
     expect(ids([krebs], 'Krebs Stanford speech on the election draws a standing ovation')).toEqual(['krebs']);

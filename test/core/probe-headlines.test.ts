@@ -13,17 +13,22 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 9 of its 97 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
-    expect(scores.tp + scores.fn).toBe(97);
-    expect(scores.fn).toBeLessThanOrEqual(9);
+  it('loses at most 34 of their 199 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+    expect(scores.tp + scores.fn).toBe(199);
+    expect(scores.fn).toBeLessThanOrEqual(34);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
     expect(lost).not.toContain('Raffensperger State Election Board feud heads to court');
     expect(lost).not.toContain("Trump tells reporter Raffensperger is a 'loser'");
+    // The second reviewer's: a verb read as an honorific, a party before the name, a relative, a source.
+    expect(lost).not.toContain('History will judge Krebs kindly, former colleagues say');
+    expect(lost).not.toContain('Georgia Republican Sterling rejects fraud claims');
+    expect(lost).not.toContain('Masterson and wife Sarah Masterson on life after the death threats');
+    expect(lost).not.toContain('Sterling: disinformation is the biggest threat to our elections');
   });
 
-  it('lets in at most 6 of its 47 look-alikes', () => {
-    expect(scores.fp).toBeLessThanOrEqual(6);
+  it('lets in at most 8 of their 79 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(8);
   });
 });

@@ -81,6 +81,14 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Raffensperger named Defender of Democracy by civic group')).toEqual(['raffensperger']);
     expect(ids('Ohio reporter Raffensperger wins press award')).toEqual([]);
     expect(ids('Raffensperger named wrestling coach at Lancaster')).toEqual([]);
+    // A relative's job, an age, a guest byline or an honour is no walk of life of the person named.
+    expect(ids('Raffensperger, whose father was a pastor, talks faith and politics')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger, son of a teacher, pitches civics overhaul')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger as a teenager: a Columbus kid who loved engineering')).toEqual(['raffensperger']);
+    expect(ids("Guest columnist Raffensperger: Georgia's elections are secure")).toEqual(['raffensperger']);
+    expect(ids('Raffensperger named honorary coach for Georgia Tech spring game')).toEqual(['raffensperger']);
+    expect(ids('Teen Raffensperger wins state wrestling title')).toEqual([]);
+    expect(ids('Dauphin County honors election judge Raffensperger for 30 years')).toEqual([]);
     for (const [title, entityId] of [
       ['Dairy farmer Masterson on ballots', 'masterson'],
       ['Dairy farmer Raffensperger on ballots', 'raffensperger'],
@@ -155,6 +163,14 @@ describe('excludes see where an item comes from', () => {
     expect(ids({ title, link: 'https://example.com/blog/brian-krebs-on-voter-scams' })).toEqual([]);
     expect(ids({ title, publisher: 'Krebs on Security' })).toEqual([]);
     expect(seeded.match({ title }, { feed: 'KrebsOnSecurity' })).toEqual([]);
+  });
+
+  it('vetoes only by an exclude that names the look-alike itself: an outlet named otherwise may report on the entity', () => {
+    // "ISACA" is an exclude of CISA's (the audit credential's body), but a source named after it is not CISA's look-alike
+    // unless it holds the word: the bare "CISA" there is still the agency when the words lean to it.
+    const advisory = 'CISA warns of election phishing aimed at county officials';
+    expect(ids({ title: advisory, publisher: 'ISACA Journal' })).toEqual(['cisa']);
+    expect(ids({ title: advisory, publisher: 'CISA exam prep weekly' })).toEqual([]);
   });
 
   it('leaves aliases and other entities alone', () => {
