@@ -14,7 +14,8 @@ test('a wire story whose first alert SNS refused once reaches the subscriber on 
   const rig = await buildRig(services);
   // Outlet A and outlet C run the same AP headline word for word, under their own GUIDs and links.
   const a = serveA('/outlet-a.xml');
-  const c = serveC('/outlet-c.xml', WIRE_SUMMARY);
+  // Answered well after outlet A, so A's report is filed first even on a loaded machine.
+  const c = serveC('/outlet-c.xml', WIRE_SUMMARY, 1_500);
 
   // Cycle 1: one SQS batch with both feeds; SNS throttles the first PublishBatch past the SDK's retries.
   rig.sns.refuseNext = 1;
@@ -58,7 +59,10 @@ test('a poll killed between claim and publish (Lambda timeout): the story is ale
   const dying = new FaultySns(services.local.sns);
   dying.hang = true;
   void rig.container(dying)(sqsEvent([sqsRecord('m-a', job(a))]));
-  await new Promise((resolve) => setTimeout(resolve, 1_000)); // it has claimed, filed and is stuck in PublishBatch
+  // Until it has claimed, filed and is stuck in PublishBatch (however slow a loaded machine is to get there).
+  for (let waited = 0; dying.publishBatches === 0 && waited < 30_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   expect(dying.publishBatches).toBe(1);
 
   // Same schedule tick, another invocation (maxConcurrency 5): outlet C's copy is filed while A's claim is live.
