@@ -82,6 +82,19 @@ eachPairAlerts('the same count in one county after the state’s, or in another 
   ],
 ]);
 
+eachPairAlerts('another weekday, or a vote, a hearing or a certification announced or required and then held, alerts', [
+  [
+    'Sterling: Georgia hand recount expected to finish Wednesday',
+    'Sterling: Georgia hand recount now expected to finish Friday',
+  ],
+  ['Georgia GOP committee to vote on censuring Raffensperger', 'Georgia GOP committee votes to censure Raffensperger'],
+  [
+    'Katie Hobbs: Cochise County must certify election results by Thursday',
+    'Cochise County certifies election results, Katie Hobbs says',
+  ],
+  ['Georgia GOP committee fails to censure Raffensperger', 'Georgia GOP committee censures Raffensperger'],
+]);
+
 eachPairAlerts('a decision for someone after one against them alerts', [
   ['Judge rules against Jena Griswold in ballot access case', 'Judge rules for Jena Griswold in ballot access case'],
   ['Court sides against Raffensperger on voter rolls', 'Court sides with Raffensperger on voter rolls'],

@@ -151,8 +151,14 @@ export function joinEvidence(
   const onlyPlanned = (term: string) =>
     storySigs.some((sig) => sig.title.includes(term)) &&
     storySigs.every((sig) => !sig.title.includes(term) || sig.planned?.includes(term));
+  // Any word of the headline, not only an act: "Georgia GOP committee votes to censure" after "... to vote on censuring";
+  // never a place or a name ("seeking to void Georgia result" plans no Georgia).
+  const headlineEvent = new Set(
+    eventTerms(item.title, context).filter((term) => !STATE_TERMS.has(term) && !item.names?.includes(term)),
+  );
   for (const term of item.terms) {
-    if (ACT_TERMS.has(term) && !item.planned?.includes(term) && onlyPlanned(term)) addNewAct(term);
+    const act = ACT_TERMS.has(term) || headlineEvent.has(term);
+    if (act && !item.planned?.includes(term) && onlyPlanned(term)) addNewAct(term);
   }
   // A repeat the story's headlines never mark is the act happening again: "testifies again", "second recount".
   const storyRepeats = new Set(storySigs.flatMap((sig) => sig.repeats ?? []));

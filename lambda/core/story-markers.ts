@@ -157,6 +157,9 @@ export function stance(headline: string): string | undefined {
   return undefined;
 }
 
+/** A weekday dates the news like a number: "expected to finish Friday" after "... Wednesday" is another estimate. */
+const WEEKDAYS = new Set('monday tuesday wednesday thursday friday saturday sunday'.split(' '));
+
 const NUMBER_WORDS = new Map(
   'one two three four five six seven eight nine ten eleven twelve'.split(' ').map((word, i) => [word, String(i + 1)]),
 );
@@ -166,7 +169,7 @@ export function headlineNumbers(headline: string): string[] {
   const found = new Set<string>();
   for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
   for (const word of foldedWords(headline)) {
-    const number = NUMBER_WORDS.get(word);
+    const number = NUMBER_WORDS.get(word) ?? (WEEKDAYS.has(word) ? word : undefined);
     if (number) found.add(number);
   }
   return [...found].sort();

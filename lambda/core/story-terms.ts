@@ -216,7 +216,7 @@ const SPEECH_VERBS = new Set('tell tells told'.split(' '));
 
 /** Words that put the acts right after them in the future, the conditional or the negative: not done (yet). */
 const NOT_YET_WORDS = new Set(
-  'will would may might could should can cant cannot wont wouldnt shall not never unlikely likely whether if'.split(
+  'will would may might could should must can cant cannot wont wouldnt shall not never unlikely likely whether if'.split(
     ' ',
   ),
 );
@@ -226,7 +226,7 @@ const NOT_YET_WORDS = new Set(
  * pressure, Hobbs signs budget").
  */
 const NOT_YET_VERBS = new Set(
-  'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg'.split(' '),
+  'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg fail'.split(' '),
 );
 /** Words that, after an act, say it is still to come: "veto expected", "testimony set for Tuesday", "firing would be". */
 const NOT_YET_AFTER = new Set(

@@ -269,7 +269,7 @@ describe('denials, numbers, people and roles', () => {
   it('keeps a denial, another number or the act the other way round from joining, while a rewrite joins', () => {
     expect(joins('CISA says its networks were not breached', 'CISA says its networks were breached')).toMatchObject({
       joins: false,
-      newActs: ['not'],
+      newActs: expect.arrayContaining(['not']),
     });
     expect(
       joins('CISA adds 3 known exploited flaws to catalog', 'CISA adds 5 known exploited flaws to catalog'),
