@@ -12,24 +12,13 @@ import {
 } from './story-context';
 import { COURT_LEVEL_NAMES } from './story-markers';
 import type { ActRoles, StorySignature } from './story-terms';
-import { ACT_TERMS } from './story-words';
+import { ACT_TERMS, STATE_TERMS } from './story-words';
 
 /**
  * Acts that coverage of the act hardly ever leaves unnamed (a lawsuit is "sued" or "a lawsuit"; a firing can be "forced
  * out", "removal" or "exits"): a story started by one is another development than an item that never mentions it.
  */
 const NAMED_ACT_TERMS = termSet('sue testify indict arrest subpoena');
-
-/**
- * US states (as story terms; "Washington" left out, as it is mostly the capital): elections, audits, recounts and
- * certification suits happen state by state, so two headlines in different states report two events.
- */
-const STATE_TERMS = termSet(
-  'alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois ' +
-    'indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri ' +
-    'montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode ' +
-    'tennessee texas utah vermont virginia wisconsin wyoming',
-);
 
 /**
  * Later stages of a procedure, which their coverage names: a story started by an appeal, a postponement or a completed

@@ -1,4 +1,5 @@
 // Words a headline marks a repeat or a different chamber with: "second recount", "more threats", "House panel".
+import { STATE_TERMS, storyTerms } from './story-words';
 import { foldedWords } from './text-fold';
 
 /** Words that say the headline's act happened before: its news is the repeat ("testifies again", "second lawsuit"). */
@@ -114,6 +115,8 @@ export function courts(headline: string, titleCase: boolean): string[] {
       if (level) found.add(`${level} court`);
       else if (!titleCase && /^\p{Lu}/u.test(qualifier) && !NOT_PLACES.has(lower) && !COURT.test(qualifier)) {
         found.add(`${lower} court`);
+        // A state's court is a state court at any level: "Georgia Supreme Court" is not the U.S. Supreme Court.
+        if (STATE_TERMS.has(storyTerms(lower)[0] ?? '')) found.add('state court');
       } else break;
     }
   });

@@ -107,3 +107,16 @@ export const ACT_TERMS: ReadonlySet<string> = new Set(
       'veto sign announc issue reject open cut complaint',
   ),
 );
+
+/**
+ * US states (as story terms; "Washington" left out, as it is mostly the capital): elections, audits, recounts and
+ * certification suits happen state by state, so two headlines in different states report two events.
+ */
+export const STATE_TERMS: ReadonlySet<string> = new Set(
+  storyTerms(
+    'alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois ' +
+      'indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri ' +
+      'montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode ' +
+      'tennessee texas utah vermont virginia wisconsin wyoming',
+  ),
+);

@@ -201,6 +201,22 @@ describe('cuts and complaints are acts', () => {
   });
 });
 
+describe('a state court at any level', () => {
+  it('reads a state supreme court as a state court, so the U.S. Supreme Court after it is another court', () => {
+    expect(courts('Georgia Supreme Court rejects Trump campaign appeal', false)).toEqual([
+      'georgia court',
+      'state court',
+      'supreme court',
+    ]);
+    expect(
+      joins(
+        'Georgia Supreme Court rejects Trump campaign appeal in election challenge against Raffensperger',
+        'U.S. Supreme Court rejects Trump campaign appeal in election challenge against Raffensperger',
+      ),
+    ).toMatchObject({ joins: false, otherPlaces: ['federal court'] });
+  });
+});
+
 describe('stances', () => {
   it('reads for or against whom a decision goes', () => {
     expect(stance('Judge rules against Jena Griswold in ballot access case')).toBe('against jena');
