@@ -95,6 +95,14 @@ eachPairAlerts('another weekday, or a vote, a hearing or a certification announc
   ['Georgia GOP committee fails to censure Raffensperger', 'Georgia GOP committee censures Raffensperger'],
 ]);
 
+eachPairAlerts('the person’s aide doing what the person did, or the other way round, alerts', [
+  [
+    'Raffensperger aide testifies before Fulton County special grand jury',
+    'Raffensperger testifies before Fulton County special grand jury',
+  ],
+  ['Trump fires CISA director Chris Krebs', 'Trump ousts CISA deputy Matthew Travis'],
+]);
+
 eachPairAlerts('a decision for someone after one against them alerts', [
   ['Judge rules against Jena Griswold in ballot access case', 'Judge rules for Jena Griswold in ballot access case'],
   ['Court sides against Raffensperger on voter rolls', 'Court sides with Raffensperger on voter rolls'],

