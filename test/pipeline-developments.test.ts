@@ -103,6 +103,17 @@ eachPairAlerts('the person’s aide doing what the person did, or the other way 
   ['Trump fires CISA director Chris Krebs', 'Trump ousts CISA deputy Matthew Travis'],
 ]);
 
+eachPairAlerts('a reaction or an attack the other way round alerts', [
+  [
+    'Trump slams Raffensperger over Georgia election results',
+    'Raffensperger slams Trump over Georgia election results',
+  ],
+  [
+    'Kari Lake blasts Stephen Richer over Maricopa County election',
+    'Stephen Richer blasts Kari Lake over Maricopa County election',
+  ],
+]);
+
 eachPairAlerts('a decision for someone after one against them alerts', [
   ['Judge rules against Jena Griswold in ballot access case', 'Judge rules for Jena Griswold in ballot access case'],
   ['Court sides against Raffensperger on voter rolls', 'Court sides with Raffensperger on voter rolls'],

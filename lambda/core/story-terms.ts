@@ -199,6 +199,8 @@ function forNamesWhom(headline: string, next: string | undefined): boolean {
 const REACTION_VERBS = new Set(
   'condemn blast slam criticiz criticis decry decri denounc rip assail lament react respond prais hail'.split(' '),
 );
+/** Verbs of an attack on someone (as stems), whose doer and target a headline can swap. */
+const ATTACKS = new Set(['attack', 'accus']);
 /** A quoted word or phrase: the reactor's characterization ('pathetic'), not what happened. */
 const QUOTED = /(^|[\s([])['\u2018"\u201c][^'\u2019"\u201d]*['\u2019"\u201d](?=$|[\s,.;:!?)\]])/gu;
 
@@ -343,7 +345,8 @@ const PASSIVE = /\b\p{L}+(?:ed|en|wn)\s+by\b/iu;
  * Fontes" is not "Adrian Fontes sues Cochise County supervisors", though both have the same words.
  */
 function actRoles(headline: string, title: readonly string[]): ActRoles | undefined {
-  const at = title.findIndex((term) => ACT_TERMS.has(term));
+  // A reaction or an attack has a doer too: "Raffensperger slams Trump" is not "Trump slams Raffensperger".
+  const at = title.findIndex((term) => ACT_TERMS.has(term) || REACTION_VERBS.has(term) || ATTACKS.has(term));
   if (at <= 0 || at === title.length - 1) return undefined;
   const agent = PASSIVE.test(headline) ? title.slice(at + 1) : title.slice(0, at);
   return { act: title[at]!, agent: [...new Set(agent)].sort() };

@@ -201,6 +201,23 @@ describe('cuts and complaints are acts', () => {
   });
 });
 
+describe('reactions and attacks the other way round', () => {
+  it('keeps the target of a reaction or an attack answering in kind from joining it', () => {
+    expect(
+      joins(
+        'Trump slams Raffensperger over Georgia election results',
+        'Raffensperger slams Trump over Georgia election results',
+      ),
+    ).toMatchObject({ joins: false, newActs: ['slam (the other way round)'] });
+    expect(
+      joins(
+        'Trump accuses Raffensperger of lying about Georgia phone call',
+        'Raffensperger accuses Trump of lying about Georgia phone call',
+      ),
+    ).toMatchObject({ joins: false });
+  });
+});
+
 describe('aides', () => {
   it("keeps the person's aide doing the act from joining the person doing it, and the other way round", () => {
     const testifies = 'Raffensperger testifies before Fulton County special grand jury';
