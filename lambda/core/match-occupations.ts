@@ -130,9 +130,9 @@ export function occupationOf(
     if (own.names.has(/\p{L}+$/u.exec(word)?.[0] ?? '')) return undefined;
     // "tells reporter Raffensperger is ...": the occupation is the verb's object, the name a clause's subject. A
     // "guest columnist" or an "honorary coach" is no one's walk of life.
-    const previous = wordsOf(text.slice(Math.max(0, wordStart - 16), wordStart)).at(-1) ?? '';
-    if (OCCUPATIONS.has(word) && !SPEECH_VERBS.has(previous) && !NOT_A_JOB.has(previous)) {
-      found = word;
+    const previous = () => wordsOf(text.slice(Math.max(0, wordStart - 16), wordStart)).at(-1) ?? '';
+    if (OCCUPATIONS.has(word)) {
+      if (!SPEECH_VERBS.has(previous()) && !NOT_A_JOB.has(previous())) found = word;
     } else if (PHRASE_ENDS.has(word))
       found = occupationEnding(wordsOf(text.slice(Math.max(0, wordStart - 40), wordEnd)));
   }

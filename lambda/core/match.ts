@@ -110,6 +110,9 @@ const household = ({ hit }: Naming, texts: readonly string[]) => namesHousehold(
  *   topic profile (topic-model.ts: the threshold, and at least one term the profile knows);
  * - every hit needs word boundaries: the characters outside a phrase's letter/digit ends are not letters or digits.
  */
+/** A phrase folded, spaces and punctuation dropped: "Krebs on Security" holds "krebs" as "krebsonsecurity" does. */
+const squeeze = (phrase: string) => foldPhrase(phrase).replace(/[^\p{L}\p{N}]+/gu, '');
+
 export function compileMatcher(entities: Entity[], options: { topics?: TopicModel } = {}): CompiledMatcher {
   const patternIds = new Map<string, number>();
   const patterns: string[] = [];
@@ -149,7 +152,6 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
     }
     // Only a look-alike's own name ("KrebsOnSecurity", "krebsonsecurity.com") says a source is the look-alike's: "The
     // CPA Journal" or "Georgia Tech News Center" may report on the tracked entity too.
-    const squeeze = (phrase: string) => foldPhrase(phrase).replace(/[^\p{L}\p{N}]+/gu, '');
     const terms = entity.ambiguous.map(squeeze).filter((term) => term !== '');
     for (const phrase of entity.excludes) {
       const id = patternId(phrase);

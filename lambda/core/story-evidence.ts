@@ -91,6 +91,13 @@ function sharedSorted(a: readonly string[], b: readonly string[]): string[] {
   return a.filter((term) => other.has(term));
 }
 
+/** What a story told: the terms of its item, of its first item and of every other item the caller knows of. */
+export const storyTold = (
+  member: StorySignature,
+  origin: StorySignature,
+  storyTerms: readonly string[] = [],
+): ReadonlySet<string> => new Set([...member.terms, ...origin.terms, ...storyTerms]);
+
 /** What a signature's headline names only as background: its epithets and its trailing clause. */
 const backgroundOf = (sig: StorySignature): string[] => [...(sig.epithets ?? []), ...(sig.clause ?? [])];
 
@@ -112,7 +119,7 @@ export function joinEvidence(
   const memberEvent = eventTerms(member.terms, context);
   const shared = weighed(sharedSorted(itemEvent, memberEvent), context);
   const weight = Math.round(total(shared) * 100) / 100;
-  const told = new Set([...member.terms, ...origin.terms, ...storyTerms]);
+  const told = storyTold(member, origin, storyTerms);
   // Whatever its rarity: a new act is a new development even when the news is full of such acts.
   // An act the story names only as background (an epithet, a trailing clause: "death threats amid recount") is not told.
   // So is an act it reports as said ("Masterson tells House panel audits confirmed the vote"): a recap, not the event.
@@ -159,19 +166,18 @@ export function joinEvidence(
   // breached" after "... were not breached", "Easterly plans to leave CISA" after "Easterly denies plans to leave".
   if (item.negated ? storySigs.every((sig) => !sig.negated) : storySigs.every((sig) => sig.negated)) addNewAct('not');
   // A decision for someone after one against them, or the other way round: "Judge rules for Jena Griswold".
-  const [side, whom] = item.stance?.split(' ') ?? [];
-  if (
-    storySigs.some((sig) => sig.stance !== undefined && sig.stance !== item.stance && sig.stance.endsWith(` ${whom}`))
-  ) {
-    addNewAct(`${side} ${whom}`);
-  }
+  const whom = item.stance?.slice(item.stance.indexOf(' '));
+  if (whom && storySigs.some((sig) => sig.stance !== item.stance && sig.stance?.endsWith(whom)))
+    addNewAct(item.stance!);
+  // The rules below compare a story headline's first act with the item's when both name the same one.
+  const mine = item.roles;
+  const rolesOfSameAct = (sig: StorySignature) => (mine && sig.roles?.act === mine.act ? sig.roles : undefined);
   // The same act the other way round: "Cochise County supervisors sue Adrian Fontes" after "Adrian Fontes sues Cochise
   // County supervisors": who acted in the story is acted upon in the item, and no one who acted there acts here.
   const reversed = (sig: StorySignature) => {
-    const mine = item.roles;
-    const theirs = sig.roles;
+    const theirs = rolesOfSameAct(sig);
     // "Masterson joins SIO" is "SIO hires Masterson": the verbs of a hire are each other's converse.
-    if (!mine || !theirs || mine.act !== theirs.act || CONVERSE_ACTS.has(mine.act)) return false;
+    if (!mine || !theirs || CONVERSE_ACTS.has(mine.act)) return false;
     // A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders".
     const doers = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term));
     const patientOf = (of: StorySignature, roles: ActRoles) =>
@@ -184,7 +190,7 @@ export function joinEvidence(
       !myDoers.some((term) => theirDoers.includes(term))
     );
   };
-  if (storySigs.some(reversed)) addNewAct(`${item.roles!.act} (the other way round)`);
+  if (storySigs.some(reversed)) addNewAct(`${mine!.act} (the other way round)`);
   // The same procedure in another state, chamber or court is another event: Michigan's certification suit after
   // Pennsylvania's, the House hearing after the Senate's.
   const otherOf = (storyPlaces: readonly string[], itemPlaces: readonly string[]) =>
@@ -199,12 +205,9 @@ export function joinEvidence(
     countiesOf(sig).length > 0 ? 'county' : statesOf(sig).length > 0 ? 'state' : undefined;
   const storyScopes = new Set(storySigs.map(scopeOf));
   const itemScope = scopeOf(item);
-  const otherScope =
-    itemScope && storyScopes.size === 1 && !storyScopes.has(itemScope) && !storyScopes.has(undefined)
-      ? itemScope === 'county'
-        ? countiesOf(item)
-        : statesOf(item)
-      : [];
+  const scopeChanged =
+    itemScope && storyScopes.size === 1 && !storyScopes.has(itemScope) && !storyScopes.has(undefined);
+  const otherScope = !scopeChanged ? [] : itemScope === 'county' ? countiesOf(item) : statesOf(item);
   const otherPlaces = [
     ...otherOf(storySigs.flatMap(statesOf), statesOf(item)),
     ...otherOf(storySigs.flatMap(countiesOf), countiesOf(item)),
@@ -254,8 +257,8 @@ export function joinEvidence(
       context,
     ).length === 0;
   const otherPosts = storySigs.flatMap((sig) => {
-    const [mine, theirs] = [item.roles, sig.roles];
-    if (!mine || !theirs || mine.act !== theirs.act || !ONCE_ACTS.has(mine.act)) return [];
+    const theirs = rolesOfSameAct(sig);
+    if (!mine || !theirs || !ONCE_ACTS.has(mine.act)) return [];
     if (!namesNoOne(item, mine) || !namesNoOne(sig, theirs)) return [];
     const [myPosts, theirPosts] = [postsOf(item, mine), postsOf(sig, theirs)];
     const apart = myPosts.every((term) => !theirPosts.includes(term)) && theirPosts.length > 0;
@@ -269,8 +272,8 @@ export function joinEvidence(
     return sig.title.filter((term) => AIDES.has(term) && !sig.clause?.includes(term) && personSides.has(side(term)));
   };
   const otherActors = storySigs.flatMap((sig) => {
-    const [mine, theirs] = [item.roles, sig.roles];
-    if (!mine || !theirs || mine.act !== theirs.act) return [];
+    const theirs = rolesOfSameAct(sig);
+    if (!mine || !theirs) return [];
     const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
     return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
   });
@@ -306,9 +309,9 @@ export function joinEvidence(
   // A tracked person the story never named counts whatever its rarity: "CISA director Krebs pushed out" after "CISA
   // cyber chief Ware pushed out" is another person's ouster.
   // Not a word of a name of someone the story names: "Chris" or "ex-CISA chief" when the story said "Krebs".
-  const toldNameTerms = new Set([...toldPeople].flatMap((id) => [...(context.termsOf.get(id) ?? [])]));
+  const ofToldPerson = (term: string) => [...toldPeople].some((id) => context.termsOf.get(id)?.has(term));
   const newEntityNames = mainClause.filter(
-    (term) => context.entityTerms.has(term) && !told.has(term) && !ROLE_TERMS.has(term) && !toldNameTerms.has(term),
+    (term) => context.entityTerms.has(term) && !told.has(term) && !ROLE_TERMS.has(term) && !ofToldPerson(term),
   );
   const swappedIn = [
     ...newEntityNames,

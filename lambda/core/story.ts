@@ -1,7 +1,7 @@
 // Story clustering: which earlier story a new item reports (MinHash/LSH candidates, verified by event evidence), follow-ups.
 import { fnv1a32, minHash } from './minhash';
 import type { StoryContext, WeightedTerm } from './story-context';
-import { type JoinEvidence, joinEvidence } from './story-evidence';
+import { type JoinEvidence, joinEvidence, storyTold } from './story-evidence';
 import { outletRepeat, titleRecurs } from './story-repeat';
 import { type StorySignature, sortedUnique } from './story-terms';
 
@@ -188,8 +188,7 @@ function heaviestCandidate(
   let best: { ref: StoryRef; evidence: JoinEvidence } | undefined;
   const live = liveCandidates(entityIds, candidates, at, windowMs);
   const told = termsByStory(live);
-  const storyToldOf = (ref: StoryRef) =>
-    new Set([...ref.signature.terms, ...ref.origin.terms, ...(told.get(ref.storyId) ?? [])]);
+  const storyToldOf = (ref: StoryRef) => storyTold(ref.signature, ref.origin, told.get(ref.storyId));
   // A story that already holds this outlet's headline from hours before (its latest item under a key, or its first) is
   // the outlet's last release, whichever row would join: another outlet's copy must not carry the next one in.
   const repeatOf = (ref: StoryRef) =>
