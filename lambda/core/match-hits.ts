@@ -12,6 +12,8 @@ export interface Hit {
   end: number;
   /** Whether a space comes right before the hit in the folded text (to find phrases that touch it). */
   spaceBefore: boolean;
+  /** Whether a phrase of several words spans a dash between clauses, which no exclude may ("Sterling — record"). */
+  acrossClauses?: true;
 }
 
 const SNIPPET_RADIUS = 60;

@@ -85,6 +85,11 @@ const SOURCE_FIELD = FIELDS.length;
 const TOPIC_EVIDENCE_TERMS = 6;
 const SPACE = 0x20;
 /**
+ * A dash that may part a headline's clauses ("Sterling — record turnout", "Sterling - record"): an em dash or bar, any
+ * dash with a space beside it. An alias may span one ("Krebs—Stamos"); an exclude, a veto, may not.
+ */
+const CLAUSE_DASH = /[\u2014\u2015]|\s[-\u2010-\u2013\u2212]|[-\u2010-\u2013\u2212]\s/u;
+/**
  * A one-word capitalized alias that ends the entity's name of several words: a person's surname ("Raffensperger" of
  * "Brad Raffensperger"), not a company's name ("Microsoft"), which goes before product names.
  */
@@ -164,6 +169,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const boundedStart = patterns.map((pattern) => isWordCodePoint(pattern.codePointAt(0)!));
   const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
   const patternLength = patterns.map((pattern) => pattern.length);
+  // Folding made a dash a space: a phrase of several words may span one.
+  const severalWords = patterns.map((pattern) => pattern.includes(' '));
   const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
   // The entity's own given names never make a surname alias someone else's ("Brad Raffensperger").
   /** The lower-case words of some of an entity's phrases. */
@@ -193,14 +200,17 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       const start = end - patternLength[pattern]!;
       if (boundedStart[pattern] && start > 0 && isWordCodePoint(codePointBefore(codes, start))) continue;
       if (boundedEnd[pattern] && end < length && isWordCodePoint(codePointAt(codes, end, length))) continue;
+      const [from, to] = [folded.start[start]!, folded.originalEnd(end - 1)];
+      const acrossClauses = severalWords[pattern] && CLAUSE_DASH.test(text.slice(from, to));
       hits.push({
         pattern,
         field,
         foldedStart: start,
         foldedEnd: end,
-        start: folded.start[start]!,
-        end: folded.originalEnd(end - 1),
+        start: from,
+        end: to,
         spaceBefore: start > 0 && codes[start - 1] === SPACE,
+        ...(acrossClauses && { acrossClauses }),
       });
     }
   }
@@ -253,7 +263,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
         const matches: EntityMatch[] = [];
         for (const entityIndex of [...named].sort((a, b) => a - b)) {
           const entityId = entities[entityIndex]!.id;
-          const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern));
+          const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern) && !hit.acrossClauses);
           const outsideExcludes = (hit: Hit) => !excludes.some((exclude) => inside(hit, exclude));
           const allowed = ({ hit }: Naming) => outsideExcludes(hit);
           const namings = hits.flatMap((hit) =>

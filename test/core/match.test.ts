@@ -135,6 +135,18 @@ describe('ambiguous terms and context', () => {
 });
 
 describe('excludes', () => {
+  it('never lets an exclude span a dash between clauses, and keeps hyphenated names whole', () => {
+    const sterling = { ...STERLING, excludes: ['sterling record', 'Sterling Heights'] };
+    expect(ids([sterling], "Sterling — record turnout shows voters trust Georgia's system")).toEqual(['sterling']);
+    expect(ids([sterling], 'Sterling - record turnout in Georgia')).toEqual(['sterling']);
+    expect(ids([sterling], 'Sterling—record turnout in Georgia')).toEqual(['sterling']);
+    expect(ids([sterling], 'Sterling record label opens Georgia office')).toEqual([]);
+    expect(ids([sterling], 'Sterling-Heights man wins Georgia lottery')).toEqual([]);
+    expect(ids([sterling], 'Sterling–Heights man wins Georgia lottery')).toEqual([]);
+    expect(ids([KREBS], 'Krebs–Stamos hires analyst')).toEqual(['krebs']);
+    expect(ids([KREBS], 'Krebs-Stamos hires analyst')).toEqual(['krebs']);
+  });
+
   it('suppresses hits inside an exclude', () => {
     expect(ids([KREBS], 'Brian Krebs on election security')).toEqual([]);
     expect(ids([KREBS], 'The Krebs cycle and CISA')).toEqual([]);
