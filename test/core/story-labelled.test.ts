@@ -26,6 +26,8 @@ describe('the labelled sets', () => {
     ['probe-blind3', 0, 102],
     // A fourth, read once after every rule above (counts only).
     ['probe-blind4', 0, 185],
+    // A fifth, committed before the rules after it and read as counts only.
+    ['probe-blind5', 0, 167],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -92,6 +94,7 @@ describe('the labelled sets', () => {
       'probe-blind2',
       'probe-blind3',
       'probe-blind4',
+      'probe-blind5',
     ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);

@@ -62,7 +62,8 @@ export type Split =
   | 'probe-blind'
   | 'probe-blind2'
   | 'probe-blind3'
-  | 'probe-blind4';
+  | 'probe-blind4'
+  | 'probe-blind5';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
