@@ -50,8 +50,6 @@ export const SAME_ACT_NOVELTY = 0.9;
 export const SAME_ACT_WEIGHT = 0.1;
 /** A capitalized headline word this rare (the full weight) names what the item is about (otherNames). */
 export const NAME_WEIGHT = 1;
-/** A headline word at least this rare, in place of one of the story's headlines, is another fact (swapped). */
-export const SWAP_WEIGHT = 0.5;
 /** Acts whose synonyms name either side as the doer: "joins" and "hires", "buys" and "sells to". */
 const CONVERSE_ACTS = new Set(['hire', 'acquire', 'leave']);
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
@@ -304,8 +302,9 @@ export function joinEvidence(
   const mainActs = mainClause.filter((term) => ACT_TERMS.has(term));
   const recurring = mainActs.length > 0 && mainActs.every((term) => !ONCE_ACTS.has(term));
   const novelty = novel(mainClause) + (recurring ? novel(item.clause ?? []) : 0);
-  // A headline that swaps a rare word of the story's headlines for one of its own reports another fact: "Georgia
-  // machine recount confirms Biden's win" after "Georgia hand recount confirms Biden's win".
+  // A headline that swaps a word of the story's headlines for one of its own reports another fact: "Georgia machine
+  // recount confirms Biden's win" after "Georgia hand recount ...". However common: "CISA briefs governors on election
+  // threats" after "CISA briefs secretaries of state ..." (news full of governors weighs the word nothing).
   // A tracked person the story never named counts whatever its rarity: "CISA director Krebs pushed out" after "CISA
   // cyber chief Ware pushed out" is another person's ouster.
   // Not a word of a name of someone the story names: "Chris" or "ex-CISA chief" when the story said "Krebs".
@@ -313,12 +312,9 @@ export function joinEvidence(
   const newEntityNames = mainClause.filter(
     (term) => context.entityTerms.has(term) && !told.has(term) && !ROLE_TERMS.has(term) && !ofToldPerson(term),
   );
-  const swappedIn = [
-    ...newEntityNames,
-    ...eventTerms(mainClause, context).filter((term) => !told.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT),
-  ];
+  const swappedIn = [...newEntityNames, ...eventTerms(mainClause, context).filter((term) => !told.has(term))];
   const swappedOut = eventTerms([...member.title, ...origin.title], context).filter(
-    (term) => !itemSaid.has(term) && !background.has(term) && context.rarity.weight(term) >= SWAP_WEIGHT,
+    (term) => !itemSaid.has(term) && !background.has(term),
   );
   if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
   // The same headline over another summary: a recurring title ("WATCH LIVE: Raffensperger holds news conference")

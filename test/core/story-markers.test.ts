@@ -11,6 +11,7 @@ import {
   stance,
 } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
+import { TermRarity } from '../../lambda/core/term-rarity';
 import { defaultStoryContext } from '../support/story-stream';
 
 const context = defaultStoryContext();
@@ -187,6 +188,30 @@ describe('what the headline adds', () => {
     // Dropping the word, or saying it again in other words, is the same recount.
     expect(joins(hand, "Georgia recount confirms Biden's win")).toMatchObject({ joins: true });
     expect(joins(hand, "Hand recount in Georgia confirms Biden's win")).toMatchObject({ joins: true });
+  });
+
+  it('counts a swapped word however common it is in the news read: governors are not secretaries of state', () => {
+    // A poller that has read news full of governors, secretaries of state and election threats.
+    const rarity = new TermRarity();
+    for (let doc = 0; doc < 2_000; doc++) {
+      rarity.observe(
+        storySignature({ title: `Governor and secretary of state warn of election threats ${doc}` }).terms,
+      );
+    }
+    const read = defaultStoryContext(rarity);
+    expect(read.rarity.weight('governor')).toBe(0);
+    const readJoins = (first: string, later: string) => {
+      const story = storySignature({ title: first });
+      return joinEvidence(storySignature({ title: later }), story, story, read);
+    };
+    const first = 'CISA briefs secretaries of state on election threats';
+    expect(readJoins(first, 'CISA briefs governors on election threats')).toMatchObject({
+      joins: false,
+      swapped: ['governor'],
+    });
+    expect(readJoins('CISA briefs governors on election threats', first)).toMatchObject({ joins: false });
+    // The same briefing retold joins.
+    expect(readJoins(first, 'CISA briefs state secretaries on election threats')).toMatchObject({ joins: true });
   });
 });
 
