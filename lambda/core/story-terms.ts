@@ -171,7 +171,9 @@ export function trailingClauseTerms(headline: string): string[] {
       CLAUSE_OPENERS.has(word) &&
       !(
         word === 'for' &&
-        (ASKING_VERBS.has(lastWords[index - 1] ?? '') || forNamesWhom(headline, lastWords[index + 1]))
+        (ASKING_VERBS.has(lastWords[index - 1] ?? '') ||
+          forNamesWhom(headline, lastWords[index + 1]) ||
+          !forGivesReason(lastWords[index + 1]))
       ),
   );
   if (at < 0) return [];
@@ -187,6 +189,10 @@ export function trailingClauseTerms(headline: string): string[] {
  * Whether "for" before `next` names for whom or with whom (a capitalized name outside Title Case: "to write a book for
  * Simon & Schuster", "signs for Arsenal"), which is the act's object, not a reason ("for debunking", "for saying").
  */
+/** "for" gives a reason before a gerund or a possessive ("for debunking", "for his remarks"), not an object. */
+const forGivesReason = (next: string | undefined) =>
+  next !== undefined && (/ing$/u.test(next) || /^(his|her|their|its|not)$/u.test(next));
+
 function forNamesWhom(headline: string, next: string | undefined): boolean {
   if (next === undefined || titleCased(headline)) return false;
   for (const [, word] of headline.matchAll(/\bfor\s+([\p{L}\p{N}]+)/giu)) {

@@ -62,6 +62,22 @@ describe('a trailing clause of reasons', () => {
     expect(trailingClauseTerms('Raffensperger praised for defending the count')).toEqual(['count', 'defend']);
   });
 
+  it('reads "for" as a reason only before a gerund or a possessive: what money or a guide is for is its object', () => {
+    expect(trailingClauseTerms('Katie Hobbs freezes funding for school voucher program')).toEqual([]);
+    expect(trailingClauseTerms('CISA releases election security guide for local officials')).toEqual([]);
+    expect(trailingClauseTerms('Trump fires Krebs for his statement on election security')).toEqual([
+      'election',
+      'security',
+      'statement',
+    ]);
+    const context = defaultStoryContext();
+    const voucher = storySignature({ title: 'Katie Hobbs freezes funding for school voucher program' });
+    const border = storySignature({ title: 'Katie Hobbs freezes funding for border security program' });
+    expect(joinEvidence(border, voucher, voucher, context)).toMatchObject({ joins: false });
+    const retold = storySignature({ title: 'Hobbs freezes school voucher program funding' });
+    expect(joinEvidence(retold, voucher, voucher, context)).toMatchObject({ joins: true });
+  });
+
   it("does not count an act in the item's own trailing clause as its news", () => {
     const context = defaultStoryContext();
     const subpoena = storySignature({
