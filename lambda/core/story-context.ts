@@ -25,6 +25,13 @@ export interface StoryContext {
   entityNames: ReadonlyMap<string, readonly { id: string; terms: readonly string[] }[]>;
   /** Every term of each entity's names, by entity id: "chris" and "cisa" are words of Krebs's own names. */
   termsOf: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Names of one term ("kreb", "cisa"): who an item is about wherever they stand. */
+  soleNameTerms: ReadonlySet<string>;
+  /**
+   * Names of several terms, under each of their terms: a word of one ("election" of Election Assistance Commission,
+   * "governor" of Governor Hobbs) names who only beside the others, and is an event word elsewhere.
+   */
+  namesWith: ReadonlyMap<string, readonly (readonly string[])[]>;
   rarity: TermRarity;
 }
 
@@ -38,6 +45,8 @@ export function storyContext(entities: readonly Entity[], rarity: TermRarity = n
   const entityTerms = new Set<string>();
   const entityNames = new Map<string, { id: string; terms: string[] }[]>();
   const termsOf = new Map<string, Set<string>>();
+  const soleNameTerms = new Set<string>();
+  const namesWith = new Map<string, string[][]>();
   for (const entity of entities) {
     const own = termsOf.get(entity.id) ?? new Set<string>();
     termsOf.set(entity.id, own);
@@ -47,13 +56,15 @@ export function storyContext(entities: readonly Entity[], rarity: TermRarity = n
       for (const term of terms) {
         entityTerms.add(term);
         own.add(term);
+        if (terms.length > 1) namesWith.set(term, [...(namesWith.get(term) ?? []), terms]);
       }
+      if (terms.length === 1) soleNameTerms.add(terms[0]!);
       const named = entityNames.get(terms[0]!) ?? [];
       named.push({ id: entity.id, terms });
       entityNames.set(terms[0]!, named);
     }
   }
-  return { entityTerms, entityNames, termsOf, rarity };
+  return { entityTerms, entityNames, termsOf, soleNameTerms, namesWith, rarity };
 }
 
 /** The tracked entities whose name, alias or ambiguous name `terms` hold whole (looked up by the terms, not the watchlist). */
@@ -71,6 +82,24 @@ export function entitiesNamed(terms: Iterable<string>, context: StoryContext): s
 /** The terms of a signature that can name an event: not a name of a tracked entity, not a role word. */
 export function eventTerms(terms: readonly string[], context: StoryContext): string[] {
   return terms.filter((term) => !context.entityTerms.has(term) && !ROLE_TERMS.has(term));
+}
+
+/**
+ * The terms of a signature that can name what differs between two headlines: not a role word, not a name of a tracked
+ * entity, but a word of a longer name standing alone ("CISA briefs governors" beside a tracked "Governor Hobbs").
+ */
+export function factTerms(terms: readonly string[], context: StoryContext): string[] {
+  let present: ReadonlySet<string> | undefined;
+  const inWholeName = (term: string) => {
+    present ??= new Set(terms);
+    return context.namesWith.get(term)!.some((name) => name.every((part) => present!.has(part)));
+  };
+  return terms.filter(
+    (term) =>
+      !ROLE_TERMS.has(term) &&
+      !context.soleNameTerms.has(term) &&
+      !(context.entityTerms.has(term) && inWholeName(term)),
+  );
 }
 
 /** Terms with their rarity weights, rarest first. */

@@ -2,6 +2,7 @@
 import {
   entitiesNamed,
   eventTerms,
+  factTerms,
   ROLE_TERMS,
   type StoryContext,
   sameEventHeadline,
@@ -308,13 +309,21 @@ export function joinEvidence(
   // A tracked person the story never named counts whatever its rarity: "CISA director Krebs pushed out" after "CISA
   // cyber chief Ware pushed out" is another person's ouster.
   // Not a word of a name of someone the story names: "Chris" or "ex-CISA chief" when the story said "Krebs".
-  const ofToldPerson = (term: string) => [...toldPeople].some((id) => context.termsOf.get(id)?.has(term));
+  const ofPerson = (people: ReadonlySet<string>) => (term: string) =>
+    [...people].some((id) => context.termsOf.get(id)?.has(term));
+  const [ofToldPerson, ofSaidPerson] = [ofPerson(toldPeople), ofPerson(saidPeople)];
   const newEntityNames = mainClause.filter(
     (term) => context.entityTerms.has(term) && !told.has(term) && !ROLE_TERMS.has(term) && !ofToldPerson(term),
   );
-  const swappedIn = [...newEntityNames, ...eventTerms(mainClause, context).filter((term) => !told.has(term))];
-  const swappedOut = eventTerms([...member.title, ...origin.title], context).filter(
-    (term) => !itemSaid.has(term) && !background.has(term),
+  // A word of a tracked entity's longer name standing alone is a fact too: "governors" beside a tracked "Governor Hobbs".
+  const swappedIn = [
+    ...new Set([
+      ...newEntityNames,
+      ...factTerms(mainClause, context).filter((term) => !told.has(term) && !ofToldPerson(term)),
+    ]),
+  ];
+  const swappedOut = factTerms([...member.title, ...origin.title], context).filter(
+    (term) => !itemSaid.has(term) && !background.has(term) && !ofSaidPerson(term),
   );
   if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
   // The same headline over another summary: a recurring title ("WATCH LIVE: Raffensperger holds news conference")

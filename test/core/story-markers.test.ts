@@ -1,4 +1,5 @@
 // A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
+import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
 import { storyContext } from '../../lambda/core/story-context';
 import { joinEvidence } from '../../lambda/core/story-evidence';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
 import { TermRarity } from '../../lambda/core/term-rarity';
+import type { Entity } from '../../lambda/core/types';
 import { defaultStoryContext } from '../support/story-stream';
 
 const context = defaultStoryContext();
@@ -212,6 +214,36 @@ describe('what the headline adds', () => {
     expect(readJoins('CISA briefs governors on election threats', first)).toMatchObject({ joins: false });
     // The same briefing retold joins.
     expect(readJoins(first, 'CISA briefs state secretaries on election threats')).toMatchObject({ joins: true });
+  });
+
+  it("counts a word of a tracked entity's longer name standing alone: a user's EAC or Governor Hobbs hides no fact", () => {
+    const added = (id: string, name: string, aliases: string[]) =>
+      ({ id, name, aliases, ambiguous: [], context: [], excludes: [] }) as Entity;
+    const withUserEntities = storyContext([
+      ...loadWatchlist().entities,
+      added('eac', 'U.S. Election Assistance Commission', ['Election Assistance Commission']),
+      added('hobbs', 'Katie Hobbs', ['Katie Hobbs', 'Governor Hobbs']),
+    ]);
+    const userJoins = (first: string, later: string) => {
+      const story = storySignature({ title: first });
+      return joinEvidence(storySignature({ title: later }), story, story, withUserEntities);
+    };
+    expect(
+      userJoins(
+        'Sterling condemns threats against Georgia election workers',
+        'Sterling condemns threats against Georgia poll workers',
+      ),
+    ).toMatchObject({ joins: false, swapped: ['poll'] });
+    expect(
+      userJoins('CISA briefs governors on election threats', 'CISA briefs secretaries of state on election threats'),
+    ).toMatchObject({ joins: false, swapped: ['stat'] });
+    // Named whole, the entity's words still say who, not what: the same audit retold joins.
+    expect(
+      userJoins(
+        'Election Assistance Commission audits Georgia election grants',
+        'U.S. Election Assistance Commission audits Georgia election grants',
+      ),
+    ).toMatchObject({ joins: true });
   });
 });
 
