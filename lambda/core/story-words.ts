@@ -120,3 +120,8 @@ export const STATE_TERMS: ReadonlySet<string> = new Set(
       'tennessee texas utah vermont virginia wisconsin wyoming',
   ),
 );
+
+/** Sorted unique values: a signature's form. */
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}

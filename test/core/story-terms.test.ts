@@ -1,15 +1,14 @@
 // What a headline says as its news and what it says as background: epithets and trailing clauses of reasons.
-import { joinEvidence } from '../../lambda/core/story-evidence';
+
 import {
   epithetActs,
-  headlineNames,
   plannedTerms,
   reactionTerms,
   saidTerms,
-  signatureTerms,
-  storySignature,
   trailingClauseTerms,
-} from '../../lambda/core/story-terms';
+} from '../../lambda/core/story-clauses';
+import { joinEvidence } from '../../lambda/core/story-evidence';
+import { headlineNames, signatureTerms, storySignature } from '../../lambda/core/story-terms';
 import { storyTerms } from '../../lambda/core/story-words';
 import { defaultStoryContext, loadItems } from '../support/story-stream';
 
