@@ -17,6 +17,9 @@ export const ROLE_TERMS = termSet(
     'us america american federal government department nation national',
 );
 
+/** Role words that say whose or how wide, not who: "state investigators" are not "federal investigators". */
+const SCOPE_TERMS = termSet('federal national');
+
 /** What the join decision needs besides the two signatures: who the watchlist is about, and how rare words are. */
 export interface StoryContext {
   /** Story terms of every entity's name, aliases and ambiguous names: who an item is about, never what happened. */
@@ -85,8 +88,9 @@ export function eventTerms(terms: readonly string[], context: StoryContext): str
 }
 
 /**
- * The terms of a signature that can name what differs between two headlines: not a role word, not a name of a tracked
- * entity, but a word of a longer name standing alone ("CISA briefs governors" beside a tracked "Governor Hobbs").
+ * The terms of a signature that can name what differs between two headlines: not a role word (but a scope word), not
+ * a name of a tracked entity, but a word of a longer name standing alone ("CISA briefs governors" beside a tracked
+ * "Governor Hobbs").
  */
 export function factTerms(terms: readonly string[], context: StoryContext): string[] {
   let present: ReadonlySet<string> | undefined;
@@ -96,7 +100,7 @@ export function factTerms(terms: readonly string[], context: StoryContext): stri
   };
   return terms.filter(
     (term) =>
-      !ROLE_TERMS.has(term) &&
+      (!ROLE_TERMS.has(term) || SCOPE_TERMS.has(term)) &&
       !context.soleNameTerms.has(term) &&
       !(context.entityTerms.has(term) && inWholeName(term)),
   );

@@ -1,4 +1,6 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
+
+import { isReaction } from './story-clauses';
 import {
   entitiesNamed,
   eventTerms,
@@ -248,8 +250,11 @@ export function joinEvidence(
     : [];
   // The same firing or hiring of another post, no one named: "Katie Hobbs fires top aide" after "... fires state health
   // director". Each side's post is one the other never names.
+  // A hire's trailing "as ..." names the post ("taps former lawmaker as chief of staff"); a firing's is its reason.
   const postsOf = (sig: StorySignature, roles: ActRoles) =>
-    sig.title.filter((term) => POSTS.has(term) && !roles.agent.includes(term) && !sig.clause?.includes(term));
+    sig.title.filter(
+      (term) => POSTS.has(term) && !roles.agent.includes(term) && (roles.act === 'hire' || !sig.clause?.includes(term)),
+    );
   const namesNoOne = (sig: StorySignature, roles: ActRoles) =>
     entitiesNamed(
       sig.title.filter((term) => !roles.agent.includes(term)),
@@ -276,8 +281,19 @@ export function joinEvidence(
     const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
     return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
   });
+  // The same reaction by someone else is another statement: "Federal judge slams Trump campaign suit" after
+  // "Raffensperger slams Trump campaign suit". Each side's doers (no place, no role word) are apart.
+  const doersOf = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term) && !ROLE_TERMS.has(term));
+  const otherReactors = storySigs.flatMap((sig) => {
+    const theirs = rolesOfSameAct(sig);
+    if (!mine || !theirs || !isReaction(mine.act)) return [];
+    const [myDoers, theirDoers] = [doersOf(mine), doersOf(theirs)];
+    const apart = myDoers.length > 0 && theirDoers.length > 0 && !myDoers.some((term) => theirDoers.includes(term));
+    return apart ? myDoers : [];
+  });
   const otherNames = [
     ...(storyNames.length > 0 ? itemNames : []),
+    ...new Set(otherReactors),
     ...otherNumbers,
     ...otherPeople,
     ...new Set(otherPosts),
@@ -350,7 +366,12 @@ export function joinEvidence(
   }
   // A reaction to the story's act that names nothing the story did not tell: "Democrats condemn Trump's 'pathetic'
   // firing of Krebs" after "Trump fires Krebs" (but not "... firing of Krebs's deputy").
-  if (item.reaction?.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT)) {
+  // A court's or a judge's "reaction" is its ruling, another development: "Federal judge slams Trump campaign suit".
+  const byCourt = (item.courts ?? []).length > 0;
+  if (
+    !byCourt &&
+    item.reaction?.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT)
+  ) {
     if (novel(item.reaction) < SAME_ACT_NOVELTY) return { joins: true, reason: 'reaction', ...evidence };
   }
   const rare = shared.filter((t) => t.weight > 0).length;

@@ -216,6 +216,51 @@ describe('what the headline adds', () => {
     expect(readJoins(first, 'CISA briefs state secretaries on election threats')).toMatchObject({ joins: true });
   });
 
+  it('counts a scope word as a fact: state investigators are not federal ones, a Georgia ban is not a national one', () => {
+    const federal = 'Raffensperger: federal investigators probing Coffee County voting system breach';
+    const state = 'Raffensperger: state investigators probing Coffee County voting system breach';
+    expect(joins(federal, state)).toMatchObject({ joins: false });
+    expect(joins(state, federal)).toMatchObject({ joins: false });
+    expect(
+      joins(
+        'Raffensperger calls for national ban on noncitizen voting',
+        'Raffensperger calls for Georgia ban on noncitizen voting',
+      ),
+    ).toMatchObject({ joins: false });
+    // The same probe retold joins.
+    expect(
+      joins(federal, 'Raffensperger says federal investigators are probing Coffee County voting system breach'),
+    ).toMatchObject({ joins: true });
+  });
+
+  it("counts the same reaction by someone else as another statement, and a judge's as a ruling", () => {
+    const suit = 'Trump campaign sues Raffensperger over absentee ballot rules';
+    const slams = 'Raffensperger slams Trump campaign suit over absentee ballot rules';
+    const judge = 'Federal judge slams Trump campaign suit against Raffensperger over absentee ballot rules';
+    expect(joins(slams, judge)).toMatchObject({ joins: false, otherNames: ['judg'] });
+    expect(joins(suit, judge)).toMatchObject({ joins: false });
+    // Someone's reaction to the story's act, by no one the story named as reacting, still joins.
+    expect(joins(suit, slams)).toMatchObject({ joins: true, reason: 'reaction' });
+    expect(
+      joins(
+        'Trump fires CISA director Chris Krebs',
+        "Democrats condemn Trump's 'pathetic' firing of election security official Krebs",
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
+  it("reads a hire's trailing post as what it hires for: chief of staff is not elections adviser", () => {
+    expect(
+      joins(
+        'Katie Hobbs taps former state lawmaker as chief of staff',
+        'Katie Hobbs taps former state lawmaker as elections adviser',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('Katie Hobbs taps former state lawmaker as chief of staff', 'Hobbs names ex-lawmaker chief of staff'),
+    ).toMatchObject({ joins: true });
+  });
+
   it("counts a word of a tracked entity's longer name standing alone: a user's EAC or Governor Hobbs hides no fact", () => {
     const added = (id: string, name: string, aliases: string[]) =>
       ({ id, name, aliases, ambiguous: [], context: [], excludes: [] }) as Entity;
