@@ -15,7 +15,7 @@ import {
 } from './story-context';
 import { COURT_LEVEL_NAMES } from './story-markers';
 import type { ActRoles, StorySignature } from './story-terms';
-import { ACT_TERMS, STATE_TERMS } from './story-words';
+import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
 
 /**
  * Acts that coverage of the act hardly ever leaves unnamed (a lawsuit is "sued" or "a lawsuit"; a firing can be "forced
@@ -198,7 +198,7 @@ export function joinEvidence(
     storyPlaces.some((place) => !itemPlaces.includes(place))
       ? itemPlaces.filter((place) => !storyPlaces.includes(place))
       : [];
-  const statesOf = (sig: StorySignature) => sig.title.filter((term) => STATE_TERMS.has(term));
+  const statesOf = (sig: StorySignature) => statesNamed(sig.title);
   const countiesOf = (sig: StorySignature) => sig.counties ?? [];
   // A county's count is not the state's: "Fulton County recount confirms Biden's win" after "Georgia hand recount ...",
   // or the other way round. Each side names one scope and not the other.

@@ -121,6 +121,23 @@ export const STATE_TERMS: ReadonlySet<string> = new Set(
   ),
 );
 
+/** States of two words whose last word names a state, or another one, alone: "West Virginia" is not Virginia. */
+const STATE_QUALIFIERS = new Map(
+  Object.entries({ virginia: ['west'], carolina: ['north', 'south'], dakota: ['north', 'south'] }).map(
+    ([state, qualifiers]) => [storyTerms(state)[0]!, qualifiers.map((word) => storyTerms(word)[0]!)],
+  ),
+);
+
+/** The states a signature's terms name, a two-word state as one ("west virginia"). */
+export function statesNamed(terms: readonly string[]): string[] {
+  return terms
+    .filter((term) => STATE_TERMS.has(term))
+    .map((term) => {
+      const qualifier = STATE_QUALIFIERS.get(term)?.find((word) => terms.includes(word));
+      return qualifier ? `${qualifier} ${term}` : term;
+    });
+}
+
 /** Sorted unique values: a signature's form. */
 export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();

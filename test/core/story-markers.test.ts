@@ -12,6 +12,7 @@ import {
   stance,
 } from '../../lambda/core/story-markers';
 import { storySignature } from '../../lambda/core/story-terms';
+import { statesNamed } from '../../lambda/core/story-words';
 import { TermRarity } from '../../lambda/core/term-rarity';
 import type { Entity } from '../../lambda/core/types';
 import { defaultStoryContext } from '../support/story-stream';
@@ -388,6 +389,20 @@ describe('counties', () => {
     const cobb = 'Cobb County man charged with threatening Raffensperger';
     expect(joins(cobb, 'Forsyth County man arrested for threatening Raffensperger')).toMatchObject({ joins: false });
     expect(joins(cobb, 'Cobb County man charged with threatening Georgia official Raffensperger')).toMatchObject({
+      joins: true,
+    });
+  });
+
+  it('reads a state of two words as one: Virginia is not West Virginia, North Carolina not South Carolina', () => {
+    expect(statesNamed(storySignature({ title: 'EAC audits West Virginia and Georgia grants' }).title)).toEqual([
+      'georgia',
+      'west virginia',
+    ]);
+    const west = "Election Assistance Commission audits West Virginia's use of federal election grants";
+    expect(
+      joins(west, "Election Assistance Commission audits Virginia's use of federal election grants"),
+    ).toMatchObject({ joins: false, otherPlaces: ['virginia'] });
+    expect(joins(west, 'Election Assistance Commission audits West Virginia election grant use')).toMatchObject({
       joins: true,
     });
   });
