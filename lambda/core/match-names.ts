@@ -29,6 +29,9 @@ function honorificBefore(before: string): RegExpExecArray | null {
 
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
+/** A headline's opening preposition and the capitalized place or body it names, right before the surname. */
+const OPENING_PLACE =
+  /^(?:On|At|In|Inside|From|After|Across|Amid)[ \t\u00a0]+(?:\p{Lu}[\p{L}'\u2019.&-]*[ \t\u00a0]+){1,3}$/u;
 /**
  * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
  * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
@@ -132,6 +135,9 @@ export function namesSomeoneElse(
   if (!word) return false;
   const lower = word[1]!.toLowerCase();
   if (GIVEN_NAMES.has(lower)) return true;
+  // An opening place or employer without its comma: "On Capitol Hill Krebs finds few defenders", "At Microsoft
+  // Masterson found a new front".
+  if (OPENING_PLACE.test(before) && before.length === hit.start) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }

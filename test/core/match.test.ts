@@ -230,6 +230,13 @@ describe('other people with the same surname', () => {
     expect(ids([sterling], 'Georgia Southern signs receiver Jalen Sterling')).toEqual([]);
   });
 
+  it('reads a headline-opening place or employer without its comma as no given name, but a given name as one', () => {
+    expect(ids([KREBS], 'On Capitol Hill Krebs finds few election allies')).toEqual(['krebs']);
+    expect(ids([MASTERSON], 'At Microsoft Masterson found a new front in the election wars')).toEqual(['masterson']);
+    expect(ids([MASTERSON], 'At Tom Masterson’s farm, election day is quiet')).toEqual([]);
+    expect(ids([MASTERSON], 'Officials at Microsoft Masterson election team meet')).toEqual([]);
+  });
+
   it('reads a later bare surname in that item as the same other person', () => {
     expect(ids([KREBS], { title: 'Farmer Tom Krebs wins award', summary: 'Krebs thanked election staff.' })).toEqual(
       [],

@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 32 of their 199 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 30 of their 199 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(199);
-    expect(scores.fn).toBeLessThanOrEqual(32);
+    expect(scores.fn).toBeLessThanOrEqual(30);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -27,6 +27,7 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     expect(lost).not.toContain('Masterson and wife Sarah Masterson on life after the death threats');
     expect(lost).not.toContain('Sterling: disinformation is the biggest threat to our elections');
     expect(lost).not.toContain("Sterling — record turnout shows voters trust Georgia's system");
+    expect(lost).not.toContain('On Capitol Hill Krebs finds few defenders after Trump memo');
   });
 
   it('lets in at most 8 of their 79 look-alikes', () => {
