@@ -13,7 +13,7 @@ import {
   type WeightedTerm,
   weighed,
 } from './story-context';
-import { COURT_LEVEL_NAMES } from './story-markers';
+import { COURT_LEVEL_NAMES, otherWay } from './story-markers';
 import type { ActRoles, StorySignature } from './story-terms';
 import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
 
@@ -170,6 +170,9 @@ export function joinEvidence(
   const whom = item.stance?.slice(item.stance.indexOf(' '));
   if (whom && storySigs.some((sig) => sig.stance !== item.stance && sig.stance?.endsWith(whom)))
     addNewAct(item.stance!);
+  // A figure gone the other way, or the other side of a time: "turnout down" after "turnout up".
+  const way = item.direction;
+  if (way && storySigs.some((sig) => otherWay(way, sig.direction))) addNewAct(way);
   // The rules below compare a story headline's first act with the item's when both name the same one.
   const mine = item.roles;
   const rolesOfSameAct = (sig: StorySignature) => (mine && sig.roles?.act === mine.act ? sig.roles : undefined);

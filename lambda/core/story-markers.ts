@@ -160,6 +160,37 @@ export function stance(headline: string): string | undefined {
   return undefined;
 }
 
+/** Words that say which way a figure moved, by the way. */
+const DIRECTIONS = new Map(
+  Object.entries({
+    up: 'up rise rises rose risen increase increases increased higher jumps jumped climbs climbed surges surged',
+    down: 'down fall falls fell drop drops dropped decrease decreases decreased lower declines declined dips dipped',
+  }).flatMap(([way, words]) => words.split(' ').map((word) => [word, way] as const)),
+);
+/** What comes after "before" or "after" that makes it a time, not a place ("testifies before Senate panel"). */
+const TIMES = new Set(['election', 'deadline', 'polls', 'noon', 'midnight', 'runoff', 'certification']);
+
+/**
+ * Which way the headline's figure moved ("up", "down"), or on which side of a time it puts the act ("before",
+ * "after" Election Day, a weekday, the deadline): "turnout down from 2020" after "turnout up from 2020" is the next
+ * day's figure, "voters can fix ballot errors after Election Day" after "... before Election Day" a new rule.
+ */
+export function direction(headline: string): string | undefined {
+  const words = foldedWords(headline);
+  for (let at = 0; at < words.length; at++) {
+    const word = words[at]!;
+    const way = DIRECTIONS.get(word);
+    if (way) return way;
+    const next = words[at + 1] === 'the' ? words[at + 2] : words[at + 1];
+    if ((word === 'before' || word === 'after') && next && (TIMES.has(next) || WEEKDAYS.has(next))) return word;
+  }
+  return undefined;
+}
+
+const OPPOSITE: Readonly<Record<string, string>> = { up: 'down', down: 'up', before: 'after', after: 'before' };
+/** Whether two directions contradict: up and down, before and after. */
+export const otherWay = (way: string, other: string | undefined) => other !== undefined && OPPOSITE[way] === other;
+
 /** A weekday dates the news like a number: "expected to finish Friday" after "... Wednesday" is another estimate. */
 const WEEKDAYS = new Set('monday tuesday wednesday thursday friday saturday sunday'.split(' '));
 

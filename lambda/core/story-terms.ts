@@ -10,7 +10,16 @@ import {
   titleCased,
   trailingClauseTerms,
 } from './story-clauses';
-import { chambers, counties, courts, headlineNumbers, negated, repeatMarkers, stance } from './story-markers';
+import {
+  chambers,
+  counties,
+  courts,
+  direction,
+  headlineNumbers,
+  negated,
+  repeatMarkers,
+  stance,
+} from './story-markers';
 import { ACT_TERMS, sortedUnique, storyTerms } from './story-words';
 import { foldedWords as words } from './text-fold';
 
@@ -71,6 +80,8 @@ export interface StorySignature {
   numbers?: string[];
   /** For or against whom a decision goes, with the next word ("against jena"). Absent when none. */
   stance?: string;
+  /** Which way the headline's figure moved, or which side of a time ("up", "down", "before", "after"). */
+  direction?: string;
   /** Whether the headline denies or negates what it names ("not breached", "denies report"). Absent when not. */
   negated?: true;
   /** Who does the headline's first act: "Fontes sues Cochise County" -> sue by fontes. */
@@ -196,6 +207,7 @@ export function storySignature(item: StoryText): StorySignature {
   const numbers = headlineNumbers(headline);
   const roles = actRoles(headline, title);
   const side = stance(headline);
+  const way = direction(headline);
   return {
     title: sortedUnique(title),
     terms: sortedUnique([...title, ...summary]),
@@ -212,6 +224,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(numbers.length > 0 ? { numbers } : {}),
     ...(negated(headline) ? { negated: true as const } : {}),
     ...(side ? { stance: side } : {}),
+    ...(way ? { direction: way } : {}),
     ...(roles ? { roles } : {}),
     ...(item.publisher?.trim() ? { outlet: item.publisher.trim().toLowerCase() } : {}),
   };

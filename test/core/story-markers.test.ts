@@ -6,6 +6,7 @@ import {
   chambers,
   counties,
   courts,
+  direction,
   headlineNumbers,
   negated,
   repeatMarkers,
@@ -405,6 +406,31 @@ describe('counties', () => {
     expect(joins(west, 'Election Assistance Commission audits West Virginia election grant use')).toMatchObject({
       joins: true,
     });
+  });
+});
+
+describe('which way a figure moved, which side of a time', () => {
+  it('reads up or down, and before or after a time but not before a body', () => {
+    expect(direction('Jena Griswold: Colorado early voter turnout up from 2020')).toBe('up');
+    expect(direction('Georgia absentee requests fell 20% from 2020')).toBe('down');
+    expect(direction('Voters can fix absentee ballot errors after Election Day')).toBe('after');
+    expect(direction('Sterling: count done before the deadline')).toBe('before');
+    expect(direction('Raffensperger testifies before Senate panel')).toBeUndefined();
+  });
+
+  it('keeps the figure gone the other way, or the other side of a time, from joining; a rewrite joins', () => {
+    const up = 'Jena Griswold: Colorado early voter turnout up from 2020';
+    expect(joins(up, 'Jena Griswold: Colorado early voter turnout down from 2020')).toMatchObject({
+      joins: false,
+      newActs: ['down'],
+    });
+    expect(
+      joins(
+        'Raffensperger: Georgia voters can fix absentee ballot errors before Election Day',
+        'Raffensperger: Georgia voters can fix absentee ballot errors after Election Day',
+      ),
+    ).toMatchObject({ joins: false, newActs: ['after'] });
+    expect(joins(up, 'Griswold: early voter turnout in Colorado up from 2020')).toMatchObject({ joins: true });
   });
 });
 
