@@ -137,7 +137,7 @@ export function namesSomeoneElse(
   if (GIVEN_NAMES.has(lower)) return true;
   // An opening place or employer without its comma: "On Capitol Hill Krebs finds few defenders", "At Microsoft
   // Masterson found a new front".
-  if (OPENING_PLACE.test(before) && before.length === hit.start) return false;
+  if (before.length === hit.start && OPENING_PLACE.test(before)) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
