@@ -44,6 +44,9 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bdrop[- ]?box(?:es)?\b/giu, 'dropbox'],
   // Taking someone to court is suing them; "court" alone ("court hearing set") is no new suit.
   [/\b(?:tak(?:e|es|en|ing)|took) (\S+(?: \S+){0,3}?) to court\b/giu, 'sues $1'],
+  // Joining a lawsuit or being named in one is the suit, not a hire: "Griswold joins lawsuit against Trump over ...".
+  [/\bjoin(?:s|ed|ing)? (?=(?:\S+ ){0,3}?(?:lawsuits?|suits?|challenges?|complaints?)\b)/giu, 'enters '],
+  [/\bnamed (?:as a defendant )?in (?=(?:\S+ ){0,3}?(?:lawsuits?|suits?|complaints?)\b)/giu, 'in '],
   [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
   [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
   [/\bsnap(?:s|ped|ping)? up\b/giu, 'acquires'],

@@ -370,6 +370,17 @@ describe('acts in two words, and acts a story names only as background', () => {
     expect(storyTerms('Trump pushes outright ban')).not.toContain('leave');
   });
 
+  it('reads joining a lawsuit or being named in one as the suit, not a hire; joining a company is still a hire', () => {
+    expect(storyTerms('Jena Griswold joins lawsuit against Trump over voter data demand')).not.toContain('hire');
+    expect(storyTerms('Raffensperger named in lawsuit over absentee ballot rules')).not.toContain('hire');
+    expect(storyTerms('Raffensperger named in lawsuit over absentee ballot rules')).toContain('sue');
+    expect(storyTerms('Krebs joins SentinelOne')).toContain('hire');
+    const context = defaultStoryContext();
+    const order = storySignature({ title: 'Jena Griswold joins lawsuit against Trump over election executive order' });
+    const data = storySignature({ title: 'Jena Griswold joins lawsuit against Trump over voter data demand' });
+    expect(joinEvidence(data, order, order, context)).toMatchObject({ joins: false });
+  });
+
   it('takes an act said only in a trailing clause for background: the recount itself is another development', () => {
     const threats = storySignature({
       title: 'Georgia secretary of state and his wife receive death threats amid recount',
