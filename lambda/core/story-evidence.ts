@@ -1,5 +1,6 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
 
+import { AIDES, CONVERSE_ACTS, NAMED_ACT_TERMS, ONCE_ACTS, POSTS, STAGE_ACT_TERMS } from './story-act-kinds';
 import { isReaction } from './story-clauses';
 import {
   entitiesNamed,
@@ -8,7 +9,6 @@ import {
   ROLE_TERMS,
   type StoryContext,
   sameEventHeadline,
-  termSet,
   total,
   type WeightedTerm,
   weighed,
@@ -16,30 +16,6 @@ import {
 import { COURT_LEVEL_NAMES, otherWay } from './story-markers';
 import type { ActRoles, StorySignature } from './story-terms';
 import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
-
-/**
- * Acts that coverage of the act hardly ever leaves unnamed (a lawsuit is "sued" or "a lawsuit"; a firing can be "forced
- * out", "removal" or "exits"): a story started by one is another development than an item that never mentions it.
- */
-const NAMED_ACT_TERMS = termSet('sue testify indict arrest subpoena');
-
-/**
- * Later stages of a procedure, which their coverage names: a story started by an appeal, a postponement or a completed
- * recount is another development than an item that never mentions it (the suit, the hearing, the recount's finding).
- */
-const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtrules');
-
-/** Acts done once to a person: a firing, a resignation, a hiring (as story terms). */
-const ONCE_ACTS = termSet('fire leave hire');
-
-/** Who acts for a person: their aide, deputy, lawyer or spokesman is someone else acting (as story terms). */
-const AIDES = termSet('aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer');
-
-/** Posts a firing or a hiring names someone by when it names no one: "fires top aide" is not "fires health director". */
-const POSTS = termSet(
-  'head deputy aide adviser advisor spokesman spokeswoman spokesperson secretary commissioner administrator counsel ' +
-    'treasurer manager clerk assistant',
-);
 
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
@@ -53,8 +29,6 @@ export const SAME_ACT_NOVELTY = 0.9;
 export const SAME_ACT_WEIGHT = 0.1;
 /** A capitalized headline word this rare (the full weight) names what the item is about (otherNames). */
 export const NAME_WEIGHT = 1;
-/** Acts whose synonyms name either side as the doer: "joins" and "hires", "buys" and "sells to". */
-const CONVERSE_ACTS = new Set(['hire', 'acquire', 'leave']);
 /** Summed weight of shared event terms (each 0..1 by rarity) that joins an item to a story. */
 export const JOIN_WEIGHT = 1.5;
 /** ...of which this much in terms both headlines name (the item's and the story item's). */
@@ -320,7 +294,10 @@ export function joinEvidence(
   // an official does again and again (signs, vetoes, rules, investigates, awards) may differ by its object alone, and a
   // trailing clause often names it ("signs bill for child care funding" after "... for tribal water settlement").
   const mainActs = mainClause.filter((term) => ACT_TERMS.has(term));
-  const recurring = mainActs.length > 0 && mainActs.every((term) => !ONCE_ACTS.has(term));
+  // A tracked person firing someone unnamed does it again and again: "Katie Hobbs fires state agency director over
+  // child welfare failures" after "... over sober living fraud" (Trump firing an unnamed Krebs does it once).
+  const firesOthers = mine?.act === 'fire' && entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine);
+  const recurring = mainActs.length > 0 && (firesOthers || mainActs.every((term) => !ONCE_ACTS.has(term)));
   const novelty = novel(mainClause) + (recurring ? novel(item.clause ?? []) : 0);
   // A headline that swaps a word of the story's headlines for one of its own reports another fact: "Georgia machine
   // recount confirms Biden's win" after "Georgia hand recount ...". However common: "CISA briefs governors on election

@@ -251,6 +251,31 @@ describe('what the headline adds', () => {
     ).toMatchObject({ joins: true });
   });
 
+  it('reads why a tracked person fires someone unnamed as what the firing is: another director, another scandal', () => {
+    const hobbs = storyContext([
+      ...loadWatchlist().entities,
+      { id: 'hobbs', name: 'Katie Hobbs', aliases: ['Katie Hobbs'], ambiguous: [], context: [], excludes: [] },
+    ]);
+    const hobbsJoins = (first: string, later: string) => {
+      const story = storySignature({ title: first });
+      return joinEvidence(storySignature({ title: later }), story, story, hobbs);
+    };
+    const fraud = 'Katie Hobbs fires state agency director over handling of sober living fraud';
+    expect(hobbsJoins(fraud, 'Katie Hobbs fires state agency director over child welfare failures')).toMatchObject({
+      joins: false,
+    });
+    expect(hobbsJoins(fraud, 'Katie Hobbs ousts state agency director over sober living fraud')).toMatchObject({
+      joins: true,
+    });
+    // Trump firing an unnamed Krebs did it once: its reasons are background.
+    expect(
+      hobbsJoins(
+        'Trump fires CISA director Chris Krebs',
+        'Trump fires U.S. election cybersecurity chief who disputed fraud claims',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
   it("reads a hire's trailing post as what it hires for: chief of staff is not elections adviser", () => {
     expect(
       joins(
