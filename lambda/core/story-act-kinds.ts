@@ -19,7 +19,7 @@ export const ONCE_ACTS = termSet('fire leave hire');
 /** Who acts for a person: their aide, deputy, lawyer or spokesman is someone else acting (as story terms). */
 export const AIDES = termSet('aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer');
 
-/** Posts a firing or a hiring names someone by when it names no one: "fires top aide" is not "fires health director". */
+/** Posts an act names someone by when it names no one: "fires top aide" is not "fires health director". */
 export const POSTS = termSet(
   'head deputy aide adviser advisor spokesman spokeswoman spokesperson secretary commissioner administrator counsel ' +
     'treasurer manager clerk assistant',

@@ -225,7 +225,7 @@ export function joinEvidence(
   const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
     ? itemPeople.filter((id) => !toldPeople.has(id))
     : [];
-  // The same firing or hiring of another post, no one named: "Katie Hobbs fires top aide" after "... fires state health
+  // The same act done to another post, no one named: "Katie Hobbs fires top aide" after "... fires state health
   // director". Each side's post is one the other never names.
   // A hire's trailing "as ..." names the post ("taps former lawmaker as chief of staff"); a firing's is its reason.
   const postsOf = (sig: StorySignature, roles: ActRoles) =>
@@ -239,10 +239,13 @@ export function joinEvidence(
     ).length === 0;
   const otherPosts = storySigs.flatMap((sig) => {
     const theirs = rolesOfSameAct(sig);
-    if (!mine || !theirs || !ONCE_ACTS.has(mine.act)) return [];
+    if (!mine || !theirs) return [];
     if (!namesNoOne(item, mine) || !namesNoOne(sig, theirs)) return [];
     const [myPosts, theirPosts] = [postsOf(item, mine), postsOf(sig, theirs)];
-    const apart = myPosts.every((term) => !theirPosts.includes(term)) && theirPosts.length > 0;
+    // An act done again and again to a post the story never named is done to someone else: "investigation into Fulton
+    // County elections director" after "... into Fulton County".
+    const recurringAct = !ONCE_ACTS.has(mine.act) && myPosts.length > 0 && theirPosts.length === 0;
+    const apart = myPosts.every((term) => !theirPosts.includes(term)) && (theirPosts.length > 0 || recurringAct);
     return apart ? myPosts : [];
   });
   // The person's aide, lawyer or spokesman doing what the story says the person did, or the other way round:

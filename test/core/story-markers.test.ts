@@ -469,6 +469,21 @@ describe('posts', () => {
       joins('Trump fires Chris Krebs, top official on election security', 'Trump fires CISA director Chris Krebs'),
     ).not.toMatchObject({ otherNames: expect.arrayContaining(['head']) });
   });
+
+  it('keeps an act done again and again to a post the story never named from joining: the county, then its clerk', () => {
+    const county = 'Raffensperger opens investigation into Fulton County';
+    expect(joins(county, 'Raffensperger opens investigation into Fulton County elections director')).toMatchObject({
+      joins: false,
+      otherNames: ['head'],
+    });
+    expect(
+      joins(
+        'Jena Griswold sues Mesa County clerk over election equipment breach',
+        'Jena Griswold sues Mesa County commissioners over election equipment breach',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(joins(county, 'Raffensperger opens probe into Fulton County')).toMatchObject({ joins: true });
+  });
 });
 
 describe('denials, numbers, people and roles', () => {
