@@ -169,8 +169,9 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const boundedStart = patterns.map((pattern) => isWordCodePoint(pattern.codePointAt(0)!));
   const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
   const patternLength = patterns.map((pattern) => pattern.length);
-  // Folding made a dash a space: a phrase of several words may span one.
-  const severalWords = patterns.map((pattern) => pattern.includes(' '));
+  // Folding made a dash a space: an exclude of several words may span one, which no exclude should.
+  const excludeAnywhere = new Set(excludeOf.flatMap((ids) => [...ids]));
+  const dashMatters = patterns.map((pattern, id) => pattern.includes(' ') && excludeAnywhere.has(id));
   const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
   // The entity's own given names never make a surname alias someone else's ("Brad Raffensperger").
   /** The lower-case words of some of an entity's phrases. */
@@ -201,7 +202,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       if (boundedStart[pattern] && start > 0 && isWordCodePoint(codePointBefore(codes, start))) continue;
       if (boundedEnd[pattern] && end < length && isWordCodePoint(codePointAt(codes, end, length))) continue;
       const [from, to] = [folded.start[start]!, folded.originalEnd(end - 1)];
-      const acrossClauses = severalWords[pattern] && CLAUSE_DASH.test(text.slice(from, to));
+      const acrossClauses = dashMatters[pattern] && CLAUSE_DASH.test(text.slice(from, to));
       hits.push({
         pattern,
         field,

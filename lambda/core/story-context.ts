@@ -96,7 +96,7 @@ export function factTerms(terms: readonly string[], context: StoryContext): stri
   let present: ReadonlySet<string> | undefined;
   const inWholeName = (term: string) => {
     present ??= new Set(terms);
-    return context.namesWith.get(term)!.some((name) => name.every((part) => present!.has(part)));
+    return context.namesWith.get(term)?.some((name) => name.every((part) => present!.has(part))) === true;
   };
   return terms.filter(
     (term) =>

@@ -150,14 +150,14 @@ export function joinEvidence(
   // The rules below compare a story headline's first act with the item's when both name the same one.
   const mine = item.roles;
   const rolesOfSameAct = (sig: StorySignature) => (mine && sig.roles?.act === mine.act ? sig.roles : undefined);
+  // A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders".
+  const doers = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term));
   // The same act the other way round: "Cochise County supervisors sue Adrian Fontes" after "Adrian Fontes sues Cochise
   // County supervisors": who acted in the story is acted upon in the item, and no one who acted there acts here.
   const reversed = (sig: StorySignature) => {
     const theirs = rolesOfSameAct(sig);
     // "Masterson joins SIO" is "SIO hires Masterson": the verbs of a hire are each other's converse.
     if (!mine || !theirs || CONVERSE_ACTS.has(mine.act)) return false;
-    // A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders".
-    const doers = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term));
     const patientOf = (of: StorySignature, roles: ActRoles) =>
       of.title.filter((term) => term !== roles.act && !roles.agent.includes(term));
     const [myDoers, theirDoers] = [doers(mine), doers(theirs)];
@@ -263,11 +263,11 @@ export function joinEvidence(
   });
   // The same reaction by someone else is another statement: "Federal judge slams Trump campaign suit" after
   // "Raffensperger slams Trump campaign suit". Each side's doers (no place, no role word) are apart.
-  const doersOf = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term) && !ROLE_TERMS.has(term));
+  const reactorsOf = (roles: ActRoles) => doers(roles).filter((term) => !ROLE_TERMS.has(term));
   const otherReactors = storySigs.flatMap((sig) => {
     const theirs = rolesOfSameAct(sig);
     if (!mine || !theirs || !isReaction(mine.act)) return [];
-    const [myDoers, theirDoers] = [doersOf(mine), doersOf(theirs)];
+    const [myDoers, theirDoers] = [reactorsOf(mine), reactorsOf(theirs)];
     const apart = myDoers.length > 0 && theirDoers.length > 0 && !myDoers.some((term) => theirDoers.includes(term));
     return apart ? myDoers : [];
   });

@@ -134,8 +134,6 @@ function withoutPublisher(text: string, publisher: string | undefined, isTitle =
     .trim();
 }
 
-export { sortedUnique } from './story-words';
-
 /** Acronyms of common things, capitalized wherever they stand: "a TV interview" names no one. */
 const GENERIC_CAPITALS = new Set('tv us uk eu ai ceo gop vpn pc'.split(' '));
 

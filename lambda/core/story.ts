@@ -3,16 +3,12 @@ import { fnv1a32, minHash } from './minhash';
 import type { StoryContext, WeightedTerm } from './story-context';
 import { type JoinEvidence, joinEvidence, storyTold } from './story-evidence';
 import { outletRepeat, titleRecurs } from './story-repeat';
-import { type StorySignature, sortedUnique } from './story-terms';
+import type { StorySignature } from './story-terms';
+import { sortedUnique } from './story-words';
 
 export { type StoryContext, storyContext, type WeightedTerm } from './story-context';
-export {
-  type StorySignature,
-  type StoryText,
-  signatureTerms,
-  sortedUnique,
-  storySignature,
-} from './story-terms';
+export { type StorySignature, type StoryText, signatureTerms, storySignature } from './story-terms';
+export { sortedUnique } from './story-words';
 
 /** Items this close in time (to a story's latest item) can join it. */
 export const STORY_WINDOW_MS = 72 * 3600_000;

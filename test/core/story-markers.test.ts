@@ -1,6 +1,6 @@
 // A new development in its story's own words: a repeat ("again", "second", "more"), the other chamber or court, a turn of the procedure.
 import { loadWatchlist } from '../../lambda/adapters/watchlist-file';
-import { storyContext } from '../../lambda/core/story-context';
+import { type StoryContext, storyContext } from '../../lambda/core/story-context';
 import { joinEvidence } from '../../lambda/core/story-evidence';
 import {
   chambers,
@@ -18,12 +18,19 @@ import { TermRarity } from '../../lambda/core/term-rarity';
 import type { Entity } from '../../lambda/core/types';
 import { defaultStoryContext } from '../support/story-stream';
 
-const context = defaultStoryContext();
-/** Whether `later` joins the story started by `first` (its only item). */
-const joins = (first: string, later: string) => {
+/** Whether `later` joins the story started by `first` (its only item), in a story context. */
+const joinsIn = (within: StoryContext) => (first: string, later: string) => {
   const story = storySignature({ title: first });
-  return joinEvidence(storySignature({ title: later }), story, story, context);
+  return joinEvidence(storySignature({ title: later }), story, story, within);
 };
+const context = defaultStoryContext();
+const joins = joinsIn(context);
+/** The default watchlist's story context with entities a user added: [id, name, aliases]. */
+const withAdded = (...added: [string, string, string[]][]) =>
+  storyContext([
+    ...loadWatchlist().entities,
+    ...added.map(([id, name, aliases]): Entity => ({ id, name, aliases, ambiguous: [], context: [], excludes: [] })),
+  ]);
 
 describe('repeat markers', () => {
   it('reads ordinals, "again", "another", "more" (not "more than") and "new" from a headline', () => {
@@ -204,10 +211,7 @@ describe('what the headline adds', () => {
     }
     const read = defaultStoryContext(rarity);
     expect(read.rarity.weight('governor')).toBe(0);
-    const readJoins = (first: string, later: string) => {
-      const story = storySignature({ title: first });
-      return joinEvidence(storySignature({ title: later }), story, story, read);
-    };
+    const readJoins = joinsIn(read);
     const first = 'CISA briefs secretaries of state on election threats';
     expect(readJoins(first, 'CISA briefs governors on election threats')).toMatchObject({
       joins: false,
@@ -252,14 +256,7 @@ describe('what the headline adds', () => {
   });
 
   it('reads why a tracked person fires someone unnamed as what the firing is: another director, another scandal', () => {
-    const hobbs = storyContext([
-      ...loadWatchlist().entities,
-      { id: 'hobbs', name: 'Katie Hobbs', aliases: ['Katie Hobbs'], ambiguous: [], context: [], excludes: [] },
-    ]);
-    const hobbsJoins = (first: string, later: string) => {
-      const story = storySignature({ title: first });
-      return joinEvidence(storySignature({ title: later }), story, story, hobbs);
-    };
+    const hobbsJoins = joinsIn(withAdded(['hobbs', 'Katie Hobbs', ['Katie Hobbs']]));
     const fraud = 'Katie Hobbs fires state agency director over handling of sober living fraud';
     expect(hobbsJoins(fraud, 'Katie Hobbs fires state agency director over child welfare failures')).toMatchObject({
       joins: false,
@@ -289,17 +286,12 @@ describe('what the headline adds', () => {
   });
 
   it("counts a word of a tracked entity's longer name standing alone: a user's EAC or Governor Hobbs hides no fact", () => {
-    const added = (id: string, name: string, aliases: string[]) =>
-      ({ id, name, aliases, ambiguous: [], context: [], excludes: [] }) as Entity;
-    const withUserEntities = storyContext([
-      ...loadWatchlist().entities,
-      added('eac', 'U.S. Election Assistance Commission', ['Election Assistance Commission']),
-      added('hobbs', 'Katie Hobbs', ['Katie Hobbs', 'Governor Hobbs']),
-    ]);
-    const userJoins = (first: string, later: string) => {
-      const story = storySignature({ title: first });
-      return joinEvidence(storySignature({ title: later }), story, story, withUserEntities);
-    };
+    const userJoins = joinsIn(
+      withAdded(
+        ['eac', 'U.S. Election Assistance Commission', ['Election Assistance Commission']],
+        ['hobbs', 'Katie Hobbs', ['Katie Hobbs', 'Governor Hobbs']],
+      ),
+    );
     expect(
       userJoins(
         'Sterling condemns threats against Georgia election workers',
