@@ -16,6 +16,9 @@ export const STAGE_ACT_TERMS = termSet('appeal postpone schedule complete courtr
 /** Acts done once to a person: a firing, a resignation, a hiring (as story terms). */
 export const ONCE_ACTS = termSet('fire leave hire');
 
+/** A group an act is done to, again and again: "fires CISA staffers who worked on ..." names which ones after it. */
+export const GROUPS = termSet('staffers employees workers members staff personnel');
+
 /** Who acts for a person: their aide, deputy, lawyer or spokesman is someone else acting (as story terms). */
 export const AIDES = termSet('aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer');
 

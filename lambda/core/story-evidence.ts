@@ -1,6 +1,6 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
 
-import { AIDES, CONVERSE_ACTS, NAMED_ACT_TERMS, ONCE_ACTS, POSTS, STAGE_ACT_TERMS } from './story-act-kinds';
+import { AIDES, CONVERSE_ACTS, GROUPS, NAMED_ACT_TERMS, ONCE_ACTS, POSTS, STAGE_ACT_TERMS } from './story-act-kinds';
 import { isReaction } from './story-clauses';
 import {
   entitiesNamed,
@@ -299,7 +299,10 @@ export function joinEvidence(
   const mainActs = mainClause.filter((term) => ACT_TERMS.has(term));
   // A tracked person firing someone unnamed does it again and again: "Katie Hobbs fires state agency director over
   // child welfare failures" after "... over sober living fraud" (Trump firing an unnamed Krebs does it once).
-  const firesOthers = mine?.act === 'fire' && entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine);
+  // So does anyone firing a group: "fires CISA staffers who worked on foreign influence" after "... on election security".
+  const firesGroup = mine?.act === 'fire' && mainClause.some((term) => GROUPS.has(term) && !mine.agent.includes(term));
+  const firesOthers =
+    mine?.act === 'fire' && (firesGroup || (entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine)));
   const recurring = mainActs.length > 0 && (firesOthers || mainActs.every((term) => !ONCE_ACTS.has(term)));
   const novelty = novel(mainClause) + (recurring ? novel(item.clause ?? []) : 0);
   // A headline that swaps a word of the story's headlines for one of its own reports another fact: "Georgia machine

@@ -273,6 +273,23 @@ describe('what the headline adds', () => {
     ).toMatchObject({ joins: true });
   });
 
+  it('reads which staff a firing of a group hits: election security staffers are not foreign-influence staffers', () => {
+    const election = 'Trump administration fires CISA staffers who worked on election security';
+    expect(joins(election, 'Trump administration fires CISA staffers who worked on foreign influence')).toMatchObject({
+      joins: false,
+    });
+    expect(joins(election, 'Trump administration fires CISA staffers who worked on election security')).toMatchObject({
+      joins: true,
+    });
+    // One official fired (Krebs, unnamed) is still one firing, whatever reason a headline gives.
+    expect(
+      joins(
+        'Trump fires election security official who contradicted him',
+        'Trump fires top election security official who countered fraud claims',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
   it("reads a hire's trailing post as what it hires for: chief of staff is not elections adviser", () => {
     expect(
       joins(
