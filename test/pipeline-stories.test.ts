@@ -118,6 +118,7 @@ describe('every development in the labelled sets, polled from one feed per outle
     ['probe-blind3', 0, 220],
     ['probe-blind4', 0, 280],
     ['probe-blind5', 0, 272],
+    ['probe-blind6', 0, 260],
   ] as const)(
     '%s: at most %d lost events and %d alerts, and no alert for an item already filed',
     async (split, lost, most) => {

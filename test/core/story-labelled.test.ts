@@ -28,6 +28,8 @@ describe('the labelled sets', () => {
     ['probe-blind4', 0, 185],
     // A fifth, committed before the rules after it and read as counts only.
     ['probe-blind5', 0, 171],
+    // A sixth, a third of it title-only Google News copies, committed before it was read (counts only).
+    ['probe-blind6', 0, 161],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -95,6 +97,7 @@ describe('the labelled sets', () => {
       'probe-blind3',
       'probe-blind4',
       'probe-blind5',
+      'probe-blind6',
     ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);

@@ -63,7 +63,8 @@ export type Split =
   | 'probe-blind2'
   | 'probe-blind3'
   | 'probe-blind4'
-  | 'probe-blind5';
+  | 'probe-blind5'
+  | 'probe-blind6';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
