@@ -144,7 +144,7 @@ export function namesSomeoneElse(
 
 /** A relative named in full: "wife Sarah Masterson", "daughter Emily Sterling". */
 const RELATIVE_BEFORE =
-  /(?:^|[^\p{L}])(?:wife|husband|son|daughter|father|mother|brother|sister|mom|dad|spouse|widow|grandson|granddaughter)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/iu;
+  /(?:^|[^\p{L}])(?:wife|husband|son|daughter|father|mother|brother|sister|mom|dad|spouse|widow|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|niece|nephew|cousin|aunt|uncle|stepson|stepdaughter|fiancee|fiance),?[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/iu;
 
 /**
  * Whether a surname hit is a relative of the person named in full ("Masterson and wife Sarah Masterson"): someone
@@ -189,6 +189,13 @@ const MONTHS = new Set(
     ' ',
   ),
 );
+/**
+ * After the capitalized word following a surname (and at most two more): what a person does or says somewhere, which
+ * no company or place name ends with ("Raffensperger Emory speech", "Krebs Black
+ * Hat keynote", "Raffensperger Kemp rift").
+ */
+const ATTRIBUTIVE_AFTER =
+  /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement)(?![\p{L}\p{N}])/u;
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -219,6 +226,8 @@ export function namesSomethingElse(
   const following = next[1]!.toLowerCase();
   if (NOT_GIVEN_NAMES.has(following) || MODIFIED_AFTER.has(following) || ownWords.has(following)) return false;
   const wordEnd = hit.end + next[0].length;
+  // The surname modifies what follows: "Krebs Netflix interview", "Raffensperger Kemp rift".
+  if (ATTRIBUTIVE_AFTER.test(text.slice(wordEnd, wordEnd + LOOK_BEHIND))) return false;
   // A date: "Sterling Jan. 6 deposition released".
   if (MONTHS.has(following) && /^\.?[ \u00a0]*\d/u.test(text.slice(wordEnd, wordEnd + 4))) return false;
   const from = Math.max(0, hit.start - TITLE_CASE_RADIUS);

@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 30 of their 199 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 28 of their 199 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(199);
-    expect(scores.fn).toBeLessThanOrEqual(30);
+    expect(scores.fn).toBeLessThanOrEqual(28);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
