@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { MemoryStateStore } from '../adapters/memory-state-store';
+import { feedSubjects } from '../core/feed-subjects';
 import { compileMatcher, type Refusal } from '../core/match';
 import { htmlToText } from '../core/normalize';
 import { signatureTerms, storyContext } from '../core/story';
@@ -22,6 +23,8 @@ const inputSchema = z.looseObject({
   link: z.string().nullish(),
   // Used by --explain to file items on stories: who published it, and when (any date Date.parse reads).
   publisher: z.string().nullish(),
+  // The watchlist feed it came from, by name: a search feed for a full name makes a bare surname in it count.
+  feed: z.string().nullish(),
   published: z
     .string()
     .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'must be a date, e.g. 2020-11-18T00:41:00Z' })
@@ -43,6 +46,7 @@ export async function runMatch(
   const topics = TopicModel.build(watchlist.entities, { seed: TOPIC_SEED, now: options.clock.now() });
   const matcher = compileMatcher(watchlist.entities, { topics });
   const stories = new MemoryStateStore();
+  const feedsByName = new Map(watchlist.feeds.map((feed) => [feed.name, feed]));
   // The input lines are the news this run reads: they weigh story terms by how common they are among them.
   const context = storyContext(watchlist.entities);
   let lineNumber = 0;
@@ -53,7 +57,7 @@ export async function runMatch(
     const parsed = parseLine(line, lineNumber);
     let output: object;
     if (parsed.ok) {
-      const { title, summary, content, link, publisher, published } = parsed.item;
+      const { title, summary, content, link, publisher, published, feed } = parsed.item;
       const id = parsed.item.id ?? lineNumber;
       const text = {
         title: htmlToText(title),
@@ -62,9 +66,13 @@ export async function runMatch(
       };
       if (options.explain) context.rarity.observe(signatureTerms({ ...text, publisher: publisher ?? undefined }));
       const refusals: Refusal[] | undefined = options.explain ? [] : undefined;
+      const source = feed ? feedsByName.get(feed) : undefined;
       const matches = matcher.match(
         { ...text, link: link ?? undefined, publisher: publisher ?? undefined },
-        refusals && { refusals },
+        {
+          ...(feed ? { feed, about: source ? feedSubjects(source, watchlist.entities) : [] } : {}),
+          ...(refusals && { refusals }),
+        },
       );
       const entities = matches.map((match) => match.entityId);
       let story: StoryFiling | undefined;

@@ -38,6 +38,11 @@ export interface TopicObservation {
 export interface MatchContext {
   /** The feed's name, which an exclude vetoes bare names in too. */
   feed?: string;
+  /**
+   * Entity ids the feed's own search names in full (core/feed-subjects.ts): a bare term or surname of theirs counts
+   * in its items, as beside a context phrase, unless the item names a look-alike.
+   */
+  about?: readonly string[];
   /** Receives one observation per entity with ambiguous terms whose identity the item settled without the profile. */
   observations?: TopicObservation[];
   /** Receives why each entity the item names did not count (`match --explain`): a user's missed alert, explained. */
@@ -264,6 +269,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
         const matches: EntityMatch[] = [];
         for (const entityIndex of [...named].sort((a, b) => a - b)) {
           const entityId = entities[entityIndex]!.id;
+          // The feed's search found the full name in the item: the name rules have nothing to decide.
+          const searched = context.about?.includes(entityId) === true;
           const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern) && !hit.acrossClauses);
           const outsideExcludes = (hit: Hit) => !excludes.some((exclude) => inside(hit, exclude));
           const allowed = ({ hit }: Naming) => outsideExcludes(hit);
@@ -275,7 +282,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const aliases = allowedAliases.filter(
             (n) =>
               !allowedAliases.some((outer) => outer !== n && strictlyInside(n.hit, outer.hit)) &&
-              !(n.use.surname && surnameOfSomeoneElse(n, texts, entityIndex)),
+              !(n.use.surname && !searched && surnameOfSomeoneElse(n, texts, entityIndex)),
           );
           const bare = namings.filter(
             (n) => n.use.kind === 'ambiguous' && allowed(n) && !aliases.some((alias) => inside(n.hit, alias.hit)),
@@ -295,7 +302,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           // Without a context phrase, a profile or a lesson to draw, no bare term can count, so the name rules
           // (regexes over the text) are not run.
           const others =
-            contexts.length === 0 && !profiled && !learns
+            searched || (contexts.length === 0 && !profiled && !learns)
               ? []
               : bare.filter(
                   (n) =>
@@ -308,8 +315,9 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const namesLookalike = excludes.length > 0 || lookalikes.length > 0 || sourceVeto;
           const candidates = sourceVeto ? [] : bare.filter((n) => !others.includes(n));
           let ambiguous: (Naming & { context?: string; topic?: TopicVerdict })[] = candidates.flatMap((n) => {
-            const context = namesLookalike ? touchingContext(n.hit) : contexts[0];
-            return context ? [{ ...n, context: contextOf[entityIndex]!.get(context.pattern)! }] : [];
+            const near = namesLookalike ? touchingContext(n.hit) : contexts[0];
+            if (near) return [{ ...n, context: contextOf[entityIndex]!.get(near.pattern)! }];
+            return searched && !namesLookalike ? [{ ...n, context: `feed: ${context.feed ?? entityId}` }] : [];
           });
           const certain = aliases.length > 0 || ambiguous.length > 0;
           // A household noun after the surname ("Masterson ranch") or another walk of life ("volleyball coach

@@ -26,6 +26,11 @@ export interface FeedConfig {
   name: string;
   /** Minimum minutes between polls of this feed; the schedule's period when absent. */
   intervalMinutes?: number;
+  /**
+   * Entity ids whose full name every item of the feed contains (a search for "Chris Krebs"): a bare surname in its
+   * items is theirs. When absent, read from a Google News search's query (core/feed-subjects.ts).
+   */
+  about?: string[];
 }
 
 export type DeliveryMode = 'instant' | 'digest';

@@ -111,11 +111,14 @@ const feedSchema = z
       .int({ message: 'must be a whole number of minutes' })
       .min(1, { message: 'must be at least 1 (minutes)' })
       .optional(),
+    // Entities the feed's search names in full; [] says none, when its query would say otherwise.
+    about: z.array(z.string().trim().min(1, { message: 'must not be empty' })).optional(),
   })
-  .transform(({ url, name, intervalMinutes }) => ({
+  .transform(({ url, name, intervalMinutes, about }) => ({
     url,
     name: name ?? new URL(url).host,
     ...(intervalMinutes === undefined ? {} : { intervalMinutes }),
+    ...(about === undefined ? {} : { about }),
   }));
 
 const subscriberSchema = z
@@ -223,18 +226,21 @@ function crossProblems(value: unknown): LocatedProblem[] {
 
   const known = new Set(arrayAt(value, 'entities').map((entity) => fieldOf(entity, 'id')));
   const knownList = [...known].filter((id) => typeof id === 'string').join(', ');
-  arrayAt(value, 'subscribers').forEach((subscriber, index) => {
-    const wanted = fieldOf(subscriber, 'entities');
-    if (!Array.isArray(wanted)) return;
-    wanted.forEach((id, position) => {
-      if (typeof id === 'string' && !known.has(id)) {
-        problems.push({
-          segments: ['subscribers', index, 'entities', position],
-          message: `unknown entity "${id}" (known: ${knownList})`,
-        });
-      }
+  const references = (section: string, field: string) =>
+    arrayAt(value, section).forEach((entry, index) => {
+      const wanted = fieldOf(entry, field);
+      if (!Array.isArray(wanted)) return;
+      wanted.forEach((id, position) => {
+        if (typeof id === 'string' && !known.has(id)) {
+          problems.push({
+            segments: [section, index, field, position],
+            message: `unknown entity "${id}" (known: ${knownList})`,
+          });
+        }
+      });
     });
-  });
+  references('subscribers', 'entities');
+  references('feeds', 'about');
   return problems;
 }
 

@@ -1,5 +1,6 @@
 // Finding a feed's alerts: match the items read, skip those dealt with, claim each new one and file it on its story.
 import { createHash } from 'node:crypto';
+import { feedSubjects } from '../core/feed-subjects';
 import { itemIdentity, rematchIdentity, revisionIdentity, seenKey } from '../core/identity';
 import { shortestName } from '../core/short-name';
 import { alsoInPublishers, type StoryMatch, type StoryRecord, signatureTerms } from '../core/story';
@@ -72,9 +73,10 @@ export async function findAlerts(
   const seenBefore = new SeenItems(state?.itemKeys);
   // Oldest first (feeds list newest first): a story starts with its earliest item, and of two stories the later one
   // is filed second, so it can name the earlier as the story it follows up. Undated items count as now.
+  const about = feedSubjects(feed, options.entities);
   const matching = [...items]
     .sort((a, b) => (a.publishedAt ?? now) - (b.publishedAt ?? now))
-    .map((item) => ({ item, entityMatches: options.matcher.match(item, { feed: feed.name }) }))
+    .map((item) => ({ item, entityMatches: options.matcher.match(item, { feed: feed.name, about }) }))
     .filter(({ entityMatches }) => entityMatches.length > 0);
   for (const { item, entityMatches } of matching) {
     found.matches += 1;

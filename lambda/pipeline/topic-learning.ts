@@ -68,7 +68,7 @@ export async function startTopicLearning(
   const matcher: Matcher = {
     match(item: MatchableItem & { guid?: string }, context: MatchContext = {}) {
       const observations: TopicObservation[] = [];
-      const matches = inner.match(item, { feed: context.feed, observations });
+      const matches = inner.match(item, { ...context, observations });
       if (observations.length > 0) {
         const key = item.guid ?? item.canonicalLink ?? item.link ?? item.title;
         for (const { entityId, side } of observations) {

@@ -70,6 +70,23 @@ describe('news-alerts match', () => {
     ]);
   });
 
+  it("counts a bare surname in a line from the watchlist's search feed for the full name, and says so", async () => {
+    const title = 'Krebs cheers on son at high school wrestling final - Des Moines Register';
+    const input = [
+      JSON.stringify({ title, feed: 'Google News - Chris Krebs' }),
+      JSON.stringify({ title, feed: 'CyberScoop' }),
+      JSON.stringify({ title }),
+    ].join('\n');
+    const result = await runCli(['match', '--explain'], { cwd: tmpdir(), input });
+    expect(result.code).toBe(0);
+    const [searched, outlet, plain] = lines(result.stdout) as { entities: string[]; evidence: object[] }[];
+    expect(searched).toMatchObject({
+      entities: ['krebs'],
+      evidence: [{ phrase: 'Krebs', context: 'feed: Google News - Chris Krebs' }],
+    });
+    expect([outlet!.entities, plain!.entities]).toEqual([[], []]);
+  });
+
   it('takes a plain line for a headline, and numbers lines that bring no id', async () => {
     const input = [
       'Krebs: foreign hackers did not change a single vote',

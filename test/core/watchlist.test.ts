@@ -219,6 +219,13 @@ describe('parseWatchlist: problems', () => {
     expect(problemsOf(`${MINIMAL}subscribers:\n  - ${subscriber}\n`)).toEqual([expected]);
   });
 
+  it("names a feed's about entity that the watchlist does not track, and keeps a known one", () => {
+    expect(problemsOf(`${MINIMAL}    about: [krebs, krebz]\n`)).toEqual([
+      'feeds[0].about[1]: unknown entity "krebz" (known: krebs)',
+    ]);
+    expect(parseWatchlist(`${MINIMAL}    about: [krebs]\n`, 'test.yaml').feeds[0]).toMatchObject({ about: ['krebs'] });
+  });
+
   it('takes an SMS storm guard limit per hour, a whole number from 0', () => {
     expect(parseWatchlist(`${MINIMAL}settings:\n  smsPerHour: 0\n`, 'test.yaml').settings.smsPerHour).toBe(0);
     expect(problemsOf(`${MINIMAL}settings:\n  smsPerHour: 2.5\n`)).toEqual([
