@@ -198,12 +198,20 @@ const NUMBER_WORDS = new Map(
   'one two three four five six seven eight nine ten eleven twelve'.split(' ').map((word, i) => [word, String(i + 1)]),
 );
 
-/** The numbers a headline names, digits or words up to twelve ("three" -> 3; "1,300" -> 1300; "$55M" -> 55). */
+/** How much of a count a headline gives, a number's kin: "all counties certified" after "most" or "70 of 72". */
+const QUANTIFIERS = new Map(
+  Object.entries({ all: 'all', every: 'all', most: 'most', half: 'half', first: 'first', last: 'last', final: 'last' }),
+);
+
+/**
+ * The numbers a headline names, digits or words up to twelve ("three" -> 3; "1,300" -> 1300; "$55M" -> 55), and its
+ * quantifiers ("all", "most", "half", "first", "last").
+ */
 export function headlineNumbers(headline: string): string[] {
   const found = new Set<string>();
   for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
   for (const word of foldedWords(headline)) {
-    const number = NUMBER_WORDS.get(word) ?? (WEEKDAYS.has(word) ? word : undefined);
+    const number = NUMBER_WORDS.get(word) ?? QUANTIFIERS.get(word) ?? (WEEKDAYS.has(word) ? word : undefined);
     if (number) found.add(number);
   }
   return [...found].sort();

@@ -506,6 +506,26 @@ describe('denials, numbers, people and roles', () => {
     expect(negated('Audit finds no 2020 fraud')).toBe(true);
     expect(headlineNumbers('CISA cuts 1,300 jobs, three offices')).toEqual(['1300', '3']);
     expect(headlineNumbers('CISA adds flaw to catalog')).toEqual([]);
+    expect(headlineNumbers('70 of 72 Wisconsin counties certified; every county done by Friday')).toEqual([
+      '70',
+      '72',
+      'all',
+      'friday',
+    ]);
+  });
+
+  it('reads "all" after "most" or a count as the next figure, while a rewrite that gives none joins', () => {
+    const most = 'Most Georgia counties finish hand recount, Raffensperger says';
+    expect(joins(most, 'All Georgia counties finish hand recount, Raffensperger says')).toMatchObject({
+      joins: false,
+      otherNames: ['all'],
+    });
+    expect(
+      joins('70 of 72 Wisconsin counties certify election results', 'All Wisconsin counties certify election results'),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('All Georgia counties finish hand recount, Raffensperger says', 'Georgia counties finish hand recount'),
+    ).toMatchObject({ joins: true });
   });
 
   it('keeps a denial, another number or the act the other way round from joining, while a rewrite joins', () => {
