@@ -45,7 +45,20 @@ export function repeatMarkers(headline: string): string[] {
 /** A legislature's chamber, capitalized, not the White House ("Senate panel", "Georgia House", "House committee"). */
 const CHAMBER = /(?<!White |Opera |Court |State )\b(House|Senate|Assembly)\b/gu;
 
-/** The chambers a headline names: "testifies before House panel" after "... Senate panel" is another hearing. */
+/** A committee of the chamber just named: "Senate panel", "House Homeland Security Committee". */
+const COMMITTEE_AFTER =
+  /^(?:\s+(?:[\p{Lu}&][\p{L}&'\u2019.-]*|and|on|of)){0,6}?\s+(?:[Ss]ub)?(?:[Cc]ommittee|[Pp]anel)s?\b/u;
+/** The chamber itself voting: "Senate approves", "House narrowly passes", "Assembly votes to ...". */
+const FLOOR_VOTE_AFTER =
+  /^\s+(?:(?:narrowly|unanimously|overwhelmingly|quickly|formally|officially)\s+)?(?:approves?|approved|pass(?:es|ed)?|advances?|advanced|votes?|voted|confirms?|confirmed|rejects?|rejected|adopts?|adopted|backs?|backed|kills?|killed|clears?|cleared|OKs?|greenlights?)\b/u;
+/** Congress's chamber, not a state's: "U.S. Senate", "US House", "federal". */
+const US_BEFORE = /(?:\bU\.?S\.?|\bUnited States|\bfederal|\bCongressional)\s*$/u;
+
+/**
+ * The chambers a headline names: "testifies before House panel" after "... Senate panel" is another hearing; and where
+ * it says, who in it votes ("senate committee" then "senate floor": "Senate committee approves", then "Senate
+ * approves") and whose chamber it is ("state senate" then "us senate": the Pennsylvania Senate, then the U.S. Senate).
+ */
 export function chambers(headline: string): string[] {
   // An all-caps headline capitalizes every word: read it as Title Case ("BEFORE HOUSE PANEL" -> "Before House Panel").
   const text = /\p{Ll}/u.test(headline)
@@ -53,7 +66,21 @@ export function chambers(headline: string): string[] {
     : headline
         .toLowerCase()
         .replace(/(^|[^\p{L}])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
-  return [...new Set([...text.matchAll(CHAMBER)].map((match) => match[1]!.toLowerCase()))].sort();
+  const found = new Set<string>();
+  for (const match of text.matchAll(CHAMBER)) {
+    const chamber = match[1]!.toLowerCase();
+    found.add(chamber);
+    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 80);
+    // Who votes: a committee, or the chamber itself; a chamber named only as a venue ("Senate testimony") says neither.
+    if (COMMITTEE_AFTER.test(after)) found.add(`${chamber} committee`);
+    else if (FLOOR_VOTE_AFTER.test(after)) found.add(`${chamber} floor`);
+    const before = text.slice(Math.max(0, match.index - 24), match.index);
+    const previous = /(\S+)\s+$/u.exec(before)?.[1] ?? '';
+    const state = previous === 'state' || storyTerms(previous).some((term) => STATE_TERMS.has(term));
+    const level = US_BEFORE.test(before) ? 'us' : state ? 'state' : undefined;
+    if (level) found.add(`${level} ${chamber}`);
+  }
+  return [...found].sort();
 }
 
 /** A capitalized word before "County": the county a headline names ("Cochise County supervisors"). */

@@ -65,9 +65,38 @@ describe('repeat markers', () => {
 
 describe('legislative chambers', () => {
   it('reads House, Senate and Assembly, never the White House', () => {
-    expect(chambers('Krebs to testify before House Homeland Security Committee')).toEqual(['house']);
+    expect(chambers('Krebs to testify before House Homeland Security Committee')).toEqual(['house', 'house committee']);
     expect(chambers('White House revokes Krebs clearance')).toEqual([]);
-    expect(chambers('Georgia Senate passes bill; House to vote next')).toEqual(['house', 'senate']);
+    expect(chambers('Georgia Senate passes bill; House to vote next')).toEqual([
+      'house',
+      'senate',
+      'senate floor',
+      'state senate',
+    ]);
+    expect(chambers("Krebs's Senate testimony delayed")).toEqual(['senate']);
+    expect(chambers('Schmidt testifies before U.S. Senate panel')).toEqual(['senate', 'senate committee', 'us senate']);
+  });
+
+  it("keeps a committee's vote and the chamber's, or a state's chamber and Congress's, apart", () => {
+    expect(
+      joins(
+        'Arizona Senate committee approves Hobbs pick for health director',
+        'Arizona Senate approves Hobbs pick for health director',
+      ),
+    ).toMatchObject({ joins: false, otherPlaces: ['senate floor'] });
+    expect(
+      joins(
+        'Al Schmidt testifies before Pennsylvania Senate on election threats',
+        'Al Schmidt testifies before U.S. Senate on election threats',
+      ),
+    ).toMatchObject({ joins: false, otherPlaces: ['us senate'] });
+    // A chamber named as where it happened says neither: the same hearing.
+    expect(
+      joins(
+        'Senate panel postpones Krebs testimony on election security',
+        "CISA director Krebs's Senate testimony postponed",
+      ),
+    ).toMatchObject({ joins: true });
   });
 
   it("keeps the other chamber's hearing or vote from joining the first one", () => {
@@ -76,7 +105,7 @@ describe('legislative chambers', () => {
         'Gabriel Sterling testifies before Georgia Senate panel on election fraud claims',
         'Gabriel Sterling testifies before Georgia House panel on election fraud claims',
       ),
-    ).toMatchObject({ joins: false, otherPlaces: ['house'] });
+    ).toMatchObject({ joins: false, otherPlaces: ['house', 'house committee', 'state house'] });
   });
 });
 
