@@ -130,6 +130,10 @@ const NOT_YET_AFTER = new Set(
     ' ',
   ),
 );
+/** Of those, words that say so only right after the act ("certification vote"), not further on ("... by voice vote"). */
+const NOT_YET_NEXT_ONLY = new Set(['decision', 'vote', 'pending']);
+/** Verbs before "to" that say the act is decided, not to come: "votes to certify", "voted to strip". */
+const DECIDED_BEFORE_TO = new Set(['vote', 'votes', 'voted', 'voting']);
 /** How many words before an act such a word still governs it ("will not resign", "may soon be fired"); one more after. */
 const NOT_YET_REACH = 3;
 
@@ -150,10 +154,11 @@ export function plannedTerms(text: string): string[] {
       if (STOP_WORDS.has(word)) return;
       const before = partWords.slice(Math.max(0, index - NOT_YET_REACH), index);
       const after = partWords.slice(index + 1, index + 2 + NOT_YET_REACH);
+      const to = before.lastIndexOf('to');
       const notYet =
-        before.slice(-2).includes('to') ||
+        (to !== -1 && to >= before.length - 2 && !DECIDED_BEFORE_TO.has(before[to - 1] ?? '')) ||
         before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous))) ||
-        after.some((next) => NOT_YET_AFTER.has(next));
+        after.some((next, at) => NOT_YET_AFTER.has(next) && (at === 0 || !NOT_YET_NEXT_ONLY.has(next)));
       (notYet ? planned : done).add(termOf(word));
     });
   }

@@ -235,6 +235,15 @@ describe('an act announced, then done', () => {
     expect(plannedTerms('Krebs to testify; he testified before in 2019')).not.toContain('testify');
   });
 
+  it('reads an act voted for, or one a later vote or decision is only beside, as done', () => {
+    expect(plannedTerms('Cochise County supervisors to certify election results')).toContain('certify');
+    expect(plannedTerms('Cochise County supervisors vote to certify election results')).not.toContain('certify');
+    expect(plannedTerms('Senate confirms Easterly by voice vote')).not.toContain('confirm');
+    expect(plannedTerms('Cochise County certifies results after court decision')).not.toContain('certify');
+    // Right after the act, the vote or the decision is still to come.
+    expect(plannedTerms('Cochise certification vote set for Thursday')).toContain('certify');
+  });
+
   it('reads an act after a modal, a negation, a verb that weighs or denies it, or in a question, as not done', () => {
     expect(plannedTerms('Trump may fire CISA director Chris Krebs')).toContain('fire');
     expect(plannedTerms('Trump weighs firing CISA director Chris Krebs')).toContain('fire');
