@@ -19,8 +19,10 @@ export const ONCE_ACTS = termSet('fire leave hire');
 /** A group an act is done to, again and again: "fires CISA staffers who worked on ..." names which ones after it. */
 export const GROUPS = termSet('staffers employees workers members staff personnel');
 
-/** Who acts for a person: their aide, deputy, lawyer or spokesman is someone else acting (as story terms). */
-export const AIDES = termSet('aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer');
+/** Who acts for a person, or beside them: their aide, deputy, lawyer, investigator or spouse is someone else (as story terms). */
+export const AIDES = termSet(
+  'aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer investigator wife husband',
+);
 
 /** Posts an act names someone by when it names no one: "fires top aide" is not "fires health director". */
 export const POSTS = termSet(

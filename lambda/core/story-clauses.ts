@@ -91,8 +91,8 @@ function forNamesWhom(headline: string, next: string | undefined): boolean {
 const REACTION_VERBS = new Set(
   'condemn blast slam criticiz criticis decry decri denounc rip assail lament react respond prais hail'.split(' '),
 );
-/** Verbs of an attack on someone (as stems), whose doer and target a headline can swap. */
-const ATTACKS = new Set(['attack', 'accus']);
+/** Verbs of an attack on someone, or a defence (as stems), whose doer and target a headline can swap. */
+const ATTACKS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend']);
 /** Whether a headline's act is a reaction or an attack (as stems): a statement, with whoever makes it as its doer. */
 export const isReaction = (act: string) => REACTION_VERBS.has(act) || ATTACKS.has(act);
 /** A quoted word or phrase: the reactor's characterization ('pathetic'), not what happened. */

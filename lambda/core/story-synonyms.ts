@@ -144,6 +144,8 @@ export const WORD_TERMS: ReadonlyMap<string, string> = new Map(
     taped: 'tape',
     taping: 'tape',
     found: 'find',
+    sued: 'sue',
+    suing: 'sue',
     russian: 'russia',
     russians: 'russia',
     chinese: 'china',

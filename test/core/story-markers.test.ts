@@ -400,6 +400,19 @@ describe('aides', () => {
       joins('Krebs sues Trump campaign for defamation', 'Krebs sues Trump campaign, lawyer for defamation'),
     ).not.toMatchObject({ otherNames: expect.arrayContaining(['lawyer']) });
   });
+
+  it("reads the person's investigator or spouse as someone else too", () => {
+    const threats = 'Raffensperger receives death threats after Georgia recount';
+    expect(joins("Raffensperger's wife receives death threats after Georgia recount", threats)).toMatchObject({
+      joins: false,
+    });
+    expect(
+      joins(
+        "Raffensperger's chief investigator testifies before Fulton County special grand jury",
+        'Raffensperger testifies before Fulton County special grand jury',
+      ),
+    ).toMatchObject({ joins: false });
+  });
 });
 
 describe('a state court at any level', () => {
@@ -582,6 +595,29 @@ describe('denials, numbers, people and roles', () => {
     expect(
       joins('Matt Masterson joins Stanford Internet Observatory', 'Stanford Internet Observatory hires Matt Masterson'),
     ).toMatchObject({ joins: true });
+  });
+
+  it('reads who blames, rebukes, defends or is sued by whom: the other way round is another statement or suit', () => {
+    expect(
+      joins(
+        'Trump blames Raffensperger for Georgia runoff losses',
+        'Raffensperger blames Trump for Georgia runoff losses',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('Sterling defends Raffensperger over recount', 'Raffensperger defends Sterling over recount'),
+    ).toMatchObject({
+      joins: false,
+    });
+    expect(joins('Kari Lake sued by Stephen Richer', 'Stephen Richer sued by Kari Lake')).toMatchObject({
+      joins: false,
+    });
+    // "sued by" is the suit the active voice names.
+    expect(
+      joins('Stephen Richer sues Kari Lake for defamation', 'Kari Lake sued by Stephen Richer for defamation'),
+    ).toMatchObject({
+      joins: true,
+    });
   });
 
   it('keeps the same act done to another tracked person from joining', () => {
