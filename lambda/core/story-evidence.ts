@@ -303,7 +303,10 @@ export function joinEvidence(
   const firesGroup = mine?.act === 'fire' && mainClause.some((term) => GROUPS.has(term) && !mine.agent.includes(term));
   const firesOthers =
     mine?.act === 'fire' && (firesGroup || (entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine)));
-  const recurring = mainActs.length > 0 && (firesOthers || mainActs.every((term) => !ONCE_ACTS.has(term)));
+  // A main clause with no act nor reaction tells its news in the clause: "Fontes faces backlash over procedures manual"
+  // after "... over comments on election deniers" (why someone "blasts" someone is background, as a firing's reason).
+  const reacts = mine !== undefined && isReaction(mine.act);
+  const recurring = firesOthers || (mainActs.length > 0 ? mainActs.every((term) => !ONCE_ACTS.has(term)) : !reacts);
   const novelty = novel(mainClause) + (recurring ? novel(item.clause ?? []) : 0);
   // A headline that swaps a word of the story's headlines for one of its own reports another fact: "Georgia machine
   // recount confirms Biden's win" after "Georgia hand recount ...". However common: "CISA briefs governors on election

@@ -302,6 +302,14 @@ describe('what the headline adds', () => {
     ).toMatchObject({ joins: true });
   });
 
+  it('reads the clause of a headline whose main clause has no act as its news: backlash over one thing, then another', () => {
+    const comments = 'Fontes faces backlash over comments on election deniers';
+    expect(joins(comments, 'Fontes faces backlash over election procedures manual')).toMatchObject({ joins: false });
+    expect(joins(comments, 'Fontes faces backlash over his comments about election deniers')).toMatchObject({
+      joins: true,
+    });
+  });
+
   it('reads which staff a firing of a group hits: election security staffers are not foreign-influence staffers', () => {
     const election = 'Trump administration fires CISA staffers who worked on election security';
     expect(joins(election, 'Trump administration fires CISA staffers who worked on foreign influence')).toMatchObject({
