@@ -327,8 +327,11 @@ export function joinEvidence(
       ...factTerms(mainClause, context).filter((term) => !told.has(term) && !ofToldPerson(term)),
     ]),
   ];
+  // Swapped out of the headline, whatever the summary recalls: "CISA warns of hackers targeting election
+  // infrastructure" over "... two days after the agency alerted water utilities" is not the water utilities warning.
+  const itemHeadlineSaid = new Set(item.title);
   const swappedOut = factTerms([...member.title, ...origin.title], context).filter(
-    (term) => !itemSaid.has(term) && !background.has(term) && !ofSaidPerson(term),
+    (term) => !itemHeadlineSaid.has(term) && !background.has(term) && !ofSaidPerson(term),
   );
   if (swappedIn.length > 0 && swappedOut.length > 0) return { joins: false, ...evidence, swapped: swappedIn };
   // The same headline over another summary: a recurring title ("WATCH LIVE: Raffensperger holds news conference")

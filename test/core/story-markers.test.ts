@@ -302,6 +302,15 @@ describe('what the headline adds', () => {
     ).toMatchObject({ joins: true });
   });
 
+  it("reads a headline's swapped word even when its summary recalls the story's, as follow-ups do", () => {
+    const water = storySignature({ title: 'CISA warns of hackers targeting water utilities' });
+    const election = storySignature({
+      title: 'CISA warns of hackers targeting election infrastructure',
+      summary: 'The warning comes two days after the agency alerted water utilities to the same pro-Iranian hackers.',
+    });
+    expect(joinEvidence(election, water, water, context)).toMatchObject({ joins: false });
+  });
+
   it('reads the clause of a headline whose main clause has no act as its news: backlash over one thing, then another', () => {
     const comments = 'Fontes faces backlash over comments on election deniers';
     expect(joins(comments, 'Fontes faces backlash over election procedures manual')).toMatchObject({ joins: false });
