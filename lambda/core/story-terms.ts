@@ -174,11 +174,14 @@ const PASSIVE = /\b\p{L}+(?:ed|en|wn)\s+by\b/iu;
  * Who does the headline's first act and to whom, by where its terms stand: "Cochise County supervisors sue Adrian
  * Fontes" is not "Adrian Fontes sues Cochise County supervisors", though both have the same words.
  */
-function actRoles(headline: string, title: readonly string[]): ActRoles | undefined {
+function actRoles(headline: string, title: readonly string[], clause: readonly string[] = []): ActRoles | undefined {
   // A reaction or an attack has a doer too: "Raffensperger slams Trump" is not "Trump slams Raffensperger".
   const at = title.findIndex((term) => ACT_TERMS.has(term) || isReaction(term));
   if (at <= 0 || at === title.length - 1) return undefined;
-  const agent = PASSIVE.test(headline) ? title.slice(at + 1) : title.slice(0, at);
+  // The passive's doer ends where its trailing clause begins: "sued by Tina Peters over equipment breach".
+  const agent = PASSIVE.test(headline)
+    ? title.slice(at + 1).filter((term) => !clause.includes(term))
+    : title.slice(0, at);
   return { act: title[at]!, agent: [...new Set(agent)].sort() };
 }
 
@@ -203,7 +206,7 @@ export function storySignature(item: StoryText): StorySignature {
   const benches = courts(headline, titleCase);
   const shires = counties(headline, titleCase);
   const numbers = headlineNumbers(headline);
-  const roles = actRoles(headline, title);
+  const roles = actRoles(headline, title, clause);
   const side = stance(headline);
   const way = direction(headline);
   return {

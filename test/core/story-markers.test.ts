@@ -629,6 +629,13 @@ describe('denials, numbers, people and roles', () => {
     expect(joins('Kari Lake sued by Stephen Richer', 'Stephen Richer sued by Kari Lake')).toMatchObject({
       joins: false,
     });
+    // The passive's doer ends where its reason begins.
+    expect(
+      joins(
+        'Tina Peters sued by Jena Griswold over election equipment breach',
+        'Jena Griswold sued by Tina Peters over election equipment breach',
+      ),
+    ).toMatchObject({ joins: false });
     // "sued by" is the suit the active voice names.
     expect(
       joins('Stephen Richer sues Kari Lake for defamation', 'Kari Lake sued by Stephen Richer for defamation'),
