@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 28 of their 199 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
-    expect(scores.tp + scores.fn).toBe(199);
-    expect(scores.fn).toBeLessThanOrEqual(28);
+  it('loses at most 78 of their 354 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+    expect(scores.tp + scores.fn).toBe(354);
+    expect(scores.fn).toBeLessThanOrEqual(78);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -28,9 +28,14 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     expect(lost).not.toContain('Sterling: disinformation is the biggest threat to our elections');
     expect(lost).not.toContain("Sterling — record turnout shows voters trust Georgia's system");
     expect(lost).not.toContain('On Capitol Hill Krebs finds few defenders after Trump memo');
+    // The third reviewer's: a name and what the person did there after the surname, a relative after a comma.
+    expect(lost).not.toContain('Krebs Netflix interview draws fresh Trump fire');
+    expect(lost).not.toContain('Raffensperger Kemp rift deepens over election board - Georgia Recorder');
+    expect(lost).not.toContain('Raffensperger Emory speech interrupted by protesters - The Emory Wheel');
+    expect(lost).not.toContain('Masterson and his wife, Jennifer Masterson, give to Cincinnati poll-worker fund');
   });
 
-  it('lets in at most 8 of their 79 look-alikes', () => {
-    expect(scores.fp).toBeLessThanOrEqual(8);
+  it('lets in at most 13 of their 124 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(13);
   });
 });
