@@ -12,12 +12,12 @@ const found = (headline: { title: string }) => matcher.match(headline).map((matc
 describe('bare surnames and acronyms in headlines written blind, by someone who read nothing of the project', () => {
   const scores = score(loadHeadlines('bare', 'blind'), found);
 
-  it('loses at most 1 of its 77 (entity, headline) pairs', () => {
-    expect(scores.tp + scores.fn).toBe(77);
-    expect(scores.fn).toBeLessThanOrEqual(1);
+  it('loses none of its 84 (entity, headline) pairs', () => {
+    expect(scores.tp + scores.fn).toBe(84);
+    expect(scores.fn).toBe(0);
   });
 
-  it('lets in at most 8 of its 75 look-alikes', () => {
-    expect(scores.fp).toBeLessThanOrEqual(8);
+  it('lets in at most 10 of its 64 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(10);
   });
 });
