@@ -306,7 +306,9 @@ export function joinEvidence(
   // A main clause with no act nor reaction tells its news in the clause: "Fontes faces backlash over procedures manual"
   // after "... over comments on election deniers" (why someone "blasts" someone is background, as a firing's reason).
   const reacts = mine !== undefined && isReaction(mine.act);
-  const recurring = firesOthers || (mainActs.length > 0 ? mainActs.every((term) => !ONCE_ACTS.has(term)) : !reacts);
+  // An act only called for is no act yet: "faces calls to resign over password leak" after "... over ballot decision".
+  const doneActs = mainActs.filter((term) => !item.planned?.includes(term));
+  const recurring = firesOthers || (doneActs.length > 0 ? doneActs.every((term) => !ONCE_ACTS.has(term)) : !reacts);
   const novelty = novel(mainClause) + (recurring ? novel(item.clause ?? []) : 0);
   // A headline that swaps a word of the story's headlines for one of its own reports another fact: "Georgia machine
   // recount confirms Biden's win" after "Georgia hand recount ...". However common: "CISA briefs governors on election

@@ -317,6 +317,10 @@ describe('what the headline adds', () => {
     expect(joins(comments, 'Fontes faces backlash over his comments about election deniers')).toMatchObject({
       joins: true,
     });
+    // An act only called for is none yet.
+    expect(
+      joins('Griswold faces calls to resign over ballot decision', 'Griswold faces calls to resign over password leak'),
+    ).toMatchObject({ joins: false });
   });
 
   it('reads which staff a firing of a group hits: election security staffers are not foreign-influence staffers', () => {
