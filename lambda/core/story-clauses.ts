@@ -91,8 +91,8 @@ function forNamesWhom(headline: string, next: string | undefined): boolean {
 const REACTION_VERBS = new Set(
   'condemn blast slam criticiz criticis decry decri denounc rip assail lament react respond prais hail'.split(' '),
 );
-/** Verbs of an attack on someone, or a defence (as stems), whose doer and target a headline can swap. */
-const ATTACKS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend']);
+/** Verbs of an attack on someone, a defence or a lead in a race (as stems), whose doer and target a headline can swap. */
+const ATTACKS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend', 'lead', 'trail']);
 /** Whether a headline's act is a reaction or an attack (as stems): a statement, with whoever makes it as its doer. */
 export const isReaction = (act: string) => REACTION_VERBS.has(act) || ATTACKS.has(act);
 /** A quoted word or phrase: the reactor's characterization ('pathetic'), not what happened. */
@@ -122,8 +122,14 @@ const NOT_YET_WORDS = new Set(
  * pressure, Hobbs signs budget").
  */
 const NOT_YET_VERBS = new Set(
-  'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg fail'.split(' '),
+  'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg fail balk'.split(' '),
 );
+/** Verbs and particles that hold an act off: "holds off on certifying", "backs down on subpoena", "stops short of". */
+const HOLD_OFF =
+  /^(?:hold|holds|held|holding|back|backs|backed|backing|call|calls|called|calling|stop|stops|stopped)$/u;
+const HOLD_OFF_PARTICLES = new Set(['off', 'down', 'short']);
+const holdsOff = (words: readonly string[]) =>
+  words.some((word, at) => HOLD_OFF_PARTICLES.has(word) && at > 0 && HOLD_OFF.test(words[at - 1]!));
 /** Words that, after an act, say it is still to come: "veto expected", "testimony set for Tuesday", "firing would be". */
 const NOT_YET_AFTER = new Set(
   'expected looms looming threat threatened set scheduled planned pending possible likely decision vote would could might'.split(
@@ -158,6 +164,7 @@ export function plannedTerms(text: string): string[] {
       const notYet =
         (to !== -1 && to >= before.length - 2 && !DECIDED_BEFORE_TO.has(before[to - 1] ?? '')) ||
         before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous))) ||
+        holdsOff(partWords.slice(Math.max(0, index - NOT_YET_REACH - 1), index)) ||
         after.some((next, at) => NOT_YET_AFTER.has(next) && (at === 0 || !NOT_YET_NEXT_ONLY.has(next)));
       (notYet ? planned : done).add(termOf(word));
     });

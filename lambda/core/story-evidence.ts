@@ -220,7 +220,13 @@ export function joinEvidence(
     storySigs.flatMap((sig) => sig.title),
     context,
   );
-  const saidPeople = new Set(entitiesNamed(itemSaid, context));
+  // A person the item's trailing clause recalls ("... after Sterling") is not who it puts in the act.
+  const saidPeople = new Set(
+    entitiesNamed(
+      item.terms.filter((term) => !itemBackground.has(term)),
+      context,
+    ),
+  );
   const toldPeople = new Set(entitiesNamed(told, context));
   const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
     ? itemPeople.filter((id) => !toldPeople.has(id))

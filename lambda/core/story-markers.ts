@@ -190,8 +190,8 @@ export function stance(headline: string): string | undefined {
 /** Words that say which way a figure moved, by the way. */
 const DIRECTIONS = new Map(
   Object.entries({
-    up: 'up rise rises rose risen increase increases increased higher jumps jumped climbs climbed surges surged',
-    down: 'down fall falls fell drop drops dropped decrease decreases decreased lower declines declined dips dipped',
+    up: 'up rise rises rose risen increase increases increased higher jumps jumped climbs climbed surges surged above',
+    down: 'down fall falls fell drop drops dropped decrease decreases decreased lower declines declined dips dipped below',
   }).flatMap(([way, words]) => words.split(' ').map((word) => [word, way] as const)),
 );
 /** What comes after "before" or "after" that makes it a time, not a place ("testifies before Senate panel"). */
@@ -227,19 +227,39 @@ const NUMBER_WORDS = new Map(
 
 /** How much of a count a headline gives, a number's kin: "all counties certified" after "most" or "70 of 72". */
 const QUANTIFIERS = new Map(
-  Object.entries({ all: 'all', every: 'all', most: 'most', half: 'half', first: 'first', last: 'last', final: 'last' }),
+  Object.entries({
+    all: 'all',
+    every: 'all',
+    most: 'most',
+    half: 'half',
+    first: 'first',
+    last: 'last',
+    final: 'last',
+    some: 'some',
+    handful: 'some',
+    few: 'few',
+    several: 'several',
+    today: 'today',
+    tonight: 'today',
+    tomorrow: 'tomorrow',
+  }),
 );
+/** Words that make a quantifier another figure: "nearly all" counties is not all of them. */
+const HEDGES = new Set(['nearly', 'almost', 'not']);
 
 /**
- * The numbers a headline names, digits or words up to twelve ("three" -> 3; "1,300" -> 1300; "$55M" -> 55), and its
- * quantifiers ("all", "most", "half", "first", "last").
+ * The numbers a headline names, digits or words up to twelve ("three" -> 3; "1,300" -> 1300; "$55M" -> 55), its
+ * quantifiers ("all", "nearly all", "most", "half", "some", "first", "last") and days ("today", "tomorrow", "friday").
  */
 export function headlineNumbers(headline: string): string[] {
   const found = new Set<string>();
   for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
-  for (const word of foldedWords(headline)) {
-    const number = NUMBER_WORDS.get(word) ?? QUANTIFIERS.get(word) ?? (WEEKDAYS.has(word) ? word : undefined);
+  const words = foldedWords(headline);
+  words.forEach((word, at) => {
+    const quantity = QUANTIFIERS.get(word);
+    const hedged = quantity && HEDGES.has(words[at - 1] ?? '') ? `${words[at - 1]} ${quantity}` : quantity;
+    const number = NUMBER_WORDS.get(word) ?? hedged ?? (WEEKDAYS.has(word) ? word : undefined);
     if (number) found.add(number);
-  }
+  });
   return [...found].sort();
 }

@@ -1,0 +1,86 @@
+// Developments worded almost like their story: who the headline puts in the act, a hedged figure or another day, an
+// act held off, who leads whom. Each must not join the story it resembles; a rewrite of the same event still does.
+
+import { plannedTerms } from '../../lambda/core/story-clauses';
+import { joinEvidence } from '../../lambda/core/story-evidence';
+import { headlineNumbers } from '../../lambda/core/story-markers';
+import { type StoryText, storySignature } from '../../lambda/core/story-terms';
+import { defaultStoryContext } from '../support/story-stream';
+
+const context = defaultStoryContext();
+const joins = (first: StoryText | string, later: StoryText | string) => {
+  const story = storySignature(typeof first === 'string' ? { title: first } : first);
+  return joinEvidence(storySignature(typeof later === 'string' ? { title: later } : later), story, story, context);
+};
+
+describe('who the headlines put in the act', () => {
+  it('reads the story\'s person in the trailing clause ("... after Sterling") as background, not the doer', () => {
+    expect(
+      joins(
+        'Gabriel Sterling testifies before Fulton County special grand jury',
+        'Raffensperger testifies before Fulton County special grand jury after Sterling',
+      ),
+    ).toMatchObject({ joins: false });
+    // Both named in the act, as the story did: the same testimony.
+    expect(
+      joins(
+        'Raffensperger, Sterling testify before Fulton County special grand jury',
+        'Sterling and Raffensperger testify before Fulton County special grand jury',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+});
+
+describe('a hedged figure, another count word or another day', () => {
+  it('reads "nearly all", "some" and "today" as figures of their own', () => {
+    expect(headlineNumbers('Nearly all Georgia counties finish hand recount')).toEqual(['nearly all']);
+    expect(headlineNumbers('A handful of counties certify; more today')).toEqual(['some', 'today']);
+  });
+
+  it('keeps "all" after "nearly all", "most" after "a handful", Friday after today apart', () => {
+    expect(
+      joins('Nearly all Georgia counties finish hand recount', 'All Georgia counties finish hand recount'),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('A handful of Georgia counties finish hand recount', 'Most Georgia counties finish hand recount'),
+    ).toMatchObject({
+      joins: false,
+    });
+    expect(
+      joins(
+        'Stephen Richer to testify before Arizona Senate panel today',
+        'Stephen Richer to testify before Arizona Senate panel Friday',
+      ),
+    ).toMatchObject({ joins: false });
+  });
+});
+
+describe('an act held off', () => {
+  it('reads "holds off on", "backs down on", "stops short of" and "balks at" as not done', () => {
+    expect(plannedTerms('Griswold holds off on certifying ballot question')).toContain('certify');
+    expect(plannedTerms('Raffensperger stops short of certifying results')).toContain('certify');
+    expect(plannedTerms('Arizona Senate backs down on subpoenaing Adrian Fontes')).toContain('subpoena');
+    expect(plannedTerms('Cochise supervisors balk at certifying election')).toContain('certify');
+    expect(plannedTerms('Griswold certifies ballot question')).not.toContain('certify');
+  });
+
+  it('keeps the act done from joining the act held off', () => {
+    expect(
+      joins('Griswold holds off on certifying ballot question', 'Griswold certifies ballot question'),
+    ).toMatchObject({ joins: false });
+  });
+});
+
+describe('who leads whom, above or below', () => {
+  it('reads a lead the other way round, and a figure below after above, as another poll', () => {
+    expect(
+      joins(
+        'Raffensperger leads Burt Jones in Georgia governor race poll',
+        'Burt Jones leads Raffensperger in Georgia governor race poll',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('Poll: Katie Hobbs approval above 50 percent', 'Poll: Katie Hobbs approval below 50 percent'),
+    ).toMatchObject({ joins: false });
+  });
+});
