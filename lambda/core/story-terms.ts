@@ -167,6 +167,9 @@ export interface ActRoles {
   agent: string[];
 }
 
+/** A headline's label before a colon, which names no one: "Poll:", "Analysis:", "Live updates:". */
+const LABEL =
+  /^\s*((?:new\s+)?(?:poll|survey|analysis|live updates|live|watch|video|opinion|exclusive|breaking|update|report|explainer))\s*:/iu;
 /** A passive act: "Jacobs subpoenaed by Wisconsin Assembly", "Fontes sued by county supervisors". */
 const PASSIVE = /\b\p{L}+(?:ed|en|wn)\s+by\b/iu;
 
@@ -178,10 +181,12 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
   // A reaction or an attack has a doer too: "Raffensperger slams Trump" is not "Trump slams Raffensperger".
   const at = title.findIndex((term) => ACT_TERMS.has(term) || isReaction(term));
   if (at <= 0 || at === title.length - 1) return undefined;
-  // The passive's doer ends where its trailing clause begins: "sued by Tina Peters over equipment breach".
+  // The passive's doer ends where its trailing clause begins: "sued by Tina Peters over equipment breach". A label
+  // before a colon ("Poll: Raffensperger leads Jones") does nothing.
+  const label = new Set(storyTerms(LABEL.exec(headline)?.[1] ?? ''));
   const agent = PASSIVE.test(headline)
     ? title.slice(at + 1).filter((term) => !clause.includes(term))
-    : title.slice(0, at);
+    : title.slice(0, at).filter((term) => !label.has(term));
   return { act: title[at]!, agent: [...new Set(agent)].sort() };
 }
 

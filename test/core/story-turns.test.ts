@@ -72,6 +72,15 @@ describe('an act held off', () => {
 });
 
 describe('who leads whom, above or below', () => {
+  it('reads a label before a colon as no doer: "Poll: Jones leads Raffensperger" is the other way round', () => {
+    expect(
+      joins(
+        'Poll: Raffensperger leads Burt Jones in Georgia governor race',
+        'Poll: Burt Jones leads Raffensperger in Georgia governor race',
+      ),
+    ).toMatchObject({ joins: false });
+  });
+
   it('reads a lead the other way round, and a figure below after above, as another poll', () => {
     expect(
       joins(
