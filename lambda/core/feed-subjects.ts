@@ -27,13 +27,29 @@ export function feedSubjects(feed: FeedConfig, entities: readonly Entity[]): str
     .filter((token) => token !== '' && token !== 'OR' && !NARROWING.test(token));
   if (phrases.length === 0 || rest.length > 0) return [];
   const owners = new Set<string>();
+  const ownerOf = fullNameOwners(entities);
   for (const phrase of phrases) {
-    const folded = foldPhrase(phrase);
-    const owner = entities.find((entity) =>
-      entity.aliases.some((alias) => alias.trim().includes(' ') && foldPhrase(alias) === folded),
-    );
+    const owner = ownerOf.get(foldPhrase(phrase));
     if (!owner) return [];
-    owners.add(owner.id);
+    owners.add(owner);
   }
   return owners.size === 1 ? [...owners] : [];
+}
+
+/** Folded aliases of two words or more -> the first entity with it, once per watchlist (each feed's poll reads it). */
+const ownersByWatchlist = new WeakMap<readonly Entity[], ReadonlyMap<string, string>>();
+function fullNameOwners(entities: readonly Entity[]): ReadonlyMap<string, string> {
+  let owners = ownersByWatchlist.get(entities);
+  if (!owners) {
+    const byAlias = new Map<string, string>();
+    for (const entity of entities) {
+      for (const alias of entity.aliases) {
+        const folded = foldPhrase(alias);
+        if (alias.trim().includes(' ') && !byAlias.has(folded)) byAlias.set(folded, entity.id);
+      }
+    }
+    owners = byAlias;
+    ownersByWatchlist.set(entities, owners);
+  }
+  return owners;
 }

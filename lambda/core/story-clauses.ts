@@ -92,9 +92,9 @@ const REACTION_VERBS = new Set(
   'condemn blast slam criticiz criticis decry decri denounc rip assail lament react respond prais hail'.split(' '),
 );
 /** Verbs of an attack on someone, a defence or a lead in a race (as stems), whose doer and target a headline can swap. */
-const ATTACKS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend', 'lead', 'trail']);
+const DIRECTED_VERBS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend', 'lead', 'trail']);
 /** Whether a headline's act is a reaction or an attack (as stems): a statement, with whoever makes it as its doer. */
-export const isReaction = (act: string) => REACTION_VERBS.has(act) || ATTACKS.has(act);
+export const isReaction = (act: string) => REACTION_VERBS.has(act) || DIRECTED_VERBS.has(act);
 /** A quoted word or phrase: the reactor's characterization ('pathetic'), not what happened. */
 const QUOTED = /(^|[\s([])['\u2018"\u201c][^'\u2019"\u201d]*['\u2019"\u201d](?=$|[\s,.;:!?)\]])/gu;
 

@@ -306,9 +306,10 @@ export function joinEvidence(
   // A tracked person firing someone unnamed does it again and again: "Katie Hobbs fires state agency director over
   // child welfare failures" after "... over sober living fraud" (Trump firing an unnamed Krebs does it once).
   // So does anyone firing a group: "fires CISA staffers who worked on foreign influence" after "... on election security".
-  const firesGroup = mine?.act === 'fire' && mainClause.some((term) => GROUPS.has(term) && !mine.agent.includes(term));
   const firesOthers =
-    mine?.act === 'fire' && (firesGroup || (entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine)));
+    mine?.act === 'fire' &&
+    (mainClause.some((term) => GROUPS.has(term) && !mine.agent.includes(term)) ||
+      (entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine)));
   // A main clause with no act nor reaction tells its news in the clause: "Fontes faces backlash over procedures manual"
   // after "... over comments on election deniers" (why someone "blasts" someone is background, as a firing's reason).
   const reacts = mine !== undefined && isReaction(mine.act);
