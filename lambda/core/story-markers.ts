@@ -194,6 +194,9 @@ const DIRECTIONS = new Map(
     down: 'down fall falls fell drop drops dropped decrease decreases decreased lower declines declined dips dipped below',
   }).flatMap(([way, words]) => words.split(' ').map((word) => [word, way] as const)),
 );
+/** Words on one side of a figure, and what such a figure measures: "under 2020 pace", "over 50 percent". */
+const FIGURE_SIDES: Readonly<Record<string, string>> = { under: 'down', over: 'up' };
+const MEASURES = new Set(['pace', 'percent', 'mark', 'level', 'levels', 'turnout', 'threshold']);
 /** What comes after "before" or "after" that makes it a time, not a place ("testifies before Senate panel"). */
 const TIMES = new Set(['election', 'deadline', 'polls', 'noon', 'midnight', 'runoff', 'certification']);
 
@@ -209,6 +212,9 @@ export function direction(headline: string): string | undefined {
     const way = DIRECTIONS.get(word);
     if (way) return way;
     const next = words[at + 1] === 'the' ? words[at + 2] : words[at + 1];
+    // "Under" and "over" are a side of a figure only before one ("running under 2020 pace"), not in "sues over".
+    const measure = words[at + 1 + Number(words[at + 1] === 'the') + 1];
+    if (FIGURE_SIDES[word] && next && /^\d/u.test(next) && measure && MEASURES.has(measure)) return FIGURE_SIDES[word];
     if ((word === 'before' || word === 'after') && next && (TIMES.has(next) || WEEKDAYS.has(next))) return word;
   }
   return undefined;
@@ -244,6 +250,17 @@ const QUANTIFIERS = new Map(
     tomorrow: 'tomorrow',
   }),
 );
+/** A figure in a scale, read whole: "half a million" is not "a million", nor "1.2 million". */
+const SCALED = /\b(half an?|an?|one|\d[\d,.]*)\s+(thousand|million|billion)\b/giu;
+const scaleOf = (figure: string) => (/^half/iu.test(figure) ? 'half' : /^\d/u.test(figure) ? figure : '1');
+/** Whether a count is official: "official audit tally" after "unofficial audit tally" is the next step. */
+const STANDINGS = new Map(
+  Object.entries({ official: 'official', unofficial: 'unofficial', preliminary: 'unofficial' }),
+);
+const COUNTS = new Set('results tally count returns totals figures canvass'.split(' '));
+/** Spans of time a headline may name for what is to come: "this week", then "Monday", is another estimate. */
+const SPANS = new Set(['week', 'weekend', 'month']);
+const SPAN_OF = new Set(['this', 'next']);
 /** Words that make a quantifier another figure: "nearly all" counties is not all of them. */
 const HEDGES = new Set(['nearly', 'almost', 'not']);
 
@@ -254,12 +271,16 @@ const HEDGES = new Set(['nearly', 'almost', 'not']);
 export function headlineNumbers(headline: string): string[] {
   const found = new Set<string>();
   for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
+  for (const [, figure, scale] of headline.matchAll(SCALED)) found.add(`${scaleOf(figure!)} ${scale!.toLowerCase()}`);
   const words = foldedWords(headline);
   words.forEach((word, at) => {
     const quantity = QUANTIFIERS.get(word);
     const hedged = quantity && HEDGES.has(words[at - 1] ?? '') ? `${words[at - 1]} ${quantity}` : quantity;
     const number = NUMBER_WORDS.get(word) ?? hedged ?? (WEEKDAYS.has(word) ? word : undefined);
     if (number) found.add(number);
+    const standing = STANDINGS.get(word);
+    if (standing && COUNTS.has(words[at + 1 + Number(words[at + 1] === 'audit')] ?? '')) found.add(standing);
+    if (SPANS.has(word) && SPAN_OF.has(words[at - 1] ?? '')) found.add(`${words[at - 1]} ${word}`);
   });
   return [...found].sort();
 }

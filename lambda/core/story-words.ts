@@ -53,6 +53,11 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bturn(?:s|ed|ing)? up\b/giu, 'finds'],
   [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
   [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
+  // Calling off, backing down and voting down undo an act: "calls off meeting to censure" after "calls meeting to
+  // censure". The act goes before the phrase, which stays to hold off what follows ("backs down on subpoena").
+  [/\bcall(?:s|ed|ing)? off\b/giu, 'cancels $&'],
+  [/\bback(?:s|ed|ing)? (?:off|down|away)\b/giu, 'drops $&'],
+  [/\b(?:vot|turn)(?:es|ed|ing|e|s)? down\b/giu, 'rejects $&'],
   [/\bwrap(?:s|ped|ping)? up\b/giu, 'completes'],
   // Telling a legislature is testifying: "Krebs tells senators ...", "Sterling told the Senate Homeland Security
   // Committee ...". Up to three capitalized words name the body; "tells reporters" is no testimony.
@@ -107,7 +112,7 @@ export const ACT_TERMS: ReadonlySet<string> = new Set(
       // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
       'drop reinstate extend expand grant accept plead charge pass advance ' +
       // What an official does with a bill or a decision: a veto, a signature, an announcement.
-      'veto sign announc issue reject open cut complaint',
+      'veto sign announc issue reject open cut complaint cancel',
   ),
 );
 

@@ -53,6 +53,69 @@ describe('a hedged figure, another count word or another day', () => {
       ),
     ).toMatchObject({ joins: false });
   });
+
+  it('reads a scaled figure whole, an official count apart from an unofficial one, and "this week" as a day', () => {
+    expect(headlineNumbers('Maricopa County has counted half a million early ballots')).toEqual([
+      'half',
+      'half million',
+    ]);
+    expect(headlineNumbers('Maricopa County has counted a million early ballots')).toEqual(['1 million']);
+    expect(headlineNumbers('Election official says the count is done')).toEqual([]);
+    expect(
+      joins(
+        'Richer: Maricopa County has counted half a million early ballots',
+        'Richer: Maricopa County has counted a million early ballots',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        'Raffensperger: unofficial audit tally confirms Biden win',
+        'Raffensperger: official audit tally confirms Biden win',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        'Pennsylvania to finish counting mail ballots this week',
+        'Pennsylvania to finish counting mail ballots Monday',
+      ),
+    ).toMatchObject({ joins: false });
+    // The same figure worded otherwise is the same count.
+    expect(
+      joins(
+        'Richer: Maricopa County has counted half a million early ballots',
+        'Maricopa County has counted half a million early ballots, Richer says',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+});
+
+describe('an act undone: called off, backed off, voted down', () => {
+  it('keeps the act undone from joining the act', () => {
+    expect(
+      joins(
+        'Arizona GOP calls meeting to censure Stephen Richer',
+        'Arizona GOP calls off meeting to censure Stephen Richer',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('Arizona Senate backs subpoena of Adrian Fontes', 'Arizona Senate backs down on subpoena of Adrian Fontes'),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        'Georgia Senate committee debates bill stripping Raffensperger',
+        'Georgia Senate committee votes down bill stripping Raffensperger',
+      ),
+    ).toMatchObject({ joins: false });
+  });
+
+  it('joins the vote down told the other way round', () => {
+    expect(
+      joins(
+        "Arizona Senate committee votes down Katie Hobbs' pick for health director",
+        "Katie Hobbs' pick for health director voted down by Arizona Senate committee",
+      ),
+    ).toMatchObject({ joins: true });
+  });
 });
 
 describe('an act held off', () => {
@@ -91,5 +154,18 @@ describe('who leads whom, above or below', () => {
     expect(
       joins('Poll: Katie Hobbs approval above 50 percent', 'Poll: Katie Hobbs approval below 50 percent'),
     ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        'Richer: Maricopa County early turnout running under 2020 pace',
+        'Richer: Maricopa County early turnout running over 2020 pace',
+      ),
+    ).toMatchObject({ joins: false });
+    // "Over" a dispute is no figure: the same suit.
+    expect(
+      joins(
+        'Krebs sues Trump campaign lawyer over 2020 remarks',
+        'Krebs sues Trump campaign lawyer over remarks on 2020 vote',
+      ),
+    ).toMatchObject({ joins: true });
   });
 });
