@@ -172,6 +172,25 @@ export function plannedTerms(text: string): string[] {
   return sortedUnique([...planned].filter((term) => !done.has(term)));
 }
 
+/** Words that put a sentence of a lead in what is to come: "Masterson is expected to be pushed out too". */
+const AHEAD_WORDS = new Set([...NOT_YET_WORDS, 'expected', 'plans', 'planning', 'next', 'later', 'soon']);
+/** Where a lead's sentences end: at a semicolon, or after a word's end ("said."), not an abbreviation ("Gov."). */
+const SENTENCE_END = /;|(?<=\p{Ll}{3}[.!?])\s+/u;
+
+/**
+ * Terms a lead names only in sentences about what is to come or did not happen: "Secretary of State Brad Raffensperger
+ * is expected to appear later" under Sterling's testimony tells no testimony by Raffensperger.
+ */
+export function aheadTerms(lead: string): string[] {
+  const ahead = new Set<string>();
+  const done = new Set<string>();
+  for (const sentence of lead.split(SENTENCE_END)) {
+    const target = words(sentence).some((word) => AHEAD_WORDS.has(word)) ? ahead : done;
+    for (const term of storyTerms(sentence)) target.add(term);
+  }
+  return sortedUnique([...ahead].filter((term) => !done.has(term)));
+}
+
 /**
  * Terms a headline reports as said: after a speech verb that follows a subject in the same part, with two words at
  * least after it ("Masterson tells House panel audits confirmed the vote"). A trailing attribution ("..., Masterson

@@ -1,6 +1,6 @@
 // Whether an item reports the same event as a story's item: shared rare event words, never the person's name or title.
 
-import { AIDES, CONVERSE_ACTS, GROUPS, NAMED_ACT_TERMS, ONCE_ACTS, POSTS, STAGE_ACT_TERMS } from './story-act-kinds';
+import { CONVERSE_ACTS, GROUPS, NAMED_ACT_TERMS, ONCE_ACTS, STAGE_ACT_TERMS } from './story-act-kinds';
 import { isReaction } from './story-clauses';
 import {
   entitiesNamed,
@@ -14,6 +14,7 @@ import {
   weighed,
 } from './story-context';
 import { COURT_LEVEL_NAMES, otherWay } from './story-markers';
+import { doers, namesNoOne, peopleApart, rolesOfSameAct } from './story-people';
 import type { ActRoles, StorySignature } from './story-terms';
 import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
 
@@ -149,13 +150,10 @@ export function joinEvidence(
   if (way && storySigs.some((sig) => otherWay(way, sig.direction))) addNewAct(way);
   // The rules below compare a story headline's first act with the item's when both name the same one.
   const mine = item.roles;
-  const rolesOfSameAct = (sig: StorySignature) => (mine && sig.roles?.act === mine.act ? sig.roles : undefined);
-  // A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders".
-  const doers = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term));
   // The same act the other way round: "Cochise County supervisors sue Adrian Fontes" after "Adrian Fontes sues Cochise
   // County supervisors": who acted in the story is acted upon in the item, and no one who acted there acts here.
   const reversed = (sig: StorySignature) => {
-    const theirs = rolesOfSameAct(sig);
+    const theirs = rolesOfSameAct(mine, sig);
     // "Masterson joins SIO" is "SIO hires Masterson": the verbs of a hire are each other's converse.
     if (!mine || !theirs || CONVERSE_ACTS.has(mine.act)) return false;
     const patientOf = (of: StorySignature, roles: ActRoles) =>
@@ -213,78 +211,8 @@ export function joinEvidence(
     storySigs.flatMap((sig) => sig.numbers ?? []),
     item.numbers ?? [],
   );
-  // Another tracked person in the place of the story's: "Trump fires CISA's Matthew Masterson" after "Trump fires CISA
-  // director Chris Krebs". Each side names someone the other never mentions.
-  const itemPeople = entitiesNamed(item.title, context);
-  const storyPeople = entitiesNamed(
-    storySigs.flatMap((sig) => sig.title),
-    context,
-  );
-  // A person the item's trailing clause recalls ("... after Sterling") is not who it puts in the act.
-  const saidPeople = new Set(
-    entitiesNamed(
-      item.terms.filter((term) => !itemBackground.has(term)),
-      context,
-    ),
-  );
-  const toldPeople = new Set(entitiesNamed(told, context));
-  const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
-    ? itemPeople.filter((id) => !toldPeople.has(id))
-    : [];
-  // The same act done to another post, no one named: "Katie Hobbs fires top aide" after "... fires state health
-  // director". Each side's post is one the other never names.
-  // A hire's trailing "as ..." names the post ("taps former lawmaker as chief of staff"); a firing's is its reason.
-  const postsOf = (sig: StorySignature, roles: ActRoles) =>
-    sig.title.filter(
-      (term) => POSTS.has(term) && !roles.agent.includes(term) && (roles.act === 'hire' || !sig.clause?.includes(term)),
-    );
-  const namesNoOne = (sig: StorySignature, roles: ActRoles) =>
-    entitiesNamed(
-      sig.title.filter((term) => !roles.agent.includes(term)),
-      context,
-    ).length === 0;
-  const otherPosts = storySigs.flatMap((sig) => {
-    const theirs = rolesOfSameAct(sig);
-    if (!mine || !theirs) return [];
-    if (!namesNoOne(item, mine) || !namesNoOne(sig, theirs)) return [];
-    const [myPosts, theirPosts] = [postsOf(item, mine), postsOf(sig, theirs)];
-    // An act done again and again to a post the story never named is done to someone else: "investigation into Fulton
-    // County elections director" after "... into Fulton County".
-    const recurringAct = !ONCE_ACTS.has(mine.act) && myPosts.length > 0 && theirPosts.length === 0;
-    const apart = myPosts.every((term) => !theirPosts.includes(term)) && (theirPosts.length > 0 || recurringAct);
-    return apart ? myPosts : [];
-  });
-  // The person's aide, lawyer or spokesman doing what the story says the person did, or the other way round:
-  // "Raffensperger aide testifies" then "Raffensperger testifies". Only on the person's side of the act.
-  const aidesOf = (sig: StorySignature, roles: ActRoles) => {
-    const side = (term: string) => roles.agent.includes(term);
-    const personSides = new Set(sig.title.filter((term) => context.entityTerms.has(term)).map(side));
-    return sig.title.filter((term) => AIDES.has(term) && !sig.clause?.includes(term) && personSides.has(side(term)));
-  };
-  const otherActors = storySigs.flatMap((sig) => {
-    const theirs = rolesOfSameAct(sig);
-    if (!mine || !theirs) return [];
-    const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
-    return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
-  });
-  // The same reaction by someone else is another statement: "Federal judge slams Trump campaign suit" after
-  // "Raffensperger slams Trump campaign suit". Each side's doers (no place, no role word) are apart.
-  const reactorsOf = (roles: ActRoles) => doers(roles).filter((term) => !ROLE_TERMS.has(term));
-  const otherReactors = storySigs.flatMap((sig) => {
-    const theirs = rolesOfSameAct(sig);
-    if (!mine || !theirs || !isReaction(mine.act)) return [];
-    const [myDoers, theirDoers] = [reactorsOf(mine), reactorsOf(theirs)];
-    const apart = myDoers.length > 0 && theirDoers.length > 0 && !myDoers.some((term) => theirDoers.includes(term));
-    return apart ? myDoers : [];
-  });
-  const otherNames = [
-    ...(storyNames.length > 0 ? itemNames : []),
-    ...new Set(otherReactors),
-    ...otherNumbers,
-    ...otherPeople,
-    ...new Set(otherPosts),
-    ...new Set(otherActors),
-  ];
+  const { toldPeople, saidPeople, apart } = peopleApart(item, storySigs, told, itemBackground, context);
+  const otherNames = [...(storyNames.length > 0 ? itemNames : []), ...otherNumbers, ...apart];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
   const sameHeadline = sameEventHeadline(item, member, context);
@@ -309,7 +237,7 @@ export function joinEvidence(
   const firesOthers =
     mine?.act === 'fire' &&
     (mainClause.some((term) => GROUPS.has(term) && !mine.agent.includes(term)) ||
-      (entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine)));
+      (entitiesNamed(mine.agent, context).length > 0 && namesNoOne(item, mine, context)));
   // A main clause with no act nor reaction tells its news in the clause: "Fontes faces backlash over procedures manual"
   // after "... over comments on election deniers" (why someone "blasts" someone is background, as a firing's reason).
   const reacts = mine !== undefined && isReaction(mine.act);

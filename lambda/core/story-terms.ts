@@ -1,6 +1,7 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
 
 import {
+  aheadTerms,
   epithetActs,
   headlineParts,
   isReaction,
@@ -58,6 +59,11 @@ export interface StorySignature {
    * tells House panel audits and recounts **confirmed** the vote"): a recap of earlier events, not its news. Absent when none.
    */
   said?: string[];
+  /**
+   * Terms the lead names only in sentences about what is to come or did not happen ("Masterson is expected to be pushed
+   * out too"): the story did not tell them as done. Absent when none.
+   */
+  ahead?: string[];
   /**
    * Terms the item (headline and summary) names only as planned, right after "to" or "will" ("Raffensperger, Sterling
    * to testify at Jan. 6 hearing"): the act has not happened yet. Absent when none.
@@ -204,6 +210,7 @@ export function storySignature(item: StoryText): StorySignature {
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
   const said = saidTerms(headline);
+  const ahead = aheadTerms(lead);
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
@@ -222,6 +229,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(reaction.length > 0 ? { reaction } : {}),
     ...(names.length > 0 ? { names } : {}),
     ...(said.length > 0 ? { said } : {}),
+    ...(ahead.length > 0 ? { ahead } : {}),
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),

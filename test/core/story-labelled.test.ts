@@ -30,6 +30,8 @@ describe('the labelled sets', () => {
     ['probe-blind5', 0, 171],
     // A sixth, a third of it title-only Google News copies, committed before it was read (counts only).
     ['probe-blind6', 0, 161],
+    // A seventh, committed before it was read and read once as counts only.
+    ['probe-blind7', 0, 160],
   ] as const)('%s set: at most %d lost events and %d extra alerts', (split, lost, extra) => {
     const items = loadItems(split);
     const { storyOf, alerts } = replayStream(items);
@@ -98,6 +100,7 @@ describe('the labelled sets', () => {
       'probe-blind4',
       'probe-blind5',
       'probe-blind6',
+      'probe-blind7',
     ] as const) {
       const byId = new Map(loadItems(split).map((item) => [item.id, item]));
       const pairs = loadPairs(split);

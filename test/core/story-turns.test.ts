@@ -29,6 +29,21 @@ describe('who the headlines put in the act', () => {
       ),
     ).toMatchObject({ joins: true });
   });
+
+  it("reads a person the story's lead names only as due to act next as not told", () => {
+    const fired = {
+      title: 'Trump fires CISA director Chris Krebs',
+      summary:
+        'President Trump fired Chris Krebs by tweet on Tuesday; election security official Matt Masterson is expected to be pushed out too, officials said.',
+    };
+    expect(joins(fired, "Trump fires CISA's Matt Masterson")).toMatchObject({ joins: false });
+    // Named as done in the lead, the person is told: a headline naming them is the same firing.
+    const unnamed = {
+      title: 'Trump fires CISA director',
+      summary: 'President Trump fired Chris Krebs by tweet on Tuesday.',
+    };
+    expect(joins(unnamed, 'Trump fires Chris Krebs')).toMatchObject({ joins: true });
+  });
 });
 
 describe('a hedged figure, another count word or another day', () => {

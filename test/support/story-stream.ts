@@ -64,7 +64,8 @@ export type Split =
   | 'probe-blind3'
   | 'probe-blind4'
   | 'probe-blind5'
-  | 'probe-blind6';
+  | 'probe-blind6'
+  | 'probe-blind7';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';

@@ -1,0 +1,113 @@
+// Who an item and its story put in the act: another tracked person, post, aide or reactor makes another development.
+
+import { AIDES, ONCE_ACTS, POSTS } from './story-act-kinds';
+import { isReaction } from './story-clauses';
+import { entitiesNamed, ROLE_TERMS, type StoryContext } from './story-context';
+import type { ActRoles, StorySignature } from './story-terms';
+import { STATE_TERMS } from './story-words';
+
+/** A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders". */
+export const doers = (roles: ActRoles) => roles.agent.filter((term) => !STATE_TERMS.has(term));
+
+/** A story headline's roles when its first act is the item's: the comparisons below need the same act on both sides. */
+export const rolesOfSameAct = (mine: ActRoles | undefined, sig: StorySignature) =>
+  mine && sig.roles?.act === mine.act ? sig.roles : undefined;
+
+/** Whether a headline names no tracked entity but its act's doer: "Katie Hobbs fires top aide". */
+export const namesNoOne = (sig: StorySignature, roles: ActRoles, context: StoryContext) =>
+  entitiesNamed(
+    sig.title.filter((term) => !roles.agent.includes(term)),
+    context,
+  ).length === 0;
+
+export interface PeopleApart {
+  /** Tracked entities the story told of. */
+  toldPeople: ReadonlySet<string>;
+  /** Tracked entities the item names outside its background. */
+  saidPeople: ReadonlySet<string>;
+  /** Names, posts, aides and reactors on one side that the other never has: each is someone else's act. */
+  apart: string[];
+}
+
+/** Who the item puts in the act against who its story did (`told`: every term the story told). */
+export function peopleApart(
+  item: StorySignature,
+  storySigs: readonly StorySignature[],
+  told: ReadonlySet<string>,
+  itemBackground: ReadonlySet<string>,
+  context: StoryContext,
+): PeopleApart {
+  const mine = item.roles;
+  // Another tracked person in the place of the story's: "Trump fires CISA's Matthew Masterson" after "Trump fires CISA
+  // director Chris Krebs". Each side names someone the other never mentions.
+  const itemPeople = entitiesNamed(item.title, context);
+  const storyPeople = entitiesNamed(
+    storySigs.flatMap((sig) => sig.title),
+    context,
+  );
+  // A person the item's trailing clause recalls ("... after Sterling") is not who it puts in the act.
+  const saidPeople = new Set(
+    entitiesNamed(
+      item.terms.filter((term) => !itemBackground.has(term)),
+      context,
+    ),
+  );
+  // Not a person the story's leads name only as due to act next ("Masterson is expected to be pushed out too").
+  const titled = new Set(storySigs.flatMap((sig) => sig.title));
+  const ahead = new Set(storySigs.flatMap((sig) => sig.ahead ?? []));
+  const toldPeople = new Set(
+    entitiesNamed(
+      [...told].filter((term) => titled.has(term) || !ahead.has(term)),
+      context,
+    ),
+  );
+  const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
+    ? itemPeople.filter((id) => !toldPeople.has(id))
+    : [];
+  // The same act done to another post, no one named: "Katie Hobbs fires top aide" after "... fires state health
+  // director". Each side's post is one the other never names.
+  // A hire's trailing "as ..." names the post ("taps former lawmaker as chief of staff"); a firing's is its reason.
+  const postsOf = (sig: StorySignature, roles: ActRoles) =>
+    sig.title.filter(
+      (term) => POSTS.has(term) && !roles.agent.includes(term) && (roles.act === 'hire' || !sig.clause?.includes(term)),
+    );
+  const otherPosts = storySigs.flatMap((sig) => {
+    const theirs = rolesOfSameAct(mine, sig);
+    if (!mine || !theirs) return [];
+    if (!namesNoOne(item, mine, context) || !namesNoOne(sig, theirs, context)) return [];
+    const [myPosts, theirPosts] = [postsOf(item, mine), postsOf(sig, theirs)];
+    // An act done again and again to a post the story never named is done to someone else: "investigation into Fulton
+    // County elections director" after "... into Fulton County".
+    const recurringAct = !ONCE_ACTS.has(mine.act) && myPosts.length > 0 && theirPosts.length === 0;
+    const apart = myPosts.every((term) => !theirPosts.includes(term)) && (theirPosts.length > 0 || recurringAct);
+    return apart ? myPosts : [];
+  });
+  // The person's aide, lawyer or spokesman doing what the story says the person did, or the other way round:
+  // "Raffensperger aide testifies" then "Raffensperger testifies". Only on the person's side of the act.
+  const aidesOf = (sig: StorySignature, roles: ActRoles) => {
+    const side = (term: string) => roles.agent.includes(term);
+    const personSides = new Set(sig.title.filter((term) => context.entityTerms.has(term)).map(side));
+    return sig.title.filter((term) => AIDES.has(term) && !sig.clause?.includes(term) && personSides.has(side(term)));
+  };
+  const otherActors = storySigs.flatMap((sig) => {
+    const theirs = rolesOfSameAct(mine, sig);
+    if (!mine || !theirs) return [];
+    const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
+    return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
+  });
+  // The same reaction by someone else is another statement: "Federal judge slams Trump campaign suit" after
+  // "Raffensperger slams Trump campaign suit". Each side's doers (no place, no role word) are apart.
+  const reactorsOf = (roles: ActRoles) => doers(roles).filter((term) => !ROLE_TERMS.has(term));
+  const otherReactors = storySigs.flatMap((sig) => {
+    const theirs = rolesOfSameAct(mine, sig);
+    if (!mine || !theirs || !isReaction(mine.act)) return [];
+    const [myDoers, theirDoers] = [reactorsOf(mine), reactorsOf(theirs)];
+    const apart = myDoers.length > 0 && theirDoers.length > 0 && !myDoers.some((term) => theirDoers.includes(term));
+    return apart ? myDoers : [];
+  });
+  return {
+    toldPeople,
+    saidPeople,
+    apart: [...new Set(otherReactors), ...otherPeople, ...new Set(otherPosts), ...new Set(otherActors)],
+  };
+}
