@@ -200,10 +200,22 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
 const leadOf = (item: StoryText) => withoutPublisher(item.summary ?? '', item.publisher);
 const summaryTerms = (lead: string) => storyTerms(lead, MAX_SUMMARY_TERMS);
 
+/** A headline naming coverage, not an event: "Live updates: Georgia's hand recount", "Analysis: ...", "What we know". */
+const COVERAGE =
+  /^\s*(?:(?:live updates?|live blog|live coverage|analysis|explainer|the latest)\s*:|what (?:we|you) know\b|what to know\b)|[:\u2013\u2014]\s*(?:live updates?|live blog|live coverage|what (?:we|you) know|what to know|the latest)\s*$/iu;
+/** Where a lead's first sentence ends: after a word's end ("said."), not an abbreviation ("Gov."). */
+const SENTENCE_BREAK = /(?<=\p{Ll}{3}[.!?])\s+/u;
+
+/** What tells an item's event: its headline, or under a headline naming coverage its lead's first sentence. */
+function eventHeadline(headline: string, lead: string): string {
+  if (!COVERAGE.test(headline)) return headline;
+  return lead.split(SENTENCE_BREAK)[0]?.trim() || headline;
+}
+
 export function storySignature(item: StoryText): StorySignature {
-  const headline = withoutPublisher(item.title, item.publisher, true);
-  const title = storyTerms(headline);
   const lead = leadOf(item);
+  const headline = eventHeadline(withoutPublisher(item.title, item.publisher, true), lead);
+  const title = storyTerms(headline);
   const summary = summaryTerms(lead);
   const epithets = epithetActs(headline);
   const clause = trailingClauseTerms(headline);

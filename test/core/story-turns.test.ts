@@ -184,3 +184,33 @@ describe('who leads whom, above or below', () => {
     ).toMatchObject({ joins: true });
   });
 });
+
+describe('a headline naming coverage, not an event', () => {
+  it("reads a live blog's or an analysis's news in its lead", () => {
+    expect(
+      joins('Georgia hand recount begins, Raffensperger says', {
+        title: "Live updates: Georgia's hand recount",
+        summary:
+          "All 159 counties have finished counting by hand, and the tally confirms Joe Biden's win, Secretary of State Brad Raffensperger's office said.",
+      }),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins('Katie Hobbs vetoes bill banning ballot drop boxes', {
+        title: 'Analysis: Katie Hobbs and the ballot bills',
+        summary:
+          'Gov. Katie Hobbs on Thursday vetoed a measure requiring a hand count of every ballot, her 20th veto of the session.',
+      }),
+    ).toMatchObject({ joins: false });
+  });
+
+  it('keeps an event headline that only uses the word', () => {
+    const signature = storySignature({
+      title: 'CISA analysis finds no evidence votes were changed',
+      summary: 'The agency said on Friday that its review was complete.',
+    });
+    expect(signature.title).toEqual(expect.arrayContaining(['evidenc', 'find']));
+    expect(
+      storySignature({ title: 'Georgia recount: live updates', summary: 'Fulton County finished its count.' }).title,
+    ).toContain('fulton');
+  });
+});
