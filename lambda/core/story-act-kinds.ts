@@ -21,13 +21,13 @@ export const GROUPS = termSet('staffers employees workers members staff personne
 
 /** Who acts for a person, or beside them: their aide, deputy, lawyer, investigator or spouse is someone else (as story terms). */
 export const AIDES = termSet(
-  'aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer investigator wife husband',
+  'aide deputy lawyer counsel spokesman spokeswoman spokesperson assistant staffer chiefstaff investigator wife husband',
 );
 
 /** Posts an act names someone by when it names no one: "fires top aide" is not "fires health director". */
 export const POSTS = termSet(
   'head deputy aide adviser advisor spokesman spokeswoman spokesperson secretary commissioner administrator counsel ' +
-    'treasurer manager clerk assistant',
+    'treasurer manager clerk assistant chiefstaff',
 );
 
 /** Acts whose synonyms name either side as the doer: "joins" and "hires", "buys" and "sells to". */

@@ -31,6 +31,16 @@ export function epithetActs(title: string): string[] {
   return sortedUnique(acts);
 }
 
+/** Acts a headline names by a past participle ("reinstates fired workers", "voters removed from rolls"). */
+export function participleActs(headline: string): string[] {
+  return sortedUnique(
+    words(headline)
+      .filter((word) => word.endsWith('ed'))
+      .flatMap((word) => storyTerms(word))
+      .filter((term) => ACT_TERMS.has(term)),
+  );
+}
+
 /** Words that open a trailing clause of reasons or circumstances in a headline. */
 const CLAUSE_OPENERS = new Set('for over after amid following because who as'.split(' '));
 /** Verbs whose "for" names what is asked, not why: "asks for recount in Milwaukee" is the act itself. */
@@ -92,7 +102,7 @@ const REACTION_VERBS = new Set(
   'condemn blast slam criticiz criticis decry decri denounc rip assail lament react respond prais hail'.split(' '),
 );
 /** Verbs of an attack on someone, a defence or a lead in a race (as stems), whose doer and target a headline can swap. */
-const DIRECTED_VERBS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend', 'lead', 'trail']);
+const DIRECTED_VERBS = new Set(['attack', 'accus', 'blam', 'rebuk', 'defend', 'lead', 'trail', 'urg']);
 /** Whether a headline's act is a reaction or an attack (as stems): a statement, with whoever makes it as its doer. */
 export const isReaction = (act: string) => REACTION_VERBS.has(act) || DIRECTED_VERBS.has(act);
 /** A quoted word or phrase: the reactor's characterization ('pathetic'), not what happened. */

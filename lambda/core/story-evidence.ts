@@ -167,6 +167,12 @@ export function joinEvidence(
     );
   };
   if (storySigs.some(reversed)) addNewAct(`${mine!.act} (the other way round)`);
+  // The same acts in the other order: "CISA fires reinstated probationary workers" after "CISA reinstates fired
+  // probationary workers". Each headline's act is one the other only describes by a participle.
+  const described = (sig: StorySignature, act: string) => sig.participles?.includes(act) && sig.roles?.act !== act;
+  const reordered = (sig: StorySignature) =>
+    mine !== undefined && sig.roles !== undefined && described(sig, mine.act) && described(item, sig.roles.act);
+  if (storySigs.some(reordered)) addNewAct(`${mine!.act} (after the other act)`);
   // The same procedure in another state, chamber or court is another event: Michigan's certification suit after
   // Pennsylvania's, the House hearing after the Senate's.
   const otherOf = (storyPlaces: readonly string[], itemPlaces: readonly string[]) =>

@@ -5,6 +5,7 @@ import {
   epithetActs,
   headlineParts,
   isReaction,
+  participleActs,
   plannedTerms,
   reactionTerms,
   saidTerms,
@@ -64,6 +65,8 @@ export interface StorySignature {
    * out too"): the story did not tell them as done. Absent when none.
    */
   ahead?: string[];
+  /** Acts the headline names by a past participle ("reinstates fired workers"). Absent when none. */
+  participles?: string[];
   /**
    * Terms the item (headline and summary) names only as planned, right after "to" or "will" ("Raffensperger, Sterling
    * to testify at Jan. 6 hearing"): the act has not happened yet. Absent when none.
@@ -223,6 +226,7 @@ export function storySignature(item: StoryText): StorySignature {
   const names = headlineNames(headline);
   const said = saidTerms(headline);
   const ahead = aheadTerms(lead);
+  const participles = participleActs(headline);
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
@@ -242,6 +246,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(names.length > 0 ? { names } : {}),
     ...(said.length > 0 ? { said } : {}),
     ...(ahead.length > 0 ? { ahead } : {}),
+    ...(participles.length > 0 ? { participles } : {}),
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),

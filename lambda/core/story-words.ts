@@ -53,6 +53,10 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bturn(?:s|ed|ing)? up\b/giu, 'finds'],
   [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
   [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
+  // Calling on someone to act is urging them, with a doer and a target: "Peters calls on Griswold to resign".
+  [/\bcall(?:s|ed|ing)? on (?=(?:\S+ ){1,4}?to\b)/giu, 'urges '],
+  // A chief of staff is an aide, not the chief: "Katie Hobbs' chief of staff subpoenaed" is not Hobbs subpoenaed.
+  [/\bchiefs? of staff\b/giu, 'chiefstaff'],
   // Calling off, backing down and voting down undo an act: "calls off meeting to censure" after "calls meeting to
   // censure". The act goes before the phrase, which stays to hold off what follows ("backs down on subpoena").
   [/\bcall(?:s|ed|ing)? off\b/giu, 'cancels $&'],

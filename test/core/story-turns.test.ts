@@ -46,6 +46,35 @@ describe('who the headlines put in the act', () => {
   });
 });
 
+describe('the same words, another act or another doer', () => {
+  it('reads "calls on X to resign" with a doer and a target, and a chief of staff as an aide', () => {
+    expect(
+      joins('Jena Griswold calls on Tina Peters to resign', 'Tina Peters calls on Jena Griswold to resign'),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        "Raffensperger's chief of staff subpoenaed by Fulton County grand jury",
+        'Raffensperger subpoenaed by Fulton County grand jury',
+      ),
+    ).toMatchObject({ joins: false });
+  });
+
+  it('reads the same acts in the other order as another development', () => {
+    expect(
+      joins('CISA reinstates fired probationary workers', 'CISA fires reinstated probationary workers'),
+    ).toMatchObject({
+      joins: false,
+    });
+    // A noun is no act described: a postponed testimony is the same news, however worded.
+    expect(
+      joins(
+        'Senate panel postpones Krebs testimony on election security',
+        "CISA director Krebs's Senate testimony delayed",
+      ),
+    ).toMatchObject({ newActs: [] });
+  });
+});
+
 describe('a hedged figure, another count word or another day', () => {
   it('reads "nearly all", "some" and "today" as figures of their own', () => {
     expect(headlineNumbers('Nearly all Georgia counties finish hand recount')).toEqual(['nearly all']);
