@@ -116,7 +116,7 @@ describe('every development in the labelled sets, polled from one feed per outle
     ['probe-blind', 0, 135],
     ['probe-blind2', 0, 164],
     ['probe-blind3', 0, 220],
-    ['probe-blind4', 0, 280],
+    ['probe-blind4', 0, 281],
     ['probe-blind5', 0, 273],
     ['probe-blind6', 0, 260],
     ['probe-blind7', 0, 203],

@@ -183,22 +183,30 @@ export function plannedTerms(text: string): string[] {
 }
 
 /** Words that put a sentence of a lead in what is to come: "Masterson is expected to be pushed out too". */
-const AHEAD_WORDS = new Set([...NOT_YET_WORDS, 'expected', 'plans', 'planning', 'next', 'later', 'soon']);
+const AHEAD_WORDS = new Set([...NOT_YET_WORDS, ...'expected plans planning next later soon'.split(' ')]);
+/** Words that put it in another matter: "Republicans are also pushing a bill", "after earlier alerts about ...". */
+const ASIDE_WORDS = new Set('also earlier previously separately meanwhile'.split(' '));
 /** Where a lead's sentences end: at a semicolon, or after a word's end ("said."), not an abbreviation ("Gov."). */
 const SENTENCE_END = /;|(?<=\p{Ll}{3}[.!?])\s+/u;
 
 /**
- * Terms a lead names only in sentences about what is to come or did not happen: "Secretary of State Brad Raffensperger
- * is expected to appear later" under Sterling's testimony tells no testimony by Raffensperger.
+ * Terms a lead names only in sentences about what is to come or did not happen (`ahead`: "Secretary of State Brad
+ * Raffensperger is expected to appear later" under Sterling's testimony tells no testimony by Raffensperger), or about
+ * another matter (`aside`: "Republicans are also pushing a bill requiring hand counts").
  */
-export function aheadTerms(lead: string): string[] {
-  const ahead = new Set<string>();
-  const done = new Set<string>();
+export function leadAsides(lead: string): { ahead: string[]; aside: string[] } {
+  const [ahead, aside, done] = [new Set<string>(), new Set<string>(), new Set<string>()];
   for (const sentence of lead.split(SENTENCE_END)) {
-    const target = words(sentence).some((word) => AHEAD_WORDS.has(word)) ? ahead : done;
+    const sentenceWords = words(sentence);
+    const target = sentenceWords.some((word) => ASIDE_WORDS.has(word))
+      ? aside
+      : sentenceWords.some((word) => AHEAD_WORDS.has(word))
+        ? ahead
+        : done;
     for (const term of storyTerms(sentence)) target.add(term);
   }
-  return sortedUnique([...ahead].filter((term) => !done.has(term)));
+  const only = (terms: ReadonlySet<string>) => sortedUnique([...terms].filter((term) => !done.has(term)));
+  return { ahead: only(ahead), aside: only(aside) };
 }
 
 /**

@@ -217,7 +217,15 @@ export function joinEvidence(
     storySigs.flatMap((sig) => sig.numbers ?? []),
     item.numbers ?? [],
   );
-  const { toldPeople, saidPeople, apart } = peopleApart(item, storySigs, told, itemBackground, context);
+  // Not what the story's leads name only as to come or as another matter ("Masterson is expected to be pushed out too",
+  // "Republicans are also pushing a bill requiring hand counts"): the item reporting it is another development.
+  const titled = new Set(storySigs.flatMap((sig) => sig.title));
+  const doneOf = (untold: ReadonlySet<string>) =>
+    new Set([...told].filter((term) => titled.has(term) || !untold.has(term)));
+  const asides = new Set(storySigs.flatMap((sig) => sig.aside ?? []));
+  const toldAside = doneOf(asides);
+  const toldDone = doneOf(new Set([...asides, ...storySigs.flatMap((sig) => sig.ahead ?? [])]));
+  const { toldPeople, saidPeople, apart } = peopleApart(item, storySigs, toldDone, itemBackground, context);
   const otherNames = [...(storyNames.length > 0 ? itemNames : []), ...otherNumbers, ...apart];
   const evidence = { weight, shared, newActs, otherPlaces, otherNames, swapped: [] as string[] };
   if (newActs.length > 0 || otherPlaces.length > 0 || otherNames.length > 0) return { joins: false, ...evidence };
@@ -267,7 +275,7 @@ export function joinEvidence(
   const swappedIn = [
     ...new Set([
       ...newEntityNames,
-      ...factTerms(mainClause, context).filter((term) => !told.has(term) && !ofToldPerson(term)),
+      ...factTerms(mainClause, context).filter((term) => !toldAside.has(term) && !ofToldPerson(term)),
     ]),
   ];
   // Swapped out of the headline, whatever the summary recalls: "CISA warns of hackers targeting election

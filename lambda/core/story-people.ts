@@ -29,7 +29,7 @@ export interface PeopleApart {
   apart: string[];
 }
 
-/** Who the item puts in the act against who its story did (`told`: every term the story told). */
+/** Who the item puts in the act against who its story did (`told`: every term the story told as done). */
 export function peopleApart(
   item: StorySignature,
   storySigs: readonly StorySignature[],
@@ -52,15 +52,7 @@ export function peopleApart(
       context,
     ),
   );
-  // Not a person the story's leads name only as due to act next ("Masterson is expected to be pushed out too").
-  const titled = new Set(storySigs.flatMap((sig) => sig.title));
-  const ahead = new Set(storySigs.flatMap((sig) => sig.ahead ?? []));
-  const toldPeople = new Set(
-    entitiesNamed(
-      [...told].filter((term) => titled.has(term) || !ahead.has(term)),
-      context,
-    ),
-  );
+  const toldPeople = new Set(entitiesNamed(told, context));
   const otherPeople = storyPeople.some((id) => !saidPeople.has(id))
     ? itemPeople.filter((id) => !toldPeople.has(id))
     : [];

@@ -1,10 +1,10 @@
 // Story terms: what an item says, as folded, stemmed, synonym-folded words without stop-words and news filler.
 
 import {
-  aheadTerms,
   epithetActs,
   headlineParts,
   isReaction,
+  leadAsides,
   participleActs,
   plannedTerms,
   reactionTerms,
@@ -65,6 +65,8 @@ export interface StorySignature {
    * out too"): the story did not tell them as done. Absent when none.
    */
   ahead?: string[];
+  /** Terms the lead names only in sentences about another matter ("also", "earlier"). Absent when none. */
+  aside?: string[];
   /** Acts the headline names by a past participle ("reinstates fired workers"). Absent when none. */
   participles?: string[];
   /**
@@ -225,7 +227,7 @@ export function storySignature(item: StoryText): StorySignature {
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
   const said = saidTerms(headline);
-  const ahead = aheadTerms(lead);
+  const { ahead, aside } = leadAsides(lead);
   const participles = participleActs(headline);
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
@@ -246,6 +248,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(names.length > 0 ? { names } : {}),
     ...(said.length > 0 ? { said } : {}),
     ...(ahead.length > 0 ? { ahead } : {}),
+    ...(aside.length > 0 ? { aside } : {}),
     ...(participles.length > 0 ? { participles } : {}),
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),

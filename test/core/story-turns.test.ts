@@ -75,6 +75,31 @@ describe('the same words, another act or another doer', () => {
   });
 });
 
+describe("what the story's lead names as another matter", () => {
+  it('reads a lead sentence with "also" or "earlier" as not told: its matter reported next is news', () => {
+    expect(
+      joins(
+        {
+          title: 'CISA warns Chinese hackers are in US water systems',
+          summary:
+            'The Cybersecurity and Infrastructure Security Agency warned that Chinese state hackers have burrowed into water systems, after earlier alerts about telecom networks and election systems.',
+        },
+        'CISA warns Chinese hackers are in US election systems',
+      ),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        {
+          title: 'Katie Hobbs vetoes bill banning ballot drop boxes',
+          summary:
+            'Gov. Katie Hobbs vetoed a Republican bill banning ballot drop boxes on Tuesday. Republicans are also pushing a bill requiring hand counts of ballots, which she opposes.',
+        },
+        'Katie Hobbs vetoes bill requiring hand counts of ballots',
+      ),
+    ).toMatchObject({ joins: false });
+  });
+});
+
 describe('a hedged figure, another count word or another day', () => {
   it('reads "nearly all", "some" and "today" as figures of their own', () => {
     expect(headlineNumbers('Nearly all Georgia counties finish hand recount')).toEqual(['nearly all']);
