@@ -134,6 +134,17 @@ const NOT_YET_WORDS = new Set(
 const NOT_YET_VERBS = new Set(
   'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg fail balk'.split(' '),
 );
+/** Verbs of an act someone faces, risks, nears or braces for ("faces censure", "risks criminal charges"), as stems. */
+const FACING = new Set(['fac', 'risk', 'near', 'brac']);
+/** Whether such a verb governs the word at `index`: within reach, in the same clause ("faces backlash over comments"). */
+function faced(partWords: readonly string[], index: number): boolean {
+  for (let at = index - 1; at >= Math.max(0, index - NOT_YET_REACH); at--) {
+    const word = partWords[at]!;
+    if (FACING.has(stem(word))) return true;
+    if (CLAUSE_OPENERS.has(word) && !(word === 'for' && stem(partWords[at - 1] ?? '') === 'brac')) return false;
+  }
+  return false;
+}
 /** Verbs and particles that hold an act off: "holds off on certifying", "backs down on subpoena", "stops short of". */
 const HOLD_OFF =
   /^(?:hold|holds|held|holding|back|backs|backed|backing|call|calls|called|calling|stop|stops|stopped)$/u;
@@ -175,6 +186,7 @@ export function plannedTerms(text: string): string[] {
         (to !== -1 && to >= before.length - 2 && !DECIDED_BEFORE_TO.has(before[to - 1] ?? '')) ||
         before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous))) ||
         holdsOff(partWords.slice(Math.max(0, index - NOT_YET_REACH - 1), index)) ||
+        faced(partWords, index) ||
         after.some((next, at) => NOT_YET_AFTER.has(next) && (at === 0 || !NOT_YET_NEXT_ONLY.has(next)));
       (notYet ? planned : done).add(termOf(word));
     });
@@ -207,6 +219,20 @@ export function leadAsides(lead: string): { ahead: string[]; aside: string[] } {
   }
   const only = (terms: ReadonlySet<string>) => sortedUnique([...terms].filter((term) => !done.has(term)));
   return { ahead: only(ahead), aside: only(aside) };
+}
+
+/** Words that weigh an act rather than decide it: "may fire", "should join", "weighs firing", "hints at run". */
+const WEIGHING_WORDS = new Set(['may', 'might', 'could', 'should']);
+const WEIGHING_VERBS = new Set(['weigh', 'mull', 'consider', 'eye', 'hint']);
+
+/**
+ * Whether a headline's act is only weighed ("Trump weighs firing Krebs", "Richer could run for Congress") or decided,
+ * still to come ("Trump to fire Krebs", "Richer will run"): the decision after the weighing is another development.
+ */
+export function mood(headline: string): 'weighed' | 'decided' | undefined {
+  const weighs = words(headline).some((word) => WEIGHING_WORDS.has(word) || WEIGHING_VERBS.has(stem(word)));
+  if (weighs) return 'weighed';
+  return plannedTerms(headline).length > 0 ? 'decided' : undefined;
 }
 
 /**

@@ -141,6 +141,8 @@ export function joinEvidence(
   // A denial after the claim, or the claim after a denial, is another development: "CISA says its networks were
   // breached" after "... were not breached", "Easterly plans to leave CISA" after "Easterly denies plans to leave".
   if (item.negated ? storySigs.every((sig) => !sig.negated) : storySigs.every((sig) => sig.negated)) addNewAct('not');
+  // A decision after the act was only weighed: "Trump to fire Krebs" after "Trump weighs firing Krebs".
+  if (item.mood === 'decided' && storySigs.every((sig) => sig.mood === 'weighed')) addNewAct('decided');
   // A decision for someone after one against them, or the other way round: "Judge rules for Jena Griswold".
   const whom = item.stance?.slice(item.stance.indexOf(' '));
   if (whom && storySigs.some((sig) => sig.stance !== item.stance && sig.stance?.endsWith(whom)))

@@ -23,6 +23,8 @@ const REPEAT_WORDS = new Map(
     additional: 'more',
     separate: 'separate',
     new: 'new',
+    further: 'further',
+    own: 'own',
   }),
 );
 

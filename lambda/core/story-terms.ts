@@ -5,6 +5,7 @@ import {
   headlineParts,
   isReaction,
   leadAsides,
+  mood,
   participleActs,
   plannedTerms,
   reactionTerms,
@@ -67,6 +68,8 @@ export interface StorySignature {
   ahead?: string[];
   /** Terms the lead names only in sentences about another matter ("also", "earlier"). Absent when none. */
   aside?: string[];
+  /** Whether the headline's act is only weighed ("weighs firing") or decided, still to come ("to fire"). */
+  mood?: 'weighed' | 'decided';
   /** Acts the headline names by a past participle ("reinstates fired workers"). Absent when none. */
   participles?: string[];
   /**
@@ -229,6 +232,7 @@ export function storySignature(item: StoryText): StorySignature {
   const said = saidTerms(headline);
   const { ahead, aside } = leadAsides(lead);
   const participles = participleActs(headline);
+  const act = mood(headline);
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
@@ -250,6 +254,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(ahead.length > 0 ? { ahead } : {}),
     ...(aside.length > 0 ? { aside } : {}),
     ...(participles.length > 0 ? { participles } : {}),
+    ...(act ? { mood: act } : {}),
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),

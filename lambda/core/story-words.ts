@@ -53,6 +53,26 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   [/\bturn(?:s|ed|ing)? up\b/giu, 'finds'],
   [/\b(?:gets?|got|is|are) (?:under ?way)\b/giu, 'begins'],
   [/\bkick(?:s|ed|ing)? off\b/giu, 'begins'],
+  // Senses of an act's word that are no such act: "under fire" and "fires back" are criticism and a reply, not a firing;
+  // "on leave" or "takes leave" is no departure; "signs of" no signature; an exploratory committee no launch; "appeals
+  // to voters" no appeal; "confirms an investigation" announces it, finding nothing yet.
+  [/\bunder fire\b/giu, 'embattled'],
+  [/\bfir(?:e|es|ed|ing) back\b/giu, 'responds'],
+  [
+    /\b((?:on|takes?|took|taking)\s+(?:an?\s+)?(?:(?:administrative|paid|unpaid|medical|temporary|indefinite)\s+)?)leave(?:\s+of\s+absence)?\b/giu,
+    '$1furlough',
+  ],
+  [/\bleave of absence\b/giu, 'furlough'],
+  [/\bsigns of\b/giu, 'indications of'],
+  [/\bform(?:s|ed|ing)? (?:an? )?(?:exploratory |campaign |fundraising )?committee\b/giu, 'organizes committee'],
+  [
+    /\b[Aa]ppeal(?:s|ed|ing)? to (?!(?:the |a |an )?(?:\p{Lu}\S* |\d\S* |state |federal |appeals )*(?:[Cc]ourts?|[Cc]ircuit|[Jj]ustices|[Bb]oard|[Cc]ommission|[Pp]anel)\b)/gu,
+    'urges ',
+  ],
+  [
+    /\bconfirm(?:s|ed|ing)? (?=(?:an? |the |his |her |its )?(?:\S+ )?(?:investigation|probe|review|inquiry|audit)\b)/giu,
+    'announces ',
+  ],
   // Calling on someone to act is urging them, with a doer and a target: "Peters calls on Griswold to resign".
   [/\bcall(?:s|ed|ing)? on (?=(?:\S+ ){1,4}?to\b)/giu, 'urges '],
   // A chief of staff is an aide, not the chief: "Katie Hobbs' chief of staff subpoenaed" is not Hobbs subpoenaed.
@@ -116,7 +136,7 @@ export const ACT_TERMS: ReadonlySet<string> = new Set(
       // Turns of a procedure under way: a suit dropped, staff reinstated, a contract extended, a request granted.
       'drop reinstate extend expand grant accept plead charge pass advance ' +
       // What an official does with a bill or a decision: a veto, a signature, an announcement.
-      'veto sign announc issue reject open cut complaint cancel',
+      'veto sign announc issue reject open cut complaint cancel furlough',
   ),
 );
 

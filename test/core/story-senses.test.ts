@@ -1,0 +1,66 @@
+// An act's word in another sense, a weighed act, an act faced or repeated "further": each later report of the act
+// itself is another development, and must not join the story it resembles.
+
+import { joinEvidence } from '../../lambda/core/story-evidence';
+import { type StoryText, storySignature } from '../../lambda/core/story-terms';
+import { defaultStoryContext } from '../support/story-stream';
+
+const context = defaultStoryContext();
+const joins = (first: StoryText | string, later: StoryText | string) => {
+  const story = storySignature(typeof first === 'string' ? { title: first } : first);
+  return joinEvidence(storySignature(typeof later === 'string' ? { title: later } : later), story, story, context)
+    .joins;
+};
+
+describe('a word of the act in another sense', () => {
+  it.each([
+    ['Krebs under fire over rumor control site', 'Trump fires CISA director Chris Krebs'],
+    ['Trump fires back at Krebs over election claims', 'Trump fires Krebs over election claims'],
+    ['CISA places Masterson on administrative leave', 'Masterson leaves CISA'],
+    ['Sterling takes leave from secretary of state office', 'Sterling resigns from secretary of state office'],
+    ['Raffensperger forms exploratory committee for governor run', 'Raffensperger launches governor run'],
+    ['Raffensperger appeals to voters after court ruling', 'Raffensperger appeals court ruling'],
+    [
+      'Raffensperger confirms investigation into double-counted ballots',
+      'Raffensperger investigation finds double-counted ballots',
+    ],
+  ])('"%s", then "%s"', (first, later) => {
+    expect(joins(first, later)).toBe(false);
+  });
+
+  it('still joins the act reworded', () => {
+    expect(joins('Trump fires CISA director Chris Krebs', 'Trump ousts CISA director Chris Krebs')).toBe(true);
+    expect(
+      joins(
+        'Raffensperger appeals ruling to Georgia Supreme Court',
+        'Raffensperger appeals to Georgia Supreme Court over ruling',
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('an act weighed or faced, then decided or done', () => {
+  it.each([
+    ['Trump weighs firing CISA director Chris Krebs', 'Trump to fire CISA director Chris Krebs, officials say'],
+    ['Raffensperger hints at run for Georgia governor', 'Raffensperger to run for Georgia governor'],
+    ['Raffensperger could run for Georgia governor', 'Raffensperger will run for Georgia governor'],
+    ['Raffensperger faces censure by Georgia Republican Party', 'Georgia Republican Party censures Raffensperger'],
+  ])('"%s", then "%s"', (first, later) => {
+    expect(joins(first, later)).toBe(false);
+  });
+
+  it('joins the decision told twice', () => {
+    expect(joins('Raffensperger to run for Georgia governor', 'Raffensperger will run for Georgia governor')).toBe(
+      true,
+    );
+  });
+});
+
+describe('the act again, further or on ones own', () => {
+  it.each([
+    ['CISA cuts election security staff', 'CISA cuts election security staff further'],
+    ['State Election Board investigates Fulton County', 'Raffensperger opens his own investigation into Fulton County'],
+  ])('"%s", then "%s"', (first, later) => {
+    expect(joins(first, later)).toBe(false);
+  });
+});
