@@ -122,7 +122,7 @@ const SPEECH_VERBS = new Set('tell tells told'.split(' '));
 
 /** Words that put the acts right after them in the future, the conditional or the negative: not done (yet). */
 const NOT_YET_WORDS = new Set(
-  'will would may might could should must can cant cannot wont wouldnt shall not never unlikely likely whether if'.split(
+  'will would may might could should must can cant cannot wont wouldnt shall not never unlikely likely whether if upcoming'.split(
     ' ',
   ),
 );
@@ -134,14 +134,18 @@ const NOT_YET_WORDS = new Set(
 const NOT_YET_VERBS = new Set(
   'weigh mull consider eye threaten vow plan pois hint signal deny refus rumor verg fail balk'.split(' '),
 );
+/** Words a yes-or-no question opens with ("Why did Trump fire Krebs?" reports the firing done). */
+const QUESTION_OPENERS = new Set('is are was were has have had did does do'.split(' '));
 /** Verbs of an act someone faces, risks, nears or braces for ("faces censure", "risks criminal charges"), as stems. */
-const FACING = new Set(['fac', 'risk', 'near', 'brac']);
+const FACING = new Set(['fac', 'risk', 'near', 'brac', 'want', 'demand', 'propos', 'call', 'push', 'press', 'seek']);
+/** Of those, the ones whose "for" names the act: "braces for raid", "calls for his firing", "pushes for budget cut". */
+const FACING_FOR = new Set(['brac', 'call', 'push', 'press']);
 /** Whether such a verb governs the word at `index`: within reach, in the same clause ("faces backlash over comments"). */
 function faced(partWords: readonly string[], index: number): boolean {
-  for (let at = index - 1; at >= Math.max(0, index - NOT_YET_REACH); at--) {
+  for (let at = index - 1; at >= Math.max(0, index - NOT_YET_REACH - 1); at--) {
     const word = partWords[at]!;
-    if (FACING.has(stem(word))) return true;
-    if (CLAUSE_OPENERS.has(word) && !(word === 'for' && stem(partWords[at - 1] ?? '') === 'brac')) return false;
+    if (FACING.has(stem(word))) return !FACING_FOR.has(stem(word)) || partWords[at + 1] === 'for';
+    if (CLAUSE_OPENERS.has(word) && !(word === 'for' && FACING_FOR.has(stem(partWords[at - 1] ?? '')))) return false;
   }
   return false;
 }
@@ -153,7 +157,7 @@ const holdsOff = (words: readonly string[]) =>
   words.some((word, at) => HOLD_OFF_PARTICLES.has(word) && at > 0 && HOLD_OFF.test(words[at - 1]!));
 /** Words that, after an act, say it is still to come: "veto expected", "testimony set for Tuesday", "firing would be". */
 const NOT_YET_AFTER = new Set(
-  'expected looms looming threat threatened set scheduled planned pending possible likely decision vote would could might'.split(
+  'expected looms looming threat threatened set scheduled slated planned pending possible likely imminent decision vote would could might'.split(
     ' ',
   ),
 );
@@ -177,12 +181,15 @@ export function plannedTerms(text: string): string[] {
   const done = new Set<string>();
   for (const [part] of phrasalActs(text).matchAll(/[^.,:;!?|\u2013\u2014]+[.,:;!?|\u2013\u2014]?/gu)) {
     const partWords = words(part);
+    // A yes-or-no question asks whether the act happened: "Is Raffensperger running for governor?", "Did CISA cut ...?".
+    const asked = part.trim().endsWith('?') && QUESTION_OPENERS.has(partWords[0] ?? '');
     partWords.forEach((word, index) => {
       if (STOP_WORDS.has(word)) return;
       const before = partWords.slice(Math.max(0, index - NOT_YET_REACH), index);
       const after = partWords.slice(index + 1, index + 2 + NOT_YET_REACH);
       const to = before.lastIndexOf('to');
       const notYet =
+        asked ||
         (to !== -1 && to >= before.length - 2 && !DECIDED_BEFORE_TO.has(before[to - 1] ?? '')) ||
         before.some((previous) => NOT_YET_WORDS.has(previous) || NOT_YET_VERBS.has(stem(previous))) ||
         holdsOff(partWords.slice(Math.max(0, index - NOT_YET_REACH - 1), index)) ||
@@ -225,12 +232,20 @@ export function leadAsides(lead: string): { ahead: string[]; aside: string[] } {
 const WEIGHING_WORDS = new Set(['may', 'might', 'could', 'should']);
 const WEIGHING_VERBS = new Set(['weigh', 'mull', 'consider', 'eye', 'hint']);
 
+/** An act decided against: "Georgia won't recount", "printers not to blame", "refuses to certify". */
+const REFUSAL = /\b(?:won[\u2019']?t|will not|not to|refus(?:es|ed|ing)? to|declin(?:es|ed|ing)? to)\b/iu;
+/** How a headline holds its act: weighed, decided (still to come) or decided against. */
+export type Mood = 'weighed' | 'decided' | 'refused';
+
 /**
  * Whether a headline's act is only weighed ("Trump weighs firing Krebs", "Richer could run for Congress") or decided,
- * still to come ("Trump to fire Krebs", "Richer will run"): the decision after the weighing is another development.
+ * still to come ("Trump to fire Krebs", "Richer will run"), or decided against ("Georgia won't recount"): the decision
+ * after the weighing, or the other way, is another development.
  */
-export function mood(headline: string): 'weighed' | 'decided' | undefined {
-  const weighs = words(headline).some((word) => WEIGHING_WORDS.has(word) || WEIGHING_VERBS.has(stem(word)));
+export function mood(headline: string): Mood | undefined {
+  const headlineWords = words(headline);
+  if (REFUSAL.test(headline)) return 'refused';
+  const weighs = headlineWords.some((word) => WEIGHING_WORDS.has(word) || WEIGHING_VERBS.has(stem(word)));
   if (weighs) return 'weighed';
   return plannedTerms(headline).length > 0 ? 'decided' : undefined;
 }

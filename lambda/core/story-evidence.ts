@@ -9,6 +9,7 @@ import {
   ROLE_TERMS,
   type StoryContext,
   sameEventHeadline,
+  termSet,
   total,
   type WeightedTerm,
   weighed,
@@ -18,6 +19,8 @@ import { doers, namesNoOne, peopleApart, rolesOfSameAct } from './story-people';
 import type { ActRoles, StorySignature } from './story-terms';
 import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
 
+/** Words naming a kind of body or place, which both sides of a suit can carry ("county", "state", "Senate"). */
+const BODY_WORDS = termSet('county counties state senate house assembly committee election elections board');
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
@@ -142,7 +145,12 @@ export function joinEvidence(
   // breached" after "... were not breached", "Easterly plans to leave CISA" after "Easterly denies plans to leave".
   if (item.negated ? storySigs.every((sig) => !sig.negated) : storySigs.every((sig) => sig.negated)) addNewAct('not');
   // A decision after the act was only weighed: "Trump to fire Krebs" after "Trump weighs firing Krebs".
-  if (item.mood === 'decided' && storySigs.every((sig) => sig.mood === 'weighed')) addNewAct('decided');
+  // And a decision flipped: "Georgia will recount" after "Georgia won't recount".
+  const flipped = (mood: string | undefined) =>
+    item.mood === 'refused'
+      ? mood === 'decided'
+      : item.mood === 'decided' && (mood === 'weighed' || mood === 'refused');
+  if (item.mood && storySigs.every((sig) => flipped(sig.mood))) addNewAct(item.mood);
   // A decision for someone after one against them, or the other way round: "Judge rules for Jena Griswold".
   const whom = item.stance?.slice(item.stance.indexOf(' '));
   if (whom && storySigs.some((sig) => sig.stance !== item.stance && sig.stance?.endsWith(whom)))
@@ -161,14 +169,40 @@ export function joinEvidence(
     const patientOf = (of: StorySignature, roles: ActRoles) =>
       of.title.filter((term) => term !== roles.act && !roles.agent.includes(term));
     const [myDoers, theirDoers] = [doers(mine), doers(theirs)];
-    // Each side's doer is acted upon in the other, and no one acts in both.
+    // Each side's doer is acted upon in the other, and no one acts in both. A place or a body's kind named on both sides
+    // is no one: "Maricopa recorder Stephen Richer sues Maricopa County supervisors".
+    const placeLike = (term: string) =>
+      BODY_WORDS.has(term) || ROLE_TERMS.has(term) || [sig, item].some((of) => of.counties?.includes(term));
     return (
       myDoers.some((term) => patientOf(sig, theirs).includes(term)) &&
       theirDoers.some((term) => patientOf(item, mine).includes(term)) &&
-      !myDoers.some((term) => theirDoers.includes(term))
+      !myDoers.some((term) => theirDoers.includes(term) && !placeLike(term))
     );
   };
   if (storySigs.some(reversed)) addNewAct(`${mine!.act} (the other way round)`);
+  // A passive naming no doer whose subject did the act in the story, or the other way round: "Raffensperger
+  // investigated over Fulton County ballot handling" after "Raffensperger investigates Fulton County ballot handling".
+  // Who the passive's subject is, no place or body's kind: "Two Fulton election workers fired" names workers, not Fulton.
+  const ownSubject = (roles: ActRoles, of: StorySignature) =>
+    (roles.subject ?? []).filter(
+      (term) =>
+        !BODY_WORDS.has(term) && !ROLE_TERMS.has(term) && !STATE_TERMS.has(term) && !of.counties?.includes(term),
+    );
+  const doneToDoer = (passive: ActRoles | undefined, passiveOf: StorySignature, active: ActRoles | undefined) => {
+    const own = passive?.subject && active && !active.subject ? ownSubject(passive, passiveOf) : [];
+    return own.length > 0 && own.every((term) => doers(active!).includes(term));
+  };
+  const turned = (sig: StorySignature) =>
+    doneToDoer(mine, item, rolesOfSameAct(mine, sig)) || doneToDoer(rolesOfSameAct(mine, sig), sig, mine);
+  if (storySigs.some(turned)) addNewAct(`${mine!.act} (done to its doer)`);
+  // Who says it the other way round: "Stephen Richer: Kari Lake lied" after "Kari Lake: Stephen Richer lied".
+  const namedIn = (terms: readonly string[] = [], sig: StorySignature) =>
+    terms.length > 0 && terms.some((term) => sig.title.includes(term) && !sig.speaker?.includes(term));
+  const saidOtherWay = (sig: StorySignature) =>
+    !item.speaker?.some((term) => sig.speaker?.includes(term)) &&
+    namedIn(item.speaker, sig) &&
+    namedIn(sig.speaker, item);
+  if (storySigs.some(saidOtherWay)) addNewAct('said the other way round');
   // The same acts in the other order: "CISA fires reinstated probationary workers" after "CISA reinstates fired
   // probationary workers". Each headline's act is one the other only describes by a participle.
   const described = (sig: StorySignature, act: string) => sig.participles?.includes(act) && sig.roles?.act !== act;

@@ -169,7 +169,11 @@ export function negated(headline: string): boolean {
 }
 
 /** Verbs of a decision whose side a headline names: "rules against", "sides with", "decides in favor of". */
-const DECISIONS = new Set('rule rules ruled ruling side sides sided decide decides decided finds found'.split(' '));
+const DECISIONS = new Set(
+  'rule rules ruled ruling side sides sided decide decides decided finds found vote votes voted voting'.split(' '),
+);
+/** Votes whose "to" is for what follows: "votes to certify" after "votes against certifying". */
+const VOTES = new Set(['vote', 'votes', 'voted', 'voting']);
 
 /**
  * For or against whom a decision goes, with the first word after ("against jena"): "Judge rules for Jena Griswold"
@@ -180,10 +184,13 @@ export function stance(headline: string): string | undefined {
   for (let at = 1; at < words.length - 1; at++) {
     if (!DECISIONS.has(words[at - 1]!)) continue;
     const word = words[at]!;
-    if (word === 'against') return `against ${words[at + 1]}`;
-    if (word === 'for' || word === 'with') return `for ${words[at + 1]}`;
+    // Whom or what, as its term, so "certifying" and "certify" meet.
+    const whom = (next: string) => storyTerms(next)[0] ?? next;
+    if (word === 'against') return `against ${whom(words[at + 1]!)}`;
+    if (word === 'for' || word === 'with') return `for ${whom(words[at + 1]!)}`;
+    if (word === 'to' && VOTES.has(words[at - 1]!)) return `for ${whom(words[at + 1]!)}`;
     if (word === 'in' && words[at + 1] === 'favor' && words[at + 2] === 'of' && words[at + 3]) {
-      return `for ${words[at + 3]}`;
+      return `for ${whom(words[at + 3]!)}`;
     }
   }
   return undefined;
@@ -255,6 +262,11 @@ const QUANTIFIERS = new Map(
 /** A figure in a scale, read whole: "half a million" is not "a million", nor "1.2 million". */
 const SCALED = /\b(half an?|an?|one|\d[\d,.]*)\s+(thousand|million|billion)\b/giu;
 const scaleOf = (figure: string) => (/^half/iu.test(figure) ? 'half' : /^\d/u.test(figure) ? figure : '1');
+/**
+ * A span of time counted ("pushes certification back a day", "a week away"): a day is not a week. Not one that only
+ * dates the news against another ("a day after Krebs ouster").
+ */
+const COUNTED_SPAN = /\b(an?|one|\d+)\s+(day|week|month|year)s?\b(?!\s+(?:after|before|later|earlier|ago|since)\b)/giu;
 /** Whether a count is official: "official audit tally" after "unofficial audit tally" is the next step. */
 const STANDINGS = new Map(
   Object.entries({ official: 'official', unofficial: 'unofficial', preliminary: 'unofficial' }),
@@ -273,6 +285,9 @@ const HEDGES = new Set(['nearly', 'almost', 'not']);
 export function headlineNumbers(headline: string): string[] {
   const found = new Set<string>();
   for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
+  for (const [, count, unit] of headline.matchAll(COUNTED_SPAN)) {
+    found.add(`${/^\d/u.test(count!) ? count : '1'} ${unit!.toLowerCase()}`);
+  }
   for (const [, figure, scale] of headline.matchAll(SCALED)) found.add(`${scaleOf(figure!)} ${scale!.toLowerCase()}`);
   const words = foldedWords(headline);
   words.forEach((word, at) => {

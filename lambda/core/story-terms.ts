@@ -5,6 +5,7 @@ import {
   headlineParts,
   isReaction,
   leadAsides,
+  type Mood,
   mood,
   participleActs,
   plannedTerms,
@@ -68,8 +69,10 @@ export interface StorySignature {
   ahead?: string[];
   /** Terms the lead names only in sentences about another matter ("also", "earlier"). Absent when none. */
   aside?: string[];
-  /** Whether the headline's act is only weighed ("weighs firing") or decided, still to come ("to fire"). */
-  mood?: 'weighed' | 'decided';
+  /** Whether the headline's act is only weighed ("weighs firing"), decided ("to fire") or refused ("won't"). */
+  mood?: Mood;
+  /** Who the headline quotes ("Kari Lake: Stephen Richer lied ..."). Absent when none. */
+  speaker?: string[];
   /** Acts the headline names by a past participle ("reinstates fired workers"). Absent when none. */
   participles?: string[];
   /**
@@ -179,11 +182,26 @@ export interface ActRoles {
   act: string;
   /** Terms before the act (after it in the passive: "subpoenaed by the Assembly"). */
   agent: string[];
+  /** In a passive naming no doer, the terms before the act: who is acted upon ("Raffensperger investigated over ..."). */
+  subject?: string[];
 }
 
 /** A headline's label before a colon, which names no one: "Poll:", "Analysis:", "Live updates:". */
 const LABEL =
   /^\s*((?:new\s+)?(?:poll|survey|analysis|live updates|live|watch|video|opinion|exclusive|breaking|update|report|explainer))\s*:/iu;
+/** Who a headline quotes: "Kari Lake: ..." or "Kari Lake says ..." (a label before the colon is no one). */
+const SPEAKER = /^\s*([^:]{2,40}?)(?::\s|\s+(?:says?|said|claims?|claimed|alleges?)\s)/iu;
+function speakerOf(headline: string): string[] {
+  const who = SPEAKER.exec(headline)?.[1];
+  if (!who || LABEL.test(`${who}:`) || who.split(/\s+/u).length > 4) return [];
+  return sortedUnique(storyTerms(who));
+}
+
+/** Acts a headline puts in the passive without naming the doer: "Raffensperger investigated over ballot handling". */
+const AGENTLESS_ACTS = new Set(storyTerms('sue investigate subpoena threaten fire indict arrest charge censure'));
+/** Their participle before a preposition, or ending the headline: no object follows, so it is a passive. */
+const AGENTLESS = /\b(\p{L}+(?:ed|en))(?=\s+(?:over|for|after|in|amid|on|at|about|as)\b|\s*$)/iu;
+
 /** A passive act: "Jacobs subpoenaed by Wisconsin Assembly", "Fontes sued by county supervisors". */
 const PASSIVE = /\b\p{L}+(?:ed|en|wn)\s+by\b/iu;
 
@@ -198,6 +216,16 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
   // The passive's doer ends where its trailing clause begins: "sued by Tina Peters over equipment breach". A label
   // before a colon ("Poll: Raffensperger leads Jones") does nothing.
   const label = new Set(storyTerms(LABEL.exec(headline)?.[1] ?? ''));
+  const participle = AGENTLESS.exec(headline)?.[1];
+  if (
+    !PASSIVE.test(headline) &&
+    AGENTLESS_ACTS.has(title[at]!) &&
+    participle &&
+    storyTerms(participle)[0] === title[at]
+  ) {
+    const subject = title.slice(0, at).filter((term) => !label.has(term));
+    return { act: title[at]!, agent: [], subject: [...new Set(subject)].sort() };
+  }
   const agent = PASSIVE.test(headline)
     ? title.slice(at + 1).filter((term) => !clause.includes(term))
     : title.slice(0, at).filter((term) => !label.has(term));
@@ -233,6 +261,7 @@ export function storySignature(item: StoryText): StorySignature {
   const { ahead, aside } = leadAsides(lead);
   const participles = participleActs(headline);
   const act = mood(headline);
+  const speaker = speakerOf(headline);
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
@@ -255,6 +284,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(aside.length > 0 ? { aside } : {}),
     ...(participles.length > 0 ? { participles } : {}),
     ...(act ? { mood: act } : {}),
+    ...(speaker.length > 0 ? { speaker } : {}),
     ...(planned.length > 0 ? { planned } : {}),
     ...(repeats.length > 0 ? { repeats } : {}),
     ...(houses.length > 0 ? { chambers: houses } : {}),

@@ -64,6 +64,8 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   ],
   [/\bleave of absence\b/giu, 'furlough'],
   [/\bsigns of\b/giu, 'indications of'],
+  // Opting out is withdrawing: "opts out of full hand count" after "opts into full hand count".
+  [/\bopt(?:s|ed|ing)? out of\b/giu, 'withdraws from'],
   [/\bform(?:s|ed|ing)? (?:an? )?(?:exploratory |campaign |fundraising )?committee\b/giu, 'organizes committee'],
   [
     /\b[Aa]ppeal(?:s|ed|ing)? to (?!(?:the |a |an )?(?:\p{Lu}\S* |\d\S* |state |federal |appeals )*(?:[Cc]ourts?|[Cc]ircuit|[Jj]ustices|[Bb]oard|[Cc]ommission|[Pp]anel)\b)/gu,

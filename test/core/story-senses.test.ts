@@ -64,3 +64,43 @@ describe('the act again, further or on ones own', () => {
     expect(joins(first, later)).toBe(false);
   });
 });
+
+describe('questions, votes, speakers and passives', () => {
+  it.each([
+    ['Is Brad Raffensperger running for Georgia governor?', 'Brad Raffensperger is running for Georgia governor'],
+    ['Did CISA cut its election security team?', 'CISA cut its election security team, officials say'],
+    [
+      'Georgia Senate votes against stripping Raffensperger of board vote',
+      'Georgia Senate votes to strip Raffensperger of board vote',
+    ],
+    ['Trump allies call for firing of CISA director Chris Krebs', 'Trump fires CISA director Chris Krebs'],
+    ['House Republicans propose CISA budget cut', 'House cuts CISA budget'],
+    [
+      "Gabriel Sterling: no fraud found, Georgia won't recount",
+      'Gabriel Sterling: no fraud found, Georgia will recount',
+    ],
+    ['Sterling: Fulton pushes certification back a day', 'Sterling: Fulton pushes certification back a week'],
+    ['Raffensperger: Fulton opts into hand count', 'Raffensperger: Fulton opts out of hand count'],
+    ['Krebs: Trump lawyers lied to senators', 'Trump lawyers: Krebs lied to senators'],
+    ['Raffensperger sues Fulton County election board', 'Fulton County election board sues Raffensperger'],
+    [
+      'Raffensperger investigates Fulton County ballot handling',
+      'Raffensperger investigated over Fulton County ballot handling',
+    ],
+  ])('"%s", then "%s"', (first, later) => {
+    expect(joins(first, later)).toBe(false);
+  });
+
+  it('joins the same question, the same speaker and the same passive told again', () => {
+    expect(
+      joins('Is Brad Raffensperger running for Georgia governor?', 'Is Raffensperger running for Georgia governor?'),
+    ).toBe(true);
+    expect(joins('Krebs: Trump lawyers lied to senators', 'Krebs says Trump lawyers lied to senators')).toBe(true);
+    expect(
+      joins(
+        'Fulton fires two election workers over shredded applications',
+        'Two Fulton election workers fired over shredded applications',
+      ),
+    ).toBe(true);
+  });
+});
