@@ -216,13 +216,17 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
   // The passive's doer ends where its trailing clause begins: "sued by Tina Peters over equipment breach". A label
   // before a colon ("Poll: Raffensperger leads Jones") does nothing.
   const label = new Set(storyTerms(LABEL.exec(headline)?.[1] ?? ''));
-  const participle = AGENTLESS.exec(headline)?.[1];
+  const participle = AGENTLESS.exec(headline);
   if (
     !PASSIVE.test(headline) &&
     AGENTLESS_ACTS.has(title[at]!) &&
     participle &&
-    storyTerms(participle)[0] === title[at]
+    storyTerms(participle[1]!)[0] === title[at]
   ) {
+    // Its doer may still come later: "Kari Lake sued for defamation by Stephen Richer".
+    const doer = /\bby\s+(.+)$/iu.exec(headline.slice(participle.index))?.[1];
+    if (doer)
+      return { act: title[at]!, agent: sortedUnique(storyTerms(doer).filter((term) => !clause.includes(term))) };
     const subject = title.slice(0, at).filter((term) => !label.has(term));
     return { act: title[at]!, agent: [], subject: [...new Set(subject)].sort() };
   }

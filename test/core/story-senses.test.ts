@@ -87,6 +87,7 @@ describe('questions, votes, speakers and passives', () => {
       'Raffensperger investigates Fulton County ballot handling',
       'Raffensperger investigated over Fulton County ballot handling',
     ],
+    ['Kari Lake sued for defamation by Stephen Richer', 'Stephen Richer sued for defamation by Kari Lake'],
   ])('"%s", then "%s"', (first, later) => {
     expect(joins(first, later)).toBe(false);
   });
@@ -96,6 +97,9 @@ describe('questions, votes, speakers and passives', () => {
       joins('Is Brad Raffensperger running for Georgia governor?', 'Is Raffensperger running for Georgia governor?'),
     ).toBe(true);
     expect(joins('Krebs: Trump lawyers lied to senators', 'Krebs says Trump lawyers lied to senators')).toBe(true);
+    expect(
+      joins('Kari Lake sued for defamation by Stephen Richer', 'Stephen Richer sues Kari Lake for defamation'),
+    ).toBe(true);
     expect(
       joins(
         'Fulton fires two election workers over shredded applications',
