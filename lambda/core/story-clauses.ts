@@ -157,7 +157,7 @@ const holdsOff = (words: readonly string[]) =>
   words.some((word, at) => HOLD_OFF_PARTICLES.has(word) && at > 0 && HOLD_OFF.test(words[at - 1]!));
 /** Words that, after an act, say it is still to come: "veto expected", "testimony set for Tuesday", "firing would be". */
 const NOT_YET_AFTER = new Set(
-  'expected looms looming threat threatened set scheduled slated planned pending possible likely imminent decision vote would could might'.split(
+  'expected looms looming threat threatened set scheduled slated planned pending possible likely imminent feared rumored decision vote would could might'.split(
     ' ',
   ),
 );

@@ -75,6 +75,12 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
     /\bconfirm(?:s|ed|ing)? (?=(?:an? |the |his |her |its )?(?:\S+ )?(?:investigation|probe|review|inquiry|audit)\b)/giu,
     'announces ',
   ],
+  // An act rumored, feared or dreaded may come: "Rumors swirl of Jen Easterly departure", "Republicans fear Hobbs veto".
+  [
+    /\b(?:rumou?rs?|speculation|fears?|worries|anxiety|concerns?)\s+(?:swirls?|grows?|mounts?|spreads?)\s+(?:of|about|over)\b/giu,
+    'may',
+  ],
+  [/\b(?:fears?|fearing|anxious|worried|dreads?|dreading)(?:\s+(?:over|about|of))?\b/giu, 'may'],
   // Calling on someone to act is urging them, with a doer and a target: "Peters calls on Griswold to resign".
   [/\bcall(?:s|ed|ing)? on (?=(?:\S+ ){1,4}?to\b)/giu, 'urges '],
   // A chief of staff is an aide, not the chief: "Katie Hobbs' chief of staff subpoenaed" is not Hobbs subpoenaed.

@@ -45,6 +45,8 @@ describe('an act weighed or faced, then decided or done', () => {
     ['Raffensperger hints at run for Georgia governor', 'Raffensperger to run for Georgia governor'],
     ['Raffensperger could run for Georgia governor', 'Raffensperger will run for Georgia governor'],
     ['Raffensperger faces censure by Georgia Republican Party', 'Georgia Republican Party censures Raffensperger'],
+    ['Rumors swirl of Matthew Masterson exit from CISA', 'Matthew Masterson exits CISA'],
+    ['Republicans fear Raffensperger veto of election bill', 'Raffensperger vetoes election bill'],
   ])('"%s", then "%s"', (first, later) => {
     expect(joins(first, later)).toBe(false);
   });
