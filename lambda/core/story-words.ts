@@ -47,6 +47,8 @@ const PHRASAL_ACTS: readonly [RegExp, string][] = [
   // Joining a lawsuit or being named in one is the suit, not a hire: "Griswold joins lawsuit against Trump over ...".
   [/\bjoin(?:s|ed|ing)? (?=(?:\S+ ){0,3}?(?:lawsuits?|suits?|challenges?|complaints?)\b)/giu, 'enters '],
   [/\bnamed (?:as a defendant )?in (?=(?:\S+ ){0,3}?(?:lawsuits?|suits?|complaints?)\b)/giu, 'in '],
+  // Filing a lawsuit against someone is suing them: "Cochise County files lawsuit against Adrian Fontes".
+  [/\bfil(?:e|es|ed|ing) (?:an? )?(?:law)?suit against\b/giu, 'sues'],
   [/\bstep(?:s|ped|ping)? down\b/giu, 'resigns'],
   [/\b(?:forc|push)(?:e|es|ed|ing)? out\b/giu, 'resigns'],
   [/\bsnap(?:s|ped|ping)? up\b/giu, 'acquires'],

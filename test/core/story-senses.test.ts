@@ -102,6 +102,7 @@ describe('questions, votes, speakers and passives', () => {
     expect(
       joins('Kari Lake sued for defamation by Stephen Richer', 'Stephen Richer sues Kari Lake for defamation'),
     ).toBe(true);
+    expect(joins('Fulton County sues Raffensperger', 'Fulton County files lawsuit against Raffensperger')).toBe(true);
     expect(
       joins(
         'Fulton fires two election workers over shredded applications',
