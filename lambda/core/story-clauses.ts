@@ -205,8 +205,10 @@ export function plannedTerms(text: string): string[] {
 const AHEAD_WORDS = new Set([...NOT_YET_WORDS, ...'expected plans planning next later soon'.split(' ')]);
 /** Words that put it in another matter: "Republicans are also pushing a bill", "after earlier alerts about ...". */
 const ASIDE_WORDS = new Set('also earlier previously separately meanwhile'.split(' '));
-/** Where a lead's sentences end: at a semicolon, or after a word's end ("said."), not an abbreviation ("Gov."). */
-const SENTENCE_END = /;|(?<=\p{Ll}{3}[.!?])\s+/u;
+/** Where a lead's sentence ends: after a word's end ("said."), not an abbreviation ("Gov."). */
+export const SENTENCE_BREAK = /(?<=\p{Ll}{3}[.!?])\s+/u;
+/** ...or at a semicolon, for the lead's asides. */
+const SENTENCE_END = new RegExp(`;|${SENTENCE_BREAK.source}`, 'u');
 
 /**
  * Terms a lead names only in sentences about what is to come or did not happen (`ahead`: "Secretary of State Brad

@@ -10,6 +10,7 @@ import {
   participleActs,
   plannedTerms,
   reactionTerms,
+  SENTENCE_BREAK,
   saidTerms,
   titleCased,
   trailingClauseTerms,
@@ -228,7 +229,7 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
     if (doer)
       return { act: title[at]!, agent: sortedUnique(storyTerms(doer).filter((term) => !clause.includes(term))) };
     const subject = title.slice(0, at).filter((term) => !label.has(term));
-    return { act: title[at]!, agent: [], subject: [...new Set(subject)].sort() };
+    return { act: title[at]!, agent: [], subject: sortedUnique(subject) };
   }
   const agent = PASSIVE.test(headline)
     ? title.slice(at + 1).filter((term) => !clause.includes(term))
@@ -243,9 +244,6 @@ const summaryTerms = (lead: string) => storyTerms(lead, MAX_SUMMARY_TERMS);
 /** A headline naming coverage, not an event: "Live updates: Georgia's hand recount", "Analysis: ...", "What we know". */
 const COVERAGE =
   /^\s*(?:(?:live updates?|live blog|live coverage|analysis|explainer|the latest)\s*:|what (?:we|you) know\b|what to know\b)|[:\u2013\u2014]\s*(?:live updates?|live blog|live coverage|what (?:we|you) know|what to know|the latest)\s*$/iu;
-/** Where a lead's first sentence ends: after a word's end ("said."), not an abbreviation ("Gov."). */
-const SENTENCE_BREAK = /(?<=\p{Ll}{3}[.!?])\s+/u;
-
 /** What tells an item's event: its headline, or under a headline naming coverage its lead's first sentence. */
 function eventHeadline(headline: string, lead: string): string {
   if (!COVERAGE.test(headline)) return headline;
