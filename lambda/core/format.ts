@@ -102,7 +102,8 @@ function topicWords(topic: NonNullable<Alert['evidence'][number]['topic']>): str
   const terms = topic.terms
     .slice(0, 4)
     .map(({ term, weight }) => `${singleLine(term)} ${weight >= 0 ? '+' : ''}${weight}`);
-  return `score ${topic.score}, margin ${topic.margin}: ${terms.join(', ')}`;
+  const own = topic.ownScore === undefined ? '' : `, against its own look-alikes ${topic.ownScore}`;
+  return `score ${topic.score}${own}, margin ${topic.margin}: ${terms.join(', ')}`;
 }
 
 /** Evidence snippets worth showing: one line each, duplicates dropped, at most `limit`. */

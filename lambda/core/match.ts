@@ -384,5 +384,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
 
 /** A topic verdict as evidence shows it: the score, the margin and the heaviest terms. */
 function topicEvidence(verdict: TopicVerdict): NonNullable<Evidence['topic']> {
-  return { score: verdict.score, margin: verdict.margin, terms: verdict.terms.slice(0, TOPIC_EVIDENCE_TERMS) };
+  const terms = verdict.terms.slice(0, TOPIC_EVIDENCE_TERMS);
+  const evidence = { score: verdict.score, margin: verdict.margin, terms };
+  return verdict.ownScore === undefined ? evidence : { ...evidence, ownScore: verdict.ownScore };
 }

@@ -29,6 +29,12 @@ export interface TopicSettings {
    * companies) carries over.
    */
   otherShare: number;
+  /**
+   * For an acronym ("CISA"): a lean away above this score, carried by other names' look-alikes alone, refuses no
+   * bare hit its own look-alikes would admit. Its namesakes are an exam, a law, a league, not people: the generic
+   * news words that people's namesakes teach the pool ("jobs", "moves", "price", "second") are not theirs.
+   */
+  acronymPoolFloor: number;
   /** Additive smoothing of each term's document count. */
   smoothing: number;
   /** Documents each `topics:` phrase of the watchlist counts as. */
@@ -40,6 +46,7 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   borrowedThreshold: -4,
   share: 0.7,
   otherShare: 1,
+  acronymPoolFloor: -3,
   smoothing: 0.25,
   topicDocs: 3,
 };
@@ -66,12 +73,19 @@ export interface TopicVerdict {
   margin: number;
   /** The item's terms the profile knows, heaviest first (by absolute weight). */
   terms: TopicTerm[];
+  /**
+   * For an acronym whose pooled score fell short: the score against its own look-alikes alone. When it reaches the
+   * threshold the hit counts, and `margin` is measured from it.
+   */
+  ownScore?: number;
 }
 
 /** Per entity, the log-odds of each known term; entities without ambiguous terms need none. */
 export class TopicModel {
   private constructor(
     private readonly weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
+    /** For acronym entities the seed knows: weights against their own look-alikes only (`acronymPoolFloor`). */
+    private readonly ownWeights: ReadonlyMap<string, ReadonlyMap<string, number>>,
     /** Entities whose profile is borrowed (not in the seed): they use `borrowedThreshold`. */
     private readonly borrowed: ReadonlySet<string>,
     readonly settings: TopicSettings,
@@ -105,6 +119,7 @@ export class TopicModel {
       ...untracked.map(([, counts]) => ({ counts, factor: 1 })),
     ]);
     const weights = new Map<string, Map<string, number>>();
+    const ownWeights = new Map<string, Map<string, number>>();
     ambiguous.forEach((entity, index) => {
       const mine = own[index]!;
       // Own counts, plus a share of everyone else's (pooled minus own), one share per side.
@@ -121,17 +136,17 @@ export class TopicModel {
       // What readers refused counts against this entity alone: a verdict on one entity never leans another's profile.
       const profile = learned.get(entity.id);
       const refused = profile && decayedRefused(profile, sources.now, sources.limits);
-      if (refused) {
-        counts.other.docs += refused.docs;
-        for (const [term, weight] of Object.entries(refused.terms)) {
-          counts.other.terms[term] = (counts.other.terms[term] ?? 0) + weight;
-        }
-      }
+      if (refused) addRefused(counts.other, refused);
       const names = new Set([...entity.aliases, ...entity.ambiguous].flatMap((phrase) => topicTerms(phrase)));
       weights.set(entity.id, termWeights(counts, names, settings.smoothing));
+      if (sources.seed?.[entity.id] && entity.ambiguous.every((phrase) => ACRONYM.test(phrase))) {
+        const own = { about: counts.about, other: mergeCounts([{ counts: mine, factor: 1 }]).other };
+        if (refused) addRefused(own.other, refused);
+        ownWeights.set(entity.id, termWeights(own, names, settings.smoothing));
+      }
     });
     const borrowed = new Set(ambiguous.filter((entity) => !sources.seed?.[entity.id]).map((entity) => entity.id));
-    return new TopicModel(weights, borrowed, settings);
+    return new TopicModel(weights, ownWeights, borrowed, settings);
   }
 
   has(entityId: string): boolean {
@@ -148,19 +163,34 @@ export class TopicModel {
       const weight = weights.get(term);
       if (weight === undefined) continue;
       score += weight;
-      known.push({ term, weight: Math.round(weight * 100) / 100 });
+      known.push({ term, weight: round(weight) });
     }
     known.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.term < b.term ? -1 : 1));
     const threshold = this.borrowed.has(entityId) ? this.settings.borrowedThreshold : this.settings.threshold;
-    const margin = score - threshold;
-    return {
+    const verdict: TopicVerdict = {
       // Words the profile never saw are no evidence: with none known, the threshold's leniency must not count it.
-      counts: margin >= 0 && known.length > 0,
-      score: Math.round(score * 100) / 100,
-      margin: Math.round(margin * 100) / 100,
+      counts: score >= threshold && known.length > 0,
+      score: round(score),
+      margin: round(score - threshold),
       terms: known,
     };
+    const own = this.ownWeights.get(entityId);
+    if (verdict.counts || known.length === 0 || !own || score < this.settings.acronymPoolFloor) return verdict;
+    const ownScore = terms.reduce((sum, term) => sum + (own.get(term) ?? 0), 0);
+    if (ownScore < threshold) return { ...verdict, ownScore: round(ownScore) };
+    return { ...verdict, counts: true, ownScore: round(ownScore), margin: round(ownScore - threshold) };
   }
+}
+
+/** A watchlist term in capitals and digits only: an acronym, whose look-alikes are organizations, not people. */
+const ACRONYM = /^[\p{Lu}\p{N}&.]+$/u;
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** What readers refused counts on an `other` side. */
+function addRefused(other: TopicCounts['other'], refused: TopicCounts['other']): void {
+  other.docs += refused.docs;
+  for (const [term, weight] of Object.entries(refused.terms)) other.terms[term] = (other.terms[term] ?? 0) + weight;
 }
 
 /**

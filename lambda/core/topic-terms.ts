@@ -28,12 +28,17 @@ const TERM_CACHE_SIZE = 50_000;
 function termFor(word: string): string {
   let term = termOf.get(word);
   if (term === undefined) {
-    term = word.length >= 2 && !STOP_WORDS.has(word) ? stem(word) : '';
+    // A figure is kept whole: the stemmer's doubled-letter rule would make "1300" "130".
+    term = word.length < 2 || STOP_WORDS.has(word) ? '' : /\d/.test(word) ? word : stem(word);
     if (termOf.size >= TERM_CACHE_SIZE) termOf.clear();
     termOf.set(word, term);
   }
   return term;
 }
+
+const COMMA = 0x2c;
+const PERIOD = 0x2e;
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
 
 function isWordUnit(code: number): boolean {
   if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
@@ -54,6 +59,18 @@ export function topicTerms(text: string, limit = MAX_ITEM_TERMS): string[] {
     const code = index < length ? codes[index]! : SPACE;
     if (isWordUnit(code)) {
       if (start === -1) start = index;
+      continue;
+    }
+    // A thousands separator or decimal point inside a number keeps it one term: "1,300" is not "300".
+    if (
+      (code === COMMA || code === PERIOD) &&
+      start !== -1 &&
+      isDigit(codes[index - 1]!) &&
+      index + 1 < length &&
+      isDigit(codes[index + 1]!)
+    ) {
+      word = word + flat.slice(start, index);
+      start = -1;
       continue;
     }
     if (start !== -1) word = word === '' ? flat.slice(start, index) : word + flat.slice(start, index);

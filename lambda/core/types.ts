@@ -113,7 +113,13 @@ export interface Evidence {
   /** For ambiguous hits: the context phrase that made it count. */
   context?: string;
   /** For ambiguous hits without a context phrase: the item's words that tipped it, their score and the margin. */
-  topic?: { score: number; margin: number; terms: { term: string; weight: number }[] };
+  topic?: {
+    score: number;
+    margin: number;
+    terms: { term: string; weight: number }[];
+    /** An acronym's score against its own look-alikes, when other names' look-alikes alone leaned away. */
+    ownScore?: number;
+  };
 }
 
 export interface EntityMatch {

@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 78 of their 354 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 71 of their 354 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(354);
-    expect(scores.fn).toBeLessThanOrEqual(78);
+    expect(scores.fn).toBeLessThanOrEqual(71);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -33,6 +33,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     expect(lost).not.toContain('Raffensperger Kemp rift deepens over election board - Georgia Recorder');
     expect(lost).not.toContain('Raffensperger Emory speech interrupted by protesters - The Emory Wheel');
     expect(lost).not.toContain('Masterson and his wife, Jennifer Masterson, give to Cincinnati poll-worker fund');
+    // The agency in generic news words that only people's namesakes taught the pool, and a figure read whole.
+    expect(lost).not.toContain('CISA budget hits record low in House spending bill - Roll Call');
+    expect(lost).not.toContain('CISA moves to cut 1,300 jobs - Bloomberg');
   });
 
   it('lets in at most 13 of their 124 look-alikes', () => {

@@ -15,6 +15,19 @@ describe('topic terms', () => {
     ]);
   });
 
+  it('reads a figure whole: "1,300 jobs" is not "300", and "2,000" is not stemmed to "200"', () => {
+    expect(topicTerms('CISA to cut 1,300 jobs, 6.3 Tbps, 2,000 staff. 5, 6 and 7')).toEqual([
+      'cisa',
+      'cut',
+      '1300',
+      'job',
+      '63',
+      'tbp',
+      '2000',
+      'staf',
+    ]);
+  });
+
   it('stops at the limit, keeping the first words', () => {
     expect(topicTerms('ballots voters recount audit', 2)).toEqual(['ballot', 'voter']);
   });

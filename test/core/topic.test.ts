@@ -46,6 +46,31 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(topic!.terms.find((t) => t.term === 'vot')!.weight).toBeGreaterThan(0);
   });
 
+  it("admits the agency's acronym when only other names' look-alikes lean away, and says so", () => {
+    const title = 'CISA lends staff to FEMA as wildfires rage in Los Angeles';
+    // Generic news words ("Los Angeles", "FEMA") that namesakes' news taught the pool lean away...
+    const pooled = TopicModel.build(
+      watchlist.entities,
+      { seed: TOPIC_SEED, now: NOW },
+      {
+        ...TopicModel.build([], { now: NOW }).settings,
+        acronymPoolFloor: Number.POSITIVE_INFINITY,
+      },
+    );
+    expect(ids(title, compiled.withTopics(pooled))).toEqual([]);
+    // ...but the exam, the 2015 Act and the leagues that share the letters do not: the agency alerts.
+    const [match] = seeded.match({ title });
+    expect(match!.entityId).toBe('cisa');
+    const { topic } = match!.evidence[0]!;
+    expect(topic!.score).toBeLessThan(0);
+    expect(topic!.ownScore).toBeGreaterThanOrEqual(topic!.score);
+    expect(topic!.margin).toBeGreaterThanOrEqual(0);
+    // A surname's look-alikes are people, whose news the pool knows: the same words keep Masterson's namesake out.
+    expect(ids('Masterson lends staff to FEMA as wildfires rage in Los Angeles')).toEqual([]);
+    // And the acronym's own look-alikes still refuse it.
+    expect(ids('CISA exam: how to become an IT auditor')).toEqual([]);
+  });
+
   it('does not let the profile admit a surname followed by a family business, which a context phrase still can', () => {
     // Beat words the profile leans towards: without the business noun, the profile lets them in.
     expect(ids('Masterson ranch sues Trump administration over deportation')).toEqual([]);
