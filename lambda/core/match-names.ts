@@ -195,10 +195,11 @@ const MONTHS = new Set(
  * Hat keynote", "Raffensperger Kemp rift").
  */
 const ATTRIBUTIVE_AFTER =
-  /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement)(?![\p{L}\p{N}])/u;
+  /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement|update|deal|card|week)(?![\p{L}\p{N}])/u;
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
+const POSSESSIVE = /^['\u2019]s(?![\p{L}\p{N}])/u;
 /** A watchlist term written as a capitalized word: a surname, not an acronym (programs follow those: "CISA Secure by Design"). */
 const CAPITALIZED_NAME = /^\p{Lu}\p{Ll}+$/u;
 
@@ -226,6 +227,8 @@ export function namesSomethingElse(
   const following = next[1]!.toLowerCase();
   if (NOT_GIVEN_NAMES.has(following) || MODIFIED_AFTER.has(following) || ownWords.has(following)) return false;
   const wordEnd = hit.end + next[0].length;
+  // A possessive is a noun of its own, no name part: "Is Raffensperger Georgia's best hope?", "Masterson Microsoft's loss".
+  if (POSSESSIVE.test(text.slice(wordEnd, wordEnd + 3))) return false;
   // The surname modifies what follows: "Krebs Netflix interview", "Raffensperger Kemp rift".
   if (ATTRIBUTIVE_AFTER.test(text.slice(wordEnd, wordEnd + LOOK_BEHIND))) return false;
   // A date: "Sterling Jan. 6 deposition released".

@@ -49,8 +49,8 @@ function occupationLink(text: string, end: number): number {
 const NOT_APPOSITION = new Set(
   'whose who son daughter father mother wife husband brother sister mom dad child grandson granddaughter'.split(' '),
 );
-/** Words that make an occupation no walk of life: an honour, a guest byline. */
-const NOT_A_JOB = new Set(['honorary', 'guest']);
+/** Words that make an occupation no walk of life: an honour, a guest byline, a pastime ("an avid cyclist"). */
+const NOT_A_JOB = new Set(['honorary', 'guest', 'avid', 'lifelong', 'sunday']);
 /** Ages of life: "Krebs as a teen" looks back at the person; "teen Krebs" and "Krebs, a teen wrestler" are others. */
 const LIFE_STAGES = new Set('teen teenager student freshman sophomore'.split(' '));
 

@@ -281,12 +281,21 @@ describe('other people with the same surname', () => {
     ['Raffensperger Kemp rift deepens over election board', ['raffensperger']],
     ['Raffensperger Emory speech interrupted by protesters', ['raffensperger']],
     ['Sterling Rotary Club speech on Georgia poll workers', ['sterling']],
+    ['Raffensperger Christmas card takes swipe at election deniers', ['raffensperger']],
+    ['Raffensperger Hurricane Helene update: polling places moved in 12 counties', ['raffensperger']],
+    ['Raffensperger Lyft deal gives free rides to the polls', ['raffensperger']],
   ])(
     'counts a surname before a name and what the person did there (a company or place ends otherwise): %s',
     (title, expected) => {
       expect(ids([KREBS, STERLING, RAFFENSPERGER], title)).toEqual(expected);
     },
   );
+
+  it("reads a possessive after a surname as a noun of its own, not a name part, and still refuses the company's", () => {
+    expect(ids([RAFFENSPERGER], "Is Raffensperger Georgia's best hope against Jones?")).toEqual(['raffensperger']);
+    expect(ids([RAFFENSPERGER], 'Is Raffensperger Georgia the best hope against Jones?')).toEqual([]);
+    expect(ids([RAFFENSPERGER], 'Raffensperger Farms opens corn maze')).toEqual([]);
+  });
 
   it('reads a relative after a comma or a grandparent as a relative, not a look-alike', () => {
     expect(ids([MASTERSON], 'Masterson and his wife, Jennifer Masterson, give to election workers fund')).toEqual([

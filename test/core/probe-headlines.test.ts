@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 71 of their 354 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 62 of their 354 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(354);
-    expect(scores.fn).toBeLessThanOrEqual(71);
+    expect(scores.fn).toBeLessThanOrEqual(62);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -36,6 +36,12 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     // The agency in generic news words that only people's namesakes taught the pool, and a figure read whole.
     expect(lost).not.toContain('CISA budget hits record low in House spending bill - Roll Call');
     expect(lost).not.toContain('CISA moves to cut 1,300 jobs - Bloomberg');
+    // A possessive, an event or a deal after the surname, and a pastime, are no one else's.
+    expect(lost).not.toContain("Is Masterson Microsoft's loss and Stanford's gain? - GeekWire");
+    expect(lost).not.toContain(
+      'Raffensperger Masters week: patrons urged to register to vote at Augusta - The Augusta Chronicle',
+    );
+    expect(lost).not.toContain("Krebs, an avid cyclist, pedals across Virginia for veterans' charity");
   });
 
   it('lets in at most 13 of their 124 look-alikes', () => {

@@ -112,6 +112,9 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Raffensperger as a teenager: a Columbus kid who loved engineering')).toEqual(['raffensperger']);
     expect(ids("Guest columnist Raffensperger: Georgia's elections are secure")).toEqual(['raffensperger']);
     expect(ids('Raffensperger named honorary coach for Georgia Tech spring game')).toEqual(['raffensperger']);
+    // A pastime is no walk of life either.
+    expect(ids('Raffensperger, a Sunday school teacher, talks faith and the 2020 threats')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger, a Lancaster school teacher, talks faith')).toEqual([]);
     expect(ids('Teen Raffensperger wins state wrestling title')).toEqual([]);
     expect(ids('Dauphin County honors election judge Raffensperger for 30 years')).toEqual([]);
     for (const [title, entityId] of [
