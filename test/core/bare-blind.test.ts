@@ -12,12 +12,12 @@ const found = (headline: { title: string }) => matcher.match(headline).map((matc
 describe('bare surnames and acronyms in headlines written blind, by someone who read nothing of the project', () => {
   const scores = score(loadHeadlines('bare', 'blind'), found);
 
-  it('loses none of its 84 (entity, headline) pairs', () => {
-    expect(scores.tp + scores.fn).toBe(84);
+  it('loses none of its 82 (entity, headline) pairs', () => {
+    expect(scores.tp + scores.fn).toBe(82);
     expect(scores.fn).toBe(0);
   });
 
-  it('lets in at most 10 of its 64 look-alikes', () => {
-    expect(scores.fp).toBeLessThanOrEqual(10);
+  it('lets in at most 4 of its 61 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(4);
   });
 });

@@ -22,7 +22,7 @@ export interface LabelledHeadline {
  * a blind half before it joined the tuning half (docs/matching.md has that reading); so was bare-tune-4.jsonl.
  * bare-tune-5.jsonl was read the same way and is in no half: a seed built with it lost more (docs/matching.md).
  * bare-blind2.jsonl was the next blind half: its wrong matches were printed before the occupation
- * rule was written, so it is held out now, not blind; bare-blind3/4/5/6.jsonl, read as figures only,
+ * rule was written, so it is held out now, not blind; bare-blind3/4/5/6/7.jsonl, read as figures only,
  * are held out since a fresh blind half came. `blind`: the blind half now, never tuned on (its headlines are never printed).
  * `offbeat`: headlines about the tracked people in words of other walks of life ("Raffensperger throws first pitch at
  * Braves game", "Krebs says hospital ransomware puts patients at risk"), written by a reviewer to break the matcher:
@@ -48,8 +48,9 @@ export const HEADLINE_SETS: Record<
       'bare-blind4.jsonl',
       'bare-blind5.jsonl',
       'bare-blind6.jsonl',
+      'bare-blind7.jsonl',
     ],
-    blind: ['bare-blind7.jsonl'],
+    blind: ['bare-blind8.jsonl'],
   },
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
   offbeat: { tune: ['offbeat-tune.jsonl'], heldout: ['offbeat-heldout.jsonl'], blind: [] },
