@@ -48,7 +48,13 @@ const SPLITS: Split[] = process.argv.includes('--tuning')
       'probe-blind8',
     ];
 /** Sets whose events are never named in the output: whoever reads them could tune on them. */
-const BLIND: ReadonlySet<Split> = new Set<Split>(['probe-blind4', 'probe-blind5', 'probe-blind6', 'probe-blind7', 'probe-blind8']);
+const BLIND: ReadonlySet<Split> = new Set<Split>([
+  'probe-blind4',
+  'probe-blind5',
+  'probe-blind6',
+  'probe-blind7',
+  'probe-blind8',
+]);
 
 /** The event of each story's first report (its alert): what the user was told the story is about. */
 function eventOfStoryStart(items: readonly LabelledItem[], storyOf: ReadonlyMap<string, string>): Map<string, string> {

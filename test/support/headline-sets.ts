@@ -55,7 +55,11 @@ export const HEADLINE_SETS: Record<
   named: { tune: ['lookalikes.jsonl', 'named-tune-profiles.jsonl'], heldout: ['heldout.jsonl'], blind: [] },
   offbeat: { tune: ['offbeat-tune.jsonl'], heldout: ['offbeat-heldout.jsonl'], blind: [] },
   later: { tune: ['bare-later-a.jsonl'], heldout: [], blind: ['bare-later-b.jsonl'] },
-  probe: { tune: ['bare-probe.jsonl', 'bare-probe-2.jsonl', 'bare-probe-3.jsonl'], heldout: [], blind: [] },
+  probe: {
+    tune: ['bare-probe.jsonl', 'bare-probe-2.jsonl', 'bare-probe-3.jsonl', 'bare-probe-4.jsonl'],
+    heldout: [],
+    blind: [],
+  },
 };
 
 export type HeadlineSet = keyof typeof HEADLINE_SETS;
