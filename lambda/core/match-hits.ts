@@ -12,8 +12,12 @@ export interface Hit {
   end: number;
   /** Whether a space comes right before the hit in the folded text (to find phrases that touch it). */
   spaceBefore: boolean;
-  /** Whether a phrase of several words spans a dash between clauses, which no exclude may ("Sterling — record"). */
-  acrossClauses?: true;
+  /**
+   * Whether a phrase of several words is no phrase in the text: it spans a dash between clauses ("Sterling — record")
+   * or, for an exclude of the word's common use, a possessive ("Sterling's record", a person's, not "a sterling
+   * record"). No exclude may.
+   */
+  notAPhrase?: true;
 }
 
 const SNIPPET_RADIUS = 60;

@@ -195,7 +195,7 @@ const MONTHS = new Set(
  * Hat keynote", "Raffensperger Kemp rift").
  */
 const ATTRIBUTIVE_AFTER =
-  /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement|update|deal|card|week)(?![\p{L}\p{N}])/u;
+  /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}(?:[ \u00a0]+\p{Ll}+)?[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement|update|deal|card|week|lecture|seminar|panel|documentary|address|lawsuit|suit|report|hearing|fellowship|stop|alliance|homecoming|departure|years|primary|win|loss|warning|fight|subpoena|probe|ruling|order|memo|letter|ad|pick|nomination|race|campaign|victory|defeat|tenure|legacy|era)(?![\p{L}\p{N}])/u;
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;

@@ -95,6 +95,12 @@ const SPACE = 0x20;
  */
 const CLAUSE_DASH = /[\u2014\u2015]|\s[-\u2010-\u2013\u2212]|[-\u2010-\u2013\u2212]\s/u;
 /**
+ * A clause dash, or a possessive inside an exclude of the word's common use ("Sterling's record" is a person's, not "a
+ * sterling record"): folding dropped both.
+ */
+const POSSESSIVE_INSIDE = /\p{L}['\u2019]s\s/u;
+const NOT_A_PHRASE = new RegExp(`${CLAUSE_DASH.source}|${POSSESSIVE_INSIDE.source}`, 'u');
+/**
  * A one-word capitalized alias that ends the entity's name of several words: a person's surname ("Raffensperger" of
  * "Brad Raffensperger"), not a company's name ("Microsoft"), which goes before product names.
  */
@@ -130,6 +136,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   // Context and exclude phrases per entity, by pattern id: consulted only for entities that something named.
   const contextOf = entities.map(() => new Map<number, string>());
   const excludeOf = entities.map(() => new Set<number>());
+  const commonUseExcludes = new Set<number>();
   const sourceExcludeOf = entities.map(() => new Set<number>());
   const patternId = (phrase: string): number | undefined => {
     const folded = foldPhrase(phrase);
@@ -167,6 +174,8 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       const id = patternId(phrase);
       if (id === undefined) continue;
       excludeOf[index]!.add(id);
+      // Written in lower case, it names the word's common use ("sterling record"): a possessive is a person's.
+      if (!/\p{Lu}/u.test(phrase) && !POSSESSIVE_INSIDE.test(`${phrase} `)) commonUseExcludes.add(id);
       if (terms.some((term) => squeeze(phrase).includes(term))) sourceExcludeOf[index]!.add(id);
     }
   });
@@ -174,9 +183,11 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const boundedStart = patterns.map((pattern) => isWordCodePoint(pattern.codePointAt(0)!));
   const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
   const patternLength = patterns.map((pattern) => pattern.length);
-  // Folding made a dash a space: an exclude of several words may span one, which no exclude should.
+  // Folding made a dash a space and dropped a possessive: an exclude of several words may span one, which none should.
   const excludeAnywhere = new Set(excludeOf.flatMap((ids) => [...ids]));
   const dashMatters = patterns.map((pattern, id) => pattern.includes(' ') && excludeAnywhere.has(id));
+  // A name's possessive is still the name ("Krebs's cycle", "Becker's Hospital Review").
+  const notAPhraseIn = patterns.map((_, id) => (commonUseExcludes.has(id) ? NOT_A_PHRASE : CLAUSE_DASH));
   const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
   // The entity's own given names never make a surname alias someone else's ("Brad Raffensperger").
   /** The lower-case words of some of an entity's phrases. */
@@ -207,7 +218,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       if (boundedStart[pattern] && start > 0 && isWordCodePoint(codePointBefore(codes, start))) continue;
       if (boundedEnd[pattern] && end < length && isWordCodePoint(codePointAt(codes, end, length))) continue;
       const [from, to] = [folded.start[start]!, folded.originalEnd(end - 1)];
-      const acrossClauses = dashMatters[pattern] && CLAUSE_DASH.test(text.slice(from, to));
+      const notAPhrase = dashMatters[pattern] && notAPhraseIn[pattern]!.test(text.slice(from, to));
       hits.push({
         pattern,
         field,
@@ -216,7 +227,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
         start: from,
         end: to,
         spaceBefore: start > 0 && codes[start - 1] === SPACE,
-        ...(acrossClauses && { acrossClauses }),
+        ...(notAPhrase && { notAPhrase }),
       });
     }
   }
@@ -271,7 +282,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
           const entityId = entities[entityIndex]!.id;
           // The feed's search found the full name in the item: the name rules have nothing to decide.
           const searched = context.about?.includes(entityId) === true;
-          const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern) && !hit.acrossClauses);
+          const excludes = hits.filter((hit) => excludeOf[entityIndex]!.has(hit.pattern) && !hit.notAPhrase);
           const outsideExcludes = (hit: Hit) => !excludes.some((exclude) => inside(hit, exclude));
           const allowed = ({ hit }: Naming) => outsideExcludes(hit);
           const namings = hits.flatMap((hit) =>

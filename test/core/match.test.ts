@@ -284,6 +284,9 @@ describe('other people with the same surname', () => {
     ['Raffensperger Christmas card takes swipe at election deniers', ['raffensperger']],
     ['Raffensperger Hurricane Helene update: polling places moved in 12 counties', ['raffensperger']],
     ['Raffensperger Lyft deal gives free rides to the polls', ['raffensperger']],
+    ['Krebs Stanford lecture: the next election attack will come through AI', ['krebs']],
+    ['The Raffensperger Trump phone call, five years later', ['raffensperger']],
+    ['Raffensperger Macon campaign stop draws hecklers', ['raffensperger']],
   ])(
     'counts a surname before a name and what the person did there (a company or place ends otherwise): %s',
     (title, expected) => {
@@ -295,6 +298,14 @@ describe('other people with the same surname', () => {
     expect(ids([RAFFENSPERGER], "Is Raffensperger Georgia's best hope against Jones?")).toEqual(['raffensperger']);
     expect(ids([RAFFENSPERGER], 'Is Raffensperger Georgia the best hope against Jones?')).toEqual([]);
     expect(ids([RAFFENSPERGER], 'Raffensperger Farms opens corn maze')).toEqual([]);
+  });
+
+  it("reads a possessive inside an exclude of the word's common use as a person's ('Sterling's record'), not a name's", () => {
+    const adjective = { ...STERLING, excludes: [...STERLING.excludes, 'sterling record'] };
+    expect(ids([adjective], "Sterling's record on voter rolls comes under fire in Georgia")).toEqual(['sterling']);
+    expect(ids([adjective], 'A sterling record on voter rolls in Georgia')).toEqual([]);
+    const outlet = { ...STERLING, excludes: [...STERLING.excludes, 'Sterling Review'] };
+    expect(ids([outlet], "Sterling's Review: Georgia voter rolls")).toEqual([]);
   });
 
   it('reads a relative after a comma or a grandparent as a relative, not a look-alike', () => {
