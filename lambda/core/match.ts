@@ -1,6 +1,15 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { Automaton, codePointAt, codePointBefore } from './match-automaton';
-import { type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
+import {
+  CLAUSE_DASH,
+  type Hit,
+  inside,
+  NOT_A_PHRASE,
+  POSSESSIVE_INSIDE,
+  snippetAround,
+  strictlyInside,
+  touching,
+} from './match-hits';
 import {
   aliasNamesSomeoneElse,
   namesHousehold,
@@ -89,17 +98,6 @@ const SOURCE_FIELD = FIELDS.length;
 /** Terms shown in evidence for a bare name the profile let in: the heaviest tell the story. */
 const TOPIC_EVIDENCE_TERMS = 6;
 const SPACE = 0x20;
-/**
- * A dash that may part a headline's clauses ("Sterling — record turnout", "Sterling - record"): an em dash or bar, any
- * dash with a space beside it. An alias may span one ("Krebs—Stamos"); an exclude, a veto, may not.
- */
-const CLAUSE_DASH = /[\u2014\u2015]|\s[-\u2010-\u2013\u2212]|[-\u2010-\u2013\u2212]\s/u;
-/**
- * A clause dash, or a possessive inside an exclude of the word's common use ("Sterling's record" is a person's, not "a
- * sterling record"): folding dropped both.
- */
-const POSSESSIVE_INSIDE = /\p{L}['\u2019]s\s/u;
-const NOT_A_PHRASE = new RegExp(`${CLAUSE_DASH.source}|${POSSESSIVE_INSIDE.source}`, 'u');
 /**
  * A one-word capitalized alias that ends the entity's name of several words: a person's surname ("Raffensperger" of
  * "Brad Raffensperger"), not a company's name ("Microsoft"), which goes before product names.

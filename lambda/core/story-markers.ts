@@ -25,6 +25,8 @@ const REPEAT_WORDS = new Map(
     new: 'new',
     further: 'further',
     own: 'own',
+    other: 'other',
+    others: 'other',
   }),
 );
 
@@ -170,7 +172,10 @@ export function negated(headline: string): boolean {
 
 /** Verbs of a decision whose side a headline names: "rules against", "sides with", "decides in favor of". */
 const DECISIONS = new Set(
-  'rule rules ruled ruling side sides sided decide decides decided finds found vote votes voted voting'.split(' '),
+  (
+    'rule rules ruled ruling side sides sided decide decides decided finds found vote votes voted voting ' +
+    'argue argues argued lobby lobbies lobbied'
+  ).split(' '),
 );
 /** Votes whose "to" is for what follows: "votes to certify" after "votes against certifying". */
 const VOTES = new Set(['vote', 'votes', 'voted', 'voting']);
@@ -182,6 +187,10 @@ const VOTES = new Set(['vote', 'votes', 'voted', 'voting']);
 export function stance(headline: string): string | undefined {
   const words = foldedWords(headline);
   for (let at = 1; at < words.length - 1; at++) {
+    // On or off a ballot: "keeps Greene on ballot", then "... off Georgia primary ballot".
+    const placed = words.slice(at + 1, at + 5).includes('ballot');
+    if ((words[at] === 'on' || words[at] === 'off') && placed)
+      return `${words[at] === 'on' ? 'for' : 'against'} ballot`;
     if (!DECISIONS.has(words[at - 1]!)) continue;
     const word = words[at]!;
     // Whom or what, as its term, so "certifying" and "certify" meet.
@@ -207,7 +216,14 @@ const DIRECTIONS = new Map(
 const FIGURE_SIDES: Readonly<Record<string, string>> = { under: 'down', over: 'up' };
 const MEASURES = new Set(['pace', 'percent', 'mark', 'level', 'levels', 'turnout', 'threshold']);
 /** What comes after "before" or "after" that makes it a time, not a place ("testifies before Senate panel"). */
-const TIMES = new Set(['election', 'deadline', 'polls', 'noon', 'midnight', 'runoff', 'certification']);
+const TIMES = new Set(
+  (
+    'election elections deadline polls noon midnight runoff runoffs certification midterms midterm primary primaries ' +
+    'vote inauguration thanksgiving christmas holidays recess summer fall winter spring'
+  ).split(' '),
+);
+/** A year: "before 2026 midterms" puts the act on a side of a time. */
+const YEAR = /^(?:19|20)\d\d$/u;
 
 /**
  * Which way the headline's figure moved ("up", "down"), or on which side of a time it puts the act ("before",
@@ -216,18 +232,34 @@ const TIMES = new Set(['election', 'deadline', 'polls', 'noon', 'midnight', 'run
  */
 export function direction(headline: string): string | undefined {
   const words = foldedWords(headline);
+  // The side of a time wins over a figure's way: "review to wrap up after 2026 primaries" is no figure gone up.
+  let figure: string | undefined;
   for (let at = 0; at < words.length; at++) {
     const word = words[at]!;
     const way = DIRECTIONS.get(word);
-    if (way) return way;
+    if (way) {
+      figure ??= way;
+      continue;
+    }
+    // "Ahead of" and "prior to" a time are before it.
+    if ((word === 'ahead' && words[at + 1] === 'of') || (word === 'prior' && words[at + 1] === 'to')) {
+      const time = words[at + 2] === 'the' ? words[at + 3] : words[at + 2];
+      if (time && isTime(time)) return 'before';
+    }
     const next = words[at + 1] === 'the' ? words[at + 2] : words[at + 1];
     // "Under" and "over" are a side of a figure only before one ("running under 2020 pace"), not in "sues over".
     const measure = words[at + 1 + Number(words[at + 1] === 'the') + 1];
-    if (FIGURE_SIDES[word] && next && /^\d/u.test(next) && measure && MEASURES.has(measure)) return FIGURE_SIDES[word];
-    if ((word === 'before' || word === 'after') && next && (TIMES.has(next) || WEEKDAYS.has(next))) return word;
+    if (FIGURE_SIDES[word] && next && /^\d/u.test(next) && measure && MEASURES.has(measure))
+      figure ??= FIGURE_SIDES[word];
+    if ((word === 'before' || word === 'after') && next && isTime(next)) return word;
+    // "Over-counted" and "under-counted" Biden votes are errors the other way.
+    if ((word === 'over' || word === 'under') && next?.startsWith('count')) figure ??= FIGURE_SIDES[word];
+    if (word === 'overcounted' || word === 'undercounted') figure ??= FIGURE_SIDES[word.slice(0, -7)];
   }
-  return undefined;
+  return figure;
 }
+
+const isTime = (word: string) => TIMES.has(word) || WEEKDAYS.has(word) || YEAR.test(word);
 
 const OPPOSITE: Readonly<Record<string, string>> = { up: 'down', down: 'up', before: 'after', after: 'before' };
 /** Whether two directions contradict: up and down, before and after. */
@@ -273,8 +305,21 @@ const STANDINGS = new Map(
 );
 const COUNTS = new Set('results tally count returns totals figures canvass'.split(' '));
 /** Spans of time a headline may name for what is to come: "this week", then "Monday", is another estimate. */
-const SPANS = new Set(['week', 'weekend', 'month']);
+const SPANS = new Set(
+  (
+    'week weekend month year session term season quarter election cycle summer fall winter spring ' +
+    'january february march april may june july august september october november december'
+  ).split(' '),
+);
+/** Words between "this" or "next" and its span: "next fiscal year". */
+const SPAN_KINDS = new Set(['fiscal', 'legislative', 'school', 'calendar', 'general', 'primary']);
 const SPAN_OF = new Set(['this', 'next']);
+/** A figure, and whether a share sign or word follows it. */
+const FIGURE = /(\d[\d,.]*)(\s*(?:%|percent\b|per cent\b))?/gu;
+/** A rate's unit: "per week", "a day" after a count. */
+const PER_UNIT = /\bper\s+(hour|day|week|month|year)\b/giu;
+/** Reuters' revision prefix: "UPDATE 1-", "UPDATE 3-". */
+const WIRE_UPDATE = /^\s*(?:UPDATE|REFILE|CORRECTED)\s*\d*\s*-\s*/u;
 /** Words that make a quantifier another figure: "nearly all" counties is not all of them. */
 const HEDGES = new Set(['nearly', 'almost', 'not']);
 
@@ -284,12 +329,20 @@ const HEDGES = new Set(['nearly', 'almost', 'not']);
  */
 export function headlineNumbers(headline: string): string[] {
   const found = new Set<string>();
-  for (const match of headline.matchAll(/\d[\d,.]*/gu)) found.add(match[0].replace(/[,.]+$/u, '').replace(/,/gu, ''));
-  for (const [, count, unit] of headline.matchAll(COUNTED_SPAN)) {
+  // A wire's revision prefix ("UPDATE 3-") numbers the copy, not the news.
+  const text = headline.replace(WIRE_UPDATE, '');
+  for (const match of text.matchAll(FIGURE)) {
+    const figure = match[1]!.replace(/[,.]+$/u, '').replace(/,/gu, '');
+    // A share is not a count: "cuts 30 percent of staff" then "cuts 30 staff".
+    found.add(match[2] ? `${figure}%` : figure);
+  }
+  // A rate's unit: "100 threats per week" then "per day".
+  for (const [, unit] of text.matchAll(PER_UNIT)) found.add(`per ${unit!.toLowerCase()}`);
+  for (const [, count, unit] of text.matchAll(COUNTED_SPAN)) {
     found.add(`${/^\d/u.test(count!) ? count : '1'} ${unit!.toLowerCase()}`);
   }
-  for (const [, figure, scale] of headline.matchAll(SCALED)) found.add(`${scaleOf(figure!)} ${scale!.toLowerCase()}`);
-  const words = foldedWords(headline);
+  for (const [, figure, scale] of text.matchAll(SCALED)) found.add(`${scaleOf(figure!)} ${scale!.toLowerCase()}`);
+  const words = foldedWords(text);
   words.forEach((word, at) => {
     const quantity = QUANTIFIERS.get(word);
     const hedged = quantity && HEDGES.has(words[at - 1] ?? '') ? `${words[at - 1]} ${quantity}` : quantity;
@@ -297,7 +350,8 @@ export function headlineNumbers(headline: string): string[] {
     if (number) found.add(number);
     const standing = STANDINGS.get(word);
     if (standing && COUNTS.has(words[at + 1 + Number(words[at + 1] === 'audit')] ?? '')) found.add(standing);
-    if (SPANS.has(word) && SPAN_OF.has(words[at - 1] ?? '')) found.add(`${words[at - 1]} ${word}`);
+    const of = SPAN_KINDS.has(words[at - 1] ?? '') ? words[at - 2] : words[at - 1];
+    if (SPANS.has(word) && SPAN_OF.has(of ?? '')) found.add(`${of} ${word}`);
   });
   return [...found].sort();
 }

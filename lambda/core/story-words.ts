@@ -8,7 +8,7 @@ import { foldedWords as words } from './text-fold';
 export const STOP_WORDS = new Set([
   ...FUNCTION_WORDS,
   ...NEWS_FILLER,
-  ...'sources source ap first since new last still'.split(' '),
+  ...'sources source ap first since new last still ahead prior'.split(' '),
 ]);
 // An opinion piece is the writer's own act (an op-ed), not filler: "Opinion | Trump fired me for saying this".
 STOP_WORDS.delete('opinion');

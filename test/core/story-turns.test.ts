@@ -268,3 +268,49 @@ describe('a headline naming coverage, not an event', () => {
     ).toContain('fulton');
   });
 });
+
+describe('a grammar word that turns the news round', () => {
+  it.each([
+    [
+      'Georgia recount to finish before Thanksgiving, Sterling says',
+      'Georgia recount to finish after Thanksgiving, Sterling says',
+    ],
+    [
+      'CISA election security review to wrap up before 2026 primaries',
+      'CISA election security review to wrap up after 2026 primaries',
+    ],
+    [
+      'Raffensperger wants lawmakers to end runoffs next session',
+      'Raffensperger wants lawmakers to end runoffs this session',
+    ],
+    [
+      'Noem to cut CISA election security program next fiscal year',
+      'Noem to cut CISA election security program this fiscal year',
+    ],
+    ['Trump fires CISA director Chris Krebs', 'Trump fires other top CISA officials'],
+    ['Raffensperger keeps Trump on Georgia primary ballot', 'Raffensperger keeps Trump off Georgia primary ballot'],
+    [
+      'Sterling argues against hand count rule at State Election Board',
+      'Sterling argues for hand count rule at State Election Board',
+    ],
+    ['Sterling: Fulton hand count over-counted Biden votes', 'Sterling: Fulton hand count under-counted Biden votes'],
+    ['CISA cuts 30 percent of election security staff', 'CISA cuts 30 election security staff'],
+    [
+      "Sterling: secretary of state's office gets 100 threats per week",
+      "Sterling: secretary of state's office gets 100 threats per day",
+    ],
+  ])('keeps "%s" and "%s" apart', (first, later) => {
+    expect(joins(first, later)).toMatchObject({ joins: false });
+  });
+
+  it('reads "ahead of" a time as before it, and a wire\'s revision number as no figure', () => {
+    expect(headlineNumbers('UPDATE 3-Trump fires U.S. election cybersecurity official Krebs')).toEqual([]);
+    expect(headlineNumbers('CISA cuts 30% of staff')).toEqual(headlineNumbers('CISA cuts 30 percent of staff'));
+    expect(
+      joins(
+        'Georgia recount to finish before Thanksgiving, Sterling says',
+        'Sterling says Georgia recount will finish ahead of Thanksgiving',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+});
