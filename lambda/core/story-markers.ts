@@ -320,6 +320,13 @@ const FIGURE = /(\d[\d,.]*)(\s*(?:%|percent\b|per cent\b))?/gu;
 const PER_UNIT = /\bper\s+(hour|day|week|month|year)\b/giu;
 /** Reuters' revision prefix: "UPDATE 1-", "UPDATE 3-". */
 const WIRE_UPDATE = /^\s*(?:UPDATE|REFILE|CORRECTED)\s*\d*\s*-\s*/u;
+/**
+ * Things and people counted one by one, whose plural is another count: "a staffer placed on leave", then "staffers";
+ * "a memory card", then "cards". Not those headlines name in general ("election officials", "voting machines").
+ */
+const COUNTABLE = new Set(
+  'staffer employee worker contractor noncitizen website server laptop card device drive'.split(' '),
+);
 /** Words that make a quantifier another figure: "nearly all" counties is not all of them. */
 const HEDGES = new Set(['nearly', 'almost', 'not']);
 
@@ -352,6 +359,10 @@ export function headlineNumbers(headline: string): string[] {
     if (standing && COUNTS.has(words[at + 1 + Number(words[at + 1] === 'audit')] ?? '')) found.add(standing);
     const of = SPAN_KINDS.has(words[at - 1] ?? '') ? words[at - 2] : words[at - 1];
     if (SPANS.has(word) && SPAN_OF.has(of ?? '')) found.add(`${of} ${word}`);
+    const one = COUNTABLE.has(word) ? word : undefined;
+    const many = !one && word.endsWith('s') && COUNTABLE.has(word.slice(0, -1)) ? word.slice(0, -1) : undefined;
+    if (one) found.add(`one ${one}`);
+    if (many) found.add(`many ${many}`);
   });
   return [...found].sort();
 }

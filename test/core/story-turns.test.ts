@@ -296,6 +296,14 @@ describe('a grammar word that turns the news round', () => {
     ['Sterling: Fulton hand count over-counted Biden votes', 'Sterling: Fulton hand count under-counted Biden votes'],
     ['CISA cuts 30 percent of election security staff', 'CISA cuts 30 election security staff'],
     [
+      'CISA election security staffer placed on administrative leave',
+      'CISA election security staffers placed on administrative leave',
+    ],
+    [
+      'Georgia hand audit: county finds uncounted memory card',
+      'Georgia hand audit: county finds uncounted memory cards',
+    ],
+    [
       "Sterling: secretary of state's office gets 100 threats per week",
       "Sterling: secretary of state's office gets 100 threats per day",
     ],
