@@ -29,9 +29,9 @@ function honorificBefore(before: string): RegExpExecArray | null {
 
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
-/** A headline's opening preposition and the capitalized place or body it names, right before the surname. */
+/** A headline's opening preposition and the capitalized place, body or time it names, right before the surname. */
 const OPENING_PLACE =
-  /^(?:On|At|In|Inside|From|After|Across|Amid)[ \t\u00a0]+(?:\p{Lu}[\p{L}'\u2019.&-]*[ \t\u00a0]+){1,3}$/u;
+  /^(?:On|At|In|Inside|From|After|Across|Amid|By|Before|Despite|Since|Until|During)[ \t\u00a0]+(?:\p{Lu}[\p{L}'\u2019.&-]*[ \t\u00a0]+){1,3}$/u;
 /**
  * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
  * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
@@ -257,7 +257,10 @@ export function aliasNamesSomeoneElse(
   const given = word?.[1]?.toLowerCase();
   if (word && given !== undefined && !ownNames.has(given)) {
     if (GIVEN_NAMES.has(given)) return true;
-    if (WORD_GIVEN_NAMES.has(given) && capitalizedAsName(text, hit, before, word)) return true;
+    // A month after a preposition dates the news: "Starting in June Raffensperger's office will purge ...".
+    const dated =
+      given === 'june' && /\b(?:in|by|since|until|from|early|late|mid)[ \t\u00a0]+\S+[ \t\u00a0]+$/iu.test(before);
+    if (WORD_GIVEN_NAMES.has(given) && !dated && capitalizedAsName(text, hit, before, word)) return true;
   }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.
   return UPPER.test(text.charAt(hit.start)) && namesSomethingElse(text, hit, phrase, ownWords);

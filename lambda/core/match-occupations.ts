@@ -150,6 +150,8 @@ export function occupationOf(
     // Capitalized in a sentence-case headline it is an honour's name: "named Defender of Democracy".
     if (found !== undefined && honourName(text, phrase, found)) found = undefined;
     if (found !== undefined && LIFE_STAGES.has(found) && text.startsWith(' as ', hit.end)) found = undefined;
+    // A post held for a day is an honour: "Raffensperger, principal for a day, reads to kindergartners".
+    if (found !== undefined && /\bfor a day\b/iu.test(phrase)) found = undefined;
   }
   return found === undefined || own.jobs.has(found) ? undefined : found;
 }

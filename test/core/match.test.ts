@@ -235,6 +235,13 @@ describe('other people with the same surname', () => {
     expect(ids([MASTERSON], 'At Microsoft Masterson found a new front in the election wars')).toEqual(['masterson']);
     expect(ids([MASTERSON], 'At Tom Masterson’s farm, election day is quiet')).toEqual([]);
     expect(ids([MASTERSON], 'Officials at Microsoft Masterson election team meet')).toEqual([]);
+    // An opening time, or a month after a preposition, is no given name either.
+    expect(ids([STERLING], 'By Election Day Sterling expects 5 million ballots in Georgia')).toEqual(['sterling']);
+    expect(ids([STERLING], 'Despite Helene Sterling says every Georgia county will open polls')).toEqual(['sterling']);
+    expect(ids([RAFFENSPERGER], "Starting in June Raffensperger's office will purge inactive voters")).toEqual([
+      'raffensperger',
+    ]);
+    expect(ids([RAFFENSPERGER], "Officials say June Raffensperger's bakery will close")).toEqual([]);
   });
 
   it('reads a later bare surname in that item as the same other person', () => {

@@ -115,6 +115,12 @@ describe('the default watchlist with the shipped seed profile', () => {
     // A pastime is no walk of life either.
     expect(ids('Raffensperger, a Sunday school teacher, talks faith and the 2020 threats')).toEqual(['raffensperger']);
     expect(ids('Raffensperger, a Lancaster school teacher, talks faith')).toEqual([]);
+    // So is a post held for a day.
+    expect(ids('Raffensperger, principal for a day, reads Dr. Seuss to Johns Creek kindergartners')).toEqual([
+      'raffensperger',
+    ]);
+    expect(ids('Raffensperger named firefighter for a day in Johns Creek')).toEqual(['raffensperger']);
+    expect(ids('Raffensperger named firefighter in Johns Creek')).toEqual([]);
     expect(ids('Teen Raffensperger wins state wrestling title')).toEqual([]);
     expect(ids('Dauphin County honors election judge Raffensperger for 30 years')).toEqual([]);
     for (const [title, entityId] of [
