@@ -25,8 +25,10 @@ const REPEAT_WORDS = new Map(
     new: 'new',
     further: 'further',
     own: 'own',
+    // Others acted on, or all others done: "Trump fires other top CISA officials", "only Fulton still counting".
     other: 'other',
     others: 'other',
+    only: 'only',
   }),
 );
 

@@ -288,6 +288,10 @@ describe('a grammar word that turns the news round', () => {
       'Noem to cut CISA election security program this fiscal year',
     ],
     ['Trump fires CISA director Chris Krebs', 'Trump fires other top CISA officials'],
+    [
+      'Sterling: Fulton County still counting absentee ballots',
+      'Sterling: only Fulton County still counting absentee ballots',
+    ],
     ['Raffensperger keeps Trump on Georgia primary ballot', 'Raffensperger keeps Trump off Georgia primary ballot'],
     [
       'Sterling argues against hand count rule at State Election Board',
