@@ -46,7 +46,7 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   borrowedThreshold: -4,
   share: 0.7,
   otherShare: 1,
-  acronymPoolFloor: -3,
+  acronymPoolFloor: -5,
   smoothing: 0.25,
   topicDocs: 3,
 };

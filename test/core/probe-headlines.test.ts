@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 99 of their 464 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 95 of their 464 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(464);
-    expect(scores.fn).toBeLessThanOrEqual(99);
+    expect(scores.fn).toBeLessThanOrEqual(95);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
