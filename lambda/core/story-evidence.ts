@@ -15,6 +15,7 @@ import {
   weighed,
 } from './story-context';
 import { COURT_LEVEL_NAMES, otherWay } from './story-markers';
+import { otherOrder } from './story-order';
 import { doers, namesNoOne, peopleApart, rolesOfSameAct } from './story-people';
 import type { ActRoles, StorySignature } from './story-terms';
 import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
@@ -155,6 +156,11 @@ export function joinEvidence(
   const whom = item.stance?.slice(item.stance.indexOf(' '));
   if (whom && storySigs.some((sig) => sig.stance !== item.stance && sig.stance?.endsWith(whom)))
     addNewAct(item.stance!);
+  // Two names the other way round, the words between alike: "Biden ballots in Trump batch" after "Trump ballots in
+  // Biden batch", "China, not Russia" after "Russia, not China".
+  const storyPairs = new Set(storySigs.flatMap((sig) => sig.pairs ?? []));
+  const otherWayRound = item.pairs?.find((pair) => !storyPairs.has(pair) && storyPairs.has(otherOrder(pair)));
+  if (otherWayRound) addNewAct(otherWayRound.replaceAll('|', ' '));
   // A figure gone the other way, or the other side of a time: "turnout down" after "turnout up".
   const way = item.direction;
   if (way && storySigs.some((sig) => otherWay(way, sig.direction))) addNewAct(way);

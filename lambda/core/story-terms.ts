@@ -25,6 +25,7 @@ import {
   repeatMarkers,
   stance,
 } from './story-markers';
+import { namePairs } from './story-order';
 import { ACT_TERMS, sortedUnique, storyTerms } from './story-words';
 import { foldedWords as words } from './text-fold';
 
@@ -86,6 +87,8 @@ export interface StorySignature {
    * Absent when none, and when the headline capitalizes most words (Title Case tells nothing).
    */
   names?: string[];
+  /** Names on either side of the same words ("trump|ballots in|biden"): story-order.ts. Absent when none. */
+  pairs?: string[];
   /** Repeat markers of the headline ("second", "again", "more"): story-markers.ts. Absent when none. */
   repeats?: string[];
   /** Legislative chambers the headline names ("house", "senate"). Absent when none. */
@@ -259,6 +262,7 @@ export function storySignature(item: StoryText): StorySignature {
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
+  const pairs = namePairs(headline);
   const said = saidTerms(headline);
   const { ahead, aside } = leadAsides(lead);
   const participles = participleActs(headline);
@@ -281,6 +285,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(clause.length > 0 ? { clause } : {}),
     ...(reaction.length > 0 ? { reaction } : {}),
     ...(names.length > 0 ? { names } : {}),
+    ...(pairs.length > 0 ? { pairs } : {}),
     ...(said.length > 0 ? { said } : {}),
     ...(ahead.length > 0 ? { ahead } : {}),
     ...(aside.length > 0 ? { aside } : {}),

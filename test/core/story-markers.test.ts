@@ -396,7 +396,7 @@ describe('reactions and attacks the other way round', () => {
         'Trump slams Raffensperger over Georgia election results',
         'Raffensperger slams Trump over Georgia election results',
       ),
-    ).toMatchObject({ joins: false, newActs: ['slam (the other way round)'] });
+    ).toMatchObject({ joins: false, newActs: expect.arrayContaining(['slam (the other way round)']) });
     expect(
       joins(
         'Trump accuses Raffensperger of lying about Georgia phone call',

@@ -292,6 +292,12 @@ describe('a grammar word that turns the news round', () => {
       'Sterling: Fulton County still counting absentee ballots',
       'Sterling: only Fulton County still counting absentee ballots',
     ],
+    ['Fulton hand count found Trump ballots in Biden batch', 'Fulton hand count found Biden ballots in Trump batch'],
+    ['Cobb County ballots found in Fulton County batch', 'Fulton County ballots found in Cobb County batch'],
+    [
+      'Krebs: Russia, not China, is top threat to midterm elections',
+      'Krebs: China, not Russia, is top threat to midterm elections',
+    ],
     ['Raffensperger keeps Trump on Georgia primary ballot', 'Raffensperger keeps Trump off Georgia primary ballot'],
     [
       'Sterling argues against hand count rule at State Election Board',
@@ -313,6 +319,19 @@ describe('a grammar word that turns the news round', () => {
     ],
   ])('keeps "%s" and "%s" apart', (first, later) => {
     expect(joins(first, later)).toMatchObject({ joins: false });
+  });
+
+  it('reads names the other way round only where the words between read one way', () => {
+    // A meeting, a list or a passive's doer reads either way: the same event.
+    expect(
+      joins('Kemp meets Raffensperger over election board rules', 'Raffensperger meets Kemp over election board rules'),
+    ).toMatchObject({ joins: true });
+    expect(
+      joins(
+        'Fulton hand count found Trump ballots in Biden batch',
+        'Fulton hand count finds Trump ballots in Biden batch, Sterling says',
+      ),
+    ).toMatchObject({ joins: true });
   });
 
   it('reads "ahead of" a time as before it, and a wire\'s revision number as no figure', () => {
