@@ -24,14 +24,24 @@ export interface Hit {
  * A dash that may part a headline's clauses ("Sterling — record turnout", "Sterling - record"): an em dash or bar, any
  * dash with a space beside it. An alias may span one ("Krebs—Stamos"); an exclude, a veto, may not.
  */
-export const CLAUSE_DASH = /[\u2014\u2015]|\s[-\u2010-\u2013\u2212]|[-\u2010-\u2013\u2212]\s/u;
+const CLAUSE_DASH = /[\u2014\u2015]|\s[-\u2010-\u2013\u2212]|[-\u2010-\u2013\u2212]\s/u;
 /** A possessive inside a phrase of several words, which folding dropped ("Sterling's record"). */
-export const POSSESSIVE_INSIDE = /\p{L}['\u2019]s\s/u;
+const POSSESSIVE_INSIDE = /\p{L}['\u2019]s\s/u;
 /**
  * A clause dash, or a possessive inside an exclude of the word's common use ("Sterling's record" is a person's, not "a
  * sterling record"): folding dropped both.
  */
-export const NOT_A_PHRASE = new RegExp(`${CLAUSE_DASH.source}|${POSSESSIVE_INSIDE.source}`, 'u');
+const NOT_A_PHRASE = new RegExp(`${CLAUSE_DASH.source}|${POSSESSIVE_INSIDE.source}`, 'u');
+
+/**
+ * What breaks an exclude in the text, given the watchlist phrases it was folded from: a clause dash; and when one is
+ * written in lower case, the word's common use ("sterling record"), a possessive too. A name's possessive is still the
+ * name ("Krebs's cycle").
+ */
+export function excludeBreak(phrases: readonly string[]): RegExp {
+  const commonUse = phrases.some((phrase) => !/\p{Lu}/u.test(phrase) && !POSSESSIVE_INSIDE.test(`${phrase} `));
+  return commonUse ? NOT_A_PHRASE : CLAUSE_DASH;
+}
 
 const SNIPPET_RADIUS = 60;
 

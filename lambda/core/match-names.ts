@@ -155,7 +155,7 @@ export function namesRelative(text: string, hit: { start: number }): boolean {
 }
 
 /** A watchlist term in capitals and digits only: an acronym, not a surname. */
-const ACRONYM = /^[\p{Lu}\p{N}&.]+$/u;
+export const ACRONYM = /^[\p{Lu}\p{N}&.]+$/u;
 
 /**
  * Whether the capitalized word `word` found in `before` (the text just before the hit) is capitalized as a name: not
@@ -259,7 +259,7 @@ export function aliasNamesSomeoneElse(
     if (GIVEN_NAMES.has(given)) return true;
     // A month after a preposition dates the news: "Starting in June Raffensperger's office will purge ...".
     const dated =
-      given === 'june' && /\b(?:in|by|since|until|from|early|late|mid)[ \t\u00a0]+\S+[ \t\u00a0]+$/iu.test(before);
+      MONTHS.has(given) && /\b(?:in|by|since|until|from|early|late|mid)[ \t\u00a0]+\S+[ \t\u00a0]+$/iu.test(before);
     if (WORD_GIVEN_NAMES.has(given) && !dated && capitalizedAsName(text, hit, before, word)) return true;
   }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.

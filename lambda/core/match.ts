@@ -1,15 +1,6 @@
 // Finds tracked entities in an item's title, summary and content with one Aho-Corasick automaton over folded text.
 import { Automaton, codePointAt, codePointBefore } from './match-automaton';
-import {
-  CLAUSE_DASH,
-  type Hit,
-  inside,
-  NOT_A_PHRASE,
-  POSSESSIVE_INSIDE,
-  snippetAround,
-  strictlyInside,
-  touching,
-} from './match-hits';
+import { excludeBreak, type Hit, inside, snippetAround, strictlyInside, touching } from './match-hits';
 import {
   aliasNamesSomeoneElse,
   namesHousehold,
@@ -134,7 +125,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   // Context and exclude phrases per entity, by pattern id: consulted only for entities that something named.
   const contextOf = entities.map(() => new Map<number, string>());
   const excludeOf = entities.map(() => new Set<number>());
-  const commonUseExcludes = new Set<number>();
+  const excludePhrases = new Map<number, string[]>();
   const sourceExcludeOf = entities.map(() => new Set<number>());
   const patternId = (phrase: string): number | undefined => {
     const folded = foldPhrase(phrase);
@@ -172,8 +163,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       const id = patternId(phrase);
       if (id === undefined) continue;
       excludeOf[index]!.add(id);
-      // Written in lower case, it names the word's common use ("sterling record"): a possessive is a person's.
-      if (!/\p{Lu}/u.test(phrase) && !POSSESSIVE_INSIDE.test(`${phrase} `)) commonUseExcludes.add(id);
+      excludePhrases.set(id, [...(excludePhrases.get(id) ?? []), phrase]);
       if (terms.some((term) => squeeze(phrase).includes(term))) sourceExcludeOf[index]!.add(id);
     }
   });
@@ -182,10 +172,10 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
   const boundedEnd = patterns.map((pattern) => isWordCodePoint(Array.from(pattern).at(-1)!.codePointAt(0)!));
   const patternLength = patterns.map((pattern) => pattern.length);
   // Folding made a dash a space and dropped a possessive: an exclude of several words may span one, which none should.
-  const excludeAnywhere = new Set(excludeOf.flatMap((ids) => [...ids]));
-  const dashMatters = patterns.map((pattern, id) => pattern.includes(' ') && excludeAnywhere.has(id));
-  // A name's possessive is still the name ("Krebs's cycle", "Becker's Hospital Review").
-  const notAPhraseIn = patterns.map((_, id) => (commonUseExcludes.has(id) ? NOT_A_PHRASE : CLAUSE_DASH));
+  const phraseBreak = patterns.map((pattern, id) => {
+    const phrases = excludePhrases.get(id);
+    return phrases && pattern.includes(' ') ? excludeBreak(phrases) : undefined;
+  });
   const hasAmbiguous = entities.map((entity) => entity.ambiguous.length > 0);
   // The entity's own given names never make a surname alias someone else's ("Brad Raffensperger").
   /** The lower-case words of some of an entity's phrases. */
@@ -216,7 +206,7 @@ export function compileMatcher(entities: Entity[], options: { topics?: TopicMode
       if (boundedStart[pattern] && start > 0 && isWordCodePoint(codePointBefore(codes, start))) continue;
       if (boundedEnd[pattern] && end < length && isWordCodePoint(codePointAt(codes, end, length))) continue;
       const [from, to] = [folded.start[start]!, folded.originalEnd(end - 1)];
-      const notAPhrase = dashMatters[pattern] && notAPhraseIn[pattern]!.test(text.slice(from, to));
+      const notAPhrase = phraseBreak[pattern]?.test(text.slice(from, to)) === true;
       hits.push({
         pattern,
         field,

@@ -22,6 +22,9 @@ import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
 
 /** Words naming a kind of body or place, which both sides of a suit can carry ("county", "state", "Senate"). */
 const BODY_WORDS = termSet('county counties state senate house assembly committee election elections board');
+/** A place or a body's kind, never someone: a body word, a role, or a county either signature names. */
+const placeOrBody = (term: string, sigs: readonly StorySignature[]) =>
+  BODY_WORDS.has(term) || ROLE_TERMS.has(term) || sigs.some((of) => of.counties?.includes(term));
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
@@ -177,12 +180,10 @@ export function joinEvidence(
     const [myDoers, theirDoers] = [doers(mine), doers(theirs)];
     // Each side's doer is acted upon in the other, and no one acts in both. A place or a body's kind named on both sides
     // is no one: "Maricopa recorder Stephen Richer sues Maricopa County supervisors".
-    const placeLike = (term: string) =>
-      BODY_WORDS.has(term) || ROLE_TERMS.has(term) || [sig, item].some((of) => of.counties?.includes(term));
     return (
       myDoers.some((term) => patientOf(sig, theirs).includes(term)) &&
       theirDoers.some((term) => patientOf(item, mine).includes(term)) &&
-      !myDoers.some((term) => theirDoers.includes(term) && !placeLike(term))
+      !myDoers.some((term) => theirDoers.includes(term) && !placeOrBody(term, [sig, item]))
     );
   };
   if (storySigs.some(reversed)) addNewAct(`${mine!.act} (the other way round)`);
@@ -190,10 +191,7 @@ export function joinEvidence(
   // investigated over Fulton County ballot handling" after "Raffensperger investigates Fulton County ballot handling".
   // Who the passive's subject is, no place or body's kind: "Two Fulton election workers fired" names workers, not Fulton.
   const ownSubject = (roles: ActRoles, of: StorySignature) =>
-    (roles.subject ?? []).filter(
-      (term) =>
-        !BODY_WORDS.has(term) && !ROLE_TERMS.has(term) && !STATE_TERMS.has(term) && !of.counties?.includes(term),
-    );
+    (roles.subject ?? []).filter((term) => !placeOrBody(term, [of]) && !STATE_TERMS.has(term));
   const doneToDoer = (passive: ActRoles | undefined, passiveOf: StorySignature, active: ActRoles | undefined) => {
     const own = passive?.subject && active && !active.subject ? ownSubject(passive, passiveOf) : [];
     return own.length > 0 && own.every((term) => doers(active!).includes(term));

@@ -18,8 +18,8 @@ const WORD = /^[\p{L}\p{N}]/u;
  * another fact. None in Title Case, where every word looks like a name, and none for a pair whose words between
  * read either way ("Kemp meets Raffensperger", "Trump fires Krebs" then "Krebs fired by Trump").
  */
-export function namePairs(headline: string): string[] {
-  if (titleCased(headline)) return [];
+export function namePairs(headline: string, titleCase = titleCased(headline)): string[] {
+  if (titleCase) return [];
   const tokens = [...headline.matchAll(TOKEN)].map((match) => match[0]);
   const runs: { name: string; start: number; end: number }[] = [];
   for (let index = 0; index < tokens.length; ) {

@@ -220,13 +220,9 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
   // The passive's doer ends where its trailing clause begins: "sued by Tina Peters over equipment breach". A label
   // before a colon ("Poll: Raffensperger leads Jones") does nothing.
   const label = new Set(storyTerms(LABEL.exec(headline)?.[1] ?? ''));
+  const passive = PASSIVE.test(headline);
   const participle = AGENTLESS.exec(headline);
-  if (
-    !PASSIVE.test(headline) &&
-    AGENTLESS_ACTS.has(title[at]!) &&
-    participle &&
-    storyTerms(participle[1]!)[0] === title[at]
-  ) {
+  if (!passive && AGENTLESS_ACTS.has(title[at]!) && participle && storyTerms(participle[1]!)[0] === title[at]) {
     // Its doer may still come later: "Kari Lake sued for defamation by Stephen Richer".
     const doer = /\bby\s+(.+)$/iu.exec(headline.slice(participle.index))?.[1];
     if (doer)
@@ -234,7 +230,7 @@ function actRoles(headline: string, title: readonly string[], clause: readonly s
     const subject = title.slice(0, at).filter((term) => !label.has(term));
     return { act: title[at]!, agent: [], subject: sortedUnique(subject) };
   }
-  const agent = PASSIVE.test(headline)
+  const agent = passive
     ? title.slice(at + 1).filter((term) => !clause.includes(term))
     : title.slice(0, at).filter((term) => !label.has(term));
   return { act: title[at]!, agent: [...new Set(agent)].sort() };
@@ -262,7 +258,8 @@ export function storySignature(item: StoryText): StorySignature {
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);
   const names = headlineNames(headline);
-  const pairs = namePairs(headline);
+  const titleCase = titleCased(headline);
+  const pairs = namePairs(headline, titleCase);
   const said = saidTerms(headline);
   const { ahead, aside } = leadAsides(lead);
   const participles = participleActs(headline);
@@ -271,7 +268,6 @@ export function storySignature(item: StoryText): StorySignature {
   const planned = plannedTerms(`${headline}. ${lead}`);
   const repeats = repeatMarkers(headline);
   const houses = chambers(headline);
-  const titleCase = titleCased(headline);
   const benches = courts(headline, titleCase);
   const shires = counties(headline, titleCase);
   const numbers = headlineNumbers(headline);

@@ -1,4 +1,6 @@
 // Decides whether an item's words lean towards a tracked entity or towards its look-alikes, and says which words did.
+
+import { ACRONYM } from './match-names';
 import {
   decayedCounts,
   decayedRefused,
@@ -181,9 +183,6 @@ export class TopicModel {
     return { ...verdict, counts: true, ownScore: round(ownScore), margin: round(ownScore - threshold) };
   }
 }
-
-/** A watchlist term in capitals and digits only: an acronym, whose look-alikes are organizations, not people. */
-const ACRONYM = /^[\p{Lu}\p{N}&.]+$/u;
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 

@@ -41,7 +41,7 @@ const PERIOD = 0x2e;
 const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
 
 function isWordUnit(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || isDigit(code);
   // Astral characters (surrogate halves) break words: emoji mostly; the rare astral letter costs one term.
   return !(code >= 0xd800 && code <= 0xdfff) && isWordCodePoint(code);
 }
