@@ -46,6 +46,7 @@ const SPLITS: Split[] = process.argv.includes('--tuning')
       'probe-blind6',
       'probe-blind7',
       'probe-blind8',
+      'probe-blind9',
     ];
 /** Sets whose events are never named in the output: whoever reads them could tune on them. */
 const BLIND: ReadonlySet<Split> = new Set<Split>([
@@ -54,6 +55,7 @@ const BLIND: ReadonlySet<Split> = new Set<Split>([
   'probe-blind6',
   'probe-blind7',
   'probe-blind8',
+  'probe-blind9',
 ]);
 
 /** The event of each story's first report (its alert): what the user was told the story is about. */

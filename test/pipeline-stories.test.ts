@@ -121,6 +121,7 @@ describe('every development in the labelled sets, polled from one feed per outle
     ['probe-blind6', 0, 260],
     ['probe-blind7', 0, 203],
     ['probe-blind8', 0, 212],
+    ['probe-blind9', 0, 210],
   ] as const)(
     '%s: at most %d lost events and %d alerts, and no alert for an item already filed',
     async (split, lost, most) => {

@@ -15,9 +15,9 @@ import {
   weighed,
 } from './story-context';
 import { COURT_LEVEL_NAMES, otherWay } from './story-markers';
-import { otherOrder } from './story-order';
+import { otherOrder, slotChange } from './story-order';
 import { doers, namesNoOne, peopleApart, rolesOfSameAct } from './story-people';
-import type { ActRoles, StorySignature } from './story-terms';
+import { type ActRoles, orderedTitle, type StorySignature } from './story-terms';
 import { ACT_TERMS, STATE_TERMS, statesNamed } from './story-words';
 
 /** Words naming a kind of body or place, which both sides of a suit can carry ("county", "state", "Senate"). */
@@ -25,6 +25,8 @@ const BODY_WORDS = termSet('county counties state senate house assembly committe
 /** A place or a body's kind, never someone: a body word, a role, or a county either signature names. */
 const placeOrBody = (term: string, sigs: readonly StorySignature[]) =>
   BODY_WORDS.has(term) || ROLE_TERMS.has(term) || sigs.some((of) => of.counties?.includes(term));
+/** Role words that say how far something reaches: a slot changed to one of them is another fact. */
+const REACH_TERMS = termSet('us america american federal national');
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
@@ -164,6 +166,20 @@ export function joinEvidence(
   const storyPairs = new Set(storySigs.flatMap((sig) => sig.pairs ?? []));
   const otherWayRound = item.pairs?.find((pair) => !storyPairs.has(pair) && storyPairs.has(otherOrder(pair)));
   if (otherWayRound) addNewAct(otherWayRound.replaceAll('|', ' '));
+  // One sentence with one slot changed: "most Americans trust results" after "most Georgians trust results".
+  // Any word but the person's own name or a title, though a title's reach tells ("Americans" for "Georgians").
+  const slotWords = {
+    tells: (term: string) => !context.soleNameTerms.has(term) && (!ROLE_TERMS.has(term) || REACH_TERMS.has(term)),
+    isAct: (term: string) => ACT_TERMS.has(term) || isReaction(term),
+  };
+  const itemOrder = orderedTitle(item);
+  const changed = storySigs
+    .map((sig) => {
+      const storyOrder = orderedTitle(sig);
+      return itemOrder && storyOrder && slotChange(itemOrder, storyOrder, slotWords);
+    })
+    .find(Boolean);
+  if (changed) addNewAct(changed);
   // A figure gone the other way, or the other side of a time: "turnout down" after "turnout up".
   const way = item.direction;
   if (way && storySigs.some((sig) => otherWay(way, sig.direction))) addNewAct(way);

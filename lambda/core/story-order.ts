@@ -6,6 +6,10 @@ import { sortedUnique, storyTerms } from './story-words';
 const EITHER_ORDER = new Set(
   'and or nor with vs versus v by meets met meet meeting says said say plus amid after before over against'.split(' '),
 );
+/** The same as story terms, with verbs done to each other ("talks", "clashes"): a pivot either way round tells nothing. */
+const EITHER_ORDER_TERMS: ReadonlySet<string> = new Set(
+  storyTerms(`${[...EITHER_ORDER].join(' ')} talk clash spar debate face`),
+);
 /** At most this many words between the two names. */
 const MAX_BETWEEN = 4;
 /** Runs of capitalized words (a name: "Cobb County") and the words between them, in headline order. */
@@ -51,4 +55,54 @@ export function namePairs(headline: string, titleCase = titleCased(headline)): s
 export function otherOrder(pair: string): string {
   const [first, between, second] = pair.split('|');
   return `${second}|${between}|${first}`;
+}
+
+/** At most this many terms on either side of the one change: more is a rewrite of the headline, not a fact swapped. */
+const MAX_SLOT = 2;
+/** At least this many terms alike around the change, so that the two headlines are one sentence told twice. */
+const MIN_FRAME = 3;
+
+/** What a headline's terms are to the slot rule: words that tell the event, and acts, which the act rules weigh. */
+export interface SlotWords {
+  tells: (term: string) => boolean;
+  isAct: (term: string) => boolean;
+}
+
+/** The middle of the item's headline is the story's middle with its two parts the other way round ("X court Y"). */
+function turnedAround(mine: readonly string[], theirs: readonly string[], words: SlotWords): string | undefined {
+  if (mine.length !== theirs.length || [...mine].sort().join(' ') !== [...theirs].sort().join(' ')) return undefined;
+  for (let at = 1; at < theirs.length - 1; at++) {
+    const pivot = theirs[at]!;
+    const [before, after] = [theirs.slice(0, at).join(' '), theirs.slice(at + 1).join(' ')];
+    const mineAt = mine.indexOf(pivot);
+    // An act turned round is most often a passive ("Krebs fired by Trump"), which the act rules read; a meeting reads
+    // either way.
+    if (words.isAct(pivot) || EITHER_ORDER_TERMS.has(pivot) || mineAt < 1) continue;
+    if (mine.slice(0, mineAt).join(' ') === after && mine.slice(mineAt + 1).join(' ') === before)
+      return `${after} ${pivot} ${before}`;
+  }
+  return undefined;
+}
+
+/**
+ * What the item's headline says in place of the story's when the two are one sentence with one short slot changed:
+ * words of the event swapped ("most Georgians trust results", then "most Americans"), or two parts the other way
+ * round ("from state court to federal court", then from federal to state). Undefined when the headlines differ more,
+ * or the slot holds an act, a reaction, or only the person's names and roles, which the other rules weigh.
+ */
+export function slotChange(mine: readonly string[], theirs: readonly string[], words: SlotWords): string | undefined {
+  let head = 0;
+  while (head < mine.length && head < theirs.length && mine[head] === theirs[head]) head++;
+  let tail = 0;
+  while (tail < mine.length - head && tail < theirs.length - head && mine.at(-1 - tail) === theirs.at(-1 - tail))
+    tail++;
+  const [myMiddle, theirMiddle] = [mine.slice(head, mine.length - tail), theirs.slice(head, theirs.length - tail)];
+  if (head + tail < MIN_FRAME || myMiddle.length === 0 || theirMiddle.length === 0) return undefined;
+  const turned = turnedAround(myMiddle, theirMiddle, words);
+  if (turned) return turned;
+  if (myMiddle.length > MAX_SLOT || theirMiddle.length > MAX_SLOT) return undefined;
+  if (myMiddle.some((term) => theirMiddle.includes(term))) return undefined;
+  const middles = [...myMiddle, ...theirMiddle];
+  if (middles.some(words.isAct) || !myMiddle.some(words.tells) || !theirMiddle.some(words.tells)) return undefined;
+  return `${myMiddle.join(' ')} for ${theirMiddle.join(' ')}`;
 }

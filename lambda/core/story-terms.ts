@@ -89,6 +89,11 @@ export interface StorySignature {
   names?: string[];
   /** Names on either side of the same words ("trump|ballots in|biden"): story-order.ts. Absent when none. */
   pairs?: string[];
+  /**
+   * The headline's terms in order, each as its place in `title` in base 36 ("20314"): the slot rule compares two
+   * headlines word by word (slotChange). Absent on a headline of more terms than one digit can place.
+   */
+  order?: string;
   /** Repeat markers of the headline ("second", "again", "more"): story-markers.ts. Absent when none. */
   repeats?: string[];
   /** Legislative chambers the headline names ("house", "senate"). Absent when none. */
@@ -249,6 +254,19 @@ function eventHeadline(headline: string, lead: string): string {
   return lead.split(SENTENCE_BREAK)[0]?.trim() || headline;
 }
 
+/** Places a one-digit order can name. */
+const ORDER_DIGITS = 36;
+/** The headline's term order, compactly: each term's place in the sorted title. */
+function headlineOrder(title: readonly string[]): { order?: string } {
+  const sorted = sortedUnique(title);
+  if (title.length === 0 || sorted.length > ORDER_DIGITS) return {};
+  return { order: title.map((term) => sorted.indexOf(term).toString(ORDER_DIGITS)).join('') };
+}
+
+/** The headline's terms in order, read back from a signature's `order`. */
+export const orderedTitle = (sig: StorySignature): string[] | undefined =>
+  sig.order === undefined ? undefined : [...sig.order].map((digit) => sig.title[Number.parseInt(digit, ORDER_DIGITS)]!);
+
 export function storySignature(item: StoryText): StorySignature {
   const lead = leadOf(item);
   const headline = eventHeadline(withoutPublisher(item.title, item.publisher, true), lead);
@@ -282,6 +300,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(reaction.length > 0 ? { reaction } : {}),
     ...(names.length > 0 ? { names } : {}),
     ...(pairs.length > 0 ? { pairs } : {}),
+    ...headlineOrder(title),
     ...(said.length > 0 ? { said } : {}),
     ...(ahead.length > 0 ? { ahead } : {}),
     ...(aside.length > 0 ? { aside } : {}),

@@ -123,9 +123,12 @@ export function termOf(word: string): string {
   return SYNONYMS.get(stemmed) ?? stemmed;
 }
 
+/** Initials with dots ("U.S.", "D.C."), read as one word as they are without them ("US"), not dropped letter by letter. */
+const DOTTED_INITIALS = /\b(\p{L})\.(\p{L})\.(?:(\p{L})\.)?/gu;
+
 export function storyTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
   const terms: string[] = [];
-  for (const word of words(phrasalActs(text))) {
+  for (const word of words(phrasalActs(text.replace(DOTTED_INITIALS, '$1$2$3')))) {
     if (STOP_WORDS.has(word)) continue;
     terms.push(termOf(word));
     if (terms.length >= limit) break;

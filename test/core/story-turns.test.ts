@@ -317,8 +317,50 @@ describe('a grammar word that turns the news round', () => {
       "Sterling: secretary of state's office gets 100 threats per week",
       "Sterling: secretary of state's office gets 100 threats per day",
     ],
+    ['Raffensperger: most Georgians trust election results', 'Raffensperger: most Americans trust election results'],
+    [
+      'Raffensperger pushes Georgia constitutional amendment on citizenship voting',
+      'Raffensperger pushes U.S. constitutional amendment on citizenship voting',
+    ],
+    ['CISA fires election security staff', 'CISA fires cyber defense staff'],
+    [
+      'CISA warns Chinese hackers targeting US infrastructure',
+      'CISA warns Chinese hackers targeting US election systems',
+    ],
+    [
+      'Raffensperger suit moved from state court to federal court',
+      'Raffensperger suit moved from federal court to state court',
+    ],
+    [
+      'Sterling: in-person turnout outpacing mail ballots in Georgia runoff',
+      'Sterling: mail ballots outpacing in-person turnout in Georgia runoff',
+    ],
   ])('keeps "%s" and "%s" apart', (first, later) => {
     expect(joins(first, later)).toMatchObject({ joins: false });
+  });
+
+  it('reads one slot of the same sentence changed as another fact only when it is no title, act or name', () => {
+    // A title or the person's own name in the slot: the same firing.
+    expect(
+      joins('Krebs leaves SentinelOne, former CISA director says', 'Krebs leaves SentinelOne, ex-CISA chief says'),
+    ).toMatchObject({ joins: true });
+    expect(joins('Trump fires CISA director Chris Krebs', 'Trump fires CISA chief Chris Krebs')).toMatchObject({
+      joins: true,
+    });
+    // The evidence names the slot: what the item says in place of the story's words.
+    expect(
+      joins(
+        'Raffensperger: most Georgians trust election results',
+        'Raffensperger: most Americans trust election results',
+      ).newActs,
+    ).toEqual(['american for georgia']);
+    // A passive turned round is the same act, for the act rules to read.
+    expect(
+      joins(
+        'Georgia: Trump fires Krebs over fraud claims, report says',
+        'Georgia: Krebs fired by Trump over fraud claims, report says',
+      ),
+    ).toMatchObject({ joins: true });
   });
 
   it('reads names the other way round only where the words between read one way', () => {

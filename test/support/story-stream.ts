@@ -66,7 +66,8 @@ export type Split =
   | 'probe-blind5'
   | 'probe-blind6'
   | 'probe-blind7'
-  | 'probe-blind8';
+  | 'probe-blind8'
+  | 'probe-blind9';
 
 /** The join rule: event evidence (shipped), or the whole-signature overlap it replaced (the benchmark's baseline). */
 export type JoinRule = 'evidence' | 'baseline';
