@@ -25,8 +25,8 @@ const BODY_WORDS = termSet('county counties state senate house assembly committe
 /** A place or a body's kind, never someone: a body word, a role, or a county either signature names. */
 const placeOrBody = (term: string, sigs: readonly StorySignature[]) =>
   BODY_WORDS.has(term) || ROLE_TERMS.has(term) || sigs.some((of) => of.counties?.includes(term));
-/** Role words that say how far something reaches: a slot changed to one of them is another fact. */
-const REACH_TERMS = termSet('us america american federal national');
+/** Role words that say how far something reaches. */
+const REACH_TERMS = termSet('us america american');
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
@@ -167,9 +167,10 @@ export function joinEvidence(
   const otherWayRound = item.pairs?.find((pair) => !storyPairs.has(pair) && storyPairs.has(otherOrder(pair)));
   if (otherWayRound) addNewAct(otherWayRound.replaceAll('|', ' '));
   // One sentence with one slot changed: "most Americans trust results" after "most Georgians trust results".
-  // Any word but the person's own name or a title, though a title's reach tells ("Americans" for "Georgians").
   const slotWords = {
-    tells: (term: string) => !context.soleNameTerms.has(term) && (!ROLE_TERMS.has(term) || REACH_TERMS.has(term)),
+    // A title's reach tells in one slot ("most Americans" for "most Georgians"), if not as a word swapped anywhere.
+    facts: (headline: readonly string[]) =>
+      new Set([...factTerms(headline, context), ...headline.filter((term) => REACH_TERMS.has(term))]),
     isAct: (term: string) => ACT_TERMS.has(term) || isReaction(term),
   };
   const itemOrder = orderedTitle(item);

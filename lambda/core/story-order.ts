@@ -1,6 +1,6 @@
 // Names on either side of the same words, in the other order: "Trump ballots in a Biden batch", then "Biden ... Trump".
 import { titleCased } from './story-clauses';
-import { sortedUnique, storyTerms } from './story-words';
+import { STATE_TERMS, sortedUnique, storyTerms } from './story-words';
 
 /** Words between two names that say nothing of which comes first: a list, a meeting, a passive's doer, a quote. */
 const EITHER_ORDER = new Set(
@@ -62,11 +62,29 @@ const MAX_SLOT = 2;
 /** At least this many terms alike around the change, so that the two headlines are one sentence told twice. */
 const MIN_FRAME = 3;
 
-/** What a headline's terms are to the slot rule: words that tell the event, and acts, which the act rules weigh. */
+/** What a headline's terms are to the slot rule: the words that tell its fact, and acts, which the act rules weigh. */
 export interface SlotWords {
-  tells: (term: string) => boolean;
+  /** Of a headline's terms, those that can name what differs (no title, no name of the person: factTerms). */
+  facts: (headline: readonly string[]) => ReadonlySet<string>;
   isAct: (term: string) => boolean;
 }
+
+/**
+ * Added or dropped, the fact stays: a county or the election a result is of ("Georgia election results"), "U.S.", a person's
+ * own office, a date "set" for what is to come, who "writes" or "tweets" what the other headline quotes.
+ */
+const QUALIFIERS: ReadonlySet<string> = new Set(
+  storyTerms('office county election set write writes tweet tweets us america american'),
+);
+/** Words that hedge or limit a fact: dropped, the item states another ("hack" after "attempted hack"). */
+const HEDGES: ReadonlySet<string> = new Set(
+  storyTerms(
+    'attempted suspected alleged possible potential draft proposed preliminary interim acting temporarily ' +
+      'temporary partial part partly without different fewer less',
+  ),
+);
+/** At least this many terms alike around a word added or dropped. */
+const MIN_ADDED_FRAME = 2;
 
 /** The middle of the item's headline is the story's middle with its two parts the other way round ("X court Y"). */
 function turnedAround(mine: readonly string[], theirs: readonly string[], words: SlotWords): string | undefined {
@@ -97,12 +115,25 @@ export function slotChange(mine: readonly string[], theirs: readonly string[], w
   while (tail < mine.length - head && tail < theirs.length - head && mine.at(-1 - tail) === theirs.at(-1 - tail))
     tail++;
   const [myMiddle, theirMiddle] = [mine.slice(head, mine.length - tail), theirs.slice(head, theirs.length - tail)];
+  // One or two words added or dropped: "attempted hack" then "hack", "staff" then "election security staff".
+  const dropped = myMiddle.length === 0;
+  const added = dropped ? theirMiddle : theirMiddle.length === 0 ? myMiddle : [];
+  if (head + tail >= MIN_ADDED_FRAME && added.length > 0 && added.length <= MAX_SLOT) {
+    const facts = words.facts(dropped ? theirs : mine);
+    // A word the item adds is news ("audit results" after "results"); a word it drops is only a shorter retelling
+    // ("recount" after "hand recount") unless it hedged or limited the fact, which the item now states whole.
+    const tells = (term: string) =>
+      dropped ? HEDGES.has(term) : facts.has(term) && !STATE_TERMS.has(term) && !QUALIFIERS.has(term);
+    return added.some(tells) ? `${added.join(' ')} ${dropped ? 'dropped' : 'added'}` : undefined;
+  }
   if (head + tail < MIN_FRAME || myMiddle.length === 0 || theirMiddle.length === 0) return undefined;
   const turned = turnedAround(myMiddle, theirMiddle, words);
   if (turned) return turned;
   if (myMiddle.length > MAX_SLOT || theirMiddle.length > MAX_SLOT) return undefined;
   if (myMiddle.some((term) => theirMiddle.includes(term))) return undefined;
-  const middles = [...myMiddle, ...theirMiddle];
-  if (middles.some(words.isAct) || !myMiddle.some(words.tells) || !theirMiddle.some(words.tells)) return undefined;
+  const [myFacts, theirFacts] = [words.facts(mine), words.facts(theirs)];
+  if ([...myMiddle, ...theirMiddle].some(words.isAct)) return undefined;
+  if (!myMiddle.some((term) => myFacts.has(term)) || !theirMiddle.some((term) => theirFacts.has(term)))
+    return undefined;
   return `${myMiddle.join(' ')} for ${theirMiddle.join(' ')}`;
 }

@@ -9,6 +9,8 @@ export const STOP_WORDS = new Set([
   ...FUNCTION_WORDS,
   ...NEWS_FILLER,
   ...'sources source ap first since new last still ahead prior'.split(' '),
+  // A contraction is its grammar words ("won't" is "will not"); the negation rule reads the headline itself.
+  ...'wont cant cannot dont doesnt didnt isnt arent wasnt werent wouldnt shouldnt couldnt'.split(' '),
 ]);
 // An opinion piece is the writer's own act (an op-ed), not filler: "Opinion | Trump fired me for saying this".
 STOP_WORDS.delete('opinion');

@@ -45,7 +45,7 @@ describe('repeat markers', () => {
     const first = 'CISA adds actively exploited flaw to KEV catalog';
     expect(joins(first, 'CISA adds three more actively exploited flaws to KEV catalog')).toMatchObject({
       joins: false,
-      newActs: ['more'],
+      newActs: expect.arrayContaining(['more']),
     });
     expect(
       joins(

@@ -363,6 +363,47 @@ describe('a grammar word that turns the news round', () => {
     ).toMatchObject({ joins: true });
   });
 
+  it.each([
+    [
+      'Georgia investigates attempted hack of voter registration system, Raffensperger says',
+      'Georgia investigates hack of voter registration system, Raffensperger says',
+    ],
+    ["Judge temporarily halts Raffensperger's voter roll purge", "Judge halts Raffensperger's voter roll purge"],
+    ['Trump names acting CISA director', 'Trump names CISA director'],
+    [
+      'Raffensperger: fewer than 1,000 noncitizens on Georgia voter rolls',
+      'Raffensperger: more than 1,000 noncitizens on Georgia voter rolls',
+    ],
+    ['CISA lays off staff', 'CISA lays off election security staff'],
+    ['Raffensperger certifies Georgia results', 'Raffensperger certifies Georgia audit results'],
+  ])('keeps "%s" and "%s", one word hedging or added, apart', (first, later) => {
+    expect(joins(first, later)).toMatchObject({ joins: false });
+  });
+
+  it('joins a retelling that only drops a word, or adds a place, a title or who said it', () => {
+    expect(joins("Georgia hand recount confirms Biden's win", "Georgia recount confirms Biden's win")).toMatchObject({
+      joins: true,
+    });
+    expect(
+      joins(
+        'Raffensperger testifies before Fulton County special grand jury',
+        'Raffensperger testifies before Fulton special grand jury',
+      ),
+    ).toMatchObject({ joins: true });
+    expect(
+      joins(
+        'Election Assistance Commission audits Georgia election grants',
+        'U.S. Election Assistance Commission audits Georgia election grants',
+      ),
+    ).toMatchObject({ joins: true });
+    expect(
+      joins(
+        "Gabriel Sterling: no fraud found, Georgia won't recount",
+        'Gabriel Sterling: no fraud found, Georgia will not recount',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
   it('reads names the other way round only where the words between read one way', () => {
     // A meeting, a list or a passive's doer reads either way: the same event.
     expect(
