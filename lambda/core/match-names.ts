@@ -31,7 +31,10 @@ function honorificBefore(before: string): RegExpExecArray | null {
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
 /** A headline's opening preposition and the capitalized place, body or time it names, right before the surname. */
 const OPENING_PLACE =
-  /^(?:On|At|In|Inside|From|After|Across|Amid|By|Before|Despite|Since|Until|During)[ \t\u00a0]+(?:\p{Lu}[\p{L}'\u2019.&-]*[ \t\u00a0]+){1,3}$/u;
+  /^(?:(?:A|An|One|Two|Three|Days|Weeks|Months|Years|Hours|Back|Shortly|Soon|Right|Just|Even)(?:[ \t\u00a0]+(?:year|years|day|days|week|weeks|month|months|hour|hours))?[ \t\u00a0]+(?:on|at|in|inside|from|after|before|since|until|during|amid)|On|At|In|Inside|From|After|Across|Amid|By|Before|Despite|Since|Until|During)[ \t\u00a0]+(?:\p{Lu}[\p{L}'\u2019.&-]*[ \t\u00a0]+){1,3}$|^(?:Last|This|Next|Early|Late)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/u;
+/** ...of which a given name can only be a town ("In Austin", "From Madison") or a storm ("Days after Helene"), not "At Tom". */
+const OPENING_TOWN =
+  /^(?:(?:A|An|One|Two|Three|Days|Weeks|Months|Years|Hours|Back|Shortly|Soon|Right|Just|Even)[ \t\u00a0].*\b(?:after|before|since|until|during|amid)|In|Inside|From|Across|After|Despite|Since|Before|During|Amid)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/u;
 /**
  * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
  * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
@@ -134,10 +137,11 @@ export function namesSomeoneElse(
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   if (!word) return false;
   const lower = word[1]!.toLowerCase();
-  if (GIVEN_NAMES.has(lower)) return true;
-  // An opening place or employer without its comma: "On Capitol Hill Krebs finds few defenders", "At Microsoft
-  // Masterson found a new front".
-  if (before.length === hit.start && OPENING_PLACE.test(before)) return false;
+  // An opening place, employer or time without its comma, a given name's town too: "On Capitol Hill Krebs finds few
+  // defenders", "In Austin Krebs tells SXSW crowd", "A year after Helene Masterson says", "Last November Krebs called".
+  const opening = before.length === hit.start && OPENING_PLACE.test(before);
+  if (GIVEN_NAMES.has(lower)) return !(opening && OPENING_TOWN.test(before));
+  if (opening) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
@@ -255,7 +259,9 @@ export function aliasNamesSomeoneElse(
   if (honorificBefore(before)) return true;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   const given = word?.[1]?.toLowerCase();
-  if (word && given !== undefined && !ownNames.has(given)) {
+  // An opening place or time without its comma: "In Douglas Raffensperger faces angry crowd".
+  const opening = before.length === hit.start && OPENING_PLACE.test(before) && OPENING_TOWN.test(before);
+  if (word && given !== undefined && !ownNames.has(given) && !opening) {
     if (GIVEN_NAMES.has(given)) return true;
     // A month after a preposition dates the news: "Starting in June Raffensperger's office will purge ...".
     const dated =

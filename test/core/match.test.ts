@@ -242,6 +242,11 @@ describe('other people with the same surname', () => {
       'raffensperger',
     ]);
     expect(ids([RAFFENSPERGER], "Officials say June Raffensperger's bakery will close")).toEqual([]);
+    // A town named like a person, or a time before an event, still opens the headline.
+    expect(ids([KREBS], 'In Austin Krebs tells SXSW crowd AI will test the election')).toEqual(['krebs']);
+    expect(ids([MASTERSON], 'A year after Helene Masterson says election offices lack backup power')).toEqual([
+      'masterson',
+    ]);
   });
 
   it('reads a later bare surname in that item as the same other person', () => {

@@ -57,7 +57,7 @@ export const HEADLINE_SETS: Record<
   offbeat: { tune: ['offbeat-tune.jsonl'], heldout: ['offbeat-heldout.jsonl'], blind: [] },
   later: { tune: ['bare-later-a.jsonl'], heldout: [], blind: ['bare-later-b.jsonl'] },
   probe: {
-    tune: ['bare-probe.jsonl', 'bare-probe-2.jsonl', 'bare-probe-3.jsonl', 'bare-probe-4.jsonl'],
+    tune: ['bare-probe.jsonl', 'bare-probe-2.jsonl', 'bare-probe-3.jsonl', 'bare-probe-4.jsonl', 'bare-probe-5.jsonl'],
     heldout: [],
     blind: [],
   },
