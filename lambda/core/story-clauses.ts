@@ -117,6 +117,20 @@ export function reactionTerms(headline: string): string[] {
   return verb < 0 ? [] : sortedUnique(storyTerms(main.slice(verb + 1).join(' ')));
 }
 
+/** Bodies and papers whose "reaction" is an act of its own: a watchdog's report, a committee's vote, a resolution. */
+const FORMAL_REACTORS = new Set(
+  'inspector watchdog gao committee committees panel report reports resolution audit review letter board commission'.split(
+    ' ',
+  ),
+);
+
+/** The body or paper a reaction headline names before its verb ("Inspector general slams ..."), if any. */
+export function formalReactors(headline: string): string[] {
+  const headlineWords = words(headline.replace(QUOTED, '$1 '));
+  const verb = headlineWords.findIndex((word, index) => index >= 1 && REACTION_VERBS.has(stem(word)));
+  return verb < 0 ? [] : sortedUnique(headlineWords.slice(0, verb).filter((word) => FORMAL_REACTORS.has(word)));
+}
+
 /** Verbs of speech: what follows them in a headline is what someone said, not what happened. */
 const SPEECH_VERBS = new Set('tell tells told'.split(' '));
 

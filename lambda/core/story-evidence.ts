@@ -366,8 +366,9 @@ export function joinEvidence(
   }
   // A reaction to the story's act that names nothing the story did not tell: "Democrats condemn Trump's 'pathetic'
   // firing of Krebs" after "Trump fires Krebs" (but not "... firing of Krebs's deputy").
-  // A court's or a judge's "reaction" is its ruling, another development: "Federal judge slams Trump campaign suit".
-  const byCourt = (item.courts ?? []).length > 0;
+  // A court's or a judge's "reaction" is its ruling, another development: "Federal judge slams Trump campaign suit";
+  // so is a watchdog's report or a committee's resolution ("Inspector general slams CISA's cuts").
+  const byCourt = (item.courts ?? []).length > 0 || (item.reactors ?? []).length > 0;
   if (
     !byCourt &&
     item.reaction?.some((term) => titleActs.has(term) && context.rarity.weight(term) >= SAME_ACT_WEIGHT)

@@ -2,6 +2,7 @@
 
 import {
   epithetActs,
+  formalReactors,
   headlineParts,
   isReaction,
   leadAsides,
@@ -64,6 +65,8 @@ export interface StorySignature {
    * tells House panel audits and recounts **confirmed** the vote"): a recap of earlier events, not its news. Absent when none.
    */
   said?: string[];
+  /** A body or paper named before a reaction verb ("inspector", "report"): its reaction is an act. Absent when none. */
+  reactors?: string[];
   /**
    * Terms the lead names only in sentences about what is to come or did not happen ("Masterson is expected to be pushed
    * out too"): the story did not tell them as done. Absent when none.
@@ -275,6 +278,7 @@ export function storySignature(item: StoryText): StorySignature {
   const epithets = epithetActs(headline);
   const clause = trailingClauseTerms(headline);
   const reaction = reactionTerms(headline);
+  const reactors = formalReactors(headline);
   const names = headlineNames(headline);
   const titleCase = titleCased(headline);
   const pairs = namePairs(headline, titleCase);
@@ -298,6 +302,7 @@ export function storySignature(item: StoryText): StorySignature {
     ...(epithets.length > 0 ? { epithets } : {}),
     ...(clause.length > 0 ? { clause } : {}),
     ...(reaction.length > 0 ? { reaction } : {}),
+    ...(reactors.length > 0 ? { reactors } : {}),
     ...(names.length > 0 ? { names } : {}),
     ...(pairs.length > 0 ? { pairs } : {}),
     ...headlineOrder(title),

@@ -380,6 +380,22 @@ describe('a grammar word that turns the news round', () => {
     expect(joins(first, later)).toMatchObject({ joins: false });
   });
 
+  it("reads a watchdog's, a committee's or a resolution's reaction as an act of its own", () => {
+    expect(
+      joins('CISA cuts election security staff', "Inspector general slams CISA's cuts to election security staff"),
+    ).toMatchObject({ joins: false });
+    expect(
+      joins(
+        'Trump fires CISA director Chris Krebs',
+        "Senate Democrats introduce resolution condemning Trump's firing of Chris Krebs",
+      ),
+    ).toMatchObject({ joins: false });
+    // A party's or a person's reaction still joins the act it reacts to.
+    expect(
+      joins('Trump fires CISA director Chris Krebs', "Democrats condemn Trump's firing of Chris Krebs"),
+    ).toMatchObject({ joins: true });
+  });
+
   it('joins a retelling that only drops a word, or adds a place, a title or who said it', () => {
     expect(joins("Georgia hand recount confirms Biden's win", "Georgia recount confirms Biden's win")).toMatchObject({
       joins: true,
