@@ -87,9 +87,17 @@ const HEDGES: ReadonlySet<string> = new Set(
 const MIN_ADDED_FRAME = 2;
 
 /** The middle of the item's headline is the story's middle with its two parts the other way round ("X court Y"). */
-function turnedAround(mine: readonly string[], theirs: readonly string[], words: SlotWords): string | undefined {
+function turnedAround(
+  mine: readonly string[],
+  theirs: readonly string[],
+  words: SlotWords,
+  facts: ReadonlySet<string>,
+): string | undefined {
   if (mine.length !== theirs.length || [...mine].sort().join(' ') !== [...theirs].sort().join(' ')) return undefined;
+  // Each part tells a fact: a name and a title the other way round are one person ("Krebs, director of CISA").
+  const tells = (part: readonly string[]) => part.some((term) => facts.has(term));
   for (let at = 1; at < theirs.length - 1; at++) {
+    if (!tells(theirs.slice(0, at)) || !tells(theirs.slice(at + 1))) continue;
     const pivot = theirs[at]!;
     const [before, after] = [theirs.slice(0, at).join(' '), theirs.slice(at + 1).join(' ')];
     const mineAt = mine.indexOf(pivot);
@@ -127,7 +135,7 @@ export function slotChange(mine: readonly string[], theirs: readonly string[], w
     return added.some(tells) ? `${added.join(' ')} ${dropped ? 'dropped' : 'added'}` : undefined;
   }
   if (head + tail < MIN_FRAME || myMiddle.length === 0 || theirMiddle.length === 0) return undefined;
-  const turned = turnedAround(myMiddle, theirMiddle, words);
+  const turned = turnedAround(myMiddle, theirMiddle, words, words.facts(theirs));
   if (turned) return turned;
   if (myMiddle.length > MAX_SLOT || theirMiddle.length > MAX_SLOT) return undefined;
   if (myMiddle.some((term) => theirMiddle.includes(term))) return undefined;

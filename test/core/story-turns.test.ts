@@ -354,6 +354,13 @@ describe('a grammar word that turns the news round', () => {
         'Raffensperger: most Americans trust election results',
       ).newActs,
     ).toEqual(['american for georgia']);
+    // A name and its title the other way round are one person.
+    expect(
+      joins(
+        'Trump fires Christopher Krebs, director of CISA, by tweet',
+        'Trump fires CISA director Christopher Krebs in a tweet',
+      ),
+    ).toMatchObject({ joins: true });
     // A passive turned round is the same act, for the act rules to read.
     expect(
       joins(
