@@ -45,7 +45,10 @@ const NOT_GIVEN_NAMES = new Set(
     'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep ' +
     'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight ' +
     // A party, a home state's people or an event before the surname says who they are ("Georgia Republican Sterling").
-    'republican republicans democrat democrats democratic gop conservative liberal georgian american conference summit'
+    'republican republicans democrat democrats democratic gop conservative liberal georgian american conference summit ' +
+    // A headline's verb in Title Case ("Trump Attacks Krebs amid Feud"): what someone does to the person.
+    'attacks attack blasts blast slams slam rips praises praise thanks defends defend backs sues fires hires taps ' +
+    'accuses accuse blames blame targets target mocks mock ousts picks names'
   ).split(' '),
 );
 /**
