@@ -35,6 +35,9 @@ const OPENING_PLACE =
 /** ...of which a given name can only be a town ("In Austin", "From Madison") or a storm ("Days after Helene"), not "At Tom". */
 const OPENING_TOWN =
   /^(?:(?:A|An|One|Two|Three|Days|Weeks|Months|Years|Hours|Back|Shortly|Soon|Right|Just|Even)[ \t\u00a0].*\b(?:after|before|since|until|during|amid)|In|Inside|From|Across|After|Despite|Since|Before|During|Amid)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/u;
+/** A people's name after "fellow", "proud", "native" or a region, right before the surname. */
+const DEMONYM_BEFORE =
+  /(?:^|[^\p{L}])(?:fellow|proud|native|lifelong|northern|southern|western|eastern|central)[ \t\u00a0]+\p{Lu}\p{Ll}+(?:ian|ean|an|ite|er)[ \t\u00a0]+$/iu;
 /**
  * Capitalized words that can stand right before a tracked person's surname without being a given name: titles and
  * roles ("Director Krebs", "Adviser Masterson"), and days ("On Tuesday Krebs said").
@@ -143,6 +146,8 @@ export function namesSomeoneElse(
   // An opening place, employer or time without its comma, a given name's town too: "On Capitol Hill Krebs finds few
   // defenders", "In Austin Krebs tells SXSW crowd", "A year after Helene Masterson says", "Last November Krebs called".
   const opening = before.length === hit.start && OPENING_PLACE.test(before);
+  // Where someone is from, said of the person: "fellow Virginian Krebs", "Proud Cincinnatian Masterson".
+  if (DEMONYM_BEFORE.test(before)) return false;
   if (GIVEN_NAMES.has(lower)) return !(opening && OPENING_TOWN.test(before));
   if (opening) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").

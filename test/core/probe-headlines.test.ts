@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 180 of their 575 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 175 of their 575 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(575);
-    expect(scores.fn).toBeLessThanOrEqual(180);
+    expect(scores.fn).toBeLessThanOrEqual(175);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -44,6 +44,7 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     expect(lost).not.toContain('In Douglas Raffensperger faces angry crowd over Coffee County breach');
     expect(lost).not.toContain('Outage knocks cisa.gov offline during shutdown');
     expect(lost).not.toContain('Trump Attacks Krebs amid Feud about Memo');
+    expect(lost).not.toContain('Spanberger thanks fellow Virginian Krebs for endorsement');
     expect(lost).not.toContain(
       'Raffensperger Masters week: patrons urged to register to vote at Augusta - The Augusta Chronicle',
     );
