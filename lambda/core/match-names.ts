@@ -29,12 +29,27 @@ function honorificBefore(before: string): RegExpExecArray | null {
 
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
 const CAPITALIZED_WORD_BEFORE = /(?:^|[\s"\u201c\u2018([])(\p{Lu}\p{Ll}+)[ \t\u00a0]+$/u;
+/** A time before a headline's preposition: "A year after", "Two weeks before", "Days after", "Back at". */
+const TIME_LEAD =
+  '(?:A|An|One|Two|Three|Days|Weeks|Months|Years|Hours|Back|Shortly|Soon|Right|Just|Even)' +
+  '(?:[ \\t\\u00a0]+(?:year|years|day|days|week|weeks|month|months|hour|hours))?[ \\t\\u00a0]+';
+const SPACE = '[ \\t\\u00a0]+';
 /** A headline's opening preposition and the capitalized place, body or time it names, right before the surname. */
-const OPENING_PLACE =
-  /^(?:(?:A|An|One|Two|Three|Days|Weeks|Months|Years|Hours|Back|Shortly|Soon|Right|Just|Even)(?:[ \t\u00a0]+(?:year|years|day|days|week|weeks|month|months|hour|hours))?[ \t\u00a0]+(?:on|at|in|inside|from|after|before|since|until|during|amid)|On|At|In|Inside|From|After|Across|Amid|By|Before|Despite|Since|Until|During)[ \t\u00a0]+(?:\p{Lu}[\p{L}'\u2019.&-]*[ \t\u00a0]+){1,3}$|^(?:Last|This|Next|Early|Late)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/u;
+const OPENING_PLACE = new RegExp(
+  `^(?:${TIME_LEAD}(?:on|at|in|inside|from|after|before|since|until|during|amid)|On|At|In|Inside|From|After|Across|` +
+    `Amid|By|Before|Despite|Since|Until|During)${SPACE}(?:\\p{Lu}[\\p{L}'\\u2019.&-]*${SPACE}){1,3}$|` +
+    `^(?:Last|This|Next|Early|Late)${SPACE}\\p{Lu}\\p{Ll}+${SPACE}$`,
+  'u',
+);
 /** ...of which a given name can only be a town ("In Austin", "From Madison") or a storm ("Days after Helene"), not "At Tom". */
-const OPENING_TOWN =
-  /^(?:(?:A|An|One|Two|Three|Days|Weeks|Months|Years|Hours|Back|Shortly|Soon|Right|Just|Even)[ \t\u00a0].*\b(?:after|before|since|until|during|amid)|In|Inside|From|Across|After|Despite|Since|Before|During|Amid)[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/u;
+const OPENING_TOWN = new RegExp(
+  `^(?:${TIME_LEAD}(?:after|before|since|until|during|amid)|In|Inside|From|Across|After|Despite|Since|Before|During|` +
+    `Amid)${SPACE}\\p{Lu}\\p{Ll}+${SPACE}$`,
+  'u',
+);
+/** Whether the text before a hit is all of it and an opening place or time ("In Austin ", "A year after Helene "). */
+const opensWith = (before: string, hit: { start: number }, pattern: RegExp) =>
+  before.length === hit.start && OPENING_PLACE.test(before) && pattern.test(before);
 /** A people's name after "fellow", "proud", "native" or a region, right before the surname. */
 const DEMONYM_BEFORE =
   /(?:^|[^\p{L}])(?:fellow|proud|native|lifelong|northern|southern|western|eastern|central)[ \t\u00a0]+\p{Lu}\p{Ll}+(?:ian|ean|an|ite|er)[ \t\u00a0]+$/iu;
@@ -145,11 +160,10 @@ export function namesSomeoneElse(
   const lower = word[1]!.toLowerCase();
   // An opening place, employer or time without its comma, a given name's town too: "On Capitol Hill Krebs finds few
   // defenders", "In Austin Krebs tells SXSW crowd", "A year after Helene Masterson says", "Last November Krebs called".
-  const opening = before.length === hit.start && OPENING_PLACE.test(before);
   // Where someone is from, said of the person: "fellow Virginian Krebs", "Proud Cincinnatian Masterson".
   if (DEMONYM_BEFORE.test(before)) return false;
-  if (GIVEN_NAMES.has(lower)) return !(opening && OPENING_TOWN.test(before));
-  if (opening) return false;
+  if (GIVEN_NAMES.has(lower)) return !opensWith(before, hit, OPENING_TOWN);
+  if (opensWith(before, hit, OPENING_PLACE)) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
@@ -268,7 +282,7 @@ export function aliasNamesSomeoneElse(
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   const given = word?.[1]?.toLowerCase();
   // An opening place or time without its comma: "In Douglas Raffensperger faces angry crowd".
-  const opening = before.length === hit.start && OPENING_PLACE.test(before) && OPENING_TOWN.test(before);
+  const opening = opensWith(before, hit, OPENING_TOWN);
   if (word && given !== undefined && !ownNames.has(given) && !opening) {
     if (GIVEN_NAMES.has(given)) return true;
     // A month after a preposition dates the news: "Starting in June Raffensperger's office will purge ...".

@@ -110,12 +110,18 @@ const QUOTED = /(^|[\s([])['\u2018"\u201c][^'\u2019"\u201d]*['\u2019"\u201d](?=$
 
 /** The terms a reaction headline reacts to, or [] when its main clause has no reaction verb after a subject. */
 export function reactionTerms(headline: string): string[] {
-  const headlineWords = words(headline.replace(QUOTED, '$1 '));
+  const headlineWords = reactionWords(headline);
   const end = headlineWords.findIndex((word, index) => index >= 2 && CLAUSE_OPENERS.has(word));
   const main = end < 0 ? headlineWords : headlineWords.slice(0, end);
-  const verb = main.findIndex((word, index) => index >= 1 && REACTION_VERBS.has(stem(word)));
+  const verb = reactionVerbAt(main);
   return verb < 0 ? [] : sortedUnique(storyTerms(main.slice(verb + 1).join(' ')));
 }
+
+/** A headline's words as reactions are read, quotes opened ("Democrats condemn 'pathetic' firing"). */
+const reactionWords = (headline: string) => words(headline.replace(QUOTED, '$1 '));
+/** Where the first reaction verb after the first word stands, or -1. */
+const reactionVerbAt = (headlineWords: readonly string[]) =>
+  headlineWords.findIndex((word, index) => index >= 1 && REACTION_VERBS.has(stem(word)));
 
 /** Bodies and papers whose "reaction" is an act of its own: a watchdog's report, a committee's vote, a resolution. */
 const FORMAL_REACTORS = new Set(
@@ -126,8 +132,8 @@ const FORMAL_REACTORS = new Set(
 
 /** The body or paper a reaction headline names before its verb ("Inspector general slams ..."), if any. */
 export function formalReactors(headline: string): string[] {
-  const headlineWords = words(headline.replace(QUOTED, '$1 '));
-  const verb = headlineWords.findIndex((word, index) => index >= 1 && REACTION_VERBS.has(stem(word)));
+  const headlineWords = reactionWords(headline);
+  const verb = reactionVerbAt(headlineWords);
   return verb < 0 ? [] : sortedUnique(headlineWords.slice(0, verb).filter((word) => FORMAL_REACTORS.has(word)));
 }
 

@@ -25,8 +25,6 @@ const BODY_WORDS = termSet('county counties state senate house assembly committe
 /** A place or a body's kind, never someone: a body word, a role, or a county either signature names. */
 const placeOrBody = (term: string, sigs: readonly StorySignature[]) =>
   BODY_WORDS.has(term) || ROLE_TERMS.has(term) || sigs.some((of) => of.counties?.includes(term));
-/** Role words that say how far something reaches. */
-const REACH_TERMS = termSet('us america american');
 /** Event terms at or above this Jaccard similarity are the same copy: the wire story, republished or retitled. */
 export const NEAR_DUPLICATE = 0.6;
 /**
@@ -168,13 +166,12 @@ export function joinEvidence(
   if (otherWayRound) addNewAct(otherWayRound.replaceAll('|', ' '));
   // One sentence with one slot changed: "most Americans trust results" after "most Georgians trust results".
   const slotWords = {
-    // A title's reach tells in one slot ("most Americans" for "most Georgians"), if not as a word swapped anywhere.
-    facts: (headline: readonly string[]) =>
-      new Set([...factTerms(headline, context), ...headline.filter((term) => REACH_TERMS.has(term))]),
+    facts: (headline: readonly string[]) => new Set(factTerms(headline, context)),
     isAct: (term: string) => ACT_TERMS.has(term) || isReaction(term),
   };
   const itemOrder = orderedTitle(item);
-  const changed = storySigs
+  // The story's first item is often its only one: compare each headline once.
+  const changed = [...new Set(storySigs)]
     .map((sig) => {
       const storyOrder = orderedTitle(sig);
       return itemOrder && storyOrder && slotChange(itemOrder, storyOrder, slotWords);

@@ -70,12 +70,13 @@ export interface SlotWords {
 }
 
 /**
- * Added or dropped, the fact stays: a county or the election a result is of ("Georgia election results"), "U.S.", a person's
- * own office, a date "set" for what is to come, who "writes" or "tweets" what the other headline quotes.
+ * Added or dropped, the fact stays: a county or the election a result is of ("Georgia election results"), a person's
+ * own office, a date "set" for what is to come, who "writes" or "tweets" what the other headline quotes; so does a
+ * title's reach ("U.S."), which no fact term is.
  */
-const QUALIFIERS: ReadonlySet<string> = new Set(
-  storyTerms('office county election set write writes tweet tweets us america american'),
-);
+const QUALIFIERS: ReadonlySet<string> = new Set(storyTerms('office county election set write writes tweet tweets'));
+/** Role words that say how far something reaches: one in a swapped slot tells ("most Americans" for "Georgians"). */
+const REACH_TERMS: ReadonlySet<string> = new Set(storyTerms('us america american'));
 /** Words that hedge or limit a fact: dropped, the item states another ("hack" after "attempted hack"). */
 const HEDGES: ReadonlySet<string> = new Set(
   storyTerms(
@@ -135,12 +136,16 @@ export function slotChange(mine: readonly string[], theirs: readonly string[], w
     return added.some(tells) ? `${added.join(' ')} ${dropped ? 'dropped' : 'added'}` : undefined;
   }
   if (head + tail < MIN_FRAME || myMiddle.length === 0 || theirMiddle.length === 0) return undefined;
-  const turned = turnedAround(myMiddle, theirMiddle, words, words.facts(theirs));
+  // In a slot swapped or turned round, a title's reach tells too.
+  const tellsIn = (headline: readonly string[]) =>
+    new Set([...words.facts(headline), ...headline.filter((term) => REACH_TERMS.has(term))]);
+  const theirFacts = tellsIn(theirs);
+  const turned = turnedAround(myMiddle, theirMiddle, words, theirFacts);
   if (turned) return turned;
   if (myMiddle.length > MAX_SLOT || theirMiddle.length > MAX_SLOT) return undefined;
   if (myMiddle.some((term) => theirMiddle.includes(term))) return undefined;
-  const [myFacts, theirFacts] = [words.facts(mine), words.facts(theirs)];
   if ([...myMiddle, ...theirMiddle].some(words.isAct)) return undefined;
+  const myFacts = tellsIn(mine);
   if (!myMiddle.some((term) => myFacts.has(term)) || !theirMiddle.some((term) => theirFacts.has(term)))
     return undefined;
   return `${myMiddle.join(' ')} for ${theirMiddle.join(' ')}`;
