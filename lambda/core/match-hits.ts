@@ -40,8 +40,17 @@ const NOT_A_PHRASE = new RegExp(`${CLAUSE_DASH.source}|${POSSESSIVE_INSIDE.sourc
  */
 export function excludeBreak(phrases: readonly string[]): RegExp {
   const commonUse = phrases.some((phrase) => !/\p{Lu}/u.test(phrase) && !POSSESSIVE_INSIDE.test(`${phrase} `));
-  return commonUse ? NOT_A_PHRASE : CLAUSE_DASH;
+  if (commonUse) return NOT_A_PHRASE;
+  return phrases.every((phrase) => NAME_CASED.test(phrase)) ? NOT_A_NAME : CLAUSE_DASH;
 }
+
+/** A phrase written as a name, every word capitalized: "Chase Masterson", "Raheem Sterling". */
+const NAME_CASED = /^\p{Lu}\S*(?:\s+\p{Lu}\S*)+$/u;
+/**
+ * A clause dash, or a word of the name in lower case beside one capitalized: no name ("Election deniers chase
+ * Masterson from town hall" names no Chase Masterson). A text all in lower case says nothing.
+ */
+const NOT_A_NAME = new RegExp(`${CLAUSE_DASH.source}|^(?=[^]*\\p{Lu})(?:[^]*\\s)?\\p{Ll}`, 'u');
 
 const SNIPPET_RADIUS = 60;
 

@@ -21,10 +21,15 @@ const HONORIFIC_BEFORE =
 /** Honorifics that are also verbs: in lower case they are the verb ("History will judge Krebs", "officials miss CISA"). */
 const VERB_HONORIFICS = new Set(['miss', 'judge', 'coach']);
 
-/** An honorific before a name; one that is also a verb only when capitalized ("Judge Sterling", "Miss Krebs"). */
-function honorificBefore(before: string): RegExpExecArray | null {
+/**
+ * An honorific before a name; one that is also a verb only when capitalized ("Judge Sterling", "Miss Krebs"). Not a
+ * nickname in quotes, which the person is given ("'Coach Raffensperger' mentors robotics team").
+ */
+function honorificBefore(before: string, after = ''): RegExpExecArray | null {
   const found = HONORIFIC_BEFORE.exec(before);
-  return found && (/^\p{Lu}/u.test(found[1]!) || !VERB_HONORIFICS.has(found[1]!)) ? found : null;
+  if (!found || (!/^\p{Lu}/u.test(found[1]!) && VERB_HONORIFICS.has(found[1]!))) return null;
+  const quoted = /['"\u2018\u201c]$/u.test(before.slice(0, found.index + found[0].indexOf(found[1]!)));
+  return quoted && /^['"\u2019\u201d]/u.test(after) ? null : found;
 }
 
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
@@ -60,12 +65,13 @@ const DEMONYM_BEFORE =
 const NOT_GIVEN_NAMES = new Set(
   (
     'mr mister sir director chief head secretary official officials adviser advisor manager officer cofounder founder ' +
-    'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep ' +
+    'partner fellow deputy acting former ex commissioner chairman chair agency senator sen representative rep czar ' +
+    'undersecretary team ' +
     'governor gov president vice monday tuesday wednesday thursday friday saturday sunday today yesterday tonight ' +
     // A party, a home state's people or an event before the surname says who they are ("Georgia Republican Sterling").
     'republican republicans democrat democrats democratic gop conservative liberal georgian american conference summit ' +
     // A headline's verb in Title Case ("Trump Attacks Krebs amid Feud"): what someone does to the person.
-    'attacks attack blasts blast slams slam rips praises praise thanks defends defend backs sues fires hires taps ' +
+    'attacks attack blasts blast slams slam rips praises praise thanks thank defends defend backs sues fires hires taps ' +
     'accuses accuse blames blame targets target mocks mock ousts picks names'
   ).split(' '),
 );
@@ -151,7 +157,7 @@ export function namesSomeoneElse(
   phrase = '',
 ): boolean {
   const before = tail(text, hit.start);
-  const honorific = honorificBefore(before);
+  const honorific = honorificBefore(before, text.slice(hit.end, hit.end + 1));
   // The entity's own office is neither an honorific nor, capitalized ("Former Sandy Springs Councilman"), a given name.
   if (honorific) return !ownWords.has(honorific[1]!.toLowerCase());
   if (ACRONYM.test(phrase)) return false;
@@ -164,13 +170,27 @@ export function namesSomeoneElse(
   if (DEMONYM_BEFORE.test(before)) return false;
   if (GIVEN_NAMES.has(lower)) return !opensWith(before, hit, OPENING_TOWN);
   if (opensWith(before, hit, OPENING_PLACE)) return false;
+  // A show or another person before the surname and what the person did there: "Face the Nation Masterson
+  // interview", "the Musk Krebs feud", "The Peters Masterson testimony".
+  if (DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
 
-/** A relative named in full: "wife Sarah Masterson", "daughter Emily Sterling". */
-const RELATIVE_BEFORE =
-  /(?:^|[^\p{L}])(?:wife|husband|son|daughter|father|mother|brother|sister|mom|dad|spouse|widow|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|niece|nephew|cousin|aunt|uncle|stepson|stepdaughter|fiancee|fiance),?[ \t\u00a0]+\p{Lu}\p{Ll}+[ \t\u00a0]+$/iu;
+/**
+ * A relative named in full: "wife Sarah Masterson", "daughter Emily Sterling", and a few words between, a list or
+ * what the relative is ("sons Jack and Luke Krebs", "dad, retired Navy pilot Gary Krebs", "daughter, 12-year-old Emily").
+ */
+const KIN =
+  'wife husband sons? daughters? father mother brothers? sisters? mom dad parents spouse widow kids children twins ' +
+  'grandsons? granddaughters? grandmother grandfather grandma grandpa grandchildren niece nephew cousin aunt uncle ' +
+  'stepson stepdaughter fiancee fiance';
+const RELATIVE_BEFORE = new RegExp(
+  `(?:^|[^\\p{L}])(?:${KIN.split(' ')
+    .map((word) => `[${word[0]}${word[0]!.toUpperCase()}]${word.slice(1)}`)
+    .join('|')}),?(?:[ \\t\\u00a0]+[\\p{L}\\p{N}'\\u2019-]+){0,3}[ \\t\\u00a0]+\\p{Lu}\\p{Ll}+[ \\t\\u00a0]+$`,
+  'u',
+);
 
 /**
  * Whether a surname hit is a relative of the person named in full ("Masterson and wife Sarah Masterson"): someone
@@ -222,6 +242,12 @@ const MONTHS = new Set(
  */
 const ATTRIBUTIVE_AFTER =
   /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}(?:[ \u00a0]+\p{Ll}+)?[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement|update|deal|card|week|lecture|seminar|panel|documentary|address|lawsuit|suit|report|hearing|fellowship|stop|alliance|homecoming|departure|years|primary|win|loss|warning|fight|subpoena|probe|ruling|order|memo|letter|ad|pick|nomination|race|campaign|victory|defeat|tenure|legacy|era)(?![\p{L}\p{N}])/u;
+/**
+ * Right after the surname (a lower-case word between at most): what the person did or said, or went through with
+ * someone: no given name's bearer is introduced by one ("Masterson interview", "Krebs feud", "Sterling appearance").
+ */
+const DEED_AFTER =
+  /^[ \u00a0]+(?:\p{Ll}+[ \u00a0]+)?(?:interview|interviews|appearance|segment|episode|reunion|testimony|deposition|feud|rift|spat|clash|alliance|remarks|speech|keynote|op-ed|memo)(?![\p{L}\p{N}])/u;
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -278,7 +304,7 @@ export function aliasNamesSomeoneElse(
   ownWords: ReadonlySet<string> = new Set(),
 ): boolean {
   const before = tail(text, hit.start);
-  if (honorificBefore(before)) return true;
+  if (honorificBefore(before, text.slice(hit.end, hit.end + 1))) return true;
   const word = CAPITALIZED_WORD_BEFORE.exec(before);
   const given = word?.[1]?.toLowerCase();
   // An opening place or time without its comma: "In Douglas Raffensperger faces angry crowd".
@@ -287,7 +313,8 @@ export function aliasNamesSomeoneElse(
     if (GIVEN_NAMES.has(given)) return true;
     // A month after a preposition dates the news: "Starting in June Raffensperger's office will purge ...".
     const dated =
-      MONTHS.has(given) && /\b(?:in|by|since|until|from|early|late|mid)[ \t\u00a0]+\S+[ \t\u00a0]+$/iu.test(before);
+      MONTHS.has(given) &&
+      /\b(?:in|by|since|until|from|early|late|mid|last|this|next)[ \t\u00a0]+\S+[ \t\u00a0]+$/iu.test(before);
     if (WORD_GIVEN_NAMES.has(given) && !dated && capitalizedAsName(text, hit, before, word)) return true;
   }
   // Only its name-part rule: an alias in lower case ("raffensperger") is still the alias.

@@ -328,6 +328,33 @@ describe('other people with the same surname', () => {
     expect(ids([STERLING], 'Ruth Sterling, 94, votes early in Georgia')).toEqual([]);
   });
 
+  it('reads a show or another person before the surname and what the person did there as no given name', () => {
+    expect(ids([MASTERSON], "Face the Nation Masterson interview: 'Paper is the election backstop'")).toEqual([
+      'masterson',
+    ]);
+    expect(ids([KREBS], 'Inside the Musk Krebs feud over election data')).toEqual(['krebs']);
+    expect(ids([STERLING], 'What the Kemp Sterling alliance means for the Georgia runoff')).toEqual(['sterling']);
+    // A common given name is still someone else's, and so is any other capitalized word before a plain verb.
+    expect(ids([MASTERSON], 'Tom Masterson interview: the election from a poll worker’s seat')).toEqual([]);
+    expect(ids([KREBS], 'Inside the Musk Krebs home on election night')).toEqual([]);
+  });
+
+  it('reads a relative after a list or a description as a relative, and a quoted nickname as the person', () => {
+    expect(ids([KREBS], 'Krebs cheers as sons Jack and Luke Krebs win election-night debate')).toEqual(['krebs']);
+    expect(ids([STERLING], "Sterling's daughter, 12-year-old Emily Sterling, sings anthem in Georgia")).toEqual([
+      'sterling',
+    ]);
+    expect(ids([RAFFENSPERGER], "'Coach Raffensperger' mentors Johns Creek robotics team")).toEqual(['raffensperger']);
+    expect(ids([RAFFENSPERGER], 'Coach Raffensperger mentors Johns Creek robotics team')).toEqual([]);
+    expect(ids([RAFFENSPERGER], 'Last June Raffensperger moved to drop inactive voters')).toEqual(['raffensperger']);
+  });
+
+  it('reads an exclude written as a name with a word of it in lower case as no name', () => {
+    const chase = { ...MASTERSON, excludes: ['Chase Masterson'] };
+    expect(ids([chase], 'Election deniers chase Masterson from town hall')).toEqual(['masterson']);
+    expect(ids([chase], 'Chase Masterson stars in election thriller')).toEqual([]);
+  });
+
   it('reads a verb as a verb, a party or a people as no given name, a date as no name part, a relative as no look-alike', () => {
     const context = { ...KREBS, context: [...KREBS.context, 'colleagues'] };
     expect(ids([context], 'History will judge Krebs kindly, former colleagues say')).toEqual(['krebs']);

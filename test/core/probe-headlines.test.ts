@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 175 of their 575 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 157 of their 575 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(575);
-    expect(scores.fn).toBeLessThanOrEqual(175);
+    expect(scores.fn).toBeLessThanOrEqual(157);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -49,6 +49,12 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
       'Raffensperger Masters week: patrons urged to register to vote at Augusta - The Augusta Chronicle',
     );
     expect(lost).not.toContain("Krebs, an avid cyclist, pedals across Virginia for veterans' charity");
+    // A show or another person before the surname and the deed, a relative after a list, a quoted nickname.
+    expect(lost).not.toContain('Inside the Musk Krebs feud over DOGE data');
+    expect(lost).not.toContain("Face the Nation Masterson interview: 'Paper is the backstop'");
+    expect(lost).not.toContain('Masterson, kids Emma and Noah Masterson volunteer as Ohio poll workers');
+    expect(lost).not.toContain("'Coach Raffensperger' mentors Johns Creek robotics team to state title");
+    expect(lost).not.toContain('DHS Undersecretary Krebs: Russia still probing state voter systems');
   });
 
   it('lets in at most 103 of their 224 look-alikes', () => {
