@@ -96,7 +96,11 @@ const GIVEN_NAMES = new Set(
     'brittany diana natalie theresa ' +
     'ellen cole luke evan ian seth wayne dale glenn craig todd troy shane brett derek chad marcus jared caleb connor ' +
     'owen colin trevor eli kristen kristin erin tracy tina wendy holly jill leah katie kate beth tara dana carrie ' +
-    'molly paige allison alyssa brooke'
+    'molly paige allison alyssa brooke ' +
+    // Short forms: "Kim Sterling named Georgia Power's security chief", "Jeff Krebs named Iowa's cyber chief".
+    'kim rick greg jeff ken ron tim jon nick alex ben sam josh jake zach nate pete ted andy tony randy kirk kurt phil ' +
+    'doug rich jimmy tommy kathy cathy pam deb jen liz meg peggy patty becky cindy vicki tammy kris lori terri ' +
+    'sherry jodi jackie connie bonnie greta'
   ).split(' '),
 );
 /**

@@ -339,6 +339,11 @@ describe('other people with the same surname', () => {
     expect(ids([KREBS], 'Inside the Musk Krebs home on election night')).toEqual([]);
   });
 
+  it('reads a short given name before the surname as another person', () => {
+    expect(ids([STERLING], "Kim Sterling named Georgia Power's chief security officer")).toEqual([]);
+    expect(ids([KREBS], "Jeff Krebs named Iowa's chief election cybersecurity official")).toEqual([]);
+  });
+
   it('reads a relative after a list or a description as a relative, and a quoted nickname as the person', () => {
     expect(ids([KREBS], 'Krebs cheers as sons Jack and Luke Krebs win election-night debate')).toEqual(['krebs']);
     expect(ids([STERLING], "Sterling's daughter, 12-year-old Emily Sterling, sings anthem in Georgia")).toEqual([
