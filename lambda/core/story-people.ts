@@ -2,8 +2,8 @@
 
 import { AIDES, ONCE_ACTS, POSTS } from './story-act-kinds';
 import { isReaction } from './story-clauses';
-import { entitiesNamed, ROLE_TERMS, type StoryContext } from './story-context';
-import type { ActRoles, StorySignature } from './story-terms';
+import { entitiesNamed, ROLE_TERMS, type StoryContext, termSet } from './story-context';
+import { type ActRoles, orderedTitle, type StorySignature } from './story-terms';
 import { STATE_TERMS } from './story-words';
 
 /** A state leads or ends a headline as its place, not its doer: "Georgia to recount ballots, Raffensperger orders". */
@@ -87,6 +87,17 @@ export function peopleApart(
     const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
     return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
   });
+  // One role word more before the act, the doer named by a post alone: another person. "Former CISA director
+  // testifies" after "CISA director testifies", "Raffensperger adviser testifies" after "Raffensperger testifies";
+  // not "Former CISA director Krebs testifies", whose name says who.
+  const otherRoles = storySigs.flatMap((sig) => {
+    const theirs = rolesOfSameAct(mine, sig);
+    if (!mine || !theirs) return [];
+    const [myDoer, theirDoer] = [doerWords(item, mine.act), doerWords(sig, mine.act)];
+    if (!myDoer || !theirDoer) return [];
+    const added = oneMore(myDoer, theirDoer) ?? oneMore(theirDoer, myDoer);
+    return added ? [added] : [];
+  });
   // The same reaction by someone else is another statement: "Federal judge slams Trump campaign suit" after
   // "Raffensperger slams Trump campaign suit". Each side's doers (no place, no role word) are apart.
   const reactorsOf = (roles: ActRoles) => doers(roles).filter((term) => !ROLE_TERMS.has(term));
@@ -100,6 +111,35 @@ export function peopleApart(
   return {
     toldPeople,
     saidPeople,
-    apart: [...new Set(otherReactors), ...otherPeople, ...new Set(otherPosts), ...new Set(otherActors)],
+    apart: [
+      ...new Set(otherReactors),
+      ...otherPeople,
+      ...new Set(otherPosts),
+      ...new Set(otherActors),
+      ...new Set(otherRoles),
+    ],
   };
+}
+
+/** Role words that, one more before the act, make the doer someone else: a predecessor, an adviser. */
+const OTHER_ROLE = termSet('former ex onetime adviser advisor');
+
+/** The headline's words before its first act, in order. */
+function doerWords(sig: StorySignature, act: string): string[] | undefined {
+  const words = orderedTitle(sig);
+  const at = words?.indexOf(act) ?? -1;
+  return at > 0 ? words!.slice(0, at) : undefined;
+}
+
+/**
+ * The role word `longer` has more than `shorter`, the words otherwise the same in order, when `longer` names its
+ * doer by a post alone (it ends with one, no name after it).
+ */
+function oneMore(longer: readonly string[], shorter: readonly string[]): string | undefined {
+  if (longer.length !== shorter.length + 1 || (!POSTS.has(longer.at(-1)!) && !OTHER_ROLE.has(longer.at(-1)!)))
+    return undefined;
+  const at = longer.findIndex((term, index) => term !== shorter[index]);
+  const added = longer[at]!;
+  if (!OTHER_ROLE.has(added)) return undefined;
+  return longer.slice(at + 1).every((term, index) => term === shorter[at + index]) ? added : undefined;
 }

@@ -427,6 +427,24 @@ describe('aides', () => {
     ).not.toMatchObject({ otherNames: expect.arrayContaining(['lawyer']) });
   });
 
+  it('reads one role word more before the act, the doer named by a post alone, as someone else', () => {
+    const director = 'CISA director testifies before House Homeland Security Committee';
+    expect(joins(director, `Former ${director}`)).toMatchObject({ joins: false, otherNames: ['former'] });
+    expect(joins(`Former ${director}`, director)).toMatchObject({ joins: false, otherNames: ['former'] });
+    const testifies = 'Raffensperger testifies before Fulton County special grand jury';
+    expect(joins(testifies, 'Raffensperger adviser testifies before Fulton County special grand jury')).toMatchObject({
+      joins: false,
+      otherNames: ['adviser'],
+    });
+    // A name after the post says who: the same person, the same testimony.
+    expect(
+      joins(
+        'CISA director Krebs testifies before House Homeland Security Committee',
+        'Former CISA director Krebs testifies before House Homeland Security Committee',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
   it("reads the person's investigator or spouse as someone else too", () => {
     const threats = 'Raffensperger receives death threats after Georgia recount';
     expect(joins("Raffensperger's wife receives death threats after Georgia recount", threats)).toMatchObject({
