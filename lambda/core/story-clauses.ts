@@ -70,7 +70,8 @@ export function trailingClauseTerms(headline: string): string[] {
         (ASKING_VERBS.has(lastWords[index - 1] ?? '') ||
           forNamesWhom(headline, lastWords[index + 1]) ||
           !forGivesReason(lastWords[index + 1]))
-      ),
+      ) &&
+      !(word === 'as' && namesPost([...before, ...lastWords.slice(0, index)])),
   );
   if (at < 0) return [];
   const main = new Set(storyTerms([...before, ...lastWords.slice(0, at)].join(' ')));
@@ -80,6 +81,10 @@ export function trailingClauseTerms(headline: string): string[] {
   if (![...main].some((term) => ACT_TERMS.has(term)) && clause.some((term) => ACT_TERMS.has(term))) return [];
   return sortedUnique(clause.filter((term) => !main.has(term)));
 }
+
+/** Acts whose "as" names the post taken or left, the act's object: "hired as chief intelligence officer". */
+const POST_ACTS = new Set(['hire', 'leave']);
+const namesPost = (before: readonly string[]) => storyTerms(before.join(' ')).some((term) => POST_ACTS.has(term));
 
 /**
  * Whether "for" before `next` names for whom or with whom (a capitalized name outside Title Case: "to write a book for

@@ -61,6 +61,17 @@ describe('a trailing clause of reasons', () => {
     expect(trailingClauseTerms('Raffensperger praised for defending the count')).toEqual(['count', 'defend']);
   });
 
+  it('reads the "as" of a hire or a departure as the post taken or left, not a circumstance', () => {
+    expect(trailingClauseTerms("Chris Krebs hired as SentinelOne's chief intelligence officer")).toEqual([]);
+    expect(trailingClauseTerms('Chris Krebs steps down as co-chair of disinformation commission')).toEqual([]);
+    expect(trailingClauseTerms('Krebs testifies as Senate weighs CISA cuts')).toEqual([
+      'cisa',
+      'cut',
+      'senat',
+      'weigh',
+    ]);
+  });
+
   it('reads "for" as a reason only before a gerund or a possessive: what money or a guide is for is its object', () => {
     expect(trailingClauseTerms('Katie Hobbs freezes funding for school voucher program')).toEqual([]);
     expect(trailingClauseTerms('CISA releases election security guide for local officials')).toEqual([]);
