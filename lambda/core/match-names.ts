@@ -252,6 +252,12 @@ const ATTRIBUTIVE_AFTER =
  */
 const DEED_AFTER =
   /^[ \u00a0]+(?:\p{Ll}+[ \u00a0]+)?(?:interview|interviews|appearance|segment|episode|reunion|testimony|deposition|feud|rift|spat|clash|alliance|remarks|speech|keynote|op-ed|memo)(?![\p{L}\p{N}])/u;
+/**
+ * A state in AP style between commas: a town's, no person's ("Sterling, Va., polling place", "Sterling, N.H.,"). Not
+ * "Raffensperger, Pa. House hopeful", a person from there.
+ */
+const STATE_AFTER =
+  /^,[ \u00a0]+(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Kans|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Vt|Va|Wash|Wis|Wyo|N\.[HJMYCD]|S\.[CD]|R\.I|W\.Va)\.(?:,|$)/u;
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -275,6 +281,8 @@ export function namesSomethingElse(
   const first = text.charCodeAt(hit.start);
   const lower = first < 0x80 ? first >= 0x61 && first <= 0x7a : !UPPER.test(text.slice(hit.start, hit.end));
   if (lower && UPPER.test(phrase) && UPPER.test(text)) return true;
+  // A town with its state as the AP abbreviates it: "Sterling, Kan., clerk asks for audit", "Sterling, Mass., recount".
+  if (text.charCodeAt(hit.end) === 0x2c && STATE_AFTER.test(text.slice(hit.end, hit.end + 10))) return true;
   // Most hits end at punctuation or before a lower-case word: no regex for them.
   const after = text.charCodeAt(hit.end);
   if ((after !== 0x20 && after !== 0xa0) || !CAPITALIZED_NAME.test(phrase)) return false;

@@ -339,6 +339,12 @@ describe('other people with the same surname', () => {
     expect(ids([KREBS], 'Inside the Musk Krebs home on election night')).toEqual([]);
   });
 
+  it("reads a surname before a state in AP style between commas as a town's name", () => {
+    expect(ids([STERLING], 'Sterling, Kan., clerk asks Georgia-style audit of 2020 election')).toEqual([]);
+    expect(ids([STERLING], 'Polling place moves in Sterling, Va.')).toEqual([]);
+    expect(ids([STERLING], 'Sterling, Georgia election official, defends the count')).toEqual(['sterling']);
+  });
+
   it('reads a short given name before the surname as another person', () => {
     expect(ids([STERLING], "Kim Sterling named Georgia Power's chief security officer")).toEqual([]);
     expect(ids([KREBS], "Jeff Krebs named Iowa's chief election cybersecurity official")).toEqual([]);
