@@ -15,7 +15,9 @@ const OCCUPATIONS = new Set(
     'firefighter paramedic nurse physician surgeon dentist veterinarian pharmacist teacher principal student freshman ' +
     'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
     'baker brewer novelist poet comedian pastor priest bishop rabbi realtor plumber biochemist chemist astronaut ' +
-    'meteorologist teen teenager contractor reporter journalist blogger columnist'
+    'meteorologist teen teenager contractor reporter journalist blogger columnist ' +
+    // Local election offices none of the tracked officials held: a namesake on their beat.
+    'clerk auditor recorder registrar'
   ).split(' '),
 );
 /** Occupations of two or three words whose last word alone says nothing ("police chief", "state rep"). */
@@ -32,6 +34,8 @@ const OCCUPATION_PHRASES = new Set([
   'state representative',
   'state senator',
   'state sen',
+  'poll worker',
+  'poll manager',
 ]);
 /** Last words of OCCUPATION_PHRASES: the only words before a hit worth reading further back from. */
 const PHRASE_ENDS = new Set([...OCCUPATION_PHRASES].map((phrase) => phrase.split(' ').at(-1)!));

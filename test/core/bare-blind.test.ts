@@ -17,7 +17,7 @@ describe('bare surnames and acronyms in headlines written blind, by someone who 
     expect(scores.fn).toBeLessThanOrEqual(2);
   });
 
-  it('lets in look-alikes for at most 14 (entity, headline) pairs of its 72 look-alike rows', () => {
-    expect(scores.fp).toBeLessThanOrEqual(14);
+  it('lets in look-alikes for at most 13 (entity, headline) pairs of its 72 look-alike rows', () => {
+    expect(scores.fp).toBeLessThanOrEqual(13);
   });
 });

@@ -57,7 +57,7 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     expect(lost).not.toContain('DHS Undersecretary Krebs: Russia still probing state voter systems');
   });
 
-  it('lets in at most 97 of their 224 look-alikes', () => {
-    expect(scores.fp).toBeLessThanOrEqual(97);
+  it('lets in at most 95 of their 224 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(95);
   });
 });

@@ -89,6 +89,9 @@ describe('the default watchlist with the shipped seed profile', () => {
     expect(ids('Economist Krebs warns Trump tariffs will hurt election turnout')).toEqual([]);
     expect(ids('Krebs warns voters about election scams')).toEqual(['krebs']);
     expect(ids('Reporter Krebs warns voters about election scams')).toEqual([]);
+    // A local election office none of the tracked officials held is a namesake on their beat.
+    expect(ids('Masterson, county clerk, defends new voting machines')).toEqual([]);
+    expect(ids('Masterson defends new voting machines')).toEqual(['masterson']);
     // A context phrase still decides: the look-alike's words never outweigh hard evidence.
     expect(ids('Krebs, now a volunteer coach, on CISA and election security')).toContain('krebs');
     // The tracked person's own roles are never another walk of life.
