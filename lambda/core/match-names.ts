@@ -20,6 +20,9 @@ const HONORIFIC_BEFORE =
   /(?:^|[^\p{L}\p{N}])(dr|prof|professor|mrs|ms|miss|sheriff|judge|justice|mayor|coach|pastor|rev|reverend|sgt|sergeant|detective|trooper|deputy sheriff|councilman|councilwoman|alderman)\.?[ \t\u00a0]+$/iu;
 /** Honorifics that are also verbs: in lower case they are the verb ("History will judge Krebs", "officials miss CISA"). */
 const VERB_HONORIFICS = new Set(['miss', 'judge', 'coach']);
+/** A modal or "to" right before: what follows is a verb ("Will Miss", "to Judge"). */
+const MODAL_BEFORE =
+  /(?:^|[^\p{L}])(?:will|would|could|can|may|might|should|must|shall|to|not|never|won't|don't|didn't)[ \t\u00a0]+$/iu;
 
 /**
  * An honorific before a name; one that is also a verb only when capitalized ("Judge Sterling", "Miss Krebs"). Not a
@@ -27,9 +30,14 @@ const VERB_HONORIFICS = new Set(['miss', 'judge', 'coach']);
  */
 function honorificBefore(before: string, after = ''): RegExpExecArray | null {
   const found = HONORIFIC_BEFORE.exec(before);
-  if (!found || (!/^\p{Lu}/u.test(found[1]!) && VERB_HONORIFICS.has(found[1]!))) return null;
-  const quoted = /['"\u2018\u201c]$/u.test(before.slice(0, found.index + found[0].indexOf(found[1]!)));
-  return quoted && /^['"\u2019\u201d]/u.test(after) ? null : found;
+  if (!found) return null;
+  const ahead = before.slice(0, found.index + found[0].indexOf(found[1]!));
+  // A verb in lower case, or after a modal in Title Case: "Georgia Will Miss Sterling".
+  const verb =
+    VERB_HONORIFICS.has(found[1]!.toLowerCase()) && (!/^\p{Lu}/u.test(found[1]!) || MODAL_BEFORE.test(ahead));
+  if (verb) return null;
+  const nickname = found[1]!.toLowerCase() === 'coach' && /['"\u2018\u201c]$/u.test(ahead);
+  return nickname && /^['"\u2019\u201d]/u.test(after) ? null : found;
 }
 
 /** A capitalized word (one capital, then small letters) right before the hit, one run of spaces between. */
@@ -98,9 +106,8 @@ const GIVEN_NAMES = new Set(
     'owen colin trevor eli kristen kristin erin tracy tina wendy holly jill leah katie kate beth tara dana carrie ' +
     'molly paige allison alyssa brooke ' +
     // Short forms: "Kim Sterling named Georgia Power's security chief", "Jeff Krebs named Iowa's cyber chief".
-    'kim rick greg jeff ken ron tim jon nick alex ben sam josh jake zach nate pete ted andy tony randy kirk kurt phil ' +
-    'doug rich jimmy tommy kathy cathy pam deb jen liz meg peggy patty becky cindy vicki tammy kris lori terri ' +
-    'sherry jodi jackie connie bonnie greta'
+    'kim rick greg jeff ken ron tim jon alex ben sam josh jake zach nate pete ted andy kirk kurt phil doug jimmy ' +
+    'tommy kathy cathy pam deb jen liz meg peggy patty becky cindy vicki tammy kris lori terri jodi jackie connie greta'
   ).split(' '),
 );
 /**
@@ -108,9 +115,10 @@ const GIVEN_NAMES = new Set(
  * outside Title Case, where nothing else capitalizes them ("names Mark Raffensperger chief information officer").
  */
 const WORD_GIVEN_NAMES = new Set(
-  'mark will grant dean chase hunter mason rose june hope faith bill art pat don ray guy drew gene wade lance'.split(
-    ' ',
-  ),
+  (
+    'mark will grant dean chase hunter mason rose june hope faith bill art pat don ray guy drew gene wade lance rich nick ' +
+    'randy tony sherry bonnie'
+  ).split(' '),
 );
 /** How much text either side of a name decides whether it is title-cased. */
 const TITLE_CASE_RADIUS = 160;
@@ -175,8 +183,11 @@ export function namesSomeoneElse(
   if (GIVEN_NAMES.has(lower)) return !opensWith(before, hit, OPENING_TOWN);
   if (opensWith(before, hit, OPENING_PLACE)) return false;
   // A show or another person before the surname and what the person did there: "Face the Nation Masterson
-  // interview", "the Musk Krebs feud", "The Peters Masterson testimony".
-  if (DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) return false;
+  // interview", "the Musk Krebs feud", "The Peters Masterson testimony"; not after a walk of life ("actress Mindy").
+  const introduced = LOWER_WORD_BEFORE.exec(before.slice(0, word.index + word[0].indexOf(word[1]!)));
+  const introducedBy = introduced?.[1]?.toLowerCase();
+  const deed = !introducedBy || ARTICLES.has(introducedBy);
+  if (deed && DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
@@ -190,9 +201,7 @@ const KIN =
   'grandsons? granddaughters? grandmother grandfather grandma grandpa grandchildren niece nephew cousin aunt uncle ' +
   'stepson stepdaughter fiancee fiance';
 const RELATIVE_BEFORE = new RegExp(
-  `(?:^|[^\\p{L}])(?:${KIN.split(' ')
-    .map((word) => `[${word[0]}${word[0]!.toUpperCase()}]${word.slice(1)}`)
-    .join('|')}),?(?:[ \\t\\u00a0]+[\\p{L}\\p{N}'\\u2019-]+){0,3}[ \\t\\u00a0]+\\p{Lu}\\p{Ll}+[ \\t\\u00a0]+$`,
+  `(?:^|[^\\p{L}])(?:${KIN.split(' ').join('|')}),?(?:[ \\t\\u00a0]+[\\p{L}\\p{N}'\\u2019-]+){0,3}[ \\t\\u00a0]+\\p{Lu}\\p{Ll}+[ \\t\\u00a0]+$`,
   'u',
 );
 
@@ -247,17 +256,15 @@ const MONTHS = new Set(
 const ATTRIBUTIVE_AFTER =
   /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}(?:[ \u00a0]+\p{Ll}+)?[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement|update|deal|card|week|lecture|seminar|panel|documentary|address|lawsuit|suit|report|hearing|fellowship|stop|alliance|homecoming|departure|years|primary|win|loss|warning|fight|subpoena|probe|ruling|order|memo|letter|ad|pick|nomination|race|campaign|victory|defeat|tenure|legacy|era)(?![\p{L}\p{N}])/u;
 /**
- * Right after the surname (a lower-case word between at most): what the person did or said, or went through with
- * someone: no given name's bearer is introduced by one ("Masterson interview", "Krebs feud", "Sterling appearance").
+ * Right after the surname (a lower-case word between at most, another surname before it): what the person did or
+ * said, or went through with someone: no given name's bearer is introduced by one ("Masterson interview", "Krebs
+ * feud", "Sterling appearance", "Krebs, Masterson reunion").
  */
 const DEED_AFTER =
-  /^[ \u00a0]+(?:\p{Ll}+[ \u00a0]+)?(?:interview|interviews|appearance|segment|episode|reunion|testimony|deposition|feud|rift|spat|clash|alliance|remarks|speech|keynote|op-ed|memo)(?![\p{L}\p{N}])/u;
-/**
- * A state in AP style between commas: a town's, no person's ("Sterling, Va., polling place", "Sterling, N.H.,"). Not
- * "Raffensperger, Pa. House hopeful", a person from there.
- */
-const STATE_AFTER =
-  /^,[ \u00a0]+(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Kans|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Vt|Va|Wash|Wis|Wyo|N\.[HJMYCD]|S\.[CD]|R\.I|W\.Va)\.(?:,|$)/u;
+  /^(?:(?:,|[ \u00a0]+and)[ \u00a0]+\p{Lu}\p{Ll}+)?[ \u00a0]+(?:\p{Ll}+[ \u00a0]+)?(?:interview|interviews|appearance|segment|episode|reunion|testimony|deposition|feud|rift|spat|clash|alliance|remarks|speech|keynote|op-ed|memo)(?![\p{L}\p{N}])/u;
+/** A lower-case word (and its spaces) at the end of a text. */
+const LOWER_WORD_BEFORE = /(?:^|[^\p{L}])(\p{Ll}[\p{L}'\u2019-]*)[ \t\u00a0]+$/u;
+const ARTICLES = new Set(['the', 'a', 'an', 'this', 'that', 'inside', 'behind', 'on', 'in', 'after', 'amid', 'from']);
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;
@@ -281,8 +288,6 @@ export function namesSomethingElse(
   const first = text.charCodeAt(hit.start);
   const lower = first < 0x80 ? first >= 0x61 && first <= 0x7a : !UPPER.test(text.slice(hit.start, hit.end));
   if (lower && UPPER.test(phrase) && UPPER.test(text)) return true;
-  // A town with its state as the AP abbreviates it: "Sterling, Kan., clerk asks for audit", "Sterling, Mass., recount".
-  if (text.charCodeAt(hit.end) === 0x2c && STATE_AFTER.test(text.slice(hit.end, hit.end + 10))) return true;
   // Most hits end at punctuation or before a lower-case word: no regex for them.
   const after = text.charCodeAt(hit.end);
   if ((after !== 0x20 && after !== 0xa0) || !CAPITALIZED_NAME.test(phrase)) return false;

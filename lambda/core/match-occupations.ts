@@ -16,7 +16,7 @@ const OCCUPATIONS = new Set(
     'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
     'baker brewer novelist poet comedian pastor priest bishop rabbi realtor plumber biochemist chemist astronaut ' +
     'meteorologist teen teenager contractor reporter journalist blogger columnist ' +
-    // Local election offices none of the tracked officials held: a namesake on their beat.
+    // Local election offices none of the tracked officials held: a namesake on their beat (ELECTION_OFFICES).
     'clerk auditor recorder registrar'
   ).split(' '),
 );
@@ -55,6 +55,12 @@ const NOT_APPOSITION = new Set(
 );
 /** Words that make an occupation no walk of life: an honour, a guest byline, a pastime ("an avid cyclist"). */
 const NOT_A_JOB = new Set(['honorary', 'guest', 'avid', 'lifelong', 'sunday']);
+/**
+ * Offices on the tracked officials' own beat: after the name only as an appositive with its article or its closing
+ * comma ("Masterson, a county clerk, ..."), never a list ("subpoenas Raffensperger, Coffee County clerk") or a post.
+ */
+const ELECTION_OFFICES = new Set(['clerk', 'auditor', 'recorder', 'registrar', 'poll worker', 'poll manager']);
+
 /** Ages of life: "Krebs as a teen" looks back at the person; "teen Krebs" and "Krebs, a teen wrestler" are others. */
 const LIFE_STAGES = new Set('teen teenager student freshman sophomore'.split(' '));
 
@@ -156,6 +162,9 @@ export function occupationOf(
     if (found !== undefined && LIFE_STAGES.has(found) && text.startsWith(' as ', hit.end)) found = undefined;
     // A post held for a day is an honour: "Raffensperger, principal for a day, reads to kindergartners".
     if (found !== undefined && /\bfor a day\b/iu.test(phrase)) found = undefined;
+    const closed = text.charCodeAt(hit.end + link + phrase.length) === 0x2c;
+    const appositive = link === 1 && (closed || ['a', 'an', 'the'].includes(words[0] ?? ''));
+    if (found !== undefined && ELECTION_OFFICES.has(found) && !appositive) found = undefined;
   }
   return found === undefined || own.jobs.has(found) ? undefined : found;
 }

@@ -71,7 +71,7 @@ export function trailingClauseTerms(headline: string): string[] {
           forNamesWhom(headline, lastWords[index + 1]) ||
           !forGivesReason(lastWords[index + 1]))
       ) &&
-      !(word === 'as' && namesPost([...before, ...lastWords.slice(0, index)])),
+      !(word === 'as' && namesPost([...before, ...lastWords.slice(0, index)], lastWords.slice(index + 1))),
   );
   if (at < 0) return [];
   const main = new Set(storyTerms([...before, ...lastWords.slice(0, at)].join(' ')));
@@ -82,9 +82,14 @@ export function trailingClauseTerms(headline: string): string[] {
   return sortedUnique(clause.filter((term) => !main.has(term)));
 }
 
-/** Acts whose "as" names the post taken or left, the act's object: "hired as chief intelligence officer". */
+/**
+ * Acts whose "as" names the post taken or left, the act's object: "hired as chief intelligence officer"; not a clause
+ * with an act of its own ("leaves SentinelOne as Trump revokes his clearance").
+ */
 const POST_ACTS = new Set(['hire', 'leave']);
-const namesPost = (before: readonly string[]) => storyTerms(before.join(' ')).some((term) => POST_ACTS.has(term));
+const namesPost = (before: readonly string[], after: readonly string[]) =>
+  storyTerms(before.join(' ')).some((term) => POST_ACTS.has(term)) &&
+  !storyTerms(after.join(' ')).some((term) => ACT_TERMS.has(term));
 
 /**
  * Whether "for" before `next` names for whom or with whom (a capitalized name outside Title Case: "to write a book for

@@ -13,9 +13,9 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     matcher.match(headline).map((match) => match.entityId),
   );
 
-  it('loses at most 157 of their 575 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
+  it('loses at most 153 of their 575 (entity, headline) pairs, none for a surname that modifies a legislature or a state body', () => {
     expect(scores.tp + scores.fn).toBe(575);
-    expect(scores.fn).toBeLessThanOrEqual(157);
+    expect(scores.fn).toBeLessThanOrEqual(153);
     const lost = scores.lost.map(({ headline }) => headline.title);
     expect(lost).not.toContain('Krebs Senate testimony revives fight over 2020 vote');
     expect(lost).not.toContain('Senators grill Trump CISA pick over election role');
@@ -57,7 +57,7 @@ describe('a reviewer’s bare-name headlines (docs/matching.md)', () => {
     expect(lost).not.toContain('DHS Undersecretary Krebs: Russia still probing state voter systems');
   });
 
-  it('lets in at most 95 of their 224 look-alikes', () => {
-    expect(scores.fp).toBeLessThanOrEqual(95);
+  it('lets in at most 97 of their 224 look-alikes', () => {
+    expect(scores.fp).toBeLessThanOrEqual(97);
   });
 });

@@ -70,6 +70,13 @@ describe('a trailing clause of reasons', () => {
       'senat',
       'weigh',
     ]);
+    // A clause with an act of its own is still a circumstance.
+    expect(trailingClauseTerms('Chris Krebs leaves SentinelOne as Trump revokes his security clearance')).toEqual([
+      'clearanc',
+      'revoke',
+      'security',
+      'trump',
+    ]);
   });
 
   it('reads "for" as a reason only before a gerund or a possessive: what money or a guide is for is its object', () => {

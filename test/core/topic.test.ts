@@ -92,6 +92,9 @@ describe('the default watchlist with the shipped seed profile', () => {
     // A local election office none of the tracked officials held is a namesake on their beat.
     expect(ids('Masterson, county clerk, defends new voting machines')).toEqual([]);
     expect(ids('Masterson defends new voting machines')).toEqual(['masterson']);
+    // In a list, or as a post taken, the office is someone else's.
+    expect(ids('Subpoenas issued to Raffensperger, Coffee County clerk')).toEqual(['raffensperger']);
+    expect(ids('Judge orders Raffensperger, Cobb registrar to restore purged voters')).toEqual(['raffensperger']);
     // A context phrase still decides: the look-alike's words never outweigh hard evidence.
     expect(ids('Krebs, now a volunteer coach, on CISA and election security')).toContain('krebs');
     // The tracked person's own roles are never another walk of life.
