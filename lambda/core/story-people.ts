@@ -87,6 +87,19 @@ export function peopleApart(
     const [myAides, theirAides] = [aidesOf(item, mine), aidesOf(sig, theirs)];
     return myAides.length > 0 !== theirAides.length > 0 ? [...myAides, ...theirAides.map((t) => `not ${t}`)] : [];
   });
+  // The story's person acted upon, the item's act done to a post and that person only in its trailing clause: someone
+  // else ("Trump fires CISA official who defended Krebs" after "Trump fires CISA director Chris Krebs").
+  const clauseOnly = entitiesNamed(item.clause ?? [], context).filter((id) => !saidPeople.has(id));
+  const otherPatients = storySigs.flatMap((sig) => {
+    const theirs = rolesOfSameAct(mine, sig);
+    if (!mine || !theirs || clauseOnly.length === 0) return [];
+    const patients = entitiesNamed(
+      sig.title.filter((term) => !theirs.agent.includes(term) && !sig.clause?.includes(term)),
+      context,
+    );
+    const postDone = item.title.some((term) => ROLE_TERMS.has(term) && !mine.agent.includes(term));
+    return postDone ? clauseOnly.filter((id) => patients.includes(id)).map((id) => `not ${id}`) : [];
+  });
   // One role word more before the act, the doer named by a post alone: another person. "Former CISA director
   // testifies" after "CISA director testifies", "Raffensperger adviser testifies" after "Raffensperger testifies";
   // not "Former CISA director Krebs testifies", whose name says who.
@@ -117,6 +130,7 @@ export function peopleApart(
       ...new Set(otherPosts),
       ...new Set(otherActors),
       ...new Set(otherRoles),
+      ...new Set(otherPatients),
     ],
   };
 }

@@ -427,6 +427,22 @@ describe('aides', () => {
     ).not.toMatchObject({ otherNames: expect.arrayContaining(['lawyer']) });
   });
 
+  it("reads the act done to a post, the story's person only in the item's trailing clause, as done to someone else", () => {
+    expect(
+      joins('Trump fires CISA director Chris Krebs', 'Trump fires CISA official who defended Krebs'),
+    ).toMatchObject({
+      joins: false,
+      otherNames: ['not krebs'],
+    });
+    // The same firing told by what the person did: no one else named.
+    expect(
+      joins(
+        'Trump fires CISA director Chris Krebs',
+        'Trump fires top election security official who disputed fraud claims',
+      ),
+    ).toMatchObject({ joins: true });
+  });
+
   it('reads one role word more before the act, the doer named by a post alone, as someone else', () => {
     const director = 'CISA director testifies before House Homeland Security Committee';
     expect(joins(director, `Former ${director}`)).toMatchObject({ joins: false, otherNames: ['former'] });
