@@ -48,15 +48,13 @@ export function excludeBreak(phrases: readonly string[]): RegExp {
  * A phrase written as a person's or an outlet's name, two capitalized words (a short joining one between):
  * "Chase Masterson", "Krebs on Security"; not a title before a name ("Senate President Masterson").
  */
-const NAME_CASED = /^\p{Lu}\S*\s+(?:(?:on|of|the|and|de|van|von)\s+)?\p{Lu}\S*$/u;
+const JOINING = '(?:on|of|the|and|de|van|von)\\s';
+const NAME_CASED = new RegExp(`^\\p{Lu}\\S*\\s+(?:${JOINING}+)?\\p{Lu}\\S*$`, 'u');
 /**
  * A clause dash, or a word of the name in lower case beside one capitalized: no name ("Election deniers chase
  * Masterson from town hall" names no Chase Masterson). A text all in lower case says nothing.
  */
-const NOT_A_NAME = new RegExp(
-  `${CLAUSE_DASH.source}|^(?=[^]*\\p{Lu})(?:[^]*\\s)?(?!(?:on|of|the|and|de|van|von)\\s)\\p{Ll}`,
-  'u',
-);
+const NOT_A_NAME = new RegExp(`${CLAUSE_DASH.source}|^(?=[^]*\\p{Lu})(?:[^]*\\s)?(?!${JOINING})\\p{Ll}`, 'u');
 
 const SNIPPET_RADIUS = 60;
 

@@ -184,10 +184,9 @@ export function namesSomeoneElse(
   if (opensWith(before, hit, OPENING_PLACE)) return false;
   // A show or another person before the surname and what the person did there: "Face the Nation Masterson
   // interview", "the Musk Krebs feud", "The Peters Masterson testimony"; not after a walk of life ("actress Mindy").
-  const introduced = LOWER_WORD_BEFORE.exec(before.slice(0, word.index + word[0].indexOf(word[1]!)));
-  const introducedBy = introduced?.[1]?.toLowerCase();
-  const deed = !introducedBy || ARTICLES.has(introducedBy);
-  if (deed && DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) return false;
+  const introducedBy = LOWER_WORD_BEFORE.exec(before.slice(0, word.index + word[0].indexOf(word[1]!)))?.[1];
+  const named = !introducedBy || NAME_LEADS.has(introducedBy.toLowerCase());
+  if (named && DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) return false;
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
@@ -264,7 +263,8 @@ const DEED_AFTER =
   /^(?:(?:,|[ \u00a0]+and)[ \u00a0]+\p{Lu}\p{Ll}+)?[ \u00a0]+(?:\p{Ll}+[ \u00a0]+)?(?:interview|interviews|appearance|segment|episode|reunion|testimony|deposition|feud|rift|spat|clash|alliance|remarks|speech|keynote|op-ed|memo)(?![\p{L}\p{N}])/u;
 /** A lower-case word (and its spaces) at the end of a text. */
 const LOWER_WORD_BEFORE = /(?:^|[^\p{L}])(\p{Ll}[\p{L}'\u2019-]*)[ \t\u00a0]+$/u;
-const ARTICLES = new Set(['the', 'a', 'an', 'this', 'that', 'inside', 'behind', 'on', 'in', 'after', 'amid', 'from']);
+/** Lower-case words a show's or a person's name may follow ("the Musk Krebs feud"); any other is a walk of life. */
+const NAME_LEADS = new Set(['the', 'a', 'an', 'this', 'that', 'inside', 'behind', 'on', 'in', 'after', 'amid', 'from']);
 /** A capitalized word right after the hit, one run of spaces between ("Sterling Infrastructure", "Krebs Chevrolet"). */
 const CAPITALIZED_WORD_AFTER = /^[ \u00a0]+(\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 const UPPER = /\p{Lu}/u;

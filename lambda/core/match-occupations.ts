@@ -162,9 +162,10 @@ export function occupationOf(
     if (found !== undefined && LIFE_STAGES.has(found) && text.startsWith(' as ', hit.end)) found = undefined;
     // A post held for a day is an honour: "Raffensperger, principal for a day, reads to kindergartners".
     if (found !== undefined && /\bfor a day\b/iu.test(phrase)) found = undefined;
-    const closed = text.charCodeAt(hit.end + link + phrase.length) === 0x2c;
-    const appositive = link === 1 && (closed || ['a', 'an', 'the'].includes(words[0] ?? ''));
-    if (found !== undefined && ELECTION_OFFICES.has(found) && !appositive) found = undefined;
+    if (found !== undefined && ELECTION_OFFICES.has(found)) {
+      const closed = text.charCodeAt(hit.end + link + phrase.length) === 0x2c;
+      if (link !== 1 || !(closed || ['a', 'an', 'the'].includes(words[0] ?? ''))) found = undefined;
+    }
   }
   return found === undefined || own.jobs.has(found) ? undefined : found;
 }

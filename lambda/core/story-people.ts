@@ -90,15 +90,15 @@ export function peopleApart(
   // The story's person acted upon, the item's act done to a post and that person only in its trailing clause: someone
   // else ("Trump fires CISA official who defended Krebs" after "Trump fires CISA director Chris Krebs").
   const clauseOnly = entitiesNamed(item.clause ?? [], context).filter((id) => !saidPeople.has(id));
+  const postDone = mine && item.title.some((term) => ROLE_TERMS.has(term) && !mine.agent.includes(term));
   const otherPatients = storySigs.flatMap((sig) => {
     const theirs = rolesOfSameAct(mine, sig);
-    if (!mine || !theirs || clauseOnly.length === 0) return [];
+    if (!theirs || !postDone || clauseOnly.length === 0) return [];
     const patients = entitiesNamed(
       sig.title.filter((term) => !theirs.agent.includes(term) && !sig.clause?.includes(term)),
       context,
     );
-    const postDone = item.title.some((term) => ROLE_TERMS.has(term) && !mine.agent.includes(term));
-    return postDone ? clauseOnly.filter((id) => patients.includes(id)).map((id) => `not ${id}`) : [];
+    return clauseOnly.filter((id) => patients.includes(id)).map((id) => `not ${id}`);
   });
   // One role word more before the act, the doer named by a post alone: another person. "Former CISA director
   // testifies" after "CISA director testifies", "Raffensperger adviser testifies" after "Raffensperger testifies";
