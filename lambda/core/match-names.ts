@@ -184,9 +184,10 @@ export function namesSomeoneElse(
   if (opensWith(before, hit, OPENING_PLACE)) return false;
   // A show or another person before the surname and what the person did there: "Face the Nation Masterson
   // interview", "the Musk Krebs feud", "The Peters Masterson testimony"; not after a walk of life ("actress Mindy").
-  const introducedBy = LOWER_WORD_BEFORE.exec(before.slice(0, word.index + word[0].indexOf(word[1]!)))?.[1];
-  const named = !introducedBy || NAME_LEADS.has(introducedBy.toLowerCase());
-  if (named && DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) return false;
+  if (DEED_AFTER.test(text.slice(hit.end, hit.end + LOOK_BEHIND))) {
+    const introducedBy = LOWER_WORD_BEFORE.exec(before.slice(0, word.index + word[0].indexOf(word[1]!)))?.[1];
+    if (!introducedBy || NAME_LEADS.has(introducedBy.toLowerCase())) return false;
+  }
   // A word of the entity's own news before its surname says whose it is ("the Trump Krebs order").
   return !NOT_GIVEN_NAMES.has(lower) && !ownWords.has(lower) && capitalizedAsName(text, hit, before, word);
 }
@@ -247,20 +248,39 @@ const MONTHS = new Set(
     ' ',
   ),
 );
+/** What a person did, said or went through: no company or place name ends with one. */
+const DEEDS = (
+  'interview interviews appearance testimony deposition feud rift spat clash alliance remarks speech ' +
+  'keynote op-ed memo'
+).split(' ');
+/** Other nouns of what a person does somewhere, after a name ("Raffensperger Lyft deal"). */
+const ATTRIBUTIVE_NOUNS = [
+  ...(
+    'talk visit essay message comments exit fundraiser debate tweet tweets podcast memoir call snub trip ' +
+    'rally endorsement update deal card week lecture seminar panel documentary address lawsuit suit ' +
+    'report hearing fellowship stop homecoming departure years primary win loss warning fight subpoena ' +
+    'probe ruling order letter ad pick nomination race campaign victory defeat tenure legacy era'
+  ).split(' '),
+  'town hall',
+];
 /**
  * After the capitalized word following a surname (and at most two more): what a person does or says somewhere, which
  * no company or place name ends with ("Raffensperger Emory speech", "Krebs Black
  * Hat keynote", "Raffensperger Kemp rift").
  */
-const ATTRIBUTIVE_AFTER =
-  /^(?:[ \u00a0]+\p{Lu}\p{Ll}+){0,2}(?:[ \u00a0]+\p{Ll}+)?[ \u00a0]+(?:interview|interviews|speech|keynote|talk|visit|op-ed|essay|message|appearance|remarks|comments|testimony|deposition|rift|feud|exit|fundraiser|debate|town hall|tweet|tweets|podcast|memoir|call|clash|spat|snub|trip|rally|endorsement|update|deal|card|week|lecture|seminar|panel|documentary|address|lawsuit|suit|report|hearing|fellowship|stop|alliance|homecoming|departure|years|primary|win|loss|warning|fight|subpoena|probe|ruling|order|memo|letter|ad|pick|nomination|race|campaign|victory|defeat|tenure|legacy|era)(?![\p{L}\p{N}])/u;
+const ATTRIBUTIVE_AFTER = new RegExp(
+  `^(?:[ \\u00a0]+\\p{Lu}\\p{Ll}+){0,2}(?:[ \\u00a0]+\\p{Ll}+)?[ \\u00a0]+(?:${[...DEEDS, ...ATTRIBUTIVE_NOUNS].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
 /**
  * Right after the surname (a lower-case word between at most, another surname before it): what the person did or
  * said, or went through with someone: no given name's bearer is introduced by one ("Masterson interview", "Krebs
  * feud", "Sterling appearance", "Krebs, Masterson reunion").
  */
-const DEED_AFTER =
-  /^(?:(?:,|[ \u00a0]+and)[ \u00a0]+\p{Lu}\p{Ll}+)?[ \u00a0]+(?:\p{Ll}+[ \u00a0]+)?(?:interview|interviews|appearance|segment|episode|reunion|testimony|deposition|feud|rift|spat|clash|alliance|remarks|speech|keynote|op-ed|memo)(?![\p{L}\p{N}])/u;
+const DEED_AFTER = new RegExp(
+  `^(?:(?:,|[ \\u00a0]+and)[ \\u00a0]+\\p{Lu}\\p{Ll}+)?[ \\u00a0]+(?:\\p{Ll}+[ \\u00a0]+)?(?:${[...DEEDS, 'segment', 'episode', 'reunion'].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
 /** A lower-case word (and its spaces) at the end of a text. */
 const LOWER_WORD_BEFORE = /(?:^|[^\p{L}])(\p{Ll}[\p{L}'\u2019-]*)[ \t\u00a0]+$/u;
 /** Lower-case words a show's or a person's name may follow ("the Musk Krebs feud"); any other is a walk of life. */

@@ -4,6 +4,20 @@ import { looksTitleCased } from './match-names';
 const UPPER = /\p{Lu}/u;
 
 /**
+ * Local election offices none of the tracked officials held: a namesake on their beat, and occupations below. After
+ * the name only as an appositive with its article or its closing
+ * comma ("Masterson, a county clerk, ..."), never a list ("subpoenas Raffensperger, Coffee County clerk") or a post.
+ */
+const ELECTION_OFFICES: ReadonlySet<string> = new Set([
+  'clerk',
+  'auditor',
+  'recorder',
+  'registrar',
+  'poll worker',
+  'poll manager',
+]);
+
+/**
  * Occupations in other walks of life: how news introduces a namesake ("dairy farmer Raffensperger", "volleyball coach
  * Masterson", "Raffensperger, a Lancaster County dairy farmer", "hires Masterson as volleyball coach"). An entity whose
  * own phrases use one of them (a user tracking a coach) is never vetoed by it.
@@ -15,10 +29,10 @@ const OCCUPATIONS = new Set(
     'firefighter paramedic nurse physician surgeon dentist veterinarian pharmacist teacher principal student freshman ' +
     'sophomore actor actress singer rapper musician guitarist drummer songwriter painter sculptor photographer chef ' +
     'baker brewer novelist poet comedian pastor priest bishop rabbi realtor plumber biochemist chemist astronaut ' +
-    'meteorologist teen teenager contractor reporter journalist blogger columnist ' +
-    // Local election offices none of the tracked officials held: a namesake on their beat (ELECTION_OFFICES).
-    'clerk auditor recorder registrar'
-  ).split(' '),
+    'meteorologist teen teenager contractor reporter journalist blogger columnist'
+  )
+    .split(' ')
+    .concat([...ELECTION_OFFICES].filter((office) => !office.includes(' '))),
 );
 /** Occupations of two or three words whose last word alone says nothing ("police chief", "state rep"). */
 const OCCUPATION_PHRASES = new Set([
@@ -34,8 +48,7 @@ const OCCUPATION_PHRASES = new Set([
   'state representative',
   'state senator',
   'state sen',
-  'poll worker',
-  'poll manager',
+  ...[...ELECTION_OFFICES].filter((office) => office.includes(' ')),
 ]);
 /** Last words of OCCUPATION_PHRASES: the only words before a hit worth reading further back from. */
 const PHRASE_ENDS = new Set([...OCCUPATION_PHRASES].map((phrase) => phrase.split(' ').at(-1)!));
@@ -55,12 +68,6 @@ const NOT_APPOSITION = new Set(
 );
 /** Words that make an occupation no walk of life: an honour, a guest byline, a pastime ("an avid cyclist"). */
 const NOT_A_JOB = new Set(['honorary', 'guest', 'avid', 'lifelong', 'sunday']);
-/**
- * Offices on the tracked officials' own beat: after the name only as an appositive with its article or its closing
- * comma ("Masterson, a county clerk, ..."), never a list ("subpoenas Raffensperger, Coffee County clerk") or a post.
- */
-const ELECTION_OFFICES = new Set(['clerk', 'auditor', 'recorder', 'registrar', 'poll worker', 'poll manager']);
-
 /** Ages of life: "Krebs as a teen" looks back at the person; "teen Krebs" and "Krebs, a teen wrestler" are others. */
 const LIFE_STAGES = new Set('teen teenager student freshman sophomore'.split(' '));
 

@@ -1,5 +1,6 @@
 // Names on either side of the same words, in the other order: "Trump ballots in a Biden batch", then "Biden ... Trump".
 import { titleCased } from './story-clauses';
+import { termSet } from './story-context';
 import { STATE_TERMS, sortedUnique, storyTerms } from './story-words';
 
 /** Words between two names that say nothing of which comes first: a list, a meeting, a passive's doer, a quote. */
@@ -7,9 +8,7 @@ const EITHER_ORDER = new Set(
   'and or nor with vs versus v by meets met meet meeting says said say plus amid after before over against'.split(' '),
 );
 /** The same as story terms, with verbs done to each other ("talks", "clashes"): a pivot either way round tells nothing. */
-const EITHER_ORDER_TERMS: ReadonlySet<string> = new Set(
-  storyTerms(`${[...EITHER_ORDER].join(' ')} talk clash spar debate face`),
-);
+const EITHER_ORDER_TERMS = termSet(`${[...EITHER_ORDER].join(' ')} talk clash spar debate face`);
 /** At most this many words between the two names. */
 const MAX_BETWEEN = 4;
 /** Runs of capitalized words (a name: "Cobb County") and the words between them, in headline order. */
@@ -74,15 +73,13 @@ export interface SlotWords {
  * own office, a date "set" for what is to come, who "writes" or "tweets" what the other headline quotes; so does a
  * title's reach ("U.S."), which no fact term is.
  */
-const QUALIFIERS: ReadonlySet<string> = new Set(storyTerms('office county election set write writes tweet tweets'));
+const QUALIFIERS = termSet('office county election set write writes tweet tweets');
 /** Role words that say how far something reaches: one in a swapped slot tells ("most Americans" for "Georgians"). */
-const REACH_TERMS: ReadonlySet<string> = new Set(storyTerms('us america american'));
+const REACH_TERMS = termSet('us america american');
 /** Words that hedge or limit a fact: dropped, the item states another ("hack" after "attempted hack"). */
-const HEDGES: ReadonlySet<string> = new Set(
-  storyTerms(
-    'attempted suspected alleged possible potential draft proposed preliminary interim acting temporarily ' +
-      'temporary partial part partly without different fewer less',
-  ),
+const HEDGES = termSet(
+  'attempted suspected alleged possible potential draft proposed preliminary interim acting temporarily ' +
+    'temporary partial part partly without different fewer less',
 );
 /** At least this many terms alike around a word added or dropped. */
 const MIN_ADDED_FRAME = 2;
